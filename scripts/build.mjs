@@ -1,0 +1,70 @@
+// Bundles the CLI, the language server, the extension client and the webview scripts with
+// esbuild, and copies the tree-sitter runtime and grammar wasm files next to them.
+// Usage: node scripts/build.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// Node entry points; an entry is built only once its source exists.
+const nodeEntries = [
+  { in: 'src/cli/main.ts', out: 'cli' },
+  { in: 'src/cli/worker.ts', out: 'worker' },
+  { in: 'src/server/server.ts', out: 'server' },
+  { in: 'src/client/extension.ts', out: 'client' },
+].filter((e) => fs.existsSync(path.join(root, e.in)));
+
+const webEntries = fs.existsSync(path.join(root, 'src/webview'))
+  ? fs.readdirSync(path.join(root, 'src/webview'))
+      .filter((f) => /^(?!.*\.d\.ts$).*main\.ts$/.test(f))
+      .map((f) => ({ in: `src/webview/${f}`, out: `webview/${f.replace(/\.ts$/, '')}` }))
+  : [];
+
+// Grammar wasm files, pinned in package.json and recorded in data/grammars.json.
+const grammarFiles = JSON.parse(fs.readFileSync(path.join(root, 'data/grammars.json'), 'utf8')).grammars;
+
+function copyGrammars() {
+  const dir = path.join(root, 'dist/grammars');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const g of grammarFiles) fs.copyFileSync(path.join(root, 'node_modules', g.source), path.join(dir, g.file));
+}
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  outdir: path.join(root, 'dist'),
+};
+
+const nodeOptions = {
+  ...common,
+  entryPoints: nodeEntries,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  // The tree-sitter runtime references import.meta.url in its ESM build; we use the CJS build and
+  // pass locateFile explicitly, so this only silences the bundler's warning.
+  define: { 'import.meta.url': 'undefined' },
+  mainFields: ['module', 'main'],
+  conditions: ['require', 'node'],
+};
+
+const webOptions = { ...common, entryPoints: webEntries, platform: 'browser', format: 'iife', target: 'es2022' };
+
+copyGrammars();
+if (watch) {
+  const ctxs = [await esbuild.context(nodeOptions)];
+  if (webEntries.length) ctxs.push(await esbuild.context(webOptions));
+  await Promise.all(ctxs.map((c) => c.watch()));
+  console.log('aireg: watching for changes');
+} else {
+  await esbuild.build(nodeOptions);
+  if (webEntries.length) await esbuild.build(webOptions);
+}

@@ -1,0 +1,55 @@
+/**
+ * The repository configuration `.aireg.json` as the engine sees it after loading. The loader
+ * (JSONC parsing, schema validation, clear errors) lives in `configLoader.ts`; this file holds
+ * only the shape and the defaults so every layer can depend on it cheaply.
+ */
+import type { RuleId, Severity } from './types';
+
+/** Who the team is under the rules (roles decide which obligations and labels apply). */
+export type Role =
+  | 'service-provider'
+  | 'technical-supporter'
+  | 'user'
+  | 'app-distribution-platform'
+  | 'content-platform'
+  | 'research-institution';
+
+export type Jurisdiction = 'CN' | 'EU';
+
+export interface RuleSetting {
+  severity?: Severity;
+}
+
+export interface AiregConfig {
+  roles: Role[];
+  jurisdictions: Jurisdiction[];
+  /** Per-rule overrides: a severity, or an object for rules that take options. */
+  rules: Partial<Record<RuleId, Severity | RuleSetting>>;
+  /** Names of the team's own functions that apply a content label (e.g. `addAigcLabel`, `labels.apply`). */
+  labelFunctions: string[];
+  /** Names of functions or flags that check a user's opt-out from personalised recommendation. */
+  optOutChecks: string[];
+  /** Names of functions that check a depicted person's consent to face/voice editing. */
+  consentChecks: string[];
+  /** Globs (relative to the workspace root) to include / exclude in addition to ignore files. */
+  include: string[];
+  exclude: string[];
+  /** Files larger than this many bytes are skipped with a notice. */
+  maxFileBytes: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<AiregConfig> = Object.freeze<AiregConfig>({
+  roles: ['service-provider'],
+  jurisdictions: ['CN', 'EU'],
+  rules: {},
+  labelFunctions: [],
+  optOutChecks: [],
+  consentChecks: [],
+  include: [],
+  exclude: [],
+  maxFileBytes: 2 * 1024 * 1024,
+});
+
+export function defaultConfig(): AiregConfig {
+  return structuredClone(DEFAULT_CONFIG) as AiregConfig;
+}

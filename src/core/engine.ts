@@ -1,0 +1,176 @@
+/**
+ * The engine: one file in, findings out. It decides whether a file is worth parsing (binary,
+ * minified and over-size files get a notice instead), parses once, runs every enabled rule on
+ * the same tree, and resolves severity, obligations, fingerprints and suppressions the same way
+ * for the CLI and the language server.
+ */
+import { createHash } from 'node:crypto';
+import type { Tree } from 'web-tree-sitter';
+import { type AiregConfig, defaultConfig } from './config';
+import { type LanguageInfo, languageForPath } from './languages';
+import { ParseTimeoutError, TreeSitterHost } from './parser';
+import { ruleMeta } from './ruleMeta';
+import { ALL_RULES } from './rules';
+import type { GenerationCall, RawFinding, RuleContext } from './rules/rule';
+import { applySuppressions } from './suppressions';
+import type { Finding, RuleId, Severity } from './types';
+
+export type NoticeKind = 'binary' | 'minified' | 'too-large' | 'parse-timeout' | 'grammar-failed' | 'read-error' | 'syntax-errors' | 'config';
+
+/** Something the user should know about a file that was skipped or only partly analysed. */
+export interface Notice {
+  file: string;
+  kind: NoticeKind;
+  message: string;
+}
+
+export interface FileResult {
+  file: string;
+  findings: Finding[];
+  notices: Notice[];
+  parseMs: number;
+  analyzeMs: number;
+}
+
+export interface AnalyzeOptions {
+  /** Restrict to these rules (after config); the bench uses it for generation-only runs. */
+  onlyRules?: ReadonlySet<RuleId>;
+  /** Language override (e.g. from the editor's language id). */
+  language?: LanguageInfo;
+  /** Previous tree of the same document for incremental reparse (edited by the caller). */
+  oldTree?: Tree;
+  /** Keep the tree alive and return it instead of deleting it (the server caches trees). */
+  keepTree?: boolean;
+}
+
+/** Resolves a rule's effective severity: rule default, then `.aireg.json`. */
+export function effectiveSeverity(ruleId: RuleId, config: AiregConfig): Severity {
+  const setting = config.rules[ruleId];
+  if (typeof setting === 'string') return setting;
+  if (setting?.severity) return setting.severity;
+  return ruleMeta(ruleId)?.defaultSeverity ?? 'warning';
+}
+
+/** True when text looks binary: a NUL byte or many control characters early in the file. */
+export function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 8000);
+  if (sample.includes('\u0000')) return true;
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) control++;
+  }
+  return sample.length > 0 && control / sample.length > 0.1;
+}
+
+/**
+ * True for minified bundles: long average line length over a sizeable file. Such files are
+ * machine output whose source is reviewed elsewhere, and parsing them wastes the budget.
+ */
+export function looksMinified(text: string): boolean {
+  if (text.length < 20_000) return false;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return text.length / lines > 500;
+}
+
+export function fingerprintOf(ruleId: string, file: string, text: string, raw: RawFinding): string {
+  // The line's trimmed text rather than its number, so findings survive unrelated edits above.
+  const lineStart = text.lastIndexOf('\n', raw.range.startOffset - 1) + 1;
+  let lineEnd = text.indexOf('\n', raw.range.startOffset);
+  if (lineEnd < 0) lineEnd = text.length;
+  const lineText = text.slice(lineStart, lineEnd).trim();
+  return createHash('sha256')
+    .update(`${ruleId}\u0000${file}\u0000${lineText}\u0000${raw.fingerprintKey ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+export class Engine {
+  constructor(readonly host: TreeSitterHost = new TreeSitterHost(), public config: AiregConfig = defaultConfig()) {}
+
+  /** Analyses one file's text. Never throws for bad input: problems become notices. */
+  async analyze(file: string, text: string, options: AnalyzeOptions = {}): Promise<FileResult & { tree?: Tree }> {
+    const result: FileResult & { tree?: Tree } = { file, findings: [], notices: [], parseMs: 0, analyzeMs: 0 };
+    const language = options.language ?? languageForPath(file);
+    if (!language) return result;
+    if (text.length > this.config.maxFileBytes) {
+      result.notices.push({ file, kind: 'too-large', message: `skipped: ${text.length} characters exceeds maxFileBytes ${this.config.maxFileBytes}` });
+      return result;
+    }
+    if (looksBinary(text)) {
+      result.notices.push({ file, kind: 'binary', message: 'skipped: the file looks binary' });
+      return result;
+    }
+    if (looksMinified(text)) {
+      result.notices.push({ file, kind: 'minified', message: 'skipped: the file looks minified (very long lines)' });
+      return result;
+    }
+    const enabled = ALL_RULES.filter((r) => {
+      if (options.onlyRules && !options.onlyRules.has(r.id)) return false;
+      // The generation detector also feeds the review rules, so it runs even when its own
+      // findings are switched off; its findings are dropped below in that case.
+      return r.id === 'aigc-generation-call' || effectiveSeverity(r.id, this.config) !== 'off';
+    });
+
+    let tree: Tree;
+    const t0 = performance.now();
+    try {
+      tree = await this.host.parse(language.id, text, file, options.oldTree);
+    } catch (err) {
+      const kind = err instanceof ParseTimeoutError ? 'parse-timeout' : 'grammar-failed';
+      result.notices.push({ file, kind, message: err instanceof Error ? err.message : String(err) });
+      return result;
+    }
+    const t1 = performance.now();
+    result.parseMs = t1 - t0;
+
+    const raws: RawFinding[] = [];
+    const ctx: RuleContext = {
+      file,
+      text,
+      language,
+      tree,
+      host: this.host,
+      config: this.config,
+      generationCalls: [] as GenerationCall[],
+      report: (f) => raws.push(f),
+    };
+    try {
+      for (const rule of enabled) {
+        try {
+          await rule.run(ctx);
+        } catch (err) {
+          // One rule's bug must not cost the user the other rules' findings.
+          result.notices.push({ file, kind: 'syntax-errors', message: `rule ${rule.id} failed: ${err instanceof Error ? err.message : String(err)}` });
+        }
+      }
+    } finally {
+      if (options.keepTree) result.tree = tree;
+      else tree.delete();
+    }
+
+    for (const raw of raws) {
+      const severity = effectiveSeverity(raw.ruleId, this.config);
+      if (severity === 'off') continue;
+      result.findings.push({
+        ruleId: raw.ruleId,
+        file,
+        range: raw.range,
+        message: raw.message,
+        // Heuristic findings are one step lighter than definite ones by default.
+        severity: raw.confidence === 'low' && severity === 'warning' && typeof this.config.rules[raw.ruleId] !== 'string' ? 'info' : severity,
+        confidence: raw.confidence,
+        obligations: [...(ruleMeta(raw.ruleId)?.obligations ?? [])],
+        ...(raw.generation ? { generation: raw.generation } : {}),
+        ...(raw.related ? { related: raw.related } : {}),
+        ...(raw.data ? { data: raw.data } : {}),
+        fingerprint: fingerprintOf(raw.ruleId, file, text, raw),
+      });
+    }
+    result.findings = applySuppressions(result.findings, text, language, this.config, file);
+    result.findings.sort((a, b) => a.range.startOffset - b.range.startOffset || a.ruleId.localeCompare(b.ruleId));
+    result.analyzeMs = performance.now() - t1;
+    return result;
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Every rule aireg runs, in order. The generation detector comes first: the review rules read
+ * the generation calls it leaves in the context.
+ */
+import type { Rule } from './rule';
+
+export const ALL_RULES: readonly Rule[] = [];

@@ -1,0 +1,53 @@
+/**
+ * What a rule is and what it gets to work with. Rules are plain objects registered in
+ * `rules/index.ts`; the engine parses once and hands every rule the same tree and context.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import type { AiregConfig } from '../config';
+import type { LanguageInfo } from '../languages';
+import type { TreeSitterHost } from '../parser';
+import type { Confidence, GenerationInfo, Range, RelatedLocation, RuleId } from '../types';
+
+/** A generation call found by `aigc-generation-call`, kept with its node for rules that follow it. */
+export interface GenerationCall extends GenerationInfo {
+  /** The call expression node in the current tree (valid only while the tree lives). */
+  node: Node;
+  /** Range of the callee name (the finding's location). */
+  range: Range;
+  confidence: Confidence;
+}
+
+/** A finding as a rule reports it; the engine fills in severity, obligations and fingerprint. */
+export interface RawFinding {
+  ruleId: RuleId;
+  range: Range;
+  message: string;
+  confidence: Confidence;
+  generation?: GenerationInfo;
+  related?: RelatedLocation[];
+  data?: Record<string, string | number | boolean>;
+  /** Extra text mixed into the fingerprint when the range alone is not distinctive. */
+  fingerprintKey?: string;
+}
+
+export interface RuleContext {
+  /** Workspace-relative path with forward slashes. */
+  file: string;
+  text: string;
+  language: LanguageInfo;
+  tree: Tree;
+  host: TreeSitterHost;
+  config: AiregConfig;
+  /** Generation calls in this file, filled by the generation detector before other rules run. */
+  generationCalls: GenerationCall[];
+  report(finding: RawFinding): void;
+}
+
+export interface Rule {
+  id: RuleId;
+  /**
+   * Rules run in registration order; the generation detector runs first so the review rules can
+   * follow what each call produces.
+   */
+  run(ctx: RuleContext): Promise<void> | void;
+}
