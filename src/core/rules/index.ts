@@ -3,5 +3,9 @@
  * the generation calls it leaves in the context.
  */
 import type { Rule } from './rule';
+import { invalidLabelMetadataRule } from './invalidLabelMetadata';
 
-export const ALL_RULES: readonly Rule[] = [];
+export const ALL_RULES: readonly Rule[] = [
+  // The review rules (they run after the generation detector).
+  invalidLabelMetadataRule,
+];

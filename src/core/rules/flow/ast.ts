@@ -1,0 +1,398 @@
+/**
+ * A per-tree index of the syntax the review rules look at (calls, functions, assignments, loops,
+ * returns, string literals and key/value literals), built in ONE cursor walk and shared by every
+ * review rule through a WeakMap keyed on the tree. The rules then work on these flat lists instead
+ * of walking the tree again, which keeps the full rule set close to the generation-only scan time.
+ *
+ * The index is language-neutral on purpose: each family's node kinds are mapped to the same small
+ * shapes so the data-flow in `taint.ts` and the rules are written once.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import type { LanguageInfo } from '../../languages';
+
+export type Family = LanguageInfo['family'];
+
+/** A call (or constructor call) with its callee reduced to a dotted path without arguments. */
+export interface CallInfo {
+  node: Node;
+  /** Callee text with whitespace removed and argument lists collapsed, e.g. `sharp().resize().toFile`. */
+  callee: string;
+  /** Last name in the callee path, e.g. `toFile`. */
+  name: string;
+  /** The receiver expression of a method call (`res` in `res.json(x)`), if any. */
+  receiver: Node | null;
+  /** Positional argument nodes (keyword arguments excluded). */
+  args: Node[];
+  /** Keyword / named arguments (Python `k=v`). */
+  kwargs: Map<string, Node>;
+  isNew: boolean;
+}
+
+export interface FunctionInfo {
+  node: Node;
+  name: string | null;
+  body: Node | null;
+  params: string[];
+  /** Decorator / annotation texts (Python decorators, Java annotations). */
+  decorators: string[];
+}
+
+export interface AssignInfo {
+  node: Node;
+  /** Plain identifiers bound (destructuring expanded). */
+  targets: string[];
+  /** Left side text for member targets such as `ctx.body`. */
+  leftText: string;
+  value: Node;
+}
+
+export interface LoopInfo {
+  node: Node;
+  vars: string[];
+  iter: Node;
+}
+
+/** A key/value literal: JS object, Python dict, Go composite literal, Java `Map.of` call. */
+export interface KeyedLiteral {
+  node: Node;
+  entries: { key: string; keyNode: Node; value: Node | null }[];
+  /** Type name for Go composite literals (`AIGC`, `map[string]string`), empty otherwise. */
+  typeName: string;
+}
+
+export interface FileIndex {
+  family: Family;
+  calls: CallInfo[];
+  functions: FunctionInfo[];
+  assigns: AssignInfo[];
+  loops: LoopInfo[];
+  returns: Node[];
+  strings: Node[];
+  keyed: KeyedLiteral[];
+  /** Start offsets of function nodes → info, for `enclosingFunction`. */
+  fnById: Map<number, FunctionInfo>;
+}
+
+const FUNCTION_KINDS: Record<Family, ReadonlySet<string>> = {
+  js: new Set(['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function', 'function']),
+  python: new Set(['function_definition', 'lambda']),
+  go: new Set(['function_declaration', 'method_declaration', 'func_literal']),
+  java: new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']),
+};
+
+const STRING_KINDS: Record<Family, ReadonlySet<string>> = {
+  js: new Set(['string', 'template_string']),
+  python: new Set(['string']),
+  go: new Set(['interpreted_string_literal', 'raw_string_literal']),
+  java: new Set(['string_literal', 'text_block']),
+};
+
+const cache = new WeakMap<Tree, FileIndex>();
+
+/** The index of `tree`, built on first use and cached for the tree's lifetime. */
+export function fileIndex(tree: Tree, family: Family): FileIndex {
+  let idx = cache.get(tree);
+  if (!idx) {
+    idx = buildIndex(tree, family);
+    cache.set(tree, idx);
+  }
+  return idx;
+}
+
+/** Removes whitespace and the contents of argument lists and subscripts from a callee text. */
+export function normalizeCallee(text: string): string {
+  let out = '';
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote && text[i - 1] !== '\\') quote = '';
+      continue;
+    }
+    if (depth > 0 && (c === '"' || c === "'" || c === '`')) {
+      quote = c;
+      continue;
+    }
+    if (c === '(' || c === '[') {
+      if (depth === 0) out += c;
+      depth++;
+    } else if (c === ')' || c === ']') {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) out += c;
+    } else if (depth === 0 && !/\s/.test(c)) {
+      out += c;
+    }
+  }
+  return out.replace(/\?\./g, '.').replace(/!\./g, '.');
+}
+
+/** The string value of a literal node, without quotes and prefixes (interpolations kept as text). */
+export function stringValue(node: Node): string {
+  const t = node.text;
+  const m = /^[rbufRBUF]*("""|'''|"|'|`)([\s\S]*)\1$/.exec(t);
+  return m ? m[2]! : t;
+}
+
+export function isStringNode(node: Node, family: Family): boolean {
+  return STRING_KINDS[family].has(node.type);
+}
+
+export function isFunctionNode(node: Node, family: Family): boolean {
+  return FUNCTION_KINDS[family].has(node.type);
+}
+
+/** The innermost function containing `node` (not `node` itself), or null at module level. */
+export function enclosingFunction(node: Node, idx: FileIndex): FunctionInfo | null {
+  for (let p = node.parent; p; p = p.parent) {
+    if (FUNCTION_KINDS[idx.family].has(p.type)) return idx.fnById.get(p.id) ?? null;
+  }
+  return null;
+}
+
+/** True when `inner` lies within `outer` (inclusive). */
+export function contains(outer: Node, inner: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Identifiers bound by a pattern (destructuring, tuples, Go expression lists). */
+export function patternNames(node: Node | null): string[] {
+  if (!node) return [];
+  if (node.type === 'identifier' || node.type === 'shorthand_property_identifier_pattern') return [node.text];
+  const out: string[] = [];
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    // In `{ data: first }` only the value side binds a name.
+    if (child.type === 'pair_pattern') out.push(...patternNames(child.childForFieldName('value')));
+    else if (child.type !== 'property_identifier' && child.type !== 'type_annotation') out.push(...patternNames(child));
+  }
+  return out;
+}
+
+function keyText(node: Node, family: Family): string {
+  if (STRING_KINDS[family].has(node.type)) return stringValue(node);
+  if (family === 'go' && node.type === 'literal_element') {
+    const inner = node.namedChild(0);
+    return inner ? keyText(inner, family) : node.text;
+  }
+  return node.text;
+}
+
+function callInfo(node: Node, family: Family): CallInfo | null {
+  let fn: Node | null = null;
+  let receiver: Node | null = null;
+  let argsNode: Node | null = null;
+  let isNew = false;
+  let calleeText = '';
+  if (family === 'java') {
+    if (node.type === 'method_invocation') {
+      receiver = node.childForFieldName('object');
+      const name = node.childForFieldName('name');
+      calleeText = (receiver ? receiver.text + '.' : '') + (name?.text ?? '');
+      argsNode = node.childForFieldName('arguments');
+    } else if (node.type === 'object_creation_expression') {
+      calleeText = node.childForFieldName('type')?.text ?? '';
+      argsNode = node.childForFieldName('arguments');
+      isNew = true;
+    } else return null;
+  } else if (node.type === 'call_expression' || node.type === 'call' || node.type === 'new_expression') {
+    isNew = node.type === 'new_expression';
+    fn = node.childForFieldName(isNew ? 'constructor' : 'function');
+    argsNode = node.childForFieldName('arguments');
+    if (!fn) return null;
+    calleeText = fn.text;
+    if (fn.type === 'member_expression' || fn.type === 'attribute' || fn.type === 'selector_expression') {
+      receiver = fn.childForFieldName('object') ?? fn.childForFieldName('operand');
+    }
+  } else return null;
+  const callee = normalizeCallee(calleeText);
+  const m = /([A-Za-z_$][\w$]*)\W*$/.exec(callee);
+  const args: Node[] = [];
+  const kwargs = new Map<string, Node>();
+  if (argsNode) {
+    for (const a of argsNode.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const k = a.childForFieldName('name')?.text;
+        const v = a.childForFieldName('value');
+        if (k && v) kwargs.set(k, v);
+      } else args.push(a);
+    }
+  }
+  return { node, callee, name: m ? m[1]! : callee, receiver, args, kwargs, isNew };
+}
+
+function functionInfo(node: Node, family: Family): FunctionInfo {
+  let name: string | null = node.childForFieldName('name')?.text ?? null;
+  if (!name) {
+    // `const handler = async () => {}` and `handler: function () {}` take the binding's name.
+    const p = node.parent;
+    if (p?.type === 'variable_declarator') name = p.childForFieldName('name')?.text ?? null;
+    else if (p?.type === 'pair') name = p.childForFieldName('key')?.text ?? null;
+    else if (p?.type === 'assignment' || p?.type === 'assignment_expression') name = p.childForFieldName('left')?.text ?? null;
+  }
+  const paramsNode = node.childForFieldName('parameters') ?? node.childForFieldName('parameter');
+  const params = paramsNode ? patternNamesOfParams(paramsNode) : [];
+  const decorators: string[] = [];
+  if (family === 'python' && node.parent?.type === 'decorated_definition') {
+    for (const d of node.parent.namedChildren) if (d?.type === 'decorator') decorators.push(d.text);
+  }
+  if (family === 'java') {
+    const mods = node.namedChildren.find((c) => c?.type === 'modifiers');
+    if (mods) for (const a of mods.namedChildren) if (a && /annotation/.test(a.type)) decorators.push(a.text);
+  }
+  if (family === 'js' && node.parent?.type === 'export_statement') decorators.push('export');
+  return { node, name, body: node.childForFieldName('body'), params, decorators };
+}
+
+function patternNamesOfParams(params: Node): string[] {
+  if (params.type === 'identifier') return [params.text];
+  const out: string[] = [];
+  for (const p of params.namedChildren) {
+    if (!p) continue;
+    if (p.type === 'identifier') out.push(p.text);
+    else {
+      const n = p.childForFieldName('pattern') ?? p.childForFieldName('name');
+      if (n) out.push(...patternNames(n));
+      else if (p.namedChild(0)?.type === 'identifier') out.push(p.namedChild(0)!.text);
+    }
+  }
+  return out;
+}
+
+function buildIndex(tree: Tree, family: Family): FileIndex {
+  const idx: FileIndex = { family, calls: [], functions: [], assigns: [], loops: [], returns: [], strings: [], keyed: [], fnById: new Map() };
+  const fnKinds = FUNCTION_KINDS[family];
+  const strKinds = STRING_KINDS[family];
+  const cursor = tree.walk();
+  try {
+    let done = false;
+    while (!done) {
+      const node = cursor.currentNode;
+      visit(node);
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          done = true;
+          break;
+        }
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+  return idx;
+
+  function visit(node: Node): void {
+    if (!node.isNamed) return;
+    const t = node.type;
+    if (fnKinds.has(t)) {
+      const f = functionInfo(node, family);
+      idx.functions.push(f);
+      idx.fnById.set(node.id, f);
+      return;
+    }
+    if (strKinds.has(t)) {
+      idx.strings.push(node);
+      return;
+    }
+    switch (t) {
+      case 'call_expression':
+      case 'call':
+      case 'new_expression':
+      case 'method_invocation':
+      case 'object_creation_expression': {
+        const c = callInfo(node, family);
+        if (c) {
+          idx.calls.push(c);
+          if (family === 'java' && c.callee.endsWith('Map.of') && c.args.length >= 2) {
+            const entries: KeyedLiteral['entries'] = [];
+            for (let i = 0; i + 1 < c.args.length; i += 2) {
+              const k = c.args[i]!;
+              if (strKinds.has(k.type)) entries.push({ key: stringValue(k), keyNode: k, value: c.args[i + 1]! });
+            }
+            idx.keyed.push({ node, entries, typeName: 'Map' });
+          }
+          if (family === 'python' && c.callee === 'dict' && c.kwargs.size > 0) {
+            const entries: KeyedLiteral['entries'] = [];
+            for (const a of node.childForFieldName('arguments')?.namedChildren ?? []) {
+              if (a?.type === 'keyword_argument') entries.push({ key: a.childForFieldName('name')!.text, keyNode: a.childForFieldName('name')!, value: a.childForFieldName('value') });
+            }
+            idx.keyed.push({ node, entries, typeName: 'dict' });
+          }
+        }
+        return;
+      }
+      case 'object':
+      case 'dictionary':
+      case 'literal_value': {
+        const entries: KeyedLiteral['entries'] = [];
+        for (const ch of node.namedChildren) {
+          if (!ch) continue;
+          if (ch.type === 'pair' || ch.type === 'keyed_element') {
+            const k = ch.childForFieldName('key') ?? ch.namedChild(0);
+            const v = ch.childForFieldName('value') ?? ch.namedChild(1);
+            if (k) entries.push({ key: keyText(k, family), keyNode: k, value: v && v.type === 'literal_element' ? v.namedChild(0) : v });
+          } else if (ch.type === 'shorthand_property_identifier') {
+            entries.push({ key: ch.text, keyNode: ch, value: null });
+          }
+        }
+        const typeName = t === 'literal_value' ? (node.parent?.childForFieldName('type')?.text ?? '') : '';
+        idx.keyed.push({ node, entries, typeName });
+        return;
+      }
+      case 'variable_declarator': {
+        const value = node.childForFieldName('value');
+        const name = node.childForFieldName('name');
+        if (value && name) idx.assigns.push({ node, targets: patternNames(name), leftText: name.text, value });
+        return;
+      }
+      case 'assignment':
+      case 'assignment_expression':
+      case 'augmented_assignment':
+      case 'augmented_assignment_expression':
+      case 'short_var_declaration':
+      case 'assignment_statement': {
+        const left = node.childForFieldName('left');
+        const value = node.childForFieldName('right') ?? node.childForFieldName('value');
+        if (left && value) {
+          const targets = left.type === 'identifier' ? [left.text] : left.type === 'member_expression' || left.type === 'attribute' || left.type === 'selector_expression' || left.type === 'subscript' || left.type === 'subscript_expression' ? [] : patternNames(left);
+          // `self.text = x` and `obj.field = x` taint the whole object name for simplicity.
+          if (targets.length === 0 && /^[A-Za-z_$][\w$]*[.[]/.test(left.text)) targets.push(/^[A-Za-z_$][\w$]*/.exec(left.text)![0]);
+          idx.assigns.push({ node, targets, leftText: normalizeCallee(left.text), value });
+        }
+        return;
+      }
+      case 'var_spec': {
+        const value = node.childForFieldName('value');
+        if (value) idx.assigns.push({ node, targets: node.childrenForFieldName('name').filter((n): n is Node => !!n).map((n) => n.text), leftText: '', value });
+        return;
+      }
+      case 'with_item': {
+        const v = node.childForFieldName('value');
+        if (v?.type === 'as_pattern') {
+          const alias = v.childForFieldName('alias');
+          const inner = v.namedChild(0);
+          if (alias && inner) idx.assigns.push({ node, targets: patternNames(alias), leftText: alias.text, value: inner });
+        }
+        return;
+      }
+      case 'for_in_statement':
+      case 'for_statement':
+      case 'enhanced_for_statement':
+      case 'range_clause': {
+        const left = node.childForFieldName('left') ?? node.childForFieldName('name');
+        const iter = node.childForFieldName('right') ?? node.childForFieldName('value');
+        if (left && iter) idx.loops.push({ node, vars: patternNames(left), iter });
+        return;
+      }
+      case 'return_statement':
+      case 'yield':
+      case 'yield_expression':
+        idx.returns.push(node);
+        return;
+      default:
+        return;
+    }
+  }
+}

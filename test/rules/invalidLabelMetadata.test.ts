@@ -1,0 +1,43 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { Engine } from '../../src/core/engine';
+import { FIXTURE_ROOT, evaluateFixture, fixtureFiles } from '../../scripts/precision';
+
+const RULE = 'aigc-invalid-label-metadata' as const;
+
+describe(`rule ${RULE} (fixtures)`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+
+  const files = fixtureFiles();
+  it('has fixtures for every language family', () => {
+    const own = files.filter((f) => f.includes(`${path.sep}${RULE}${path.sep}`)).map((f) => path.extname(f));
+    for (const ext of ['.ts', '.py', '.go', '.java']) assert.ok(own.includes(ext), `missing a ${ext} fixture`);
+  });
+
+  for (const file of files) {
+    it(path.relative(FIXTURE_ROOT, file), async () => {
+      const outcome = (await evaluateFixture(engine, file, [RULE])).get(RULE)!;
+      assert.deepEqual(outcome.problems, []);
+    });
+  }
+
+  it('reports every problem with its own message', async () => {
+    const text = "const aigc = { Label: 1, ContentProducr: 'x' };\n";
+    const res = await engine.analyze('m.ts', text, { onlyRules: new Set([RULE]) });
+    const problems = res.findings.map((f) => f.data?.problem).sort();
+    assert.deepEqual(problems, ['missing', 'misspelt', 'non-string']);
+    assert.ok(res.findings.every((f) => f.severity === 'error' && f.confidence === 'high'));
+    assert.match(res.findings.find((f) => f.data?.problem === 'missing')!.message, /ProduceID/);
+  });
+
+  it('asks content platforms for the propagator fields too', async () => {
+    const text = "const aigc = { Label: '1', ContentProducer: 'x', ProduceID: 'y' };\n";
+    const quiet = await engine.analyze('m.ts', text, { onlyRules: new Set([RULE]) });
+    assert.equal(quiet.findings.length, 0);
+    const platform = new Engine(engine.host, { ...engine.config, roles: ['service-provider', 'content-platform'] });
+    const res = await platform.analyze('m.ts', text, { onlyRules: new Set([RULE]) });
+    assert.equal(res.findings.length, 1);
+    assert.match(res.findings[0]!.message, /ContentPropagator, PropagateID/);
+  });
+});
