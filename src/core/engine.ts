@@ -147,7 +147,6 @@ export class Engine {
       }
     } finally {
       if (options.keepTree) result.tree = tree;
-      else tree.delete();
     }
 
     for (const raw of raws) {
@@ -168,7 +167,12 @@ export class Engine {
         fingerprint: fingerprintOf(raw.ruleId, file, text, raw),
       });
     }
-    result.findings = applySuppressions(result.findings, text, language, this.config, file);
+    try {
+      // Suppressions use the tree to tell real comments from directives quoted in strings.
+      result.findings = applySuppressions(result.findings, text, language, this.config, file, tree);
+    } finally {
+      if (!options.keepTree) tree.delete();
+    }
     result.findings.sort((a, b) => a.range.startOffset - b.range.startOffset || a.ruleId.localeCompare(b.ruleId));
     result.analyzeMs = performance.now() - t1;
     return result;
