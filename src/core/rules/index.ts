@@ -4,8 +4,10 @@
  */
 import type { Rule } from './rule';
 import { invalidLabelMetadataRule } from './invalidLabelMetadata';
+import { labelStrippedRule } from './labelStripped';
 
 export const ALL_RULES: readonly Rule[] = [
   // The review rules (they run after the generation detector).
   invalidLabelMetadataRule,
+  labelStrippedRule,
 ];

@@ -1,0 +1,34 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { Engine } from '../../src/core/engine';
+import { FIXTURE_ROOT, evaluateFixture, fixtureFiles } from '../../scripts/precision';
+
+const RULE = 'aigc-label-stripped' as const;
+
+describe(`rule ${RULE} (fixtures)`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+
+  const files = fixtureFiles();
+  it('has fixtures for every language family', () => {
+    const own = files.filter((f) => f.includes(`${path.sep}${RULE}${path.sep}`)).map((f) => path.extname(f));
+    for (const ext of ['.ts', '.py', '.go', '.java']) assert.ok(own.includes(ext), `missing a ${ext} fixture`);
+  });
+
+  for (const file of files) {
+    it(path.relative(FIXTURE_ROOT, file), async () => {
+      const outcome = (await evaluateFixture(engine, file, [RULE])).get(RULE)!;
+      assert.deepEqual(outcome.problems, []);
+    });
+  }
+
+  it('stays quiet on the same code without generated or labeled media in the file', async () => {
+    const code = "import sharp from 'sharp';\nexport const f = (b: Buffer) => sharp(b).resize(9).toFile('x.png');\n";
+    const quiet = await engine.analyze('a.ts', code, { onlyRules: new Set([RULE]) });
+    assert.equal(quiet.findings.length, 0);
+    const loud = await engine.analyze('a.ts', `// AIGC labeled output\n${code}`, { onlyRules: new Set([RULE]) });
+    assert.equal(loud.findings.length, 1);
+    assert.equal(loud.findings[0]!.range.start.line, 2);
+    assert.match(loud.findings[0]!.message, /Art\. 10/);
+  });
+});
