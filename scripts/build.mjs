@@ -49,9 +49,10 @@ const nodeOptions = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
-  // The tree-sitter runtime references import.meta.url in its ESM build; we use the CJS build and
-  // pass locateFile explicitly, so this only silences the bundler's warning.
-  define: { 'import.meta.url': 'undefined' },
+  // esbuild resolves `import 'web-tree-sitter'` to its ESM build, which calls
+  // createRequire(import.meta.url); in a CJS bundle that must be this file's URL, or loading fails.
+  define: { 'import.meta.url': '__airegImportMetaUrl' },
+  banner: { js: "const __airegImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
   mainFields: ['module', 'main'],
   conditions: ['require', 'node'],
 };
