@@ -1,0 +1,19 @@
+/**
+ * Messages between the CLI's main thread and its worker threads (dist/worker.js). The main
+ * thread hands out batches of files; each worker runs its own Engine and answers each batch
+ * with its results, then asks for more by virtue of answering.
+ */
+import type { AiregConfig } from '../core/config';
+import type { FileResult } from '../core/engine';
+import type { FileTask } from './analyzeFile';
+
+/** `workerData` of every worker: the resolved configuration. */
+export interface WorkerInit {
+  config: AiregConfig;
+}
+
+/** Main → worker. */
+export type ToWorker = { type: 'batch'; id: number; files: FileTask[] } | { type: 'stop' };
+
+/** Worker → main. */
+export type FromWorker = { type: 'results'; id: number; results: FileResult[] } | { type: 'fatal'; message: string };

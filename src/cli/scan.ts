@@ -1,0 +1,111 @@
+/**
+ * Runs the analysis of a list of discovered files, in this thread for small trees and on worker
+ * threads for large ones, and merges the results in a deterministic order (by file, then by
+ * position) so output never depends on scheduling.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { AiregConfig } from '../core/config';
+import { Engine, type FileResult } from '../core/engine';
+import { type FileTask, analyzeFile } from './analyzeFile';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+
+/** Below this many files starting workers costs more than it saves (each loads its grammars). */
+export const WORKER_THRESHOLD = 200;
+const BATCH_SIZE = 16;
+
+export interface RunOptions {
+  config: AiregConfig;
+  /** Explicit `--jobs`; undefined means "decide by the size of the tree". */
+  jobs?: number;
+  onProgress?: (done: number, total: number, file: string) => void;
+}
+
+/** How many threads a scan of `fileCount` files uses. */
+export function plannedJobs(fileCount: number, jobs: number | undefined): number {
+  if (jobs !== undefined) return Math.max(1, Math.min(jobs, fileCount || 1));
+  if (fileCount < WORKER_THRESHOLD) return 1;
+  return Math.max(1, Math.min(os.availableParallelism(), Math.ceil(fileCount / BATCH_SIZE)));
+}
+
+function workerScript(): string | undefined {
+  const candidate = path.join(__dirname, 'worker.js');
+  return fs.existsSync(candidate) ? candidate : undefined;
+}
+
+async function analyzeInProcess(files: readonly FileTask[], options: RunOptions): Promise<FileResult[]> {
+  const engine = new Engine(undefined, options.config);
+  const results: FileResult[] = [];
+  try {
+    for (const [i, f] of files.entries()) {
+      results.push(await analyzeFile(engine, f));
+      options.onProgress?.(i + 1, files.length, f.relPath);
+    }
+  } finally {
+    await engine.host.dispose();
+  }
+  return results;
+}
+
+async function analyzeWithWorkers(files: readonly FileTask[], jobs: number, script: string, options: RunOptions): Promise<FileResult[]> {
+  const batches: FileTask[][] = [];
+  for (let i = 0; i < files.length; i += BATCH_SIZE) batches.push(files.slice(i, i + BATCH_SIZE));
+  const results: FileResult[] = [];
+  let next = 0;
+  let done = 0;
+  const init: WorkerInit = { config: options.config };
+
+  const runWorker = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(script, { workerData: init });
+      let settled = false;
+      const finish = (err?: Error): void => {
+        if (settled) return;
+        settled = true;
+        if (err) {
+          void worker.terminate();
+          reject(err);
+        } else resolve();
+      };
+      const send = (): void => {
+        if (next >= batches.length) {
+          worker.postMessage({ type: 'stop' } satisfies ToWorker);
+          return;
+        }
+        const id = next++;
+        worker.postMessage({ type: 'batch', id, files: batches[id]! } satisfies ToWorker);
+      };
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.type === 'fatal') return finish(new Error(`worker failed: ${msg.message}`));
+        for (const r of msg.results) {
+          results.push(r);
+          done++;
+          options.onProgress?.(done, files.length, r.file);
+        }
+        send();
+      });
+      worker.on('error', (err) => finish(err));
+      worker.on('exit', (code) => finish(code === 0 || next >= batches.length ? undefined : new Error(`worker exited with code ${code}`)));
+      // Two batches in flight keep a worker busy while the main thread handles the last answer.
+      send();
+      send();
+    });
+
+  await Promise.all(Array.from({ length: jobs }, runWorker));
+  return results;
+}
+
+/** Analyses every file and returns results sorted by file path (findings sorted by position). */
+export async function analyzeFiles(files: readonly FileTask[], options: RunOptions): Promise<{ results: FileResult[]; jobs: number }> {
+  let jobs = plannedJobs(files.length, options.jobs);
+  const script = jobs > 1 ? workerScript() : undefined;
+  if (!script) jobs = 1;
+  const results = script ? await analyzeWithWorkers(files, jobs, script, options) : await analyzeInProcess(files, options);
+  results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const r of results) {
+    r.findings.sort((a, b) => a.range.startOffset - b.range.startOffset || a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint));
+  }
+  return { results, jobs };
+}

@@ -1,0 +1,34 @@
+/**
+ * A scan worker thread: runs its own Engine (its own tree-sitter runtime and grammars) over the
+ * batches of files the main thread sends, and answers each batch with its results.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Engine } from '../core/engine';
+import { analyzeFile } from './analyzeFile';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('aireg: worker.js must run as a worker thread');
+
+const init = workerData as WorkerInit;
+const engine = new Engine(undefined, init.config);
+const post = (m: FromWorker): void => port.postMessage(m);
+
+// Batches are handled one after another: the engine's parsers are not meant for interleaving.
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'stop') {
+    queue = queue.then(() => engine.host.dispose()).finally(() => port.close());
+    return;
+  }
+  queue = queue.then(async () => {
+    try {
+      const results = [];
+      for (const file of msg.files) results.push(await analyzeFile(engine, file));
+      post({ type: 'results', id: msg.id, results });
+    } catch (err) {
+      post({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+});
