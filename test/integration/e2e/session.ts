@@ -1,0 +1,125 @@
+/**
+ * Shared state of the browser-driven end-to-end suites: the packaged extension installed once, one
+ * English code-server with a copy of the fixture workspace, and one Chromium page. Suites that need a
+ * different server (the zh-cn display language) start their own with `startSession`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  REPO_ROOT,
+  copyWorkspace,
+  installVsix,
+  launchBrowser,
+  loadTools,
+  makeRunDir,
+  startCodeServer,
+  type BrowserSession,
+  type CodeServer,
+  type E2eTools,
+} from '../lib/codeServer';
+import { buildProduction, packageVersion, packageVsix } from '../lib/packaging';
+import { openWorkbench } from '../lib/workbench';
+
+/** The fixture workspace every run copies (never edited in place). */
+export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'e2e-workspace');
+
+/** One code-server + browser + workspace copy. */
+export interface Session {
+  tools: E2eTools;
+  runDir: string;
+  workspace: string;
+  server: CodeServer;
+  browser: BrowserSession;
+  close(): Promise<void>;
+}
+
+let shared: { tools: E2eTools; runDir: string; extensionsDir: string } | undefined;
+/** Offsite request lists of every browser opened in this run, checked by the last suite. */
+export const allOffsite: string[][] = [];
+let english: Session | undefined;
+
+/**
+ * Packages and installs the extension once per run. `scripts/run-e2e.mjs` does this itself and passes
+ * `AIREG_E2E_EXTENSIONS_DIR`; when the suites run alone they do it here.
+ */
+export function prepared(): { tools: E2eTools; runDir: string; extensionsDir: string } {
+  if (shared) return shared;
+  const tools = loadTools();
+  const runDir = process.env.AIREG_E2E_RUN_DIR ?? makeRunDir();
+  let extensionsDir = process.env.AIREG_E2E_EXTENSIONS_DIR;
+  if (!extensionsDir) {
+    buildProduction();
+    const { vsix } = packageVsix(tools, path.join(runDir, `aireg-${packageVersion()}.vsix`));
+    extensionsDir = path.join(runDir, 'extensions');
+    fs.mkdirSync(extensionsDir, { recursive: true });
+    installVsix(tools, vsix, extensionsDir, runDir);
+  }
+  shared = { tools, runDir, extensionsDir };
+  return shared;
+}
+
+/** Starts a code-server and a browser on a fresh copy of the fixture workspace, opened in the workbench. */
+export async function startSession(name: string, opts: { locale?: string } = {}): Promise<Session> {
+  const { tools, runDir, extensionsDir } = prepared();
+  const dir = fs.mkdtempSync(path.join(runDir, `${name}-`));
+  const workspace = copyWorkspace(FIXTURE_WORKSPACE, dir);
+  const server = await startCodeServer({ tools, runDir: dir, extensionsDir, ...(opts.locale ? { locale: opts.locale } : {}) });
+  const browser = await launchBrowser(tools, dir, opts.locale);
+  allOffsite.push(browser.offsite);
+  try {
+    await openWorkbench(browser.page, server.folderUrl(workspace), 'app.py');
+  } catch (e) {
+    await browser.close();
+    await server.stop();
+    throw e;
+  }
+  return {
+    tools,
+    runDir: dir,
+    workspace,
+    server,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/** The shared English session, started on first use and closed by the root hook. */
+export async function englishSession(): Promise<Session> {
+  english ??= await startSession('en');
+  return english;
+}
+
+/** Mocha root hooks (loaded with --require): close the shared session after all suites. */
+export const mochaHooks = {
+  async afterAll(): Promise<void> {
+    if (english) await english.close();
+    english = undefined;
+  },
+};
+
+/** Resolves a manifest string (`%key%`) from package.nls(.zh-cn).json. */
+export function manifestString(value: string, lang: 'en' | 'zh-cn' = 'en'): string {
+  const m = /^%(.+)%$/.exec(value);
+  if (!m) return value;
+  const read = (f: string): Record<string, string> =>
+    fs.existsSync(path.join(REPO_ROOT, f)) ? (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, f), 'utf8')) as Record<string, string>) : {};
+  const en = read('package.nls.json');
+  const bundle = lang === 'en' ? en : { ...en, ...read('package.nls.zh-cn.json') };
+  const s = bundle[m[1]!];
+  if (s === undefined) throw new Error(`manifest string ${value} missing from package.nls${lang === 'en' ? '' : '.zh-cn'}.json`);
+  return s;
+}
+
+/** The command palette label of one of our commands ("<category>: <title>"), in a display language. */
+export function commandLabel(id: string, lang: 'en' | 'zh-cn' = 'en'): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    contributes?: { commands?: { command: string; title: string; category?: string }[] };
+  };
+  const cmd = pkg.contributes?.commands?.find((c) => c.command === id);
+  if (!cmd) throw new Error(`package.json contributes no command ${id}`);
+  const title = manifestString(cmd.title, lang);
+  return cmd.category ? `${manifestString(cmd.category, lang)}: ${title}` : title;
+}

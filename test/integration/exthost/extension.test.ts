@@ -1,0 +1,168 @@
+/**
+ * API-level behaviour of the installed extension in the real extension host: the commands it registers,
+ * the diagnostics it publishes for the fixture files (source, code and target, range, severity), the edits
+ * its code actions make, and the webview panels its commands open.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+/** Command ids the extension promises (docs/interfaces). */
+const COMMANDS = [
+  'aireg.scanWorkspace',
+  'aireg.lookupObligation',
+  'aireg.openObligation',
+  'aireg.openChecklist',
+  'aireg.exportChecklist',
+  'aireg.openArticle',
+  'aireg.restartServer',
+  'aireg.showOutput',
+  'aireg.suppressFinding',
+];
+
+function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace is open');
+  return folder.uri;
+}
+
+/** Lines (0-based) marked `expect: <rule>` in a fixture file: the fixture convention of the rule tests. */
+function expectedLines(doc: vscode.TextDocument, ruleId: string): number[] {
+  const lines: number[] = [];
+  for (let i = 0; i < doc.lineCount; i++) {
+    if (new RegExp(`expect: ${ruleId}(\\s|$)`).test(doc.lineAt(i).text)) lines.push(i);
+  }
+  return lines;
+}
+
+function airegDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'aireg');
+}
+
+function codeValue(d: vscode.Diagnostic): string | undefined {
+  if (d.code === undefined) return undefined;
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
+/** Resolves once `pred` holds for the file's aireg diagnostics (event-driven, with a deadline). */
+function waitForDiagnostics(uri: vscode.Uri, pred: (ds: vscode.Diagnostic[]) => boolean, timeoutMs = 45_000): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const ds = airegDiagnostics(uri);
+      if (pred(ds)) {
+        sub.dispose();
+        clearTimeout(timer);
+        resolve(ds);
+        return true;
+      }
+      return false;
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) check();
+    });
+    const timer = setTimeout(() => {
+      sub.dispose();
+      const ds = airegDiagnostics(uri);
+      reject(new Error(`diagnostics for ${uri.path} did not reach the expected state in ${timeoutMs} ms; have: ${ds.map((d) => `${codeValue(d)}@${d.range.start.line}`).join(', ') || 'none'}`));
+    }, timeoutMs);
+    check();
+  });
+}
+
+/** Resolves once a webview tab of the given view type is open. */
+async function waitForWebviewTab(viewType: string, timeoutMs = 30_000): Promise<vscode.Tab> {
+  const find = (): vscode.Tab | undefined =>
+    vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
+  const now = find();
+  if (now) return now;
+  return new Promise((resolve, reject) => {
+    const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
+      const t = find();
+      if (t) {
+        sub.dispose();
+        clearTimeout(timer);
+        resolve(t);
+      }
+    });
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no ${viewType} webview tab within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+}
+
+describe('aireg in the real extension host', function () {
+  let root: vscode.Uri;
+
+  before(async function () {
+    root = workspaceRoot();
+    const ext = vscode.extensions.all.find((e) => e.id.toLowerCase() === 'aireg.aireg');
+    assert.ok(ext, 'the aireg extension is loaded');
+    await ext.activate();
+  });
+
+  afterEach(async function () {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('registers every promised command', async function () {
+    const all = new Set(await vscode.commands.getCommands(true));
+    const missing = COMMANDS.filter((c) => !all.has(c));
+    assert.deepEqual(missing, [], `commands not registered: ${missing.join(', ')}`);
+  });
+
+  for (const file of ['app.py', 'chat.ts']) {
+    it(`publishes diagnostics for ${file} with source, rule code, obligation target, range and severity`, async function () {
+      const uri = vscode.Uri.joinPath(root, file);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const labelLines = expectedLines(doc, 'aigc-missing-label');
+      const callLines = expectedLines(doc, 'aigc-generation-call');
+      assert.ok(labelLines.length === 1 && callLines.length === 1, 'fixture marks one call and one output');
+      const ds = await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-missing-label') && d.some((x) => codeValue(x) === 'aigc-generation-call'));
+      const missing = ds.filter((d) => codeValue(d) === 'aigc-missing-label');
+      assert.equal(missing.length, 1, 'one unlabeled output');
+      const m = missing[0]!;
+      assert.equal(m.range.start.line, labelLines[0], 'the missing-label diagnostic sits on the line where content leaves');
+      assert.equal(m.severity, vscode.DiagnosticSeverity.Warning, 'aigc-missing-label defaults to warning');
+      assert.ok(typeof m.code === 'object' && m.code.target instanceof vscode.Uri, 'code has a target link');
+      assert.ok(m.message.length > 10, 'message says what is wrong');
+      const call = ds.find((d) => codeValue(d) === 'aigc-generation-call')!;
+      assert.equal(call.range.start.line, callLines[0], 'the generation call diagnostic sits on the callee line');
+      assert.equal(call.severity, vscode.DiagnosticSeverity.Information, 'aigc-generation-call defaults to info');
+      assert.ok(call.range.end.line > call.range.start.line || call.range.end.character > call.range.start.character, 'non-empty range');
+      const related = m.relatedInformation ?? [];
+      assert.ok(related.some((r) => r.location.uri.toString() === uri.toString() && r.location.range.start.line === callLines[0]), 'related information points at the generation call');
+    });
+  }
+
+  it('offers a preferred quick fix for an unlabeled output whose edit removes the diagnostic', async function () {
+    const uri = vscode.Uri.joinPath(root, 'chat.ts');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const ds = await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-missing-label'));
+    const diag = ds.find((d) => codeValue(d) === 'aigc-missing-label')!;
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+    const ours = actions.filter((a) => a.diagnostics?.some((d) => codeValue(d) === 'aigc-missing-label') || /aireg|label|AIGC|标识/i.test(a.title));
+    assert.ok(ours.length >= 2, `several fixes offered; got: ${actions.map((a) => a.title).join(' | ')}`);
+    const suppress = ours.find((a) => a.edit && a.edit.get(uri).some((e) => /aireg-disable-next-line aigc-missing-label --/.test(e.newText)));
+    assert.ok(suppress, `a suppression with a reason is offered; got: ${ours.map((a) => a.title).join(' | ')}`);
+    const preferred = ours.find((a) => a.isPreferred);
+    assert.ok(preferred?.edit, `one fix is preferred and carries an edit; got: ${ours.map((a) => `${a.title}${a.isPreferred ? ' (preferred)' : ''}`).join(' | ')}`);
+    assert.ok(!preferred.edit.get(uri).some((e) => /aireg-disable/.test(e.newText)), 'the preferred fix is not a suppression');
+    assert.ok(await vscode.workspace.applyEdit(preferred.edit), 'the edit applies');
+    await waitForDiagnostics(uri, (d) => !d.some((x) => codeValue(x) === 'aigc-missing-label'));
+    assert.ok(doc.isDirty, 'the fix edited the document');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('opens the obligation card for an obligation id', async function () {
+    await vscode.commands.executeCommand('aireg.openObligation', 'cn-label-explicit');
+    const tab = await waitForWebviewTab('aireg.obligationCard');
+    assert.ok(tab.label.length > 0, 'the card tab has a title');
+  });
+
+  it('opens the checklist panel', async function () {
+    await vscode.commands.executeCommand('aireg.openChecklist');
+    await waitForWebviewTab('aireg.checklist');
+  });
+});

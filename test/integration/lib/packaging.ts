@@ -1,0 +1,40 @@
+/**
+ * Builds the production bundles and packages the `.vsix` exactly as a user would install it, so the
+ * end-to-end tests exercise what ships (the `.vscodeignore` allowlist included).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT, type E2eTools } from './codeServer';
+
+function run(cmd: string, args: string[], what: string, env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync(cmd, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) {
+    throw new Error(`aireg: ${what} failed (exit ${r.status ?? r.signal}):\n${r.stdout ?? ''}\n${r.stderr ?? ''}`);
+  }
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`;
+}
+
+/** Runs `scripts/build.mjs --production` with the project's Node. */
+export function buildProduction(): void {
+  run(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs'), '--production'], 'production build');
+}
+
+/** Version from package.json, used for the `.vsix` file name. */
+export function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Packages the extension with vsce (run on Node 24: vsce 4 needs Node 22 or newer). Dependencies are
+ * bundled by esbuild, hence `--no-dependencies`. Returns the `.vsix` path and the list of files in it.
+ */
+export function packageVsix(tools: E2eTools, outFile: string): { vsix: string; files: string[] } {
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  const env = { ...process.env, PATH: `${path.dirname(tools.node24)}:${process.env.PATH ?? ''}` };
+  const common = ['--no-dependencies', '--allow-missing-repository', '--skip-license'];
+  run(tools.node24, [tools.vsce, 'package', ...common, '--out', outFile], 'vsce package', env);
+  const listing = run(tools.node24, [tools.vsce, 'ls', ...common.slice(0, 2)], 'vsce ls', env);
+  const files = listing.split('\n').map((l) => l.trim()).filter((l) => l && !/^(WARNING|INFO|DONE)/.test(l));
+  return { vsix: outFile, files };
+}
