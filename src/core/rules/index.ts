@@ -5,9 +5,11 @@
 import type { Rule } from './rule';
 import { invalidLabelMetadataRule } from './invalidLabelMetadata';
 import { labelStrippedRule } from './labelStripped';
+import { recNoOptOutRule } from './recNoOptOut';
 
 export const ALL_RULES: readonly Rule[] = [
   // The review rules (they run after the generation detector).
   invalidLabelMetadataRule,
   labelStrippedRule,
+  recNoOptOutRule,
 ];

@@ -1,0 +1,46 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Engine } from '../../src/core/engine';
+import { FIXTURE_ROOT, evaluateFixture, fixtureFiles } from '../../scripts/precision';
+
+const RULE = 'rec-no-opt-out' as const;
+
+describe(`rule ${RULE} (fixtures)`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+
+  const files = fixtureFiles();
+  it('has fixtures for every language family', () => {
+    const own = files.filter((f) => f.includes(`${path.sep}${RULE}${path.sep}`)).map((f) => path.extname(f));
+    for (const ext of ['.ts', '.py', '.go', '.java']) assert.ok(own.includes(ext), `missing a ${ext} fixture`);
+  });
+
+  for (const file of files) {
+    it(path.relative(FIXTURE_ROOT, file), async () => {
+      const outcome = (await evaluateFixture(engine, file, [RULE])).get(RULE)!;
+      assert.deepEqual(outcome.problems, []);
+    });
+  }
+
+  it('honours an opt-out check declared in the configuration', async () => {
+    const file = path.join(FIXTURE_ROOT, RULE, 'services.js');
+    const text = fs.readFileSync(file, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('return gorse.getRecommend({ userId: user.id }); // expect'));
+    const before = await engine.analyze('services.js', text, { onlyRules: new Set([RULE]) });
+    assert.ok(before.findings.some((f) => f.range.start.line === line));
+    const configured = new Engine(engine.host, { ...engine.config, optOutChecks: ['allowsPersonalFeed'] });
+    const after = await configured.analyze('services.js', text, { onlyRules: new Set([RULE]) });
+    assert.ok(!after.findings.some((f) => f.range.start.line === line));
+    assert.equal(after.findings.length, before.findings.length - 1);
+  });
+
+  it('points related information at the entry point that reaches the ranking', async () => {
+    const text = fs.readFileSync(path.join(FIXTURE_ROOT, RULE, 'heuristic_rank.py'), 'utf8');
+    const res = await engine.analyze('heuristic_rank.py', text, { onlyRules: new Set([RULE]) });
+    assert.equal(res.findings.length, 1);
+    const related = res.findings[0]!.related?.[0];
+    assert.ok(related, 'has related information');
+    assert.equal(text.slice(related.range.startOffset, related.range.endOffset), 'for_you');
+  });
+});
