@@ -89,6 +89,11 @@ function nodeForError(valueNode: JsonNode, e: ErrorObject | undefined): JsonNode
   return findNodeAtLocation(valueNode, segments) ?? valueNode;
 }
 
+/** jsonc-parser builds null-prototype objects; plain copies compare and clone like JSON. */
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
 /**
  * Parses and validates config text. Exported for the language server, which validates unsaved
  * editor buffers with it.
@@ -134,7 +139,7 @@ export function parseConfigText(text: string, file: string): { config: AiregConf
           at(ruleKey.offset, `unknown rule id "${id}" in "rules" (known: ${[...RULE_IDS].join(', ')}); ignored`, 'warning');
           continue;
         }
-        const value: unknown = getNodeValue(ruleValue);
+        const value = plain(getNodeValue(ruleValue));
         if (!ruleSetting(value)) {
           at(ruleValue.offset, `"rules.${id}" must be one of "off", "info", "warning", "error" or {"severity": ...}; using the rule's default`, 'error');
           continue;
@@ -149,7 +154,7 @@ export function parseConfigText(text: string, file: string): { config: AiregConf
       at(keyNode.offset, `unknown property "${key}"; ignored`, 'warning');
       continue;
     }
-    const value: unknown = getNodeValue(valueNode);
+    const value = plain(getNodeValue(valueNode));
     if (!validate(value)) {
       const node = nodeForError(valueNode, validate.errors?.[0] ?? undefined);
       at(node.offset, `${describe(key, validate.errors)}; using the default for "${key}"`, 'error');
