@@ -6,10 +6,12 @@ import type { Rule } from './rule';
 import { invalidLabelMetadataRule } from './invalidLabelMetadata';
 import { labelStrippedRule } from './labelStripped';
 import { recNoOptOutRule } from './recNoOptOut';
+import { biometricNoConsentRule } from './biometricNoConsent';
 
 export const ALL_RULES: readonly Rule[] = [
   // The review rules (they run after the generation detector).
   invalidLabelMetadataRule,
   labelStrippedRule,
   recNoOptOutRule,
+  biometricNoConsentRule,
 ];

@@ -1,0 +1,56 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Engine } from '../../src/core/engine';
+import { FIXTURE_ROOT, evaluateFixture, fixtureFiles } from '../../scripts/precision';
+
+const RULE = 'biometric-no-consent' as const;
+
+describe(`rule ${RULE} (fixtures)`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+
+  const files = fixtureFiles();
+  it('has fixtures for every language family', () => {
+    const own = files.filter((f) => f.includes(`${path.sep}${RULE}${path.sep}`)).map((f) => path.extname(f));
+    for (const ext of ['.ts', '.py', '.go', '.java']) assert.ok(own.includes(ext), `missing a ${ext} fixture`);
+  });
+
+  for (const file of files) {
+    it(path.relative(FIXTURE_ROOT, file), async () => {
+      const outcome = (await evaluateFixture(engine, file, [RULE])).get(RULE)!;
+      assert.deepEqual(outcome.problems, []);
+    });
+  }
+
+  it('honours a consent check declared in the configuration', async () => {
+    const text = [
+      'def clone(speaker, ref, out):',
+      '    ensure_release_form(speaker)',
+      '    tts.tts_to_file(text="hi", speaker_wav=ref, file_path=out)',
+      '',
+    ].join('\n');
+    const before = await engine.analyze('v.py', text, { onlyRules: new Set([RULE]) });
+    assert.equal(before.findings.length, 1);
+    assert.equal(before.findings[0]!.range.start.line, 2);
+    const configured = new Engine(engine.host, { ...engine.config, consentChecks: ['ensure_release_form'] });
+    const after = await configured.analyze('v.py', text, { onlyRules: new Set([RULE]) });
+    assert.equal(after.findings.length, 0);
+  });
+
+  it('does not take a consent word in a comment as a check', async () => {
+    const text = fs.readFileSync(path.join(FIXTURE_ROOT, RULE, 'voice_clone.py'), 'utf8');
+    const res = await engine.analyze('voice_clone.py', text, { onlyRules: new Set([RULE]) });
+    const line = text.split('\n').findIndex((l) => l.includes('speaker_wav=reference_wav'));
+    assert.ok(res.findings.some((f) => f.range.start.line === line));
+  });
+
+  it('names the entry point of a helper reached from a handler', async () => {
+    const text = fs.readFileSync(path.join(FIXTURE_ROOT, RULE, 'face_swap.py'), 'utf8');
+    const res = await engine.analyze('face_swap.py', text, { onlyRules: new Set([RULE]) });
+    assert.equal(res.findings.length, 1);
+    const related = res.findings[0]!.related![0]!;
+    assert.equal(text.slice(related.range.startOffset, related.range.endOffset), 'swap');
+    assert.match(res.findings[0]!.message, /Art\. 14/);
+  });
+});
