@@ -83,7 +83,12 @@ try {
     await bundleExtHostTests(testsDir);
     const wsDir = fs.mkdtempSync(path.join(runDir, 'exthost-'));
     const workspace = copyWorkspace(path.join(REPO_ROOT, 'test', 'fixtures', 'e2e-workspace'), wsDir);
-    const r = await runExtensionHostTests({ tools, runDir: wsDir, extensionPath: installed, testsIndex: path.join(testsDir, 'index.js'), workspace, log: (l) => console.log(l) });
+    // The workbench forwards its own console too; keep only the lines the tests print.
+    const noise = /Ignoring fetching additional builtin|Creating a socket|connection token|AccountPolicyGate|AgentHost|Service Worker|reconnection-grace|Updating additional builtin/;
+    const r = await runExtensionHostTests({
+      tools, runDir: wsDir, extensionPath: installed, testsIndex: path.join(testsDir, 'index.js'), workspace, timeoutMs: 420_000,
+      log: (l) => { if (!noise.test(l)) console.log(l); },
+    });
     const res = r.results;
     if (res) {
       for (const p of res.passed) console.log(`  ok    ${p}`);

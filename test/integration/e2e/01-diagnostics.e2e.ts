@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { engineFinding, firstLine } from '../lib/expected';
-import { cardExpectations, showsAnArticle } from '../lib/kbExpect';
+import { cardExpectations, showsAnArticle, squash } from '../lib/kbExpect';
 import { activeEditor, closeAllEditors, mouseOnto, openFile, problemsRows, shot, webviewWithText } from '../lib/workbench';
 import { englishSession, type Session } from './session';
 
@@ -67,6 +67,7 @@ describe('diagnostics in the real VS Code', function () {
     const match = expected.cards.find((c) => body.includes(c.title));
     assert.ok(match, `card shows the title of one of ${f.obligations.join(', ')}; body: ${body.slice(0, 400)}`);
     assert.ok(showsAnArticle(body, match), `card shows an article of ${match.id} (${JSON.stringify(match.articles)}); body: ${body.slice(0, 600)}`);
+    assert.ok(squash(body).includes(squash(match.summary)), `card shows the summary of ${match.id}`);
     assert.ok(codeHref, 'code link was found in the previous step');
   });
 });

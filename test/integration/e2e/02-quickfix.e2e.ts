@@ -1,0 +1,51 @@
+/**
+ * The quick fix as a person applies it: cursor on the unlabeled output, Ctrl+., pick the preferred
+ * (non-suppressing) fix, and the warning goes away.
+ */
+import * as assert from 'node:assert/strict';
+import { engineFinding } from '../lib/expected';
+import { activeEditor, closeAllEditors, openFile, problemsRows, shot, until } from '../lib/workbench';
+import { englishSession, type Session } from './session';
+
+describe('quick fix in the real VS Code', function () {
+  let s: Session;
+
+  before(async function () {
+    s = await englishSession();
+  });
+
+  it('applies the preferred fix for an unlabeled output and the diagnostic goes', async function () {
+    const { page } = s.browser;
+    await closeAllEditors(page);
+    const f = await engineFinding(s.workspace, 'chat.ts', 'aigc-missing-label');
+    await openFile(page, 'chat.ts');
+    await activeEditor(page).locator('.squiggly-warning').first().waitFor({ timeout: 60_000 });
+    // Put the cursor on the finding with Go to Line (Ctrl+G), then ask for code actions.
+    await activeEditor(page).locator('.view-lines').click();
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`${f.range.start.line + 1}:${f.range.start.character + 1}`);
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    await menu.waitFor({ state: 'visible', timeout: 20_000 });
+    const items = menu.locator('.monaco-list-row.action');
+    await items.first().waitFor({ timeout: 20_000 });
+    const titles = await items.allInnerTexts();
+    await shot(page, '04-quickfix-menu');
+    // The label fix, not the suppression or the documentation entries.
+    const fix = items.filter({ hasText: /label|AIGC|标识/i }).filter({ hasNotText: /suppress|disable|忽略|抑制|card|article/i }).first();
+    assert.ok((await fix.count()) > 0, `a labeling fix is offered; menu: ${titles.join(' | ')}`);
+    await fix.click();
+    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+    // The warning disappears from the Problems panel (the generation call's info stays).
+    const rows = await problemsRows(page);
+    await until(page, 'the aigc-missing-label row for chat.ts to go', async () => (await rows.filter({ hasText: 'aigc-missing-label' }).filter({ hasText: f.message.split('\n')[0]! }).count()) === 0, 30_000);
+    await activeEditor(page).locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await shot(page, '05-quickfix-applied');
+    const text = await activeEditor(page).locator('.view-lines').innerText();
+    assert.match(text, /AI|AIGC|生成/, 'the fix inserted a label into the code');
+  });
+});
