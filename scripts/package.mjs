@@ -6,8 +6,13 @@ import * as path from 'node:path';
 import { REPO_ROOT, loadTools } from '../test/integration/lib/codeServer.ts';
 import { buildProduction, packageVersion, packageVsix } from '../test/integration/lib/packaging.ts';
 
-const tools = loadTools();
-buildProduction();
-const { vsix, files } = packageVsix(tools, path.join(REPO_ROOT, `aireg-${packageVersion()}.vsix`));
-console.log(`aireg: packaged ${path.relative(REPO_ROOT, vsix)} (${files.length} files):`);
-for (const f of files) console.log(`  ${f}`);
+try {
+  const tools = loadTools();
+  buildProduction();
+  const { vsix, files } = packageVsix(tools, path.join(REPO_ROOT, `aireg-${packageVersion()}.vsix`));
+  console.log(`aireg: packaged ${path.relative(REPO_ROOT, vsix)} (${files.length} files):`);
+  for (const f of files) console.log(`  ${f}`);
+} catch (e) {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+}
