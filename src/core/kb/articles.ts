@@ -1,0 +1,129 @@
+/**
+ * Article numbers in both languages: Chinese numerals (第十七条), Arabic forms (第17条, Art. 17,
+ * Article 50(2)) and the labels cards show. Kept separate from search so the parsing can be unit
+ * tested exhaustively (every article 1-99 must round-trip).
+ */
+import type { ArticleRef, Instrument, Lang } from './types';
+
+const DIGITS: Record<string, number> = {
+  零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+};
+const DIGIT_CHARS = '一二三四五六七八九';
+
+/**
+ * Parses a Chinese numeral from 1 to 999 (十七, 二十, 二十一, 一百零五) or Arabic digits.
+ * Returns undefined for anything else, so callers can treat the text as an ordinary word.
+ */
+export function parseChineseNumber(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  if (!/^[零〇一二两三四五六七八九十百]+$/.test(text)) return undefined;
+  let total = 0;
+  let current = 0;
+  let sawUnit = false;
+  for (const ch of text) {
+    if (ch === '百') {
+      total += (current || 1) * 100;
+      current = 0;
+      sawUnit = true;
+    } else if (ch === '十') {
+      total += (current || 1) * 10;
+      current = 0;
+      sawUnit = true;
+    } else {
+      // Two digits in a row without a unit (e.g. 一二) is not a number we recognise, except
+      // the zero that fills a gap in 一百零五.
+      const d = DIGITS[ch];
+      if (d === undefined) return undefined;
+      if (current !== 0 && d !== 0) return undefined;
+      current = d;
+    }
+  }
+  total += current;
+  if (!sawUnit && text.length > 1) return undefined;
+  return total > 0 ? total : undefined;
+}
+
+/** Writes 1-999 as a Chinese numeral the way statutes number articles (十七, 二十一, 一百零二). */
+export function toChineseNumber(n: number): string {
+  if (!Number.isInteger(n) || n <= 0 || n >= 1000) return String(n);
+  const hundreds = Math.floor(n / 100);
+  const tens = Math.floor((n % 100) / 10);
+  const ones = n % 10;
+  let out = '';
+  if (hundreds) out += DIGIT_CHARS[hundreds - 1] + '百';
+  if (tens) {
+    // Statutes write 十七 rather than 一十七 for 10-19, but 一百一十 after hundreds.
+    out += (tens === 1 && !hundreds ? '' : DIGIT_CHARS[tens - 1]) + '十';
+  } else if (hundreds && ones) {
+    out += '零';
+  }
+  if (ones) out += DIGIT_CHARS[ones - 1];
+  return out;
+}
+
+/** An article reference found in a search query. */
+export interface QueryArticle {
+  article: string;
+  paragraph?: string;
+}
+
+// Patterns for article mentions; each captures the article number and an optional paragraph.
+const ARTICLE_PATTERNS: RegExp[] = [
+  // 第十七条, 第17条, 第十七条第一款, 第 17 条
+  /第\s*([零〇一二两三四五六七八九十百\d]+)\s*条(?:\s*第\s*([零〇一二两三四五六七八九十\d]+)\s*款)?/g,
+  // Art. 17, Art 17, Article 50(2), Arts. 27, art.50 para 2
+  /\bart(?:icle|s)?\.?\s*(\d+[a-z]?)(?:\s*\(\s*(\d+)\s*\)|\s*(?:para(?:graph)?\.?|§)\s*(\d+))?/gi,
+  // Clause forms used by standards: cl. 4.1, clause 5, §4.2, 条款 4.2
+  /(?:\bcl(?:ause)?\.?|§|条款)\s*(\d+(?:\.\d+)*)/gi,
+];
+
+/**
+ * Finds article mentions in a query and returns them with the query text that remains after
+ * removing them. Bare numbers ("算法推荐 17", "AI Act 50(2)") are returned too, as the caller
+ * decides whether a bare number means an article (it does when an instrument was named).
+ */
+export function extractArticles(query: string): { articles: QueryArticle[]; bare: QueryArticle[]; rest: string } {
+  const articles: QueryArticle[] = [];
+  let rest = query;
+  for (const re of ARTICLE_PATTERNS) {
+    rest = rest.replace(re, (_m, num: string, p1?: string, p2?: string) => {
+      const n = parseChineseNumber(num);
+      const article = n !== undefined ? String(n) : num;
+      const pRaw = p1 ?? p2;
+      const pn = pRaw !== undefined ? parseChineseNumber(pRaw) : undefined;
+      articles.push(pn !== undefined ? { article, paragraph: String(pn) } : { article });
+      return ' ';
+    });
+  }
+  const bare: QueryArticle[] = [];
+  rest = rest.replace(/(?<![\w.-])(\d{1,3}(?:\.\d+)*)(?:\s*\(\s*(\d+)\s*\))?(?![\w-])/g, (_m, num: string, p?: string) => {
+    bare.push(p !== undefined ? { article: num, paragraph: p } : { article: num });
+    return ' ';
+  });
+  return { articles, bare, rest };
+}
+
+/**
+ * The label of an article reference as cards and hovers show it, e.g.
+ * "Algorithm Recommendation Provisions, Art. 17" / "《算法推荐规定》第十七条",
+ * "AI Act, Art. 50(2)" / "《人工智能法》第50条第2款", "GB 45438-2025, cl. 4.1".
+ */
+export function formatArticle(ref: Pick<ArticleRef, 'article' | 'paragraph'>, instrument: Instrument | undefined, lang: Lang, withInstrument = true): string {
+  const n = Number(ref.article);
+  const clause = instrument?.articleStyle === 'clause';
+  const isCn = instrument?.jurisdiction !== 'EU';
+  let local: string;
+  if (lang === 'en') {
+    if (clause) local = `cl. ${ref.article}${ref.paragraph ? `(${ref.paragraph})` : ''}`;
+    else local = `Art. ${ref.article}${ref.paragraph ? `(${ref.paragraph})` : ''}`;
+  } else if (clause) {
+    local = `第${ref.article}条${ref.paragraph ? `第${ref.paragraph}款` : ''}`;
+  } else if (isCn && Number.isInteger(n)) {
+    const para = ref.paragraph && Number.isInteger(Number(ref.paragraph)) ? `第${toChineseNumber(Number(ref.paragraph))}款` : ref.paragraph ? `第${ref.paragraph}款` : '';
+    local = `第${toChineseNumber(n)}条${para}`;
+  } else {
+    local = `第${ref.article}条${ref.paragraph ? `第${ref.paragraph}款` : ''}`;
+  }
+  if (!withInstrument || !instrument) return local;
+  return lang === 'en' ? `${instrument.shortName.en}, ${local}` : `《${instrument.shortName.zh}》${local}`;
+}
