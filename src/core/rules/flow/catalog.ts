@@ -33,6 +33,7 @@ export interface LabelCatalog {
   explicitCalls: LabelCall[];
   implicitCalls: LabelCall[];
   implicitKeys: LabelKey[];
+  explicitKeys: LabelKey[];
 }
 
 interface RawCall {
@@ -51,6 +52,16 @@ function compileCall(c: RawCall): LabelCall {
   };
 }
 
+interface RawKey {
+  key: string;
+  valueText?: string;
+  label: string;
+}
+
+function compileKey(k: RawKey): LabelKey {
+  return { key: compilePattern(k.key), ...(k.valueText ? { valueText: compilePattern(k.valueText) } : {}), label: k.label };
+}
+
 let labels: LabelCatalog | undefined;
 
 export function labelCatalog(): LabelCatalog {
@@ -64,11 +75,8 @@ export function labelCatalog(): LabelCatalog {
       explicitText: labelsData.explicitText.map((s) => compilePattern(s)),
       explicitCalls: (labelsData.explicitCalls as RawCall[]).map(compileCall),
       implicitCalls: (labelsData.implicitCalls as RawCall[]).map(compileCall),
-      implicitKeys: (labelsData.implicitKeys as { key: string; valueText?: string; label: string }[]).map((k) => ({
-        key: compilePattern(k.key),
-        ...(k.valueText ? { valueText: compilePattern(k.valueText) } : {}),
-        label: k.label,
-      })),
+      implicitKeys: (labelsData.implicitKeys as RawKey[]).map(compileKey),
+      explicitKeys: (labelsData.explicitKeys as RawKey[]).map(compileKey),
     };
   }
   return labels;

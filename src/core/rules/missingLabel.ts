@@ -1,0 +1,402 @@
+/**
+ * `aigc-missing-label` (Labeling Measures Arts. 4-5, GB 45438, Deep Synthesis Arts. 16-17,
+ * Generative AI Measures Art. 12; EU AI Act Art. 50(2)): the output of a generation call leaves
+ * the program (HTTP response or stream, file, UI, queue or storage) without the labels its
+ * modality needs on the path.
+ *
+ * How: for each generation call the detector found, `flowFrom` follows the value through its
+ * function; sinks from data/sinks.json that receive it are checked for label evidence from
+ * data/labels.json between the call and the end of the function (including same-file helpers
+ * called there, and the team's declared label functions). A value returned from a non-handler
+ * function continues at its same-file callers. Labels found only inside a branch that does not
+ * contain the sink still leave the other path unlabeled: reported with medium confidence.
+ *
+ * Which labels are required (Labeling Measures Arts. 4-5 as GB 45438 applies them):
+ * - text shown to people (response, stream, UI, queue): an explicit label; written to a file:
+ *   explicit and implicit (file metadata);
+ * - images, audio, video, faces, voices, 3D and multimodal content: both, wherever it goes.
+ * A team that declares only the `user` role must label what it publishes explicitly (Art. 10),
+ * so only the explicit label is required then.
+ */
+import type { Node } from 'web-tree-sitter';
+import sinksData from '../../../data/sinks.json';
+import { rangeOfNode } from '../position';
+import type { Confidence, Modality } from '../types';
+import type { GenerationCall, Rule, RuleContext } from './rule';
+import { type CallInfo, type FileIndex, type FunctionInfo, contains, enclosingFunction, fileIndex, stringValue } from './flow/ast';
+import { compilePattern, labelCatalog } from './flow/catalog';
+import { namesPattern } from './flow/guards';
+import { type Flow, callersOf, carries, flowFrom } from './flow/taint';
+
+type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage';
+
+interface CallSinkSpec {
+  kind: SinkKind;
+  families: string[];
+  callee: RegExp;
+  isNew: boolean;
+  receiver: boolean;
+  exclude?: RegExp;
+  firstArg?: RegExp;
+  label: string;
+}
+
+interface RawCallSink {
+  kind: string;
+  families: string[];
+  callee: string;
+  new?: boolean;
+  taint?: string;
+  exclude?: string;
+  firstArg?: string;
+  label: string;
+}
+
+const CALL_SINKS: CallSinkSpec[] = (sinksData.calls as RawCallSink[]).map((s) => ({
+  kind: s.kind as SinkKind,
+  families: s.families,
+  callee: compilePattern(s.callee),
+  isNew: !!s.new,
+  receiver: s.taint === 'receiver',
+  ...(s.exclude ? { exclude: compilePattern(s.exclude) } : {}),
+  ...(s.firstArg ? { firstArg: compilePattern(s.firstArg) } : {}),
+  label: s.label,
+}));
+const ASSIGN_SINKS = sinksData.assignments.map((s) => ({ kind: s.kind as SinkKind, families: s.families, left: compilePattern(s.left), label: s.label }));
+const ROUTE_DECORATORS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.routeDecorators).map(([k, v]) => [k, compilePattern(v)]));
+const UI_REGISTRATION = compilePattern(sinksData.uiRegistrations.python);
+const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
+const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
+
+interface Sink {
+  node: Node;
+  kind: SinkKind;
+  label: string;
+}
+
+interface Seed {
+  node: Node;
+  gen: GenerationCall;
+  depth: number;
+}
+
+type Status = 'full' | 'partial' | 'none';
+
+interface Evidence {
+  explicit: Status;
+  implicit: Status;
+  found: string[];
+}
+
+/** How far a returned value is followed through same-file callers. */
+const MAX_CALLER_DEPTH = 3;
+
+export const missingLabelRule: Rule = {
+  id: 'aigc-missing-label',
+  run(ctx) {
+    if (ctx.generationCalls.length === 0) return;
+    const idx = fileIndex(ctx.tree, ctx.language.family);
+    const env = environment(ctx, idx);
+    const reported = new Set<number>();
+    const seenSeeds = new Set<string>();
+    const queue: Seed[] = ctx.generationCalls.map((gen) => ({ node: gen.node, gen, depth: 0 }));
+    while (queue.length > 0) {
+      const seed = queue.shift()!;
+      const key = `${seed.node.id}:${seed.gen.node.id}`;
+      if (seenSeeds.has(key)) continue;
+      seenSeeds.add(key);
+      const flow = flowFrom(seed.node, idx, ctx.tree.rootNode);
+      const sinks = findSinks(flow, idx, env);
+      for (const sink of sinks) {
+        if (reported.has(sink.node.id)) continue;
+        if (check(ctx, idx, env, flow, seed, sink, sinks)) reported.add(sink.node.id);
+      }
+      if (flow.fn && flow.returns.length > 0 && !env.handlers.has(flow.fn.node.id) && seed.depth < MAX_CALLER_DEPTH) {
+        for (const caller of callersOf(flow.fn, idx)) queue.push({ node: caller, gen: seed.gen, depth: seed.depth + 1 });
+      }
+    }
+  },
+};
+
+interface Env {
+  family: FileIndex['family'];
+  callSinks: CallSinkSpec[];
+  assignSinks: typeof ASSIGN_SINKS;
+  /** React state setters (`setText` from `const [text, setText] = useState()`). */
+  setters: Set<string>;
+  /** Functions whose return value is the response or UI output (route handlers, Gradio fns). */
+  handlers: Map<number, string>;
+  labelFunctions: RegExp | undefined;
+}
+
+function environment(ctx: RuleContext, idx: FileIndex): Env {
+  const family = idx.family;
+  const setters = new Set<string>();
+  if (family === 'js' && /useState/.test(ctx.text)) {
+    for (const a of idx.assigns) {
+      const callee = a.value.type === 'call_expression' ? a.value.childForFieldName('function')?.text ?? '' : '';
+      if (STATE_HOOK.test(callee) && a.targets.length === 2) setters.add(a.targets[1]!);
+    }
+  }
+  const handlers = new Map<number, string>();
+  const route = ROUTE_DECORATORS[family];
+  for (const f of idx.functions) {
+    if (route && f.decorators.some((d) => route.test(d))) handlers.set(f.node.id, 'route handler return');
+    if (family === 'js' && f.name && NEXT_HANDLER.test(f.name) && f.decorators.includes('export')) handlers.set(f.node.id, 'Next.js route handler return');
+  }
+  if (family === 'python' && /gradio|\bgr\./.test(ctx.text)) {
+    // Functions wired into Gradio (`gr.Interface(fn=generate)`, `btn.click(generate, ...)`) render what they return.
+    const names = new Set<string>();
+    for (const c of idx.calls) {
+      if (!UI_REGISTRATION.test(c.callee)) continue;
+      const fnArg = c.kwargs.get('fn') ?? c.args[0];
+      if (fnArg?.type === 'identifier') names.add(fnArg.text);
+    }
+    for (const f of idx.functions) if (f.name && names.has(f.name)) handlers.set(f.node.id, 'Gradio output');
+  }
+  return {
+    family,
+    callSinks: CALL_SINKS.filter((s) => s.families.includes(family)),
+    assignSinks: ASSIGN_SINKS.filter((s) => s.families.includes(family)),
+    setters,
+    handlers,
+    labelFunctions: namesPattern(ctx.config.labelFunctions),
+  };
+}
+
+function callCarries(flow: Flow, c: CallInfo): boolean {
+  if (c.args.some((a) => carries(flow, a))) return true;
+  for (const v of c.kwargs.values()) if (carries(flow, v)) return true;
+  return false;
+}
+
+function findSinks(flow: Flow, idx: FileIndex, env: Env): Sink[] {
+  const out: Sink[] = [];
+  const scope = flow.scope;
+  for (const c of idx.calls) {
+    if (!contains(scope, c.node) || c.node === flow.seed) continue;
+    if (env.setters.has(c.callee) && callCarries(flow, c)) {
+      out.push({ node: c.node, kind: 'ui', label: `React state ${c.callee}()` });
+      continue;
+    }
+    for (const s of env.callSinks) {
+      if (s.isNew !== c.isNew && s.isNew) continue;
+      if (!s.callee.test(c.callee) || (s.exclude && s.exclude.test(c.callee))) continue;
+      if (s.firstArg && !(c.args[0] && s.firstArg.test(c.args[0].text))) continue;
+      const hit = s.receiver ? !!c.receiver && carries(flow, c.receiver) : callCarries(flow, c);
+      if (!hit) continue;
+      out.push({ node: c.node, kind: s.kind, label: s.label });
+      break;
+    }
+  }
+  for (const a of idx.assigns) {
+    if (!contains(scope, a.node)) continue;
+    const s = env.assignSinks.find((x) => x.left.test(a.leftText));
+    if (s && carries(flow, a.value)) out.push({ node: a.node, kind: s.kind, label: s.label });
+  }
+  const handler = flow.fn ? env.handlers.get(flow.fn.node.id) : undefined;
+  if (handler) {
+    for (const r of flow.returns) {
+      // `return jsonify(text)` is already the jsonify sink.
+      if (out.some((s) => contains(r, s.node))) continue;
+      out.push({ node: r, kind: handler.startsWith('Gradio') ? 'ui' : 'http', label: handler });
+    }
+  }
+  // Inner sinks inside an outer sink (`res.end(JSON.stringify(...))`) are one place, and a
+  // response wrapping a stream whose chunks already leave through a sink (`new Response(body)`
+  // around `controller.enqueue(chunk)`) is the same output again.
+  return out.filter((s) => {
+    if (out.some((o) => o !== s && contains(o.node, s.node) && o.node.id !== s.node.id && o.kind === s.kind)) return false;
+    const mentioned = new Set(identifiers(s.node.text));
+    return !idx.assigns.some((a) => contains(scope, a.node) && a.targets.some((t) => mentioned.has(t)) && out.some((o) => o !== s && contains(a.value, o.node)));
+  });
+}
+
+/** Node kinds whose children are alternative branches (the condition itself is not a branch). */
+const BRANCH_PARENTS = new Set(['if_statement', 'else_clause', 'elif_clause', 'ternary_expression', 'conditional_expression', 'switch_case', 'switch_default', 'case_clause', 'expression_case', 'default_case', 'switch_block_statement_group', 'case_block', 'match_statement', 'type_case', 'communication_case']);
+
+/** True when `e` sits in a branch that does not also contain `sink` (so some path skips it). */
+function conditional(e: Node, sink: Node, scope: Node): boolean {
+  for (let p: Node | null = e; p && p.id !== scope.id; p = p.parent) {
+    const parent: Node | null = p.parent;
+    if (!parent || !BRANCH_PARENTS.has(parent.type)) continue;
+    if (parent.childForFieldName('condition')?.id === p.id) continue;
+    if (!contains(p, sink)) return true;
+  }
+  return false;
+}
+
+const IDENT = /(?<![\w$.])[A-Za-z_$][\w$]*/g;
+
+function identifiers(text: string): string[] {
+  return text.match(IDENT) ?? [];
+}
+
+/**
+ * Names the sink's value is built from: those it mentions, then (backwards through assignments
+ * in the scope) the names their values mention. Label evidence must touch one of them.
+ */
+function relevantNames(idx: FileIndex, flow: Flow, sink: Node): Set<string> {
+  const names = new Set(identifiers(sink.text));
+  const assigns = idx.assigns.filter((a) => contains(flow.scope, a.node) && a.node.startIndex < sink.startIndex);
+  for (let round = 0; round < 3; round++) {
+    let changed = false;
+    for (const a of assigns) {
+      if (!a.targets.some((t) => names.has(t))) continue;
+      for (const n of identifiers(a.value.text)) {
+        if (!names.has(n)) {
+          names.add(n);
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return names;
+}
+
+function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, sink: Sink, allSinks: Sink[]): Evidence {
+  const cat = labelCatalog();
+  const ev: Evidence = { explicit: 'none', implicit: 'none', found: [] };
+  const note = (kind: 'explicit' | 'implicit', at: Node, what: string): void => {
+    const status: Status = conditional(at, sink.node, flow.scope) ? 'partial' : 'full';
+    if (ev[kind] !== 'full') ev[kind] = status;
+    ev.found.push(`${what}${status === 'partial' ? ' (one branch)' : ''}`);
+  };
+  const relevant = relevantNames(idx, flow, sink.node);
+  const scopeAssigns = idx.assigns.filter((a) => contains(flow.scope, a.node));
+  const otherSinks = allSinks.filter((x) => x.node.id !== sink.node.id);
+  const mentionsRelevant = (n: Node): boolean => identifiers(n.text).some((i) => relevant.has(i));
+  /**
+   * Whether evidence at `n` acts on this output: inside the sink or the generation call, in a
+   * value assigned to a name the sink is built from, or in a statement-level call that works on
+   * the generated value in place (`draw.text(...)`, `add_watermark(img)`) and is not itself
+   * another output.
+   */
+  const connected = (n: Node): boolean => {
+    if (contains(sink.node, n) || contains(flow.seed, n)) return true;
+    for (const a of scopeAssigns) if (contains(a.value, n) && a.targets.some((t) => relevant.has(t))) return true;
+    for (const c of idx.calls) {
+      if (!contains(c.node, n) || !contains(flow.scope, c.node)) continue;
+      if (otherSinks.some((o) => contains(o.node, c.node))) return false;
+      const stmt = c.node.parent;
+      if (stmt && /statement$|^block$/.test(stmt.type) && ((c.receiver && (carries(flow, c.receiver) || mentionsRelevant(c.receiver))) || c.args.some((x) => carries(flow, x) || mentionsRelevant(x)))) return true;
+    }
+    return false;
+  };
+  // Metadata writers and header setters act on the file path or the response, not on the value.
+  const actsOnContainer = sink.kind === 'file' || sink.kind === 'http' || sink.kind === 'storage';
+  const start = Math.min(flow.fn?.body?.startIndex ?? flow.scope.startIndex, flow.seed.startIndex, sink.node.startIndex);
+  const visitedHelpers = new Set<number>();
+  const scan = (from: number, to: number, within: Node, anchor: Node | null, depth: number): void => {
+    const inRange = (n: Node): boolean => n.startIndex >= from && n.endIndex <= to && contains(within, n);
+    const ok = (n: Node): boolean => anchor !== null || connected(n);
+    for (const s of idx.strings) {
+      if (!inRange(s) || !ok(s)) continue;
+      const v = stringValue(s);
+      if (cat.explicitText.some((re) => re.test(v))) note('explicit', anchor ?? s, 'label text');
+    }
+    for (const c of idx.calls) {
+      if (!inRange(c.node)) continue;
+      const at = anchor ?? c.node;
+      const linked = ok(c.node);
+      if (env.labelFunctions?.test(c.callee) && (linked || actsOnContainer)) {
+        note('explicit', at, `${c.callee}()`);
+        note('implicit', at, `${c.callee}()`);
+        continue;
+      }
+      if (linked) for (const l of cat.explicitCalls) if (l.callee.test(c.callee)) note('explicit', at, l.label);
+      if (linked || actsOnContainer) {
+        for (const l of cat.implicitCalls) {
+          if (!l.callee.test(c.callee)) continue;
+          if (l.receiver && !(c.receiver && l.receiver.test(c.receiver.text)) && !l.receiver.test(c.callee)) continue;
+          if (l.argText && !c.args.some((a) => l.argText!.test(a.text))) continue;
+          note('implicit', at, l.label);
+        }
+      }
+      if (linked) for (const [k, v] of c.kwargs) keyEvidence(k, v.text, at);
+      // A same-file helper called on the path: its labels count (two levels deep).
+      if (depth < 2 && linked) {
+        const helper = sameFileFunction(c, idx);
+        if (helper && !visitedHelpers.has(helper.node.id) && !contains(helper.node, sink.node)) {
+          visitedHelpers.add(helper.node.id);
+          scan(helper.node.startIndex, helper.node.endIndex, helper.node, at, depth + 1);
+        }
+      }
+    }
+    for (const k of idx.keyed) {
+      if (!inRange(k.node) || !ok(k.node)) continue;
+      for (const e of k.entries) keyEvidence(e.key, e.value?.text ?? '', anchor ?? e.keyNode);
+    }
+  };
+  const keyEvidence = (key: string, value: string, at: Node): void => {
+    for (const l of cat.implicitKeys) if (l.key.test(key) && (!l.valueText || l.valueText.test(value))) note('implicit', at, l.label);
+    for (const l of cat.explicitKeys) if (l.key.test(key) && (!l.valueText || l.valueText.test(value))) note('explicit', at, l.label);
+  };
+  scan(start, flow.scope.endIndex, flow.scope, null, 0);
+  // A module-level label constant (`LABEL = "【AI生成】"`) used in the sink or its inputs.
+  if (ev.explicit !== 'full') {
+    for (const name of labelConstants(idx)) if (relevant.has(name)) note('explicit', sink.node, `label constant ${name}`);
+  }
+  void ctx;
+  return ev;
+}
+
+const labelConstCache = new WeakMap<FileIndex, string[]>();
+
+/** Names assigned a label text anywhere in the file. */
+function labelConstants(idx: FileIndex): string[] {
+  let names = labelConstCache.get(idx);
+  if (!names) {
+    const cat = labelCatalog();
+    names = [];
+    for (const a of idx.assigns) {
+      if (a.targets.length !== 1 || !/^[A-Za-z_$][\w$]*$/.test(a.targets[0]!) || enclosingFunction(a.node, idx)) continue;
+      if (idx.strings.some((s) => s.id === a.value.id) && cat.explicitText.some((re) => re.test(stringValue(a.value)))) names.push(a.targets[0]!);
+    }
+    labelConstCache.set(idx, names);
+  }
+  return names;
+}
+
+function sameFileFunction(c: CallInfo, idx: FileIndex): FunctionInfo | undefined {
+  if (!/^(?:(?:this|self)\.)?[A-Za-z_$][\w$]*$/.test(c.callee)) return undefined;
+  return idx.functions.find((f) => f.name === c.name && f.body);
+}
+
+function required(modality: Modality, sink: SinkKind, ctx: RuleContext): { explicit: boolean; implicit: boolean } {
+  const provider = ctx.config.roles.some((r) => r === 'service-provider' || r === 'technical-supporter');
+  if (!provider) return { explicit: true, implicit: false };
+  if (modality === 'text') return { explicit: true, implicit: sink === 'file' };
+  return { explicit: true, implicit: true };
+}
+
+function check(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, seed: Seed, sink: Sink, sinks: Sink[]): boolean {
+  const gen = seed.gen;
+  const need = required(gen.modality, sink.kind, ctx);
+  const ev = labelEvidence(ctx, idx, env, flow, sink, sinks);
+  const missingExplicit = need.explicit && ev.explicit !== 'full';
+  const missingImplicit = need.implicit && ev.implicit !== 'full';
+  if (!missingExplicit && !missingImplicit) return false;
+  const partial = (!missingExplicit || ev.explicit === 'partial') && (!missingImplicit || ev.implicit === 'partial');
+  const missing = missingExplicit && missingImplicit ? 'both' : missingExplicit ? 'explicit' : 'implicit';
+  const what = missing === 'both' ? 'an explicit label and implicit label metadata' : missing === 'explicit' ? 'an explicit label (visible "AI生成"/"AI-generated" text or watermark)' : 'implicit label metadata (GB 45438 AIGC metadata, C2PA, or an invisible watermark)';
+  const why = gen.modality === 'text'
+    ? sink.kind === 'file'
+      ? 'Labeling Measures Art. 4 require an explicit label on generated text and Art. 5 implicit metadata in files'
+      : 'Labeling Measures Art. 4 require an explicit label at the start, end or middle of generated text shown to users'
+    : `Labeling Measures Arts. 4-5 and GB 45438 require both an explicit label and implicit metadata for generated ${gen.modality}`;
+  const base: Confidence = gen.confidence === 'low' ? 'low' : partial ? 'medium' : 'high';
+  const fn = enclosingFunction(gen.node, idx);
+  ctx.report({
+    ruleId: 'aigc-missing-label',
+    range: rangeOfNode(sink.node),
+    message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) leaves via ${sink.label} without ${what}${partial ? ' on every path (a label is applied only on some branches)' : ''}; ${why}.${seed.depth > 0 ? ` The value reaches here through ${fn?.name ?? 'a helper'}().` : ''}`,
+    confidence: base,
+    generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
+    related: [{ file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` }],
+    data: { modality: gen.modality, missing, sinkKind: sink.kind, partial },
+    fingerprintKey: `${sink.kind}:${gen.api}`,
+  });
+  return true;
+}
