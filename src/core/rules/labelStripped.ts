@@ -10,7 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, contains, enclosingFunction, fileIndex, stringValue } from './flow/ast';
+import { type CallInfo, type FileIndex, enclosingFunction, fileIndex, stringValue } from './flow/ast';
 import { carries, flowFrom } from './flow/taint';
 
 /** Cheap prefilter: every pattern below needs one of these words. */
@@ -41,7 +41,7 @@ export const labelStrippedRule: Rule = {
     const strips: Strip[] = [];
     findSharp(idx, strips);
     findFfmpegAndExiftool(idx, strips);
-    if (idx.family === 'python') findPillow(ctx, idx, strips);
+    if (idx.family === 'python') findPillow(idx, strips);
     for (const c of idx.calls) {
       if (/(?:^|\.)piexif\.remove$/.test(c.callee) || /(?:^|\.)deleteAllTags$/.test(c.callee)) strips.push({ node: c.node, what: `${c.callee}() deletes the EXIF block`, media: c.args[0] ?? null });
       else if (/\.(?:info|getexif\(\)|exif|metadata)\.clear$/.test(c.callee)) strips.push({ node: c.node, what: `${c.callee}() empties the image metadata`, media: c.receiver });
@@ -137,8 +137,8 @@ function nextArg(s: Node): Node | null {
   return n;
 }
 
-/** Pillow `save()` without `exif=`/`pnginfo=` of an image that was opened (re-encoded) or generated. */
-function findPillow(ctx: RuleContext, idx: FileIndex, out: Strip[]): void {
+/** Pillow `save()` without `exif=`/`pnginfo=` of an image that was opened, i.e. re-encoded. */
+function findPillow(idx: FileIndex, out: Strip[]): void {
   const opened = new Map<string, Node>();
   for (const a of idx.assigns) {
     if (/(?:^|\.)Image\.open\(/.test(a.value.text) && a.targets.length === 1) opened.set(scopedName(a.node, a.targets[0]!, idx), a.node);
@@ -148,16 +148,8 @@ function findPillow(ctx: RuleContext, idx: FileIndex, out: Strip[]): void {
     if (c.kwargs.has('exif') || c.kwargs.has('pnginfo') || c.kwargs.has('xmp') || c.args.some((a) => a.type === 'dictionary_splat')) continue;
     const name = c.receiver.text;
     const open = opened.get(scopedName(c.node, name, idx));
-    const fn = enclosingFunction(c.node, idx);
-    if (open) {
-      out.push({ node: c.node, what: `Image.save() re-encodes "${name}" without exif=/pnginfo=`, media: c.receiver });
-      continue;
-    }
-    // A generated image saved without metadata in a file that does label elsewhere (it built a
-    // PngInfo or AIGC metadata but this save does not pass it).
-    if (/PngInfo|\bAIGC\b/.test(ctx.text) && ctx.generationCalls.some((g) => enclosingFunction(g.node, idx) === fn && contains(fn?.node ?? ctx.tree.rootNode, g.node) && carries(flowFrom(g.node, idx, ctx.tree.rootNode), c.receiver!))) {
-      out.push({ node: c.node, what: `Image.save() writes generated "${name}" without the exif=/pnginfo= label built in this file`, media: c.receiver });
-    }
+    // A generated image that never had metadata is `aigc-missing-label`'s case, not stripping.
+    if (open) out.push({ node: c.node, what: `Image.save() re-encodes "${name}" without exif=/pnginfo=`, media: c.receiver });
   }
 }
 
