@@ -70,11 +70,11 @@ export interface QueryArticle {
 // Patterns for article mentions; each captures the article number and an optional paragraph.
 const ARTICLE_PATTERNS: RegExp[] = [
   // 第十七条, 第17条, 第十七条第一款, 第 17 条
-  /第\s*([零〇一二两三四五六七八九十百\d]+)\s*条(?:\s*第\s*([零〇一二两三四五六七八九十\d]+)\s*款)?/g,
+  /第\s*(?<num>[零〇一二两三四五六七八九十百\d]+)\s*条(?:\s*第\s*(?<p>[零〇一二两三四五六七八九十\d]+)\s*款)?/g,
   // Art. 17, Art 17, Article 50(2), Arts. 27, art.50 para 2
-  /\bart(?:icle|s)?\.?\s*(\d+[a-z]?)(?:\s*\(\s*(\d+)\s*\)|\s*(?:para(?:graph)?\.?|§)\s*(\d+))?/gi,
+  /\bart(?:icle|s)?\.?\s*(?<num>\d+[a-z]?)(?:\s*\(\s*(?<p>\d+)\s*\)|\s*(?:para(?:graph)?\.?|§)\s*(?<p2>\d+))?/gi,
   // Clause forms used by standards: cl. 4.1, clause 5, §4.2, 条款 4.2
-  /(?:\bcl(?:ause)?\.?|§|条款)\s*(\d+(?:\.\d+)*)/gi,
+  /(?:\bcl(?:ause)?\.?|§|条款)\s*(?<num>\d+(?:\.\d+)*)/gi,
 ];
 
 /**
@@ -86,10 +86,13 @@ export function extractArticles(query: string): { articles: QueryArticle[]; bare
   const articles: QueryArticle[] = [];
   let rest = query;
   for (const re of ARTICLE_PATTERNS) {
-    rest = rest.replace(re, (_m, num: string, p1?: string, p2?: string) => {
-      const n = parseChineseNumber(num);
-      const article = n !== undefined ? String(n) : num;
-      const pRaw = p1 ?? p2;
+    rest = rest.replace(re, (...args: unknown[]) => {
+      // With named groups the replacer's last argument is the groups object; positional
+      // arguments would shift with the number of groups in each pattern.
+      const g = args[args.length - 1] as { num: string; p?: string; p2?: string };
+      const n = parseChineseNumber(g.num);
+      const article = n !== undefined ? String(n) : g.num;
+      const pRaw = g.p ?? g.p2;
       const pn = pRaw !== undefined ? parseChineseNumber(pRaw) : undefined;
       articles.push(pn !== undefined ? { article, paragraph: String(pn) } : { article });
       return ' ';

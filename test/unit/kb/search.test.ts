@@ -1,0 +1,182 @@
+import { strict as assert } from 'node:assert';
+import { articleLabel, getObligation, obligationDocUrl, obligationsFor, searchObligations } from '../../../src/core/kb/index';
+import { extractArticles, parseChineseNumber, toChineseNumber } from '../../../src/core/kb/articles';
+
+const top = (q: string, n = 1): string[] => searchObligations(q, { limit: n }).map((h) => h.obligation.id);
+const ids = (q: string, n = 50): string[] => searchObligations(q, { limit: n }).map((h) => h.obligation.id);
+
+describe('kb articles: Chinese numerals', () => {
+  it('round-trips every article number 1-99 (and some above)', () => {
+    for (let n = 1; n <= 130; n++) assert.equal(parseChineseNumber(toChineseNumber(n)), n, `${n} -> ${toChineseNumber(n)}`);
+  });
+
+  it('writes numerals the way statutes do', () => {
+    assert.equal(toChineseNumber(10), '十');
+    assert.equal(toChineseNumber(17), '十七');
+    assert.equal(toChineseNumber(20), '二十');
+    assert.equal(toChineseNumber(21), '二十一');
+    assert.equal(toChineseNumber(99), '九十九');
+    assert.equal(toChineseNumber(105), '一百零五');
+  });
+
+  it('parses Arabic digits and rejects non-numbers', () => {
+    assert.equal(parseChineseNumber('17'), 17);
+    assert.equal(parseChineseNumber('一十七'), 17);
+    assert.equal(parseChineseNumber('一二'), undefined);
+    assert.equal(parseChineseNumber('算法'), undefined);
+    assert.equal(parseChineseNumber('零'), undefined);
+  });
+
+  it('extracts article mentions in every supported form', () => {
+    const cases: [string, { article: string; paragraph?: string }][] = [
+      ['第十七条', { article: '17' }],
+      ['第17条', { article: '17' }],
+      ['第 17 条', { article: '17' }],
+      ['第五十条第二款', { article: '50', paragraph: '2' }],
+      ['Art. 17', { article: '17' }],
+      ['Art 17', { article: '17' }],
+      ['art.17', { article: '17' }],
+      ['Article 50(2)', { article: '50', paragraph: '2' }],
+      ['Art. 50 para 4', { article: '50', paragraph: '4' }],
+      ['cl. 4.1', { article: '4.1' }],
+    ];
+    for (const [q, want] of cases) assert.deepEqual(extractArticles(q).articles, [want], q);
+  });
+
+  it('does not read a standard number as an article', () => {
+    assert.deepEqual(extractArticles('GB 45438').bare, []);
+  });
+});
+
+describe('kb search', () => {
+  it('finds Algorithm Recommendation Art. 17 (opt-out) in Chinese and English forms', () => {
+    for (const q of ['第十七条 算法推荐', '算法推荐 第17条', '算法推荐 17', '算法推荐规定第十七条', 'Algorithm Recommendation Art. 17', 'algorithm recommendation article 17', 'cn-ar 17']) {
+      assert.equal(top(q)[0], 'cn-ar-opt-out', q);
+    }
+  });
+
+  it('finds Deep Synthesis Art. 14 biometric consent', () => {
+    for (const q of ['Art. 14 deep synthesis', '深度合成 第十四条', '深度合成规定第14条', 'deep synthesis 14']) assert.equal(top(q)[0], 'cn-ds-biometric-consent', q);
+  });
+
+  it('maps the known article facts of the issue to the right obligations', () => {
+    const expectations: [string, string][] = [
+      ['算法推荐 第十八条', 'cn-ar-minors-elderly-workers'],
+      ['算法推荐 第十九条', 'cn-ar-minors-elderly-workers'],
+      ['Algorithm Recommendation Art. 20', 'cn-ar-minors-elderly-workers'],
+      ['算法推荐 第二十一条', 'cn-ar-no-price-discrimination'],
+      ['算法推荐 第二十四条', 'cn-algo-filing'],
+      ['深度合成 第九条', 'cn-ds-real-identity'],
+      ['深度合成 第十六条', 'cn-ds-implicit-label'],
+      ['深度合成 第十七条', 'cn-ds-conspicuous-label'],
+      ['深度合成 第十八条', 'cn-ds-no-label-removal'],
+      ['生成式人工智能 第七条', 'cn-gai-training-data'],
+      ['生成式AI 第8条', 'cn-gai-data-annotation'],
+      ['Generative AI Measures Art. 11', 'cn-gai-input-data-protection'],
+      ['生成式人工智能 第十四条', 'cn-illegal-content-handling'],
+      ['生成式人工智能 第十五条', 'cn-complaint-handling'],
+      ['生成式人工智能 第十七条', 'cn-gai-assessment-filing'],
+      ['标识办法 第五条', 'cn-label-implicit'],
+      ['标识办法 第九条', 'cn-label-unlabeled-on-request-logs'],
+      ['Labeling Measures Art. 7', 'cn-label-app-store-check'],
+      ['AI Act 50(2)', 'eu-aia-50-2-marking'],
+      ['AI Act Art. 50(4)', 'eu-aia-50-4-deepfake'],
+      ['人工智能法 第50条第1款', 'eu-aia-50-1-interaction-disclosure'],
+      ['DSA 27', 'eu-dsa-27-recommender-transparency'],
+      ['DSA Art. 38', 'eu-dsa-38-non-profiling-option'],
+    ];
+    for (const [q, id] of expectations) {
+      const hits = ids(q);
+      assert.ok(hits.includes(id), `${q} should find ${id}, got ${hits.slice(0, 5).join(', ')}`);
+      // The expected obligation ranks among the obligations citing that article first.
+      assert.ok(searchObligations(q, { limit: 50 }).find((h) => h.obligation.id === id)!.matched.includes('article'), q);
+    }
+  });
+
+  it('a generation-specific label article search puts GAI Art. 12 first', () => {
+    assert.equal(top('生成式人工智能 第十二条')[0], 'cn-gai-label');
+    assert.equal(top('Generative AI Measures Article 12')[0], 'cn-gai-label');
+  });
+
+  it('"GB 45438" returns the label obligations', () => {
+    const hits = ids('GB 45438');
+    for (const id of ['cn-label-explicit', 'cn-label-implicit', 'cn-label-explicit-video', 'cn-label-platform-verify']) assert.ok(hits.includes(id), id);
+    assert.ok(hits.every((id) => getObligation(id)!.articles.some((a) => a.instrument === 'gb-45438')), 'only GB 45438 obligations');
+  });
+
+  it('an article without an instrument finds that article across instruments', () => {
+    const hits = ids('Article 17');
+    for (const id of ['cn-ar-opt-out', 'cn-ds-conspicuous-label', 'cn-gai-assessment-filing']) assert.ok(hits.includes(id), id);
+    assert.deepEqual(ids('第十七条'), hits);
+  });
+
+  it('finds by id, exactly and by prefix', () => {
+    assert.equal(top('cn-ar-opt-out')[0], 'cn-ar-opt-out');
+    assert.deepEqual(searchObligations('cn-ar-opt-out')[0].matched.includes('id'), true);
+    assert.ok(ids('eu-aia').every((id) => id.startsWith('eu-aia')));
+  });
+
+  it('finds by keyword in either language', () => {
+    assert.equal(top('face swap consent')[0], 'cn-ds-biometric-consent');
+    assert.equal(top('人脸 同意')[0], 'cn-ds-biometric-consent');
+    assert.equal(top('单独同意')[0], 'cn-ds-biometric-consent');
+    assert.ok(top('watermark', 3).includes('cn-label-watermark'));
+    assert.ok(top('数字水印', 3).includes('cn-label-watermark'));
+    assert.ok(top('大数据杀熟', 3).includes('cn-ar-no-price-discrimination'));
+    assert.ok(top('deepfake', 3).includes('eu-aia-50-4-deepfake'));
+    assert.ok(top('实名', 3).includes('cn-ds-real-identity'));
+  });
+
+  it('finds by instrument short name', () => {
+    const ds = ids('深度合成规定');
+    assert.ok(ds.length >= 10);
+    assert.ok(ds.every((id) => getObligation(id)!.articles.some((a) => a.instrument === 'cn-ds')));
+    assert.ok(ids('Digital Services Act').every((id) => id.startsWith('eu-dsa')));
+  });
+
+  it('finds by role in either language', () => {
+    const app = ids('app store');
+    assert.ok(app.slice(0, 3).every((id) => getObligation(id)!.roles.includes('app-distribution-platform')), app.join());
+    const zh = ids('应用商店');
+    assert.ok(zh.slice(0, 3).every((id) => getObligation(id)!.roles.includes('app-distribution-platform')), zh.join());
+  });
+
+  it('returns nothing for empty or unknown queries and respects the limit', () => {
+    assert.deepEqual(searchObligations('   '), []);
+    assert.deepEqual(searchObligations('zzzqqq'), []);
+    assert.equal(searchObligations('label', { limit: 3 }).length, 3);
+  });
+
+  it('never throws on hostile input', () => {
+    for (const q of ['(', '[a-z]+', '\\', '第条', 'Art.', '第一百零五条', '💥 𝒜 ', '.*'.repeat(100), 'x'.repeat(10_000)]) {
+      assert.doesNotThrow(() => searchObligations(q), q);
+    }
+  });
+
+  it('ranks scores in descending order', () => {
+    const hits = searchObligations('label', { limit: 50 });
+    for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1].score >= hits[i].score);
+  });
+});
+
+describe('kb lookups', () => {
+  it('obligationsFor filters by role and jurisdiction', () => {
+    const eu = obligationsFor({ jurisdictions: ['EU'] });
+    assert.ok(eu.length >= 6 && eu.every((o) => o.jurisdiction === 'EU'));
+    const stores = obligationsFor({ roles: ['app-distribution-platform'], jurisdictions: ['CN'] });
+    assert.deepEqual(stores.map((o) => o.id).sort(), ['cn-app-store-launch-check', 'cn-ds-app-store-management', 'cn-label-app-store-check']);
+    assert.equal(obligationsFor({}).length, obligationsFor({ roles: [], jurisdictions: [] }).length);
+  });
+
+  it('labels articles in both languages', () => {
+    assert.equal(articleLabel({ instrument: 'cn-ar', article: '17' }, 'zh'), '《算法推荐规定》第十七条');
+    assert.equal(articleLabel({ instrument: 'cn-ar', article: '17' }, 'en'), 'Algorithm Recommendation Provisions, Art. 17');
+    assert.equal(articleLabel({ instrument: 'eu-aia', article: '50', paragraph: '2' }, 'en'), 'AI Act, Art. 50(2)');
+    assert.equal(articleLabel({ instrument: 'cn-ds', article: '14', paragraph: '2' }, 'zh', false), '第十四条第二款');
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: '5' }, 'en'), 'GB 45438-2025, cl. 5');
+  });
+
+  it('obligationDocUrl points at the generated reference', () => {
+    assert.match(obligationDocUrl('cn-ar-opt-out'), /\/docs\/obligations\.md#cn-ar-opt-out$/);
+  });
+});
