@@ -78,6 +78,8 @@ export function renderObligationsDoc(kb: KnowledgeBase): string {
   const total = obs.flatMap((o) => o.articles).length;
   out.push(`${obs.length} obligations from ${kb.allInstruments().length} instruments; ${verified} of ${total} article mappings verified against official text, the rest from secondary sources or unverified (each is marked).`, '');
   out.push(`共 ${obs.length} 项义务，来自 ${kb.allInstruments().length} 部规范；${total} 处条文对应中有 ${verified} 处已核对官方文本，其余来自二手来源或尚未核实（逐条标注）。`, '');
+  out.push('To change an entry, edit `data/obligations/*.json` or `data/instruments.json` (schemas in `data/schemas/`), write both languages in your own words, set `verification` honestly per article, then run `npm run docs:obligations`. Ids are stable: never rename one.', '');
+  out.push('修改条目请编辑 `data/obligations/*.json` 或 `data/instruments.json`（模式见 `data/schemas/`），中英文均用自己的话撰写，逐条如实填写 `verification`，然后运行 `npm run docs:obligations`。编号保持稳定，切勿重命名。', '');
 
   out.push('## Contents / 目录', '');
   for (const j of ['CN', 'EU'] as const) {

@@ -38,6 +38,8 @@ interface Alias {
   text: string;
   instrument?: string;
   role?: Role;
+  /** Compiled once: Latin aliases match whole words, CJK aliases anywhere. */
+  re?: RegExp;
 }
 
 const CJK = /[\u3400-\u9fff]/;
@@ -112,7 +114,10 @@ export class ObligationIndex {
       for (const a of [role, l.en, l.zh, ...l.aliases]) aliases.push({ text: norm(a), role });
     }
     // Longest aliases first, so "AI Act" wins over "Act" and "深度合成规定" over "深度合成".
-    this.aliases = aliases.filter((a) => a.text.length >= 2).sort((a, b) => b.text.length - a.text.length);
+    this.aliases = aliases
+      .filter((a) => a.text.length >= 2)
+      .sort((a, b) => b.text.length - a.text.length)
+      .map((a) => ({ ...a, re: CJK.test(a.text) ? new RegExp(escapeRe(a.text), 'g') : new RegExp(`(?<![\\w-])${escapeRe(a.text)}(?![\\w-])`, 'g') }));
   }
 
   /** Ranked obligations for a free-text query. Empty queries return nothing. */
@@ -126,8 +131,10 @@ export class ObligationIndex {
     const instruments = new Set<string>();
     const roles = new Set<Role>();
     for (const a of this.aliases) {
-      // Latin aliases must match whole words; CJK aliases match anywhere.
-      const re = CJK.test(a.text) ? new RegExp(escapeRe(a.text), 'g') : new RegExp(`(?<![\\w-])${escapeRe(a.text)}(?![\\w-])`, 'g');
+      // Quick substring pre-check before the regex; lastIndex is reset because the regex is global.
+      if (!rest.includes(a.text)) continue;
+      const re = a.re!;
+      re.lastIndex = 0;
       if (!re.test(rest)) continue;
       // A bare role word like "user" or "platform" is also an ordinary keyword; keep it in the text.
       if (a.instrument) instruments.add(a.instrument);

@@ -176,7 +176,7 @@ export interface SearchHit {
 export interface SearchOptions {
   /** Maximum number of hits (default 20). */
   limit?: number;
-  /** Preferred language; only breaks ties today (both languages are always searched). */
+  /** The caller's display language. Accepted for API stability; both languages are always searched and ranked alike. */
   lang?: Lang;
 }
 

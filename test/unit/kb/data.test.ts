@@ -168,6 +168,13 @@ describe('kb data: consistency', () => {
     }
   });
 
+  it('obligations that code can give evidence for carry TypeScript and Python examples', () => {
+    for (const o of obs.filter((x) => x.detectability !== 'not-detectable-in-code')) {
+      const langs = new Set((o.examples ?? []).map((e) => e.language));
+      assert.ok(langs.has('typescript') && langs.has('python'), `${o.id} lacks a TypeScript or Python example`);
+    }
+  });
+
   it('the card disclaimer says aireg is not legal advice, in both languages', () => {
     assert.match(disclaimer().en, /not legal advice/);
     assert.match(disclaimer().zh, /不构成法律意见/);
