@@ -13,7 +13,7 @@ import bioData from '../../../data/biometric.json';
 import { rangeOfNode } from '../position';
 import type { Confidence } from '../types';
 import type { Rule } from './rule';
-import { type CallInfo, type FileIndex, contains, enclosingFunction, fileIndex, isStringNode, stringValue } from './flow/ast';
+import { type CallInfo, type FileIndex, contains, enclosingFunction, indexFor, isStringNode, stringValue } from './flow/ast';
 import { compilePattern } from './flow/catalog';
 import { guardOnPath, namesPattern } from './flow/guards';
 
@@ -72,7 +72,7 @@ const OPERATIONS: Operation[] = (bioData.operations as RawOperation[]).map((o) =
 
 const CONSENT = new RegExp(bioData.consentNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
 /** Prefilter over the whole file: without one of these words no operation can match. */
-const TRIGGER = /swap|inswapper|roop|facefusion|sadtalker|talker|wav2lip|liveportrait|live_portrait|coeff|speaker_wav|tone_?colou?r|get_se|sovits|rvc|vc_single|elevenlabs|voice|fuse_?face|merge_?image_?face|facial|age_?pic|gender_?pic|face_?attribute|anime_?style|face_?beauty|makeup|liquify|deep_?fake|refer_wav|ref_audio|reference_audio|prompt_wav|ref_wav/i;
+const TRIGGER = /inswapper|\broop\b|facefusion|sadtalker|wav2lip|liveportrait|live_portrait|audio2coeff|animatefromcoeff|speaker_wav|tone_?colou?r|se_extractor|sovits|\brvc|vc_single|vc_multi|infer_file|elevenlabs|face_?swap|swap_?face|deep_?fake|fuse_?face|merge_?image_?face|swap_?facial|change_?age_?pic|swap_?gender_?pic|face_?attribute|edit_?face|age_progression|anime_?style|face_?beauty|liquify_?face|face_?makeup|create_?voice|voice_?clone|clone_?voice|voice_?enrollment|enroll_?voice|mega_tts|refer_wav|ref_audio|reference_audio|prompt_wav|ref_wav/i;
 
 const KIND_TEXT: Record<Kind, string> = {
   'face-swap': 'Face swap',
@@ -88,9 +88,9 @@ interface Site {
 
 export const biometricNoConsentRule: Rule = {
   id: 'biometric-no-consent',
-  run(ctx) {
+  async run(ctx) {
     if (!TRIGGER.test(ctx.text)) return;
-    const idx = fileIndex(ctx.tree, ctx.language.family);
+    const idx = await indexFor(ctx);
     const ops = OPERATIONS.filter((o) => o.families.includes(idx.family) && (!o.gate || o.gate.test(ctx.text)));
     if (ops.length === 0) return;
     const sites = collectSites(idx, ops);

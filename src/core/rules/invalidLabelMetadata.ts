@@ -8,11 +8,11 @@
 import type { Node } from 'web-tree-sitter';
 import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
-import { type FileIndex, type KeyedLiteral, enclosingFunction, fileIndex, isStringNode, stringValue } from './flow/ast';
+import { type FileIndex, type KeyedLiteral, enclosingFunction, indexFor, isStringNode, stringValue } from './flow/ast';
 import { editDistance, labelCatalog } from './flow/catalog';
 
 /** Cheap prefilter: without one of these words no AIGC metadata can be in the file. */
-const TRIGGER = /aigc|contentproduc|produceid|propagat/i;
+const TRIGGER = /aigc|contentproduc|produce_?id|contentpropagat|propagate_?id/i;
 
 const NUMBER_KINDS = new Set(['number', 'integer', 'float', 'int_literal', 'float_literal', 'decimal_integer_literal', 'decimal_floating_point_literal', 'hex_integer_literal']);
 const BOOL_KINDS = new Set(['true', 'false', 'none', 'null', 'nil', 'null_literal', 'undefined']);
@@ -173,9 +173,9 @@ function safeParse(s: string): unknown {
 
 export const invalidLabelMetadataRule: Rule = {
   id: 'aigc-invalid-label-metadata',
-  run(ctx) {
+  async run(ctx) {
     if (!TRIGGER.test(ctx.text)) return;
-    const idx = fileIndex(ctx.tree, ctx.language.family);
+    const idx = await indexFor(ctx);
     for (const lit of idx.keyed) {
       const keys = lit.entries.map((e) => e.key);
       // The wrapper `{ AIGC: {...} }` is not itself the metadata; its value is checked on its own.

@@ -10,15 +10,15 @@
 import type { Node } from 'web-tree-sitter';
 import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, enclosingFunction, fileIndex, stringValue } from './flow/ast';
+import { type CallInfo, type FileIndex, enclosingFunction, indexFor, stringValue } from './flow/ast';
 import { carries, flowFrom } from './flow/taint';
 
 /** Cheap prefilter: every pattern below needs one of these words. */
-const TRIGGER = /sharp|\.save\s*\(|map_metadata|exif|xmp|piexif|\.info\b|metadata|-all=/i;
+const TRIGGER = /sharp\(|\.save\(|map_metadata|exif|xmp|\.info\.clear|\bdel\s+\w+\.info|-all=|deleteAllTags/i;
 
 /** Words that show a file deals with labeled or generated media. */
 const LABEL_CONTEXT = /\bAIGC\b|c2pa|PngInfo|watermark|AI[-_ ]?generated|生成|合成/i;
-const AI_CONTEXT = /diffus|txt2img|text2image|img2img|dall-?e|images\.generate|generate_image|stable[-_ ]?diffusion|midjourney|\bflux\b|\btts\b|text_to_speech|synthes|genai|openai|dashscope|wanx|cogview|seedream|jimeng/i;
+const AI_CONTEXT = /diffusion|diffusers|txt2img|text2image|img2img|dall-?e|images\.generate|generate_image|midjourney|text_to_speech|genai|seedream|cogview|wanx|jimeng/i;
 
 const SHARP_KEEP = /\.(?:withMetadata|keepMetadata|keepExif|withExif|withExifMerge|keepXmp|withXmp)\(/;
 const SHARP_OUTPUT = /^(?:toFile|toBuffer|pipe)$/;
@@ -32,12 +32,12 @@ interface Strip {
 
 export const labelStrippedRule: Rule = {
   id: 'aigc-label-stripped',
-  run(ctx) {
+  async run(ctx) {
     if (!TRIGGER.test(ctx.text)) return;
     const labelContext = LABEL_CONTEXT.test(ctx.text);
     const context = labelContext || ctx.generationCalls.length > 0 || AI_CONTEXT.test(ctx.text);
     if (!context) return;
-    const idx = fileIndex(ctx.tree, ctx.language.family);
+    const idx = await indexFor(ctx);
     const strips: Strip[] = [];
     findSharp(idx, strips);
     findFfmpegAndExiftool(idx, strips);

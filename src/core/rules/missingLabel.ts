@@ -23,7 +23,7 @@ import sinksData from '../../../data/sinks.json';
 import { rangeOfNode } from '../position';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, contains, enclosingFunction, fileIndex, stringValue } from './flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, contains, enclosingFunction, indexFor, stringValue } from './flow/ast';
 import { compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
 import { type Flow, callersOf, carries, flowFrom } from './flow/taint';
@@ -93,9 +93,9 @@ const MAX_CALLER_DEPTH = 3;
 
 export const missingLabelRule: Rule = {
   id: 'aigc-missing-label',
-  run(ctx) {
+  async run(ctx) {
     if (ctx.generationCalls.length === 0) return;
-    const idx = fileIndex(ctx.tree, ctx.language.family);
+    const idx = await indexFor(ctx);
     const env = environment(ctx, idx);
     const reported = new Set<number>();
     const seenSeeds = new Set<string>();

@@ -11,7 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import recData from '../../../data/recommenders.json';
 import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, fileIndex } from './flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, indexFor } from './flow/ast';
 import { compilePattern } from './flow/catalog';
 import { guardOnPath, namesPattern } from './flow/guards';
 
@@ -27,15 +27,16 @@ const USER_SIGNALS = compilePattern(recData.userSignals);
 const RANK_CALLEES = compilePattern(recData.rankCallees);
 /** Opt-out recognisers, joined into one pattern so the guard search is one regex run. */
 const OPT_OUT = new RegExp(recData.optOutNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
-/** Prefilter: a library import or a user-signal word must appear somewhere in the file. */
-const TRIGGER = new RegExp(`${USER_SIGNALS.source}|recommend|personalize|gorse|recombee|algolia|lightfm|recbole|implicit|surprise|byteair|airec|pairec`, 'i');
 
 export const recNoOptOutRule: Rule = {
   id: 'rec-no-opt-out',
-  run(ctx) {
-    if (!TRIGGER.test(ctx.text)) return;
-    const idx = fileIndex(ctx.tree, ctx.language.family);
-    const libs = LIBRARIES.filter((l) => l.families.includes(idx.family) && l.imports.test(ctx.text));
+  async run(ctx) {
+    // Prefilter: a recommender library in the file, or user-signal words for the heuristic.
+    const family = ctx.language.family;
+    const libs = LIBRARIES.filter((l) => l.families.includes(family) && l.imports.test(ctx.text));
+    const heuristic = USER_SIGNALS.test(ctx.text);
+    if (libs.length === 0 && !heuristic) return;
+    const idx = await indexFor(ctx);
     const configured = namesPattern(ctx.config.optOutChecks);
     const reportedFns = new Set<number>();
 
@@ -47,7 +48,7 @@ export const recNoOptOutRule: Rule = {
       reportedFns.add(fn?.node.id ?? -1);
     }
 
-    if (!USER_SIGNALS.test(ctx.text)) return;
+    if (!heuristic) return;
     for (const c of idx.calls) {
       if (!isRanking(c)) continue;
       const fn = enclosingFunction(c.node, idx);

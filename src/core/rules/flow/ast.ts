@@ -9,6 +9,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { LanguageInfo } from '../../languages';
+import type { RuleContext } from '../rule';
 
 export type Family = LanguageInfo['family'];
 
@@ -89,7 +90,38 @@ const STRING_KINDS: Record<Family, ReadonlySet<string>> = {
 
 const cache = new WeakMap<Tree, FileIndex>();
 
-/** The index of `tree`, built on first use and cached for the tree's lifetime. */
+/** Every node kind the index records, across the grammars; each language keeps those it has. */
+const INDEXED_KINDS = [
+  'call_expression', 'call', 'new_expression', 'method_invocation', 'object_creation_expression',
+  'function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function',
+  'function_definition', 'lambda', 'method_declaration', 'func_literal', 'constructor_declaration', 'lambda_expression',
+  'string', 'template_string', 'interpreted_string_literal', 'raw_string_literal', 'string_literal', 'text_block',
+  'object', 'dictionary', 'literal_value',
+  'variable_declarator', 'assignment', 'assignment_expression', 'augmented_assignment', 'augmented_assignment_expression', 'short_var_declaration', 'assignment_statement', 'var_spec', 'with_item',
+  'for_in_statement', 'for_statement', 'enhanced_for_statement', 'range_clause',
+  'return_statement', 'yield', 'yield_expression',
+];
+
+/**
+ * The index of the context's tree, built on first use and cached for the tree's lifetime. A
+ * tree-sitter query (compiled once per language and owned by the host) hands over only the
+ * nodes of interest, which is several times cheaper than visiting every node from JavaScript.
+ */
+export async function indexFor(ctx: RuleContext): Promise<FileIndex> {
+  let idx = cache.get(ctx.tree);
+  if (!idx) {
+    const language = ctx.tree.language;
+    const kinds = INDEXED_KINDS.filter((k) => language.idForNodeType(k, true));
+    const query = await ctx.host.query(ctx.language.id, 'aireg.review.index', `[${kinds.map((k) => `(${k})`).join(' ')}] @n`);
+    idx = emptyIndex(ctx.language.family);
+    const visit = visitor(idx);
+    for (const cap of query.captures(ctx.tree.rootNode)) visit(cap.node);
+    cache.set(ctx.tree, idx);
+  }
+  return idx;
+}
+
+/** The index of `tree` if a rule already built it (tests and helpers that only have a tree). */
 export function fileIndex(tree: Tree, family: Family): FileIndex {
   let idx = cache.get(tree);
   if (!idx) {
@@ -260,10 +292,14 @@ function patternNamesOfParams(params: Node): string[] {
   return out;
 }
 
+function emptyIndex(family: Family): FileIndex {
+  return { family, calls: [], functions: [], assigns: [], loops: [], returns: [], strings: [], keyed: [], fnById: new Map() };
+}
+
+/** Slow path without a query: walks every node with a cursor. */
 function buildIndex(tree: Tree, family: Family): FileIndex {
-  const idx: FileIndex = { family, calls: [], functions: [], assigns: [], loops: [], returns: [], strings: [], keyed: [], fnById: new Map() };
-  const fnKinds = FUNCTION_KINDS[family];
-  const strKinds = STRING_KINDS[family];
+  const idx = emptyIndex(family);
+  const visit = visitor(idx);
   const cursor = tree.walk();
   try {
     let done = false;
@@ -282,6 +318,14 @@ function buildIndex(tree: Tree, family: Family): FileIndex {
     cursor.delete();
   }
   return idx;
+}
+
+/** Records one node in the index (the same for the query and the cursor path). */
+function visitor(idx: FileIndex): (node: Node) => void {
+  const family = idx.family;
+  const fnKinds = FUNCTION_KINDS[family];
+  const strKinds = STRING_KINDS[family];
+  return visit;
 
   function visit(node: Node): void {
     if (!node.isNamed) return;
