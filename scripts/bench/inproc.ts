@@ -1,0 +1,100 @@
+/**
+ * In-process timings for `npm run bench`, on one thread and over texts already in memory, so the
+ * figures isolate parsing and rule work from discovery, file reads and worker start-up:
+ *
+ *   parse-only   TreeSitterHost.parse + tree.delete for every file (no rule, no engine checks)
+ *   generation   Engine.analyze with only aigc-generation-call
+ *   full         Engine.analyze with every rule the default configuration enables
+ *   +<rule>      generation plus one review rule (attributes cost per rule; optional)
+ *
+ * Bundled by scripts/bench.mjs with esbuild (like the CLI) and run as a child process; it prints
+ * one JSON object on stdout. Each mode runs `rounds` times, interleaved, and the minimum counts,
+ * because the minimum is the figure least disturbed by the rest of the machine.
+ *
+ * Usage: node inproc.cjs <listfile> <rounds> [--per-rule]
+ */
+import * as fs from 'node:fs';
+import { Engine } from '../../src/core/engine';
+import { languageForPath } from '../../src/core/languages';
+import { TreeSitterHost } from '../../src/core/parser';
+import { ALL_RULES } from '../../src/core/rules';
+import type { RuleId } from '../../src/core/types';
+
+interface Mode {
+  name: string;
+  run(files: readonly { path: string; text: string }[]): Promise<{ findings: number; notices: number }>;
+}
+
+async function main(): Promise<void> {
+  const [listFile, roundsArg] = process.argv.slice(2);
+  const perRule = process.argv.includes('--per-rule');
+  const rounds = Number(roundsArg ?? '1');
+  const paths = fs.readFileSync(listFile!, 'utf8').split('\n').filter(Boolean);
+  const files = paths.map((p) => ({ path: p, text: fs.readFileSync(p, 'utf8') }));
+
+  const host = new TreeSitterHost();
+  const engine = new Engine(host);
+  const gen = new Set<RuleId>(['aigc-generation-call']);
+  const allIds = ALL_RULES.map((r) => r.id);
+
+  const analyzeMode = (name: string, onlyRules?: ReadonlySet<RuleId>): Mode => ({
+    name,
+    async run(list) {
+      let findings = 0;
+      let notices = 0;
+      for (const f of list) {
+        const r = await engine.analyze(f.path, f.text, onlyRules ? { onlyRules } : {});
+        findings += r.findings.length;
+        notices += r.notices.length;
+      }
+      return { findings, notices };
+    },
+  });
+
+  const modes: Mode[] = [
+    {
+      name: 'parse-only',
+      async run(list) {
+        let notices = 0;
+        for (const f of list) {
+          const lang = languageForPath(f.path);
+          if (!lang) continue;
+          try {
+            const tree = await host.parse(lang.id, f.text, f.path);
+            tree.delete();
+          } catch (err) {
+            // A parse failure here means the figures would be meaningless; say which file.
+            if (notices++ === 0) process.stderr.write(`inproc: parse failed for ${f.path}: ${String(err)}\n`);
+          }
+        }
+        return { findings: 0, notices };
+      },
+    },
+    analyzeMode('generation', gen),
+    analyzeMode('full'),
+  ];
+  if (perRule) {
+    for (const id of allIds) if (id !== 'aigc-generation-call') modes.push(analyzeMode(`+${id}`, new Set<RuleId>(['aigc-generation-call', id])));
+  }
+
+  // Warm-up: load every grammar, compile every query, let the JIT see each code path once.
+  const sample = files.filter((_, i) => i % Math.max(1, Math.floor(files.length / 40)) === 0);
+  for (const m of modes) await m.run(sample);
+
+  const best: Record<string, { ms: number; findings: number; notices: number }> = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const m of modes) {
+      const t0 = performance.now();
+      const r = await m.run(files);
+      const ms = performance.now() - t0;
+      if (!best[m.name] || ms < best[m.name]!.ms) best[m.name] = { ms, ...r };
+    }
+  }
+  await host.dispose();
+  process.stdout.write(`${JSON.stringify({ files: files.length, rules: allIds, modes: best, heapUsedMB: process.memoryUsage().heapUsed / 1e6 })}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`inproc: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,186 @@
+// Language-server figures for the bench, measured through the real server (dist/server.js)
+// over its protocol with vscode-jsonrpc, as the editor talks to it:
+//   - cold start: process spawn -> initialize -> didOpen of a demo file -> its first diagnostics
+//     (in VS Code the clock would start at extension activation, which also spawns the server);
+//   - keystroke: one-character edit (didChange) -> fresh diagnostics for that version, in files of
+//     500, 5,000 and 20,000 lines, p50 and p95 over many edits.
+// Push (publishDiagnostics) and pull (textDocument/diagnostic) servers are both handled.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import rpc from 'vscode-jsonrpc/node.js';
+import { percentile } from './measure.mjs';
+
+const SIZES = [500, 5000, 20000];
+
+/** Starts the server and returns a connection plus helpers to wait for diagnostics. */
+export async function startServer(serverJs, workspaceDir) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: workspaceDir, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  const waiters = [];
+  const latest = new Map();
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    latest.set(p.uri, p);
+    for (const w of [...waiters]) {
+      if (w.uri === p.uri && (p.version === undefined || w.version === undefined || p.version >= w.version)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(p);
+      }
+    }
+  });
+  // Requests a server may send its client; answer like a plain editor would.
+  conn.onRequest('workspace/configuration', (p) => p.items.map(() => null));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('client/unregisterCapability', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onRequest('workspace/diagnostic/refresh', () => null);
+  conn.onRequest('window/showMessageRequest', () => null);
+  conn.onNotification(() => undefined);
+  conn.listen();
+  const rootUri = pathToFileURL(workspaceDir).href;
+  const init = await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri,
+    workspaceFolders: [{ uri: rootUri, name: path.basename(workspaceDir) }],
+    capabilities: {
+      workspace: { configuration: true, workspaceFolders: true, diagnostics: { refreshSupport: true } },
+      textDocument: {
+        synchronization: { didSave: true, dynamicRegistration: false },
+        publishDiagnostics: { versionSupport: true, relatedInformation: true, codeDescriptionSupport: true, dataSupport: true },
+        diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+      },
+      window: { workDoneProgress: true },
+    },
+    initializationOptions: {},
+  });
+  conn.sendNotification('initialized', {});
+  const caps = init.capabilities ?? {};
+  const pull = !!caps.diagnosticProvider;
+  const sync = typeof caps.textDocumentSync === 'number' ? caps.textDocumentSync : caps.textDocumentSync?.change ?? 1;
+
+  /** Resolves with the diagnostics of `uri` at `version` or later (push) or by asking (pull). */
+  const diagnostics = (uri, version, timeoutMs = 30_000) => {
+    if (pull) return conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } }).then((r) => ({ uri, version, diagnostics: r.items ?? [] }));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within ${timeoutMs} ms\n${stderr.slice(-1500)}`)), timeoutMs);
+      waiters.push({ uri, version, resolve: (p) => (clearTimeout(timer), resolve(p)) });
+    });
+  };
+  const stop = async () => {
+    try {
+      await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      conn.sendNotification('exit');
+    } catch {
+      // The server may already be gone.
+    }
+    setTimeout(() => child.kill(), 1000).unref();
+    conn.dispose();
+  };
+  return { conn, child, t0, pull, sync, diagnostics, stop, latest, stderr: () => stderr };
+}
+
+/** Builds a TypeScript file of exactly `lines` lines: a demo file with AI calls, then real corpus code. */
+function makeFile(lines, demoText, corpusFiles) {
+  const out = demoText.split('\n');
+  let i = 0;
+  while (out.length < lines) {
+    out.push(...fs.readFileSync(corpusFiles[i % corpusFiles.length], 'utf8').split('\n'));
+    i++;
+  }
+  out.length = lines;
+  // The edit point: a comment line in the middle of the file.
+  out[Math.floor(lines / 2)] = '// edit here:';
+  return out.join('\n');
+}
+
+function tsFilesUnder(dir, limit = 400) {
+  const found = [];
+  const stack = [dir];
+  while (stack.length && found.length < limit) {
+    const d = stack.pop();
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && e.name !== '.git') stack.push(p);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) found.push(p);
+    }
+  }
+  return found.sort();
+}
+
+export async function lspBench({ root, corpusDir, quick, fig }) {
+  const serverJs = path.join(root, 'dist/server.js');
+  if (!fs.existsSync(serverJs)) return { reason: 'dist/server.js not built (language server missing)', notes: ['lsp: dist/server.js does not exist; keystroke and cold-start figures not measured.'] };
+  const notes = [];
+  const demo = path.join(root, 'demo');
+  const demoFile = path.join(demo, 'web/lib/openai.ts');
+  const result = {};
+
+  // Cold start on the demo workspace.
+  {
+    const s = await startServer(serverJs, demo);
+    const uri = pathToFileURL(demoFile).href;
+    s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: fs.readFileSync(demoFile, 'utf8') } });
+    const d = await s.diagnostics(uri, 1);
+    const ms = performance.now() - s.t0;
+    fig('lsp.cold_start_to_first_diagnostics', ms, 'ms');
+    fig('lsp.cold_start.diagnostics', d.diagnostics.length, 'diagnostics');
+    fig('lsp.diagnostics_model', s.pull ? 'pull' : 'push', '');
+    result.coldStartMs = ms;
+    await s.stop();
+  }
+
+  // Keystroke latency in generated files of three sizes.
+  const workDir = path.join(root, '.bench/lsp');
+  fs.mkdirSync(workDir, { recursive: true });
+  const corpusTs = tsFilesUnder(corpusDir);
+  const s = await startServer(serverJs, workDir);
+  try {
+    for (const lines of SIZES) {
+      const file = path.join(workDir, `edit${lines}.ts`);
+      let text = makeFile(lines, fs.readFileSync(demoFile, 'utf8'), corpusTs);
+      fs.writeFileSync(file, text);
+      const uri = pathToFileURL(file).href;
+      let version = 1;
+      s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version, text } });
+      const first = await s.diagnostics(uri, version);
+      const editLine = Math.floor(lines / 2);
+      const lineText = '// edit here:';
+      const edits = quick ? 15 : lines >= 20000 ? 40 : 80;
+      const times = [];
+      for (let i = 0; i < edits; i++) {
+        // Type one character, then delete it on the next edit, so the file stays the same size.
+        const typing = i % 2 === 0;
+        const col = lineText.length;
+        const change = typing
+          ? { range: { start: { line: editLine, character: col }, end: { line: editLine, character: col } }, text: 'x' }
+          : { range: { start: { line: editLine, character: col }, end: { line: editLine, character: col + 1 } }, text: '' };
+        const lines2 = text.split('\n');
+        lines2[editLine] = typing ? `${lineText}x` : lineText;
+        text = lines2.join('\n');
+        version++;
+        const t0 = performance.now();
+        s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [s.sync === 2 ? change : { text }] });
+        await s.diagnostics(uri, version);
+        times.push(performance.now() - t0);
+      }
+      const p50 = percentile(times, 50);
+      const p95 = percentile(times, 95);
+      fig(`lsp.keystroke_${lines}_lines.p50`, p50, 'ms');
+      fig(`lsp.keystroke_${lines}_lines.p95`, p95, 'ms');
+      fig(`lsp.keystroke_${lines}_lines.edits`, times.length, 'edits');
+      fig(`lsp.keystroke_${lines}_lines.diagnostics`, first.diagnostics.length, 'diagnostics');
+      if (lines === 5000) result.p95_5000 = p95;
+      s.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    }
+    const sample = [...s.latest.values()][0];
+    if (!s.pull && sample && sample.version === undefined) notes.push('lsp: the server publishes diagnostics without a version, so a keystroke time is the time to the next publication for that file.');
+  } finally {
+    await s.stop();
+  }
+  return { ...result, notes };
+}
