@@ -69,8 +69,8 @@ export interface QueryArticle {
 
 // Patterns for article mentions; each captures the article number and an optional paragraph.
 const ARTICLE_PATTERNS: RegExp[] = [
-  // 第十七条, 第17条, 第十七条第一款, 第 17 条
-  /第\s*(?<num>[零〇一二两三四五六七八九十百\d]+)\s*条(?:\s*第\s*(?<p>[零〇一二两三四五六七八九十\d]+)\s*款)?/g,
+  // 第十七条, 第17条, 第十七条第一款, 第 17 条, 第四条第（三）项
+  /第\s*(?<num>[零〇一二两三四五六七八九十百\d]+)\s*条(?:\s*第\s*(?<p>[零〇一二两三四五六七八九十\d]+)\s*款)?(?:\s*第\s*[（(]?\s*(?<i>[零〇一二两三四五六七八九十\d]+)\s*[）)]?\s*项)?/g,
   // Art. 17, Art 17, Article 50(2), Arts. 27, art.50 para 2
   /\bart(?:icle|s)?\.?\s*(?<num>\d+[a-z]?)(?:\s*\(\s*(?<p>\d+)\s*\)|\s*(?:para(?:graph)?\.?|§)\s*(?<p2>\d+))?/gi,
   // Clause forms used by standards: cl. 4.1, clause 5, §4.2, 条款 4.2
@@ -89,10 +89,11 @@ export function extractArticles(query: string): { articles: QueryArticle[]; bare
     rest = rest.replace(re, (...args: unknown[]) => {
       // With named groups the replacer's last argument is the groups object; positional
       // arguments would shift with the number of groups in each pattern.
-      const g = args[args.length - 1] as { num: string; p?: string; p2?: string };
+      const g = args[args.length - 1] as { num: string; p?: string; p2?: string; i?: string };
       const n = parseChineseNumber(g.num);
       const article = n !== undefined ? String(n) : g.num;
-      const pRaw = g.p ?? g.p2;
+      // Queries carry one sub-number; an item (项) is used when no paragraph (款) is given.
+      const pRaw = g.p ?? g.p2 ?? g.i;
       const pn = pRaw !== undefined ? parseChineseNumber(pRaw) : undefined;
       articles.push(pn !== undefined ? { article, paragraph: String(pn) } : { article });
       return ' ';
@@ -111,21 +112,21 @@ export function extractArticles(query: string): { articles: QueryArticle[]; bare
  * "Algorithm Recommendation Provisions, Art. 17" / "《算法推荐规定》第十七条",
  * "AI Act, Art. 50(2)" / "《人工智能法》第50条第2款", "GB 45438-2025, cl. 4.1".
  */
-export function formatArticle(ref: Pick<ArticleRef, 'article' | 'paragraph'>, instrument: Instrument | undefined, lang: Lang, withInstrument = true): string {
+export function formatArticle(ref: Pick<ArticleRef, 'article' | 'paragraph' | 'item'>, instrument: Instrument | undefined, lang: Lang, withInstrument = true): string {
   const n = Number(ref.article);
   const clause = instrument?.articleStyle === 'clause';
   const isCn = instrument?.jurisdiction !== 'EU';
+  const zhNum = (s: string): string => (isCn && /^\d+$/.test(s) ? toChineseNumber(Number(s)) : s);
   let local: string;
   if (lang === 'en') {
-    if (clause) local = `cl. ${ref.article}${ref.paragraph ? `(${ref.paragraph})` : ''}`;
-    else local = `Art. ${ref.article}${ref.paragraph ? `(${ref.paragraph})` : ''}`;
-  } else if (clause) {
-    local = `第${ref.article}条${ref.paragraph ? `第${ref.paragraph}款` : ''}`;
-  } else if (isCn && Number.isInteger(n)) {
-    const para = ref.paragraph && Number.isInteger(Number(ref.paragraph)) ? `第${toChineseNumber(Number(ref.paragraph))}款` : ref.paragraph ? `第${ref.paragraph}款` : '';
-    local = `第${toChineseNumber(n)}条${para}`;
+    // English citations write both paragraph and item in parentheses: Art. 4(1)(3).
+    const sub = `${ref.paragraph ? `(${ref.paragraph})` : ''}${ref.item ? `(${ref.item})` : ''}`;
+    local = `${clause ? 'cl.' : 'Art.'} ${ref.article}${sub}`;
   } else {
-    local = `第${ref.article}条${ref.paragraph ? `第${ref.paragraph}款` : ''}`;
+    const para = ref.paragraph ? `第${zhNum(ref.paragraph)}款` : '';
+    const item = ref.item ? `第（${zhNum(ref.item)}）项` : '';
+    const head = clause || !isCn || !Number.isInteger(n) ? `第${ref.article}条` : `第${toChineseNumber(n)}条`;
+    local = `${head}${para}${item}`;
   }
   if (!withInstrument || !instrument) return local;
   return lang === 'en' ? `${instrument.shortName.en}, ${local}` : `《${instrument.shortName.zh}》${local}`;

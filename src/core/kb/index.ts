@@ -73,7 +73,7 @@ export class KnowledgeBase {
     );
   }
 
-  articleLabel(ref: Pick<ArticleRef, 'instrument' | 'article' | 'paragraph'>, lang: Lang, withInstrument = true): string {
+  articleLabel(ref: Pick<ArticleRef, 'instrument' | 'article' | 'paragraph' | 'item'>, lang: Lang, withInstrument = true): string {
     return formatArticle(ref, this.instById.get(ref.instrument), lang, withInstrument);
   }
 }
@@ -157,6 +157,6 @@ export function obligationDocUrl(id: string): string {
 }
 
 /** "Algorithm Recommendation Provisions, Art. 17" / "《算法推荐规定》第十七条". */
-export function articleLabel(ref: Pick<ArticleRef, 'instrument' | 'article' | 'paragraph'>, lang: Lang, withInstrument = true): string {
+export function articleLabel(ref: Pick<ArticleRef, 'instrument' | 'article' | 'paragraph' | 'item'>, lang: Lang, withInstrument = true): string {
   return knowledgeBase().articleLabel(ref, lang, withInstrument);
 }

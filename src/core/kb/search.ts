@@ -27,7 +27,7 @@ interface IndexedObligation {
   tags: string;
   summary: string;
   text: string;
-  /** "instrument#article" and "#article" keys, with and without paragraph. */
+  /** "instrument#article" and "#article" keys, with and without paragraph or item. */
   articleKeys: Set<string>;
   /** Keys of the first (primary) article reference, which ranks above secondary mentions. */
   primaryKeys: Set<string>;
@@ -84,9 +84,11 @@ export class ObligationIndex {
         insts.add(r.instrument);
         articleKeys.add(`${r.instrument}#${r.article}`);
         articleKeys.add(`#${r.article}`);
-        if (r.paragraph) {
-          articleKeys.add(`${r.instrument}#${r.article}(${r.paragraph})`);
-          articleKeys.add(`#${r.article}(${r.paragraph})`);
+        // A query's "(n)" can mean a paragraph (Art. 50(2)) or an item (第四条第（三）项).
+        const sub = r.paragraph ?? r.item;
+        if (sub) {
+          articleKeys.add(`${r.instrument}#${r.article}(${sub})`);
+          articleKeys.add(`#${r.article}(${sub})`);
         }
         const inst = instById.get(r.instrument);
         if (inst) instText.push(inst.shortName.en, inst.shortName.zh, inst.name.en, inst.name.zh);

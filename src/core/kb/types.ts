@@ -108,8 +108,10 @@ export interface Instrument {
 export interface ArticleRef {
   instrument: string;
   article: string;
-  /** Paragraph or item, e.g. "2" for Art. 50(2) or "1" for 第一款. */
+  /** Paragraph (款), e.g. "2" for Art. 50(2) or 第二款. */
   paragraph?: string;
+  /** Numbered item (项), e.g. "3" for 第四条第（三）项. */
+  item?: string;
   /** How the mapping of this obligation to this article was checked. */
   verification: VerificationStatus;
   /** What in the article supports the mapping, in our own words, if not obvious. */

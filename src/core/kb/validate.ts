@@ -134,6 +134,7 @@ export function checkObligationsFile(data: unknown, file = 'obligations.json'): 
       c.str(a, 'instrument', ap);
       c.str(a, 'article', ap);
       c.str(a, 'paragraph', ap, true);
+      c.str(a, 'item', ap, true);
       c.oneOf(a, 'verification', VERIFICATION, ap);
       c.text(a, 'note', ap, true);
     });

@@ -39,6 +39,7 @@ describe('kb articles: Chinese numerals', () => {
       ['Article 50(2)', { article: '50', paragraph: '2' }],
       ['Art. 50 para 4', { article: '50', paragraph: '4' }],
       ['cl. 4.1', { article: '4.1' }],
+      ['第四条第（三）项', { article: '4', paragraph: '3' }],
     ];
     for (const [q, want] of cases) assert.deepEqual(extractArticles(q).articles, [want], q);
   });
@@ -91,6 +92,11 @@ describe('kb search', () => {
       // The expected obligation ranks among the obligations citing that article first.
       assert.ok(searchObligations(q, { limit: 50 }).find((h) => h.obligation.id === id)!.matched.includes('article'), q);
     }
+  });
+
+  it('finds an item of an article (第四条第（五）项 / Art. 4(5))', () => {
+    assert.equal(top('生成式人工智能 第四条第（五）项')[0], 'cn-gai-accuracy');
+    assert.equal(top('Generative AI Measures Art. 4(5)')[0], 'cn-gai-accuracy');
   });
 
   it('a generation-specific label article search puts GAI Art. 12 first', () => {
@@ -174,6 +180,9 @@ describe('kb lookups', () => {
     assert.equal(articleLabel({ instrument: 'eu-aia', article: '50', paragraph: '2' }, 'en'), 'AI Act, Art. 50(2)');
     assert.equal(articleLabel({ instrument: 'cn-ds', article: '14', paragraph: '2' }, 'zh', false), '第十四条第二款');
     assert.equal(articleLabel({ instrument: 'gb-45438', article: '5' }, 'en'), 'GB 45438-2025, cl. 5');
+    assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'zh'), '《生成式AI办法》第四条第（三）项');
+    assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'en'), 'Generative AI Measures, Art. 4(3)');
+    assert.equal(articleLabel({ instrument: 'eu-aia', article: '50', paragraph: '2' }, 'zh'), '《人工智能法》第50条第2款');
   });
 
   it('obligationDocUrl points at the generated reference', () => {
