@@ -334,9 +334,11 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
     for (const l of cat.explicitKeys) if (l.key.test(key) && (!l.valueText || l.valueText.test(value))) note('explicit', at, l.label);
   };
   scan(start, flow.scope.endIndex, flow.scope, null, 0);
-  // A module-level label constant (`LABEL = "【AI生成】"`) used in the sink or its inputs.
+  // A module-level label constant (`LABEL = "【AI生成】"`) or a label-named identifier imported
+  // from elsewhere (`EXPLICIT_LABEL`) used in the sink or its inputs.
   if (ev.explicit !== 'full') {
     for (const name of labelConstants(idx)) if (relevant.has(name)) note('explicit', sink.node, `label constant ${name}`);
+    for (const name of relevant) if (cat.explicitNames.test(name)) note('explicit', sink.node, `label constant ${name}`);
   }
   void ctx;
   return ev;

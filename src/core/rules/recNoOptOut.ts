@@ -74,6 +74,8 @@ function isRanking(c: CallInfo): boolean {
 function usesUserSignal(c: CallInfo, fn: FunctionInfo | null, idx: FileIndex): boolean {
   const callText = c.node.text;
   if (USER_SIGNALS.test(callText)) return true;
+  // Ranking inside a `forYouFeed` / `rank_by_user_history` function is personalised by purpose.
+  if (fn?.name && USER_SIGNALS.test(fn.name)) return true;
   if (fn && USER_SIGNALS.test(fn.params.join(' '))) {
     for (const p of fn.params) if (USER_SIGNALS.test(p) && mentions(callText, p)) return true;
   }

@@ -34,6 +34,8 @@ export interface LabelCatalog {
   implicitCalls: LabelCall[];
   implicitKeys: LabelKey[];
   explicitKeys: LabelKey[];
+  /** Identifiers that name a label text (`EXPLICIT_LABEL`), e.g. imported from a labels module. */
+  explicitNames: RegExp;
 }
 
 interface RawCall {
@@ -77,6 +79,7 @@ export function labelCatalog(): LabelCatalog {
       implicitCalls: (labelsData.implicitCalls as RawCall[]).map(compileCall),
       implicitKeys: (labelsData.implicitKeys as RawKey[]).map(compileKey),
       explicitKeys: (labelsData.explicitKeys as RawKey[]).map(compileKey),
+      explicitNames: compilePattern(labelsData.explicitNames),
     };
   }
   return labels;
