@@ -202,11 +202,11 @@ function findSinks(flow: Flow, idx: FileIndex, env: Env): Sink[] {
       out.push({ node: r, kind: handler.startsWith('Gradio') ? 'ui' : 'http', label: handler });
     }
   }
-  // Inner sinks inside an outer sink (`res.end(JSON.stringify(...))`) are one place, and a
-  // response wrapping a stream whose chunks already leave through a sink (`new Response(body)`
-  // around `controller.enqueue(chunk)`) is the same output again.
+  // A response wrapping a stream whose chunks already leave through a sink (`new Response(body)`
+  // around `controller.enqueue(chunk)`, inline or through a variable) is the same output again:
+  // the inner, more specific place is kept.
   return out.filter((s) => {
-    if (out.some((o) => o !== s && contains(o.node, s.node) && o.node.id !== s.node.id && o.kind === s.kind)) return false;
+    if (out.some((o) => o !== s && contains(s.node, o.node) && o.node.id !== s.node.id)) return false;
     const mentioned = new Set(identifiers(s.node.text));
     return !idx.assigns.some((a) => contains(scope, a.node) && a.targets.some((t) => mentioned.has(t)) && out.some((o) => o !== s && contains(a.value, o.node)));
   });
