@@ -90,6 +90,13 @@ describe('kb data: consistency', () => {
     assert.equal(new Set(iids).size, iids.length);
   });
 
+  it('keeps every id that has shipped (ids are stable)', () => {
+    const shipped = (readJson('test/unit/kb/shipped-ids.json') as { ids: string[] }).ids;
+    for (const id of shipped) assert.ok(getObligation(id), `shipped obligation id ${id} disappeared`);
+    const unlisted = obs.filter((o) => !shipped.includes(o.id)).map((o) => o.id);
+    assert.deepEqual(unlisted, [], 'new ids must be added to test/unit/kb/shipped-ids.json');
+  });
+
   it('defines every obligation id the shared interfaces promise', () => {
     for (const id of CONTRACT_IDS) assert.ok(getObligation(id), `missing ${id}`);
   });

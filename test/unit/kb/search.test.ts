@@ -81,6 +81,7 @@ describe('kb search', () => {
       ['标识办法 第九条', 'cn-label-unlabeled-on-request-logs'],
       ['Labeling Measures Art. 7', 'cn-label-app-store-check'],
       ['AI Act 50(2)', 'eu-aia-50-2-marking'],
+      ['AI Act 50', 'eu-aia-50-3-emotion-biometric-disclosure'],
       ['AI Act Art. 50(4)', 'eu-aia-50-4-deepfake'],
       ['人工智能法 第50条第1款', 'eu-aia-50-1-interaction-disclosure'],
       ['DSA 27', 'eu-dsa-27-recommender-transparency'],
@@ -172,6 +173,8 @@ describe('kb lookups', () => {
     const stores = obligationsFor({ roles: ['app-distribution-platform'], jurisdictions: ['CN'] });
     assert.deepEqual(stores.map((o) => o.id).sort(), ['cn-app-store-launch-check', 'cn-ds-app-store-management', 'cn-label-app-store-check']);
     assert.equal(obligationsFor({}).length, obligationsFor({ roles: [], jurisdictions: [] }).length);
+    const research = obligationsFor({ roles: ['research-institution'] }).map((o) => o.id).sort();
+    assert.deepEqual(research, ['cn-ethics-follow-up-review', 'cn-ethics-review']);
   });
 
   it('labels articles in both languages', () => {
