@@ -156,6 +156,19 @@ export function obligationDocUrl(id: string): string {
   return `${DOCS_BASE}/obligations.md#${id}`;
 }
 
+/**
+ * The official text behind an obligation's primary article (the article's own link when the data
+ * has one, else the instrument's official publication). `aireg.openArticle` opens this; the URL
+ * always comes from bundled data, never from a webview message.
+ */
+export function obligationArticleUrl(id: string): string | undefined {
+  const kb = knowledgeBase();
+  const ref = kb.getObligation(id)?.articles[0];
+  if (!ref) return undefined;
+  const inst = kb.getInstrument(ref.instrument);
+  return inst?.articles.find((a) => a.number === ref.article)?.url ?? inst?.officialUrl;
+}
+
 /** "Algorithm Recommendation Provisions, Art. 17" / "《算法推荐规定》第十七条". */
 export function articleLabel(ref: Pick<ArticleRef, 'instrument' | 'article' | 'paragraph' | 'item'>, lang: Lang, withInstrument = true): string {
   return knowledgeBase().articleLabel(ref, lang, withInstrument);

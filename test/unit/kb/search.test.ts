@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { articleLabel, getObligation, obligationDocUrl, obligationsFor, searchObligations } from '../../../src/core/kb/index';
+import { articleLabel, getObligation, obligationArticleUrl, obligationDocUrl, obligationsFor, searchObligations } from '../../../src/core/kb/index';
 import { extractArticles, parseChineseNumber, toChineseNumber } from '../../../src/core/kb/articles';
 
 const top = (q: string, n = 1): string[] => searchObligations(q, { limit: n }).map((h) => h.obligation.id);
@@ -186,6 +186,12 @@ describe('kb lookups', () => {
     assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'zh'), '《生成式AI办法》第四条第（三）项');
     assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'en'), 'Generative AI Measures, Art. 4(3)');
     assert.equal(articleLabel({ instrument: 'eu-aia', article: '50', paragraph: '2' }, 'zh'), '《人工智能法》第50条第2款');
+  });
+
+  it('obligationArticleUrl resolves the official text from data', () => {
+    assert.equal(obligationArticleUrl('cn-ar-opt-out'), 'http://www.cac.gov.cn/2022-01/04/c_1642894606364259.htm');
+    assert.match(obligationArticleUrl('eu-aia-50-2-marking')!, /^https:\/\/eur-lex\.europa\.eu\//);
+    assert.equal(obligationArticleUrl('no-such-obligation'), undefined);
   });
 
   it('obligationDocUrl points at the generated reference', () => {
