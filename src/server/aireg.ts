@@ -1,0 +1,590 @@
+/**
+ * The aireg language server: open documents are analysed as the user types (debounced, with an
+ * incremental reparse from the previous tree), on open and on save; a workspace scan fills the
+ * Problems panel for every file; hovers, quick fixes and the custom requests of
+ * src/shared/protocol.ts serve the client. One TreeSitterHost is shared by every folder's Engine.
+ *
+ * Results are never stale: each analysis remembers the document version it read, and a result
+ * whose document has moved on is dropped (the pending edit schedules the next run).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  type CancellationToken,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  DidChangeConfigurationNotification,
+  type Diagnostic,
+  DiagnosticSeverity,
+  type DidChangeTextDocumentParams,
+  type Hover,
+  type HoverParams,
+  type InitializeParams,
+  type InitializeResult,
+  TextDocumentSyncKind,
+  WorkDoneProgress,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressEnd,
+  type WorkDoneProgressReport,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Edit } from 'web-tree-sitter';
+import { defaultConfig } from '../core/config';
+import { CONFIG_FILE_NAME, loadConfig, type LoadedConfig } from '../core/configLoader';
+import { discoverFiles } from '../core/discovery';
+import { Engine } from '../core/engine';
+import { articleLabel, disclaimer, getInstrument, getObligation, obligationDocUrl, searchObligations, allObligations, type Obligation } from '../core/kb';
+import { type LanguageInfo, languageForEditorId, languageForPath } from '../core/languages';
+import { TreeSitterHost } from '../core/parser';
+import type { Finding } from '../core/types';
+import {
+  AllFindingsRequest,
+  CODE_ACTION_KINDS,
+  type FindingSummary,
+  FindingsByObligationRequest,
+  GetObligationRequest,
+  type GetObligationResult,
+  type InitializationOptions,
+  type ObligationSummary,
+  ScanWorkspaceRequest,
+  type ScanWorkspaceParams,
+  type ScanWorkspaceResult,
+  SearchObligationsRequest,
+  type ServerState,
+  StatusNotification,
+  type StatusParams,
+} from '../shared/protocol';
+import { type AiregSettings, DEFAULT_SETTINGS, normalizeSettings } from '../shared/settings';
+import { actionsFor, kindAllowed } from './codeActions';
+import { mergeConfig } from './config';
+import { SOURCE, toDiagnostic, toSummary } from './convert';
+import { treeEditFor, type RangeChange } from './edits';
+import { hoverFor } from './hover';
+import { configureLocale, displayLang, pick, t } from './locale';
+import { TreeCache } from './treeCache';
+
+/** Debounce between the last keystroke and the analysis. */
+export const DEBOUNCE_MS = 150;
+
+/** One workspace folder with its configuration and engine. */
+interface Folder {
+  /** Folder URI as the client sent it; '' for the fallback of files outside every folder. */
+  uri: string;
+  /** File-system path, or undefined for the fallback. */
+  root?: string;
+  loaded: LoadedConfig;
+  settings: AiregSettings;
+  engine: Engine;
+  ignoredInRestrictedMode: string[];
+}
+
+/** An open document and its analysis state. */
+interface DocState {
+  doc: TextDocument;
+  languageId: string;
+  timer?: NodeJS.Timeout;
+  running: boolean;
+  /** Set when a run was requested while one was in flight. */
+  rerun: boolean;
+  /**
+   * Edits that arrived while an analysis held the tree; they are applied to the tree it
+   * returns. Null when the tree cannot be reused (a full-text change arrived).
+   */
+  pendingEdits: Edit[] | null;
+}
+
+/** The latest result for one document, open or scanned. */
+interface Result {
+  findings: Finding[];
+  folder: Folder;
+  version?: number;
+}
+
+function fsPathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+const toPosix = (p: string): string => p.split(path.sep).join('/');
+
+/** Lets pending I/O (cancellations, edits) run between files of a long scan. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class AiregServer {
+  private readonly host = new TreeSitterHost();
+  private readonly trees = new TreeCache(32);
+  private readonly docs = new Map<string, DocState>();
+  private readonly results = new Map<string, Result>();
+  private folders: Folder[] = [];
+  private fallback!: Folder;
+  private trusted = true;
+  private canPullConfig = false;
+  private canRegisterConfigChange = false;
+  private state: ServerState = 'starting';
+  private stateMessage: string | undefined;
+  private workspaceScanned = false;
+  private scanning = false;
+  private statusTimer: NodeJS.Timeout | undefined;
+  /** URIs of config files whose errors were published, so fixed files get cleared. */
+  private readonly configDiagnosticUris = new Set<string>();
+
+  constructor(private readonly connection: Connection) {}
+
+  /** Registers every handler and starts listening. */
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((p) => this.initialize(p));
+    c.onInitialized(() => void this.initialized());
+    c.onDidOpenTextDocument((p) => this.didOpen(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
+    c.onDidChangeTextDocument((p) => this.didChange(p));
+    c.onDidSaveTextDocument((p) => this.didSave(p.textDocument.uri));
+    c.onDidCloseTextDocument((p) => void this.didClose(p.textDocument.uri));
+    c.onDidChangeConfiguration(() => void this.reloadAll());
+    c.onDidChangeWatchedFiles((p) => {
+      if (p.changes.some((ch) => ch.uri.endsWith('/' + CONFIG_FILE_NAME))) void this.reloadAll();
+    });
+    c.onHover((p) => this.hover(p));
+    c.onCodeAction((p) => this.codeActions(p));
+    c.onRequest(SearchObligationsRequest, (p) => this.search(p.query, p.limit));
+    c.onRequest(GetObligationRequest, (p) => this.getObligation(p.id));
+    c.onRequest(FindingsByObligationRequest, (p) => this.summaries().filter((f) => f.obligations.includes(p.id)));
+    c.onRequest(AllFindingsRequest, () => ({ findings: this.summaries(), workspaceScanned: this.workspaceScanned, files: this.results.size }));
+    c.onRequest(ScanWorkspaceRequest, (p, token) => this.scanWorkspace(p, token));
+    c.onShutdown(() => this.dispose());
+    c.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const opts = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
+    configureLocale(opts);
+    this.trusted = opts.trusted !== false;
+    this.canPullConfig = !!params.capabilities.workspace?.configuration;
+    this.canRegisterConfigChange = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.folders = folderUris.map((uri) => this.makeFolder(uri, fsPathOf(uri)));
+    this.fallback = this.makeFolder('', undefined);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: Object.values(CODE_ACTION_KINDS), resolveProvider: false },
+      },
+      serverInfo: { name: 'aireg', version: '0.1.0' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.canRegisterConfigChange) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'aireg' }).catch(() => undefined);
+    }
+    await this.reloadAll();
+  }
+
+  private makeFolder(uri: string, root: string | undefined): Folder {
+    const loaded: LoadedConfig = root ? loadConfig(root) : { config: defaultConfig(), errors: [] };
+    const merged = mergeConfig(loaded.config, DEFAULT_SETTINGS, this.trusted);
+    return { uri, ...(root ? { root } : {}), loaded, settings: { ...DEFAULT_SETTINGS }, engine: new Engine(this.host, merged.config), ignoredInRestrictedMode: merged.ignoredInRestrictedMode };
+  }
+
+  private folderFor(uri: string): Folder {
+    const p = fsPathOf(uri);
+    if (!p) return this.fallback;
+    let best: Folder | undefined;
+    for (const f of this.folders) {
+      if (f.root && isInside(f.root, p) && (!best || f.root.length > best.root!.length)) best = f;
+    }
+    return best ?? this.fallback;
+  }
+
+  /** The `file` a finding carries: workspace-relative with forward slashes, else the path or URI. */
+  private fileOf(uri: string, folder: Folder): string {
+    const p = fsPathOf(uri);
+    if (!p) return uri;
+    return folder.root ? toPosix(path.relative(folder.root, p)) || path.basename(p) : toPosix(p);
+  }
+
+  private uriOfFile(file: string, folder: Folder, fallbackUri: string): string {
+    if (file.includes('://')) return file;
+    if (path.isAbsolute(file)) return pathToFileURL(file).href;
+    if (folder.root) return pathToFileURL(path.join(folder.root, file)).href;
+    return fallbackUri;
+  }
+
+  private async settingsFor(folder: Folder): Promise<AiregSettings> {
+    if (!this.canPullConfig) return { ...DEFAULT_SETTINGS };
+    try {
+      const raw: unknown = await this.connection.workspace.getConfiguration(folder.uri ? { scopeUri: folder.uri, section: 'aireg' } : { section: 'aireg' });
+      return normalizeSettings(raw);
+    } catch {
+      return { ...DEFAULT_SETTINGS };
+    }
+  }
+
+  /** Reloads `.aireg.json` and settings for every folder, then re-analyses what is known. */
+  private async reloadAll(): Promise<void> {
+    for (const folder of [...this.folders, this.fallback]) {
+      folder.loaded = folder.root ? loadConfig(folder.root) : { config: defaultConfig(), errors: [] };
+      folder.settings = await this.settingsFor(folder);
+      const merged = mergeConfig(folder.loaded.config, folder.settings, this.trusted);
+      folder.engine.config = merged.config;
+      folder.ignoredInRestrictedMode = merged.ignoredInRestrictedMode;
+    }
+    this.publishConfigErrors();
+    const anyEnabled = [...this.folders, this.fallback].some((f) => f.settings.enable);
+    this.setState(anyEnabled ? 'ready' : 'disabled', this.configMessage());
+    for (const uri of this.docs.keys()) this.schedule(uri, 0);
+    // Scanned files were analysed under the old configuration; analyse them again from disk.
+    const scanned = [...this.results.keys()].filter((u) => !this.docs.has(u));
+    if (scanned.length) void this.analyzeFiles(scanned, undefined);
+  }
+
+  private configMessage(): string | undefined {
+    const errors = this.folders.flatMap((f) => f.loaded.errors.filter((e) => e.severity === 'error'));
+    if (errors.length) return t('{0} problem(s) in .aireg.json; see the Problems panel', errors.length);
+    const ignored = this.folders.flatMap((f) => f.ignoredInRestrictedMode);
+    if (ignored.length) return t('Restricted Mode: .aireg.json may not lower the severity of {0}', ignored.join(', '));
+    return undefined;
+  }
+
+  /** Config file problems appear on the `.aireg.json` itself, positioned like compiler errors. */
+  private publishConfigErrors(): void {
+    const now = new Map<string, Diagnostic[]>();
+    for (const f of this.folders) {
+      for (const e of f.loaded.errors) {
+        const uri = pathToFileURL(e.file).href;
+        const list = now.get(uri) ?? [];
+        const pos = { line: Math.max(0, e.line - 1), character: Math.max(0, e.column - 1) };
+        list.push({ range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, severity: e.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, source: SOURCE, message: e.message });
+        now.set(uri, list);
+      }
+    }
+    for (const uri of this.configDiagnosticUris) if (!now.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    this.configDiagnosticUris.clear();
+    for (const [uri, diagnostics] of now) {
+      this.configDiagnosticUris.add(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics });
+    }
+  }
+
+  // ---- documents ---------------------------------------------------------------------------
+
+  private languageOf(uri: string, languageId: string): LanguageInfo | undefined {
+    return languageForEditorId(languageId) ?? languageForPath(fsPathOf(uri) ?? uri);
+  }
+
+  private didOpen(uri: string, languageId: string, version: number, text: string): void {
+    this.trees.drop(uri);
+    this.docs.set(uri, { doc: TextDocument.create(uri, languageId, version, text), languageId, running: false, rerun: false, pendingEdits: null });
+    this.schedule(uri, 0);
+  }
+
+  private didChange(p: DidChangeTextDocumentParams): void {
+    const st = this.docs.get(p.textDocument.uri);
+    if (!st) return;
+    for (const change of p.contentChanges) {
+      if ('range' in change && change.range) {
+        const edit = treeEditFor(st.doc, change as RangeChange);
+        if (st.running) st.pendingEdits?.push(edit);
+        else this.trees.edit(st.doc.uri, edit);
+      } else {
+        // A full-text replacement leaves nothing of the old tree worth reusing.
+        this.trees.drop(st.doc.uri);
+        st.pendingEdits = null;
+      }
+      st.doc = TextDocument.update(st.doc, [change], p.textDocument.version);
+    }
+    if (this.folderFor(st.doc.uri).settings.run === 'onType') this.schedule(st.doc.uri, DEBOUNCE_MS);
+  }
+
+  private didSave(uri: string): void {
+    if (this.docs.has(uri)) this.schedule(uri, 0);
+  }
+
+  private async didClose(uri: string): Promise<void> {
+    const st = this.docs.get(uri);
+    if (st?.timer) clearTimeout(st.timer);
+    this.docs.delete(uri);
+    this.trees.drop(uri);
+    // After a workspace scan the file's saved content stays in the Problems panel, like the rest.
+    const p = fsPathOf(uri);
+    if (this.workspaceScanned && p && fs.existsSync(p)) {
+      await this.analyzeFiles([uri], undefined);
+    } else {
+      this.results.delete(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      this.statusChanged();
+    }
+  }
+
+  private schedule(uri: string, delay: number): void {
+    const st = this.docs.get(uri);
+    if (!st) return;
+    if (st.timer) clearTimeout(st.timer);
+    st.timer = setTimeout(() => {
+      st.timer = undefined;
+      void this.analyzeOpen(uri);
+    }, delay);
+  }
+
+  /** Analyses an open document; one run per document at a time. */
+  private async analyzeOpen(uri: string): Promise<void> {
+    const st = this.docs.get(uri);
+    if (!st) return;
+    if (st.running) {
+      st.rerun = true;
+      return;
+    }
+    const folder = this.folderFor(uri);
+    const language = this.languageOf(uri, st.languageId);
+    if (!language) return;
+    if (!folder.settings.enable) {
+      this.publish(uri, [], folder, st.doc.version);
+      return;
+    }
+    st.running = true;
+    st.pendingEdits = [];
+    const version = st.doc.version;
+    const text = st.doc.getText();
+    const oldTree = this.trees.take(uri);
+    this.setBusy('analyzing');
+    try {
+      const r = await folder.engine.analyze(this.fileOf(uri, folder), text, { language, ...(oldTree ? { oldTree } : {}), keepTree: true });
+      const current = this.docs.get(uri) === st;
+      if (r.tree) {
+        if (current && st.pendingEdits) {
+          for (const e of st.pendingEdits) r.tree.edit(e);
+          this.trees.set(uri, r.tree);
+        } else {
+          r.tree.delete();
+        }
+      }
+      if (current && st.doc.version === version) {
+        this.publish(uri, r.findings, folder, version);
+      } else if (current) {
+        // The document moved on while we analysed; its next run publishes.
+        st.rerun = true;
+      }
+    } catch (err) {
+      this.connection.console.error(`aireg: analysing ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    } finally {
+      oldTree?.delete();
+      st.running = false;
+      st.pendingEdits = null;
+      this.setBusy(undefined);
+      if (st.rerun && this.docs.get(uri) === st) {
+        st.rerun = false;
+        if (!st.timer) void this.analyzeOpen(uri);
+      }
+    }
+  }
+
+  private publish(uri: string, findings: Finding[], folder: Folder, version?: number): void {
+    this.results.set(uri, { findings, folder, ...(version !== undefined ? { version } : {}) });
+    const config = folder.engine.config;
+    const diagnostics = findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, config, (file) => this.uriOfFile(file, folder, uri), version));
+    void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics });
+    this.statusChanged();
+  }
+
+  // ---- workspace scan ----------------------------------------------------------------------
+
+  /** Analyses files from disk (not open ones) and publishes them. Stops when `signal` aborts. */
+  private async analyzeFiles(uris: readonly string[], signal: AbortSignal | undefined, onFile?: (done: number) => void): Promise<{ findings: number; notices: number }> {
+    let findings = 0;
+    let notices = 0;
+    let done = 0;
+    for (const uri of uris) {
+      if (signal?.aborted) break;
+      await yieldToEventLoop();
+      if (this.docs.has(uri)) {
+        findings += this.results.get(uri)?.findings.length ?? 0;
+      } else {
+        const p = fsPathOf(uri);
+        const folder = this.folderFor(uri);
+        if (!p || !folder.settings.enable) continue;
+        let text: string;
+        try {
+          text = await fs.promises.readFile(p, 'utf8');
+        } catch {
+          notices++;
+          this.results.delete(uri);
+          void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+          continue;
+        }
+        const r = await folder.engine.analyze(this.fileOf(uri, folder), text);
+        notices += r.notices.length;
+        findings += r.findings.length;
+        // A file opened meanwhile has a live result that must win.
+        if (!this.docs.has(uri)) this.publish(uri, r.findings, folder);
+      }
+      onFile?.(++done);
+    }
+    return { findings, notices };
+  }
+
+  private async scanWorkspace(params: ScanWorkspaceParams, token: CancellationToken): Promise<ScanWorkspaceResult> {
+    const started = performance.now();
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    const progressToken = params.workDoneToken;
+    const progress = (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd): void => {
+      if (progressToken !== undefined) void this.connection.sendProgress(WorkDoneProgress.type, progressToken, value);
+    };
+    progress({ kind: 'begin', title: t('aireg: scanning the workspace'), cancellable: true, message: t('finding files…'), percentage: 0 });
+    this.scanning = true;
+    this.setBusy('scanning');
+    let notices = 0;
+    try {
+      const uris: string[] = [];
+      for (const folder of this.folders) {
+        if (!folder.root || !folder.settings.enable) continue;
+        const files = discoverFiles([folder.root], folder.engine.config, {
+          baseDir: folder.root,
+          signal: abort.signal,
+          onNotice: () => notices++,
+        });
+        for await (const f of files) {
+          uris.push(pathToFileURL(f.path).href);
+          if (uris.length % 200 === 0) progress({ kind: 'report', message: t('{0} files found…', uris.length) });
+        }
+      }
+      const previous = new Set([...this.results.keys()].filter((u) => !this.docs.has(u)));
+      const total = uris.length;
+      const r = await this.analyzeFiles(uris, abort.signal, (done) => {
+        if (done % 10 === 0 || done === total) {
+          progress({ kind: 'report', message: t('{0} of {1} files', done, total), percentage: total ? Math.floor((done / total) * 100) : 100 });
+        }
+      });
+      const cancelled = abort.signal.aborted;
+      if (!cancelled) {
+        // Files that are gone (or now ignored) lose their old diagnostics.
+        for (const u of uris) previous.delete(u);
+        for (const u of previous) {
+          this.results.delete(u);
+          void this.connection.sendDiagnostics({ uri: u, diagnostics: [] });
+        }
+        this.workspaceScanned = true;
+      }
+      return { files: total, findings: r.findings, cancelled, durationMs: Math.round(performance.now() - started), notices: notices + r.notices };
+    } finally {
+      sub.dispose();
+      this.scanning = false;
+      this.setBusy(undefined);
+      progress({ kind: 'end', message: abort.signal.aborted ? t('cancelled') : t('done') });
+      this.statusChanged();
+    }
+  }
+
+  // ---- hover, code actions -------------------------------------------------------------------
+
+  private hover(p: HoverParams): Hover | null {
+    const r = this.results.get(p.textDocument.uri);
+    if (!r) return null;
+    return hoverFor(r.findings, p.position, r.folder.engine.config) ?? null;
+  }
+
+  private codeActions(p: CodeActionParams): CodeAction[] {
+    const st = this.docs.get(p.textDocument.uri);
+    if (!st) return [];
+    const language = this.languageOf(st.doc.uri, st.languageId);
+    if (!language) return [];
+    const out: CodeAction[] = [];
+    for (const d of p.context.diagnostics) {
+      for (const a of actionsFor(st.doc, d, language)) if (kindAllowed(a.kind ?? '', p.context.only)) out.push(a);
+    }
+    return out;
+  }
+
+  // ---- custom requests -----------------------------------------------------------------------
+
+  private summarize(o: Obligation, matched: string[]): ObligationSummary {
+    const lang = displayLang();
+    const other = lang === 'zh' ? 'en' : 'zh';
+    return {
+      id: o.id,
+      title: pick(o.title),
+      altTitle: o.title[other],
+      jurisdiction: o.jurisdiction,
+      articles: o.articles.map((a) => articleLabel(a, lang)),
+      summary: pick(o.summary),
+      matched,
+    };
+  }
+
+  private search(query: string, limit?: number): ObligationSummary[] {
+    const q = typeof query === 'string' ? query.trim() : '';
+    if (!q) return allObligations().map((o) => this.summarize(o, []));
+    const max = typeof limit === 'number' && limit > 0 ? Math.min(limit, 500) : 50;
+    return searchObligations(q, { limit: max, lang: displayLang() }).map((h) => this.summarize(h.obligation, h.matched));
+  }
+
+  private getObligation(id: string): GetObligationResult {
+    const o = typeof id === 'string' ? getObligation(id) : undefined;
+    if (!o) return { instruments: [] };
+    const instruments = [...new Set(o.articles.map((a) => a.instrument))].map((i) => getInstrument(i)).filter((i) => !!i);
+    const first = o.articles[0];
+    const inst = first ? getInstrument(first.instrument) : undefined;
+    const articleUrl = inst?.articles.find((a) => a.number === first?.article)?.url ?? inst?.officialUrl;
+    return { obligation: o, instruments, docUrl: obligationDocUrl(o.id), ...(articleUrl ? { articleUrl } : {}), disclaimer: disclaimer() };
+  }
+
+  private summaries(): FindingSummary[] {
+    const out: FindingSummary[] = [];
+    for (const [uri, r] of this.results) for (const f of r.findings) out.push(toSummary(f, uri));
+    return out;
+  }
+
+  // ---- status ------------------------------------------------------------------------------
+
+  private busy = 0;
+
+  private setBusy(kind: 'analyzing' | 'scanning' | undefined): void {
+    if (kind) this.busy++;
+    else this.busy = Math.max(0, this.busy - 1);
+    this.statusChanged();
+  }
+
+  private setState(state: ServerState, message?: string): void {
+    this.state = state;
+    this.stateMessage = message;
+    this.statusChanged();
+  }
+
+  /** Coalesces status notifications: many documents finishing at once send one. */
+  private statusChanged(): void {
+    if (this.statusTimer) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined;
+      this.connection.sendNotification(StatusNotification, this.status()).catch(() => undefined);
+    }, 20);
+  }
+
+  status(): StatusParams {
+    const counts = { error: 0, warning: 0, info: 0 };
+    for (const r of this.results.values()) for (const f of r.findings) if (!f.suppression) counts[f.severity]++;
+    let state = this.state;
+    if (state === 'ready' && this.scanning) state = 'scanning';
+    else if (state === 'ready' && this.busy > 0) state = 'analyzing';
+    const failed = [...this.host.failedLanguages().values()].map((e) => e.message);
+    const message = [this.stateMessage, ...failed].filter(Boolean).join('\n') || undefined;
+    return { state, counts, files: this.results.size, ...(message ? { message } : {}), ...(this.trusted ? {} : { restricted: true }) };
+  }
+
+  private dispose(): void {
+    for (const st of this.docs.values()) if (st.timer) clearTimeout(st.timer);
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.trees.dispose();
+    void this.host.dispose();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The effective configuration of one workspace folder: `.aireg.json` (loaded by the core loader)
+ * overlaid with the user's `aireg.*` settings. Severity resolves rule default → `.aireg.json` →
+ * user setting, the same order the CLI uses for its two layers.
+ */
+import type { AiregConfig, Jurisdiction, Role } from '../core/config';
+import { ruleMeta } from '../core/ruleMeta';
+import { SEVERITY_ORDER, type RuleId, type Severity } from '../core/types';
+import type { AiregSettings } from '../shared/settings';
+
+export interface MergedConfig {
+  config: AiregConfig;
+  /** Rule ids whose `.aireg.json` severity was ignored because the workspace is untrusted. */
+  ignoredInRestrictedMode: string[];
+}
+
+function fileSeverity(setting: AiregConfig['rules'][RuleId]): Severity | undefined {
+  if (typeof setting === 'string') return setting;
+  return setting?.severity;
+}
+
+/**
+ * Merges a folder's `.aireg.json` with the user's settings. In an untrusted workspace the
+ * repository may raise a rule's severity but not lower it or switch it off: an untrusted folder
+ * must not be able to hide its own findings. (aireg never executes workspace code, so reading
+ * the repository's data is otherwise safe; workspace-level `aireg.rules`/`aireg.enable` values
+ * are withheld by VS Code itself through `restrictedConfigurations`.)
+ */
+export function mergeConfig(fileConfig: AiregConfig, settings: AiregSettings, trusted: boolean): MergedConfig {
+  const config: AiregConfig = structuredClone(fileConfig);
+  const ignored: string[] = [];
+  if (!trusted) {
+    for (const [id, setting] of Object.entries(config.rules) as [RuleId, AiregConfig['rules'][RuleId]][]) {
+      const sev = fileSeverity(setting);
+      const def = ruleMeta(id)?.defaultSeverity ?? 'warning';
+      if (sev && SEVERITY_ORDER.indexOf(sev) < SEVERITY_ORDER.indexOf(def)) {
+        delete config.rules[id];
+        ignored.push(id);
+      }
+    }
+  }
+  for (const [id, sev] of Object.entries(settings.rules)) {
+    if (ruleMeta(id)) config.rules[id as RuleId] = sev;
+  }
+  if (settings.roles.length) config.roles = settings.roles as Role[];
+  if (settings.jurisdictions.length) config.jurisdictions = settings.jurisdictions as Jurisdiction[];
+  if (settings.maxFileSize > 0) config.maxFileBytes = settings.maxFileSize;
+  return { config, ignoredInRestrictedMode: ignored };
+}
