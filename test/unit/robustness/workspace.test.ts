@@ -1,0 +1,196 @@
+/**
+ * Workspace edge cases a real scan meets: special files, loops, permissions, files that change
+ * or vanish while the scan runs, very many files, and names in any script. Discovery and the
+ * scan pipeline run in process; the end-to-end cases run the built CLI (dist/cli.js, built by
+ * `npm test` before mocha) as CI would.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeFiles } from '../../../src/cli/scan';
+import { defaultConfig } from '../../../src/core/config';
+import { collectFiles, discoverFiles } from '../../../src/core/discovery';
+import type { Notice } from '../../../src/core/engine';
+import { REPO } from './helpers';
+
+const CLI = path.join(REPO, 'dist', 'cli.js');
+
+/** A file the current rules report (GB 45438 field errors), so end-to-end scans have findings. */
+const FINDING_SOURCE = `export function aigcHeader(id: string): string {
+  const aigc = {
+    Label: 1,
+    ContentProducer: '91310000MA1FL0XXXX',
+    ProduceId: id,
+  };
+  return JSON.stringify({ AIGC: aigc });
+}
+`;
+
+function write(root: string, rel: string, text = 'x = 1\n'): string {
+  const file = path.join(root, rel);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], cwd: string): CliRun {
+  // A time limit turns a hang (a FIFO read, a symlink loop) into a failed test instead of a stuck CI.
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.error, undefined, `the CLI ran to completion: ${String(r.error)}`);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('robustness: workspace edge cases', function () {
+  this.timeout(120_000);
+  let root: string;
+
+  before(function () {
+    if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does) first');
+  });
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-ws-'));
+  });
+  afterEach(() => {
+    // Give back permissions taken away by a test so the folder can be removed.
+    spawnSync('chmod', ['-R', 'u+rwx', root]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a hostile tree (symlink loops, dangling link, FIFO, folder named like a source file) scans to completion with workers', () => {
+    write(root, 'src/header.ts', FINDING_SOURCE);
+    for (let i = 0; i < 40; i++) write(root, `src/many/f${i}.py`, `def f${i}():\n    return ${i}\n`);
+    fs.symlinkSync(root, path.join(root, 'src', 'loop-to-root'), 'dir');
+    fs.symlinkSync(path.join(root, 'src'), path.join(root, 'src', 'many', 'loop-to-src'), 'dir');
+    fs.symlinkSync(path.join(root, 'nowhere.ts'), path.join(root, 'dangling.ts'));
+    execFileSync('mkfifo', [path.join(root, 'pipe.ts')]);
+    fs.symlinkSync(path.join(root, 'pipe.ts'), path.join(root, 'link-to-pipe.py'));
+    fs.mkdirSync(path.join(root, 'folder.ts'));
+    write(root, 'folder.ts/inner.go', 'package inner\n');
+    const r = cli(['scan', '.', '-f', 'json', '--jobs', '2', '--no-progress', '--fail-on', 'none'], root);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { findings: { file: string }[]; summary: { files: number } };
+    // header.ts, 40 Python files and folder.ts/inner.go, each exactly once.
+    assert.equal(report.summary.files, 42);
+    assert.ok(report.findings.some((f) => f.file === 'src/header.ts'), 'the real finding is reported');
+    assert.ok(report.findings.every((f) => !f.file.includes('loop-to')), 'nothing is reported twice through a loop');
+  });
+
+  it('paths with spaces and Chinese characters round-trip through JSON and SARIF', () => {
+    write(root, '我的 项目/标签 头.ts', FINDING_SOURCE);
+    write(root, 'a b/c d.py', 'print("你好")\n');
+    const json = JSON.parse(cli(['scan', '.', '-f', 'json', '--no-progress', '--fail-on', 'none'], root).stdout) as { findings: { file: string }[]; summary: { files: number } };
+    assert.equal(json.summary.files, 2);
+    assert.ok(json.findings.length > 0);
+    assert.ok(json.findings.every((f) => f.file === '我的 项目/标签 头.ts'), JSON.stringify(json.findings.map((f) => f.file)));
+    const sarif = JSON.parse(cli(['scan', '.', '-f', 'sarif', '--no-progress', '--fail-on', 'none'], root).stdout) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    const uris = sarif.runs[0]!.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri);
+    assert.ok(uris.length > 0);
+    for (const uri of uris) {
+      assert.ok(!/[\s\u4e00-\u9fff]/.test(uri), `SARIF uri is percent-encoded: ${uri}`);
+      assert.equal(decodeURIComponent(uri), '我的 项目/标签 头.ts');
+    }
+  });
+
+  it('a repository without .gitignore is scanned, with the default folder skips still applied', () => {
+    execFileSync('git', ['init', '-q', root]);
+    write(root, 'app/header.ts', FINDING_SOURCE);
+    write(root, 'node_modules/pkg/index.js', 'module.exports = 1;\n');
+    write(root, 'dist/bundle.js', 'var a = 1;\n');
+    assert.ok(!fs.existsSync(path.join(root, '.gitignore')));
+    const r = cli(['scan', '.', '-f', 'json', '--no-progress'], root);
+    const report = JSON.parse(r.stdout) as { findings: { file: string }[]; summary: { files: number } };
+    assert.equal(report.summary.files, 1);
+    assert.equal(r.code, 1, 'the findings fail the scan at the default threshold');
+  });
+
+  it('unreadable files and folders: a notice as a normal user, analysed as root (who can read them)', async () => {
+    write(root, 'ok.py', 'x = 1\n');
+    const secretFile = write(root, 'secret.py', 'y = 2\n');
+    const secretDir = path.join(root, 'locked');
+    write(root, 'locked/inner.py', 'z = 3\n');
+    fs.chmodSync(secretFile, 0o000);
+    fs.chmodSync(secretDir, 0o000);
+    const notices: Notice[] = [];
+    const files = await collectFiles([root], defaultConfig(), { baseDir: root, onNotice: (n) => notices.push(n) });
+    const { results } = await analyzeFiles(files, { config: defaultConfig(), jobs: 1 });
+    const all = [...notices, ...results.flatMap((x) => x.notices)];
+    let canRead = true;
+    try {
+      fs.readFileSync(secretFile);
+    } catch {
+      canRead = false;
+    }
+    if (canRead) {
+      // Running as root (CI does): permissions do not stop the read, so all three are analysed.
+      assert.deepEqual(results.map((x) => x.file).sort(), ['locked/inner.py', 'ok.py', 'secret.py']);
+      assert.equal(all.filter((n) => n.kind === 'read-error').length, 0);
+    } else {
+      assert.deepEqual(results.filter((x) => x.notices.length === 0).map((x) => x.file), ['ok.py']);
+      const unreadable = all.filter((n) => n.kind === 'read-error').map((n) => n.file).sort();
+      assert.deepEqual(unreadable, ['locked', 'secret.py']);
+    }
+  });
+
+  it('files deleted, emptied, made binary or replaced by a folder after discovery become notices, not crashes', async () => {
+    write(root, 'a_keep.ts', FINDING_SOURCE);
+    write(root, 'b_deleted.ts', FINDING_SOURCE);
+    write(root, 'c_binary.py', 'x = 1\n');
+    write(root, 'd_dir.go', 'package d\n');
+    write(root, 'e_emptied.ts', FINDING_SOURCE);
+    const files = await collectFiles([root], defaultConfig(), { baseDir: root });
+    assert.equal(files.length, 5);
+    fs.rmSync(path.join(root, 'b_deleted.ts'));
+    fs.writeFileSync(path.join(root, 'c_binary.py'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3]));
+    fs.rmSync(path.join(root, 'd_dir.go'));
+    fs.mkdirSync(path.join(root, 'd_dir.go'));
+    fs.writeFileSync(path.join(root, 'e_emptied.ts'), '');
+    const { results } = await analyzeFiles(files, { config: defaultConfig(), jobs: 1 });
+    const byFile = new Map(results.map((x) => [x.file, x]));
+    assert.equal(results.length, 5);
+    assert.ok(byFile.get('a_keep.ts')!.findings.length > 0, 'unaffected files keep their findings');
+    assert.deepEqual(byFile.get('b_deleted.ts')!.notices.map((n) => n.kind), ['read-error']);
+    assert.deepEqual(byFile.get('c_binary.py')!.notices.map((n) => n.kind), ['binary']);
+    assert.deepEqual(byFile.get('d_dir.go')!.notices.map((n) => n.kind), ['read-error']);
+    assert.deepEqual(byFile.get('e_emptied.ts')!.findings, [], 'an emptied file has nothing to report');
+  });
+
+  it('a folder removed while discovery walks the tree becomes a notice and the walk goes on', async () => {
+    write(root, 'a/first.py');
+    for (let i = 0; i < 5; i++) write(root, `m/f${i}.py`);
+    write(root, 'z/last.py');
+    const notices: Notice[] = [];
+    const seen: string[] = [];
+    for await (const f of discoverFiles([root], defaultConfig(), { baseDir: root, onNotice: (n) => notices.push(n) })) {
+      seen.push(f.relPath);
+      // The root's entries are already listed when the first file arrives; `m` vanishes before its turn.
+      if (f.relPath === 'a/first.py') fs.rmSync(path.join(root, 'm'), { recursive: true });
+    }
+    assert.deepEqual(seen, ['a/first.py', 'z/last.py']);
+    assert.ok(notices.some((n) => n.kind === 'read-error' && n.file === 'm'), JSON.stringify(notices));
+  });
+
+  it('100,000 tiny files are each discovered exactly once', async function () {
+    // Generation dominates this test's time; the full CLI scan of the same shape is in `npm run bench`.
+    const many = path.join(root, 'many');
+    for (let d = 0; d < 100; d++) fs.mkdirSync(path.join(many, `d${d}`), { recursive: true });
+    for (let i = 0; i < 100_000; i++) fs.writeFileSync(path.join(many, `d${i % 100}`, `f${i}.py`), `x = ${i}\n`);
+    let count = 0;
+    const names = new Set<string>();
+    for await (const f of discoverFiles([many], defaultConfig(), { baseDir: many })) {
+      count++;
+      names.add(f.relPath);
+    }
+    assert.equal(count, 100_000);
+    assert.equal(names.size, 100_000);
+  });
+});
