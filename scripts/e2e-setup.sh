@@ -19,7 +19,8 @@ npmi() { npm install --no-audit --no-fund --no-save --loglevel=error "$@"; }
 
 # 1. Debian packages (root only; a CI image without root must have them preinstalled).
 missing=()
-for p in chromium libkrb5-dev build-essential python3 pkg-config; do
+# fonts-wqy-zenhei: a CJK font so screenshots of the zh-cn suites show Chinese rather than boxes.
+for p in chromium libkrb5-dev build-essential python3 pkg-config fonts-wqy-zenhei; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

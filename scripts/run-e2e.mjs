@@ -72,7 +72,7 @@ try {
 
   if (runUi) {
     const t = Date.now();
-    const code = await runMochaUi({ AIREG_E2E_RUN_DIR: runDir, AIREG_E2E_EXTENSIONS_DIR: extensionsDir });
+    const code = await runMochaUi({ AIREG_E2E_RUN_DIR: runDir, AIREG_E2E_EXTENSIONS_DIR: extensionsDir, AIREG_E2E_VSIX: vsixPath });
     summary.push(`browser suites: ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - t) / 1000).toFixed(1)}s`);
     if (code !== 0) failed = true;
   }

@@ -25,7 +25,8 @@ describe('quick fix in the real VS Code', function () {
     await page.keyboard.press('Control+G');
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
-    await input.fill(`${f.range.start.line + 1}:${f.range.start.character + 1}`);
+    // Go to Line is Quick Open with a ":" prefix; filling replaces the prefix, so keep it.
+    await input.fill(`:${f.range.start.line + 1}:${f.range.start.character + 1}`);
     await page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden' });
     await page.keyboard.press('Control+.');

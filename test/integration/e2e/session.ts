@@ -33,7 +33,17 @@ export interface Session {
   close(): Promise<void>;
 }
 
-let shared: { tools: E2eTools; runDir: string; extensionsDir: string } | undefined;
+/** A language pack without core translations (test fixture): lets code-server switch to zh-cn. */
+export const ZH_LANGUAGE_PACK = path.join(REPO_ROOT, 'test', 'fixtures', 'zh-cn-language-pack');
+
+interface Prepared {
+  tools: E2eTools;
+  runDir: string;
+  extensionsDir: string;
+  vsix: string;
+}
+
+let shared: Prepared | undefined;
 /** Offsite request lists of every browser opened in this run, checked by the last suite. */
 export const allOffsite: string[][] = [];
 let english: Session | undefined;
@@ -42,28 +52,58 @@ let english: Session | undefined;
  * Packages and installs the extension once per run. `scripts/run-e2e.mjs` does this itself and passes
  * `AIREG_E2E_EXTENSIONS_DIR`; when the suites run alone they do it here.
  */
-export function prepared(): { tools: E2eTools; runDir: string; extensionsDir: string } {
+export function prepared(): Prepared {
   if (shared) return shared;
   const tools = loadTools();
   const runDir = process.env.AIREG_E2E_RUN_DIR ?? makeRunDir();
   let extensionsDir = process.env.AIREG_E2E_EXTENSIONS_DIR;
-  if (!extensionsDir) {
+  let vsix = process.env.AIREG_E2E_VSIX;
+  if (!extensionsDir || !vsix) {
     buildProduction();
-    const { vsix } = packageVsix(tools, path.join(runDir, `aireg-${packageVersion()}.vsix`));
+    vsix = packageVsix(tools, path.join(runDir, `aireg-${packageVersion()}.vsix`)).vsix;
     extensionsDir = path.join(runDir, 'extensions');
     fs.mkdirSync(extensionsDir, { recursive: true });
     installVsix(tools, vsix, extensionsDir, runDir);
   }
-  shared = { tools, runDir, extensionsDir };
+  shared = { tools, runDir, extensionsDir, vsix };
   return shared;
+}
+
+/**
+ * An extensions folder with aireg and the zh-cn language pack. Without a language pack code-server
+ * ignores --locale (it resolves the display language to English), so extensions would get English too.
+ */
+function chineseExtensions(p: Prepared, dir: string): { extensionsDir: string; pack: { folder: string; extensionId: string; version: string; label: string } } {
+  const extensionsDir = path.join(dir, 'extensions-zh');
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  installVsix(p.tools, p.vsix, extensionsDir, dir);
+  const manifest = JSON.parse(fs.readFileSync(path.join(ZH_LANGUAGE_PACK, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const packVsix = packageVsix(p.tools, path.join(dir, 'zh-cn-language-pack.vsix'), ZH_LANGUAGE_PACK).vsix;
+  const extensionId = `${manifest.publisher}.${manifest.name}`;
+  const folder = installVsix(p.tools, packVsix, extensionsDir, dir, `${extensionId}-`);
+  return { extensionsDir, pack: { folder, extensionId, version: manifest.version, label: '中文(简体)' } };
 }
 
 /** Starts a code-server and a browser on a fresh copy of the fixture workspace, opened in the workbench. */
 export async function startSession(name: string, opts: { locale?: string } = {}): Promise<Session> {
-  const { tools, runDir, extensionsDir } = prepared();
+  const p = prepared();
+  const { tools, runDir } = p;
   const dir = fs.mkdtempSync(path.join(runDir, `${name}-`));
   const workspace = copyWorkspace(FIXTURE_WORKSPACE, dir);
-  const server = await startCodeServer({ tools, runDir: dir, extensionsDir, ...(opts.locale ? { locale: opts.locale } : {}) });
+  let extensionsDir = p.extensionsDir;
+  let languagePacks: Record<string, { folder: string; extensionId: string; version: string; label: string }> | undefined;
+  if (opts.locale === 'zh-cn') {
+    const zh = chineseExtensions(p, dir);
+    extensionsDir = zh.extensionsDir;
+    languagePacks = { 'zh-cn': zh.pack };
+  }
+  const server = await startCodeServer({
+    tools,
+    runDir: dir,
+    extensionsDir,
+    ...(opts.locale ? { locale: opts.locale } : {}),
+    ...(languagePacks ? { languagePacks } : {}),
+  });
   const browser = await launchBrowser(tools, dir, opts.locale);
   allOffsite.push(browser.offsite);
   try {

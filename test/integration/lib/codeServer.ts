@@ -67,15 +67,15 @@ export function copyWorkspace(from: string, runDir: string, name = 'workspace'):
 }
 
 /** Installs a `.vsix` into an extensions folder with code-server's own installer (no network). */
-export function installVsix(tools: E2eTools, vsix: string, extensionsDir: string, runDir: string): string {
+export function installVsix(tools: E2eTools, vsix: string, extensionsDir: string, runDir: string, folderPrefix = 'aireg.aireg-'): string {
   const r = spawnSync(tools.node24, [tools.codeServerEntry, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
     env: isolatedEnv(runDir),
     encoding: 'utf8',
     timeout: 120_000,
   });
   if (r.status !== 0) throw new Error(`aireg e2e: installing ${vsix} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  const installed = fs.readdirSync(extensionsDir).find((d) => d.startsWith('aireg.aireg-'));
-  if (!installed) throw new Error(`aireg e2e: ${vsix} installed but no aireg.aireg-* folder in ${extensionsDir}:\n${r.stdout}`);
+  const installed = fs.readdirSync(extensionsDir).find((d) => d.startsWith(folderPrefix));
+  if (!installed) throw new Error(`aireg e2e: ${vsix} installed but no ${folderPrefix}* folder in ${extensionsDir}:\n${r.stdout}`);
   return path.join(extensionsDir, installed);
 }
 
@@ -118,6 +118,8 @@ export interface CodeServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Write the server's output here instead of `<runDir>/server.log`. */
   logFile?: string;
+  /** Installed language pack folders by locale, registered in the user-data folder before start. */
+  languagePacks?: Record<string, { folder: string; extensionId: string; version: string; label: string }>;
 }
 
 /** A running code-server. */
@@ -162,6 +164,23 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
       2,
     ),
   );
+  if (opts.languagePacks) {
+    // VS Code's language pack service writes languagepacks.json only after a client has connected, and
+    // the server reads it when it renders the workbench page; writing the same record up front (the
+    // format of vs/platform/languagePacks/node/languagePacks.ts) makes the first page load localized.
+    const packs = Object.fromEntries(
+      Object.entries(opts.languagePacks).map(([locale, p]) => [
+        locale,
+        {
+          hash: `${p.extensionId}-${p.version}`,
+          extensions: [{ extensionIdentifier: { id: p.extensionId }, version: p.version }],
+          translations: { vscode: path.join(p.folder, 'translations', 'main.i18n.json') },
+          label: p.label,
+        },
+      ]),
+    );
+    fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(packs, null, 2));
+  }
   const logFile = opts.logFile ?? path.join(opts.runDir, `server-${port}.log`);
   const args = [
     opts.tools.codeServerEntry,

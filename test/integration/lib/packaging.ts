@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, type E2eTools } from './codeServer';
 
-function run(cmd: string, args: string[], what: string, env: NodeJS.ProcessEnv = process.env): string {
-  const r = spawnSync(cmd, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 300_000 });
+function run(cmd: string, args: string[], what: string, env: NodeJS.ProcessEnv = process.env, cwd = REPO_ROOT): string {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) {
     throw new Error(`aireg: ${what} failed (exit ${r.status ?? r.signal}):\n${r.stdout ?? ''}\n${r.stderr ?? ''}`);
   }
@@ -29,12 +29,12 @@ export function packageVersion(): string {
  * Packages the extension with vsce (run on Node 24: vsce 4 needs Node 22 or newer). Dependencies are
  * bundled by esbuild, hence `--no-dependencies`. Returns the `.vsix` path and the list of files in it.
  */
-export function packageVsix(tools: E2eTools, outFile: string): { vsix: string; files: string[] } {
+export function packageVsix(tools: E2eTools, outFile: string, cwd = REPO_ROOT): { vsix: string; files: string[] } {
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const env = { ...process.env, PATH: `${path.dirname(tools.node24)}:${process.env.PATH ?? ''}` };
   const common = ['--no-dependencies', '--allow-missing-repository', '--skip-license'];
-  run(tools.node24, [tools.vsce, 'package', ...common, '--out', outFile], 'vsce package', env);
-  const listing = run(tools.node24, [tools.vsce, 'ls', ...common.slice(0, 2)], 'vsce ls', env);
+  run(tools.node24, [tools.vsce, 'package', ...common, '--out', outFile], 'vsce package', env, cwd);
+  const listing = run(tools.node24, [tools.vsce, 'ls', ...common.slice(0, 2)], 'vsce ls', env, cwd);
   const files = listing.split('\n').map((l) => l.trim()).filter((l) => l && !/^(WARNING|INFO|DONE)/.test(l));
   return { vsix: outFile, files };
 }
