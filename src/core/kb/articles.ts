@@ -118,7 +118,11 @@ export function formatArticle(ref: Pick<ArticleRef, 'article' | 'paragraph' | 'i
   const isCn = instrument?.jurisdiction !== 'EU';
   const zhNum = (s: string): string => (isCn && /^\d+$/.test(s) ? toChineseNumber(Number(s)) : s);
   let local: string;
-  if (lang === 'en') {
+  const annex = /^Annex\s*(.*)$/.exec(ref.article);
+  if (annex) {
+    // Standards have annexes (附录), Chinese normative documents attachments (附件).
+    local = lang === 'en' ? ref.article : `${clause ? '附录' : '附件'}${annex[1]}`;
+  } else if (lang === 'en') {
     // English citations write both paragraph and item in parentheses: Art. 4(1)(3).
     const sub = `${ref.paragraph ? `(${ref.paragraph})` : ''}${ref.item ? `(${ref.item})` : ''}`;
     local = `${clause ? 'cl.' : 'Art.'} ${ref.article}${sub}`;

@@ -183,6 +183,8 @@ describe('kb lookups', () => {
     assert.equal(articleLabel({ instrument: 'eu-aia', article: '50', paragraph: '2' }, 'en'), 'AI Act, Art. 50(2)');
     assert.equal(articleLabel({ instrument: 'cn-ds', article: '14', paragraph: '2' }, 'zh', false), '第十四条第二款');
     assert.equal(articleLabel({ instrument: 'gb-45438', article: '5' }, 'en'), 'GB 45438-2025, cl. 5');
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: 'Annex E' }, 'zh'), '《GB 45438-2025》附录E');
+    assert.equal(articleLabel({ instrument: 'cn-ethics', article: 'Annex' }, 'zh', false), '附件');
     assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'zh'), '《生成式AI办法》第四条第（三）项');
     assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'en'), 'Generative AI Measures, Art. 4(3)');
     assert.equal(articleLabel({ instrument: 'eu-aia', article: '50', paragraph: '2' }, 'zh'), '《人工智能法》第50条第2款');
