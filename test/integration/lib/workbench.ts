@@ -80,6 +80,14 @@ export async function runCommand(page: Page, label: string): Promise<void> {
 /** Closes every editor (text and webview) so the next step starts from an empty editor area. */
 export async function closeAllEditors(page: Page): Promise<void> {
   await runCommand(page, 'View: Close All Editors');
+  const tabsGone = page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 }).then(() => true, () => false);
+  // A dirty editor asks whether to save; tests work on a temporary copy, so discard.
+  const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don't Save|不保存/ }).first();
+  const dialog = dontSave.waitFor({ state: 'visible', timeout: 15_000 }).then(async () => {
+    await dontSave.click();
+    return true;
+  }, () => false);
+  await Promise.race([tabsGone, dialog]);
   await page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
 }
 
