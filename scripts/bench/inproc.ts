@@ -12,6 +12,9 @@
  * because the minimum is the figure least disturbed by the rest of the machine.
  *
  * Usage: node inproc.cjs <listfile> <rounds> [--per-rule]
+ *        node inproc.cjs --edit <file> <line> <edits>
+ * The second form replays what the language server does per keystroke, without the protocol and
+ * the debounce: edit the kept tree, re-analyse with it as `oldTree`, keep the new tree.
  */
 import * as fs from 'node:fs';
 import { Engine } from '../../src/core/engine';
@@ -19,13 +22,61 @@ import { languageForPath } from '../../src/core/languages';
 import { TreeSitterHost } from '../../src/core/parser';
 import { ALL_RULES } from '../../src/core/rules';
 import type { RuleId } from '../../src/core/types';
+import type { Tree } from 'web-tree-sitter';
 
 interface Mode {
   name: string;
   run(files: readonly { path: string; text: string }[]): Promise<{ findings: number; notices: number }>;
 }
 
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
+/** Incremental re-analysis after one-character edits (type a character, delete it, repeat). */
+async function editMode(file: string, line: number, edits: number): Promise<void> {
+  const engine = new Engine();
+  let text = fs.readFileSync(file, 'utf8');
+  const lineStart = (t: string): number => {
+    let off = 0;
+    for (let i = 0; i < line; i++) off = t.indexOf('\n', off) + 1;
+    return off;
+  };
+  const col = '// edit here:'.length;
+  let tree: Tree | undefined = (await engine.analyze(file, text, { keepTree: true })).tree;
+  const total: number[] = [];
+  const parse: number[] = [];
+  for (let i = 0; i < edits; i++) {
+    const at = lineStart(text) + col;
+    const typing = i % 2 === 0;
+    text = typing ? `${text.slice(0, at)}x${text.slice(at)}` : text.slice(0, at) + text.slice(at + 1);
+    const t0 = performance.now();
+    tree?.edit({
+      startIndex: at,
+      oldEndIndex: typing ? at : at + 1,
+      newEndIndex: typing ? at + 1 : at,
+      startPosition: { row: line, column: col },
+      oldEndPosition: { row: line, column: typing ? col : col + 1 },
+      newEndPosition: { row: line, column: typing ? col + 1 : col },
+    });
+    const r = await engine.analyze(file, text, { keepTree: true, ...(tree ? { oldTree: tree } : {}) });
+    total.push(performance.now() - t0);
+    parse.push(r.parseMs);
+    tree?.delete();
+    tree = r.tree;
+  }
+  tree?.delete();
+  await engine.host.dispose();
+  process.stdout.write(`${JSON.stringify({ p50: percentile(total, 50), p95: percentile(total, 95), parseP50: percentile(parse, 50) })}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--edit') {
+    const [, file, line, edits] = process.argv.slice(2);
+    await editMode(file!, Number(line), Number(edits));
+    return;
+  }
   const [listFile, roundsArg] = process.argv.slice(2);
   const perRule = process.argv.includes('--per-rule');
   const rounds = Number(roundsArg ?? '1');

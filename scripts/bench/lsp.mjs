@@ -119,6 +119,8 @@ export async function lspBench({ root, corpusDir, quick, fig }) {
   const demo = path.join(root, 'demo');
   const demoFile = path.join(demo, 'web/lib/openai.ts');
   const result = {};
+  /** The edited files, for the in-process incremental figures (scripts/bench/inproc.ts --edit). */
+  const fileTexts = [];
 
   // Cold start on the demo workspace.
   {
@@ -139,6 +141,7 @@ export async function lspBench({ root, corpusDir, quick, fig }) {
   fs.mkdirSync(workDir, { recursive: true });
   const corpusTs = tsFilesUnder(corpusDir);
   const s = await startServer(serverJs, workDir);
+  let unversioned = 0;
   try {
     for (const lines of SIZES) {
       const file = path.join(workDir, `edit${lines}.ts`);
@@ -165,8 +168,9 @@ export async function lspBench({ root, corpusDir, quick, fig }) {
         version++;
         const t0 = performance.now();
         s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [s.sync === 2 ? change : { text }] });
-        await s.diagnostics(uri, version);
+        const d = await s.diagnostics(uri, version);
         times.push(performance.now() - t0);
+        if (!s.pull && d.version === undefined) unversioned++;
       }
       const p50 = percentile(times, 50);
       const p95 = percentile(times, 95);
@@ -174,13 +178,13 @@ export async function lspBench({ root, corpusDir, quick, fig }) {
       fig(`lsp.keystroke_${lines}_lines.p95`, p95, 'ms');
       fig(`lsp.keystroke_${lines}_lines.edits`, times.length, 'edits');
       fig(`lsp.keystroke_${lines}_lines.diagnostics`, first.diagnostics.length, 'diagnostics');
+      fileTexts.push({ lines, file, editLine });
       if (lines === 5000) result.p95_5000 = p95;
       s.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     }
-    const sample = [...s.latest.values()][0];
-    if (!s.pull && sample && sample.version === undefined) notes.push('lsp: the server publishes diagnostics without a version, so a keystroke time is the time to the next publication for that file.');
+    if (unversioned) notes.push(`lsp: ${unversioned} diagnostics publications after an edit carried no version, so those keystroke times are the time to the next publication for that file.`);
   } finally {
     await s.stop();
   }
-  return { ...result, notes };
+  return { ...result, notes, files: fileTexts };
 }
