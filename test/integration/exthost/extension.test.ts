@@ -144,8 +144,11 @@ describe('aireg in the real extension host', function () {
     const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
     const ours = actions.filter((a) => a.diagnostics?.some((d) => codeValue(d) === 'aigc-missing-label') || /aireg|label|AIGC|标识/i.test(a.title));
     assert.ok(ours.length >= 2, `several fixes offered; got: ${actions.map((a) => a.title).join(' | ')}`);
-    const suppress = ours.find((a) => a.edit && a.edit.get(uri).some((e) => /aireg-disable-next-line aigc-missing-label --/.test(e.newText)));
+    // The suppression runs a command that inserts a snippet whose placeholder is the reason.
+    const suppress = ours.find((a) => a.command?.command === 'aireg.suppressFinding' && /aireg-disable-next-line aigc-missing-label --/.test(String((a.command.arguments?.[0] as { snippet?: string } | undefined)?.snippet)));
     assert.ok(suppress, `a suppression with a reason is offered; got: ${ours.map((a) => a.title).join(' | ')}`);
+    const card = ours.find((a) => a.command?.command === 'aireg.openObligation');
+    assert.ok(card, 'a "show obligation" action is offered');
     const preferred = ours.find((a) => a.isPreferred);
     assert.ok(preferred?.edit, `one fix is preferred and carries an edit; got: ${ours.map((a) => `${a.title}${a.isPreferred ? ' (preferred)' : ''}`).join(' | ')}`);
     assert.ok(!preferred.edit.get(uri).some((e) => /aireg-disable/.test(e.newText)), 'the preferred fix is not a suppression');
