@@ -23,7 +23,7 @@ import sinksData from '../../../data/sinks.json';
 import { rangeOfNode } from '../position';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, contains, enclosingFunction, indexFor, stringValue } from './flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, contains, enclosingFunction, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeSelf, stringValue, within } from './flow/ast';
 import { compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
 import { type Flow, callersOf, carries, flowFrom } from './flow/taint';
@@ -127,6 +127,23 @@ interface Env {
   /** Functions whose return value is the response or UI output (route handlers, Gradio fns). */
   handlers: Map<number, string>;
   labelFunctions: RegExp | undefined;
+  /** Calls that match a sink pattern (computed once per file, in document order). */
+  sinkCalls: { call: CallInfo; specs: CallSinkSpec[] }[];
+  /** Label evidence candidates (computed once per file, in document order). */
+  labelCalls: LabelCallCandidate[];
+  labelStrings: Node[];
+  labelKeyed: { node: Node; kind: 'explicit' | 'implicit'; label: string }[];
+}
+
+interface LabelCallCandidate {
+  call: CallInfo;
+  declared: boolean;
+  explicit: string[];
+  implicit: string[];
+  /** Implicit labels from keyword arguments (`aigc_meta=...`, `watermark=True`). */
+  kwExplicit: string[];
+  kwImplicit: string[];
+  helper: FunctionInfo | undefined;
 }
 
 function environment(ctx: RuleContext, idx: FileIndex): Env {
@@ -154,14 +171,42 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     }
     for (const f of idx.functions) if (f.name && names.has(f.name)) handlers.set(f.node.id, 'Gradio output');
   }
-  return {
-    family,
-    callSinks: CALL_SINKS.filter((s) => s.families.includes(family)),
-    assignSinks: ASSIGN_SINKS.filter((s) => s.families.includes(family)),
-    setters,
-    handlers,
-    labelFunctions: namesPattern(ctx.config.labelFunctions),
-  };
+  const callSinks = CALL_SINKS.filter((s) => s.families.includes(family));
+  const labelFunctions = namesPattern(ctx.config.labelFunctions);
+  const cat = labelCatalog();
+  const sinkCalls: Env['sinkCalls'] = [];
+  const labelCalls: LabelCallCandidate[] = [];
+  for (const c of idx.calls) {
+    const specs = callSinks.filter((sp) => !(sp.isNew && !c.isNew) && sp.callee.test(c.callee) && !(sp.exclude && sp.exclude.test(c.callee)));
+    if (specs.length > 0 || setters.has(c.callee)) sinkCalls.push({ call: c, specs });
+    const declared = !!labelFunctions?.test(c.callee);
+    const explicit = cat.explicitCalls.filter((l) => l.callee.test(c.callee) && (!l.argText || c.args.some((a) => l.argText!.test(a.text)))).map((l) => l.label);
+    const implicit = cat.implicitCalls
+      .filter((l) => l.callee.test(c.callee) && (!l.receiver || (c.receiver && l.receiver.test(c.receiver.text)) || l.receiver.test(c.callee)) && (!l.argText || c.args.some((a) => l.argText!.test(a.text))))
+      .map((l) => l.label);
+    const kwExplicit: string[] = [];
+    const kwImplicit: string[] = [];
+    for (const [k, v] of c.kwargs) {
+      for (const l of cat.implicitKeys) if (l.key.test(k) && (!l.valueText || l.valueText.test(v.text))) kwImplicit.push(l.label);
+      for (const l of cat.explicitKeys) if (l.key.test(k) && (!l.valueText || l.valueText.test(v.text))) kwExplicit.push(l.label);
+    }
+    const helper = sameFileFunction(c, idx);
+    if (declared || explicit.length || implicit.length || kwExplicit.length || kwImplicit.length || helper) labelCalls.push({ call: c, declared, explicit, implicit, kwExplicit, kwImplicit, helper });
+  }
+  const labelStrings = idx.strings.filter((str) => {
+    const v = stringValue(str);
+    return cat.explicitText.some((re) => re.test(v));
+  });
+  const labelKeyed: Env['labelKeyed'] = [];
+  for (const k of idx.keyed) {
+    for (const e of k.entries) {
+      const value = e.value?.text ?? '';
+      for (const l of cat.implicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) labelKeyed.push({ node: e.keyNode, kind: 'implicit', label: l.label });
+      for (const l of cat.explicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) labelKeyed.push({ node: e.keyNode, kind: 'explicit', label: l.label });
+    }
+  }
+  labelKeyed.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkCalls, labelCalls, labelStrings, labelKeyed };
 }
 
 function callCarries(flow: Flow, c: CallInfo): boolean {
@@ -173,15 +218,13 @@ function callCarries(flow: Flow, c: CallInfo): boolean {
 function findSinks(flow: Flow, idx: FileIndex, env: Env): Sink[] {
   const out: Sink[] = [];
   const scope = flow.scope;
-  for (const c of idx.calls) {
-    if (!contains(scope, c.node) || c.node === flow.seed) continue;
+  for (const { call: c, specs } of within(env.sinkCalls, scope.startIndex, scope.endIndex, (x) => x.call.node)) {
+    if (c.node === flow.seed) continue;
     if (env.setters.has(c.callee) && callCarries(flow, c)) {
       out.push({ node: c.node, kind: 'ui', label: `React state ${c.callee}()` });
       continue;
     }
-    for (const s of env.callSinks) {
-      if (s.isNew !== c.isNew && s.isNew) continue;
-      if (!s.callee.test(c.callee) || (s.exclude && s.exclude.test(c.callee))) continue;
+    for (const s of specs) {
       if (s.firstArg && !(c.args[0] && s.firstArg.test(c.args[0].text))) continue;
       const hit = s.receiver ? !!c.receiver && carries(flow, c.receiver) : callCarries(flow, c);
       if (!hit) continue;
@@ -189,8 +232,7 @@ function findSinks(flow: Flow, idx: FileIndex, env: Env): Sink[] {
       break;
     }
   }
-  for (const a of idx.assigns) {
-    if (!contains(scope, a.node)) continue;
+  for (const a of env.assignSinks.length ? within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign) : []) {
     const s = env.assignSinks.find((x) => x.left.test(a.leftText));
     if (s && carries(flow, a.value)) out.push({ node: a.node, kind: s.kind, label: s.label });
   }
@@ -207,8 +249,9 @@ function findSinks(flow: Flow, idx: FileIndex, env: Env): Sink[] {
   // the inner, more specific place is kept.
   return out.filter((s) => {
     if (out.some((o) => o !== s && contains(s.node, o.node) && o.node.id !== s.node.id)) return false;
+    if (out.length < 2) return true;
     const mentioned = new Set(identifiers(s.node.text));
-    return !idx.assigns.some((a) => contains(scope, a.node) && a.targets.some((t) => mentioned.has(t)) && out.some((o) => o !== s && contains(a.value, o.node)));
+    return !within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign).some((a) => a.targets.some((t) => mentioned.has(t)) && out.some((o) => o !== s && contains(a.value, o.node)));
   });
 }
 
@@ -238,7 +281,7 @@ function identifiers(text: string): string[] {
  */
 function relevantNames(idx: FileIndex, flow: Flow, sink: Node): Set<string> {
   const names = new Set(identifiers(sink.text));
-  const assigns = idx.assigns.filter((a) => contains(flow.scope, a.node) && a.node.startIndex < sink.startIndex);
+  const assigns = within(idx.assigns, flow.scope.startIndex, sink.startIndex, nodeOfAssign);
   for (let round = 0; round < 3; round++) {
     let changed = false;
     for (const a of assigns) {
@@ -264,7 +307,8 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
     ev.found.push(`${what}${status === 'partial' ? ' (one branch)' : ''}`);
   };
   const relevant = relevantNames(idx, flow, sink.node);
-  const scopeAssigns = idx.assigns.filter((a) => contains(flow.scope, a.node));
+  const scopeAssigns = within(idx.assigns, flow.scope.startIndex, flow.scope.endIndex, nodeOfAssign);
+  const scopeCalls = within(idx.calls, flow.scope.startIndex, flow.scope.endIndex, nodeOfCall);
   const otherSinks = allSinks.filter((x) => x.node.id !== sink.node.id);
   const mentionsRelevant = (n: Node): boolean => identifiers(n.text).some((i) => relevant.has(i));
   /**
@@ -276,8 +320,9 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
   const connected = (n: Node): boolean => {
     if (contains(sink.node, n) || contains(flow.seed, n)) return true;
     for (const a of scopeAssigns) if (contains(a.value, n) && a.targets.some((t) => relevant.has(t))) return true;
-    for (const c of idx.calls) {
-      if (!contains(c.node, n) || !contains(flow.scope, c.node)) continue;
+    for (const c of scopeCalls) {
+      if (c.node.startIndex > n.startIndex) break;
+      if (!contains(c.node, n)) continue;
       if (otherSinks.some((o) => contains(o.node, c.node))) return false;
       const stmt = c.node.parent;
       if (stmt && /statement$|^block$/.test(stmt.type) && ((c.receiver && (carries(flow, c.receiver) || mentionsRelevant(c.receiver))) || c.args.some((x) => carries(flow, x) || mentionsRelevant(x)))) return true;
@@ -288,52 +333,36 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
   const actsOnContainer = sink.kind === 'file' || sink.kind === 'http' || sink.kind === 'storage';
   const start = Math.min(flow.fn?.body?.startIndex ?? flow.scope.startIndex, flow.seed.startIndex, sink.node.startIndex);
   const visitedHelpers = new Set<number>();
-  const scan = (from: number, to: number, within: Node, anchor: Node | null, depth: number): void => {
-    const inRange = (n: Node): boolean => n.startIndex >= from && n.endIndex <= to && contains(within, n);
+  const scan = (from: number, to: number, anchor: Node | null, depth: number): void => {
     const ok = (n: Node): boolean => anchor !== null || connected(n);
-    for (const s of idx.strings) {
-      if (!inRange(s) || !ok(s)) continue;
-      const v = stringValue(s);
-      if (cat.explicitText.some((re) => re.test(v))) note('explicit', anchor ?? s, 'label text');
-    }
-    for (const c of idx.calls) {
-      if (!inRange(c.node)) continue;
+    for (const str of within(env.labelStrings, from, to, nodeSelf)) if (ok(str)) note('explicit', anchor ?? str, 'label text');
+    for (const k of within(env.labelKeyed, from, to, (x) => x.node)) if (ok(k.node)) note(k.kind, anchor ?? k.node, k.label);
+    for (const cand of within(env.labelCalls, from, to, (x) => x.call.node)) {
+      const c = cand.call;
       const at = anchor ?? c.node;
       const linked = ok(c.node);
-      if (env.labelFunctions?.test(c.callee) && (linked || actsOnContainer)) {
-        note('explicit', at, `${c.callee}()`);
-        note('implicit', at, `${c.callee}()`);
+      if (cand.declared) {
+        if (linked || actsOnContainer) {
+          note('explicit', at, `${c.callee}()`);
+          note('implicit', at, `${c.callee}()`);
+        }
         continue;
       }
-      if (linked) for (const l of cat.explicitCalls) if (l.callee.test(c.callee)) note('explicit', at, l.label);
-      if (linked || actsOnContainer) {
-        for (const l of cat.implicitCalls) {
-          if (!l.callee.test(c.callee)) continue;
-          if (l.receiver && !(c.receiver && l.receiver.test(c.receiver.text)) && !l.receiver.test(c.callee)) continue;
-          if (l.argText && !c.args.some((a) => l.argText!.test(a.text))) continue;
-          note('implicit', at, l.label);
-        }
+      if (linked) for (const l of cand.explicit) note('explicit', at, l);
+      if (linked || actsOnContainer) for (const l of cand.implicit) note('implicit', at, l);
+      if (linked) {
+        for (const l of cand.kwExplicit) note('explicit', at, l);
+        for (const l of cand.kwImplicit) note('implicit', at, l);
       }
-      if (linked) for (const [k, v] of c.kwargs) keyEvidence(k, v.text, at);
       // A same-file helper called on the path: its labels count (two levels deep).
-      if (depth < 2 && linked) {
-        const helper = sameFileFunction(c, idx);
-        if (helper && !visitedHelpers.has(helper.node.id) && !contains(helper.node, sink.node)) {
-          visitedHelpers.add(helper.node.id);
-          scan(helper.node.startIndex, helper.node.endIndex, helper.node, at, depth + 1);
-        }
+      const helper = cand.helper;
+      if (depth < 2 && linked && helper && !visitedHelpers.has(helper.node.id) && !contains(helper.node, sink.node)) {
+        visitedHelpers.add(helper.node.id);
+        scan(helper.node.startIndex, helper.node.endIndex, at, depth + 1);
       }
     }
-    for (const k of idx.keyed) {
-      if (!inRange(k.node) || !ok(k.node)) continue;
-      for (const e of k.entries) keyEvidence(e.key, e.value?.text ?? '', anchor ?? e.keyNode);
-    }
   };
-  const keyEvidence = (key: string, value: string, at: Node): void => {
-    for (const l of cat.implicitKeys) if (l.key.test(key) && (!l.valueText || l.valueText.test(value))) note('implicit', at, l.label);
-    for (const l of cat.explicitKeys) if (l.key.test(key) && (!l.valueText || l.valueText.test(value))) note('explicit', at, l.label);
-  };
-  scan(start, flow.scope.endIndex, flow.scope, null, 0);
+  scan(start, flow.scope.endIndex, null, 0);
   // A module-level label constant (`LABEL = "【AI生成】"`) or a label-named identifier imported
   // from elsewhere (`EXPLICIT_LABEL`) used in the sink or its inputs.
   if (ev.explicit !== 'full') {
@@ -354,7 +383,7 @@ function labelConstants(idx: FileIndex): string[] {
     names = [];
     for (const a of idx.assigns) {
       if (a.targets.length !== 1 || !/^[A-Za-z_$][\w$]*$/.test(a.targets[0]!) || enclosingFunction(a.node, idx)) continue;
-      if (idx.strings.some((s) => s.id === a.value.id) && cat.explicitText.some((re) => re.test(stringValue(a.value)))) names.push(a.targets[0]!);
+      if (isStringNode(a.value, idx.family) && cat.explicitText.some((re) => re.test(stringValue(a.value)))) names.push(a.targets[0]!);
     }
     labelConstCache.set(idx, names);
   }
@@ -363,7 +392,7 @@ function labelConstants(idx: FileIndex): string[] {
 
 function sameFileFunction(c: CallInfo, idx: FileIndex): FunctionInfo | undefined {
   if (!/^(?:(?:this|self)\.)?[A-Za-z_$][\w$]*$/.test(c.callee)) return undefined;
-  return idx.functions.find((f) => f.name === c.name && f.body);
+  return functionNamed(idx, c.name);
 }
 
 function required(modality: Modality, sink: SinkKind, ctx: RuleContext): { explicit: boolean; implicit: boolean } {

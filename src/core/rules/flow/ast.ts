@@ -440,3 +440,44 @@ function visitor(idx: FileIndex): (node: Node) => void {
     }
   }
 }
+
+/**
+ * The part of a list sorted by start offset (every index list is, since captures and the cursor
+ * both come in document order) whose items lie within [from, to]. Binary search keeps per-function
+ * work proportional to the function, not to the file.
+ */
+export function within<T>(list: readonly T[], from: number, to: number, nodeOf: (t: T) => Node): T[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nodeOf(list[mid]!).startIndex < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: T[] = [];
+  for (let i = lo; i < list.length; i++) {
+    const n = nodeOf(list[i]!);
+    if (n.startIndex > to) break;
+    if (n.endIndex <= to) out.push(list[i]!);
+  }
+  return out;
+}
+
+export const nodeOfCall = (c: CallInfo): Node => c.node;
+export const nodeOfAssign = (a: AssignInfo): Node => a.node;
+export const nodeOfLoop = (l: LoopInfo): Node => l.node;
+export const nodeOfKeyed = (k: KeyedLiteral): Node => k.node;
+export const nodeSelf = (n: Node): Node => n;
+
+const byName = new WeakMap<FileIndex, Map<string, FunctionInfo>>();
+
+/** The first function of that name declared in the file (for same-file helpers and callers). */
+export function functionNamed(idx: FileIndex, name: string): FunctionInfo | undefined {
+  let m = byName.get(idx);
+  if (!m) {
+    m = new Map();
+    for (const f of idx.functions) if (f.name && f.body && !m.has(f.name)) m.set(f.name, f);
+    byName.set(idx, m);
+  }
+  return m.get(name);
+}

@@ -10,7 +10,7 @@
  * the value onward, so a sink above that assignment does not count.
  */
 import type { Node } from 'web-tree-sitter';
-import { type FileIndex, type FunctionInfo, contains, enclosingFunction } from './ast';
+import { type FileIndex, type FunctionInfo, contains, enclosingFunction, nodeOfAssign, nodeOfCall, nodeOfLoop, nodeSelf, within } from './ast';
 
 export interface Flow {
   /** The function the value lives in (null: module level). */
@@ -79,9 +79,9 @@ export function flowFrom(seed: Node, idx: FileIndex, root: Node): Flow {
   const fn = enclosingFunction(seed, idx);
   const scope = fn?.node ?? root;
   const flow: Flow = { fn, scope, seed, names: new Map(), returns: [] };
-  const assigns = idx.assigns.filter((a) => contains(scope, a.node));
-  const loops = idx.loops.filter((l) => contains(scope, l.node));
-  const callbacks = idx.calls.filter((c) => c.receiver && contains(scope, c.node) && c.args.some((a) => idx.fnById.has(a.id)));
+  const assigns = within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign);
+  const loops = within(idx.loops, scope.startIndex, scope.endIndex, nodeOfLoop);
+  const callbacks = within(idx.calls, scope.startIndex, scope.endIndex, nodeOfCall).filter((c) => c.receiver && c.args.some((a) => idx.fnById.has(a.id)));
   const add = (name: string, at: number): boolean => {
     const prev = flow.names.get(name);
     if (prev !== undefined && prev <= at) return false;
@@ -107,8 +107,8 @@ export function flowFrom(seed: Node, idx: FileIndex, root: Node): Flow {
     }
     if (!changed) break;
   }
-  for (const r of idx.returns) {
-    if (!contains(scope, r) || enclosingFunction(r, idx) !== fn) continue;
+  for (const r of within(idx.returns, scope.startIndex, scope.endIndex, nodeSelf)) {
+    if (enclosingFunction(r, idx) !== fn) continue;
     if (carries(flow, r)) flow.returns.push(r);
   }
   // Arrow functions with an expression body return it.
