@@ -114,6 +114,18 @@ export const missingLabelRule: Rule = {
       if (flow.fn && flow.returns.length > 0 && !env.handlers.has(flow.fn.node.id) && seed.depth < MAX_CALLER_DEPTH) {
         for (const caller of callersOf(flow.fn, idx)) queue.push({ node: caller, gen: seed.gen, depth: seed.depth + 1 });
       }
+      // A module-level result (`pipe = Pipeline.from_pretrained(...)`, a model object) is used
+      // inside functions: each use there is followed in its own function, so labels in one
+      // function never count for another.
+      if (!flow.fn && flow.names.size > 0) {
+        const moduleNames = new Set<string>();
+        for (const a of idx.assigns) if (!enclosingFunction(a.node, idx)) for (const t of a.targets) if (flow.names.has(t)) moduleNames.add(t);
+        for (const c of idx.calls) {
+          const root = /^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0];
+          if (!root || !moduleNames.has(root) || !(c.callee === root || c.callee.startsWith(`${root}(`) || c.callee.startsWith(`${root}.`))) continue;
+          if (enclosingFunction(c.node, idx)) queue.push({ node: c.node, gen: seed.gen, depth: seed.depth });
+        }
+      }
     }
   },
 };
@@ -216,6 +228,12 @@ function callCarries(flow: Flow, c: CallInfo): boolean {
 }
 
 function findSinks(flow: Flow, idx: FileIndex, env: Env): Sink[] {
+  const found = findSinksIn(flow, idx, env);
+  // At module level only module-level code counts; functions are followed from their own uses.
+  return flow.fn ? found : found.filter((s) => !enclosingFunction(s.node, idx));
+}
+
+function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
   const out: Sink[] = [];
   const scope = flow.scope;
   for (const { call: c, specs } of within(env.sinkCalls, scope.startIndex, scope.endIndex, (x) => x.call.node)) {
