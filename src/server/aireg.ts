@@ -136,10 +136,15 @@ export class AiregServer {
   private workspaceScanned = false;
   private scanning = false;
   private statusTimer: NodeJS.Timeout | undefined;
+  /** Resolves once the first settings pull finished; analyses wait for it so they use the user's settings. */
+  private readonly configReady: Promise<void>;
+  private markConfigReady!: () => void;
   /** URIs of config files whose errors were published, so fixed files get cleared. */
   private readonly configDiagnosticUris = new Set<string>();
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly connection: Connection) {
+    this.configReady = new Promise((resolve) => (this.markConfigReady = resolve));
+  }
 
   /** Registers every handler and starts listening. */
   listen(): void {
@@ -188,7 +193,11 @@ export class AiregServer {
     if (this.canRegisterConfigChange) {
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'aireg' }).catch(() => undefined);
     }
-    await this.reloadAll();
+    try {
+      await this.reloadAll(false);
+    } finally {
+      this.markConfigReady();
+    }
   }
 
   private makeFolder(uri: string, root: string | undefined): Folder {
@@ -232,7 +241,7 @@ export class AiregServer {
   }
 
   /** Reloads `.aireg.json` and settings for every folder, then re-analyses what is known. */
-  private async reloadAll(): Promise<void> {
+  private async reloadAll(reanalyze = true): Promise<void> {
     for (const folder of [...this.folders, this.fallback]) {
       folder.loaded = folder.root ? loadConfig(folder.root) : { config: defaultConfig(), errors: [] };
       folder.settings = await this.settingsFor(folder);
@@ -243,6 +252,7 @@ export class AiregServer {
     this.publishConfigErrors();
     const anyEnabled = [...this.folders, this.fallback].some((f) => f.settings.enable);
     this.setState(anyEnabled ? 'ready' : 'disabled', this.configMessage());
+    if (!reanalyze) return;
     for (const uri of this.docs.keys()) this.schedule(uri, 0);
     // Scanned files were analysed under the old configuration; analyse them again from disk.
     const scanned = [...this.results.keys()].filter((u) => !this.docs.has(u));
@@ -339,6 +349,7 @@ export class AiregServer {
 
   /** Analyses an open document; one run per document at a time. */
   private async analyzeOpen(uri: string): Promise<void> {
+    await this.configReady;
     const st = this.docs.get(uri);
     if (!st) return;
     if (st.running) {
@@ -434,6 +445,7 @@ export class AiregServer {
   }
 
   private async scanWorkspace(params: ScanWorkspaceParams, token: CancellationToken): Promise<ScanWorkspaceResult> {
+    await this.configReady;
     const started = performance.now();
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());

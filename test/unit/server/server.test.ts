@@ -1,0 +1,342 @@
+/**
+ * The bundled language server over its real protocol: diagnostics on open and after incremental
+ * edits (compared with the engine run in this process), version checks, hovers, code actions,
+ * configuration precedence, the custom requests and the workspace scan with progress and cancel.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CancellationTokenSource,
+  CodeActionRequest,
+  type CodeAction,
+  type Diagnostic,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  FileChangeType,
+  HoverRequest,
+  type MarkupContent,
+} from 'vscode-languageserver-protocol/node';
+import { Engine } from '../../../src/core/engine';
+import { getObligation } from '../../../src/core/kb';
+import { AllFindingsRequest, FindingsByObligationRequest, GetObligationRequest, ScanWorkspaceRequest, SearchObligationsRequest } from '../../../src/shared/protocol';
+import { TestClient } from './lspClient';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/rules');
+const METADATA_PY = fs.readFileSync(path.join(FIXTURES, 'aigc-invalid-label-metadata/metadata.py'), 'utf8');
+const PERSONALIZE_TS = fs.readFileSync(path.join(FIXTURES, 'rec-no-opt-out/personalize.ts'), 'utf8');
+
+function tempWorkspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-lsp-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+const uriOf = (dir: string, rel: string): string => pathToFileURL(path.join(dir, rel)).href;
+const aireg = (ds: Diagnostic[], rule?: string): Diagnostic[] => ds.filter((d) => d.source === 'aireg' && (!rule || d.code === rule));
+
+async function engineFindings(file: string, text: string, config?: ConstructorParameters<typeof Engine>[1]) {
+  const engine = new Engine(undefined, config);
+  const r = await engine.analyze(file, text);
+  return r.findings.filter((f) => !f.suppression);
+}
+
+describe('language server over LSP (dist/server.js)', function () {
+  let client: TestClient;
+  let dir: string;
+
+  afterEach(async function () {
+    await client?.dispose();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('advertises incremental sync, hovers and aireg quick-fix kinds', async function () {
+    dir = tempWorkspace({});
+    client = new TestClient();
+    const init = await client.initialize(dir);
+    const sync = init.capabilities.textDocumentSync as { change: number; openClose: boolean };
+    assert.equal(sync.change, 2, 'incremental sync');
+    assert.equal(sync.openClose, true);
+    assert.equal(init.capabilities.hoverProvider, true);
+    const kinds = (init.capabilities.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds;
+    assert.ok(kinds.includes('quickfix.aireg.label') && kinds.includes('quickfix.aireg.suppress'), kinds.join(','));
+  });
+
+  it('publishes diagnostics on open that match the engine: source, code, code link, range, severity, version', async function () {
+    dir = tempWorkspace({ 'metadata.py': METADATA_PY });
+    client = new TestClient();
+    await client.initialize(dir);
+    const uri = uriOf(dir, 'metadata.py');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: METADATA_PY } });
+    const pub = await client.diagnosticsFor(uri, (p) => p.version === 1);
+    const expected = await engineFindings('metadata.py', METADATA_PY);
+    assert.ok(expected.length >= 3, 'the fixture yields findings');
+    const got = aireg(pub.diagnostics);
+    assert.equal(got.length, expected.length, JSON.stringify(got.map((d) => [d.code, d.range.start.line])));
+    for (const [i, f] of expected.entries()) {
+      const d = got[i]!;
+      assert.equal(d.code, f.ruleId);
+      assert.equal(d.source, 'aireg');
+      assert.deepEqual(d.range, { start: f.range.start, end: f.range.end });
+      assert.equal(d.severity, f.severity === 'error' ? 1 : f.severity === 'warning' ? 2 : 3);
+      assert.equal(d.message, f.message);
+      const href = d.codeDescription?.href ?? '';
+      assert.match(href, /^command:aireg\.openObligation\?/);
+      const args = JSON.parse(decodeURIComponent(href.slice(href.indexOf('?') + 1))) as [string, { ruleId: string; fingerprint: string }];
+      assert.ok(f.obligations.includes(args[0]), `${args[0]} is one of ${f.obligations.join(', ')}`);
+      assert.deepEqual(args[1], { ruleId: f.ruleId, fingerprint: f.fingerprint });
+      assert.equal((d.data as { fingerprint: string }).fingerprint, f.fingerprint);
+    }
+    // Line 11 (0-based 10) misspells "Label": the first finding is there.
+    assert.equal(got[0]!.range.start.line, 10);
+  });
+
+  it('re-publishes after an incremental edit with the new version, matching a fresh analysis of the new text', async function () {
+    dir = tempWorkspace({ 'metadata.py': METADATA_PY });
+    client = new TestClient();
+    await client.initialize(dir);
+    const uri = uriOf(dir, 'metadata.py');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: METADATA_PY } });
+    await client.diagnosticsFor(uri, (p) => p.version === 1);
+    // Fix the misspelt key ("label" -> "Label") and insert two comment lines at the top, as two changes of one event.
+    const lines = METADATA_PY.split('\n');
+    const col = lines[10]!.indexOf('"label"') + 1;
+    assert.ok(col > 0);
+    const since = client.diagnostics.length;
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [
+        { range: { start: { line: 10, character: col }, end: { line: 10, character: col + 1 } }, text: 'L' },
+        { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# 注释 one\n# two\n' },
+      ],
+    });
+    const pub = await client.diagnosticsFor(uri, (p) => p.version === 2, since);
+    lines[10] = lines[10]!.slice(0, col) + 'L' + lines[10]!.slice(col + 1);
+    const newText = '# 注释 one\n# two\n' + lines.join('\n');
+    const expected = await engineFindings('metadata.py', newText);
+    const got = aireg(pub.diagnostics);
+    assert.deepEqual(got.map((d) => [d.code, d.range]), expected.map((f) => [f.ruleId, { start: f.range.start, end: f.range.end }]));
+    assert.ok(!got.some((d) => d.range.start.line === 12 && (d.data as { facts?: { problem?: string } }).facts?.problem === 'misspelt'), 'the fixed key is no longer reported');
+  });
+
+  it('never publishes a stale version when edits arrive faster than the debounce', async function () {
+    dir = tempWorkspace({ 'metadata.py': METADATA_PY });
+    client = new TestClient();
+    await client.initialize(dir);
+    const uri = uriOf(dir, 'metadata.py');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: METADATA_PY } });
+    await client.diagnosticsFor(uri, (p) => p.version === 1);
+    const since = client.diagnostics.length;
+    let text = METADATA_PY;
+    for (let v = 2; v <= 8; v++) {
+      // Type "x = 1\n" one keystroke at a time at the top of the file.
+      const ch = 'x = 1\n'[v - 2] ?? '\n';
+      text = ch + text;
+      await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: v }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ch }] });
+    }
+    const last = await client.diagnosticsFor(uri, (p) => p.version === 8, since);
+    const after = client.diagnostics.slice(since).filter((p) => p.uri === uri);
+    assert.deepEqual(after.map((p) => p.version), [8], 'only the latest version is published');
+    const expected = await engineFindings('metadata.py', text);
+    assert.deepEqual(aireg(last.diagnostics).map((d) => d.range.start.line), expected.map((f) => f.range.start.line));
+  });
+
+  it('answers hovers with the obligations behind a finding, linked to their cards', async function () {
+    dir = tempWorkspace({ 'metadata.py': METADATA_PY });
+    client = new TestClient();
+    await client.initialize(dir);
+    const uri = uriOf(dir, 'metadata.py');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: METADATA_PY } });
+    const pub = await client.diagnosticsFor(uri, (p) => p.version === 1);
+    const d = aireg(pub.diagnostics)[0]!;
+    const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: d.range.start });
+    assert.ok(hover, 'a hover at the finding');
+    const md = (hover.contents as MarkupContent).value;
+    const oblId = (d.data as { obligations: string[] }).obligations[0]!;
+    assert.ok(md.includes(`command:aireg.openObligation?${encodeURIComponent(JSON.stringify([oblId]).slice(0, -1))}`), md);
+    const title = getObligation(oblId)!.title.en;
+    assert.ok(md.replace(/\\/g, '').includes(title), `hover names "${title}": ${md}`);
+    const none = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+    assert.equal(none, null, 'no hover away from findings');
+  });
+
+  it('localizes hovers from the bundle and the knowledge base when the display language is Chinese', async function () {
+    dir = tempWorkspace({ 'metadata.py': METADATA_PY });
+    client = new TestClient();
+    const bundle = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../l10n/bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    await client.initialize(dir, { locale: 'zh-cn', l10nBundle: bundle });
+    const uri = uriOf(dir, 'metadata.py');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: METADATA_PY } });
+    const pub = await client.diagnosticsFor(uri, (p) => p.version === 1);
+    const d = aireg(pub.diagnostics)[0]!;
+    const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: d.range.start });
+    const md = (hover!.contents as MarkupContent).value.replace(/\\/g, '');
+    const oblId = (d.data as { obligations: string[] }).obligations[0]!;
+    assert.ok(md.includes(getObligation(oblId)!.title.zh), md);
+    assert.ok(md.includes(bundle['Look up another obligation']!), md);
+  });
+
+  it('offers the rule fix, the card, the article and the suppression last, with language-specific text', async function () {
+    dir = tempWorkspace({ 'personalize.ts': PERSONALIZE_TS, 'chat.py': 'def chat():\n    answer = llm()\n    return answer\n' });
+    client = new TestClient();
+    await client.initialize(dir);
+    const uri = uriOf(dir, 'personalize.ts');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: PERSONALIZE_TS } });
+    const pub = await client.diagnosticsFor(uri, (p) => p.version === 1 && aireg(p.diagnostics, 'rec-no-opt-out').length > 0);
+    const d = aireg(pub.diagnostics, 'rec-no-opt-out')[0]!;
+    const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    assert.deepEqual(actions.map((a) => a.kind), ['quickfix.aireg.guard', 'quickfix.aireg.openCard', 'quickfix.aireg.openArticle', 'quickfix.aireg.suppress']);
+    const guard = actions[0]!.edit!.changes![uri]![0]!;
+    assert.match(guard.newText, /^ {2}if \(!user\.personalizationEnabled\) \{\n {4}return nonPersonalized\(items\);\n {2}\}\n$/);
+    assert.deepEqual(guard.range.start, { line: d.range.start.line, character: 0 });
+    const card = actions[1]!.command!;
+    assert.equal(card.command, 'aireg.openObligation');
+    assert.equal(card.arguments![0], (d.data as { primaryObligation: string }).primaryObligation);
+    assert.equal(actions[2]!.command!.command, 'aireg.openArticle');
+    const sup = actions[3]!.command!;
+    assert.equal(sup.command, 'aireg.suppressFinding');
+    assert.deepEqual(sup.arguments![0], { uri, line: d.range.start.line, snippet: '  // aireg-disable-next-line rec-no-opt-out -- ${1:reason}\n' });
+    // Only the suppression when the client asks for that kind.
+    const only = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix.aireg.suppress'] } })) as CodeAction[];
+    assert.deepEqual(only.map((a) => a.kind), ['quickfix.aireg.suppress']);
+
+    // The explicit-label fix in Python, driven by the diagnostic data the server attaches.
+    const py = uriOf(dir, 'chat.py');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: py, languageId: 'python', version: 1, text: 'def chat():\n    answer = llm()\n    return answer\n' } });
+    const missing: Diagnostic = {
+      range: { start: { line: 2, character: 11 }, end: { line: 2, character: 17 } },
+      source: 'aireg', code: 'aigc-missing-label', message: 'x',
+      data: { ruleId: 'aigc-missing-label', fingerprint: 'f', obligations: ['cn-label-explicit'], primaryObligation: 'cn-label-explicit', generation: { provider: 'openai', modality: 'text', api: 'chat' } },
+    };
+    const labelActions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: py }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
+    const preferred = labelActions.filter((a) => a.isPreferred);
+    assert.equal(preferred.length, 1);
+    assert.deepEqual(preferred[0]!.edit!.changes![py], [{ range: missing.range, newText: '"[AI 生成 / AI-generated] " + answer' }]);
+    assert.equal(labelActions.at(-1)!.kind, 'quickfix.aireg.suppress');
+    assert.match((labelActions.at(-1)!.command!.arguments![0] as { snippet: string }).snippet, /^ {4}# aireg-disable-next-line aigc-missing-label -- \$\{1:reason\}\n$/);
+  });
+
+  it('resolves severity rule default → .aireg.json → user setting, and reloads on change', async function () {
+    dir = tempWorkspace({ 'metadata.py': METADATA_PY, '.aireg.json': '{ "rules": { "aigc-invalid-label-metadata": "warning" } }' });
+    client = new TestClient();
+    await client.initialize(dir);
+    const uri = uriOf(dir, 'metadata.py');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: METADATA_PY } });
+    const first = await client.diagnosticsFor(uri, (p) => aireg(p.diagnostics, 'aigc-invalid-label-metadata').length > 0);
+    assert.ok(aireg(first.diagnostics, 'aigc-invalid-label-metadata').every((d) => d.severity === 2), '.aireg.json lowers error to warning');
+
+    let since = client.diagnostics.length;
+    client.settings = { rules: { 'aigc-invalid-label-metadata': 'info' } };
+    await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.diagnosticsFor(uri, (p) => aireg(p.diagnostics, 'aigc-invalid-label-metadata').length > 0 && aireg(p.diagnostics).every((d) => d.code !== 'aigc-invalid-label-metadata' || d.severity === 3), since, 'user setting wins (info)');
+
+    since = client.diagnostics.length;
+    client.settings = {};
+    fs.writeFileSync(path.join(dir, '.aireg.json'), '{ "rules": { "aigc-invalid-label-metadata": "off" } }');
+    await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(dir, '.aireg.json'), type: FileChangeType.Changed }] });
+    await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.diagnosticsFor(uri, (p) => aireg(p.diagnostics, 'aigc-invalid-label-metadata').length === 0, since, '.aireg.json switches the rule off');
+  });
+
+  it('in an untrusted workspace ignores .aireg.json severities that would hide findings', async function () {
+    dir = tempWorkspace({ 'metadata.py': METADATA_PY, '.aireg.json': '{ "rules": { "aigc-invalid-label-metadata": "off" } }' });
+    client = new TestClient();
+    await client.initialize(dir, { trusted: false });
+    const uri = uriOf(dir, 'metadata.py');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: METADATA_PY } });
+    const pub = await client.diagnosticsFor(uri, (p) => p.version === 1);
+    assert.ok(aireg(pub.diagnostics, 'aigc-invalid-label-metadata').length >= 3, 'still reported at the default severity');
+    const status = await client.waitFor<{ restricted?: boolean; message?: string }>('statuses', (s) => !!s.restricted && !!s.message, 'a restricted status');
+    assert.match(status.message!, /aigc-invalid-label-metadata/);
+  });
+
+  it('reports .aireg.json errors as diagnostics on the config file', async function () {
+    dir = tempWorkspace({ '.aireg.json': '{\n  "roles": 5\n}\n' });
+    client = new TestClient();
+    await client.initialize(dir);
+    const pub = await client.diagnosticsFor(uriOf(dir, '.aireg.json'), (p) => p.diagnostics.length > 0);
+    assert.equal(pub.diagnostics[0]!.range.start.line, 1);
+    assert.match(pub.diagnostics[0]!.message, /roles/);
+  });
+
+  it('serves the obligation requests: search in both languages and by article, get, findings', async function () {
+    dir = tempWorkspace({ 'metadata.py': METADATA_PY });
+    client = new TestClient();
+    await client.initialize(dir);
+    const byId = await client.conn.sendRequest(SearchObligationsRequest, { query: 'cn-ar-opt-out' });
+    assert.equal(byId[0]!.id, 'cn-ar-opt-out');
+    const zh = await client.conn.sendRequest(SearchObligationsRequest, { query: '标识' });
+    assert.ok(zh.length > 0 && zh.some((o) => o.id.startsWith('cn-label')), JSON.stringify(zh.map((o) => o.id)));
+    const gb = await client.conn.sendRequest(SearchObligationsRequest, { query: 'GB 45438' });
+    assert.ok(gb.some((o) => o.id === 'cn-label-implicit'), JSON.stringify(gb.map((o) => o.id)));
+    const all = await client.conn.sendRequest(SearchObligationsRequest, { query: '' });
+    assert.ok(all.length >= 14);
+    const got = await client.conn.sendRequest(GetObligationRequest, { id: 'cn-label-explicit' });
+    assert.equal((got.obligation as { id: string }).id, 'cn-label-explicit');
+    assert.ok(got.instruments.length > 0 && got.docUrl?.endsWith('#cn-label-explicit'));
+    const unknown = await client.conn.sendRequest(GetObligationRequest, { id: 'nope' });
+    assert.equal(unknown.obligation, undefined);
+
+    const uri = uriOf(dir, 'metadata.py');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: METADATA_PY } });
+    await client.diagnosticsFor(uri, (p) => p.version === 1);
+    const findings = await client.conn.sendRequest(AllFindingsRequest, {});
+    assert.ok(findings.findings.length >= 3 && findings.findings.every((f) => f.uri === uri && f.file === 'metadata.py'));
+    const forCard = await client.conn.sendRequest(FindingsByObligationRequest, { id: 'cn-label-implicit' });
+    assert.equal(forCard.length, findings.findings.filter((f) => f.obligations.includes('cn-label-implicit')).length);
+    assert.ok(forCard.length > 0);
+    await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    await client.diagnosticsFor(uri, (p) => p.diagnostics.length === 0);
+  });
+
+  it('scans the workspace with progress, publishing every file, and honours .gitignore', async function () {
+    dir = tempWorkspace({
+      'src/metadata.py': METADATA_PY,
+      'src/personalize.ts': PERSONALIZE_TS,
+      'ignored/metadata.py': METADATA_PY,
+      '.gitignore': 'ignored/\n',
+    });
+    client = new TestClient();
+    await client.initialize(dir);
+    const result = await client.conn.sendRequest(ScanWorkspaceRequest, { workDoneToken: 'scan-1' });
+    assert.equal(result.cancelled, false);
+    assert.equal(result.files, 2);
+    const py = client.diagnostics.find((p) => p.uri === uriOf(dir, 'src/metadata.py'));
+    const ts = client.diagnostics.find((p) => p.uri === uriOf(dir, 'src/personalize.ts'));
+    assert.ok(py && aireg(py.diagnostics).length >= 3);
+    assert.ok(ts && aireg(ts.diagnostics, 'rec-no-opt-out').length > 0);
+    assert.ok(!client.diagnostics.some((p) => p.uri.includes('/ignored/')));
+    assert.equal(result.findings, py.diagnostics.length + ts.diagnostics.length);
+    const kinds = client.progress.filter((p) => p.token === 'scan-1').map((p) => p.value.kind);
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds.at(-1), 'end');
+    const status = await client.waitFor<{ counts: { error: number; warning: number; info: number }; state: string }>('statuses', (s) => s.state === 'ready' && s.counts.error + s.counts.warning + s.counts.info === result.findings, 'status counts after the scan');
+    assert.ok(status.counts.error >= 3);
+  });
+
+  it('stops a workspace scan when the request is cancelled', async function () {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 400; i++) files[`f${i}.py`] = METADATA_PY;
+    dir = tempWorkspace(files);
+    client = new TestClient();
+    await client.initialize(dir);
+    const cts = new CancellationTokenSource();
+    const pending = client.conn.sendRequest(ScanWorkspaceRequest, { workDoneToken: 'scan-2' }, cts.token);
+    // Cancel once the server reports analysing progress, i.e. mid-scan.
+    await client.waitFor<{ token: string; value: { kind: string; percentage?: number } }>('progress', (p) => p.token === 'scan-2' && p.value.kind === 'report' && (p.value.percentage ?? 0) > 0, 'scan progress', 30_000);
+    cts.cancel();
+    const result = await pending.catch((e: unknown) => e);
+    const published = new Set(client.diagnostics.map((p) => p.uri)).size;
+    assert.ok(published < 400, `stopped before every file (${published} published)`);
+    // The server either answers with cancelled: true or rejects with RequestCancelled; both are a stop.
+    if (result && typeof result === 'object' && 'cancelled' in result) assert.equal((result as { cancelled: boolean }).cancelled, true);
+  });
+});
