@@ -35,7 +35,7 @@ describe('server incremental reparse', function () {
         fc.array(fc.record({ at: fc.nat(), len: fc.nat({ max: 6 }), text: fc.constantFrom('', 'x', '生成', '\n', '(', ')', '"', ' = 1\n', '😀') }), { minLength: 1, maxLength: 5 }),
         async (changes) => {
           let doc = TextDocument.create('file:///t.py', 'python', 1, base);
-          let tree: Tree = await host.parse('python', base);
+          const tree: Tree = await host.parse('python', base);
           try {
             for (const c of changes) {
               const text = doc.getText();
