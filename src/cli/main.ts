@@ -22,6 +22,7 @@ import { toSarif } from '../core/sarif';
 import type { Finding } from '../core/types';
 import { type ScanReport, renderJson, renderText, summarize } from './report';
 import { analyzeFiles } from './scan';
+import { ScanCache, analyzeWithCache, cacheKey } from '../core/cache';
 
 export const VERSION: string = (pkg as { version: string }).version;
 
@@ -46,6 +47,7 @@ Scan options:
       --rules ID[,ID...]         run only these rules
       --show-suppressed          list suppressed and baselined findings in text output
       --no-progress              never print progress (it is shown only on a terminal)
+      --cache DIR                keep per-file results in DIR; rescans analyse only changed files
   -j, --jobs N                   worker threads (default: 1 below 200 files, else all cores)
 
 Baseline options:
@@ -77,6 +79,7 @@ interface ParsedArgs {
   showSuppressed: boolean;
   progress: boolean;
   jobs?: number;
+  cache?: string;
 }
 
 function parse(argv: string[]): ParsedArgs {
@@ -95,6 +98,7 @@ function parse(argv: string[]): ParsedArgs {
         rules: { type: 'string' },
         'show-suppressed': { type: 'boolean' },
         'no-progress': { type: 'boolean' },
+        cache: { type: 'string' },
         jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -141,6 +145,7 @@ function parse(argv: string[]): ParsedArgs {
     showSuppressed: !!v['show-suppressed'],
     progress: !v['no-progress'],
     jobs,
+    cache: v.cache,
   };
 }
 
@@ -245,7 +250,16 @@ async function runScan(args: ParsedArgs, io: CliIO): Promise<{ report: ScanRepor
   const notices: Notice[] = [];
   const files = await collectFiles(s.roots, s.config, { baseDir: s.rootDir, configDir: s.configDir ?? s.rootDir, onNotice: (n) => notices.push(n) });
   const progress = progressReporter(args, io);
-  const { results, jobs } = await analyzeFiles(files, { config: s.config, jobs: args.jobs, onProgress: progress.update });
+  const run = (list: typeof files) => analyzeFiles(list, { config: s.config, jobs: args.jobs, onProgress: progress.update });
+  // The key holds what decides a result besides the text: version, configuration and this build.
+  const cache = args.cache ? ScanCache.load(path.resolve(io.cwd, args.cache, 'scan-cache.json'), cacheKey([VERSION, JSON.stringify(s.config), s.rootDir, fs.readFileSync(__filename, 'utf8')])) : undefined;
+  const { results, jobs } = cache ? await analyzeWithCache(files, cache, run) : await run(files);
+  try {
+    cache?.save();
+  } catch (err) {
+    // The cache only saves time: failing to write it must not fail the scan.
+    io.stderr.write(`aireg: could not write the cache: ${(err as Error).message}\n`);
+  }
   progress.clear();
 
   const skipKinds = new Set(['binary', 'minified', 'too-large', 'read-error', 'parse-timeout']);
