@@ -20,7 +20,7 @@ function target(): { id: string; title: string } {
 
 /** The row of one obligation in the checklist panel. */
 function row(frame: FrameLocator, id: string): Locator {
-  return frame.locator(`[data-id="${id}"]`).first();
+  return frame.locator(`tr[data-id="${id}"]`).first();
 }
 
 /** The state control of a row: a <select> of states. */
