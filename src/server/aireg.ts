@@ -59,7 +59,8 @@ import {
 import { type AiregSettings, DEFAULT_SETTINGS, normalizeSettings } from '../shared/settings';
 import { actionsFor, kindAllowed } from './codeActions';
 import { mergeConfig } from './config';
-import { SOURCE, toDiagnostic, toSummary } from './convert';
+import { isDiagnosticData, SOURCE, toDiagnostic, toSummary } from './convert';
+import { findLabelTarget, type LabelTarget } from './labelTarget';
 import { treeEditFor, type RangeChange } from './edits';
 import { hoverFor } from './hover';
 import { configureLocale, displayLang, pick, t } from './locale';
@@ -506,16 +507,40 @@ export class AiregServer {
     return hoverFor(r.findings, p.position, r.folder.engine.config) ?? null;
   }
 
-  private codeActions(p: CodeActionParams): CodeAction[] {
+  private async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
     const st = this.docs.get(p.textDocument.uri);
     if (!st) return [];
     const language = this.languageOf(st.doc.uri, st.languageId);
     if (!language) return [];
     const out: CodeAction[] = [];
     for (const d of p.context.diagnostics) {
-      for (const a of actionsFor(st.doc, d, language)) if (kindAllowed(a.kind ?? '', p.context.only)) out.push(a);
+      const ctx = d.source === SOURCE && d.code === 'aigc-missing-label' && kindAllowed(CODE_ACTION_KINDS.label, p.context.only) ? { labelTarget: await this.labelTargetFor(st, d) } : {};
+      for (const a of actionsFor(st.doc, d, language, ctx)) if (kindAllowed(a.kind ?? '', p.context.only)) out.push(a);
     }
     return out;
+  }
+
+  /**
+   * Locates the generated value in a missing-label sink from the server's own finding, and only
+   * when that finding was computed for the document's current version (offsets must match).
+   */
+  private async labelTargetFor(st: DocState, d: Diagnostic): Promise<LabelTarget | undefined> {
+    const fingerprint = isDiagnosticData(d.data) ? d.data.fingerprint : undefined;
+    const r = this.results.get(st.doc.uri);
+    if (!fingerprint || !r || r.version !== st.doc.version) return undefined;
+    const f = r.findings.find((x) => x.fingerprint === fingerprint);
+    const gen = f?.related?.[0];
+    const language = this.languageOf(st.doc.uri, st.languageId);
+    if (!f || !gen || !language) return undefined;
+    let tree;
+    try {
+      tree = await this.host.parse(language.id, st.doc.getText(), st.doc.uri);
+      return findLabelTarget(tree, { start: f.range.startOffset, end: f.range.endOffset }, { start: gen.range.startOffset, end: gen.range.endOffset });
+    } catch {
+      return undefined;
+    } finally {
+      tree?.delete();
+    }
   }
 
   // ---- custom requests -----------------------------------------------------------------------

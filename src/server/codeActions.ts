@@ -9,7 +9,8 @@ import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver/nod
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LanguageInfo } from '../core/languages';
 import { CODE_ACTION_KINDS, type SuppressFindingArgs } from '../shared/protocol';
-import { isDiagnosticData, SOURCE, type DiagnosticData } from './convert';
+import { isDiagnosticData, SOURCE } from './convert';
+import type { LabelTarget } from './labelTarget';
 import { t } from './locale';
 
 /** The text the explicit-label fix prepends: both languages, as GB 45438 explicit labels read. */
@@ -37,24 +38,18 @@ function insertAbove(doc: TextDocument, line: number, lines: string[]): TextEdit
   return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: lines.map((l) => indent + l + '\n').join('') };
 }
 
-/** Where the unlabeled value is: the rule's `valueStart`/`valueEnd` offsets, or the diagnostic range. */
-function labelTarget(doc: TextDocument, d: Diagnostic, data: DiagnosticData): Diagnostic['range'] {
-  const f = data.facts ?? {};
-  const s = f.valueStartOffset ?? f.valueStart;
-  const e = f.valueEndOffset ?? f.valueEnd;
-  if (typeof s === 'number' && typeof e === 'number' && s <= e && e <= doc.getText().length) {
-    return { start: doc.positionAt(s), end: doc.positionAt(e) };
-  }
-  return d.range;
-}
-
-function explicitLabelEdit(doc: TextDocument, d: Diagnostic, data: DiagnosticData): TextEdit {
-  const target = labelTarget(doc, d, data);
+/**
+ * The label edit at the value the server located in the sink (see labelTarget.ts). JS shorthand
+ * properties (`{ reply }`) become `reply: "<label>" + reply`.
+ */
+function explicitLabelEdit(doc: TextDocument, target: LabelTarget): TextEdit {
+  const range = { start: doc.positionAt(target.start), end: doc.positionAt(target.end) };
   const literal = stringLiteral(EXPLICIT_LABEL);
-  // Parentheses keep the concatenation right when the value is itself an expression.
-  const value = doc.getText(target);
-  const simple = /^[\w.$[\]'"]+$/.test(value);
-  return { range: target, newText: simple ? `${literal} + ${value}` : `${literal} + (${value})` };
+  if (target.shorthandName) return { range, newText: `${target.shorthandName}: ${literal} + ${target.shorthandName}` };
+  const value = doc.getText(range);
+  // Parentheses keep the concatenation right when the value is itself a compound expression.
+  const simple = /^[\w.$[\]'"()]+$/.test(value);
+  return { range, newText: simple ? `${literal} + ${value}` : `${literal} + (${value})` };
 }
 
 function metadataStub(lang: LanguageInfo): string[] {
@@ -101,8 +96,14 @@ export function suppressionSnippet(indent: string, lang: LanguageInfo, ruleId: s
   return `${escape(indent)}${lang.lineComment} aireg-disable-next-line ${ruleId} -- \${1:${escape(t('reason'))}}\n`;
 }
 
+/** Facts the server computed from the current tree for this diagnostic. */
+export interface ActionContext {
+  /** Where the generated value sits in an `aigc-missing-label` sink, when it could be found. */
+  labelTarget?: LabelTarget;
+}
+
 /** The code actions for one aireg diagnostic. */
-export function actionsFor(doc: TextDocument, d: Diagnostic, lang: LanguageInfo): CodeAction[] {
+export function actionsFor(doc: TextDocument, d: Diagnostic, lang: LanguageInfo, ctx: ActionContext = {}): CodeAction[] {
   if (d.source !== SOURCE || !isDiagnosticData(d.data)) return [];
   const data = d.data;
   const out: CodeAction[] = [];
@@ -110,17 +111,18 @@ export function actionsFor(doc: TextDocument, d: Diagnostic, lang: LanguageInfo)
   const indent = lineIndent(doc, line);
   const unit = indentUnit(indent, lang);
   const edit = (edits: TextEdit[]): CodeAction['edit'] => ({ changes: { [doc.uri]: edits } });
-  const modality = data.generation?.modality;
+  const modality = data.generation?.modality ?? data.facts?.modality;
 
   switch (data.ruleId) {
     case 'aigc-missing-label':
-      if (!modality || modality === 'text' || modality === 'multimodal') {
+      // Text gets a visible label in the text itself; media need a watermark or metadata instead.
+      if (ctx.labelTarget && (modality === 'text' || modality === undefined)) {
         out.push({
           title: t('Prepend an explicit AI-generated label'),
           kind: CODE_ACTION_KINDS.label,
           diagnostics: [d],
           isPreferred: true,
-          edit: edit([explicitLabelEdit(doc, d, data)]),
+          edit: edit([explicitLabelEdit(doc, ctx.labelTarget)]),
         });
       }
       out.push({
