@@ -6,3 +6,4 @@ export * from './view';
 export * from './export';
 export * from './text';
 export { parseGitUserName, resolveUserName } from './gitUser';
+export * from './session';
