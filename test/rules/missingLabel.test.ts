@@ -1,0 +1,102 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { Engine } from '../../src/core/engine';
+import { compilePattern } from '../../src/core/rules/flow/catalog';
+import { FIXTURE_ROOT, evaluateWithMarkedCalls, fixtureFiles, parseExpectations, runWithMarkedCalls } from '../../scripts/precision';
+
+const RULE = 'aigc-missing-label' as const;
+const DATA = path.join(__dirname, '..', '..', 'data');
+
+describe('review rule catalogs', () => {
+  for (const name of ['labels', 'sinks', 'recommenders', 'biometric']) {
+    it(`data/${name}.json matches its schema and every pattern compiles`, () => {
+      const schema = JSON.parse(fs.readFileSync(path.join(DATA, 'schemas', `${name}.schema.json`), 'utf8'));
+      const data = JSON.parse(fs.readFileSync(path.join(DATA, `${name}.json`), 'utf8'));
+      const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
+      assert.ok(validate(data), JSON.stringify(validate.errors, null, 2));
+      // Every string under a pattern-ish key must be a valid regular expression.
+      const patterns: string[] = [];
+      const collect = (v: unknown, key: string): void => {
+        if (typeof v === 'string' && /callee|receiver|argText|imports|key|valueText|gate|commandText|left|exclude|firstArg|userSignals|rankCallees|Names|explicitText|python|java|reactStateHooks/.test(key)) patterns.push(v);
+        else if (Array.isArray(v)) for (const x of v) collect(x, key);
+        else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, k);
+      };
+      collect(data, '');
+      assert.ok(patterns.length > 10);
+      for (const p of patterns) assert.doesNotThrow(() => compilePattern(p), p);
+    });
+  }
+});
+
+/**
+ * The rule's own logic, with the generation calls taken from the fixtures' markers
+ * (`expect: aigc-generation-call modality=...`), so these tests hold whatever the detector finds.
+ */
+describe(`rule ${RULE} (fixtures, marked generation calls)`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+
+  const files = fixtureFiles();
+  it('has fixtures for every language family and sink kind', () => {
+    const own = files.filter((f) => f.includes(`${path.sep}${RULE}${path.sep}`));
+    for (const ext of ['.ts', '.tsx', '.js', '.py', '.go', '.java']) assert.ok(own.some((f) => f.endsWith(ext)), `missing a ${ext} fixture`);
+    const kinds = new Set(own.flatMap((f) => parseExpectations(fs.readFileSync(f, 'utf8')).map((e) => e.attrs.sinkKind)));
+    for (const k of ['http', 'stream', 'file', 'ui', 'storage']) assert.ok(kinds.has(k), `no fixture asserts sinkKind=${k}`);
+  });
+
+  for (const file of files) {
+    it(path.relative(FIXTURE_ROOT, file), async () => {
+      const outcome = await evaluateWithMarkedCalls(engine, file, RULE);
+      assert.deepEqual(outcome.problems, []);
+    });
+  }
+
+  it('links the finding to its generation call and says what is missing', async () => {
+    const text = fs.readFileSync(path.join(FIXTURE_ROOT, RULE, 'express.ts'), 'utf8');
+    const { findings } = await runWithMarkedCalls(engine, 'express.ts', text, RULE);
+    const image = findings.find((f) => f.data?.sinkKind === 'file');
+    assert.ok(image, 'the image written to disk is reported');
+    assert.equal(image.data?.missing, 'both');
+    assert.equal(image.data?.modality, 'image');
+    assert.match(image.message, /image/);
+    assert.match(image.message, /Arts\. 4-5/);
+    const related = image.related?.[0];
+    assert.ok(related);
+    assert.match(text.slice(related.range.startOffset, related.range.endOffset), /images\.generate/);
+  });
+
+  it('treats a declared label function as a label', async () => {
+    const text = [
+      "import OpenAI from 'openai';",
+      'const openai = new OpenAI();',
+      'export async function handler(req, res) {',
+      "  const r = await openai.chat.completions.create({ model: 'gpt-4o', messages: [] }); // expect: aigc-generation-call modality=text",
+      '  res.json(labels.apply(r.choices[0].message.content));',
+      '}',
+      '',
+    ].join('\n');
+    const plain = await runWithMarkedCalls(engine, 'h.js', text, RULE);
+    assert.equal(plain.findings.length, 1);
+    assert.equal(plain.findings[0]!.range.start.line, 4);
+    const configured = new Engine(engine.host, { ...engine.config, labelFunctions: ['labels.apply'] });
+    const labeled = await runWithMarkedCalls(configured, 'h.js', text, RULE);
+    assert.equal(labeled.findings.length, 0);
+  });
+
+  it('asks a team with only the user role for the explicit label alone', async () => {
+    const text = [
+      'def save(prompt):',
+      '    image = pipe(prompt).images[0]  # expect: aigc-generation-call modality=image',
+      '    draw_caption(image, "AI生成")',
+      '    image.save("out.png")',
+      '',
+    ].join('\n');
+    const provider = await runWithMarkedCalls(engine, 's.py', text, RULE);
+    assert.equal(provider.findings.length, 1);
+    assert.equal(provider.findings[0]!.data?.missing, 'implicit');
+    const user = new Engine(engine.host, { ...engine.config, roles: ['user'] });
+    assert.equal((await runWithMarkedCalls(user, 's.py', text, RULE)).findings.length, 0);
+  });
+});
