@@ -1,0 +1,123 @@
+/**
+ * The aireg extension (bundled to dist/client.js): a thin client. It starts the language server
+ * (dist/server.js over IPC), registers the commands, the status bar item and the Findings view,
+ * and passes messages; all analysis runs in the server process, never on the extension host.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { type InitializationOptions, StatusNotification } from '../shared/protocol';
+import { clientCommands, type CommandContext, fallbackCommands, guarded } from './commands';
+import { FindingsProvider } from './findingsView';
+import { StatusBar } from './statusBar';
+
+/** The editor languages aireg analyses (the server maps them to grammars). */
+export const LANGUAGE_IDS = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go', 'java'] as const;
+
+/** Commands whose links the server puts in hovers; only these run from hover markdown. */
+export const HOVER_COMMANDS = ['aireg.openObligation', 'aireg.lookupObligation'];
+
+let client: LanguageClient | undefined;
+
+function initializationOptions(): InitializationOptions {
+  return {
+    locale: vscode.env.language,
+    ...(vscode.l10n.bundle ? { l10nBundle: vscode.l10n.bundle } : {}),
+    trusted: vscode.workspace.isTrusted,
+  };
+}
+
+function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGE_IDS.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/.aireg.json') },
+    // A function, so a restart after the workspace becomes trusted sends the new trust state.
+    initializationOptions,
+    outputChannel: output,
+    middleware: {
+      // Hover markdown from the server links to obligation cards; trust exactly those commands.
+      provideHover: async (document, position, token, next) => {
+        const hover = await next(document, position, token);
+        for (const c of hover?.contents ?? []) {
+          if (c instanceof vscode.MarkdownString) c.isTrusted = { enabledCommands: HOVER_COMMANDS };
+        }
+        return hover;
+      },
+    },
+  };
+  return new LanguageClient('aireg', 'aireg', serverOptions, clientOptions);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('aireg');
+  const status = new StatusBar();
+  const findings = new FindingsProvider(() => client);
+  const view = vscode.window.createTreeView('aireg.findings', { treeDataProvider: findings, showCollapseAll: true });
+  context.subscriptions.push(output, status, findings, view);
+
+  client = createClient(context, output);
+  const c = client;
+  context.subscriptions.push(
+    c.onNotification(StatusNotification, (s) => {
+      status.show(s);
+      if (view.visible) findings.scheduleRefresh();
+    }),
+    c.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) status.show({ state: 'error', counts: { error: 0, warning: 0, info: 0 }, files: 0 });
+    }),
+    view.onDidChangeVisibility((e) => {
+      if (e.visible) findings.scheduleRefresh(0);
+    }),
+  );
+
+  const ctx: CommandContext = {
+    client: () => client,
+    output,
+    restart: async () => {
+      findings.resetTitles();
+      await c.restart();
+    },
+    setGroupBy: async () => {
+      const options: { label: string; value: string }[] = [
+        { label: vscode.l10n.t('Obligation → rule → file'), value: 'obligation' },
+        { label: vscode.l10n.t('Rule → file'), value: 'rule' },
+        { label: vscode.l10n.t('File'), value: 'file' },
+      ];
+      const pick = await vscode.window.showQuickPick(options, { title: vscode.l10n.t('Group aireg findings by') });
+      if (pick) await vscode.workspace.getConfiguration('aireg').update('findings.groupBy', pick.value, vscode.ConfigurationTarget.Global);
+    },
+  };
+
+  // The panels (obligation card, checklist) register their own commands first.
+  const register = (commands: Record<string, (...args: unknown[]) => unknown>): void => {
+    for (const [id, fn] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id, output, fn)));
+  };
+  register(clientCommands(ctx));
+  const existing = new Set(await vscode.commands.getCommands(true));
+  register(Object.fromEntries(Object.entries(fallbackCommands(ctx)).filter(([id]) => !existing.has(id))));
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('aireg.findings.groupBy')) findings.scheduleRefresh(0);
+    }),
+    // Trust changes what `.aireg.json` may do; the server reads it at start.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void ctx.restart()),
+  );
+
+  try {
+    await c.start();
+  } catch (err) {
+    output.appendLine(`aireg: the language server failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    status.show({ state: 'error', counts: { error: 0, warning: 0, info: 0 }, files: 0 });
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c?.isRunning()) await c.stop();
+}

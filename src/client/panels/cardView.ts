@@ -1,0 +1,168 @@
+/**
+ * Turns a knowledge-base obligation, the workspace's findings for it and a display language into
+ * the card the webview renders, and resolves the URLs the card may open. Pure (no `vscode`), so
+ * the card's content and the URL checks are unit-tested directly.
+ */
+import { ROLE_LABELS, allObligations, articleLabel, disclaimer, getInstrument, getObligation } from '../../core/kb';
+import type { Lang, Obligation, VerificationStatus } from '../../core/kb';
+import { ruleMeta } from '../../core/ruleMeta';
+import type { CardFinding, CardView, PanelFinding } from '../../shared/webviewMessages';
+
+const CARD_LABELS: Record<Lang, Record<string, string>> = {
+  en: {
+    instrument: 'Instrument',
+    articles: 'Articles',
+    roles: 'Who it binds',
+    phase: 'Phase',
+    summary: 'Summary',
+    codeImplications: 'What it means in code',
+    orgImplications: 'What it means for the organisation',
+    howToComply: 'How to comply',
+    findings: 'Findings in this workspace',
+    noFindings: 'No findings for this obligation in the latest scan.',
+    findingsUnavailable: 'Findings are not available yet: run "aireg: Scan workspace".',
+    relatedRules: 'Rules that give evidence',
+    notDetectable: 'Not detectable in code: review it manually.',
+    related: 'Related obligations',
+    sources: 'Sources',
+    lastChecked: 'Last checked',
+    notes: 'Notes',
+    openArticle: 'Open the official text',
+  },
+  zh: {
+    instrument: '法规',
+    articles: '条款',
+    roles: '义务主体',
+    phase: '阶段',
+    summary: '概述',
+    codeImplications: '对代码的要求',
+    orgImplications: '对组织的要求',
+    howToComply: '如何合规',
+    findings: '本工作区的发现',
+    noFindings: '最近一次扫描未发现与此义务相关的问题。',
+    findingsUnavailable: '暂无发现结果：请运行“aireg: 扫描工作区”。',
+    relatedRules: '提供证据的规则',
+    notDetectable: '无法在代码中检测：请人工审查。',
+    related: '相关义务',
+    sources: '来源',
+    lastChecked: '最后核对',
+    notes: '说明',
+    openArticle: '打开官方文本',
+  },
+};
+
+const VERIFICATION: Record<VerificationStatus, Record<Lang, string>> = {
+  'verified-official': { en: 'verified against the official text', zh: '已核对官方文本' },
+  'secondary-source': { en: 'from a secondary source', zh: '来自二手资料' },
+  unverified: { en: 'unverified', zh: '未核实' },
+};
+
+const PHASE: Record<string, Record<Lang, string>> = {
+  'before-launch': { en: 'Before launch', zh: '上线前' },
+  operation: { en: 'Operation', zh: '运营中' },
+  periodic: { en: 'Periodic', zh: '定期' },
+};
+
+const JURISDICTION: Record<string, Record<Lang, string>> = { CN: { en: 'China', zh: '中国' }, EU: { en: 'European Union', zh: '欧盟' } };
+
+/** How many related obligations a card lists. */
+const MAX_RELATED = 12;
+
+/** Findings of this obligation, each with its index in the list the panel holds. */
+export function cardFindings(findings: readonly PanelFinding[], obligationId: string): CardFinding[] {
+  const out: CardFinding[] = [];
+  findings.forEach((f, index) => {
+    if (!f.obligations.includes(obligationId) || f.suppressed) return;
+    out.push({ index, file: f.file, line: f.range.start.line + 1, message: f.message, severity: f.severity, ruleId: f.ruleId });
+  });
+  return out;
+}
+
+/** Obligations that share an article with `ob`, then ones that share a rule. */
+function relatedObligations(ob: Obligation, lang: Lang): { id: string; title: string }[] {
+  const keys = new Set(ob.articles.map((a) => `${a.instrument}/${a.article}`));
+  const byArticle: Obligation[] = [];
+  const byRule: Obligation[] = [];
+  for (const o of allObligations()) {
+    if (o.id === ob.id) continue;
+    if (o.articles.some((a) => keys.has(`${a.instrument}/${a.article}`))) byArticle.push(o);
+    else if (ob.relatedRules.length && o.relatedRules.some((r) => ob.relatedRules.includes(r))) byRule.push(o);
+  }
+  return [...byArticle, ...byRule].slice(0, MAX_RELATED).map((o) => ({ id: o.id, title: o.title[lang] }));
+}
+
+/** Builds the card for an obligation id, or undefined if the id is unknown. */
+export function buildCardView(id: string, findings: readonly PanelFinding[] | undefined, lang: Lang): CardView | undefined {
+  const ob = getObligation(id);
+  if (!ob) return undefined;
+  const instrumentIds = [...new Set(ob.articles.map((a) => a.instrument))];
+  const notes: string[] = [];
+  if (ob.supersededNote) notes.push(ob.supersededNote[lang]);
+  if (ob.appliesFrom) notes.push(lang === 'zh' ? `自 ${ob.appliesFrom} 起适用。` : `Applies from ${ob.appliesFrom}.`);
+  for (const iid of instrumentIds) {
+    const inst = getInstrument(iid);
+    if (inst && inst.status !== 'in-force') notes.push(`${inst.shortName[lang]}: ${inst.status}`);
+  }
+  return {
+    lang,
+    id: ob.id,
+    title: ob.title[lang],
+    jurisdiction: JURISDICTION[ob.jurisdiction]?.[lang] ?? ob.jurisdiction,
+    binding: ob.binding ? (lang === 'zh' ? '强制性' : 'binding') : lang === 'zh' ? '非强制性' : 'not binding',
+    instruments: instrumentIds.map((iid) => getInstrument(iid)?.name[lang] ?? iid),
+    articles: ob.articles.map((a) => ({
+      label: articleLabel(a, lang),
+      verification: a.verification,
+      verificationLabel: VERIFICATION[a.verification][lang],
+      ...(a.note ? { note: a.note[lang] } : {}),
+    })),
+    roles: ob.roles.map((r) => ROLE_LABELS[r]?.[lang] ?? r),
+    phase: PHASE[ob.phase]?.[lang] ?? ob.phase,
+    summary: ob.summary[lang],
+    codeImplications: ob.codeImplications[lang],
+    orgImplications: ob.orgImplications[lang],
+    howToComply: ob.howToComply[lang],
+    examples: (ob.examples ?? []).map((e) => ({ language: e.language, title: e.title[lang], code: e.code })),
+    sources: ob.sources.map((s, index) => ({ index, title: s.title, kind: s.kind, url: s.url })),
+    lastChecked: ob.lastChecked,
+    relatedRules: ob.relatedRules.map((r) => ({ id: r, name: ruleMeta(r)?.name[lang] ?? r })),
+    related: relatedObligations(ob, lang),
+    findings: findings ? cardFindings(findings, ob.id) : [],
+    findingsState: findings ? 'ready' : 'unavailable',
+    disclaimer: disclaimer()[lang],
+    notes,
+    labels: CARD_LABELS[lang],
+  };
+}
+
+/** Only web pages may be opened from a card; anything else (javascript:, file:, command:) is refused. */
+export function isSafeExternalUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname.length > 0 && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The official URL of an obligation's first article: the article's own page when the data has
+ * one, else the instrument's official page. Resolved only from the bundled data.
+ */
+export function articleUrl(id: string): string | undefined {
+  const ob = getObligation(id);
+  if (!ob) return undefined;
+  for (const ref of ob.articles) {
+    const inst = getInstrument(ref.instrument);
+    const url = inst?.articles.find((a) => a.number === ref.article)?.url ?? inst?.officialUrl;
+    if (url && isSafeExternalUrl(url)) return url;
+  }
+  const official = ob.sources.find((s) => s.kind === 'official' && isSafeExternalUrl(s.url));
+  return official?.url;
+}
+
+/** The URL of source `index` of an obligation, from the bundled data, if it is a web page. */
+export function sourceUrl(id: string, index: number): string | undefined {
+  const url = getObligation(id)?.sources[index]?.url;
+  return url && isSafeExternalUrl(url) ? url : undefined;
+}
