@@ -151,7 +151,10 @@ interface LabelCallCandidate {
   call: CallInfo;
   declared: boolean;
   explicit: string[];
+  /** Label builders and in-value watermarks: count only when connected to the output. */
   implicit: string[];
+  /** Writers onto the file or response (EXIF insert, exiftool, C2PA sign, AIGC header). */
+  implicitContainer: string[];
   /** Implicit labels from keyword arguments (`aigc_meta=...`, `watermark=True`). */
   kwExplicit: string[];
   kwImplicit: string[];
@@ -193,9 +196,9 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     if (specs.length > 0 || setters.has(c.callee)) sinkCalls.push({ call: c, specs });
     const declared = !!labelFunctions?.test(c.callee);
     const explicit = cat.explicitCalls.filter((l) => l.callee.test(c.callee) && (!l.argText || c.args.some((a) => l.argText!.test(a.text)))).map((l) => l.label);
-    const implicit = cat.implicitCalls
-      .filter((l) => l.callee.test(c.callee) && (!l.receiver || (c.receiver && l.receiver.test(c.receiver.text)) || l.receiver.test(c.callee)) && (!l.argText || c.args.some((a) => l.argText!.test(a.text))))
-      .map((l) => l.label);
+    const implicitMatches = cat.implicitCalls.filter((l) => l.callee.test(c.callee) && (!l.receiver || (c.receiver && l.receiver.test(c.receiver.text)) || l.receiver.test(c.callee)) && (!l.argText || c.args.some((a) => l.argText!.test(a.text))));
+    const implicit = implicitMatches.filter((l) => !l.container).map((l) => l.label);
+    const implicitContainer = implicitMatches.filter((l) => l.container).map((l) => l.label);
     const kwExplicit: string[] = [];
     const kwImplicit: string[] = [];
     for (const [k, v] of c.kwargs) {
@@ -203,7 +206,7 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
       for (const l of cat.explicitKeys) if (l.key.test(k) && (!l.valueText || l.valueText.test(v.text))) kwExplicit.push(l.label);
     }
     const helper = sameFileFunction(c, idx);
-    if (declared || explicit.length || implicit.length || kwExplicit.length || kwImplicit.length || helper) labelCalls.push({ call: c, declared, explicit, implicit, kwExplicit, kwImplicit, helper });
+    if (declared || explicit.length || implicitMatches.length || kwExplicit.length || kwImplicit.length || helper) labelCalls.push({ call: c, declared, explicit, implicit, implicitContainer, kwExplicit, kwImplicit, helper });
   }
   const labelStrings = idx.strings.filter((str) => {
     const v = stringValue(str);
@@ -367,7 +370,8 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
         continue;
       }
       if (linked) for (const l of cand.explicit) note('explicit', at, l);
-      if (linked || actsOnContainer) for (const l of cand.implicit) note('implicit', at, l);
+      if (linked) for (const l of cand.implicit) note('implicit', at, l);
+      if (linked || actsOnContainer) for (const l of cand.implicitContainer) note('implicit', at, l);
       if (linked) {
         for (const l of cand.kwExplicit) note('explicit', at, l);
         for (const l of cand.kwImplicit) note('implicit', at, l);

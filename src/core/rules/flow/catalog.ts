@@ -16,6 +16,8 @@ export interface LabelCall {
   receiver?: RegExp;
   argText?: RegExp;
   label: string;
+  /** Writes the label onto the file or response itself, so it need not take the generated value. */
+  container: boolean;
 }
 
 export interface LabelKey {
@@ -43,6 +45,7 @@ interface RawCall {
   receiver?: string;
   argText?: string;
   label: string;
+  container?: boolean;
 }
 
 function compileCall(c: RawCall): LabelCall {
@@ -51,6 +54,7 @@ function compileCall(c: RawCall): LabelCall {
     ...(c.receiver ? { receiver: compilePattern(c.receiver) } : {}),
     ...(c.argText ? { argText: compilePattern(c.argText) } : {}),
     label: c.label,
+    container: !!c.container,
   };
 }
 
