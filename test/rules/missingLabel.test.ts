@@ -100,3 +100,26 @@ describe(`rule ${RULE} (fixtures, marked generation calls)`, () => {
     assert.equal((await runWithMarkedCalls(user, 's.py', text, RULE)).findings.length, 0);
   });
 });
+
+describe('review rules on broken input', () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+
+  it('never throw on truncated fixtures (syntax errors everywhere)', async () => {
+    const rules = ['aigc-missing-label', 'aigc-invalid-label-metadata', 'aigc-label-stripped', 'rec-no-opt-out', 'biometric-no-consent'] as const;
+    let runs = 0;
+    for (const file of fixtureFiles()) {
+      const text = fs.readFileSync(file, 'utf8');
+      const rel = path.relative(FIXTURE_ROOT, file);
+      // Cut the file at a spread of places, keeping the generation-call markers before the cut.
+      for (let cut = 37; cut < text.length; cut += Math.max(211, Math.floor(text.length / 6))) {
+        const broken = text.slice(0, cut) + '\n)}]"\'`';
+        const res = await engine.analyze(rel, broken);
+        assert.deepEqual(res.notices.filter((n) => /rule .* failed/.test(n.message)), [], `${rel} cut at ${cut}`);
+        for (const rule of rules) await runWithMarkedCalls(engine, rel, broken, rule);
+        runs++;
+      }
+    }
+    assert.ok(runs > 50, `only ${runs} runs`);
+  });
+});
