@@ -26,6 +26,10 @@ export interface Flow {
 }
 
 const IDENT = /[A-Za-z_$\u4e00-\u9fff][\w$\u4e00-\u9fff]*/g;
+/** Members of a generation result that describe it rather than carry its content. */
+const METADATA_MEMBER = /^\s*(?:\?\.|\.)\s*(?:length|size|usage|id|model|created|created_at|status|status_code|statusCode|finish_reason|finishReason|object|system_fingerprint|headers|request_id|requestId|elapsed|total_tokens|prompt_tokens|completion_tokens)\b(?!\s*[[(]|\s*\.\s*(?:choices|content|text|data|output))/;
+/** Calls that measure a value rather than pass it on. */
+const MEASURING_CALL = /(?:\blen|\bcount_tokens|\bcountTokens|\bhash|\bNumber|\bBoolean|\bbool|\bint|\bfloat|\bisinstance|\bsha256|\bmd5|\btypeof)\s*\(\s*$|\btypeof\s+$/;
 
 /** True when `expr` carries the flow's value at its position. */
 export function carries(flow: Flow, expr: Node): boolean {
@@ -41,6 +45,9 @@ export function carries(flow: Flow, expr: Node): boolean {
     if (before === '.' && text[m.index - 2] !== '.') continue;
     // Quoted words are data, not references.
     if (inQuotes(text, m.index)) continue;
+    // Facts about the value are not the value: `text.length`, `len(text)`, `completion.usage`.
+    if (METADATA_MEMBER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40))) continue;
+    if (MEASURING_CALL.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
     return true;
   }
   return false;
