@@ -53,18 +53,26 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel('aireg');
+  const output = vscode.window.createOutputChannel('aireg', { log: true });
+  const findingsChanged = new vscode.EventEmitter<unknown>();
   const status = new StatusBar();
   const findings = new FindingsProvider(() => client);
   const view = vscode.window.createTreeView('aireg.findings', { treeDataProvider: findings, showCollapseAll: true });
-  context.subscriptions.push(output, status, findings, view);
+  context.subscriptions.push(output, status, findings, view, findingsChanged);
 
+  let changeTimer: NodeJS.Timeout | undefined;
+  context.subscriptions.push({ dispose: () => changeTimer && clearTimeout(changeTimer) });
   client = createClient(context, output);
   const c = client;
   context.subscriptions.push(
     c.onNotification(StatusNotification, (s) => {
       status.show(s);
       if (view.visible) findings.scheduleRefresh();
+      // Panels re-request findings on this event; one per burst of analyses is enough.
+      if (!changeTimer) changeTimer = setTimeout(() => {
+        changeTimer = undefined;
+        findingsChanged.fire(undefined);
+      }, 300);
     }),
     c.onDidChangeState((e) => {
       if (e.newState === State.Stopped) status.show({ state: 'error', counts: { error: 0, warning: 0, info: 0 }, files: 0 });
