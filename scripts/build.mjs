@@ -20,7 +20,7 @@ const nodeEntries = [
 
 const webEntries = fs.existsSync(path.join(root, 'src/webview'))
   ? fs.readdirSync(path.join(root, 'src/webview'))
-      .filter((f) => /^(?!.*\.d\.ts$).*main\.ts$/.test(f))
+      .filter((f) => /^(?!.*\.d\.ts$).*main\.ts$/i.test(f))
       .map((f) => ({ in: `src/webview/${f}`, out: `webview/${f.replace(/\.ts$/, '')}` }))
   : [];
 

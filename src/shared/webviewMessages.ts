@@ -12,6 +12,8 @@ export type { ChecklistGroupView, ChecklistItem, ChecklistRowView, ChecklistView
 
 /** A finding as the panels need it; the LSP finding summaries of the server fit this shape. */
 export interface PanelFinding {
+  /** Document URI (file:// for workspace files) when the server knows it; preferred for revealing. */
+  uri?: string;
   ruleId: string;
   /** Workspace-relative path (forward slashes), or an absolute path/URI outside a workspace. */
   file: string;
