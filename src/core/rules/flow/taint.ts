@@ -129,9 +129,8 @@ export function callersOf(fn: FunctionInfo, idx: FileIndex): Node[] {
   if (!name || !/^[A-Za-z_$][\w$]*$/.test(name)) return [];
   const out: Node[] = [];
   for (const c of idx.calls) {
-    if (c.callee === name || c.callee === `this.${name}` || c.callee === `self.${name}` || (c.name === name && /^(?:this|self|[a-z_]\w*)\.[A-Za-z_$][\w$]*$/.test(c.callee) && c.callee.split('.').length === 2 && !contains(fn.node, c.node))) {
-      if (!contains(fn.node, c.node)) out.push(c.node);
-    }
+    // Bare names and `this.`/`self.` methods only: `client.create(...)` is not a call of a local `create`.
+    if ((c.callee === name || c.callee === `this.${name}` || c.callee === `self.${name}` || c.callee === `cls.${name}`) && !contains(fn.node, c.node)) out.push(c.node);
   }
   return out;
 }
