@@ -179,7 +179,8 @@ interface Setup {
 /**
  * Resolves paths, configuration and the workspace root. The root (finding paths are relative
  * to it, and so are fingerprints) is the folder of the configuration file, else the repository
- * root, else the first scanned folder, so the CLI and the editor agree on paths.
+ * root, else the current folder (or the first scanned folder when that lies outside it), so
+ * the CLI and the editor agree on paths.
  */
 function setup(args: ParsedArgs, io: CliIO): Setup {
   const roots = (args.paths.length ? args.paths : ['.']).map((p) => path.resolve(io.cwd, p));
@@ -202,7 +203,8 @@ function setup(args: ParsedArgs, io: CliIO): Setup {
     const keep = new Set(args.rules);
     for (const r of RULES) if (!keep.has(r.id)) config.rules[r.id] = 'off';
   }
-  const rootDir = configDir ?? findRepoRoot(firstDir) ?? firstDir;
+  const underCwd = !path.relative(io.cwd, firstDir).startsWith('..');
+  const rootDir = configDir ?? findRepoRoot(firstDir) ?? (underCwd ? io.cwd : firstDir);
   return { roots, rootDir, configDir, config, configErrors: loaded.errors };
 }
 
