@@ -128,7 +128,7 @@ async function scanCorpus(name, manifest) {
   // In-process, one thread, texts in memory: parse-only vs generation vs full.
   const list = path.join(buildDir, `${name}.list`);
   fs.writeFileSync(list, listFiles(dir).join('\n'));
-  const inArgs = ['--max-old-space-size=4096', path.join(buildDir, 'inproc.cjs'), list, String(quick ? 1 : name === 'small' ? 3 : 1), ...(name === 'small' ? ['--per-rule'] : [])];
+  const inArgs = ['--max-old-space-size=4096', path.join(buildDir, 'inproc.cjs'), list, String(quick ? 1 : name === 'small' ? 3 : 2), ...(name === 'small' ? ['--per-rule'] : [])];
   const inproc = JSON.parse((await run(process.execPath, inArgs)).stdout.trim().split('\n').pop());
   const m = inproc.modes;
   if (!inproc.rules.includes('aigc-generation-call') && !benchNotes.some((n) => n.startsWith('generation'))) {

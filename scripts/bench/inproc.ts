@@ -8,7 +8,7 @@
  *   +<rule>      generation plus one review rule (attributes cost per rule; optional)
  *
  * Bundled by scripts/bench.mjs with esbuild (like the CLI) and run as a child process; it prints
- * one JSON object on stdout. Each mode runs `rounds` times, interleaved, and the minimum counts,
+ * one JSON object on stdout. Each mode runs `rounds` times, interleaved in a rotating order, and the minimum counts,
  * because the minimum is the figure least disturbed by the rest of the machine.
  *
  * Usage: node inproc.cjs <listfile> <rounds> [--per-rule]
@@ -134,7 +134,10 @@ async function main(): Promise<void> {
 
   const best: Record<string, { ms: number; findings: number; notices: number }> = {};
   for (let round = 0; round < rounds; round++) {
-    for (const m of modes) {
+    // Rotate the order each round so no mode always pays for the first large parses (the wasm
+    // heap grows then) or always runs last.
+    const order = modes.map((_, i) => modes[(i + round) % modes.length]!);
+    for (const m of order) {
       const t0 = performance.now();
       const r = await m.run(files);
       const ms = performance.now() - t0;
