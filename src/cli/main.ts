@@ -220,7 +220,7 @@ function progressReporter(args: ParsedArgs, io: CliIO): { update(done: number, t
       if (now - last < 80 && done < total) return;
       last = now;
       shown = true;
-      const columns = (io.stderr as { columns?: number }).columns ?? 80;
+      const columns = (io.stderr as { columns?: number }).columns || 80;
       io.stderr.write(`\r\u001b[K${`aireg [${done}/${total}] ${file}`.slice(0, columns - 1)}`);
     },
     clear() {

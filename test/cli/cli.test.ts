@@ -138,6 +138,19 @@ describe('aireg CLI (built dist/cli.js)', function () {
       assert.match(r.stdout, /0 findings \(0 errors, 0 warnings, 0 info\) in 1 file/);
     });
 
+    it('shows progress only on a terminal, and never with --no-progress', function () {
+      write('a.py', CLEAN);
+      write('b.py', CLEAN);
+      const piped = aireg(['scan'], tmp);
+      assert.equal(piped.stderr, '', 'no progress on a pipe');
+      // util-linux `script` gives the CLI a real pseudo-terminal.
+      const tty = (args: string) => spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${args}`, '/dev/null'], { cwd: tmp, encoding: 'utf8', env: { ...process.env, CI: '' } });
+      const shown = tty('scan');
+      assert.equal(shown.error, undefined, 'util-linux script is installed');
+      assert.match(shown.stdout, /aireg \[2\/2\] b\.py/);
+      assert.doesNotMatch(tty('scan --no-progress').stdout, /aireg \[\d+\/\d+\]/);
+    });
+
     it('exits 1 on a warning and prints it stylish-style under its file', () => {
       write('svc/recommend.py', RECOMMENDER);
       const r = aireg(['scan'], tmp);
