@@ -14,7 +14,7 @@ import { type CallInfo, type FileIndex, enclosingFunction, indexFor, stringValue
 import { carries, flowFrom } from './flow/taint';
 
 /** Cheap prefilter: every pattern below needs one of these words. */
-const TRIGGER = /sharp\(|\.save\(|map_metadata|exif|xmp|\.info\.clear|\bdel\s+\w+\.info|-all=|deleteAllTags/i;
+const TRIGGER = /sharp\(|\.save\(|map_metadata|exif|xmp|\.info\.clear|\bdel\s+\w+\.info|-all=|-strip\b|deleteAllTags|imwrite/i;
 
 /** Words that show a file deals with labeled or generated media. */
 const LABEL_CONTEXT = /\bAIGC\b|c2pa|PngInfo|watermark|AI[-_ ]?generated|生成|合成/i;
@@ -41,7 +41,10 @@ export const labelStrippedRule: Rule = {
     const strips: Strip[] = [];
     findSharp(idx, strips);
     findFfmpegAndExiftool(idx, strips);
-    if (idx.family === 'python') findPillow(idx, strips);
+    if (idx.family === 'python') {
+      findPillow(idx, strips);
+      findOpenCv(idx, strips);
+    }
     for (const c of idx.calls) {
       if (/(?:^|\.)piexif\.remove$/.test(c.callee) || /(?:^|\.)deleteAllTags$/.test(c.callee)) strips.push({ node: c.node, what: `${c.callee}() deletes the EXIF block`, media: c.args[0] ?? null });
       else if (/\.(?:info|getexif\(\)|exif|metadata)\.clear$/.test(c.callee)) strips.push({ node: c.node, what: `${c.callee}() empties the image metadata`, media: c.receiver });
@@ -112,6 +115,8 @@ function findFfmpegAndExiftool(idx: FileIndex, out: Strip[]): void {
     else if (/^-map_metadata(?::g)?$/.test(v)) {
       const next = nextArg(s);
       if (next && /^["'`]?-1["'`]?$/.test(next.text.trim())) out.push({ node: s, what: 'ffmpeg "-map_metadata -1" drops all metadata' });
+    } else if (inCallArguments(s) && /(?:^|\s)-strip(?:\s|$)/.test(v) && /\b(?:convert|magick|mogrify|gm)\b/.test(s.parent?.text.slice(0, 300) ?? '')) {
+      out.push({ node: s, what: 'ImageMagick "-strip" removes every profile and comment' });
     } else if (inCallArguments(s) && /(?:^|\s)-(?:all|xmp(?::all)?|exif(?::all)?|XMP-[\w-]+:all|AIGC(?::all)?)=(?:\s|$)/i.test(v) && (/exiftool/i.test(v) || /exiftool/i.test(s.parent?.parent?.text.slice(0, 300) ?? '') || /exiftool/i.test(s.parent?.text.slice(0, 300) ?? ''))) {
       out.push({ node: s, what: 'exiftool "-all=" deletes every metadata tag' });
     }
@@ -135,6 +140,19 @@ function nextArg(s: Node): Node | null {
   let n = s.nextNamedSibling;
   while (n && n.type === 'comment') n = n.nextNamedSibling;
   return n;
+}
+
+/** OpenCV reads pixels only: `cv2.imwrite(out, cv2.imread(src))` writes a file without any metadata. */
+function findOpenCv(idx: FileIndex, out: Strip[]): void {
+  const read = new Set<string>();
+  for (const a of idx.assigns) if (/^cv2\.imread\(/.test(a.value.text) && a.targets.length === 1) read.add(scopedName(a.node, a.targets[0]!, idx));
+  for (const c of idx.calls) {
+    if (c.callee !== 'cv2.imwrite' || c.args.length < 2) continue;
+    const img = c.args[1]!;
+    if (/^cv2\.imread\(/.test(img.text) || (img.type === 'identifier' && read.has(scopedName(c.node, img.text, idx)))) {
+      out.push({ node: c.node, what: 'cv2.imwrite() of an image read with cv2.imread() re-encodes it without metadata', media: img });
+    }
+  }
 }
 
 /** Pillow `save()` without `exif=`/`pnginfo=` of an image that was opened, i.e. re-encoded. */

@@ -338,8 +338,12 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
    * the generated value in place (`draw.text(...)`, `add_watermark(img)`) and is not itself
    * another output.
    */
+  // A label written to the same output as the content (`res.write("AI生成")` before or after the
+  // streamed chunks) labels that output.
+  const sinkRoot = sinkReceiverRoot(sink.node, idx);
   const connected = (n: Node): boolean => {
     if (contains(sink.node, n) || contains(flow.seed, n)) return true;
+    if (sinkRoot) for (const o of otherSinks) if (contains(o.node, n) && sinkReceiverRoot(o.node, idx) === sinkRoot) return true;
     for (const a of scopeAssigns) if (contains(a.value, n) && a.targets.some((t) => relevant.has(t))) return true;
     for (const c of scopeCalls) {
       if (c.node.startIndex > n.startIndex) break;
@@ -393,6 +397,13 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
   }
   void ctx;
   return ev;
+}
+
+/** `res` in `res.write(x)`, `controller` in `controller.enqueue(x)`: the output a sink writes to. */
+function sinkReceiverRoot(n: Node, idx: FileIndex): string | undefined {
+  const c = within(idx.calls, n.startIndex, n.endIndex, nodeOfCall)[0];
+  if (!c || c.node.id !== n.id || !c.receiver) return undefined;
+  return /^[A-Za-z_$][\w$]*/.exec(c.receiver.text)?.[0];
 }
 
 const labelConstCache = new WeakMap<FileIndex, string[]>();
