@@ -119,7 +119,12 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
   }
   setBanner('error', undefined);
   current = msg.card;
-  render(msg.card);
+  try {
+    render(msg.card);
+  } catch (err) {
+    // A rendering bug must be visible, not a blank panel.
+    setBanner('error', `aireg: could not render: ${err instanceof Error ? err.message : String(err)}`);
+  }
 });
 
 post({ type: 'ready' });

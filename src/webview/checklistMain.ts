@@ -139,7 +139,12 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
     return;
   }
   setBanner('error', undefined);
-  render(msg.view, msg.labels);
+  try {
+    render(msg.view, msg.labels);
+  } catch (err) {
+    // A rendering bug must be visible, not a blank panel.
+    setBanner('error', `aireg: could not render: ${err instanceof Error ? err.message : String(err)}`);
+  }
 });
 
 post({ type: 'ready' });
