@@ -62,9 +62,11 @@ function isInside(parent: string, child: string): boolean {
 }
 
 /** Reads the ignore files of one folder; returns undefined when it has none. */
-async function readIgnoreLevel(dir: string, onNotice: (n: Notice) => void, relOf: (p: string) => string): Promise<IgnoreLevel | undefined> {
+async function readIgnoreLevel(dir: string, onNotice: (n: Notice) => void, relOf: (p: string) => string, present?: ReadonlySet<string>): Promise<IgnoreLevel | undefined> {
   let ig: Ignore | undefined;
   for (const name of IGNORE_FILES) {
+    // The folder listing, when known, saves two failing reads per folder.
+    if (present && !present.has(name)) continue;
     const file = path.join(dir, name);
     let text: string;
     try {
@@ -204,7 +206,7 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
       onNotice({ file: relOf(dir), kind: 'read-error', message: `cannot read folder: ${(err as Error).message}` });
       return;
     }
-    const own = await readIgnoreLevel(dir, onNotice, relOf);
+    const own = await readIgnoreLevel(dir, onNotice, relOf, new Set(entries.filter((e) => e.name.startsWith('.')).map((e) => e.name)));
     const levels = own ? [...parentLevels, own] : parentLevels;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
