@@ -1,0 +1,277 @@
+/**
+ * The provider catalog (data/providers.json) compiled once into lookup structures: method paths
+ * indexed by their last name, module patterns per language family, endpoint and host regexes,
+ * and a cheap text prefilter. The JSON is the single place to add an SDK; nothing here names a
+ * provider.
+ */
+import providersData from '../../../data/providers.json';
+import type { Confidence, Modality } from '../types';
+import type { Family } from './model';
+
+interface RawMethod {
+  path: string;
+  modality: Modality;
+  api?: string;
+  unresolved?: Confidence;
+  tasks?: Record<string, Modality>;
+  chainArg?: string;
+  kwModality?: Record<string, Modality>;
+}
+
+interface RawProvider {
+  id: string;
+  name: string;
+  region: 'CN' | 'global' | 'local';
+  kind: 'sdk' | 'framework' | 'local' | 'library';
+  modules: Partial<Record<Family, string[]>>;
+  openaiCompatible?: boolean;
+  classProviders?: Record<string, string>;
+  modelArgument?: boolean;
+  methods: RawMethod[];
+  negative?: string[];
+}
+
+interface RawCatalog {
+  providers: RawProvider[];
+  endpoints: { pattern: string; provider?: string; modality: Modality; api: string }[];
+  baseUrlHosts: { pattern: string; provider: string }[];
+  httpCallees: Record<Family, string[]>;
+  mockCallees: string[];
+  mockConstructors: string[];
+  mockModules: string[];
+}
+
+/** One generation method of a provider, compiled. */
+export interface MethodSpec {
+  provider: ProviderSpec;
+  path: string;
+  modality: Modality;
+  api: string;
+  unresolved?: Confidence;
+  tasks?: Record<string, Modality>;
+  chainArg?: RegExp;
+  kwModality?: Record<string, Modality>;
+  /** True when the path ends in `()`: the call invokes the value the path produces. */
+  callsResult: boolean;
+  /** Matches a normalised callee path (see `normalisePath`). */
+  test(path: string): boolean;
+}
+
+export interface ProviderSpec {
+  id: string;
+  name: string;
+  region: 'CN' | 'global' | 'local';
+  kind: RawProvider['kind'];
+  openaiCompatible: boolean;
+  classProviders: Record<string, string>;
+  modelArgument: boolean;
+  methods: MethodSpec[];
+  negative: ((path: string) => boolean)[];
+}
+
+export interface EndpointSpec {
+  pattern: RegExp;
+  provider?: string;
+  modality: Modality;
+  api: string;
+}
+
+export interface CompiledCatalog {
+  providers: Map<string, ProviderSpec>;
+  /** Providers whose module list matches a module name in a family (memoised). */
+  providersForModule(family: Family, module: string): ProviderSpec[];
+  /** Methods by the last name of their path (`create`, `generate_content`), plus `()` for call-of-result paths. */
+  methodsByName: Map<string, MethodSpec[]>;
+  /** Methods usable without an import, by last name. */
+  unresolvedByName: Map<string, MethodSpec[]>;
+  /** Every name a callee must end with to be worth resolving, per family (methods + HTTP + mocks). */
+  interestingNames(family: Family): ReadonlySet<string>;
+  httpCallees: Record<Family, ReadonlySet<string>>;
+  endpoints: EndpointSpec[];
+  hostProvider(url: string): string | undefined;
+  mockCallees: ReadonlySet<string>;
+  mockConstructors: ReadonlySet<string>;
+  mockModules: ReadonlySet<string>;
+  /** True when the text mentions anything the detector could match; false lets a file be skipped. */
+  mayMatch(family: Family, text: string): boolean;
+}
+
+/** Converts a method path with `*` wildcards (or a `^` regex) into a tester over normalised paths. */
+function pathTester(path: string): (p: string) => boolean {
+  if (path.startsWith('^')) {
+    const re = new RegExp(path);
+    return (p) => re.test(p);
+  }
+  if (!path.includes('*')) return (p) => p === path || (p.endsWith(path) && p.charCodeAt(p.length - path.length - 1) === 46 /* . */);
+  const body = path.split('.').map((seg) => seg.split('*').map(escapeRegex).join('\\w*')).join('\\.');
+  const re = new RegExp(`(?:^|\\.)${body}$`);
+  return (p) => re.test(p);
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Compiles a catalog regex; a leading `(?i)` means case-insensitive (JSON cannot carry flags). */
+function compile(source: string, flags = ''): RegExp {
+  if (source.startsWith('(?i)')) return new RegExp(source.slice(4), flags + 'i');
+  return new RegExp(source, flags);
+}
+
+/** The last plain name(s) a path can end with, used to index it. Regex paths list their final alternation. */
+function lastNames(path: string): string[] {
+  if (path.endsWith('()')) return ['()'];
+  if (path.startsWith('^')) {
+    const alt = /\\\.\(\?:([\w|]+)\)\$$/.exec(path);
+    if (alt) return alt[1]!.split('|');
+    const one = /\\\.(\w+)\$$/.exec(path);
+    return one ? [one[1]!] : [];
+  }
+  const last = path.slice(path.lastIndexOf('.') + 1);
+  return last.includes('*') ? [] : [last];
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** True when `module` (as written in an import) is covered by the catalog pattern `pattern`. */
+function moduleMatches(family: Family, pattern: string, module: string): boolean {
+  if (pattern.endsWith('*')) return module.startsWith(pattern.slice(0, -1));
+  if (module === pattern) return true;
+  const sep = family === 'js' || family === 'go' ? '/' : '.';
+  return module.startsWith(pattern + sep);
+}
+
+/** The longest literal run of a regex source, used as a cheap `includes` prefilter token. */
+function literalHint(source: string): string {
+  const cleaned = source.replace(/\\\./g, '.').replace(/\\w|\\d|\\s/g, '\u0000');
+  let best = '';
+  for (const piece of cleaned.split(/[()[\]?*+|{}^$\\\u0000]/)) {
+    const trimmed = piece.replace(/^[:!=<]+/, '');
+    if (trimmed.length > best.length) best = trimmed;
+  }
+  return best;
+}
+
+let compiled: CompiledCatalog | undefined;
+
+/** The compiled catalog (built on first use, then shared). */
+export function catalog(): CompiledCatalog {
+  compiled ??= build(providersData as unknown as RawCatalog);
+  return compiled;
+}
+
+function build(raw: RawCatalog): CompiledCatalog {
+  const providers = new Map<string, ProviderSpec>();
+  const methodsByName = new Map<string, MethodSpec[]>();
+  const unresolvedByName = new Map<string, MethodSpec[]>();
+  for (const rp of raw.providers) {
+    const p: ProviderSpec = {
+      id: rp.id,
+      name: rp.name,
+      region: rp.region,
+      kind: rp.kind,
+      openaiCompatible: !!rp.openaiCompatible,
+      classProviders: rp.classProviders ?? {},
+      modelArgument: !!rp.modelArgument,
+      methods: [],
+      negative: (rp.negative ?? []).map(pathTester),
+    };
+    for (const rm of rp.methods) {
+      const spec: MethodSpec = {
+        provider: p,
+        path: rm.path,
+        modality: rm.modality,
+        api: rm.api ?? rm.path,
+        ...(rm.unresolved ? { unresolved: rm.unresolved } : {}),
+        ...(rm.tasks ? { tasks: rm.tasks } : {}),
+        ...(rm.chainArg ? { chainArg: compile(rm.chainArg) } : {}),
+        ...(rm.kwModality ? { kwModality: rm.kwModality } : {}),
+        callsResult: rm.path.endsWith('()'),
+        test: pathTester(rm.path),
+      };
+      p.methods.push(spec);
+      for (const name of lastNames(rm.path)) {
+        push(methodsByName, name, spec);
+        if (spec.unresolved) push(unresolvedByName, name, spec);
+      }
+    }
+    providers.set(p.id, p);
+  }
+
+  const moduleCache = new Map<string, ProviderSpec[]>();
+  const providersForModule = (family: Family, module: string): ProviderSpec[] => {
+    const key = `${family}\u0000${module}`;
+    let hit = moduleCache.get(key);
+    if (!hit) {
+      hit = raw.providers.filter((rp) => (rp.modules[family] ?? []).some((pat) => moduleMatches(family, pat, module))).map((rp) => providers.get(rp.id)!);
+      moduleCache.set(key, hit);
+    }
+    return hit;
+  };
+
+  const httpCallees = {} as Record<Family, ReadonlySet<string>>;
+  for (const fam of ['js', 'python', 'go', 'java'] as Family[]) httpCallees[fam] = new Set(raw.httpCallees[fam] ?? []);
+
+  const mockCallees = new Set(raw.mockCallees);
+  const lastOf = (s: string): string => s.slice(s.lastIndexOf('.') + 1);
+  const interesting = new Map<Family, Set<string>>();
+  const interestingNames = (family: Family): ReadonlySet<string> => {
+    let set = interesting.get(family);
+    if (!set) {
+      set = new Set([...methodsByName.keys()].filter((k) => k !== '()'));
+      for (const n of httpCallees[family]) set.add(n);
+      for (const n of mockCallees) set.add(lastOf(n));
+      interesting.set(family, set);
+    }
+    return set;
+  };
+
+  const endpoints: EndpointSpec[] = raw.endpoints.map((e) => ({ pattern: compile(e.pattern, 'i'), ...(e.provider ? { provider: e.provider } : {}), modality: e.modality, api: e.api }));
+  const hosts = raw.baseUrlHosts.map((h) => ({ re: compile(h.pattern, 'i'), provider: h.provider }));
+  const hostProvider = (url: string): string | undefined => hosts.find((h) => h.re.test(url))?.provider;
+
+  // The prefilter: module names as they appear in imports, endpoint literals, and the
+  // distinctive segment of every name-only method. One regex, run once per file.
+  const hints = new Map<Family, RegExp>();
+  const mayMatch = (family: Family, text: string): boolean => {
+    let re = hints.get(family);
+    if (!re) {
+      const tokens = new Set<string>();
+      for (const rp of raw.providers) {
+        for (const mod of rp.modules[family] ?? []) {
+          const base = mod.replace(/\*$/, '');
+          // JS module names are matched with their opening quote so that `ai` does not match every file.
+          if (family === 'js') {
+            tokens.add(`'${base}`);
+            tokens.add(`"${base}`);
+          } else tokens.add(family === 'python' ? base.split('.')[0]! : base);
+        }
+      }
+      for (const e of raw.endpoints) tokens.add(literalHint(e.pattern));
+      for (const list of unresolvedByName.values()) for (const m of list) tokens.add(m.path.split('.').reduce((a, b) => (b.length > a.length ? b : a), ''));
+      const alternatives = [...tokens].filter((t) => t.length >= 2).sort((a, b) => b.length - a.length).map(escapeRegex);
+      re = new RegExp(alternatives.join('|'));
+      hints.set(family, re);
+    }
+    return re.test(text);
+  };
+
+  return {
+    providers,
+    providersForModule,
+    methodsByName,
+    unresolvedByName,
+    interestingNames,
+    httpCallees,
+    endpoints,
+    hostProvider,
+    mockCallees,
+    mockConstructors: new Set(raw.mockConstructors),
+    mockModules: new Set(raw.mockModules),
+    mayMatch,
+  };
+}

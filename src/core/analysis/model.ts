@@ -1,0 +1,706 @@
+/**
+ * A per-file semantic model for the generation detector and the rules that follow its calls.
+ *
+ * It is built from ONE tree-sitter query per grammar (see `queries.ts`) in a single pass over the
+ * matches, and records:
+ * - imports with their local names (`import openai`, `from openai import OpenAI as O`,
+ *   `import OpenAI from 'openai'`, `import * as x`, `require`, dynamic `import()`, Go import paths
+ *   with aliases, Java single-type and on-demand imports);
+ * - bindings of names and attributes to expressions (`client = OpenAI()`, `self.client = ...`,
+ *   `this.openai = new OpenAI()`, Go `client := openai.NewClient()`, Java fields and builders);
+ * - every call, with lazy resolution of its callee to an import-rooted path.
+ *
+ * Resolution is file-local and flow-insensitive on purpose: it answers "which SDK object is this
+ * receiver made from" for the common shapes in a few map lookups, without a type checker.
+ */
+import type { Node, Query, Tree } from 'web-tree-sitter';
+import type { LanguageInfo } from '../languages';
+import type { TreeSitterHost } from '../parser';
+import { catalog } from './catalog';
+import { MODEL_QUERIES, MODEL_QUERY_KEY } from './queries';
+
+export type Family = LanguageInfo['family'];
+
+/** A name brought in by an import statement (or `require`/dynamic `import()`). */
+export interface ImportBinding {
+  /** The local name the file uses. */
+  local: string;
+  /** The module as written: `openai`, `@google/genai`, `google.generativeai`, `github.com/openai/openai-go`, `com.openai.client`. */
+  module: string;
+  /** The imported member (`OpenAI` in `from openai import OpenAI`); undefined for the module itself. */
+  member: string | undefined;
+  node: Node;
+}
+
+/** A name or attribute bound to an expression somewhere in the file. */
+export interface Binding {
+  /** `client`, `self.client`, `this.openai`, or `.client` (the attribute under any receiver). */
+  key: string;
+  /** The bound expression, or null for a declaration without value (Java field, Go `var x T`). */
+  value: Node | null;
+  /** The declared type where the language has one (Java, Go), else null. */
+  type: Node | null;
+  /** The declaring / assigning node. */
+  node: Node;
+  /** Declared as a test double (`@Mock` field). */
+  mock: boolean;
+}
+
+/** One call (or constructor call) in the file. */
+export interface CallSite {
+  node: Node;
+  /** The callee expression (for Java method invocations, the whole invocation minus arguments is not a node; this is the name). */
+  callee: Node;
+  /** The name node the finding points at: the method or function name (the last identifier of the callee). */
+  name: Node;
+  nameText: string;
+  /** The receiver of a method call (`client.chat.completions` in `client.chat.completions.create()`), if any. */
+  receiver: Node | null;
+  /** The argument list node, if any. */
+  args: Node | null;
+  isNew: boolean;
+}
+
+/** A callee or expression traced back through bindings to an import (or to an unresolved root name). */
+export interface ResolvedPath {
+  /** The module of the import the path starts at; undefined when the root is not an import. */
+  module: string | undefined;
+  /** The root name as written in the file. */
+  root: string;
+  /**
+   * Names after the module (for a member import, starting with the member). A call appends `()`
+   * to the last name: `OpenAI()`, `chat`, `completions`, `create`.
+   */
+  segments: string[];
+  /** Every call met while resolving (constructors, builders, factories), outermost last. */
+  chain: Node[];
+  /** The value comes from a test double (MagicMock, jest.fn, Mockito mock, `@Mock`). */
+  mock: boolean;
+}
+
+/** Joins segments into the catalog's path form: inner `()` dropped, a trailing `()` kept. */
+export function normalisePath(segments: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < segments.length; i++) {
+    let seg = segments[i]!;
+    if (i < segments.length - 1 && seg.endsWith('()')) seg = seg.slice(0, -2);
+    if (!seg) continue;
+    out = out ? (seg === '()' ? out + seg : `${out}.${seg}`) : seg;
+  }
+  return out;
+}
+
+const MAX_DEPTH = 12;
+const UNRESOLVED = '{}';
+
+const WRAPPERS = new Set(['parenthesized_expression', 'await_expression', 'await', 'non_null_expression', 'as_expression', 'satisfies_expression', 'type_assertion', 'cast_expression']);
+const IDENT = new Set(['identifier', 'type_identifier', 'property_identifier', 'shorthand_property_identifier', 'package_identifier', 'field_identifier', 'this', 'self']);
+const MEMBER = new Set(['member_expression', 'attribute', 'selector_expression', 'field_access', 'scoped_type_identifier', 'scoped_identifier']);
+const CALL = new Set(['call_expression', 'new_expression', 'call', 'method_invocation', 'object_creation_expression']);
+const ALTERNATIVES = new Set(['binary_expression', 'boolean_operator', 'ternary_expression', 'conditional_expression']);
+
+/** Go's package name for an import path: last element, without a major-version element or go- affixes. */
+export function goPackageName(path: string): string {
+  const parts = path.split('/');
+  let last = parts[parts.length - 1] ?? path;
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2]!;
+  return last.replace(/^go-/, '').replace(/-sdk-go$|-go$/, '').replace(/[-.]/g, '');
+}
+
+export class FileModel {
+  readonly imports = new Map<string, ImportBinding>();
+  /** Modules imported with `*` (Java on-demand imports, Python star imports). */
+  readonly starModules: string[] = [];
+  readonly bindings = new Map<string, Binding[]>();
+  readonly calls: CallSite[] = [];
+  private readonly callById = new Map<number, CallSite>();
+  private readonly resolved = new Map<number, ResolvedPath | null>();
+  private mockTargetsCache: string[] | undefined;
+
+  constructor(readonly family: Family, readonly text: string, tree: Tree, query: Query) {
+    for (const match of query.matches(tree.rootNode)) {
+      const caps = match.captures;
+      const main = caps.find((c) => c.name === 'import' || c.name === 'call' || c.name === 'bind' || c.name === 'bindlist');
+      if (!main) continue;
+      switch (main.name) {
+        case 'import':
+          this.addImport(main.node);
+          break;
+        case 'call':
+          this.addCall(main.node);
+          break;
+        case 'bind': {
+          const name = caps.find((c) => c.name === 'name')?.node;
+          const value = caps.find((c) => c.name === 'value')?.node ?? main.node.childForFieldName('value');
+          if (name) this.addBinding(name, value, main.node);
+          break;
+        }
+        case 'bindlist':
+          this.addGoBindings(main.node);
+          break;
+      }
+    }
+  }
+
+  /** Source text of a node (sliced from the file text, which is cheaper than `node.text`). */
+  textOf(node: Node): string {
+    return this.text.slice(node.startIndex, node.endIndex);
+  }
+
+  /** The call site whose call node is `node`, if the model recorded it. */
+  callAt(node: Node): CallSite | undefined {
+    return this.callById.get(node.id);
+  }
+
+  // ---------------------------------------------------------------- imports
+
+  private importModule(local: string, module: string, member: string | undefined, node: Node): void {
+    this.imports.set(local, { local, module, member, node });
+  }
+
+  private addImport(node: Node): void {
+    switch (this.family) {
+      case 'js': {
+        const source = node.childForFieldName('source');
+        if (!source) return;
+        const module = stripQuotes(this.textOf(source));
+        for (const clause of node.namedChildren) {
+          if (clause?.type !== 'import_clause') continue;
+          for (const part of clause.namedChildren) {
+            if (!part) continue;
+            if (part.type === 'identifier') this.importModule(this.textOf(part), module, undefined, node);
+            else if (part.type === 'namespace_import') {
+              const id = part.namedChildren.find((c) => c?.type === 'identifier');
+              if (id) this.importModule(this.textOf(id), module, undefined, node);
+            } else if (part.type === 'named_imports') {
+              for (const spec of part.namedChildren) {
+                if (spec?.type !== 'import_specifier') continue;
+                const name = spec.childForFieldName('name');
+                const alias = spec.childForFieldName('alias');
+                if (name) this.importModule(this.textOf(alias ?? name), module, stripQuotes(this.textOf(name)), node);
+              }
+            }
+          }
+        }
+        return;
+      }
+      case 'python': {
+        if (node.type === 'import_statement') {
+          for (const n of node.childrenForFieldName('name')) {
+            if (!n) continue;
+            if (n.type === 'aliased_import') {
+              const name = n.childForFieldName('name');
+              const alias = n.childForFieldName('alias');
+              if (name && alias) this.importModule(this.textOf(alias), this.textOf(name), undefined, node);
+            } else {
+              // `import google.generativeai` binds `google`; the rest of the dotted name is
+              // matched as a module prefix when the path is resolved.
+              const full = this.textOf(n);
+              const first = full.split('.')[0]!;
+              this.importModule(first, first, undefined, node);
+            }
+          }
+          return;
+        }
+        const moduleNode = node.childForFieldName('module_name');
+        if (!moduleNode) return;
+        const module = this.textOf(moduleNode).replace(/^\.+/, '');
+        if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
+          this.starModules.push(module);
+          return;
+        }
+        for (const n of node.childrenForFieldName('name')) {
+          if (!n) continue;
+          if (n.type === 'aliased_import') {
+            const name = n.childForFieldName('name');
+            const alias = n.childForFieldName('alias');
+            if (name && alias) this.importModule(this.textOf(alias), module, this.textOf(name), node);
+          } else {
+            const name = this.textOf(n);
+            this.importModule(name, module, name, node);
+          }
+        }
+        return;
+      }
+      case 'go': {
+        const pathNode = node.childForFieldName('path');
+        if (!pathNode) return;
+        const module = stripQuotes(this.textOf(pathNode));
+        const alias = node.childForFieldName('name');
+        const local = alias ? this.textOf(alias) : goPackageName(module);
+        if (local === '_') return;
+        if (local === '.') this.starModules.push(module);
+        else this.importModule(local, module, undefined, node);
+        return;
+      }
+      case 'java': {
+        const scoped = node.namedChildren.find((c) => c?.type === 'scoped_identifier' || c?.type === 'identifier');
+        if (!scoped) return;
+        const full = this.textOf(scoped);
+        if (node.namedChildren.some((c) => c?.type === 'asterisk')) {
+          this.starModules.push(full);
+          return;
+        }
+        const dot = full.lastIndexOf('.');
+        const isStatic = /^import\s+static\b/.test(this.textOf(node));
+        const member = full.slice(dot + 1);
+        const module = full.slice(0, dot);
+        // A static import names a method of a class; the class's package is the module.
+        this.importModule(member, isStatic ? module.slice(0, module.lastIndexOf('.')) : module, isStatic ? `${module.slice(module.lastIndexOf('.') + 1)}.${member}` : member, node);
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  private addCall(node: Node): void {
+    let callee: Node | null;
+    let name: Node | null;
+    let receiver: Node | null = null;
+    const isNew = node.type === 'new_expression' || node.type === 'object_creation_expression';
+    if (node.type === 'method_invocation') {
+      name = node.childForFieldName('name');
+      receiver = node.childForFieldName('object');
+      callee = name;
+    } else {
+      callee = node.childForFieldName(node.type === 'new_expression' ? 'constructor' : node.type === 'object_creation_expression' ? 'type' : 'function');
+      name = callee;
+      while (name && MEMBER.has(name.type)) {
+        receiver = name.childForFieldName('object') ?? name.childForFieldName('operand') ?? name.childForFieldName('scope');
+        name = name.childForFieldName('property') ?? name.childForFieldName('attribute') ?? name.childForFieldName('field') ?? name.childForFieldName('name') ?? name.lastNamedChild;
+      }
+      if (name?.type === 'generic_type') name = name.firstNamedChild;
+    }
+    if (!callee || !name) return;
+    const site: CallSite = { node, callee, name, nameText: this.textOf(name), receiver, args: node.childForFieldName('arguments'), isNew };
+    this.calls.push(site);
+    this.callById.set(node.id, site);
+  }
+
+  // ---------------------------------------------------------------- bindings
+
+  private bind(key: string, value: Node | null, type: Node | null, node: Node, mock = false): void {
+    const b: Binding = { key, value, type, node, mock };
+    const list = this.bindings.get(key);
+    if (list) list.push(b);
+    else this.bindings.set(key, [b]);
+  }
+
+  /** Records `key` and, for attributes, `.attr` so `self.client` set in one method resolves `cls.client` in another. */
+  private bindTarget(target: Node, value: Node | null, type: Node | null, node: Node, mock = false): void {
+    const key = this.textOf(target).replace(/\s+/g, '');
+    this.bind(key, value, type, node, mock);
+    if (MEMBER.has(target.type)) this.bind(key.slice(key.lastIndexOf('.')), value, type, node, mock);
+    else if (this.family === 'java' || (this.family === 'js' && (node.type === 'public_field_definition' || node.type === 'field_definition'))) {
+      // Java fields are read as `name` or `this.name`; JS class fields as `this.name`.
+      this.bind(`.${key}`, value, type, node, mock);
+      if (this.family === 'js') this.bind(`this.${key}`, value, type, node, mock);
+    }
+  }
+
+  private addBinding(name: Node, value: Node | null, node: Node): void {
+    const v = value ? unwrap(value) : null;
+    // `require('x')` and `await import('x')` behave like imports.
+    const module = v ? this.moduleLoad(v) : undefined;
+    if (module !== undefined) {
+      if (name.type === 'identifier') this.importModule(this.textOf(name), module, undefined, node);
+      else if (name.type === 'object_pattern') {
+        for (const p of name.namedChildren) {
+          if (!p) continue;
+          if (p.type === 'shorthand_property_identifier_pattern') this.importModule(this.textOf(p), module, this.textOf(p), node);
+          else if (p.type === 'pair_pattern') {
+            const k = p.childForFieldName('key');
+            const val = p.childForFieldName('value');
+            if (k && val?.type === 'identifier') this.importModule(this.textOf(val), module, stripQuotes(this.textOf(k)), node);
+          }
+        }
+      }
+      return;
+    }
+    if (this.family === 'java') {
+      const decl = node.parent;
+      const type = decl?.childForFieldName('type') ?? null;
+      const modifiers = decl?.namedChildren.find((c) => c?.type === 'modifiers');
+      const mock = !!modifiers && /@(Mock|MockBean|Spy|MockitoBean)\b/.test(this.textOf(modifiers));
+      this.bindTarget(name, value, type, node, mock);
+      return;
+    }
+    if (name.type === 'pattern_list' || name.type === 'tuple_pattern' || name.type === 'array_pattern' || name.type === 'object_pattern') return;
+    this.bindTarget(name, value, null, node);
+  }
+
+  private addGoBindings(node: Node): void {
+    if (node.type === 'var_spec' || node.type === 'const_spec') {
+      const names = node.childrenForFieldName('name').filter((n): n is Node => !!n);
+      const values = node.childForFieldName('value')?.namedChildren ?? [];
+      const type = node.childForFieldName('type');
+      names.forEach((n, i) => this.bindTarget(n, values[i] ?? null, type, node));
+      return;
+    }
+    const left = node.childForFieldName('left')?.namedChildren ?? [];
+    const right = node.childForFieldName('right')?.namedChildren ?? [];
+    left.forEach((n, i) => {
+      // `resp, err := client.X()` binds only the first name to the call's value.
+      if (n && n.type !== 'blank_identifier') this.bindTarget(n, right.length === left.length ? right[i] ?? null : i === 0 ? right[0] ?? null : null, null, node);
+    });
+  }
+
+  /** The module of `require('x')` / `import('x')`, if `node` is one. */
+  private moduleLoad(node: Node): string | undefined {
+    if (this.family !== 'js' || node.type !== 'call_expression') return undefined;
+    const fn = node.childForFieldName('function');
+    if (!fn || (fn.type !== 'import' && !(fn.type === 'identifier' && this.textOf(fn) === 'require'))) return undefined;
+    const arg = node.childForFieldName('arguments')?.firstNamedChild;
+    return arg?.type === 'string' ? stripQuotes(this.textOf(arg)) : undefined;
+  }
+
+  // ---------------------------------------------------------------- resolution
+
+  /**
+   * Traces a call's callee to an import-rooted path. For `client.chat.completions.create(...)`
+   * with `client = OpenAI()` and `from openai import OpenAI` this is module `openai`, segments
+   * `OpenAI() chat completions create`. Results are cached per call.
+   */
+  resolveCall(call: CallSite): ResolvedPath | undefined {
+    const cached = this.resolved.get(call.node.id);
+    if (cached !== undefined) return cached ?? undefined;
+    let r: ResolvedPath | undefined;
+    if (call.node.type === 'method_invocation') {
+      const base = call.receiver ? this.resolve(call.receiver, 0) : undefined;
+      r = base ? { ...base, segments: [...base.segments, call.nameText] } : call.receiver ? undefined : this.resolveName(call.nameText, 0);
+    } else {
+      r = this.resolve(call.callee, 0);
+    }
+    this.resolved.set(call.node.id, r ?? null);
+    return r;
+  }
+
+  /** Traces any expression (a receiver, a `model:` argument) the same way. */
+  resolveExpression(node: Node): ResolvedPath | undefined {
+    return this.resolve(node, 0);
+  }
+
+  private resolveName(name: string, depth: number): ResolvedPath | undefined {
+    const imp = this.imports.get(name);
+    if (imp) return { module: imp.module, root: name, segments: imp.member ? imp.member.split('.') : [], chain: [], mock: false };
+    const fromBinding = this.resolveKey(name, depth);
+    if (fromBinding) return fromBinding;
+    if (this.starModules.length && /^[A-Za-z_]/.test(name)) {
+      const cat = catalog();
+      const star = this.starModules.find((m) => cat.providersForModule(this.family, m).length > 0);
+      if (star) return { module: star, root: name, segments: [name], chain: [], mock: false };
+    }
+    return { module: undefined, root: name, segments: [name], chain: [], mock: false };
+  }
+
+  /** Resolves through the bindings of `key`, preferring one that reaches an import. */
+  private resolveKey(key: string, depth: number): ResolvedPath | undefined {
+    const list = this.bindings.get(key);
+    if (!list || depth > MAX_DEPTH) return undefined;
+    let fallback: ResolvedPath | undefined;
+    for (let i = 0; i < list.length && i < 4; i++) {
+      const b = list[i]!;
+      if (b.mock) return { module: undefined, root: key, segments: [key], chain: [], mock: true };
+      let r = b.value ? this.resolve(b.value, depth + 1) : undefined;
+      if ((!r || r.module === undefined) && b.type) {
+        const t = this.resolve(b.type, depth + 1);
+        if (t?.module !== undefined) r = { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`], chain: r?.chain ?? t.chain };
+      }
+      if (r && (r.module !== undefined || r.mock)) return r;
+      fallback ??= r;
+    }
+    return fallback;
+  }
+
+  private resolve(input: Node, depth: number): ResolvedPath | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const node = unwrap(input);
+    const type = node.type;
+    if (IDENT.has(type)) return this.resolveName(this.textOf(node), depth);
+    if (MEMBER.has(type)) {
+      const key = this.textOf(node).replace(/\s+/g, '');
+      if (!key.includes('(')) {
+        const bound = this.resolveKey(key, depth);
+        if (bound) return bound;
+      }
+      const object = node.childForFieldName('object') ?? node.childForFieldName('operand') ?? node.childForFieldName('scope') ?? node.firstNamedChild;
+      const prop = node.childForFieldName('property') ?? node.childForFieldName('attribute') ?? node.childForFieldName('field') ?? node.childForFieldName('name') ?? node.lastNamedChild;
+      if (!object || !prop || object === prop) return undefined;
+      const propText = this.textOf(prop);
+      const objectText = this.textOf(object);
+      if (object.type === 'this' || object.type === 'identifier' || objectText === 'self') {
+        if (!this.imports.has(objectText)) {
+          const attr = this.resolveKey(`.${propText}`, depth);
+          if (attr && (attr.module !== undefined || attr.mock)) return attr;
+        }
+      }
+      const base = this.resolve(object, depth + 1);
+      return base ? { ...base, segments: [...base.segments, propText] } : undefined;
+    }
+    if (CALL.has(type)) return this.resolveCallValue(node, depth);
+    if (ALTERNATIVES.has(type)) {
+      let first: ResolvedPath | undefined;
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        const r = this.resolve(child, depth + 1);
+        if (r && (r.module !== undefined || r.mock)) return r;
+        first ??= r;
+      }
+      return first;
+    }
+    if (type === 'generic_type') {
+      const inner = node.firstNamedChild;
+      return inner ? this.resolve(inner, depth + 1) : undefined;
+    }
+    if (type === 'unary_expression' || type === 'pointer_type') {
+      const inner = node.childForFieldName('operand') ?? node.lastNamedChild;
+      return inner ? this.resolve(inner, depth + 1) : undefined;
+    }
+    return undefined;
+  }
+
+  private resolveCallValue(node: Node, depth: number): ResolvedPath | undefined {
+    const site = this.callById.get(node.id);
+    const module = this.moduleLoad(node);
+    if (module !== undefined) return { module, root: module, segments: [], chain: [node], mock: false };
+    let base: ResolvedPath | undefined;
+    if (site) base = site.node.type === 'method_invocation' ? (site.receiver ? (() => {
+      const r = this.resolve(site.receiver, depth + 1);
+      return r ? { ...r, segments: [...r.segments, site.nameText] } : undefined;
+    })() : this.resolveName(site.nameText, depth + 1)) : this.resolve(site.callee, depth + 1);
+    else {
+      const fn = node.childForFieldName('function') ?? node.childForFieldName('constructor') ?? node.childForFieldName('type');
+      base = fn ? this.resolve(fn, depth + 1) : undefined;
+    }
+    if (!base) return undefined;
+    const cat = catalog();
+    const calleePath = normalisePath(base.segments);
+    const rawCallee = base.module === undefined ? calleePath : `${base.root}.${calleePath}`;
+    const mock = base.mock || cat.mockConstructors.has(calleePath) || cat.mockConstructors.has(rawCallee) || (base.module !== undefined && cat.mockModules.has(base.module));
+    const segments = base.segments.length ? [...base.segments.slice(0, -1), `${base.segments[base.segments.length - 1]}()`] : ['()'];
+    return { module: base.module, root: base.root, segments, chain: [...base.chain, node], mock };
+  }
+
+  // ---------------------------------------------------------------- arguments and strings
+
+  /** Positional argument nodes of a call (keyword arguments excluded). */
+  positionalArgs(call: CallSite): Node[] {
+    if (!call.args) return [];
+    return call.args.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument' && c.type !== 'comment');
+  }
+
+  /**
+   * A named argument: a Python keyword argument, or a property of a JS object literal argument
+   * (`{ baseURL: ... }`), searched one level into nested objects such as `configuration`.
+   */
+  namedArg(call: CallSite | Node, names: ReadonlySet<string>): Node | undefined {
+    const args = 'args' in call ? call.args : (call as Node).childForFieldName('arguments');
+    if (!args) return undefined;
+    for (const a of args.namedChildren) {
+      if (!a) continue;
+      if (a.type === 'keyword_argument') {
+        const n = a.childForFieldName('name');
+        if (n && names.has(this.textOf(n))) return a.childForFieldName('value') ?? undefined;
+      } else if (a.type === 'object') {
+        const found = this.objectProperty(a, names, 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  private objectProperty(obj: Node, names: ReadonlySet<string>, nest: number): Node | undefined {
+    for (const p of obj.namedChildren) {
+      if (p?.type !== 'pair') continue;
+      const k = p.childForFieldName('key');
+      const v = p.childForFieldName('value');
+      if (!k || !v) continue;
+      if (names.has(stripQuotes(this.textOf(k)))) return v;
+      if (nest > 0 && v.type === 'object') {
+        const inner = this.objectProperty(v, names, nest - 1);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The string value of an expression when it can be computed from literals and same-file
+   * constants: template literals, f-strings, `+` concatenation, `fmt.Sprintf`/`String.format`,
+   * `os.getenv("X", "default")`, `a ?? "default"`. Parts that cannot be computed become `{}`.
+   * Returns undefined when nothing of the value is known.
+   */
+  stringValue(node: Node, depth = 0): string | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const n = unwrap(node);
+    switch (n.type) {
+      case 'string':
+      case 'template_string':
+      case 'string_literal':
+      case 'interpreted_string_literal':
+      case 'raw_string_literal':
+      case 'text_block':
+        return this.literal(n, depth);
+      case 'concatenated_string':
+        return n.namedChildren.map((c) => (c ? this.stringValue(c, depth + 1) ?? UNRESOLVED : '')).join('');
+      case 'binary_expression':
+      case 'binary_operator':
+      case 'boolean_operator': {
+        const op = n.childForFieldName('operator');
+        const opText = op ? this.textOf(op) : this.textOf(n).slice(n.firstNamedChild ? n.firstNamedChild.endIndex - n.startIndex : 0).trim().split(/\s/)[0];
+        const l = n.childForFieldName('left') ?? n.firstNamedChild;
+        const r = n.childForFieldName('right') ?? n.lastNamedChild;
+        if (!l || !r) return undefined;
+        if (opText === '+') {
+          const a = this.stringValue(l, depth + 1);
+          const b = this.stringValue(r, depth + 1);
+          return a === undefined && b === undefined ? undefined : (a ?? UNRESOLVED) + (b ?? UNRESOLVED);
+        }
+        if (opText === '??' || opText === '||' || opText === 'or') return this.stringValue(l, depth + 1) ?? this.stringValue(r, depth + 1);
+        return undefined;
+      }
+      case 'identifier':
+      case 'field_access':
+      case 'member_expression':
+      case 'attribute':
+      case 'selector_expression': {
+        const key = this.textOf(n).replace(/\s+/g, '');
+        const list = this.bindings.get(key) ?? (n.type !== 'identifier' ? this.bindings.get(key.slice(key.lastIndexOf('.'))) : undefined);
+        if (!list) return undefined;
+        for (const b of list.slice(0, 4)) {
+          if (!b.value) continue;
+          const v = this.stringValue(b.value, depth + 1);
+          if (v !== undefined) return v;
+        }
+        return undefined;
+      }
+      case 'call':
+      case 'call_expression':
+      case 'method_invocation':
+        return this.callString(n, depth);
+      default:
+        return undefined;
+    }
+  }
+
+  private literal(n: Node, depth: number): string {
+    const t = n.type;
+    if (t === 'raw_string_literal') return this.textOf(n).slice(1, -1);
+    if (t === 'text_block') return this.textOf(n).slice(3, -3);
+    let out = '';
+    let sawPart = false;
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      switch (c.type) {
+        case 'string_fragment':
+        case 'string_content':
+        case 'interpreted_string_literal_content':
+          out += this.textOf(c);
+          sawPart = true;
+          break;
+        case 'escape_sequence':
+          out += this.textOf(c);
+          sawPart = true;
+          break;
+        case 'template_substitution':
+        case 'interpolation': {
+          const e = c.childForFieldName('expression') ?? c.firstNamedChild;
+          out += (e && this.stringValue(e, depth + 1)) ?? UNRESOLVED;
+          sawPart = true;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    if (!sawPart && (t === 'string' || t === 'string_literal')) {
+      // Grammars that expose no content node for a simple string: strip the quotes.
+      return this.textOf(n).replace(/^[a-zA-Z]*(['"`]{1,3})([\s\S]*)\1$/, '$2');
+    }
+    return out;
+  }
+
+  private callString(n: Node, depth: number): string | undefined {
+    const site = this.callById.get(n.id);
+    if (!site) return undefined;
+    const calleeText = (site.receiver ? `${this.textOf(site.receiver)}.` : '') + site.nameText;
+    const simpleCallee = n.type === 'method_invocation' ? calleeText : this.textOf(site.callee).replace(/\s+/g, '');
+    const args = this.positionalArgs(site);
+    if (/^(os\.getenv|os\.environ\.get|getenv|System\.getenv|environ\.get)$/.test(simpleCallee)) {
+      const def = args[1] ?? this.namedArg(site, new Set(['default']));
+      return def ? this.stringValue(def, depth + 1) : undefined;
+    }
+    if (/^(fmt\.Sprintf|String\.format|format|util\.format)$/.test(simpleCallee) && args[0]) {
+      const fmt = this.stringValue(args[0], depth + 1);
+      if (fmt === undefined) return undefined;
+      let i = 1;
+      return fmt.replace(/%[-+#0 ]*\d*(?:\.\d+)?[svdq]/g, () => (args[i] ? this.stringValue(args[i++]!, depth + 1) ?? UNRESOLVED : UNRESOLVED));
+    }
+    if (site.nameText === 'format' && site.receiver) {
+      const fmt = this.stringValue(site.receiver, depth + 1);
+      return fmt?.replace(/\{[^}]*\}/g, UNRESOLVED);
+    }
+    if (/^(join|urljoin|resolve)$/.test(site.nameText) && args.length >= 2) {
+      const parts = args.map((a) => this.stringValue(a, depth + 1));
+      if (parts.every((p) => p === undefined)) return undefined;
+      return parts.map((p) => p ?? UNRESOLVED).join('/');
+    }
+    return undefined;
+  }
+
+  /**
+   * Module paths (or dotted attribute paths) the file replaces with test doubles:
+   * `jest.mock('openai')`, `vi.mock("@anthropic-ai/sdk")`, `@patch("openai.OpenAI")`.
+   */
+  mockTargets(): string[] {
+    if (this.mockTargetsCache) return this.mockTargetsCache;
+    const cat = catalog();
+    const out: string[] = [];
+    for (const call of this.calls) {
+      if (!cat.interestingNames(this.family).has(call.nameText)) continue;
+      const calleeText = this.textOf(call.callee).replace(/\s+/g, '');
+      if (!cat.mockCallees.has(calleeText)) continue;
+      const first = this.positionalArgs(call)[0];
+      const value = first ? this.stringValue(first) : undefined;
+      if (value) out.push(value);
+    }
+    this.mockTargetsCache = out;
+    return out;
+  }
+}
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (WRAPPERS.has(n.type)) {
+    const inner = n.type === 'as_expression' || n.type === 'satisfies_expression' ? n.firstNamedChild : n.type === 'type_assertion' || n.type === 'cast_expression' ? n.childForFieldName('value') ?? n.lastNamedChild : n.firstNamedChild;
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+function stripQuotes(s: string): string {
+  return s.replace(/^['"`]|['"`]$/g, '');
+}
+
+const models = new WeakMap<Tree, FileModel>();
+
+/**
+ * The semantic model of a parsed file, built once per tree and shared by every rule.
+ *
+ * Review rules that start from generation calls get the call sites in `ctx.generationCalls`;
+ * use `model.callAt(node)` to get the {@link CallSite} of such a node, `model.resolveCall(site)`
+ * for its import-rooted {@link ResolvedPath} (`normalisePath(r.segments)` gives the
+ * `chat.completions.create` form), `model.bindings` to follow what a name was assigned, and
+ * `model.stringValue(node)` to read a string computed from same-file constants.
+ */
+export async function getFileModel(ctx: { tree: Tree; text: string; language: LanguageInfo; host: TreeSitterHost }): Promise<FileModel> {
+  let model = models.get(ctx.tree);
+  if (!model) {
+    const query = await ctx.host.query(ctx.language.id, MODEL_QUERY_KEY, MODEL_QUERIES[ctx.language.id]);
+    model = new FileModel(ctx.language.family, ctx.text, ctx.tree, query);
+    models.set(ctx.tree, model);
+  }
+  return model;
+}

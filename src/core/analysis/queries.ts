@@ -1,0 +1,47 @@
+/**
+ * The tree-sitter queries the semantic model is built from: ONE query per grammar, each with a
+ * handful of patterns (imports, calls, bindings). Everything finer (import clauses, destructuring,
+ * argument shapes) is read from the captured nodes in code, which keeps the query count and the
+ * number of matches small. `queries.test.ts` compiles each of them against its grammar.
+ */
+import type { LanguageId } from '../languages';
+
+/** The query cache key under which the host keeps the model query of a language. */
+export const MODEL_QUERY_KEY = 'aireg.analysis.model';
+
+const JS_COMMON = `
+(import_statement) @import
+(call_expression) @call
+(new_expression) @call
+(variable_declarator name: (_) @name value: (_) @value) @bind
+(assignment_expression left: (_) @name right: (_) @value) @bind
+`;
+
+/** Query source per language. TS and TSX name class fields differently from JavaScript. */
+export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
+  typescript: `${JS_COMMON}(public_field_definition name: (_) @name value: (_) @value) @bind\n`,
+  tsx: `${JS_COMMON}(public_field_definition name: (_) @name value: (_) @value) @bind\n`,
+  javascript: `${JS_COMMON}(field_definition property: (_) @name value: (_) @value) @bind\n`,
+  python: `
+(import_statement) @import
+(import_from_statement) @import
+(call) @call
+(assignment left: (_) @name right: (_) @value) @bind
+(with_item value: (as_pattern (_) @value alias: (as_pattern_target (_) @name))) @bind
+`,
+  go: `
+(import_spec) @import
+(call_expression) @call
+(short_var_declaration) @bindlist
+(assignment_statement) @bindlist
+(var_spec) @bindlist
+(const_spec) @bindlist
+`,
+  java: `
+(import_declaration) @import
+(method_invocation) @call
+(object_creation_expression) @call
+(variable_declarator name: (_) @name) @bind
+(assignment_expression left: (_) @name right: (_) @value) @bind
+`,
+};

@@ -1,0 +1,240 @@
+/**
+ * `aigc-generation-call`: every call that asks a generative model to produce content, with the
+ * provider, modality, API and a confidence. SDK calls are resolved through the file's imports
+ * (see analysis/model.ts), OpenAI-compatible clients are attributed to the provider their base URL
+ * names, and raw HTTP calls are matched against the catalog's endpoints. All provider knowledge
+ * lives in data/providers.json.
+ */
+import type { Node } from 'web-tree-sitter';
+import { type CompiledCatalog, type MethodSpec, type ProviderSpec, catalog } from '../analysis/catalog';
+import { type CallSite, type FileModel, type ResolvedPath, getFileModel, normalisePath } from '../analysis/model';
+import { rangeOfNode } from '../position';
+import type { Confidence, Modality } from '../types';
+import type { Rule, RuleContext } from './rule';
+
+const BASE_URL_NAMES: ReadonlySet<string> = new Set(['base_url', 'baseURL', 'baseUrl', 'api_base', 'openai_api_base', 'openAIApiBase', 'azure_endpoint', 'endpoint', 'basePath', 'BaseURL']);
+const BASE_URL_METHODS: ReadonlySet<string> = new Set(['baseUrl', 'baseURL', 'base_url', 'WithBaseURL', 'endpoint', 'setBaseUrl', 'WithEndpoint']);
+const TASK_NAMES: ReadonlySet<string> = new Set(['task']);
+const MODEL_NAMES: ReadonlySet<string> = new Set(['model']);
+const URL_NAMES: ReadonlySet<string> = new Set(['url', 'uri', 'baseURL']);
+
+/** What the detector decided about one call. */
+interface Detection {
+  provider: string;
+  modality: Modality;
+  api: string;
+  confidence: Confidence;
+}
+
+export const generationRule: Rule = {
+  id: 'aigc-generation-call',
+  async run(ctx: RuleContext): Promise<void> {
+    const cat = catalog();
+    const family = ctx.language.family;
+    // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
+    if (!cat.mayMatch(family, ctx.text)) return;
+    const model = await getFileModel(ctx);
+    const interesting = cat.interestingNames(family);
+    const http = cat.httpCallees[family];
+    let mocked: string[] | undefined;
+    for (const call of model.calls) {
+      // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`), are resolved.
+      const callsValue = call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText);
+      if (!interesting.has(call.nameText) && !callsValue) continue;
+      let found: SdkResult = detectSdk(model, cat, call);
+      if (found === 'negative') continue;
+      if (!found && http.has(call.nameText)) found = detectHttp(model, cat, call);
+      if (!found || found === 'mock') continue;
+      if (found.mockModule) {
+        mocked ??= model.mockTargets();
+        const mod = found.mockModule;
+        if (mocked.some((t) => t === mod || t.startsWith(`${mod}.`) || t.startsWith(`${mod}/`) || t.split('.').pop() === found.mockMember)) continue;
+      }
+      report(ctx, cat, call, found);
+    }
+  },
+};
+
+type SdkResult = (Detection & { mockModule?: string; mockMember?: string }) | 'negative' | 'mock' | undefined;
+
+function report(ctx: RuleContext, cat: CompiledCatalog, call: CallSite, d: Detection): void {
+  const range = rangeOfNode(call.name);
+  const name = cat.providers.get(d.provider)?.name ?? d.provider;
+  const generation = { provider: d.provider, modality: d.modality, api: d.api };
+  ctx.report({
+    ruleId: 'aigc-generation-call',
+    range,
+    message: `${name} ${d.modality} generation: ${d.api}`,
+    confidence: d.confidence,
+    generation,
+    data: { provider: d.provider, modality: d.modality, api: d.api },
+  });
+  ctx.generationCalls.push({ ...generation, node: call.node, range, confidence: d.confidence });
+}
+
+/** Finds the catalog method a resolved path names, for the providers of its module. */
+function detectSdk(model: FileModel, cat: CompiledCatalog, call: CallSite): SdkResult {
+  const r = model.resolveCall(call);
+  if (!r) return undefined;
+  if (r.mock) return 'mock';
+  if (r.module !== undefined && cat.mockModules.has(r.module)) return 'mock';
+  const candidates = r.module !== undefined ? providersFor(model, cat, r) : undefined;
+  if (candidates && candidates.providers.length) {
+    const path = normalisePath(candidates.segments);
+    for (const p of candidates.providers) if (p.negative.some((t) => t(path))) return 'negative';
+    const methods = cat.methodsByName.get(lastName(path));
+    if (!methods) return undefined;
+    for (const m of methods) {
+      if (!candidates.providers.includes(m.provider) || !m.test(path)) continue;
+      const d = qualify(model, cat, call, r, m, path, 'high');
+      if (d) return { ...d, mockModule: r.module!, mockMember: candidates.segments[0]?.replace(/\(\)$/, '') ?? '' };
+    }
+    return undefined;
+  }
+  if (r.module !== undefined) return undefined;
+  // Name-only: the receiver is not traceable to an import (a parameter, a factory's result).
+  const path = normalisePath(r.segments);
+  const methods = cat.unresolvedByName.get(lastName(path));
+  if (!methods) return undefined;
+  for (const m of methods) {
+    if (!m.test(path)) continue;
+    const d = qualify(model, cat, call, r, m, path, m.unresolved ?? 'low');
+    if (d) return d;
+  }
+  return undefined;
+}
+
+function lastName(path: string): string {
+  if (path.endsWith('()')) return '()';
+  return path.slice(path.lastIndexOf('.') + 1);
+}
+
+/**
+ * The providers of a resolved module. Python and Java imports of a parent package
+ * (`import google` + `google.generativeai.X`) are widened with the following names until a
+ * catalog module matches; those names are then dropped from the path.
+ */
+function providersFor(model: FileModel, cat: CompiledCatalog, r: ResolvedPath): { providers: ProviderSpec[]; segments: string[] } {
+  let module = r.module!;
+  let segments = r.segments;
+  let providers = cat.providersForModule(model.family, module);
+  if (model.family === 'python' || model.family === 'java') {
+    for (let i = 0; !providers.length && i < segments.length - 1; i++) {
+      const seg = segments[i]!;
+      if (seg.endsWith('()')) break;
+      module = `${module}.${seg}`;
+      providers = cat.providersForModule(model.family, module);
+      if (providers.length) segments = segments.slice(i + 1);
+    }
+  }
+  return { providers, segments };
+}
+
+/** Applies a method's extra conditions and the provider re-attributions; undefined when they fail. */
+function qualify(model: FileModel, cat: CompiledCatalog, call: CallSite, r: ResolvedPath, m: MethodSpec, path: string, confidence: Confidence): Detection | undefined {
+  let modality = m.modality;
+  if (m.tasks) {
+    const taskNode = model.positionalArgs(call)[0] ?? model.namedArg(call, TASK_NAMES);
+    const task = taskNode ? model.stringValue(taskNode) : undefined;
+    const mod = task !== undefined ? m.tasks[task] : undefined;
+    if (!mod) return undefined;
+    modality = mod;
+  }
+  if (m.chainArg) {
+    const re = m.chainArg;
+    if (!r.chain.some((c) => re.test(argsText(model, c)))) return undefined;
+  }
+  if (m.kwModality) {
+    for (const [kw, mod] of Object.entries(m.kwModality)) if (model.namedArg(call, new Set([kw]))) modality = mod;
+  }
+  let provider = m.provider.id;
+  // A framework class or a client class can name the real provider (ChatTongyi, AzureOpenAI).
+  const classes = path.split('.');
+  for (const cls of classes) {
+    const mapped = m.provider.classProviders[cls.replace(/\(\)$/, '')];
+    if (mapped) {
+      provider = mapped;
+      break;
+    }
+  }
+  if (m.provider.modelArgument) {
+    const modelArg = model.namedArg(call, MODEL_NAMES);
+    const resolved = modelArg ? model.resolveExpression(modelArg) : undefined;
+    if (resolved?.module !== undefined) {
+      const sdk = cat.providersForModule(model.family, resolved.module).find((p) => p.kind !== 'framework');
+      if (sdk) provider = sdk.id;
+    }
+  }
+  if (m.provider.openaiCompatible || provider === 'openai' || provider === 'azure-openai') {
+    const url = baseUrl(model, r.chain);
+    const host = url !== undefined ? cat.hostProvider(url) : undefined;
+    if (host) provider = host;
+  }
+  return { provider, modality, api: m.api, confidence };
+}
+
+function argsText(model: FileModel, call: Node): string {
+  const args = call.childForFieldName('arguments');
+  return args ? model.textOf(args) : '';
+}
+
+/** The base URL given to any constructor or builder call in the receiver's chain. */
+function baseUrl(model: FileModel, chain: readonly Node[]): string | undefined {
+  for (const node of chain) {
+    const site = model.callAt(node);
+    if (!site) continue;
+    if (BASE_URL_METHODS.has(site.nameText)) {
+      const arg = model.positionalArgs(site)[0];
+      const v = arg ? model.stringValue(arg) : undefined;
+      if (v) return v;
+    }
+    const named = model.namedArg(site, BASE_URL_NAMES);
+    const v = named ? model.stringValue(named) : undefined;
+    if (v) return v;
+    for (const arg of model.positionalArgs(site)) {
+      // Go: `option.WithBaseURL(u)` as an argument, or a config struct whose BaseURL was set.
+      const inner = model.callAt(arg);
+      if (inner && BASE_URL_METHODS.has(inner.nameText)) {
+        const first = model.positionalArgs(inner)[0];
+        const s = first ? model.stringValue(first) : undefined;
+        if (s) return s;
+      }
+      if (arg.type === 'identifier') {
+        const key = `${model.textOf(arg)}.BaseURL`;
+        const bound = model.bindings.get(key)?.[0]?.value;
+        const s = bound ? model.stringValue(bound) : undefined;
+        if (s) return s;
+        const cfg = model.bindings.get(model.textOf(arg))?.[0]?.value;
+        const cfgSite = cfg ? model.callAt(cfg) : undefined;
+        if (cfgSite && /Config$/.test(cfgSite.nameText)) {
+          const second = model.positionalArgs(cfgSite)[1];
+          const u = second ? model.stringValue(second) : undefined;
+          if (u) return u;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Matches the string arguments of an HTTP call against the catalog's endpoints. */
+function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | 'mock' | undefined {
+  const r = model.resolveCall(call);
+  if (r?.mock || (r?.module !== undefined && cat.mockModules.has(r.module))) return 'mock';
+  const candidates: Node[] = model.positionalArgs(call).slice(0, 4);
+  const named = model.namedArg(call, URL_NAMES);
+  if (named) candidates.push(named);
+  for (const arg of candidates) {
+    const url = model.stringValue(arg);
+    if (!url || url.length < 6) continue;
+    for (const e of cat.endpoints) {
+      if (!e.pattern.test(url)) continue;
+      const host = cat.hostProvider(url);
+      const provider = e.provider ?? host ?? 'openai-compatible';
+      // A literal host the catalog knows is certain; a path alone on an unknown host is likely.
+      const confidence: Confidence = e.provider || host ? 'high' : 'medium';
+      return { provider, modality: e.modality, api: e.api.startsWith('POST') ? e.api : `POST ${e.api}`, confidence };
+    }
+  }
+  return undefined;
+}
