@@ -1,5 +1,8 @@
-import { openai, CHAT_MODEL } from './openai';
+import OpenAI from 'openai';
 import { withAigcLabel } from './labels';
+
+const openai = new OpenAI();
+const CHAT_MODEL = 'gpt-4o-mini';
 
 /** Writes a blurb for the story page; the badge is added before it is stored. */
 export async function storyBlurb(title: string, synopsis: string): Promise<string> {

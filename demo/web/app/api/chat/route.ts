@@ -1,7 +1,10 @@
 import { NextRequest, NextResponse } from 'next/server';
-import { CHAT_MODEL, openai } from '@/lib/openai';
+import OpenAI from 'openai';
 
 export const runtime = 'nodejs';
+
+const openai = new OpenAI({ apiKey: process.env.OPENAI_API_KEY });
+const CHAT_MODEL = process.env.CHAT_MODEL ?? 'gpt-4o-mini';
 
 interface ChatBody {
   storyId: string;

@@ -1,5 +1,7 @@
 import { NextResponse } from 'next/server';
-import { openai } from '@/lib/openai';
+import OpenAI from 'openai';
+
+const openai = new OpenAI();
 
 export async function POST(req: Request) {
   const { prompt, size } = (await req.json()) as { prompt: string; size?: '1024x1024' | '1792x1024' };

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { openai } from '@/lib/openai';
+import OpenAI from 'openai';
 import { aigcMetadata, EXPLICIT_LABEL } from '@/lib/labels';
+
+const openai = new OpenAI();
 
 /**
  * Generates a poster and serves it labeled: a visible caption and GB 45438 implicit metadata
