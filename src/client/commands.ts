@@ -2,14 +2,12 @@
  * The commands the client itself implements. Each is a small factory over a context so the
  * extension wires them in one loop; every command runs inside one error handler that reports
  * failures instead of throwing into VS Code. The obligation card and checklist commands belong
- * to the panels (src/client/panels); `fallbackCommands` covers the two the rest of the client
- * relies on when no panel registers them.
+ * to the panels (src/client/panels).
  */
 import * as vscode from 'vscode';
 import { type LanguageClient, WorkDoneProgress } from 'vscode-languageclient/node';
 import {
   CODE_ACTION_KINDS,
-  GetObligationRequest,
   ScanWorkspaceRequest,
   SearchObligationsRequest,
   type ObligationSummary,
@@ -172,29 +170,5 @@ export function clientCommands(ctx: CommandContext): Record<string, Handler> {
     'aireg.showOutput': () => ctx.output.show(true),
     'aireg.suppressFinding': (a?: unknown) => suppressFinding(ctx, a),
     'aireg.findings.groupBy': () => ctx.setGroupBy(),
-  };
-}
-
-/**
- * Used only for ids no panel registered: `aireg.openArticle` opens the article's official page,
- * `aireg.openObligation` shows the obligation's title, article and summary in a message.
- */
-export function fallbackCommands(ctx: CommandContext): Record<string, Handler> {
-  return {
-    'aireg.openArticle': async (id?: unknown) => {
-      if (typeof id !== 'string') return;
-      const r = await requireClient(ctx).sendRequest(GetObligationRequest, { id });
-      if (r.articleUrl) await vscode.env.openExternal(vscode.Uri.parse(r.articleUrl));
-      else void vscode.window.showWarningMessage(vscode.l10n.t('No article link is known for {0}.', id));
-    },
-    'aireg.openObligation': async (id?: unknown) => {
-      if (typeof id !== 'string') return;
-      const [hit] = await requireClient(ctx).sendRequest(SearchObligationsRequest, { query: id, limit: 1 });
-      if (!hit || hit.id !== id) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Unknown obligation {0}.', id));
-        return;
-      }
-      void vscode.window.showInformationMessage(`${hit.title} (${hit.id})`, { modal: true, detail: `${hit.articles.join('; ')}\n\n${hit.summary}` });
-    },
   };
 }

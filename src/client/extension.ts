@@ -6,8 +6,10 @@
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { type InitializationOptions, StatusNotification } from '../shared/protocol';
-import { clientCommands, type CommandContext, fallbackCommands, guarded } from './commands';
+import { clientCommands, type CommandContext, guarded } from './commands';
 import { FindingsProvider } from './findingsView';
+import { panelDeps } from './panelDeps';
+import { registerPanels } from './panels';
 import { StatusBar } from './statusBar';
 
 /** The editor languages aireg analyses (the server maps them to grammars). */
@@ -100,13 +102,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
 
-  // The panels (obligation card, checklist) register their own commands first.
-  const register = (commands: Record<string, (...args: unknown[]) => unknown>): void => {
-    for (const [id, fn] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id, output, fn)));
-  };
-  register(clientCommands(ctx));
-  const existing = new Set(await vscode.commands.getCommands(true));
-  register(Object.fromEntries(Object.entries(fallbackCommands(ctx)).filter(([id]) => !existing.has(id))));
+  // The panels register the card and checklist commands (openObligation, openArticle,
+  // openChecklist, exportChecklist) and their serializers; the rest are the client's own.
+  registerPanels(context, panelDeps(() => client, findingsChanged.event, output));
+  for (const [id, fn] of Object.entries(clientCommands(ctx))) context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id, output, fn)));
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -35,7 +35,7 @@ import { defaultConfig } from '../core/config';
 import { CONFIG_FILE_NAME, loadConfig, type LoadedConfig } from '../core/configLoader';
 import { discoverFiles } from '../core/discovery';
 import { Engine } from '../core/engine';
-import { articleLabel, disclaimer, getInstrument, getObligation, obligationDocUrl, searchObligations, allObligations, type Obligation } from '../core/kb';
+import { articleLabel, disclaimer, getInstrument, getObligation, obligationArticleUrl, obligationDocUrl, searchObligations, allObligations, type Obligation } from '../core/kb';
 import { type LanguageInfo, languageForEditorId, languageForPath } from '../core/languages';
 import { TreeSitterHost } from '../core/parser';
 import type { Finding } from '../core/types';
@@ -570,9 +570,7 @@ export class AiregServer {
     const o = typeof id === 'string' ? getObligation(id) : undefined;
     if (!o) return { instruments: [] };
     const instruments = [...new Set(o.articles.map((a) => a.instrument))].map((i) => getInstrument(i)).filter((i) => !!i);
-    const first = o.articles[0];
-    const inst = first ? getInstrument(first.instrument) : undefined;
-    const articleUrl = inst?.articles.find((a) => a.number === first?.article)?.url ?? inst?.officialUrl;
+    const articleUrl = obligationArticleUrl(o.id);
     return { obligation: o, instruments, docUrl: obligationDocUrl(o.id), ...(articleUrl ? { articleUrl } : {}), disclaimer: disclaimer() };
   }
 
