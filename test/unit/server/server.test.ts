@@ -18,6 +18,7 @@ import {
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
   FileChangeType,
   HoverRequest,
   type MarkupContent,
@@ -245,6 +246,29 @@ describe('language server over LSP (dist/server.js)', function () {
     await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(dir, '.aireg.json'), type: FileChangeType.Changed }] });
     await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await client.diagnosticsFor(uri, (p) => aireg(p.diagnostics, 'aigc-invalid-label-metadata').length === 0, since, '.aireg.json switches the rule off');
+  });
+
+  it('honours aireg.run onSave and aireg.enable false', async function () {
+    dir = tempWorkspace({ 'metadata.py': METADATA_PY });
+    client = new TestClient();
+    client.settings = { run: 'onSave' };
+    await client.initialize(dir);
+    const uri = uriOf(dir, 'metadata.py');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: METADATA_PY } });
+    await client.diagnosticsFor(uri, (p) => p.version === 1);
+    const since = client.diagnostics.length;
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }] });
+    await client.conn.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    const saved = await client.diagnosticsFor(uri, (p) => p.version === 2, since);
+    // One publish for the save; the edit alone published nothing.
+    assert.equal(client.diagnostics.slice(since).filter((p) => p.uri === uri).length, 1);
+    assert.equal(aireg(saved.diagnostics)[0]!.range.start.line, 11, 'the findings moved down one line');
+
+    const before = client.diagnostics.length;
+    client.settings = { enable: false };
+    await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.diagnosticsFor(uri, (p) => p.diagnostics.length === 0, before, 'diagnostics cleared when disabled');
+    await client.waitFor<{ state: string }>('statuses', (st) => st.state === 'disabled', 'a disabled status');
   });
 
   it('in an untrusted workspace ignores .aireg.json severities that would hide findings', async function () {
