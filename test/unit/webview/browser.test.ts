@@ -15,6 +15,22 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { contentSecurityPolicy, createNonce } from '../../../src/client/webview/html';
 import type { CardView, ChecklistView } from '../../../src/shared/webviewMessages';
 
+// The browser globals used inside page.evaluate callbacks; the test project has no DOM lib.
+interface BrowserEl {
+  tagName: string;
+  textContent: string | null;
+  hasAttribute(name: string): boolean;
+  attributes: Iterable<{ name: string }>;
+  appendChild(child: BrowserEl): void;
+}
+declare const document: {
+  querySelectorAll(selector: string): ArrayLike<BrowserEl> & Iterable<BrowserEl>;
+  getElementById(id: string): BrowserEl | null;
+  createElement(tag: string): BrowserEl;
+  body: BrowserEl;
+};
+declare const window: { postMessage(message: unknown, targetOrigin: string): void };
+
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(__dirname, '../../..');
 const DIST = path.join(ROOT, 'dist', 'webview');
