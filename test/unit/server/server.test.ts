@@ -226,6 +226,48 @@ describe('language server over LSP (dist/server.js)', function () {
     assert.match((labelActions.at(-1)!.command!.arguments![0] as { snippet: string }).snippet, /^ {4}# aireg-disable-next-line aigc-missing-label -- \$\{1:reason\}\n$/);
   });
 
+  for (const [file, languageId] of [['app.py', 'python'], ['chat.ts', 'typescript']] as const) {
+    it(`on ${file}: generation call hover, related call site, and a preferred label fix that clears the finding`, async function () {
+      const text = fs.readFileSync(path.resolve(__dirname, '../../fixtures/e2e-workspace', file), 'utf8');
+      dir = tempWorkspace({ [file]: text });
+      client = new TestClient();
+      await client.initialize(dir);
+      const uri = uriOf(dir, file);
+      await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+      const pub = await client.diagnosticsFor(uri, (p) => p.version === 1);
+      const expected = await engineFindings(file, text);
+      const call = aireg(pub.diagnostics, 'aigc-generation-call')[0];
+      const missing = aireg(pub.diagnostics, 'aigc-missing-label')[0];
+      assert.ok(call && missing, `both findings are published: ${JSON.stringify(pub.diagnostics.map((d) => d.code))}`);
+      assert.equal(call.severity, 3);
+      assert.equal(missing.severity, 2);
+      const engineCall = expected.find((f) => f.ruleId === 'aigc-generation-call')!;
+      assert.deepEqual(missing.relatedInformation?.[0]?.location, { uri, range: { start: engineCall.range.start, end: engineCall.range.end } });
+
+      // Hover on the generation call: provider, modality, api and the obligations for the default roles, linked.
+      const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: call.range.start });
+      const md = (hover!.contents as MarkupContent).value.replace(/\\/g, '');
+      const gen = engineCall.generation!;
+      assert.ok(md.includes(`Provider: ${gen.provider} · Modality: ${gen.modality} · API: ${gen.api}`), md);
+      assert.ok(md.includes('Obligations for your roles (service-provider; CN, EU)'), md);
+      const links = [...md.matchAll(/\(command:aireg\.openObligation\?([^ )]+)/g)].map((m) => (JSON.parse(decodeURIComponent(m[1]!)) as string[])[0]);
+      assert.ok(links.length >= 2 && links.every((id) => engineCall.obligations.includes(id!)), JSON.stringify(links));
+
+      // The preferred fix prepends the label to the generated value; applying it clears the finding.
+      const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
+      const preferred = actions.filter((a) => a.isPreferred);
+      assert.equal(preferred.length, 1, actions.map((a) => a.title).join(' | '));
+      const [edit] = preferred[0]!.edit!.changes![uri]!;
+      assert.ok(edit && edit.newText.includes('"[AI 生成 / AI-generated] " + '), edit?.newText);
+      assert.equal(actions.at(-1)!.kind, 'quickfix.aireg.suppress');
+      const since = client.diagnostics.length;
+      await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ range: edit.range, text: edit.newText }] });
+      const after = await client.diagnosticsFor(uri, (p) => p.version === 2, since);
+      assert.equal(aireg(after.diagnostics, 'aigc-missing-label').length, 0, JSON.stringify(after.diagnostics.map((d) => [d.code, d.message])));
+      assert.equal(aireg(after.diagnostics, 'aigc-generation-call').length, 1, 'the call itself is still inventoried');
+    });
+  }
+
   it('resolves severity rule default → .aireg.json → user setting, and reloads on change', async function () {
     dir = tempWorkspace({ 'metadata.py': METADATA_PY, '.aireg.json': '{ "rules": { "aigc-invalid-label-metadata": "warning" } }' });
     client = new TestClient();
