@@ -303,16 +303,24 @@ function identifiers(text: string): string[] {
 function relevantNames(idx: FileIndex, flow: Flow, sink: Node): Set<string> {
   const names = new Set(identifiers(sink.text));
   const assigns = within(idx.assigns, flow.scope.startIndex, sink.startIndex, nodeOfAssign);
+  // Statement-level calls that fill a relevant object (`req.from_json_string(json.dumps(params))`).
+  const fills = within(idx.calls, flow.scope.startIndex, sink.startIndex, nodeOfCall).filter((c) => c.receiver && c.node.parent && /statement$/.test(c.node.parent.type));
+  const add = (text: string): boolean => {
+    let changed = false;
+    for (const n of identifiers(text)) {
+      if (!names.has(n)) {
+        names.add(n);
+        changed = true;
+      }
+    }
+    return changed;
+  };
   for (let round = 0; round < 3; round++) {
     let changed = false;
-    for (const a of assigns) {
-      if (!a.targets.some((t) => names.has(t))) continue;
-      for (const n of identifiers(a.value.text)) {
-        if (!names.has(n)) {
-          names.add(n);
-          changed = true;
-        }
-      }
+    for (const a of assigns) if (a.targets.some((t) => names.has(t))) changed = add(a.value.text) || changed;
+    for (const c of fills) {
+      const root = /^[A-Za-z_$][\w$]*/.exec(c.receiver!.text)?.[0];
+      if (root && names.has(root)) for (const arg of c.args) changed = add(arg.text) || changed;
     }
     if (!changed) break;
   }
