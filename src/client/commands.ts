@@ -111,6 +111,10 @@ async function lookupObligation(ctx: CommandContext, initial?: unknown): Promise
   const done = new Promise<void>((resolve) => {
     qp.onDidChangeValue((v) => {
       if (timer) clearTimeout(timer);
+      // Rows of the previous query must not be taken for answers to this one.
+      seq++;
+      qp.items = [];
+      qp.busy = true;
       timer = setTimeout(() => void search(v), 80);
     });
     qp.onDidAccept(() => {
