@@ -32,7 +32,10 @@ describe('aireg in Chinese (display language zh-cn)', function () {
     const labels = await until(page, 'aireg commands in the palette', async () => {
       await openPalette(page, '>aireg');
       await quickPickRows(page).first().waitFor();
-      const names = await quickPickRows(page).locator('.label-name').allInnerTexts();
+      // Only each row's first label is its title; the second line is VS Code's English alias.
+      const rows = quickPickRows(page);
+      const names: string[] = [];
+      for (let i = 0; i < (await rows.count()); i++) names.push(await rows.nth(i).locator('.label-name').first().innerText());
       return names.some((n) => n.includes('aireg')) ? names : undefined;
     }, 90_000);
     await shot(page, '13-zh-palette');
