@@ -1,0 +1,79 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeFile } from '../../src/cli/analyzeFile';
+import { failsOn, renderText, summarize, type ScanReport } from '../../src/cli/report';
+import { plannedJobs, WORKER_THRESHOLD } from '../../src/cli/scan';
+import { Engine } from '../../src/core/engine';
+import type { Finding } from '../../src/core/types';
+
+describe('CLI scan planning and reporting (in process)', () => {
+  it('plans one thread for small trees and all cores for large ones, unless --jobs says otherwise', () => {
+    assert.equal(plannedJobs(WORKER_THRESHOLD - 1, undefined), 1);
+    assert.equal(plannedJobs(5000, undefined), os.availableParallelism());
+    assert.equal(plannedJobs(3, 8), 3, 'never more threads than files');
+    assert.equal(plannedJobs(0, 4), 1);
+    assert.equal(plannedJobs(500, 1), 1);
+  });
+
+  it('turns an unreadable file into a read-error notice', async () => {
+    const engine = new Engine();
+    try {
+      const missing = path.join(os.tmpdir(), `aireg-missing-${process.pid}.py`);
+      const r = await analyzeFile(engine, { path: missing, relPath: 'gone.py' });
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.notices[0]!.kind, 'read-error');
+      assert.equal(r.notices[0]!.file, 'gone.py');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-dir-'));
+      try {
+        const asDir = await analyzeFile(engine, { path: dir, relPath: 'dir.py' });
+        assert.match(asDir.notices[0]!.message, /EISDIR/);
+      } finally {
+        fs.rmSync(dir, { recursive: true });
+      }
+    } finally {
+      await engine.host.dispose();
+    }
+  });
+
+  const range = { start: { line: 2, character: 4 }, end: { line: 2, character: 9 }, startOffset: 20, endOffset: 25 };
+  const f = (severity: Finding['severity'], extra: Partial<Finding> = {}): Finding => ({
+    ruleId: 'aigc-missing-label', file: 'src/a.ts', range, message: `a ${severity}`, severity, confidence: 'high', obligations: [], fingerprint: severity, ...extra,
+  });
+
+  it('applies the --fail-on threshold and ignores suppressed findings', () => {
+    assert.equal(failsOn(f('info'), 'warning'), false);
+    assert.equal(failsOn(f('warning'), 'warning'), true);
+    assert.equal(failsOn(f('error'), 'warning'), true);
+    assert.equal(failsOn(f('info'), 'info'), true);
+    assert.equal(failsOn(f('error'), 'none'), false);
+    assert.equal(failsOn(f('error', { suppression: { kind: 'baseline', reason: 'b', range } }), 'info'), false);
+  });
+
+  it('renders stylish text with aligned columns, hidden suppressions and skipped counts', () => {
+    const findings = [f('warning'), f('info', { range: { ...range, start: { line: 10, character: 0 } } }), f('error', { suppression: { kind: 'inSource', reason: 'ok', range } })];
+    const notices = [{ file: 'big.js', kind: 'too-large' as const, message: 'skipped' }, { file: 'x.py', kind: 'parse-timeout' as const, message: 'parsing took too long' }];
+    const report: ScanReport = {
+      tool: { name: 'aireg', version: '0' }, root: '/w', findings, notices, configErrors: [],
+      summary: summarize(findings, notices, 3, 'warning', 1, 5),
+    };
+    const text = renderText(report, { color: false, showSuppressed: false, cwd: '/w' });
+    assert.equal(text, [
+      'src/a.ts',
+      '  3:5   warning  a warning  aigc-missing-label',
+      '  11:1  info     a info  aigc-missing-label',
+      '',
+      'notices',
+      '  x.py: parsing took too long',
+      '',
+      '✖ 2 findings (0 errors, 1 warning, 1 info) in 3 files; 1 suppressed',
+      '  skipped 2 files: 1 over maxFileBytes, 1 parse timeout (--format json lists them)',
+      '  exit code 1: findings at or above --fail-on warning',
+      '',
+    ].join('\n'));
+    const shown = renderText(report, { color: false, showSuppressed: true, cwd: '/elsewhere' });
+    assert.match(shown, /^\/w\/src\/a\.ts$/m, 'paths outside the current folder are absolute');
+    assert.match(shown, /a error \(suppressed: ok\)/);
+  });
+});
