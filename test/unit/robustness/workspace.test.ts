@@ -1,8 +1,8 @@
 /**
  * Workspace edge cases a real scan meets: special files, loops, permissions, files that change
- * or vanish while the scan runs, very many files, and names in any script. Discovery and the
- * scan pipeline run in process; the end-to-end cases run the built CLI (dist/cli.js, built by
- * `npm test` before mocha) as CI would.
+ * or vanish while the scan runs, many files (100,000 in `npm run bench`), and names in any
+ * script. Discovery and the scan pipeline run in process; the end-to-end cases run the built
+ * CLI (dist/cli.js, built by `npm test` before mocha) as CI would.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -59,9 +59,10 @@ describe('robustness: workspace edge cases', function () {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-ws-'));
   });
   afterEach(() => {
-    // Give back permissions taken away by a test so the folder can be removed.
-    spawnSync('chmod', ['-R', 'u+rwx', root]);
-    fs.rmSync(root, { recursive: true, force: true });
+    // Give back permissions taken away by a test so the folder can be removed; `rm -rf` is
+    // faster than fs.rmSync on the many-file tree.
+    spawnSync('chmod', ['u+rwx', root, path.join(root, 'locked'), path.join(root, 'secret.py')]);
+    spawnSync('rm', ['-rf', root]);
   });
 
   it('a hostile tree (symlink loops, dangling link, FIFO, folder named like a source file) scans to completion with workers', () => {
@@ -179,18 +180,20 @@ describe('robustness: workspace edge cases', function () {
     assert.ok(notices.some((n) => n.kind === 'read-error' && n.file === 'm'), JSON.stringify(notices));
   });
 
-  it('100,000 tiny files are each discovered exactly once', async function () {
-    // Generation dominates this test's time; the full CLI scan of the same shape is in `npm run bench`.
+  it('10,000 tiny files are each discovered exactly once', async function () {
+    // Creating and removing 100,000 files took minutes on a busy CI disk, so the unit test uses
+    // 10,000 and `npm run bench` scans 100,000 (`tiny100k.*`) with the CLI.
+    const N = 10_000;
     const many = path.join(root, 'many');
     for (let d = 0; d < 100; d++) fs.mkdirSync(path.join(many, `d${d}`), { recursive: true });
-    for (let i = 0; i < 100_000; i++) fs.writeFileSync(path.join(many, `d${i % 100}`, `f${i}.py`), `x = ${i}\n`);
+    for (let i = 0; i < N; i++) fs.writeFileSync(path.join(many, `d${i % 100}`, `f${i}.py`), `x = ${i}\n`);
     let count = 0;
     const names = new Set<string>();
     for await (const f of discoverFiles([many], defaultConfig(), { baseDir: many })) {
       count++;
       names.add(f.relPath);
     }
-    assert.equal(count, 100_000);
-    assert.equal(names.size, 100_000);
+    assert.equal(count, N);
+    assert.equal(names.size, N);
   });
 });
