@@ -16,6 +16,7 @@ import type { Rule } from './rule';
 import { type CallInfo, type FileIndex, contains, enclosingFunction, indexFor, isStringNode, stringValue } from './flow/ast';
 import { compilePattern } from './flow/catalog';
 import { guardOnPath, namesPattern } from './flow/guards';
+import { hasAnyKeyword, lowerText } from './flow/text';
 
 type Kind = 'face-swap' | 'reenactment' | 'face-edit' | 'voice-clone';
 
@@ -71,8 +72,16 @@ const OPERATIONS: Operation[] = (bioData.operations as RawOperation[]).map((o) =
 }));
 
 const CONSENT = new RegExp(bioData.consentNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
-/** Prefilter over the whole file: without one of these words no operation can match. */
-const TRIGGER = /inswapper|\broop\b|facefusion|sadtalker|wav2lip|liveportrait|live_portrait|audio2coeff|animatefromcoeff|speaker_wav|tone_?colou?r|se_extractor|sovits|\brvc|vc_single|vc_multi|infer_file|elevenlabs|face_?swap|swap_?face|deep_?fake|fuse_?face|merge_?image_?face|swap_?facial|change_?age_?pic|swap_?gender_?pic|face_?attribute|edit_?face|age_progression|anime_?style|face_?beauty|liquify_?face|face_?makeup|create_?voice|voice_?clone|clone_?voice|voice_?enrollment|enroll_?voice|mega_tts|refer_wav|ref_audio|reference_audio|prompt_wav|ref_wav/i;
+/** Prefilter over the whole file (lower-cased): without one of these no operation can match. */
+const TRIGGER = [
+  'inswapper', 'roop', 'facefusion', 'sadtalker', 'wav2lip', 'liveportrait', 'live_portrait', 'audio2coeff', 'animatefromcoeff',
+  'speaker_wav', 'tone_colo', 'tonecolo', 'se_extractor', 'sovits', 'rvc_python', 'rvcinference', 'infer.modules.vc', 'import rvc', 'from rvc', 'vc_single', 'vc_multi', 'infer_file', 'elevenlabs',
+  'faceswap', 'face_swap', 'swapface', 'swap_face', 'deepfake', 'deep_fake', 'fuseface', 'fuse_face', 'mergeimageface', 'merge_image_face',
+  'swapfacial', 'swap_facial', 'changeagepic', 'change_age_pic', 'swapgenderpic', 'swap_gender_pic', 'faceattribute', 'face_attribute',
+  'editface', 'edit_face', 'age_progression', 'animestyle', 'anime_style', 'facebeauty', 'face_beauty', 'liquifyface', 'liquify_face',
+  'facemakeup', 'face_makeup', 'createvoice', 'create_voice', 'voiceclone', 'voice_clone', 'clonevoice', 'clone_voice', 'voiceenrollment',
+  'voice_enrollment', 'enrollvoice', 'enroll_voice', 'mega_tts', 'refer_wav', 'ref_audio', 'reference_audio', 'prompt_wav', 'ref_wav', '/voice/clone',
+];
 
 const KIND_TEXT: Record<Kind, string> = {
   'face-swap': 'Face swap',
@@ -89,7 +98,7 @@ interface Site {
 export const biometricNoConsentRule: Rule = {
   id: 'biometric-no-consent',
   async run(ctx) {
-    if (!TRIGGER.test(ctx.text)) return;
+    if (!hasAnyKeyword(lowerText(ctx.tree, ctx.text), TRIGGER)) return;
     const idx = await indexFor(ctx);
     const ops = OPERATIONS.filter((o) => o.families.includes(idx.family) && (!o.gate || o.gate.test(ctx.text)));
     if (ops.length === 0) return;

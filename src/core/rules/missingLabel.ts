@@ -23,7 +23,7 @@ import sinksData from '../../../data/sinks.json';
 import { rangeOfNode } from '../position';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, contains, enclosingFunction, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeSelf, stringValue, within } from './flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
 import { type Flow, callersOf, carries, flowFrom } from './flow/taint';
@@ -139,12 +139,14 @@ interface Env {
   /** Functions whose return value is the response or UI output (route handlers, Gradio fns). */
   handlers: Map<number, string>;
   labelFunctions: RegExp | undefined;
-  /** Calls that match a sink pattern (computed once per file, in document order). */
-  sinkCalls: { call: CallInfo; specs: CallSinkSpec[] }[];
-  /** Label evidence candidates (computed once per file, in document order). */
-  labelCalls: LabelCallCandidate[];
-  labelStrings: Node[];
-  labelKeyed: { node: Node; kind: 'explicit' | 'implicit'; label: string }[];
+  /**
+   * Sink patterns a call matches, label facts about a call, string or key/value literal: computed
+   * on first use and memoised, so only the functions the generated values pass through are examined.
+   */
+  sinkSpecs(c: CallInfo): CallSinkSpec[];
+  labelCall(c: CallInfo): LabelCallCandidate | undefined;
+  isLabelString(n: Node): boolean;
+  labelKeys(k: KeyedLiteral): { node: Node; kind: 'explicit' | 'implicit'; label: string }[];
 }
 
 interface LabelCallCandidate {
@@ -189,11 +191,20 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
   const callSinks = CALL_SINKS.filter((s) => s.families.includes(family));
   const labelFunctions = namesPattern(ctx.config.labelFunctions);
   const cat = labelCatalog();
-  const sinkCalls: Env['sinkCalls'] = [];
-  const labelCalls: LabelCallCandidate[] = [];
-  for (const c of idx.calls) {
-    const specs = callSinks.filter((sp) => !(sp.isNew && !c.isNew) && sp.callee.test(c.callee) && !(sp.exclude && sp.exclude.test(c.callee)));
-    if (specs.length > 0 || setters.has(c.callee)) sinkCalls.push({ call: c, specs });
+  const sinkMemo = new Map<number, CallSinkSpec[]>();
+  const labelMemo = new Map<number, LabelCallCandidate | undefined>();
+  const stringMemo = new Map<number, boolean>();
+  const keyedMemo = new Map<number, { node: Node; kind: 'explicit' | 'implicit'; label: string }[]>();
+  const sinkSpecs = (c: CallInfo): CallSinkSpec[] => {
+    let specs = sinkMemo.get(c.node.id);
+    if (!specs) {
+      specs = callSinks.filter((sp) => !(sp.isNew && !c.isNew) && sp.callee.test(c.callee) && !(sp.exclude && sp.exclude.test(c.callee)));
+      sinkMemo.set(c.node.id, specs);
+    }
+    return specs;
+  };
+  const labelCall = (c: CallInfo): LabelCallCandidate | undefined => {
+    if (labelMemo.has(c.node.id)) return labelMemo.get(c.node.id);
     const declared = !!labelFunctions?.test(c.callee);
     const explicit = cat.explicitCalls.filter((l) => l.callee.test(c.callee) && (!l.argText || c.args.some((a) => l.argText!.test(a.text)))).map((l) => l.label);
     const implicitMatches = cat.implicitCalls.filter((l) => l.callee.test(c.callee) && (!l.receiver || (c.receiver && l.receiver.test(c.receiver.text)) || l.receiver.test(c.callee)) && (!l.argText || c.args.some((a) => l.argText!.test(a.text))));
@@ -206,22 +217,33 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
       for (const l of cat.explicitKeys) if (l.key.test(k) && (!l.valueText || l.valueText.test(v.text))) kwExplicit.push(l.label);
     }
     const helper = sameFileFunction(c, idx);
-    if (declared || explicit.length || implicitMatches.length || kwExplicit.length || kwImplicit.length || helper) labelCalls.push({ call: c, declared, explicit, implicit, implicitContainer, kwExplicit, kwImplicit, helper });
-  }
-  const labelStrings = idx.strings.filter((str) => {
-    const v = stringValue(str);
-    return cat.explicitText.some((re) => re.test(v));
-  });
-  const labelKeyed: Env['labelKeyed'] = [];
-  for (const k of idx.keyed) {
-    for (const e of k.entries) {
-      const value = e.value?.text ?? '';
-      for (const l of cat.implicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) labelKeyed.push({ node: e.keyNode, kind: 'implicit', label: l.label });
-      for (const l of cat.explicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) labelKeyed.push({ node: e.keyNode, kind: 'explicit', label: l.label });
+    const cand = declared || explicit.length || implicitMatches.length || kwExplicit.length || kwImplicit.length || helper ? { call: c, declared, explicit, implicit, implicitContainer, kwExplicit, kwImplicit, helper } : undefined;
+    labelMemo.set(c.node.id, cand);
+    return cand;
+  };
+  const isLabelString = (n: Node): boolean => {
+    let r = stringMemo.get(n.id);
+    if (r === undefined) {
+      const v = stringValue(n);
+      r = cat.explicitText.some((re) => re.test(v));
+      stringMemo.set(n.id, r);
     }
-  }
-  labelKeyed.sort((a, b) => a.node.startIndex - b.node.startIndex);
-  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkCalls, labelCalls, labelStrings, labelKeyed };
+    return r;
+  };
+  const labelKeys = (k: KeyedLiteral): { node: Node; kind: 'explicit' | 'implicit'; label: string }[] => {
+    let r = keyedMemo.get(k.node.id);
+    if (!r) {
+      r = [];
+      for (const e of k.entries) {
+        const value = e.value?.text ?? '';
+        for (const l of cat.implicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) r.push({ node: e.keyNode, kind: 'implicit', label: l.label });
+        for (const l of cat.explicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) r.push({ node: e.keyNode, kind: 'explicit', label: l.label });
+      }
+      keyedMemo.set(k.node.id, r);
+    }
+    return r;
+  };
+  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys };
 }
 
 function callCarries(flow: Flow, c: CallInfo): boolean {
@@ -239,8 +261,10 @@ function findSinks(flow: Flow, idx: FileIndex, env: Env): Sink[] {
 function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
   const out: Sink[] = [];
   const scope = flow.scope;
-  for (const { call: c, specs } of within(env.sinkCalls, scope.startIndex, scope.endIndex, (x) => x.call.node)) {
+  for (const c of within(idx.calls, scope.startIndex, scope.endIndex, nodeOfCall)) {
     if (c.node === flow.seed) continue;
+    const specs = env.sinkSpecs(c);
+    if (specs.length === 0 && !env.setters.has(c.callee)) continue;
     if (env.setters.has(c.callee) && callCarries(flow, c)) {
       out.push({ node: c.node, kind: 'ui', label: `React state ${c.callee}()` });
       continue;
@@ -368,9 +392,11 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
   const visitedHelpers = new Set<number>();
   const scan = (from: number, to: number, anchor: Node | null, depth: number): void => {
     const ok = (n: Node): boolean => anchor !== null || connected(n);
-    for (const str of within(env.labelStrings, from, to, nodeSelf)) if (ok(str)) note('explicit', anchor ?? str, 'label text');
-    for (const k of within(env.labelKeyed, from, to, (x) => x.node)) if (ok(k.node)) note(k.kind, anchor ?? k.node, k.label);
-    for (const cand of within(env.labelCalls, from, to, (x) => x.call.node)) {
+    for (const str of within(idx.strings, from, to, nodeSelf)) if (env.isLabelString(str) && ok(str)) note('explicit', anchor ?? str, 'label text');
+    for (const lit of within(idx.keyed, from, to, nodeOfKeyed)) for (const k of env.labelKeys(lit)) if (ok(k.node)) note(k.kind, anchor ?? k.node, k.label);
+    for (const call of within(idx.calls, from, to, nodeOfCall)) {
+      const cand = env.labelCall(call);
+      if (!cand) continue;
       const c = cand.call;
       const at = anchor ?? c.node;
       const linked = ok(c.node);

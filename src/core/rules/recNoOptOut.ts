@@ -14,15 +14,17 @@ import type { Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, indexFor } from './flow/ast';
 import { compilePattern } from './flow/catalog';
 import { guardOnPath, namesPattern } from './flow/guards';
+import { hasAnyKeyword, lowerText } from './flow/text';
 
 interface Library {
   name: string;
+  keywords: string[];
   imports: RegExp;
   callee: RegExp;
   families: string[];
 }
 
-const LIBRARIES: Library[] = recData.libraries.map((l) => ({ name: l.name, imports: compilePattern(l.imports), callee: compilePattern(l.callee), families: l.families }));
+const LIBRARIES: Library[] = recData.libraries.map((l) => ({ name: l.name, keywords: l.keyword.split('|'), imports: compilePattern(l.imports), callee: compilePattern(l.callee), families: l.families }));
 const USER_SIGNALS = compilePattern(recData.userSignals);
 const RANK_CALLEES = compilePattern(recData.rankCallees);
 /** Opt-out recognisers, joined into one pattern so the guard search is one regex run. */
@@ -33,8 +35,9 @@ export const recNoOptOutRule: Rule = {
   async run(ctx) {
     // Prefilter: a recommender library in the file, or user-signal words for the heuristic.
     const family = ctx.language.family;
-    const libs = LIBRARIES.filter((l) => l.families.includes(family) && l.imports.test(ctx.text));
-    const heuristic = USER_SIGNALS.test(ctx.text);
+    const lower = lowerText(ctx.tree, ctx.text);
+    const libs = LIBRARIES.filter((l) => l.families.includes(family) && hasAnyKeyword(lower, l.keywords) && l.imports.test(ctx.text));
+    const heuristic = hasAnyKeyword(lower, recData.userSignalKeywords) && USER_SIGNALS.test(ctx.text);
     if (libs.length === 0 && !heuristic) return;
     const idx = await indexFor(ctx);
     const configured = namesPattern(ctx.config.optOutChecks);
