@@ -120,7 +120,7 @@ function compile(source: string, flags = ''): RegExp {
 
 /** The last plain name(s) a path can end with, used to index it. Regex paths list their final alternation. */
 function lastNames(path: string): string[] {
-  if (path.endsWith('()')) return ['()'];
+  if (path.endsWith('()') || path.endsWith('\\(\\)$')) return ['()'];
   if (path.startsWith('^')) {
     const alt = /\\\.\(\?:([\w|]+)\)\$$/.exec(path);
     if (alt) return alt[1]!.split('|');
@@ -190,7 +190,7 @@ function build(raw: RawCatalog): CompiledCatalog {
         ...(rm.tasks ? { tasks: rm.tasks } : {}),
         ...(rm.chainArg ? { chainArg: compile(rm.chainArg) } : {}),
         ...(rm.kwModality ? { kwModality: rm.kwModality } : {}),
-        callsResult: rm.path.endsWith('()'),
+        callsResult: rm.path.endsWith('()') || rm.path.endsWith('\\(\\)$'),
         test: pathTester(rm.path),
       };
       p.methods.push(spec);

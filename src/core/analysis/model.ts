@@ -381,10 +381,11 @@ export class FileModel {
     return this.resolve(node, 0);
   }
 
-  private resolveName(name: string, depth: number): ResolvedPath | undefined {
+  private resolveName(name: string, depth: number, at = 0): ResolvedPath | undefined {
     const imp = this.imports.get(name);
     if (imp) return { module: imp.module, root: name, segments: imp.member ? imp.member.split('.') : [], chain: [], mock: false };
-    const fromBinding = this.resolveKey(name, depth);
+    // Java reads fields by bare name; a field assigned in a constructor is bound as `.name`.
+    const fromBinding = (this.family === 'java' ? this.resolveKey(`.${name}`, depth, at) : undefined) ?? this.resolveKey(name, depth, at);
     if (fromBinding) return fromBinding;
     if (this.starModules.length && /^[A-Za-z_]/.test(name)) {
       const cat = catalog();
@@ -395,12 +396,15 @@ export class FileModel {
   }
 
   /** Resolves through the bindings of `key`, preferring one that reaches an import. */
-  private resolveKey(key: string, depth: number): ResolvedPath | undefined {
+  private resolveKey(key: string, depth: number, at = 0): ResolvedPath | undefined {
     const list = this.bindings.get(key);
     if (!list || depth > MAX_DEPTH) return undefined;
     let fallback: ResolvedPath | undefined;
-    for (let i = 0; i < list.length && i < 4; i++) {
-      const b = list[i]!;
+    // Bindings with a value say more than bare declarations (`private OpenAIClient c;`), and
+    // the nearest assignment before the use beats others of the same name in other functions.
+    const ordered = list.length > 1 ? [...list].sort((a, b) => bindingRank(a, at) - bindingRank(b, at)) : list;
+    for (let i = 0; i < ordered.length && i < 6; i++) {
+      const b = ordered[i]!;
       if (b.mock) return { module: undefined, root: key, segments: [key], chain: [], mock: true };
       let r = b.value ? this.resolve(b.value, depth + 1) : undefined;
       if ((!r || r.module === undefined) && b.type) {
@@ -417,11 +421,11 @@ export class FileModel {
     if (depth > MAX_DEPTH) return undefined;
     const node = unwrap(input);
     const type = node.type;
-    if (IDENT.has(type)) return this.resolveName(this.textOf(node), depth);
+    if (IDENT.has(type)) return this.resolveName(this.textOf(node), depth, node.startIndex);
     if (MEMBER.has(type)) {
       const key = this.textOf(node).replace(/\s+/g, '');
       if (!key.includes('(')) {
-        const bound = this.resolveKey(key, depth);
+        const bound = this.resolveKey(key, depth, node.startIndex);
         if (bound) return bound;
       }
       const object = node.childForFieldName('object') ?? node.childForFieldName('operand') ?? node.childForFieldName('scope') ?? node.firstNamedChild;
@@ -431,7 +435,7 @@ export class FileModel {
       const objectText = this.textOf(object);
       if (object.type === 'this' || object.type === 'identifier' || objectText === 'self') {
         if (!this.imports.has(objectText)) {
-          const attr = this.resolveKey(`.${propText}`, depth);
+          const attr = this.resolveKey(`.${propText}`, depth, node.startIndex);
           if (attr && (attr.module !== undefined || attr.mock)) return attr;
         }
       }
@@ -668,6 +672,14 @@ export class FileModel {
     this.mockTargetsCache = out;
     return out;
   }
+}
+
+/** Sort key for bindings of one name seen from offset `at`: valued first, then nearest before `at`. */
+function bindingRank(b: Binding, at: number): number {
+  // A binding that contains the use (`pipe = pipe.to("cuda")`) does not precede it.
+  const end = b.node.endIndex;
+  const distance = end <= at ? at - end : 1e9 + Math.abs(b.node.startIndex - at);
+  return (b.value ? 0 : 4e9) + distance;
 }
 
 function unwrap(node: Node): Node {

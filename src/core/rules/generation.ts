@@ -16,6 +16,8 @@ const BASE_URL_NAMES: ReadonlySet<string> = new Set(['base_url', 'baseURL', 'bas
 const BASE_URL_METHODS: ReadonlySet<string> = new Set(['baseUrl', 'baseURL', 'base_url', 'WithBaseURL', 'endpoint', 'setBaseUrl', 'WithEndpoint']);
 const TASK_NAMES: ReadonlySet<string> = new Set(['task']);
 const MODEL_NAMES: ReadonlySet<string> = new Set(['model']);
+/** Node kinds of values that are plainly local data or functions, never an SDK client. */
+const LOCAL_VALUE_KINDS: ReadonlySet<string> = new Set(['object', 'dictionary', 'array', 'list', 'string', 'number', 'integer', 'float', 'template_string', 'arrow_function', 'function_expression', 'function', 'lambda', 'composite_literal', 'func_literal', 'lambda_expression', 'object_creation_expression_body']);
 const URL_NAMES: ReadonlySet<string> = new Set(['url', 'uri', 'baseURL']);
 
 /** What the detector decided about one call. */
@@ -93,6 +95,9 @@ function detectSdk(model: FileModel, cat: CompiledCatalog, call: CallSite): SdkR
   }
   if (r.module !== undefined) return undefined;
   // Name-only: the receiver is not traceable to an import (a parameter, a factory's result).
+  // A receiver the file itself builds from a literal (`const chat = { completions: ... }`) is
+  // a local object of the same shape, not an SDK client.
+  if (model.bindings.get(r.root)?.some((b) => !!b.value && LOCAL_VALUE_KINDS.has(b.value.type))) return undefined;
   const path = normalisePath(r.segments);
   const methods = cat.unresolvedByName.get(lastName(path));
   if (!methods) return undefined;

@@ -1,0 +1,129 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { Engine } from '../../src/core/engine';
+import { sarifRegion } from '../../src/core/position';
+import { catalog } from '../../src/core/analysis/catalog';
+import { languageById } from '../../src/core/languages';
+import { ALL_RULES } from '../../src/core/rules';
+import type { GenerationCall } from '../../src/core/rules/rule';
+import { FIXTURES, checkFixture, fixtureFilesUnder, parseExpectations } from './harness';
+
+const RULE = 'aigc-generation-call' as const;
+const DIR = path.join(FIXTURES, 'generation');
+
+describe(`rule ${RULE} (fixtures)`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+  const files = fixtureFilesUnder(DIR);
+
+  for (const file of files) {
+    it(path.relative(DIR, file), async () => {
+      const outcome = await checkFixture(engine, file, [RULE]);
+      assert.deepEqual(outcome.problems, []);
+    });
+  }
+
+  it('has positive and negative fixtures in every language', () => {
+    for (const ext of ['.py', '.ts', '.tsx', '.js', '.go', '.java']) {
+      const own = files.filter((f) => path.extname(f) === ext);
+      assert.ok(own.length > 0, `no ${ext} fixture`);
+      const markers = own.map((f) => parseExpectations(fs.readFileSync(f, 'utf8')).filter((e) => e.ruleId === RULE).length);
+      assert.ok(markers.some((n) => n > 0), `no positive ${ext} fixture`);
+    }
+    // Negatives: files with no marker at all must exist for the main languages.
+    for (const ext of ['.py', '.ts', '.go', '.java']) {
+      assert.ok(files.some((f) => path.extname(f) === ext && !fs.readFileSync(f, 'utf8').includes(`expect: ${RULE}`)), `no negative-only ${ext} fixture`);
+    }
+  });
+
+  it('has a positive fixture for every provider in the catalog', () => {
+    const seen = new Set<string>();
+    for (const f of files) for (const e of parseExpectations(fs.readFileSync(f, 'utf8'))) if (e.attrs.provider) seen.add(e.attrs.provider);
+    const missing = [...catalog().providers.keys()].filter((id) => !seen.has(id));
+    assert.deepEqual(missing, []);
+  });
+});
+
+describe(`rule ${RULE} (behaviour)`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+
+  it('reports UTF-16 positions after non-ASCII text on the same line, and 1-based SARIF columns', async () => {
+    const prefix = 'const note = "写一首关于春天的诗 🌸🌸"; const r = await client.chat.completions.';
+    const text = `import OpenAI from 'openai';\nconst client = new OpenAI();\n${prefix}create({ model: 'gpt-4o', messages: [] });\n`;
+    const res = await engine.analyze('poem.ts', text, { onlyRules: new Set([RULE]) });
+    assert.equal(res.findings.length, 1);
+    const f = res.findings[0]!;
+    assert.equal(f.range.start.line, 2);
+    // Each emoji is two UTF-16 code units; the column counts code units, not code points.
+    assert.equal(f.range.start.character, prefix.length);
+    assert.equal(text.slice(f.range.startOffset, f.range.endOffset), 'create');
+    assert.deepEqual(sarifRegion(f.range), { startLine: 3, startColumn: prefix.length + 1, endLine: 3, endColumn: prefix.length + 7 });
+  });
+
+  it('leaves each generation call with its node in the rule context for the review rules', async () => {
+    const text = 'from openai import OpenAI\nc = OpenAI()\nout = c.images.generate(prompt="猫")\nc.embeddings.create(input="x")\n';
+    const res = await engine.analyze('gen.py', text, { keepTree: true, onlyRules: new Set([RULE]) });
+    try {
+      const gen = ALL_RULES[0]!;
+      assert.equal(gen.id, RULE, 'the detector runs first');
+      const calls: GenerationCall[] = [];
+      await gen.run({ file: 'gen.py', text, language: languageById('python')!, tree: res.tree!, host: engine.host, config: engine.config, generationCalls: calls, report: () => undefined });
+      assert.equal(calls.length, 1);
+      assert.equal(calls[0]!.node.type, 'call');
+      assert.equal(calls[0]!.node.text, 'c.images.generate(prompt="猫")');
+      assert.equal(calls[0]!.modality, 'image');
+      assert.equal(calls[0]!.provider, 'openai');
+    } finally {
+      res.tree?.delete();
+    }
+  });
+
+  it('skips a file that mentions no SDK, endpoint or distinctive method without building a model', async () => {
+    const text = 'function add(a: number, b: number) { return a + b; }\nconsole.log(add(1, 2));\n';
+    assert.equal(catalog().mayMatch('js', text), false);
+    const res = await engine.analyze('plain.ts', text, { onlyRules: new Set([RULE]) });
+    assert.deepEqual(res.findings, []);
+  });
+
+  it('keeps the finding when the rule is switched off for output but still feeds other rules', async () => {
+    const off = new Engine(engine.host, { ...engine.config, rules: { ...engine.config.rules, [RULE]: 'off' } });
+    const res = await off.analyze('x.py', 'import openai\nopenai.OpenAI().chat.completions.create(model="m", messages=[])\n', { onlyRules: new Set([RULE]) });
+    assert.deepEqual(res.findings, []);
+  });
+});
+
+describe('data/providers.json', () => {
+  it('validates against its schema', () => {
+    const root = path.join(__dirname, '..', '..', 'data');
+    const schema = JSON.parse(fs.readFileSync(path.join(root, 'schemas', 'providers.schema.json'), 'utf8'));
+    const data = JSON.parse(fs.readFileSync(path.join(root, 'providers.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    assert.equal(validate(data), true, JSON.stringify(validate.errors, null, 2));
+  });
+
+  it('names only providers that exist, and every pattern compiles', () => {
+    const cat = catalog();
+    const data = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'providers.json'), 'utf8')) as {
+      endpoints: { pattern: string; provider?: string }[];
+      baseUrlHosts: { provider: string }[];
+      providers: { classProviders?: Record<string, string> }[];
+    };
+    const ids = new Set(cat.providers.keys());
+    for (const e of data.endpoints) if (e.provider) assert.ok(ids.has(e.provider), e.provider);
+    for (const h of data.baseUrlHosts) assert.ok(ids.has(h.provider), h.provider);
+    for (const p of data.providers) for (const target of Object.values(p.classProviders ?? {})) assert.ok(ids.has(target), target);
+    assert.ok(cat.endpoints.length > 20);
+  });
+
+  it('maps base-URL hosts to providers', () => {
+    const cat = catalog();
+    assert.equal(cat.hostProvider('https://api.deepseek.com/v1'), 'deepseek');
+    assert.equal(cat.hostProvider('https://dashscope.aliyuncs.com/compatible-mode/v1'), 'alibaba');
+    assert.equal(cat.hostProvider('http://127.0.0.1:8080/v1'), 'local');
+    assert.equal(cat.hostProvider('https://example.com/v1'), undefined);
+  });
+});
