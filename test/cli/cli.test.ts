@@ -116,6 +116,8 @@ describe('aireg CLI (built dist/cli.js)', function () {
       [['scan', 'no/such/dir'], /path not found: no\/such\/dir/],
       [['lint'], /unknown command "lint"/],
       [['scan', '--baseline', 'missing.json'], /cannot read baseline missing\.json: file not found/],
+      [['scan', '--output', 'a.py/report.json'], /cannot write a\.py\/report\.json/],
+      [['baseline', '--format', 'json'], /--format does not apply to `aireg baseline`/],
     ];
     for (const [args, message] of bad) {
       it(`exits 2 with one message for: ${args.join(' ')}`, () => {
