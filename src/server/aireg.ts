@@ -327,9 +327,10 @@ export class AiregServer {
     if (st?.timer) clearTimeout(st.timer);
     this.docs.delete(uri);
     this.trees.drop(uri);
-    // After a workspace scan the file's saved content stays in the Problems panel, like the rest.
+    // A closed file keeps the findings of its saved content in the Problems panel (the obligations
+    // do not go away with the editor tab); only unsaved or deleted documents are cleared.
     const p = fsPathOf(uri);
-    if (this.workspaceScanned && p && fs.existsSync(p)) {
+    if (p && fs.existsSync(p)) {
       await this.analyzeFiles([uri], undefined);
     } else {
       this.results.delete(uri);

@@ -360,8 +360,16 @@ describe('language server over LSP (dist/server.js)', function () {
     const forCard = await client.conn.sendRequest(FindingsByObligationRequest, { id: 'cn-label-implicit' });
     assert.equal(forCard.length, findings.findings.filter((f) => f.obligations.includes('cn-label-implicit')).length);
     assert.ok(forCard.length > 0);
+    // Closing keeps the findings of the saved file; closing an unsaved document clears them.
+    const beforeClose = client.diagnostics.length;
     await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
-    await client.diagnosticsFor(uri, (p) => p.diagnostics.length === 0);
+    const kept = await client.diagnosticsFor(uri, (p) => p.version === undefined, beforeClose, 'diagnostics of the saved file after close');
+    assert.equal(aireg(kept.diagnostics).length, findings.findings.filter((f) => !f.suppressed).length);
+    const untitled = 'untitled:Untitled-1';
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: untitled, languageId: 'python', version: 1, text: METADATA_PY } });
+    await client.diagnosticsFor(untitled, (p) => p.version === 1 && p.diagnostics.length > 0);
+    await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: untitled } });
+    await client.diagnosticsFor(untitled, (p) => p.diagnostics.length === 0);
   });
 
   it('scans the workspace with progress, publishing every file, and honours .gitignore', async function () {
