@@ -137,7 +137,9 @@ export function renderText(report: ScanReport, options: { color: boolean; showSu
   const extras: string[] = [];
   if (s.suppressed) extras.push(`${s.suppressed} suppressed`);
   if (s.baselined) extras.push(`${s.baselined} in baseline`);
-  const summaryLine = `${s.failed ? '✖' : '✔'} ${counts} in ${plural(s.files, 'file')}${extras.length ? `; ${extras.join(', ')}` : ''}`;
+  // The mark says whether there is anything to fix; the exit code line says whether CI fails.
+  const clean = !s.failed && s.findings.error === 0 && s.findings.warning === 0;
+  const summaryLine = `${clean ? '✔' : '✖'} ${counts} in ${plural(s.files, 'file')}${extras.length ? `; ${extras.join(', ')}` : ''}`;
   lines.push(s.failed ? p.red(p.bold(summaryLine)) : p.bold(summaryLine));
   const skippedParts: string[] = [];
   if (s.skipped.binary) skippedParts.push(`${s.skipped.binary} binary`);
