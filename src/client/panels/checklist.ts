@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { CHECKLIST_RELATIVE_PATH, type ChecklistFileError, ChecklistSession, checklistToHtml, checklistToMarkdown, resolveUserName } from '../../core/checklist';
 import { ROLE_LABELS } from '../../core/kb';
 import { type FromChecklistMessage, type Lang, type PanelFinding, type ToChecklistMessage, parseFromChecklist } from '../../shared/webviewMessages';
-import { WebviewPanelBase } from '../webview/panel';
+import { WebviewPanelBase, webviewOptions } from '../webview/panel';
 import { checklistLabels, checklistView } from './checklistModel';
 import type { PanelDeps } from './deps';
 import { CONFIG_JURISDICTIONS, CONFIG_ROLES, type Scope, readScope, writeScope } from './scope';
@@ -88,7 +88,7 @@ export class ChecklistPanel extends WebviewPanelBase<FromChecklistMessage, ToChe
       return undefined;
     }
     const scope = await resolveScope(context, root, deps.getLanguage(), false);
-    const panel = vscode.window.createWebviewPanel(CHECKLIST_VIEW_TYPE, vscode.l10n.t('aireg Checklist'), vscode.ViewColumn.Active, {});
+    const panel = vscode.window.createWebviewPanel(CHECKLIST_VIEW_TYPE, vscode.l10n.t('aireg Checklist'), vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
     return new ChecklistPanel(panel, context, deps, root, scope);
   }
 

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { type FromCardMessage, type Lang, type PanelFinding, type ToCardMessage, isObligationId, parseFromCard } from '../../shared/webviewMessages';
-import { WebviewPanelBase } from '../webview/panel';
+import { WebviewPanelBase, webviewOptions } from '../webview/panel';
 import { articleUrl, buildCardView, sourceUrl } from './cardView';
 import type { PanelDeps } from './deps';
 
@@ -44,7 +44,7 @@ export class ObligationCardPanel extends WebviewPanelBase<FromCardMessage, ToCar
       void existing.refresh();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(CARD_VIEW_TYPE, id, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {});
+    const panel = vscode.window.createWebviewPanel(CARD_VIEW_TYPE, id, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(context.extensionUri));
     return new ObligationCardPanel(panel, context, deps, id);
   }
 
