@@ -16,7 +16,7 @@ import type { Rule } from './rule';
 import { type CallInfo, type FileIndex, contains, enclosingFunction, indexFor, isStringNode, stringValue } from './flow/ast';
 import { compilePattern } from './flow/catalog';
 import { guardOnPath, namesPattern } from './flow/guards';
-import { hasAnyKeyword, lowerText } from './flow/text';
+import { mayApply, registerKeywords } from './flow/text';
 
 type Kind = 'face-swap' | 'reenactment' | 'face-edit' | 'voice-clone';
 
@@ -82,6 +82,7 @@ const TRIGGER = [
   'facemakeup', 'face_makeup', 'createvoice', 'create_voice', 'voiceclone', 'voice_clone', 'clonevoice', 'clone_voice', 'voiceenrollment',
   'voice_enrollment', 'enrollvoice', 'enroll_voice', 'mega_tts', 'refer_wav', 'ref_audio', 'reference_audio', 'prompt_wav', 'ref_wav', '/voice/clone',
 ];
+const KEYWORDS = registerKeywords('biometric-no-consent', TRIGGER);
 
 const KIND_TEXT: Record<Kind, string> = {
   'face-swap': 'Face swap',
@@ -98,7 +99,7 @@ interface Site {
 export const biometricNoConsentRule: Rule = {
   id: 'biometric-no-consent',
   async run(ctx) {
-    if (!hasAnyKeyword(lowerText(ctx.tree, ctx.text), TRIGGER)) return;
+    if (!mayApply(ctx.tree, ctx.text, KEYWORDS)) return;
     const idx = await indexFor(ctx);
     const ops = OPERATIONS.filter((o) => o.families.includes(idx.family) && (!o.gate || o.gate.test(ctx.text)));
     if (ops.length === 0) return;

@@ -10,10 +10,10 @@ import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
 import { type FileIndex, type KeyedLiteral, enclosingFunction, indexFor, isStringNode, stringValue } from './flow/ast';
 import { editDistance, labelCatalog } from './flow/catalog';
-import { hasAnyKeyword, lowerText } from './flow/text';
+import { mayApply, registerKeywords } from './flow/text';
 
 /** Cheap prefilter: without one of these words no AIGC metadata can be in the file. */
-const TRIGGER = ['aigc', 'contentproduc', 'produceid', 'produce_id', 'contentpropagat', 'propagateid', 'propagate_id'];
+const TRIGGER = registerKeywords('aigc-invalid-label-metadata', ['aigc', 'contentproduc', 'produceid', 'produce_id', 'contentpropagat', 'propagateid', 'propagate_id']);
 
 const NUMBER_KINDS = new Set(['number', 'integer', 'float', 'int_literal', 'float_literal', 'decimal_integer_literal', 'decimal_floating_point_literal', 'hex_integer_literal']);
 const BOOL_KINDS = new Set(['true', 'false', 'none', 'null', 'nil', 'null_literal', 'undefined']);
@@ -175,7 +175,7 @@ function safeParse(s: string): unknown {
 export const invalidLabelMetadataRule: Rule = {
   id: 'aigc-invalid-label-metadata',
   async run(ctx) {
-    if (!hasAnyKeyword(lowerText(ctx.tree, ctx.text), TRIGGER)) return;
+    if (!mayApply(ctx.tree, ctx.text, TRIGGER)) return;
     const idx = await indexFor(ctx);
     for (const lit of idx.keyed) {
       const keys = lit.entries.map((e) => e.key);

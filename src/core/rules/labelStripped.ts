@@ -12,15 +12,15 @@ import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, enclosingFunction, indexFor, stringValue } from './flow/ast';
 import { carries, flowFrom } from './flow/taint';
-import { hasAnyKeyword, lowerText } from './flow/text';
+import { lowerText, mayApply, registerKeywords } from './flow/text';
 
 /** Cheap prefilter: every pattern below needs one of these words. */
-const TRIGGER = ['sharp(', '.save(', 'map_metadata', 'exif', 'xmp', '.info', '-all=', '-strip', 'deletealltags', 'imwrite'];
+const TRIGGER = registerKeywords('aigc-label-stripped', ['sharp(', '.save(', 'map_metadata', 'exif', 'xmp', '.info.clear', '.info[', '-all=', '-strip', 'deletealltags', 'imwrite']);
 
 /** Words that show a file deals with labeled or generated media. */
 const LABEL_CONTEXT = /\bAIGC\b|c2pa|PngInfo|watermark|AI[-_ ]?generated|生成|合成/i;
 /** Lower-case keywords that must appear before LABEL_CONTEXT / AI_CONTEXT are worth running. */
-const CONTEXT_KEYWORDS = ['aigc', 'c2pa', 'pnginfo', 'watermark', 'generated', '生成', '合成', 'diffus', 'txt2img', 'text2image', 'img2img', 'dall', 'images.generate', 'generate_image', 'midjourney', 'text_to_speech', 'genai', 'seedream', 'cogview', 'wanx', 'jimeng'];
+const CONTEXT_KEYWORDS = /aigc|c2pa|pnginfo|watermark|generated|生成|合成|diffus|txt2img|text2image|img2img|dall|images\.generate|generate_image|midjourney|text_to_speech|genai|seedream|cogview|wanx|jimeng/;
 const AI_CONTEXT = /diffusion|diffusers|txt2img|text2image|img2img|dall-?e|images\.generate|generate_image|midjourney|text_to_speech|genai|seedream|cogview|wanx|jimeng/i;
 
 const SHARP_KEEP = /\.(?:withMetadata|keepMetadata|keepExif|withExif|withExifMerge|keepXmp|withXmp)\(/;
@@ -36,9 +36,8 @@ interface Strip {
 export const labelStrippedRule: Rule = {
   id: 'aigc-label-stripped',
   async run(ctx) {
-    const lower = lowerText(ctx.tree, ctx.text);
-    if (!hasAnyKeyword(lower, TRIGGER)) return;
-    if (ctx.generationCalls.length === 0 && !hasAnyKeyword(lower, CONTEXT_KEYWORDS)) return;
+    if (!mayApply(ctx.tree, ctx.text, TRIGGER)) return;
+    if (ctx.generationCalls.length === 0 && !CONTEXT_KEYWORDS.test(lowerText(ctx.tree, ctx.text))) return;
     const labelContext = LABEL_CONTEXT.test(ctx.text);
     const context = labelContext || ctx.generationCalls.length > 0 || AI_CONTEXT.test(ctx.text);
     if (!context) return;

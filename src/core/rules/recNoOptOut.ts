@@ -14,7 +14,7 @@ import type { Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, indexFor } from './flow/ast';
 import { compilePattern } from './flow/catalog';
 import { guardOnPath, namesPattern } from './flow/guards';
-import { hasAnyKeyword, lowerText } from './flow/text';
+import { hasAnyKeyword, lowerText, mayApply, registerKeywords } from './flow/text';
 
 interface Library {
   name: string;
@@ -26,6 +26,7 @@ interface Library {
 
 const LIBRARIES: Library[] = recData.libraries.map((l) => ({ name: l.name, keywords: l.keyword.split('|'), imports: compilePattern(l.imports), callee: compilePattern(l.callee), families: l.families }));
 const USER_SIGNALS = compilePattern(recData.userSignals);
+const KEYWORDS = registerKeywords('rec-no-opt-out', [...recData.libraries.flatMap((l) => l.keyword.split('|')), ...recData.userSignalKeywords]);
 const RANK_CALLEES = compilePattern(recData.rankCallees);
 /** Opt-out recognisers, joined into one pattern so the guard search is one regex run. */
 const OPT_OUT = new RegExp(recData.optOutNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
@@ -35,6 +36,7 @@ export const recNoOptOutRule: Rule = {
   async run(ctx) {
     // Prefilter: a recommender library in the file, or user-signal words for the heuristic.
     const family = ctx.language.family;
+    if (!mayApply(ctx.tree, ctx.text, KEYWORDS)) return;
     const lower = lowerText(ctx.tree, ctx.text);
     const libs = LIBRARIES.filter((l) => l.families.includes(family) && hasAnyKeyword(lower, l.keywords) && l.imports.test(ctx.text));
     const heuristic = hasAnyKeyword(lower, recData.userSignalKeywords) && USER_SIGNALS.test(ctx.text);
