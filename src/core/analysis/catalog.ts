@@ -94,6 +94,8 @@ export interface CompiledCatalog {
   mockModules: ReadonlySet<string>;
   /** True when the text mentions anything the detector could match; false lets a file be skipped. */
   mayMatch(family: Family, text: string): boolean;
+  /** The literal tokens behind `mayMatch`, longest first (for tests and tuning). */
+  prefilterTokens(family: Family): string[];
 }
 
 /** Converts a method path with `*` wildcards (or a `^` regex) into a tester over normalised paths. */
@@ -237,10 +239,8 @@ function build(raw: RawCatalog): CompiledCatalog {
   // The prefilter: module names as they appear in imports, endpoint literals, and the
   // distinctive segment of every name-only method. One regex, run once per file.
   const hints = new Map<Family, RegExp>();
-  const mayMatch = (family: Family, text: string): boolean => {
-    let re = hints.get(family);
-    if (!re) {
-      const tokens = new Set<string>();
+  const prefilterTokens = (family: Family): string[] => {
+    const tokens = new Set<string>();
       for (const rp of raw.providers) {
         for (const mod of rp.modules[family] ?? []) {
           const base = mod.replace(/\*$/, '');
@@ -252,9 +252,15 @@ function build(raw: RawCatalog): CompiledCatalog {
         }
       }
       for (const e of raw.endpoints) tokens.add(literalHint(e.pattern));
-      for (const list of unresolvedByName.values()) for (const m of list) tokens.add(m.path.split('.').reduce((a, b) => (b.length > a.length ? b : a), ''));
-      const alternatives = [...tokens].filter((t) => t.length >= 2).sort((a, b) => b.length - a.length).map(escapeRegex);
-      re = new RegExp(alternatives.join('|'));
+      // Name-only methods need their whole dotted path in the text (one segment alone, such as
+    // `generate`, is in half of all files).
+    for (const list of unresolvedByName.values()) for (const m of list) tokens.add(m.path);
+    return [...tokens].filter((t) => t.length >= 2).sort((a, b) => b.length - a.length);
+  };
+  const mayMatch = (family: Family, text: string): boolean => {
+    let re = hints.get(family);
+    if (!re) {
+      re = new RegExp(prefilterTokens(family).map(escapeRegex).join('|'));
       hints.set(family, re);
     }
     return re.test(text);
@@ -273,5 +279,6 @@ function build(raw: RawCatalog): CompiledCatalog {
     mockConstructors: new Set(raw.mockConstructors),
     mockModules: new Set(raw.mockModules),
     mayMatch,
+    prefilterTokens,
   };
 }
