@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { Engine } from '../../src/core/engine';
-import { FIXTURE_ROOT, evaluateFixture, fixtureFiles } from '../../scripts/precision';
+import { FIXTURE_ROOT, fixtureFiles } from '../../scripts/precision';
+import { checkFixture } from './harness';
 
 const RULE = 'aigc-label-stripped' as const;
 
@@ -17,7 +18,7 @@ describe(`rule ${RULE} (fixtures)`, () => {
 
   for (const file of files) {
     it(path.relative(FIXTURE_ROOT, file), async () => {
-      const outcome = (await evaluateFixture(engine, file, [RULE])).get(RULE)!;
+      const outcome = await checkFixture(engine, file, [RULE]);
       assert.deepEqual(outcome.problems, []);
     });
   }

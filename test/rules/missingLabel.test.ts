@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import { Engine } from '../../src/core/engine';
 import { compilePattern } from '../../src/core/rules/flow/catalog';
 import { FIXTURE_ROOT, evaluateWithMarkedCalls, fixtureFiles, parseExpectations, runWithMarkedCalls } from '../../scripts/precision';
+import { checkFixture } from './harness';
 
 const RULE = 'aigc-missing-label' as const;
 const DATA = path.join(__dirname, '..', '..', 'data');
@@ -26,6 +27,18 @@ describe('review rule catalogs', () => {
       collect(data, '');
       assert.ok(patterns.length > 10);
       for (const p of patterns) assert.doesNotThrow(() => compilePattern(p), p);
+    });
+  }
+});
+
+/** End to end: the real generation detector feeds the rule, as in the CLI and the editor. */
+describe(`rule ${RULE} (fixtures, engine with the generation detector)`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+  for (const file of fixtureFiles()) {
+    it(path.relative(FIXTURE_ROOT, file), async () => {
+      const outcome = await checkFixture(engine, file, [RULE]);
+      assert.deepEqual(outcome.problems, []);
     });
   }
 });
