@@ -26,7 +26,9 @@ const REQUIRED_IN_VSIX = ['package.json', 'dist/client.js', 'dist/server.js'];
 function runMochaUi(env) {
   return new Promise((resolve) => {
     const mochaBin = path.join(REPO_ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
-    const child = spawn(process.execPath, [mochaBin, '--config', path.join(REPO_ROOT, 'test', 'integration', 'e2e', '.mocharc.json')], {
+    // AIREG_E2E_GREP runs only the matching browser tests (for debugging one behaviour).
+    const grep = process.env.AIREG_E2E_GREP ? ['--grep', process.env.AIREG_E2E_GREP] : [];
+    const child = spawn(process.execPath, [mochaBin, '--config', path.join(REPO_ROOT, 'test', 'integration', 'e2e', '.mocharc.json'), ...grep], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: 'inherit',

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { allObligations, getObligation } from '../../../src/core/kb';
 import { cardExpectations, showsAnArticle, squash } from '../lib/kbExpect';
-import { closeAllEditors, quickPickRows, runCommand, shot, webviewWithText } from '../lib/workbench';
+import { closeAllEditors, pickRowTitled, quickPickTitles, runCommand, shot, until, webviewWithText } from '../lib/workbench';
 import { commandLabel, englishSession, type Session } from './session';
 
 describe('obligation lookup in the real VS Code', function () {
@@ -22,18 +22,17 @@ describe('obligation lookup in the real VS Code', function () {
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     await input.fill('第十七条');
-    const rows = quickPickRows(page);
-    await rows.first().waitFor({ timeout: 15_000 });
-    const first = (await rows.first().innerText()).replace(/\s+/g, ' ');
+    // Wait until the first row is an obligation that cites an Article 17 (the search runs as you type).
+    const hit = await until(page, 'an Article 17 obligation at the top of the lookup', async () => {
+      const titles = await quickPickTitles(page);
+      const o = allObligations().find((x) => x.title.en === titles[0] || x.title.zh === titles[0]);
+      return o && o.articles.some((a) => a.article === '17') ? o : undefined;
+    }, 20_000).catch(async (e: unknown) => {
+      await shot(page, '06-lookup-zh-query-FAILED');
+      throw new Error(`${String(e)}; rows: ${(await quickPickTitles(page)).join(' | ')}`);
+    });
     await shot(page, '06-lookup-zh-query');
-    // Identify the obligation of the first row by its title in the knowledge base.
-    const hit = allObligations().find((o) => first.includes(o.title.en) || first.includes(o.title.zh) || first.includes(o.id));
-    assert.ok(hit, `the first row names an obligation: ${first}`);
-    assert.ok(
-      hit.articles.some((a) => a.article === '17'),
-      `the first hit for 第十七条 cites an Article 17 (${hit.id}: ${hit.articles.map((a) => `${a.instrument} ${a.article}`).join(', ')})`,
-    );
-    await page.keyboard.press('Enter');
+    await pickRowTitled(page, hit.title.en);
     const expected = cardExpectations([hit.id]).cards[0]!;
     const frame = await webviewWithText(page, expected.title);
     const body = await frame.locator('body').innerText();

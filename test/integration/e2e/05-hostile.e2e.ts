@@ -8,14 +8,15 @@
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
 import { engineFinding } from '../lib/expected';
-import { closeAllEditors, openFile, quickPickRows, runCommand, shot, until, webviewWithText } from '../lib/workbench';
+import { getObligation } from '../../../src/core/kb';
+import { closeAllEditors, openFile, pickRowTitled, runCommand, shot, until, webviewWithText } from '../lib/workbench';
 import { commandLabel, englishSession, type Session } from './session';
 
 const HOSTILE_FILE = 'x<img src=x onerror=window.__airegPwned=4>.py';
 
-/** Elements the payloads would create if any view used innerHTML. */
-async function injectedElements(frame: FrameLocator): Promise<number> {
-  return frame.locator('img[src="x"], script:not([nonce]), a[href^="javascript:"], [onerror]').count();
+/** Elements the payloads would create if any view used innerHTML (outerHTML of each, for the message). */
+async function injectedElements(frame: FrameLocator): Promise<string[]> {
+  return frame.locator('img[src="x"], a[href^="javascript:"], [onerror], script:not([src])').evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 300)));
 }
 
 async function pwned(page: Page): Promise<unknown[]> {
@@ -44,16 +45,15 @@ describe('hostile strings in the real VS Code', function () {
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
     await input.fill(obligation);
-    await quickPickRows(page).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
+    await pickRowTitled(page, getObligation(obligation)!.title.en);
     const card = await webviewWithText(page, HOSTILE_FILE, 60_000);
     await shot(page, '10-hostile-card');
-    assert.equal(await injectedElements(card), 0, 'no element was created from the payload in the card');
+    assert.deepEqual(await injectedElements(card), [], 'no element was created from the payload in the card');
 
     await runCommand(page, commandLabel('aireg.openChecklist'));
     const checklist = await webviewWithText(page, HOSTILE_FILE, 60_000);
     await shot(page, '11-hostile-checklist');
-    assert.equal(await injectedElements(checklist), 0, 'no element was created from the payload in the checklist');
+    assert.deepEqual(await injectedElements(checklist), [], 'no element was created from the payload in the checklist');
     assert.equal(await page.locator('img[src="x"]').count(), 0, 'no payload element in the workbench');
     assert.deepEqual(await pwned(page), [], 'no payload script ran in any frame');
   });

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { getObligation } from '../../../src/core/kb';
 import { cardExpectations, showsAnArticle, squash } from '../lib/kbExpect';
-import { openPalette, quickPickRows, runCommand, shot, until, webviewWithText } from '../lib/workbench';
+import { openPalette, pickRowTitled, quickPickRows, runCommand, shot, until, webviewWithText } from '../lib/workbench';
 import { commandLabel, startSession, type Session } from './session';
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -53,9 +53,8 @@ describe('aireg in Chinese (display language zh-cn)', function () {
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
     await input.fill(id);
-    await quickPickRows(page).first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
     const expected = cardExpectations([id], 'zh').cards[0]!;
+    await pickRowTitled(page, expected.title);
     const frame = await webviewWithText(page, expected.title);
     const body = await frame.locator('body').innerText();
     await shot(page, '14-zh-card');

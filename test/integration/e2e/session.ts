@@ -18,7 +18,7 @@ import {
   type E2eTools,
 } from '../lib/codeServer';
 import { buildProduction, packageVersion, packageVsix } from '../lib/packaging';
-import { openWorkbench } from '../lib/workbench';
+import { openWorkbench, shot } from '../lib/workbench';
 
 /** The fixture workspace every run copies (never edited in place). */
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'e2e-workspace');
@@ -47,6 +47,8 @@ let shared: Prepared | undefined;
 /** Offsite request lists of every browser opened in this run, checked by the last suite. */
 export const allOffsite: string[][] = [];
 let english: Session | undefined;
+/** Pages of the sessions alive now, screenshotted when a test fails. */
+const livePages = new Set<import('playwright-core').Page>();
 
 /**
  * Packages and installs the extension once per run. `scripts/run-e2e.mjs` does this itself and passes
@@ -113,6 +115,7 @@ export async function startSession(name: string, opts: { locale?: string } = {})
     await server.stop();
     throw e;
   }
+  livePages.add(browser.page);
   return {
     tools,
     runDir: dir,
@@ -120,6 +123,7 @@ export async function startSession(name: string, opts: { locale?: string } = {})
     server,
     browser,
     close: async () => {
+      livePages.delete(browser.page);
       await browser.close();
       await server.stop();
     },
@@ -134,6 +138,12 @@ export async function englishSession(): Promise<Session> {
 
 /** Mocha root hooks (loaded with --require): close the shared session after all suites. */
 export const mochaHooks = {
+  async afterEach(this: Mocha.Context): Promise<void> {
+    const t = this.currentTest;
+    if (t?.state !== 'failed') return;
+    let i = 0;
+    for (const page of livePages) await shot(page, `FAILED-${t.title.slice(0, 60)}-${i++}`);
+  },
   async afterAll(): Promise<void> {
     if (english) await english.close();
     english = undefined;

@@ -53,7 +53,9 @@ export function packageVsix(tools: E2eTools, outFile: string, source = REPO_ROOT
   const cwd = stageForPackaging(source, fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-vsix-')));
   const env = { ...process.env, PATH: `${path.dirname(tools.node24)}:${process.env.PATH ?? ''}` };
   try {
-    run(tools.node24, [tools.vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', outFile], 'vsce package', env, cwd);
+    // The README's relative links (docs/…) stay relative: the extension has no public repository URL.
+    const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', outFile];
+    run(tools.node24, [tools.vsce, ...args], 'vsce package', env, cwd);
     const listing = run(tools.node24, [tools.vsce, 'ls', '--no-dependencies'], 'vsce ls', env, cwd);
     const files = listing.split('\n').map((l) => l.trim()).filter((l) => l && !/^(WARNING|INFO|DONE)/.test(l));
     return { vsix: outFile, files };

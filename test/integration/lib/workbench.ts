@@ -68,6 +68,21 @@ export function quickPickRows(page: Page): Locator {
   return page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
 }
 
+/** Waits for the quick pick row whose title (first label) is `title`, then picks it. */
+export async function pickRowTitled(page: Page, title: string, timeout = 30_000): Promise<void> {
+  const row = quickPickRows(page).filter({ has: page.locator('.label-name', { hasText: title }) }).first();
+  await row.waitFor({ timeout });
+  await row.click();
+}
+
+/** The title (first label) of each visible quick pick row. */
+export async function quickPickTitles(page: Page): Promise<string[]> {
+  const rows = quickPickRows(page);
+  const titles: string[] = [];
+  for (let i = 0; i < (await rows.count()); i++) titles.push((await rows.nth(i).locator('.label-name').first().innerText()).trim());
+  return titles;
+}
+
 /** Runs a command by its palette label (for example "aireg: Open Checklist"). */
 export async function runCommand(page: Page, label: string): Promise<void> {
   await openPalette(page, `>${label}`);
