@@ -112,6 +112,16 @@ function fsPathOf(uri: string): string | undefined {
   }
 }
 
+/**
+ * One spelling per file: VS Code percent-encodes more characters than Node (`=` as `%3D`), so
+ * the same file could arrive from the editor and from a workspace scan as two URIs. Every URI is
+ * keyed (and published) in Node's spelling; the editor maps both to the same resource.
+ */
+export function canonicalUri(uri: string): string {
+  const p = fsPathOf(uri);
+  return p ? pathToFileURL(p).href : uri;
+}
+
 function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
@@ -152,10 +162,10 @@ export class AiregServer {
     const c = this.connection;
     c.onInitialize((p) => this.initialize(p));
     c.onInitialized(() => void this.initialized());
-    c.onDidOpenTextDocument((p) => this.didOpen(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
+    c.onDidOpenTextDocument((p) => this.didOpen(canonicalUri(p.textDocument.uri), p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
     c.onDidChangeTextDocument((p) => this.didChange(p));
-    c.onDidSaveTextDocument((p) => this.didSave(p.textDocument.uri));
-    c.onDidCloseTextDocument((p) => void this.didClose(p.textDocument.uri));
+    c.onDidSaveTextDocument((p) => this.didSave(canonicalUri(p.textDocument.uri)));
+    c.onDidCloseTextDocument((p) => void this.didClose(canonicalUri(p.textDocument.uri)));
     c.onDidChangeConfiguration(() => void this.reloadAll());
     c.onDidChangeWatchedFiles((p) => {
       if (p.changes.some((ch) => ch.uri.endsWith('/' + CONFIG_FILE_NAME))) void this.reloadAll();
@@ -301,7 +311,7 @@ export class AiregServer {
   }
 
   private didChange(p: DidChangeTextDocumentParams): void {
-    const st = this.docs.get(p.textDocument.uri);
+    const st = this.docs.get(canonicalUri(p.textDocument.uri));
     if (!st) return;
     for (const change of p.contentChanges) {
       if ('range' in change && change.range) {
@@ -503,13 +513,13 @@ export class AiregServer {
   // ---- hover, code actions -------------------------------------------------------------------
 
   private hover(p: HoverParams): Hover | null {
-    const r = this.results.get(p.textDocument.uri);
+    const r = this.results.get(canonicalUri(p.textDocument.uri));
     if (!r) return null;
     return hoverFor(r.findings, p.position, r.folder.engine.config) ?? null;
   }
 
   private async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
-    const st = this.docs.get(p.textDocument.uri);
+    const st = this.docs.get(canonicalUri(p.textDocument.uri));
     if (!st) return [];
     const language = this.languageOf(st.doc.uri, st.languageId);
     if (!language) return [];

@@ -397,6 +397,23 @@ describe('language server over LSP (dist/server.js)', function () {
     assert.ok(status.counts.error >= 3);
   });
 
+  it('treats differently encoded URIs of one file as one document (no duplicate findings)', async function () {
+    const name = 'a=b c.py';
+    dir = tempWorkspace({ [name]: METADATA_PY });
+    client = new TestClient();
+    await client.initialize(dir);
+    await client.conn.sendRequest(ScanWorkspaceRequest, {});
+    // VS Code spells `=` as %3D; Node's pathToFileURL leaves it.
+    const vscodeUri = uriOf(dir, name).replace(/=/g, '%3D');
+    assert.notEqual(vscodeUri, uriOf(dir, name));
+    const since = client.diagnostics.length;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: vscodeUri, languageId: 'python', version: 1, text: METADATA_PY } });
+    await client.diagnosticsFor(uriOf(dir, name), (p) => p.version === 1, since);
+    const all = await client.conn.sendRequest(AllFindingsRequest, {});
+    const expected = await engineFindings(name, METADATA_PY);
+    assert.equal(all.findings.length, expected.length, JSON.stringify(all.findings.map((f) => f.uri)));
+  });
+
   it('stops a workspace scan when the request is cancelled', async function () {
     const files: Record<string, string> = {};
     for (let i = 0; i < 400; i++) files[`f${i}.py`] = METADATA_PY;
