@@ -93,7 +93,8 @@ function detectSdk(model: FileModel, cat: CompiledCatalog, call: CallSite): SdkR
     }
     return undefined;
   }
-  if (r.module !== undefined) return undefined;
+  // A module the catalog does not know (`@/lib/openai`, `app.llm`) is usually the project's own
+  // wrapper that re-exports an SDK client: fall back to the name-only match below.
   // Name-only: the receiver is not traceable to an import (a parameter, a factory's result).
   // A receiver the file itself builds from a literal (`const chat = { completions: ... }`) is
   // a local object of the same shape, not an SDK client.
