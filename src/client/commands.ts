@@ -143,7 +143,7 @@ function isSuppressArgs(v: unknown): v is SuppressFindingArgs {
  * Inserts the suppression comment (a snippet whose first tab stop is the reason). Without
  * arguments it asks the server for the suppression of the aireg diagnostic under the cursor.
  */
-async function suppressFinding(ctx: CommandContext, arg?: unknown): Promise<void> {
+async function suppressFinding(arg?: unknown): Promise<void> {
   let args = isSuppressArgs(arg) ? arg : undefined;
   if (!args) {
     const editor = vscode.window.activeTextEditor;
@@ -162,7 +162,6 @@ async function suppressFinding(ctx: CommandContext, arg?: unknown): Promise<void
   const editor = await vscode.window.showTextDocument(uri, { preserveFocus: false });
   const line = Math.min(args.line, editor.document.lineCount - 1);
   await editor.insertSnippet(new vscode.SnippetString(args.snippet), new vscode.Position(line, 0));
-  void ctx;
 }
 
 /** The commands this file implements, by id. */
@@ -172,7 +171,7 @@ export function clientCommands(ctx: CommandContext): Record<string, Handler> {
     'aireg.lookupObligation': (q?: unknown) => lookupObligation(ctx, q),
     'aireg.restartServer': () => ctx.restart(),
     'aireg.showOutput': () => ctx.output.show(true),
-    'aireg.suppressFinding': (a?: unknown) => suppressFinding(ctx, a),
+    'aireg.suppressFinding': (a?: unknown) => suppressFinding(a),
     'aireg.findings.groupBy': () => ctx.setGroupBy(),
   };
 }
