@@ -227,7 +227,12 @@ function baseUrl(model: FileModel, chain: readonly Node[]): string | undefined {
 function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | 'mock' | undefined {
   const r = model.resolveCall(call);
   if (r?.mock || (r?.module !== undefined && cat.mockModules.has(r.module))) return 'mock';
-  const candidates: Node[] = model.positionalArgs(call).slice(0, 4);
+  // A route registration (`@app.post("/v1/chat/completions")`, `app.post(path, handler)`) serves
+  // the endpoint; it does not call a model.
+  if (call.node.parent?.type === 'decorator') return undefined;
+  const positional = model.positionalArgs(call);
+  if (positional.some((a) => LOCAL_VALUE_KINDS.has(a.type) && a.type !== 'string' && a.type !== 'template_string' && a.type !== 'object')) return undefined;
+  const candidates: Node[] = positional.slice(0, 4);
   const named = model.namedArg(call, URL_NAMES);
   if (named) candidates.push(named);
   for (const arg of candidates) {
