@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { obligationsFor } from '../../../src/core/kb';
-import { closeAllEditors, runCommand, shot, until, webviewWithText } from '../lib/workbench';
+import { closeAllEditors, reloadWindow, runCommand, shot, until, webviewWithText } from '../lib/workbench';
 import { commandLabel, englishSession, type Session } from './session';
 
 /** The obligation the test marks done: one that applies to the fixture's roles (service provider, CN + EU). */
@@ -54,8 +54,7 @@ describe('checklist in the real VS Code', function () {
     });
     assert.ok(saved.updatedAt, 'the change is timestamped');
 
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await reloadWindow(page);
     // The panel is restored by its serializer after the reload.
     frame = await webviewWithText(page, t.title, 90_000);
     const after = row(frame, t.id);

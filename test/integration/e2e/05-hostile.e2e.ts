@@ -16,7 +16,8 @@ const HOSTILE_FILE = 'x<img src=x onerror=window.__airegPwned=4>.py';
 
 /** Elements the payloads would create if any view used innerHTML (outerHTML of each, for the message). */
 async function injectedElements(frame: FrameLocator): Promise<string[]> {
-  return frame.locator('img[src="x"], a[href^="javascript:"], [onerror], script:not([src])').evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 300)));
+  // VS Code itself injects one inline script (#_vscodeApiScript) into every webview document.
+  return frame.locator('img[src="x"], a[href^="javascript:"], [onerror], script:not([src]):not(#_vscodeApiScript)').evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 300)));
 }
 
 async function pwned(page: Page): Promise<unknown[]> {

@@ -85,11 +85,28 @@ export async function quickPickTitles(page: Page): Promise<string[]> {
 
 /** Runs a command by its palette label (for example "aireg: Open Checklist"). */
 export async function runCommand(page: Page, label: string): Promise<void> {
-  await openPalette(page, `>${label}`);
-  const row = quickPickRows(page).filter({ hasText: label }).first();
-  await row.waitFor({ timeout: 15_000 });
+  // Extensions may still be registering their commands; reopen the palette until the row is listed.
+  const row = quickPickRows(page).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await openPalette(page, `>${label}`);
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`command "${label}" is not in the command palette: ${String(e)}`);
+    }
+  }
   await row.click();
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+}
+
+/** Reloads the window through VS Code's own command, so it saves its state first (as a person's reload does). */
+export async function reloadWindow(page: Page): Promise<void> {
+  const loaded = page.waitForEvent('load', { timeout: 90_000 });
+  await runCommand(page, 'Developer: Reload Window').catch(() => undefined);
+  await loaded;
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
 }
 
 /** Closes every editor (text and webview) so the next step starts from an empty editor area. */
