@@ -202,27 +202,27 @@ describe('robustness: memory stays bounded over many analyses', function () {
     return (m.external + m.heapUsed) / 1e6;
   };
 
-  it('analysing the same file 80 times does not grow memory, while leaking trees would', async () => {
+  it('analysing the same file 40 times does not grow memory, while leaking trees would', async () => {
     const h = new TreeSitterHost();
     const e = new Engine(h);
     try {
       const unit = [...seeds.typescript].sort((a, b) => b.length - a.length)[0]!;
-      const text = unit.repeat(Math.max(1, Math.ceil(30_000 / unit.length)));
-      for (let i = 0; i < 20; i++) await e.analyze('mem.ts', text);
+      const text = unit.repeat(Math.max(1, Math.ceil(20_000 / unit.length)));
+      for (let i = 0; i < 10; i++) await e.analyze('mem.ts', text);
       const before = used();
-      for (let i = 0; i < 80; i++) await e.analyze('mem.ts', text);
+      for (let i = 0; i < 40; i++) await e.analyze('mem.ts', text);
       const growth = used() - before;
-      // The control: keeping (leaking) 40 trees of the same file must show up in the measure,
+      // The control: keeping (leaking) 20 trees of the same file must show up in the measure,
       // which proves the measure can see the leak the first assertion rules out.
       const kept = [];
       const beforeLeak = used();
-      for (let i = 0; i < 40; i++) kept.push((await e.analyze('mem.ts', text, { keepTree: true })).tree);
+      for (let i = 0; i < 20; i++) kept.push((await e.analyze('mem.ts', text, { keepTree: true })).tree);
       const leakGrowth = used() - beforeLeak;
       for (const t of kept) t?.delete();
-      assert.ok(leakGrowth > 3, `the measure sees 40 leaked trees (${leakGrowth.toFixed(1)} MB)`);
+      assert.ok(leakGrowth > 2, `the measure sees 20 leaked trees (${leakGrowth.toFixed(1)} MB)`);
       // Twice as many analyses as leaked trees, so a per-analysis leak of a twentieth of a tree
       // would exceed this bound.
-      assert.ok(growth < leakGrowth / 10, `memory grew ${growth.toFixed(1)} MB over 80 analyses (40 leaked trees: ${leakGrowth.toFixed(1)} MB)`);
+      assert.ok(growth < leakGrowth / 10, `memory grew ${growth.toFixed(1)} MB over 40 analyses (20 leaked trees: ${leakGrowth.toFixed(1)} MB)`);
     } finally {
       await h.dispose();
     }
