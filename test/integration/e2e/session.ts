@@ -140,7 +140,7 @@ export async function englishSession(): Promise<Session> {
 export const mochaHooks = {
   async afterEach(this: Mocha.Context): Promise<void> {
     const t = this.currentTest;
-    if (t?.state !== 'failed') return;
+    if (t?.state !== 'failed' || !t.err) return;
     let i = 0;
     for (const page of livePages) await shot(page, `FAILED-${t.title.slice(0, 60)}-${i++}`);
   },
