@@ -4,6 +4,7 @@
  * its code actions make, and the webview panels its commands open.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 
 /** Command ids the extension promises (docs/interfaces). */
@@ -66,6 +67,33 @@ function waitForDiagnostics(uri: vscode.Uri, pred: (ds: vscode.Diagnostic[]) => 
     }, timeoutMs);
     check();
   });
+}
+
+/** Process ids of running aireg language servers (this extension's dist/server.js), read from /proc. */
+function serverPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline = '';
+    try {
+      cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue; // The process ended while we looked.
+    }
+    if (/aireg[^\0]*[\\/]dist[\\/]server\.js/.test(cmdline)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Polls a condition that no event announces (a process appearing), with a deadline. */
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Resolves once a webview tab of the given view type is open. */
@@ -155,6 +183,22 @@ describe('aireg in the real extension host', function () {
     assert.ok(await vscode.workspace.applyEdit(preferred.edit), 'the edit applies');
     await waitForDiagnostics(uri, (d) => !d.some((x) => codeValue(x) === 'aigc-missing-label'));
     assert.ok(doc.isDirty, 'the fix edited the document');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('restarts the language server after it is killed, and the new server analyses edits', async function () {
+    const uri = vscode.Uri.joinPath(root, 'chat.ts');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const before = await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-missing-label'));
+    const line = before.find((d) => codeValue(d) === 'aigc-missing-label')!.range.start.line;
+    const [pid] = await until(() => (serverPids().length ? serverPids() : undefined), 'a running aireg server');
+    process.kill(pid!, 'SIGKILL');
+    // The client's error handler starts a new server process; wait for it to exist.
+    await until(() => serverPids().find((p) => p !== pid), 'a new aireg server process');
+    // An edit above the output must move the finding: only a live, working server can do that.
+    assert.ok(await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// restarted\n')), 'the edit applies');
+    await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-missing-label' && x.range.start.line === line + 1));
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
