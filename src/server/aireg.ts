@@ -23,6 +23,8 @@ import {
   type HoverParams,
   type InitializeParams,
   type InitializeResult,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   WorkDoneProgress,
   type WorkDoneProgressBegin,
@@ -34,7 +36,7 @@ import type { Edit } from 'web-tree-sitter';
 import { defaultConfig } from '../core/config';
 import { CONFIG_FILE_NAME, loadConfig, type LoadedConfig } from '../core/configLoader';
 import { discoverFiles } from '../core/discovery';
-import { Engine } from '../core/engine';
+import { Engine, type Notice } from '../core/engine';
 import { articleLabel, disclaimer, getInstrument, getObligation, obligationArticleUrl, obligationDocUrl, searchObligations, allObligations, type Obligation } from '../core/kb';
 import { type LanguageInfo, languageForEditorId, languageForPath } from '../core/languages';
 import { TreeSitterHost } from '../core/parser';
@@ -135,6 +137,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 export class AiregServer {
   private readonly host = new TreeSitterHost();
   private readonly trees = new TreeCache(32);
+  /** Grammar failures already reported to the user (one warning per language). */
+  private readonly grammarWarnings = new Set<string>();
   private readonly docs = new Map<string, DocState>();
   private readonly results = new Map<string, Result>();
   private folders: Folder[] = [];
@@ -383,6 +387,7 @@ export class AiregServer {
     this.setBusy('analyzing');
     try {
       const r = await folder.engine.analyze(this.fileOf(uri, folder), text, { language, ...(oldTree ? { oldTree } : {}), keepTree: true });
+      this.warnGrammarFailures(r.notices);
       const current = this.docs.get(uri) === st;
       if (r.tree) {
         if (current && st.pendingEdits) {
@@ -409,6 +414,25 @@ export class AiregServer {
         st.rerun = false;
         if (!st.timer) void this.analyzeOpen(uri);
       }
+    }
+  }
+
+  /**
+   * A grammar that cannot load disables its language for this session: the engine returns a
+   * notice for every file of it, and the user hears about it once per language, not per keystroke.
+   */
+  private warnGrammarFailures(notices: readonly Notice[]): void {
+    for (const n of notices) {
+      if (n.kind !== 'grammar-failed') continue;
+      const key = n.message.split(':')[0]!;
+      if (this.grammarWarnings.has(key)) continue;
+      this.grammarWarnings.add(key);
+      this.connection.console.warn(`aireg: ${n.message}`);
+      // A notification, not window/showMessageRequest: nothing to await, and no client answer can fail it.
+      void this.connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Warning,
+        message: `aireg: ${n.message}. Files of that language are not analysed; other languages are.`,
+      });
     }
   }
 
@@ -446,6 +470,7 @@ export class AiregServer {
           continue;
         }
         const r = await folder.engine.analyze(this.fileOf(uri, folder), text);
+        this.warnGrammarFailures(r.notices);
         notices += r.notices.length;
         findings += r.findings.length;
         // A file opened meanwhile has a live result that must win.

@@ -43,9 +43,13 @@ export class TestClient {
   stderr = '';
   private readonly waiters: { list: 'diagnostics' | 'statuses' | 'progress'; pred: (v: never) => boolean; resolve: (v: never) => void }[] = [];
 
-  constructor() {
+  /** Warnings the server showed with `window/showMessage`. */
+  readonly shownWarnings: string[] = [];
+
+  /** `env` adds to the server's environment (e.g. AIREG_GRAMMAR_DIR for a broken grammar). */
+  constructor(env: Record<string, string> = {}) {
     if (!fs.existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run \`npm run build\` first`);
-    this.proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => this.push('diagnostics', p));
@@ -55,6 +59,9 @@ export class TestClient {
     this.conn.onRequest(WorkDoneProgressCreateRequest.type, () => null);
     this.conn.onRequest(RegistrationRequest.type, () => null);
     this.conn.onNotification('window/logMessage', () => undefined);
+    this.conn.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+      if (p.type === 2) this.shownWarnings.push(p.message);
+    });
     this.conn.listen();
   }
 
