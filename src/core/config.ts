@@ -3,16 +3,14 @@
  * (JSONC parsing, schema validation, clear errors) lives in `configLoader.ts`; this file holds
  * only the shape and the defaults so every layer can depend on it cheaply.
  */
+import type { Role } from './kb/types';
 import type { RuleId, Severity } from './types';
 
-/** Who the team is under the rules (roles decide which obligations and labels apply). */
-export type Role =
-  | 'service-provider'
-  | 'technical-supporter'
-  | 'user'
-  | 'app-distribution-platform'
-  | 'content-platform'
-  | 'research-institution';
+/**
+ * Who the team is under the rules (roles decide which obligations and labels apply). One list for
+ * the knowledge base and the configuration, so every role an obligation binds can be declared.
+ */
+export type { Role };
 
 export type Jurisdiction = 'CN' | 'EU';
 

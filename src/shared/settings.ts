@@ -68,7 +68,7 @@ export const SETTINGS: readonly SettingDescriptor[] = [
 ];
 
 const SEVERITIES: readonly string[] = ['off', 'info', 'warning', 'error'];
-const ROLES: readonly string[] = ['service-provider', 'technical-supporter', 'user', 'app-distribution-platform', 'content-platform', 'research-institution'];
+const ROLES: readonly string[] = ['service-provider', 'technical-supporter', 'user', 'app-distribution-platform', 'content-platform', 'research-institution', 'deployer', 'very-large-platform'];
 const JURISDICTIONS: readonly string[] = ['CN', 'EU'];
 
 /** The roles and jurisdictions a setting may name (the same as `.aireg.json`). */

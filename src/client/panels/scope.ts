@@ -10,7 +10,7 @@ import { type ParseError, applyEdits, modify, parse, printParseErrorCode } from 
 import { writeFileAtomic } from '../../core/checklist/store';
 
 /** Roles the config schema accepts (data/schemas/aireg-config.schema.json). */
-export const CONFIG_ROLES = ['service-provider', 'technical-supporter', 'user', 'app-distribution-platform', 'content-platform', 'research-institution'] as const;
+export const CONFIG_ROLES = ['service-provider', 'technical-supporter', 'user', 'app-distribution-platform', 'content-platform', 'research-institution', 'deployer', 'very-large-platform'] as const;
 export const CONFIG_JURISDICTIONS = ['CN', 'EU'] as const;
 
 export interface Scope {
