@@ -4,7 +4,7 @@
  * which article, which source, which finding. The extension resolves each one from its own data.
  */
 import { type CardView, type FromCardMessage, parseToCard } from '../shared/webviewMessages';
-import { h, replaceChildren, setBanner } from './dom';
+import { h, onExtensionMessage, replaceChildren } from './dom';
 
 const vscode = acquireVsCodeApi();
 
@@ -107,24 +107,9 @@ document.addEventListener('click', (ev) => {
   else if (action === 'obligation' && target.dataset.id) post({ type: 'openObligation', id: target.dataset.id });
 });
 
-window.addEventListener('message', (ev: MessageEvent<unknown>) => {
-  const msg = parseToCard(ev.data);
-  if (!msg) {
-    setBanner('error', 'aireg: ignored a malformed message from the extension.');
-    return;
-  }
-  if (msg.type === 'error') {
-    setBanner('error', msg.message);
-    return;
-  }
-  setBanner('error', undefined);
+onExtensionMessage(parseToCard, (msg) => {
   current = msg.card;
-  try {
-    render(msg.card);
-  } catch (err) {
-    // A rendering bug must be visible, not a blank panel.
-    setBanner('error', `aireg: could not render: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  render(msg.card);
 });
 
 post({ type: 'ready' });

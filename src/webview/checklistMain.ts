@@ -4,7 +4,7 @@
  * the extension as an id plus the new value; the extension stamps, saves and sends the new view.
  */
 import { type ChecklistRowView, type ChecklistView, type FromChecklistMessage, type ItemState, parseToChecklist } from '../shared/webviewMessages';
-import { h, replaceChildren, setBanner } from './dom';
+import { h, onExtensionMessage, replaceChildren } from './dom';
 
 const vscode = acquireVsCodeApi();
 const STATES: readonly ItemState[] = ['todo', 'in-progress', 'done', 'not-applicable'];
@@ -128,23 +128,6 @@ document.addEventListener('change', (ev) => {
   }
 });
 
-window.addEventListener('message', (ev: MessageEvent<unknown>) => {
-  const msg = parseToChecklist(ev.data);
-  if (!msg) {
-    setBanner('error', 'aireg: ignored a malformed message from the extension.');
-    return;
-  }
-  if (msg.type === 'error') {
-    setBanner('error', msg.message);
-    return;
-  }
-  setBanner('error', undefined);
-  try {
-    render(msg.view, msg.labels);
-  } catch (err) {
-    // A rendering bug must be visible, not a blank panel.
-    setBanner('error', `aireg: could not render: ${err instanceof Error ? err.message : String(err)}`);
-  }
-});
+onExtensionMessage(parseToChecklist, (msg) => render(msg.view, msg.labels));
 
 post({ type: 'ready' });

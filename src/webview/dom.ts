@@ -41,3 +41,28 @@ export function setBanner(id: string, message: string | undefined): void {
   el.textContent = message ?? '';
   el.hidden = !message;
 }
+
+/**
+ * Listens for the extension's messages: each is validated by `parse`; a malformed one or an
+ * `error` message shows in the `#error` banner, and a rendering failure does too, so a bug is
+ * visible instead of a blank panel. Both webviews receive their data through this one path.
+ */
+export function onExtensionMessage<T extends { type: string }>(parse: (data: unknown) => T | undefined, render: (msg: Exclude<T, { type: 'error' }>) => void): void {
+  window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+    const msg = parse(ev.data);
+    if (!msg) {
+      setBanner('error', 'aireg: ignored a malformed message from the extension.');
+      return;
+    }
+    if (msg.type === 'error') {
+      setBanner('error', (msg as unknown as { message: string }).message);
+      return;
+    }
+    setBanner('error', undefined);
+    try {
+      render(msg as Exclude<T, { type: 'error' }>);
+    } catch (err) {
+      setBanner('error', `aireg: could not render: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+}
