@@ -31,9 +31,14 @@ describe('quick fix in the real VS Code', function () {
     await input.fill(`:${f.range.start.line + 1}:${f.range.start.character + 1}`);
     await page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden' });
-    await page.keyboard.press('Control+.');
+    // Ctrl+. pressed while focus is still returning from Go to Line, or before the language
+    // servers answered, opens nothing; ask again until the menu is there (a condition, not a sleep).
     const menu = page.locator('.context-view .action-widget').first();
-    await menu.waitFor({ state: 'visible', timeout: 20_000 });
+    await until(page, 'the code action menu', async () => {
+      await activeEditor(page).locator('textarea.inputarea, .native-edit-context').first().focus({ timeout: 2_000 }).catch(() => undefined);
+      await page.keyboard.press('Control+.');
+      return menu.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    }, 45_000);
     const items = menu.locator('.monaco-list-row.action');
     await items.first().waitFor({ timeout: 20_000 });
     const titles = await items.allInnerTexts();
