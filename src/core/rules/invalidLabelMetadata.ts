@@ -23,15 +23,37 @@ function norm(s: string): string {
 }
 
 /** The GB 45438 field a key was probably meant to be, with whether it is exact. */
+/**
+ * Answers per field list and key, because every object literal of every analysis asks again and
+ * the same keys (`id`, `name`, `type`...) recur across a file and between keystrokes.
+ */
+const matchCache = new WeakMap<readonly string[], Map<string, { field: string; exact: boolean } | null>>();
+
 function matchField(key: string, fields: readonly string[]): { field: string; exact: boolean } | undefined {
+  let cache = matchCache.get(fields);
+  if (!cache) matchCache.set(fields, (cache = new Map()));
+  let hit = cache.get(key);
+  if (hit === undefined) {
+    hit = matchFieldUncached(key, fields) ?? null;
+    // Keys are bounded by the code being read; cap the memo so a generated file cannot grow it forever.
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, hit);
+  }
+  return hit ?? undefined;
+}
+
+function matchFieldUncached(key: string, fields: readonly string[]): { field: string; exact: boolean } | undefined {
   if (fields.includes(key)) return { field: key, exact: true };
   const nk = norm(key);
   for (const f of fields) if (norm(f) === nk) return { field: f, exact: false };
   let best: { field: string; d: number } | undefined;
   for (const f of fields) {
-    const d = editDistance(nk, norm(f));
     // Short names tolerate one slip, long names two; anything further is a different key.
     const limit = f.length <= 5 ? 1 : 2;
+    const nf = norm(f);
+    // The edit distance is at least the difference in length: skip the quadratic work.
+    if (Math.abs(nk.length - nf.length) > limit) continue;
+    const d = editDistance(nk, nf);
     if (d <= limit && (!best || d < best.d)) best = { field: f, d };
   }
   return best ? { field: best.field, exact: false } : undefined;
@@ -136,8 +158,11 @@ function entriesOfLiteral(lit: KeyedLiteral, family: FileIndex['family']): Entry
 }
 
 /** How many keys look like GB 45438 fields other than the generic `Label`. */
+let specificFields: readonly string[] | undefined;
+
 function specificFieldHits(keys: string[]): number {
-  const fields = labelCatalog().fields.filter((f) => f !== 'Label');
+  // One array for the process, so matchField's memo (keyed by the array) is shared.
+  const fields = (specificFields ??= labelCatalog().fields.filter((f) => f !== 'Label'));
   let hits = 0;
   for (const k of keys) if (matchField(k, fields)) hits++;
   return hits;
