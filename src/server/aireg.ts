@@ -68,6 +68,9 @@ import { hoverFor } from './hover';
 import { configureLocale, displayLang, pick, t } from './locale';
 import { TreeCache } from './treeCache';
 
+/** Pause that gathers one burst of edits before an idle document is analysed. */
+export const DEBOUNCE_MS = 20;
+
 /** One workspace folder with its configuration and engine. */
 interface Folder {
   /** Folder URI as the client sent it; '' for the fallback of files outside every folder. */
@@ -327,12 +330,13 @@ export class AiregServer {
       st.doc = TextDocument.update(st.doc, [change], p.textDocument.version);
     }
     if (this.folderFor(st.doc.uri).settings.run === 'onType') {
-      // Throttled by completion rather than by a timer: an idle document is analysed at once, so
-      // an edit shows fresh diagnostics after the engine's time alone; edits that arrive during a
-      // run coalesce into one rerun when it ends. The analysis runs in the server process, so
-      // typing in the editor is never blocked by it.
+      // Throttled mostly by completion: an idle document is analysed after a short pause that
+      // only gathers the notifications of one burst (a paste, an auto-indent, a fast typist), so
+      // an edit shows fresh diagnostics after about the engine's time alone; edits that arrive
+      // during a run coalesce into one rerun when it ends. The analysis runs in the server
+      // process, so typing in the editor is never blocked by it.
       if (st.running) st.rerun = true;
-      else this.schedule(st.doc.uri, 0);
+      else this.schedule(st.doc.uri, DEBOUNCE_MS);
     }
   }
 
