@@ -16,38 +16,15 @@ import { rangeOfNode } from '../src/core/position';
 import { ALL_RULES } from '../src/core/rules';
 import type { GenerationCall, RawFinding } from '../src/core/rules/rule';
 import type { Finding, Modality, RuleId } from '../src/core/types';
+import { fixtureFilesUnder, parseExpectations, type Expectation } from '../test/rules/harness';
 
 /** The rules this report covers (the review rules; the generation detector has its own harness). */
 export const REVIEW_RULES: readonly RuleId[] = ['aigc-missing-label', 'aigc-invalid-label-metadata', 'aigc-label-stripped', 'rec-no-opt-out', 'biometric-no-consent'];
 
 export const FIXTURE_ROOT = path.join(__dirname, '..', 'test', 'fixtures', 'rules');
 
-export interface Expectation {
-  line: number;
-  ruleId: string;
-  attrs: Record<string, string>;
-}
-
-/** Parses `expect:` markers; a line may carry several (`expect: a expect: b`). */
-export function parseExpectations(text: string): Expectation[] {
-  const out: Expectation[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /(?:\/\/|#)\s*(expect:.*)$/.exec(lines[i]!);
-    if (!m) continue;
-    for (const part of m[1]!.split(/expect:/).slice(1)) {
-      const [ruleId, ...rest] = part.trim().split(/\s+/);
-      if (!ruleId) continue;
-      const attrs: Record<string, string> = {};
-      for (const kv of rest) {
-        const eq = kv.indexOf('=');
-        if (eq > 0) attrs[kv.slice(0, eq)] = kv.slice(eq + 1);
-      }
-      out.push({ line: i, ruleId, attrs });
-    }
-  }
-  return out;
-}
+/** The fixture convention is the rule tests' own: one parser and one file walk for both. */
+export { parseExpectations, type Expectation } from '../test/rules/harness';
 
 export interface RuleOutcome {
   tp: number;
@@ -59,16 +36,7 @@ export interface RuleOutcome {
 
 /** Files under the fixture root (recursively) that aireg analyses, sorted. */
 export function fixtureFiles(root = FIXTURE_ROOT): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (languageForPath(p)) out.push(p);
-    }
-  };
-  if (fs.existsSync(root)) walk(root);
-  return out.sort();
+  return fixtureFilesUnder(root);
 }
 
 function attrMatches(f: Finding, attrs: Record<string, string>): string | undefined {
