@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../../src/core/engine';
-import { FIXTURE_ROOT, fixtureFiles } from '../../scripts/precision';
-import { checkFixture } from './harness';
+import { FIXTURE_ROOT } from '../../scripts/precision';
+import { itChecksRuleFixtures } from './harness';
 
 const RULE = 'biometric-no-consent' as const;
 
@@ -11,18 +11,7 @@ describe(`rule ${RULE} (fixtures)`, () => {
   const engine = new Engine();
   after(() => engine.host.dispose());
 
-  const files = fixtureFiles();
-  it('has fixtures for every language family', () => {
-    const own = files.filter((f) => f.includes(`${path.sep}${RULE}${path.sep}`)).map((f) => path.extname(f));
-    for (const ext of ['.ts', '.py', '.go', '.java']) assert.ok(own.includes(ext), `missing a ${ext} fixture`);
-  });
-
-  for (const file of files) {
-    it(path.relative(FIXTURE_ROOT, file), async () => {
-      const outcome = await checkFixture(engine, file, [RULE]);
-      assert.deepEqual(outcome.problems, []);
-    });
-  }
+  itChecksRuleFixtures(RULE, () => engine);
 
   it('honours a consent check declared in the configuration', async () => {
     const text = [

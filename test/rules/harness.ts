@@ -5,6 +5,7 @@
  * severity; anything else from the finding's data). A finding of a checked rule on a line without
  * such a marker is a failure, so negative fixtures are files (or lines) without markers.
  */
+import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Engine, FileResult } from '../../src/core/engine';
@@ -114,4 +115,26 @@ export async function checkFixture(engine: Engine, file: string, rules: readonly
   }
   for (const n of result.notices) if (/rule .* failed/.test(n.message)) problems.push(`${rel}: ${n.message}`);
   return { result, expectations, problems, matched };
+}
+
+/** Fixtures of the review rules, one folder per rule (each rule runs over all of them). */
+export const RULE_FIXTURES = path.join(FIXTURES, 'rules');
+
+/**
+ * The fixture tests every review rule shares: its own folder has a fixture per language family,
+ * and every review-rule fixture (its own and the other rules') yields exactly its markers.
+ * Call inside a `describe` that owns `engine`.
+ */
+export function itChecksRuleFixtures(rule: RuleId, engine: () => Engine): void {
+  const files = fixtureFilesUnder(RULE_FIXTURES);
+  it('has fixtures for every language family', () => {
+    const own = files.filter((f) => f.includes(`${path.sep}${rule}${path.sep}`)).map((f) => path.extname(f));
+    for (const ext of ['.ts', '.py', '.go', '.java']) assert.ok(own.includes(ext), `missing a ${ext} fixture`);
+  });
+  for (const file of files) {
+    it(path.relative(RULE_FIXTURES, file), async () => {
+      const outcome = await checkFixture(engine(), file, [rule]);
+      assert.deepEqual(outcome.problems, []);
+    });
+  }
 }

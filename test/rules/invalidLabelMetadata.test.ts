@@ -1,8 +1,6 @@
 import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
 import { Engine } from '../../src/core/engine';
-import { FIXTURE_ROOT, fixtureFiles } from '../../scripts/precision';
-import { checkFixture } from './harness';
+import { itChecksRuleFixtures } from './harness';
 
 const RULE = 'aigc-invalid-label-metadata' as const;
 
@@ -10,18 +8,7 @@ describe(`rule ${RULE} (fixtures)`, () => {
   const engine = new Engine();
   after(() => engine.host.dispose());
 
-  const files = fixtureFiles();
-  it('has fixtures for every language family', () => {
-    const own = files.filter((f) => f.includes(`${path.sep}${RULE}${path.sep}`)).map((f) => path.extname(f));
-    for (const ext of ['.ts', '.py', '.go', '.java']) assert.ok(own.includes(ext), `missing a ${ext} fixture`);
-  });
-
-  for (const file of files) {
-    it(path.relative(FIXTURE_ROOT, file), async () => {
-      const outcome = await checkFixture(engine, file, [RULE]);
-      assert.deepEqual(outcome.problems, []);
-    });
-  }
+  itChecksRuleFixtures(RULE, () => engine);
 
   it('reports every problem with its own message', async () => {
     const text = "const aigc = { Label: 1, ContentProducr: 'x' };\n";

@@ -1,8 +1,6 @@
 import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
 import { Engine } from '../../src/core/engine';
-import { FIXTURE_ROOT, fixtureFiles } from '../../scripts/precision';
-import { checkFixture } from './harness';
+import { itChecksRuleFixtures } from './harness';
 
 const RULE = 'aigc-label-stripped' as const;
 
@@ -10,18 +8,7 @@ describe(`rule ${RULE} (fixtures)`, () => {
   const engine = new Engine();
   after(() => engine.host.dispose());
 
-  const files = fixtureFiles();
-  it('has fixtures for every language family', () => {
-    const own = files.filter((f) => f.includes(`${path.sep}${RULE}${path.sep}`)).map((f) => path.extname(f));
-    for (const ext of ['.ts', '.py', '.go', '.java']) assert.ok(own.includes(ext), `missing a ${ext} fixture`);
-  });
-
-  for (const file of files) {
-    it(path.relative(FIXTURE_ROOT, file), async () => {
-      const outcome = await checkFixture(engine, file, [RULE]);
-      assert.deepEqual(outcome.problems, []);
-    });
-  }
+  itChecksRuleFixtures(RULE, () => engine);
 
   it('stays quiet on the same code without generated or labeled media in the file', async () => {
     const code = "import sharp from 'sharp';\nexport const f = (b: Buffer) => sharp(b).resize(9).toFile('x.png');\n";
