@@ -48,15 +48,22 @@ export class ChecklistSession {
     return this.brokenError;
   }
 
-  /** Reads the file. Never writes: a missing file is created only by the first change. */
-  load(): SessionResult {
+  /** Reads the file and records whether it is broken (and its text, for the repair command). */
+  private read(): ReturnType<typeof readChecklist> {
     const r = readChecklist(this.file);
     if (r.status === 'broken') {
       this.brokenError = r.error;
       this.brokenText = r.text;
-      return { error: r.error, written: false, conflicts: [] };
+    } else {
+      this.brokenError = undefined;
     }
-    this.brokenError = undefined;
+    return r;
+  }
+
+  /** Reads the file. Never writes: a missing file is created only by the first change. */
+  load(): SessionResult {
+    const r = this.read();
+    if (r.status === 'broken') return { error: r.error, written: false, conflicts: [] };
     this.base = r.status === 'ok' ? r.file : emptyChecklist();
     this.baseText = r.status === 'ok' ? r.text : undefined;
     this.mine = structuredClone(this.base);
@@ -79,13 +86,8 @@ export class ChecklistSession {
    * writes the result if it differs from the file. A broken file stops here untouched.
    */
   private sync(): SessionResult {
-    const r = readChecklist(this.file);
-    if (r.status === 'broken') {
-      this.brokenError = r.error;
-      this.brokenText = r.text;
-      return { error: r.error, written: false, conflicts: [] };
-    }
-    this.brokenError = undefined;
+    const r = this.read();
+    if (r.status === 'broken') return { error: r.error, written: false, conflicts: [] };
     let conflicts: MergeConflict[] = [];
     const disk = r.status === 'ok' ? r.file : undefined;
     const diskText = r.status === 'ok' ? r.text : undefined;
