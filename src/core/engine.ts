@@ -11,6 +11,7 @@ import { type LanguageInfo, languageForPath } from './languages';
 import { ParseTimeoutError, TreeSitterHost } from './parser';
 import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
+import { anyRuleMayMatch } from './rules/prefilter';
 import type { GenerationCall, RawFinding, RuleContext } from './rules/rule';
 import { applySuppressions } from './suppressions';
 import type { Finding, RuleId, Severity } from './types';
@@ -112,6 +113,9 @@ export class Engine {
       // findings are switched off; its findings are dropped below in that case.
       return r.id === 'aigc-generation-call' || effectiveSeverity(r.id, this.config) !== 'off';
     });
+    // Parsing is most of the cost of a scan: a file in which no enabled rule's text prefilter
+    // finds anything to look at is not parsed at all.
+    if (!anyRuleMayMatch(enabled.map((r) => r.id), text, language)) return result;
 
     let tree: Tree;
     const t0 = performance.now();

@@ -24,6 +24,11 @@ export function registerKeywords(ruleId: string, keywords: readonly string[]): R
   return re;
 }
 
+/** The keyword matcher a rule registered, if any (the engine's parse-or-skip decision reads it). */
+export function keywordsOf(ruleId: string): RegExp | undefined {
+  return registered.get(ruleId);
+}
+
 /** The file text in lower case, computed once per tree and shared by the rules. */
 export function lowerText(tree: Tree, text: string): string {
   let t = lowered.get(tree);

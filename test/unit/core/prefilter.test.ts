@@ -1,0 +1,58 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import { defaultConfig } from '../../../src/core/config';
+import { Engine } from '../../../src/core/engine';
+import { languageForPath } from '../../../src/core/languages';
+import { TreeSitterHost } from '../../../src/core/parser';
+import { prefilterOf } from '../../../src/core/rules/prefilter';
+import type { RuleId } from '../../../src/core/types';
+import { FIXTURES, fixtureFilesUnder, parseExpectations } from '../../rules/harness';
+
+/** A real host that counts the parses the engine asks for. */
+class CountingHost extends TreeSitterHost {
+  parses = 0;
+  override parse(...args: Parameters<TreeSitterHost['parse']>): ReturnType<TreeSitterHost['parse']> {
+    this.parses++;
+    return super.parse(...args);
+  }
+}
+
+describe('parse-or-skip prefilter', () => {
+  const host = new CountingHost();
+  const engine = new Engine(host, defaultConfig());
+  after(() => host.dispose());
+
+  it('does not parse a file in which no rule can find anything', async () => {
+    const before = host.parses;
+    const r = await engine.analyze('src/math.ts', 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+    assert.equal(host.parses, before, 'no parse for a file without any rule keyword');
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(r.notices, []);
+  });
+
+  it('parses a file that names an AI SDK and reports its call', async () => {
+    const before = host.parses;
+    const r = await engine.analyze('src/chat.ts', "import OpenAI from 'openai';\nconst client = new OpenAI();\nexport const reply = () => client.chat.completions.create({ model: 'gpt-4o', messages: [] });\n");
+    assert.equal(host.parses, before + 1);
+    assert.ok(r.findings.some((f) => f.ruleId === 'aigc-generation-call'), JSON.stringify(r.findings));
+  });
+
+  // The prefilter may say "maybe" for a file a rule ignores, never "no" where the rule reports:
+  // every fixture line that expects a finding must pass its rule's prefilter.
+  it('accepts every fixture file that expects a finding of its rule', () => {
+    let checked = 0;
+    for (const file of fixtureFilesUnder(FIXTURES)) {
+      const language = languageForPath(file);
+      if (!language) continue;
+      const text = fs.readFileSync(file, 'utf8');
+      const lower = text.toLowerCase();
+      for (const ruleId of new Set(parseExpectations(text).map((e) => e.ruleId as RuleId))) {
+        const test = prefilterOf(ruleId);
+        if (!test) continue;
+        checked++;
+        assert.ok(test(text, lower, language), `${ruleId} prefilter rejects ${file}`);
+      }
+    }
+    assert.ok(checked > 50, `only ${checked} fixture files checked`);
+  });
+});
