@@ -11,13 +11,47 @@ export interface FileTask {
   relPath: string;
 }
 
-export async function analyzeFile(engine: Engine, task: FileTask): Promise<FileResult> {
-  let text: string;
-  try {
-    text = await fs.promises.readFile(task.path, 'utf8');
-  } catch (err) {
-    return { file: task.relPath, findings: [], notices: [{ file: task.relPath, kind: 'read-error', message: `cannot read: ${(err as Error).message}` }], parseMs: 0, analyzeMs: 0 };
+/** A file's text, or the error that kept it from being read. */
+type ReadOutcome = { text: string } | { error: Error };
+
+function readTask(task: FileTask): Promise<ReadOutcome> {
+  return fs.promises.readFile(task.path, 'utf8').then(
+    (text) => ({ text }),
+    (error: unknown) => ({ error: error instanceof Error ? error : new Error(String(error)) }),
+  );
+}
+
+/** How many reads run ahead of the analysis, so the parser never waits on the disk. */
+const READ_AHEAD = 8;
+
+/**
+ * Analyses `tasks` in order, one at a time, while up to {@link READ_AHEAD} of the following files
+ * are being read; `onResult` sees each result as soon as it is ready.
+ */
+export async function analyzeTasks(engine: Engine, tasks: readonly FileTask[], onResult: (r: FileResult, index: number) => void): Promise<void> {
+  const reads: Promise<ReadOutcome>[] = [];
+  let nextRead = 0;
+  const fill = (upTo: number): void => {
+    while (nextRead < tasks.length && nextRead <= upTo) reads[nextRead] = readTask(tasks[nextRead++]!);
+  };
+  for (let i = 0; i < tasks.length; i++) {
+    fill(i + READ_AHEAD);
+    const outcome = await reads[i]!;
+    // Drop the settled promise so a long scan does not keep every file's text alive.
+    delete reads[i];
+    onResult(await analyzeRead(engine, tasks[i]!, outcome), i);
   }
+}
+
+export async function analyzeFile(engine: Engine, task: FileTask): Promise<FileResult> {
+  return analyzeRead(engine, task, await readTask(task));
+}
+
+async function analyzeRead(engine: Engine, task: FileTask, outcome: ReadOutcome): Promise<FileResult> {
+  if ('error' in outcome) {
+    return { file: task.relPath, findings: [], notices: [{ file: task.relPath, kind: 'read-error', message: `cannot read: ${outcome.error.message}` }], parseMs: 0, analyzeMs: 0 };
+  }
+  const text = outcome.text;
   try {
     const { tree: _tree, ...result } = await engine.analyze(task.relPath, text);
     return result;

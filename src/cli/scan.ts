@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AiregConfig } from '../core/config';
 import { Engine, type FileResult } from '../core/engine';
-import { type FileTask, analyzeFile } from './analyzeFile';
+import { type FileTask, analyzeTasks } from './analyzeFile';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
 /** Below this many files starting workers costs more than it saves (each loads its grammars). */
@@ -39,10 +39,10 @@ async function analyzeInProcess(files: readonly FileTask[], options: RunOptions)
   const engine = new Engine(undefined, options.config);
   const results: FileResult[] = [];
   try {
-    for (const [i, f] of files.entries()) {
-      results.push(await analyzeFile(engine, f));
-      options.onProgress?.(i + 1, files.length, f.relPath);
-    }
+    await analyzeTasks(engine, files, (r, i) => {
+      results.push(r);
+      options.onProgress?.(i + 1, files.length, r.file);
+    });
   } finally {
     await engine.host.dispose();
   }

@@ -4,7 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine } from '../core/engine';
-import { analyzeFile } from './analyzeFile';
+import type { FileResult } from '../core/engine';
+import { analyzeTasks } from './analyzeFile';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
 const port = parentPort;
@@ -24,8 +25,8 @@ port.on('message', (msg: ToWorker) => {
   }
   queue = queue.then(async () => {
     try {
-      const results = [];
-      for (const file of msg.files) results.push(await analyzeFile(engine, file));
+      const results: FileResult[] = [];
+      await analyzeTasks(engine, msg.files, (r) => results.push(r));
       post({ type: 'results', id: msg.id, results });
     } catch (err) {
       post({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzeFile } from '../../src/cli/analyzeFile';
+import { analyzeFile, analyzeTasks } from '../../src/cli/analyzeFile';
 import { failsOn, renderText, summarize, type ScanReport } from '../../src/cli/report';
 import { plannedJobs, WORKER_THRESHOLD } from '../../src/cli/scan';
 import { Engine } from '../../src/core/engine';
@@ -33,6 +33,30 @@ describe('CLI scan planning and reporting (in process)', () => {
         fs.rmSync(dir, { recursive: true });
       }
     } finally {
+      await engine.host.dispose();
+    }
+  });
+
+  it('analyses tasks in order while reading ahead, with an unreadable file in the middle', async () => {
+    const engine = new Engine();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-ahead-'));
+    try {
+      const tasks = Array.from({ length: 20 }, (_, i) => ({ path: path.join(dir, `f${i}.py`), relPath: `f${i}.py` }));
+      tasks.forEach((t, i) => {
+        if (i !== 7) fs.writeFileSync(t.path, i % 5 === 0 ? 'from openai import OpenAI\nOpenAI().chat.completions.create(model="gpt-4o", messages=[])\n' : 'x = 1\n');
+      });
+      const seen: string[] = [];
+      const results: Awaited<ReturnType<typeof analyzeFile>>[] = [];
+      await analyzeTasks(engine, tasks, (r, i) => {
+        seen.push(`${i}:${r.file}`);
+        results.push(r);
+      });
+      assert.deepEqual(seen, tasks.map((t, i) => `${i}:${t.relPath}`));
+      assert.equal(results[7]!.notices[0]!.kind, 'read-error');
+      const withCalls = results.filter((r) => r.findings.some((f) => f.ruleId === 'aigc-generation-call')).map((r) => r.file);
+      assert.deepEqual(withCalls, ['f0.py', 'f5.py', 'f10.py', 'f15.py']);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
       await engine.host.dispose();
     }
   });
