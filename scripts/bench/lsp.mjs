@@ -180,6 +180,7 @@ export async function lspBench({ root, corpusDir, quick, fig }) {
       fig(`lsp.keystroke_${lines}_lines.diagnostics`, first.diagnostics.length, 'diagnostics');
       fileTexts.push({ lines, file, editLine });
       if (lines === 5000) result.p95_5000 = p95;
+      if (lines === 20000) result.p95_20000 = p95;
       s.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     }
     if (unversioned) notes.push(`lsp: ${unversioned} diagnostics publications after an edit carried no version, so those keystroke times are the time to the next publication for that file.`);

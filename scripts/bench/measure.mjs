@@ -13,7 +13,7 @@ export const RSS_METHOD = TIME ? '/usr/bin/time -f %M (maxrss of the process)' :
  * Runs a command to completion and returns {ms, rssMB, code, stdout, stderr}. Throws when the
  * exit code is not in `okCodes`, because a figure from a failed run would mislead.
  */
-export function run(cmd, args, { cwd, okCodes = [0], env } = {}) {
+export function run(cmd, args, { cwd, okCodes = [0], env, timeoutMs } = {}) {
   return new Promise((resolve, reject) => {
     const marker = 'AIREG_BENCH_RSS_KB=';
     const [file, argv] = TIME ? [TIME, ['-f', `${marker}%M`, cmd, ...args]] : [cmd, args];
@@ -35,8 +35,11 @@ export function run(cmd, args, { cwd, okCodes = [0], env } = {}) {
         }
       }, 5);
     }
+    // A scan that does not finish is a result, not a hang of the bench: it is killed and rejected.
+    const timer = timeoutMs ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
     child.on('error', reject);
     child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
       const ms = performance.now() - t0;
       if (poll) clearInterval(poll);
       if (TIME) {
