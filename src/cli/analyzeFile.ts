@@ -25,22 +25,43 @@ function readTask(task: FileTask): Promise<ReadOutcome> {
 const READ_AHEAD = 8;
 
 /**
- * Analyses `tasks` in order, one at a time, while up to {@link READ_AHEAD} of the following files
- * are being read; `onResult` sees each result as soon as it is ready.
+ * Calls `each` for every task in order with its read outcome, while up to {@link READ_AHEAD} of
+ * the following files are being read, so the work on one file never waits on the disk.
  */
-export async function analyzeTasks(engine: Engine, tasks: readonly FileTask[], onResult: (r: FileResult, index: number) => void): Promise<void> {
+async function forEachRead(tasks: readonly FileTask[], each: (task: FileTask, outcome: ReadOutcome, index: number) => Promise<void> | void): Promise<void> {
   const reads: Promise<ReadOutcome>[] = [];
   let nextRead = 0;
-  const fill = (upTo: number): void => {
-    while (nextRead < tasks.length && nextRead <= upTo) reads[nextRead] = readTask(tasks[nextRead++]!);
-  };
   for (let i = 0; i < tasks.length; i++) {
-    fill(i + READ_AHEAD);
+    while (nextRead < tasks.length && nextRead <= i + READ_AHEAD) reads[nextRead] = readTask(tasks[nextRead++]!);
     const outcome = await reads[i]!;
     // Drop the settled promise so a long scan does not keep every file's text alive.
     delete reads[i];
-    onResult(await analyzeRead(engine, tasks[i]!, outcome), i);
+    await each(tasks[i]!, outcome, i);
   }
+}
+
+/** Analyses `tasks` in order; `onResult` sees each result as soon as it is ready. */
+export async function analyzeTasks(engine: Engine, tasks: readonly FileTask[], onResult: (r: FileResult, index: number) => void): Promise<void> {
+  await forEachRead(tasks, async (task, outcome, i) => onResult(await analyzeRead(engine, task, outcome), i));
+}
+
+/**
+ * Reads every task and decides those that need no parse (see `Engine.triage`): their results go
+ * to `onDecided`; the others are returned, in order, for a full analysis.
+ */
+export async function triageTasks(engine: Engine, tasks: readonly FileTask[], onDecided: (r: FileResult) => void): Promise<FileTask[]> {
+  const rest: FileTask[] = [];
+  await forEachRead(tasks, (task, outcome) => {
+    if ('error' in outcome) return onDecided(readError(task, outcome.error));
+    const decided = engine.triage(task.relPath, outcome.text);
+    if (decided) onDecided(decided);
+    else rest.push(task);
+  });
+  return rest;
+}
+
+function readError(task: FileTask, error: Error): FileResult {
+  return { file: task.relPath, findings: [], notices: [{ file: task.relPath, kind: 'read-error', message: `cannot read: ${error.message}` }], parseMs: 0, analyzeMs: 0 };
 }
 
 export async function analyzeFile(engine: Engine, task: FileTask): Promise<FileResult> {
@@ -48,9 +69,7 @@ export async function analyzeFile(engine: Engine, task: FileTask): Promise<FileR
 }
 
 async function analyzeRead(engine: Engine, task: FileTask, outcome: ReadOutcome): Promise<FileResult> {
-  if ('error' in outcome) {
-    return { file: task.relPath, findings: [], notices: [{ file: task.relPath, kind: 'read-error', message: `cannot read: ${outcome.error.message}` }], parseMs: 0, analyzeMs: 0 };
-  }
+  if ('error' in outcome) return readError(task, outcome.error);
   const text = outcome.text;
   try {
     const { tree: _tree, ...result } = await engine.analyze(task.relPath, text);

@@ -48,7 +48,7 @@ Scan options:
       --show-suppressed          list suppressed and baselined findings in text output
       --no-progress              never print progress (it is shown only on a terminal)
       --cache DIR                keep per-file results in DIR; rescans analyse only changed files
-  -j, --jobs N                   worker threads (default: 1 below 200 files, else all cores)
+  -j, --jobs N                   worker threads (default: 1 below 200 files to parse, else all cores)
 
 Baseline options:
   -o, --output FILE              where to write the baseline (default: .aireg-baseline.json)

@@ -9,10 +9,13 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AiregConfig } from '../core/config';
 import { Engine, type FileResult } from '../core/engine';
-import { type FileTask, analyzeTasks } from './analyzeFile';
+import { type FileTask, analyzeTasks, triageTasks } from './analyzeFile';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
-/** Below this many files starting workers costs more than it saves (each loads its grammars). */
+/**
+ * Below this many files to parse, starting workers costs more than it saves (each loads its
+ * grammars and compiles its queries). Files the main thread triages without a parse don't count.
+ */
 export const WORKER_THRESHOLD = 200;
 const BATCH_SIZE = 16;
 
@@ -35,26 +38,20 @@ function workerScript(): string | undefined {
   return fs.existsSync(candidate) ? candidate : undefined;
 }
 
-async function analyzeInProcess(files: readonly FileTask[], options: RunOptions): Promise<FileResult[]> {
-  const engine = new Engine(undefined, options.config);
+async function analyzeInProcess(engine: Engine, files: readonly FileTask[], progress: (r: FileResult) => void): Promise<FileResult[]> {
   const results: FileResult[] = [];
-  try {
-    await analyzeTasks(engine, files, (r, i) => {
-      results.push(r);
-      options.onProgress?.(i + 1, files.length, r.file);
-    });
-  } finally {
-    await engine.host.dispose();
-  }
+  await analyzeTasks(engine, files, (r) => {
+    results.push(r);
+    progress(r);
+  });
   return results;
 }
 
-async function analyzeWithWorkers(files: readonly FileTask[], jobs: number, script: string, options: RunOptions): Promise<FileResult[]> {
+async function analyzeWithWorkers(files: readonly FileTask[], jobs: number, script: string, options: RunOptions, progress: (r: FileResult) => void): Promise<FileResult[]> {
   const batches: FileTask[][] = [];
   for (let i = 0; i < files.length; i += BATCH_SIZE) batches.push(files.slice(i, i + BATCH_SIZE));
   const results: FileResult[] = [];
   let next = 0;
-  let done = 0;
   const init: WorkerInit = { config: options.config };
 
   const runWorker = (): Promise<void> =>
@@ -81,8 +78,7 @@ async function analyzeWithWorkers(files: readonly FileTask[], jobs: number, scri
         if (msg.type === 'fatal') return finish(new Error(`worker failed: ${msg.message}`));
         for (const r of msg.results) {
           results.push(r);
-          done++;
-          options.onProgress?.(done, files.length, r.file);
+          progress(r);
         }
         send();
       });
@@ -99,10 +95,25 @@ async function analyzeWithWorkers(files: readonly FileTask[], jobs: number, scri
 
 /** Analyses every file and returns results sorted by file path (findings sorted by position). */
 export async function analyzeFiles(files: readonly FileTask[], options: RunOptions): Promise<{ results: FileResult[]; jobs: number }> {
-  let jobs = plannedJobs(files.length, options.jobs);
-  const script = jobs > 1 ? workerScript() : undefined;
-  if (!script) jobs = 1;
-  const results = script ? await analyzeWithWorkers(files, jobs, script, options) : await analyzeInProcess(files, options);
+  let done = 0;
+  const progress = (r: FileResult): void => options.onProgress?.(++done, files.length, r.file);
+  // The main thread reads every file once and decides most of them without a parse (no rule
+  // keyword, binary, minified, too large); only the rest is parsed, here or on workers.
+  const engine = new Engine(undefined, options.config);
+  const results: FileResult[] = [];
+  let jobs = 1;
+  try {
+    const rest = await triageTasks(engine, files, (r) => {
+      results.push(r);
+      progress(r);
+    });
+    jobs = plannedJobs(rest.length, options.jobs);
+    const script = jobs > 1 ? workerScript() : undefined;
+    if (!script) jobs = 1;
+    results.push(...(script ? await analyzeWithWorkers(rest, jobs, script, options, progress) : await analyzeInProcess(engine, rest, progress)));
+  } finally {
+    await engine.host.dispose();
+  }
   results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const r of results) {
     r.findings.sort((a, b) => a.range.startOffset - b.range.startOffset || a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint));

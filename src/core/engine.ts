@@ -90,9 +90,24 @@ export function fingerprintOf(ruleId: string, file: string, text: string, raw: R
 export class Engine {
   constructor(readonly host: TreeSitterHost = new TreeSitterHost(), public config: AiregConfig = defaultConfig()) {}
 
-  /** Analyses one file's text. Never throws for bad input: problems become notices. */
-  async analyze(file: string, text: string, options: AnalyzeOptions = {}): Promise<FileResult & { tree?: Tree }> {
-    const result: FileResult & { tree?: Tree } = { file, findings: [], notices: [], parseMs: 0, analyzeMs: 0 };
+  /** The rules this configuration runs (the generation detector always, for the review rules). */
+  private enabledRules(options: AnalyzeOptions): typeof ALL_RULES {
+    return ALL_RULES.filter((r) => {
+      if (options.onlyRules && !options.onlyRules.has(r.id)) return false;
+      // The generation detector also feeds the review rules, so it runs even when its own
+      // findings are switched off; its findings are dropped below in that case.
+      return r.id === 'aigc-generation-call' || effectiveSeverity(r.id, this.config) !== 'off';
+    });
+  }
+
+  /**
+   * Decides a file without parsing it when that is possible: no language, too large, binary,
+   * minified, or no enabled rule's text prefilter finds anything to look at. Returns the result
+   * in those cases and undefined when the file must be parsed. Cheap: no grammar is loaded, so
+   * the CLI triages a whole tree on its main thread and sends only the rest to workers.
+   */
+  triage(file: string, text: string, options: AnalyzeOptions = {}): FileResult | undefined {
+    const result: FileResult = { file, findings: [], notices: [], parseMs: 0, analyzeMs: 0 };
     const language = options.language ?? languageForPath(file);
     if (!language) return result;
     if (text.length > this.config.maxFileBytes) {
@@ -107,15 +122,19 @@ export class Engine {
       result.notices.push({ file, kind: 'minified', message: 'skipped: the file looks minified (very long lines)' });
       return result;
     }
-    const enabled = ALL_RULES.filter((r) => {
-      if (options.onlyRules && !options.onlyRules.has(r.id)) return false;
-      // The generation detector also feeds the review rules, so it runs even when its own
-      // findings are switched off; its findings are dropped below in that case.
-      return r.id === 'aigc-generation-call' || effectiveSeverity(r.id, this.config) !== 'off';
-    });
     // Parsing is most of the cost of a scan: a file in which no enabled rule's text prefilter
     // finds anything to look at is not parsed at all.
-    if (!anyRuleMayMatch(enabled.map((r) => r.id), text, language)) return result;
+    if (!anyRuleMayMatch(this.enabledRules(options).map((r) => r.id), text, language)) return result;
+    return undefined;
+  }
+
+  /** Analyses one file's text. Never throws for bad input: problems become notices. */
+  async analyze(file: string, text: string, options: AnalyzeOptions = {}): Promise<FileResult & { tree?: Tree }> {
+    const decided = this.triage(file, text, options);
+    if (decided) return decided;
+    const result: FileResult & { tree?: Tree } = { file, findings: [], notices: [], parseMs: 0, analyzeMs: 0 };
+    const language = (options.language ?? languageForPath(file))!;
+    const enabled = this.enabledRules(options);
 
     let tree: Tree;
     const t0 = performance.now();

@@ -442,11 +442,19 @@ describe('aireg CLI (built dist/cli.js)', function () {
       assert.deepEqual(two.notices, one.notices);
     });
 
-    it('uses all cores for a large tree by default', () => {
-      for (let i = 0; i < 210; i++) write(`src/m${String(i).padStart(3, '0')}.py`, i === 7 ? RECOMMENDER : CLEAN);
+    it('uses all cores when a large tree has many files to parse', () => {
+      for (let i = 0; i < 210; i++) write(`src/m${String(i).padStart(3, '0')}.py`, RECOMMENDER);
       const r = json(aireg(['scan', '--format', 'json'], tmp));
       assert.equal(r.summary.files, 210);
       assert.equal(r.summary.jobs, Math.min(os.availableParallelism(), Math.ceil(210 / 16)));
+      assert.equal(new Set(r.findings.map((f) => f.file)).size, 210);
+    });
+
+    it('stays on one thread when most of a large tree needs no parse', () => {
+      for (let i = 0; i < 210; i++) write(`src/m${String(i).padStart(3, '0')}.py`, i === 7 ? RECOMMENDER : CLEAN);
+      const r = json(aireg(['scan', '--format', 'json'], tmp));
+      assert.equal(r.summary.files, 210);
+      assert.equal(r.summary.jobs, 1);
       assert.deepEqual(r.findings.map((f) => f.file), ['src/m007.py']);
     });
   });
