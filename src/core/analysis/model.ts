@@ -91,6 +91,11 @@ export function normalisePath(segments: readonly string[]): string {
 }
 
 const MAX_DEPTH = 12;
+/** The per-file resolution budget: a fixed allowance plus a share proportional to the file size. */
+const STEP_BASE = 20_000;
+const STEP_PER_CHAR = 2;
+/** Bindings of one name tried per resolution (nearest first). */
+const MAX_BINDINGS_TRIED = 6;
 const UNRESOLVED = '{}';
 
 const WRAPPERS = new Set(['parenthesized_expression', 'await_expression', 'await', 'non_null_expression', 'as_expression', 'satisfies_expression', 'type_assertion', 'cast_expression']);
@@ -115,9 +120,27 @@ export class FileModel {
   readonly calls: CallSite[] = [];
   private readonly callById = new Map<number, CallSite>();
   private readonly resolved = new Map<number, ResolvedPath | null>();
+  /** Memo of `resolve` per expression node id (null: resolved to nothing). */
+  private readonly nodeMemo = new Map<number, ResolvedPath | null>();
+  /** Memo of `resolveKey` per key and position bucket (the index of the first binding after the use). */
+  private readonly keyMemo = new Map<string, ResolvedPath | null>();
+  /** Memo of `stringValue` per node id. */
+  private readonly stringMemo = new Map<number, string | null>();
+  /** Node ids and keys being resolved right now: a cycle (`a = b; b = a`) resolves to nothing. */
+  private readonly inProgress = new Set<number | string>();
+  /** Binding lists sorted once by end offset, split into valued and bare declarations. */
+  private readonly sortedBindings = new Map<string, { valued: Binding[]; bare: Binding[] }>();
+  /**
+   * Resolution steps left for this file. Memoisation makes resolution linear in the number of
+   * expressions and bindings; the budget is the guarantee when a generated bundle defeats it.
+   */
+  private stepsLeft: number;
+  /** Resolution steps taken so far (tests assert that a large bundle stays linear). */
+  steps = 0;
   private mockTargetsCache: string[] | undefined;
 
   constructor(readonly family: Family, readonly text: string, tree: Tree, query: Query) {
+    this.stepsLeft = STEP_BASE + STEP_PER_CHAR * text.length;
     for (const match of query.matches(tree.rootNode)) {
       const caps = match.captures;
       const main = caps.find((c) => c.name === 'import' || c.name === 'call' || c.name === 'bind' || c.name === 'bindlist');
@@ -395,31 +418,88 @@ export class FileModel {
     return { module: undefined, root: name, segments: [name], chain: [], mock: false };
   }
 
-  /** Resolves through the bindings of `key`, preferring one that reaches an import. */
+  /** Takes one resolution step; false once the file's budget is spent. */
+  private step(): boolean {
+    this.steps++;
+    return --this.stepsLeft >= 0;
+  }
+
+  /** True once the file's resolution budget is spent (callers then treat names as unresolved). */
+  get budgetExhausted(): boolean {
+    return this.stepsLeft < 0;
+  }
+
+  /** The bindings of `key` sorted once by end offset, valued ones apart from bare declarations. */
+  private sortedOf(key: string): { valued: Binding[]; bare: Binding[] } | undefined {
+    let sorted = this.sortedBindings.get(key);
+    if (!sorted) {
+      const list = this.bindings.get(key);
+      if (!list) return undefined;
+      const byEnd = (a: Binding, b: Binding): number => a.node.endIndex - b.node.endIndex;
+      sorted = { valued: list.filter((b) => !!b.value).sort(byEnd), bare: list.filter((b) => !b.value).sort(byEnd) };
+      this.sortedBindings.set(key, sorted);
+    }
+    return sorted;
+  }
+
+  /**
+   * Resolves through the bindings of `key`, preferring one that reaches an import. Bindings with a
+   * value say more than bare declarations (`private OpenAIClient c;`), and the nearest assignment
+   * before the use beats others of the same name in other functions. The result depends on the
+   * use only through how many bindings end before it, so it is memoised per (key, that count).
+   */
   private resolveKey(key: string, depth: number, at = 0): ResolvedPath | undefined {
-    const list = this.bindings.get(key);
-    if (!list || depth > MAX_DEPTH) return undefined;
+    if (depth > MAX_DEPTH) return undefined;
+    const sorted = this.sortedOf(key);
+    if (!sorted) return undefined;
+    const splitValued = countEndingBefore(sorted.valued, at);
+    const splitBare = countEndingBefore(sorted.bare, at);
+    const memoKey = `${key}\u0000${splitValued}\u0000${splitBare}`;
+    const memo = this.keyMemo.get(memoKey);
+    if (memo !== undefined) return memo ?? undefined;
+    if (this.inProgress.has(memoKey) || !this.step()) return undefined;
+    this.inProgress.add(memoKey);
     let fallback: ResolvedPath | undefined;
-    // Bindings with a value say more than bare declarations (`private OpenAIClient c;`), and
-    // the nearest assignment before the use beats others of the same name in other functions.
-    const ordered = list.length > 1 ? [...list].sort((a, b) => bindingRank(a, at) - bindingRank(b, at)) : list;
-    for (let i = 0; i < ordered.length && i < 6; i++) {
-      const b = ordered[i]!;
-      if (b.mock) return { module: undefined, root: key, segments: [key], chain: [], mock: true };
+    let result: ResolvedPath | undefined;
+    let tried = 0;
+    for (const b of nearestFirst(sorted.valued, splitValued, sorted.bare, splitBare)) {
+      if (tried++ >= MAX_BINDINGS_TRIED) break;
+      if (b.mock) {
+        result = { module: undefined, root: key, segments: [key], chain: [], mock: true };
+        break;
+      }
       let r = b.value ? this.resolve(b.value, depth + 1) : undefined;
       if ((!r || r.module === undefined) && b.type) {
         const t = this.resolve(b.type, depth + 1);
         if (t?.module !== undefined) r = { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`], chain: r?.chain ?? t.chain };
       }
-      if (r && (r.module !== undefined || r.mock)) return r;
+      if (r && (r.module !== undefined || r.mock)) {
+        result = r;
+        break;
+      }
       fallback ??= r;
     }
-    return fallback;
+    result ??= fallback;
+    this.inProgress.delete(memoKey);
+    this.keyMemo.set(memoKey, result ?? null);
+    return result;
   }
 
+  /** Memoised per node: an expression resolves the same wherever it is reached from. */
   private resolve(input: Node, depth: number): ResolvedPath | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const node = unwrap(input);
+    const memo = this.nodeMemo.get(node.id);
+    if (memo !== undefined) return memo ?? undefined;
+    if (this.inProgress.has(node.id) || !this.step()) return undefined;
+    this.inProgress.add(node.id);
+    const r = this.resolveUncached(node, depth);
+    this.inProgress.delete(node.id);
+    this.nodeMemo.set(node.id, r ?? null);
+    return r;
+  }
+
+  private resolveUncached(node: Node, depth: number): ResolvedPath | undefined {
     const type = node.type;
     if (IDENT.has(type)) return this.resolveName(this.textOf(node), depth, node.startIndex);
     if (MEMBER.has(type)) {
@@ -538,6 +618,18 @@ export class FileModel {
   stringValue(node: Node, depth = 0): string | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const n = unwrap(node);
+    const memo = this.stringMemo.get(n.id);
+    if (memo !== undefined) return memo ?? undefined;
+    if (this.inProgress.has(-1 - n.id) || !this.step()) return undefined;
+    // String ids are kept apart from resolution ids by sign: both memoise per node.
+    this.inProgress.add(-1 - n.id);
+    const v = this.stringValueUncached(n, depth);
+    this.inProgress.delete(-1 - n.id);
+    this.stringMemo.set(n.id, v ?? null);
+    return v;
+  }
+
+  private stringValueUncached(n: Node, depth: number): string | undefined {
     switch (n.type) {
       case 'string':
       case 'template_string':
@@ -674,12 +766,28 @@ export class FileModel {
   }
 }
 
-/** Sort key for bindings of one name seen from offset `at`: valued first, then nearest before `at`. */
-function bindingRank(b: Binding, at: number): number {
-  // A binding that contains the use (`pipe = pipe.to("cuda")`) does not precede it.
-  const end = b.node.endIndex;
-  const distance = end <= at ? at - end : 1e9 + Math.abs(b.node.startIndex - at);
-  return (b.value ? 0 : 4e9) + distance;
+/** How many bindings (sorted by end offset) end at or before `at`: a binary search. */
+function countEndingBefore(list: readonly Binding[], at: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.node.endIndex <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Bindings in the order resolution tries them: valued before bare, and within each, those that
+ * end before the use from the nearest back, then the rest (including one that contains the use,
+ * `pipe = pipe.to("cuda")`, which does not precede it) in file order.
+ */
+function* nearestFirst(valued: readonly Binding[], splitValued: number, bare: readonly Binding[], splitBare: number): Generator<Binding> {
+  for (let i = splitValued - 1; i >= 0; i--) yield valued[i]!;
+  for (let i = splitValued; i < valued.length; i++) yield valued[i]!;
+  for (let i = splitBare - 1; i >= 0; i--) yield bare[i]!;
+  for (let i = splitBare; i < bare.length; i++) yield bare[i]!;
 }
 
 function unwrap(node: Node): Node {
