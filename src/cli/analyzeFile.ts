@@ -3,6 +3,7 @@
  * both produce identical results; a file that cannot be read becomes a notice.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Engine, FileResult } from '../core/engine';
 
 /** A file as the main thread hands it to whoever analyses it. */
@@ -19,7 +20,10 @@ export async function analyzeFile(engine: Engine, task: FileTask): Promise<FileR
     return { file: task.relPath, findings: [], notices: [{ file: task.relPath, kind: 'read-error', message: `cannot read: ${(err as Error).message}` }], parseMs: 0, analyzeMs: 0 };
   }
   try {
-    const { tree: _tree, ...result } = await engine.analyze(task.relPath, text);
+    // The root lets rules read the project files this one imports (the workspace model).
+    const native = task.relPath.split('/').join(path.sep);
+    const root = task.path.endsWith(native) ? task.path.slice(0, task.path.length - native.length) : undefined;
+    const { tree: _tree, ...result } = await engine.analyze(task.relPath, text, root ? { root } : {});
     return result;
   } catch (err) {
     // The engine promises not to throw; if it does anyway, the scan goes on without this file.

@@ -9,7 +9,7 @@ import { getFileModel } from '../../src/core/analysis/model';
 import { languageById } from '../../src/core/languages';
 import { ALL_RULES } from '../../src/core/rules';
 import type { GenerationCall } from '../../src/core/rules/rule';
-import { FIXTURES, checkFixture, fixtureFilesUnder, parseExpectations } from './harness';
+import { FIXTURES, checkFixture, findingAttr, fixtureFilesUnder, parseExpectations } from './harness';
 
 const RULE = 'aigc-generation-call' as const;
 const DIR = path.join(FIXTURES, 'generation');
@@ -174,5 +174,39 @@ describe('name resolution on a generated bundle', () => {
     } finally {
       res.tree?.delete();
     }
+  });
+});
+
+describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+  const WS = path.join(FIXTURES, 'generation-workspace');
+
+  for (const project of ['ts', 'python']) {
+    const root = path.join(WS, project);
+    for (const file of fixtureFilesUnder(root)) {
+      const rel = path.relative(root, file).split(path.sep).join('/');
+      it(`${project}/${rel}`, async () => {
+        const text = fs.readFileSync(file, 'utf8');
+        const res = await engine.analyze(rel, text, { root, onlyRules: new Set([RULE]) });
+        const found = res.findings.filter((f) => f.ruleId === RULE);
+        const problems: string[] = [];
+        const expected = parseExpectations(text).filter((e) => e.ruleId === RULE);
+        for (const e of expected) {
+          const f = found.find((x) => x.range.start.line === e.line);
+          if (!f) problems.push(`${rel}:${e.line + 1} missing`);
+          else for (const [k, v] of Object.entries(e.attrs)) if (findingAttr(f, k) !== v) problems.push(`${rel}:${e.line + 1} ${k}=${String(findingAttr(f, k))}, expected ${v}`);
+        }
+        for (const f of found) if (!expected.some((e) => e.line === f.range.start.line)) problems.push(`${rel}:${f.range.start.line + 1} unexpected: ${f.message}`);
+        assert.deepEqual(problems, []);
+      });
+    }
+  }
+
+  it('finds nothing across files without a workspace root (the editor path stays file-local)', async () => {
+    const root = path.join(WS, 'ts');
+    const rel = 'src/providers/acme.ts';
+    const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { onlyRules: new Set([RULE]) });
+    assert.equal(res.findings.length, 0);
   });
 });
