@@ -3,6 +3,7 @@
  * both produce identical results; a file that cannot be read becomes a notice.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Engine, FileResult } from '../core/engine';
 
 /** A file as the main thread hands it to whoever analyses it. */
@@ -72,7 +73,10 @@ async function analyzeRead(engine: Engine, task: FileTask, outcome: ReadOutcome)
   if ('error' in outcome) return readError(task, outcome.error);
   const text = outcome.text;
   try {
-    const { tree: _tree, ...result } = await engine.analyze(task.relPath, text);
+    // The root lets rules read the project files this one imports (the workspace model).
+    const native = task.relPath.split('/').join(path.sep);
+    const root = task.path.endsWith(native) ? task.path.slice(0, task.path.length - native.length) : undefined;
+    const { tree: _tree, ...result } = await engine.analyze(task.relPath, text, root ? { root } : {});
     return result;
   } catch (err) {
     // The engine promises not to throw; if it does anyway, the scan goes on without this file.

@@ -9,6 +9,7 @@ import type { Tree } from 'web-tree-sitter';
 import { type AiregConfig, defaultConfig } from './config';
 import { type LanguageInfo, languageForPath } from './languages';
 import { ParseTimeoutError, TreeSitterHost } from './parser';
+import { Workspace } from './analysis/workspace';
 import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
 import { anyRuleMayMatch } from './rules/prefilter';
@@ -42,6 +43,11 @@ export interface AnalyzeOptions {
   oldTree?: Tree;
   /** Keep the tree alive and return it instead of deleting it (the server caches trees). */
   keepTree?: boolean;
+  /**
+   * The workspace root (absolute) that `file` is relative to. With it, rules may read the files
+   * the analysed file imports from its own project (see analysis/workspace.ts), once per scan.
+   */
+  root?: string;
 }
 
 /** Resolves a rule's effective severity: rule default, then `.aireg.json`. */
@@ -89,6 +95,18 @@ export function fingerprintOf(ruleId: string, file: string, text: string, raw: R
 
 export class Engine {
   constructor(readonly host: TreeSitterHost = new TreeSitterHost(), public config: AiregConfig = defaultConfig()) {}
+
+  private readonly workspaces = new Map<string, Workspace>();
+
+  /** The lazily built workspace model of a root, shared by every file analysed under it. */
+  workspace(root: string): Workspace {
+    let ws = this.workspaces.get(root);
+    if (!ws) {
+      ws = new Workspace(root, this.host);
+      this.workspaces.set(root, ws);
+    }
+    return ws;
+  }
 
   /** The rules this configuration runs (the generation detector always, for the review rules). */
   private enabledRules(options: AnalyzeOptions): typeof ALL_RULES {
@@ -158,6 +176,7 @@ export class Engine {
       config: this.config,
       generationCalls: [] as GenerationCall[],
       report: (f) => raws.push(f),
+      ...(options.root ? { workspace: this.workspace(options.root) } : {}),
     };
     try {
       for (const rule of enabled) {

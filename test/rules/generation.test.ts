@@ -5,10 +5,11 @@ import Ajv from 'ajv';
 import { Engine } from '../../src/core/engine';
 import { sarifRegion } from '../../src/core/position';
 import { catalog } from '../../src/core/analysis/catalog';
+import { getFileModel } from '../../src/core/analysis/model';
 import { languageById } from '../../src/core/languages';
 import { ALL_RULES } from '../../src/core/rules';
 import type { GenerationCall } from '../../src/core/rules/rule';
-import { FIXTURES, checkFixture, fixtureFilesUnder, parseExpectations } from './harness';
+import { FIXTURES, checkFixture, findingAttr, fixtureFilesUnder, parseExpectations } from './harness';
 
 const RULE = 'aigc-generation-call' as const;
 const DIR = path.join(FIXTURES, 'generation');
@@ -125,5 +126,87 @@ describe('data/providers.json', () => {
     assert.equal(cat.hostProvider('https://dashscope.aliyuncs.com/compatible-mode/v1'), 'alibaba');
     assert.equal(cat.hostProvider('http://127.0.0.1:8080/v1'), 'local');
     assert.equal(cat.hostProvider('https://example.com/v1'), undefined);
+  });
+});
+
+describe('name resolution on a generated bundle', () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+
+  /**
+   * A minified-bundle shape: a few hundred short names, each reassigned many times from other
+   * names (aliases, conditionals, member reads), and calls through them. Unmemoised resolution
+   * tries several bindings per name at every level and never finishes on 30,000 lines.
+   */
+  function bundle(lines: number): string {
+    // 301 names so that every name gets every shape of reassignment below.
+    const names = 301;
+    const out = ["import { GoogleGenAI } from '@google/genai';", 'const real = new GoogleGenAI({ apiKey: k });'];
+    for (let i = 0; out.length < lines - 1; i++) {
+      const a = `v${i % names}`;
+      const b = `v${(i * 7 + 1) % names}`;
+      const c = `v${(i * 13 + 5) % names}`;
+      switch (i % 6) {
+        case 0: out.push(`var ${a} = ${b}.then((x) => x.json());`); break;
+        case 1: out.push(`this.${a} = this.${b}.request({ path: p }) || ${c};`); break;
+        case 2: out.push(`${a} = ${b}.stream() || this.${c};`); break;
+        case 3: out.push(`this.${a}.models.generateContent({ contents: ${c} });`); break;
+        case 4: out.push(`${a} = cond ? this.${b} : ${c}.models;`); break;
+        default: out.push(`${a}.models.generateContent({ contents: ${c} });`);
+      }
+    }
+    out.push("const r = await real.models.generateContent({ model: 'gemini-2.0-flash', contents: 'x' });");
+    return out.join('\n') + '\n';
+  }
+
+  it('resolves a 30,000-line bundle with a step count linear in its size, and still finds the real call', async () => {
+    const text = bundle(30_000);
+    assert.equal(text.split('\n').length - 1, 30_000);
+    const res = await engine.analyze('bundle.js', text, { keepTree: true, onlyRules: new Set([RULE]) });
+    try {
+      const last = res.findings.find((f) => f.range.start.line === 29_999);
+      assert.ok(last, 'the call through a real client at the end is found');
+      assert.equal(last.generation?.provider, 'google');
+      const model = await getFileModel({ tree: res.tree!, text, language: languageById('javascript')!, host: engine.host });
+      // Every call was resolved by the rule; memoised resolution takes a bounded number of steps per line.
+      assert.ok(model.steps > 1000, `resolution ran (${model.steps} steps)`);
+      assert.ok(model.steps < 20 * 30_000, `steps ${model.steps} stay linear in the file size`);
+    } finally {
+      res.tree?.delete();
+    }
+  });
+});
+
+describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+  const WS = path.join(FIXTURES, 'generation-workspace');
+
+  for (const project of ['ts', 'python']) {
+    const root = path.join(WS, project);
+    for (const file of fixtureFilesUnder(root)) {
+      const rel = path.relative(root, file).split(path.sep).join('/');
+      it(`${project}/${rel}`, async () => {
+        const text = fs.readFileSync(file, 'utf8');
+        const res = await engine.analyze(rel, text, { root, onlyRules: new Set([RULE]) });
+        const found = res.findings.filter((f) => f.ruleId === RULE);
+        const problems: string[] = [];
+        const expected = parseExpectations(text).filter((e) => e.ruleId === RULE);
+        for (const e of expected) {
+          const f = found.find((x) => x.range.start.line === e.line);
+          if (!f) problems.push(`${rel}:${e.line + 1} missing`);
+          else for (const [k, v] of Object.entries(e.attrs)) if (findingAttr(f, k) !== v) problems.push(`${rel}:${e.line + 1} ${k}=${String(findingAttr(f, k))}, expected ${v}`);
+        }
+        for (const f of found) if (!expected.some((e) => e.line === f.range.start.line)) problems.push(`${rel}:${f.range.start.line + 1} unexpected: ${f.message}`);
+        assert.deepEqual(problems, []);
+      });
+    }
+  }
+
+  it('finds nothing across files without a workspace root (the editor path stays file-local)', async () => {
+    const root = path.join(WS, 'ts');
+    const rel = 'src/providers/acme.ts';
+    const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { onlyRules: new Set([RULE]) });
+    assert.equal(res.findings.length, 0);
   });
 });

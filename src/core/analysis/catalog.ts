@@ -39,6 +39,7 @@ interface RawCatalog {
   mockCallees: string[];
   mockConstructors: string[];
   mockModules: string[];
+  passThroughMethods?: string[];
 }
 
 /** One generation method of a provider, compiled. */
@@ -92,8 +93,15 @@ export interface CompiledCatalog {
   mockCallees: ReadonlySet<string>;
   mockConstructors: ReadonlySet<string>;
   mockModules: ReadonlySet<string>;
+  /** Methods that return their receiver (`eval`, `to`, `cuda`): resolution looks through them. */
+  passThroughMethods: ReadonlySet<string>;
   /** True when the text mentions anything the detector could match; false lets a file be skipped. */
   mayMatch(family: Family, text: string): boolean;
+  /**
+   * True when the text makes a raw HTTP or websocket call: with a workspace model, such a file may
+   * send to an endpoint named in another file, so it is analysed even if `mayMatch` is false.
+   */
+  mayCallHttp(family: Family, text: string): boolean;
   /** The literal tokens behind `mayMatch`, longest first (for tests and tuning). */
   prefilterTokens(family: Family): string[];
 }
@@ -266,8 +274,19 @@ function build(raw: RawCatalog): CompiledCatalog {
     return re.test(text);
   };
 
+  const httpHints = new Map<Family, RegExp>();
+  const mayCallHttp = (family: Family, text: string): boolean => {
+    let re = httpHints.get(family);
+    if (!re) {
+      re = new RegExp(`\\b(?:${[...httpCallees[family]].map(escapeRegex).join('|')})\\s*\\(`);
+      httpHints.set(family, re);
+    }
+    return re.test(text);
+  };
+
   return {
     providers,
+    mayCallHttp,
     providersForModule,
     methodsByName,
     unresolvedByName,
@@ -278,6 +297,7 @@ function build(raw: RawCatalog): CompiledCatalog {
     mockCallees,
     mockConstructors: new Set(raw.mockConstructors),
     mockModules: new Set(raw.mockModules),
+    passThroughMethods: new Set(raw.passThroughMethods ?? []),
     mayMatch,
     prefilterTokens,
   };

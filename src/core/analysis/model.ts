@@ -30,6 +30,8 @@ export interface ImportBinding {
   /** The imported member (`OpenAI` in `from openai import OpenAI`); undefined for the module itself. */
   member: string | undefined;
   node: Node;
+  /** The module exactly as written when it differs (Python relative imports keep their dots here). */
+  raw?: string;
 }
 
 /** A name or attribute bound to an expression somewhere in the file. */
@@ -44,6 +46,8 @@ export interface Binding {
   node: Node;
   /** Declared as a test double (`@Mock` field). */
   mock: boolean;
+  /** For `a, b = f()`: the position of the name in the tuple; the value is the whole right side. */
+  index?: number;
 }
 
 /** One call (or constructor call) in the file. */
@@ -59,6 +63,11 @@ export interface CallSite {
   /** The argument list node, if any. */
   args: Node | null;
   isNew: boolean;
+  /**
+   * A method passed as a value rather than called here (`Thread(target=model.generate)`,
+   * `run(client.chat.completions.create, body)`): the callee runs it, so it counts as a call.
+   */
+  reference?: boolean;
 }
 
 /** A callee or expression traced back through bindings to an import (or to an unresolved root name). */
@@ -91,6 +100,14 @@ export function normalisePath(segments: readonly string[]): string {
 }
 
 const MAX_DEPTH = 12;
+/** The per-file resolution budget: a fixed allowance plus a share proportional to the file size. */
+const STEP_BASE = 20_000;
+const STEP_PER_CHAR = 2;
+/** Bindings of one name tried per resolution (nearest first). */
+const MAX_BINDINGS_TRIED = 6;
+/** Nodes visited when collecting a helper's return statements. */
+const MAX_RETURN_WALK = 4000;
+const FUNCTION_KINDS = new Set(['function_definition', 'function_declaration', 'arrow_function', 'function_expression', 'method_definition', 'lambda', 'class_definition', 'class_declaration', 'func_literal', 'method_declaration']);
 const UNRESOLVED = '{}';
 
 const WRAPPERS = new Set(['parenthesized_expression', 'await_expression', 'await', 'non_null_expression', 'as_expression', 'satisfies_expression', 'type_assertion', 'cast_expression']);
@@ -113,14 +130,38 @@ export class FileModel {
   readonly starModules: string[] = [];
   readonly bindings = new Map<string, Binding[]>();
   readonly calls: CallSite[] = [];
+  /** Functions defined at any level of the file, by name (their returns summarise helpers). */
+  readonly functions = new Map<string, Node[]>();
+  /** Models of the project's own files this file imports, by module as written (see workspace.ts). */
+  readonly linked = new Map<string, FileModel>();
+  private readonly returnsMemo = new Map<number, Node[]>();
+  private readonly httpParamMemo = new Map<string, number>();
   private readonly callById = new Map<number, CallSite>();
   private readonly resolved = new Map<number, ResolvedPath | null>();
+  /** Memo of `resolve` per expression node id (null: resolved to nothing). */
+  private readonly nodeMemo = new Map<number, ResolvedPath | null>();
+  /** Memo of `resolveKey` per key and position bucket (the index of the first binding after the use). */
+  private readonly keyMemo = new Map<string, ResolvedPath | null>();
+  /** Memo of `stringValue` per node id. */
+  private readonly stringMemo = new Map<number, string | null>();
+  /** Node ids and keys being resolved right now: a cycle (`a = b; b = a`) resolves to nothing. */
+  private readonly inProgress = new Set<number | string>();
+  /** Binding lists sorted once by end offset, split into valued and bare declarations. */
+  private readonly sortedBindings = new Map<string, { valued: Binding[]; bare: Binding[] }>();
+  /**
+   * Resolution steps left for this file. Memoisation makes resolution linear in the number of
+   * expressions and bindings; the budget is the guarantee when a generated bundle defeats it.
+   */
+  private stepsLeft: number;
+  /** Resolution steps taken so far (tests assert that a large bundle stays linear). */
+  steps = 0;
   private mockTargetsCache: string[] | undefined;
 
   constructor(readonly family: Family, readonly text: string, tree: Tree, query: Query) {
+    this.stepsLeft = STEP_BASE + STEP_PER_CHAR * text.length;
     for (const match of query.matches(tree.rootNode)) {
       const caps = match.captures;
-      const main = caps.find((c) => c.name === 'import' || c.name === 'call' || c.name === 'bind' || c.name === 'bindlist');
+      const main = caps.find((c) => c.name === 'import' || c.name === 'call' || c.name === 'bind' || c.name === 'bindlist' || c.name === 'func');
       if (!main) continue;
       switch (main.name) {
         case 'import':
@@ -131,13 +172,23 @@ export class FileModel {
           break;
         case 'bind': {
           const name = caps.find((c) => c.name === 'name')?.node;
-          const value = caps.find((c) => c.name === 'value')?.node ?? main.node.childForFieldName('value');
+          const value = caps.find((c) => c.name === 'value')?.node ?? (main.node.type === 'enum_declaration' ? main.node : main.node.childForFieldName('value'));
           if (name) this.addBinding(name, value, main.node);
           break;
         }
         case 'bindlist':
           this.addGoBindings(main.node);
           break;
+        case 'func': {
+          const name = caps.find((c) => c.name === 'name')?.node;
+          if (name) {
+            const key = this.textOf(name);
+            const list = this.functions.get(key);
+            if (list) list.push(main.node);
+            else this.functions.set(key, [main.node]);
+          }
+          break;
+        }
       }
     }
   }
@@ -154,8 +205,8 @@ export class FileModel {
 
   // ---------------------------------------------------------------- imports
 
-  private importModule(local: string, module: string, member: string | undefined, node: Node): void {
-    this.imports.set(local, { local, module, member, node });
+  private importModule(local: string, module: string, member: string | undefined, node: Node, raw?: string): void {
+    this.imports.set(local, { local, module, member, node, ...(raw && raw !== module ? { raw } : {}) });
   }
 
   private addImport(node: Node): void {
@@ -204,7 +255,8 @@ export class FileModel {
         }
         const moduleNode = node.childForFieldName('module_name');
         if (!moduleNode) return;
-        const module = this.textOf(moduleNode).replace(/^\.+/, '');
+        const rawModule = this.textOf(moduleNode);
+        const module = rawModule.replace(/^\.+/, '');
         if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
           this.starModules.push(module);
           return;
@@ -214,10 +266,10 @@ export class FileModel {
           if (n.type === 'aliased_import') {
             const name = n.childForFieldName('name');
             const alias = n.childForFieldName('alias');
-            if (name && alias) this.importModule(this.textOf(alias), module, this.textOf(name), node);
+            if (name && alias) this.importModule(this.textOf(alias), module, this.textOf(name), node, rawModule);
           } else {
             const name = this.textOf(n);
-            this.importModule(name, module, name, node);
+            this.importModule(name, module, name, node, rawModule);
           }
         }
         return;
@@ -276,6 +328,22 @@ export class FileModel {
     const site: CallSite = { node, callee, name, nameText: this.textOf(name), receiver, args: node.childForFieldName('arguments'), isNew };
     this.calls.push(site);
     this.callById.set(node.id, site);
+    if (site.args && this.family !== 'java') this.addReferences(site.args);
+  }
+
+  /** Records methods passed as arguments (`target=model.generate`, `run(client.x.create, body)`). */
+  private addReferences(args: Node): void {
+    for (const a of args.namedChildren) {
+      if (!a) continue;
+      const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+      if (!value || !MEMBER.has(value.type) || this.callById.has(value.id)) continue;
+      const receiver = value.childForFieldName('object') ?? value.childForFieldName('operand');
+      const name = value.childForFieldName('property') ?? value.childForFieldName('attribute') ?? value.childForFieldName('field');
+      if (!receiver || !name) continue;
+      const site: CallSite = { node: value, callee: value, name, nameText: this.textOf(name), receiver, args: null, isNew: false, reference: true };
+      this.calls.push(site);
+      this.callById.set(value.id, site);
+    }
   }
 
   // ---------------------------------------------------------------- bindings
@@ -326,7 +394,27 @@ export class FileModel {
       this.bindTarget(name, value, type, node, mock);
       return;
     }
-    if (name.type === 'pattern_list' || name.type === 'tuple_pattern' || name.type === 'array_pattern' || name.type === 'object_pattern') return;
+    if (name.type === 'pattern_list' || name.type === 'tuple_pattern' || name.type === 'array_pattern') {
+      // `model, tokenizer = load(...)`: each name is bound to its element of the right side.
+      name.namedChildren.forEach((n, i) => {
+        if (n && (n.type === 'identifier' || MEMBER.has(n.type))) {
+          const key = this.textOf(n).replace(/\s+/g, '');
+          const b: Binding = { key, value, type: null, node, mock: false, index: i };
+          const list = this.bindings.get(key);
+          if (list) list.push(b);
+          else this.bindings.set(key, [b]);
+          if (MEMBER.has(n.type)) {
+            const attr = key.slice(key.lastIndexOf('.'));
+            const l2 = this.bindings.get(attr);
+            const b2 = { ...b, key: attr };
+            if (l2) l2.push(b2);
+            else this.bindings.set(attr, [b2]);
+          }
+        }
+      });
+      return;
+    }
+    if (name.type === 'object_pattern') return;
     this.bindTarget(name, value, null, node);
   }
 
@@ -383,7 +471,16 @@ export class FileModel {
 
   private resolveName(name: string, depth: number, at = 0): ResolvedPath | undefined {
     const imp = this.imports.get(name);
-    if (imp) return { module: imp.module, root: name, segments: imp.member ? imp.member.split('.') : [], chain: [], mock: false };
+    if (imp) {
+      // A name imported from the project's own file resolves to what that file binds it to.
+      const ext = imp.member ? this.linkedOf(imp) : undefined;
+      if (ext && imp.member) {
+        const [head, ...rest] = imp.member.split('.');
+        const r = ext.exportedValue(head!);
+        if (r && (r.module !== undefined || r.mock)) return { ...r, segments: [...r.segments, ...rest] };
+      }
+      return { module: imp.module, root: name, segments: imp.member ? imp.member.split('.') : [], chain: [], mock: false };
+    }
     // Java reads fields by bare name; a field assigned in a constructor is bound as `.name`.
     const fromBinding = (this.family === 'java' ? this.resolveKey(`.${name}`, depth, at) : undefined) ?? this.resolveKey(name, depth, at);
     if (fromBinding) return fromBinding;
@@ -395,31 +492,103 @@ export class FileModel {
     return { module: undefined, root: name, segments: [name], chain: [], mock: false };
   }
 
-  /** Resolves through the bindings of `key`, preferring one that reaches an import. */
+  /** The linked model of an import, if the workspace linked its module. */
+  linkedOf(imp: ImportBinding): FileModel | undefined {
+    return this.linked.get(imp.raw ?? imp.module) ?? this.linked.get(imp.module);
+  }
+
+  /** What a top-level name of this file is (for another file that imports it). */
+  exportedValue(name: string): ResolvedPath | undefined {
+    return this.resolveName(name, 2, this.text.length);
+  }
+
+  /** What a function of this file returns (for another file that calls it). */
+  exportedReturn(name: string, index?: number): ResolvedPath | undefined {
+    return this.functions.has(name) ? this.resolveReturns(name, index, 2) : undefined;
+  }
+
+  /** Takes one resolution step; false once the file's budget is spent. */
+  private step(): boolean {
+    this.steps++;
+    return --this.stepsLeft >= 0;
+  }
+
+  /** True once the file's resolution budget is spent (callers then treat names as unresolved). */
+  get budgetExhausted(): boolean {
+    return this.stepsLeft < 0;
+  }
+
+  /** The bindings of `key` sorted once by end offset, valued ones apart from bare declarations. */
+  private sortedOf(key: string): { valued: Binding[]; bare: Binding[] } | undefined {
+    let sorted = this.sortedBindings.get(key);
+    if (!sorted) {
+      const list = this.bindings.get(key);
+      if (!list) return undefined;
+      const byEnd = (a: Binding, b: Binding): number => a.node.endIndex - b.node.endIndex;
+      sorted = { valued: list.filter((b) => !!b.value).sort(byEnd), bare: list.filter((b) => !b.value).sort(byEnd) };
+      this.sortedBindings.set(key, sorted);
+    }
+    return sorted;
+  }
+
+  /**
+   * Resolves through the bindings of `key`, preferring one that reaches an import. Bindings with a
+   * value say more than bare declarations (`private OpenAIClient c;`), and the nearest assignment
+   * before the use beats others of the same name in other functions. The result depends on the
+   * use only through how many bindings end before it, so it is memoised per (key, that count).
+   */
   private resolveKey(key: string, depth: number, at = 0): ResolvedPath | undefined {
-    const list = this.bindings.get(key);
-    if (!list || depth > MAX_DEPTH) return undefined;
+    if (depth > MAX_DEPTH) return undefined;
+    const sorted = this.sortedOf(key);
+    if (!sorted) return undefined;
+    const splitValued = countEndingBefore(sorted.valued, at);
+    const splitBare = countEndingBefore(sorted.bare, at);
+    const memoKey = `${key}\u0000${splitValued}\u0000${splitBare}`;
+    const memo = this.keyMemo.get(memoKey);
+    if (memo !== undefined) return memo ?? undefined;
+    if (this.inProgress.has(memoKey) || !this.step()) return undefined;
+    this.inProgress.add(memoKey);
     let fallback: ResolvedPath | undefined;
-    // Bindings with a value say more than bare declarations (`private OpenAIClient c;`), and
-    // the nearest assignment before the use beats others of the same name in other functions.
-    const ordered = list.length > 1 ? [...list].sort((a, b) => bindingRank(a, at) - bindingRank(b, at)) : list;
-    for (let i = 0; i < ordered.length && i < 6; i++) {
-      const b = ordered[i]!;
-      if (b.mock) return { module: undefined, root: key, segments: [key], chain: [], mock: true };
-      let r = b.value ? this.resolve(b.value, depth + 1) : undefined;
+    let result: ResolvedPath | undefined;
+    let tried = 0;
+    for (const b of nearestFirst(sorted.valued, splitValued, sorted.bare, splitBare)) {
+      if (tried++ >= MAX_BINDINGS_TRIED) break;
+      if (b.mock) {
+        result = { module: undefined, root: key, segments: [key], chain: [], mock: true };
+        break;
+      }
+      let r = b.value ? (b.index !== undefined ? this.resolveElement(b.value, b.index, depth + 1) : this.resolve(b.value, depth + 1)) : undefined;
       if ((!r || r.module === undefined) && b.type) {
         const t = this.resolve(b.type, depth + 1);
         if (t?.module !== undefined) r = { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`], chain: r?.chain ?? t.chain };
       }
-      if (r && (r.module !== undefined || r.mock)) return r;
+      if (r && (r.module !== undefined || r.mock)) {
+        result = r;
+        break;
+      }
       fallback ??= r;
     }
-    return fallback;
+    result ??= fallback;
+    this.inProgress.delete(memoKey);
+    this.keyMemo.set(memoKey, result ?? null);
+    return result;
   }
 
+  /** Memoised per node: an expression resolves the same wherever it is reached from. */
   private resolve(input: Node, depth: number): ResolvedPath | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const node = unwrap(input);
+    const memo = this.nodeMemo.get(node.id);
+    if (memo !== undefined) return memo ?? undefined;
+    if (this.inProgress.has(node.id) || !this.step()) return undefined;
+    this.inProgress.add(node.id);
+    const r = this.resolveUncached(node, depth);
+    this.inProgress.delete(node.id);
+    this.nodeMemo.set(node.id, r ?? null);
+    return r;
+  }
+
+  private resolveUncached(node: Node, depth: number): ResolvedPath | undefined {
     const type = node.type;
     if (IDENT.has(type)) return this.resolveName(this.textOf(node), depth, node.startIndex);
     if (MEMBER.has(type)) {
@@ -464,6 +633,91 @@ export class FileModel {
     return undefined;
   }
 
+  /** Resolves element `index` of a tuple-valued expression: a tuple literal or a local helper's returns. */
+  private resolveElement(value: Node, index: number, depth: number): ResolvedPath | undefined {
+    const v = unwrap(value);
+    if (v.type === 'expression_list' || v.type === 'tuple' || v.type === 'array' || v.type === 'list') {
+      const el = v.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')[index];
+      return el ? this.resolve(el, depth + 1) : undefined;
+    }
+    if (CALL.has(v.type)) {
+      const site = this.callById.get(v.id);
+      const fn = site && !site.receiver && site.callee.type === 'identifier' ? this.textOf(site.callee) : undefined;
+      if (fn && this.functions.has(fn) && !this.imports.has(fn)) return this.resolveReturns(fn, index, depth + 1);
+      const imp = fn ? this.imports.get(fn) : undefined;
+      const ext = imp?.member ? this.linkedOf(imp) : undefined;
+      if (ext && imp?.member) return ext.exportedReturn(imp.member, index);
+    }
+    return undefined;
+  }
+
+  /** What a local helper returns: the first return expression (or its element `index`) that reaches an import. */
+  private resolveReturns(fn: string, index: number | undefined, depth: number): ResolvedPath | undefined {
+    let fallback: ResolvedPath | undefined;
+    for (const def of this.functions.get(fn) ?? []) {
+      for (const expr of this.returnsOf(def)) {
+        const r = index !== undefined ? this.resolveElement(expr, index, depth + 1) : this.resolve(expr, depth + 1);
+        if (r && (r.module !== undefined || r.mock)) return r;
+        fallback ??= r;
+      }
+    }
+    return fallback;
+  }
+
+  /**
+   * Which parameter of the local function `fn` a raw HTTP call of its body sends to
+   * (`function streamWithThink(chatPath, ...) { fetchEventSource(chatPath, ...) }` gives 0).
+   * Memoised; undefined when it sends none of its parameters.
+   */
+  httpParam(fn: string): number | undefined {
+    const memo = this.httpParamMemo.get(fn);
+    if (memo !== undefined) return memo < 0 ? undefined : memo;
+    let found = -1;
+    const http = catalog().httpCallees[this.family];
+    for (const def of this.functions.get(fn) ?? []) {
+      const names = paramNames(def, (n) => this.textOf(n));
+      if (!names.length) continue;
+      for (const call of this.calls) {
+        if (call.node.startIndex < def.startIndex || call.node.endIndex > def.endIndex || !http.has(call.nameText)) continue;
+        const first = this.positionalArgs(call)[0];
+        const i = first?.type === 'identifier' ? names.indexOf(this.textOf(first)) : -1;
+        if (i >= 0) {
+          found = i;
+          break;
+        }
+      }
+      if (found >= 0) break;
+    }
+    this.httpParamMemo.set(fn, found);
+    return found < 0 ? undefined : found;
+  }
+
+  /** The returned expressions of a function, not those of functions nested in it (bounded walk). */
+  returnsOf(def: Node): Node[] {
+    let out = this.returnsMemo.get(def.id);
+    if (out) return out;
+    out = [];
+    const body = def.childForFieldName('body');
+    const stack: Node[] = body ? [body] : [];
+    let visited = 0;
+    while (stack.length && visited++ < MAX_RETURN_WALK && out.length < 8) {
+      const n = stack.pop()!;
+      // A `yield` hands out a value like a return does (`@contextmanager` helpers yield the client).
+      if (n.type === 'return_statement' || n.type === 'yield') {
+        const e = n.firstNamedChild;
+        if (e) out.push(e);
+        continue;
+      }
+      if (n !== body && FUNCTION_KINDS.has(n.type)) continue;
+      for (let i = n.namedChildCount - 1; i >= 0; i--) {
+        const c = n.namedChild(i);
+        if (c) stack.push(c);
+      }
+    }
+    this.returnsMemo.set(def.id, out);
+    return out;
+  }
+
   private resolveCallValue(node: Node, depth: number): ResolvedPath | undefined {
     const site = this.callById.get(node.id);
     const module = this.moduleLoad(node);
@@ -479,6 +733,24 @@ export class FileModel {
     }
     if (!base) return undefined;
     const cat = catalog();
+    // `model.eval()`, `pipe.to("cuda")`, `m.half().cuda()` return the receiver itself.
+    if (site?.receiver && cat.passThroughMethods.has(site.nameText) && base.segments.length > 1) {
+      const inner = this.resolve(site.receiver, depth + 1);
+      if (inner) return { ...inner, chain: [...inner.chain, node] };
+    }
+    // A helper defined in this file (`def load_model(): return AutoModel.from_pretrained(...)`)
+    // returns what its return statements return.
+    if (base.module === undefined && base.segments.length === 1 && site && !site.receiver && this.functions.has(base.root)) {
+      const returned = this.resolveReturns(base.root, undefined, depth + 1);
+      if (returned) return { ...returned, chain: [...returned.chain, node] };
+    }
+    // A helper imported from the project's own file: what it returns there.
+    if (base.module !== undefined && base.segments.length === 1 && site && !site.receiver) {
+      const imp = this.imports.get(base.root);
+      const ext = imp ? this.linkedOf(imp) : undefined;
+      const returned = ext ? ext.exportedReturn(base.segments[0]!) : undefined;
+      if (returned && (returned.module !== undefined || returned.mock)) return { ...returned, chain: [...returned.chain, node] };
+    }
     const calleePath = normalisePath(base.segments);
     const rawCallee = base.module === undefined ? calleePath : `${base.root}.${calleePath}`;
     const mock = base.mock || cat.mockConstructors.has(calleePath) || cat.mockConstructors.has(rawCallee) || (base.module !== undefined && cat.mockModules.has(base.module));
@@ -538,6 +810,18 @@ export class FileModel {
   stringValue(node: Node, depth = 0): string | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const n = unwrap(node);
+    const memo = this.stringMemo.get(n.id);
+    if (memo !== undefined) return memo ?? undefined;
+    if (this.inProgress.has(-1 - n.id) || !this.step()) return undefined;
+    // String ids are kept apart from resolution ids by sign: both memoise per node.
+    this.inProgress.add(-1 - n.id);
+    const v = this.stringValueUncached(n, depth);
+    this.inProgress.delete(-1 - n.id);
+    this.stringMemo.set(n.id, v ?? null);
+    return v;
+  }
+
+  private stringValueUncached(n: Node, depth: number): string | undefined {
     switch (n.type) {
       case 'string':
       case 'template_string':
@@ -571,11 +855,24 @@ export class FileModel {
       case 'selector_expression': {
         const key = this.textOf(n).replace(/\s+/g, '');
         const list = this.bindings.get(key) ?? (n.type !== 'identifier' ? this.bindings.get(key.slice(key.lastIndexOf('.'))) : undefined);
-        if (!list) return undefined;
+        if (!list) return n.type === 'identifier' ? this.importedString(key, undefined) : this.memberString(n, depth);
+        // An empty initial value (`let path = ""`, later assigned in branches) says nothing.
+        let empty: string | undefined;
         for (const b of list.slice(0, 4)) {
-          if (!b.value) continue;
+          if (!b.value || b.index !== undefined) continue;
           const v = this.stringValue(b.value, depth + 1);
-          if (v !== undefined) return v;
+          if (v === '') empty = v;
+          else if (v !== undefined) return v;
+        }
+        return empty;
+      }
+      case 'ternary_expression':
+      case 'conditional_expression': {
+        // Either branch may be the URL; the first one that is known stands for both.
+        const parts = n.type === 'ternary_expression' ? [n.childForFieldName('consequence'), n.childForFieldName('alternative')] : n.namedChildren.filter((_, i) => i !== 1);
+        for (const part of parts) {
+          const v = part ? this.stringValue(part, depth + 1) : undefined;
+          if (v) return v;
         }
         return undefined;
       }
@@ -625,6 +922,86 @@ export class FileModel {
     return out;
   }
 
+  /** The string a name imported from a linked project file stands for there (`member` of it, if given). */
+  private importedString(name: string, member: string | undefined): string | undefined {
+    const imp = this.imports.get(name);
+    const ext = imp ? this.linkedOf(imp) : undefined;
+    if (!imp || !ext) return undefined;
+    if (imp.member) return member === undefined ? ext.exportedString(imp.member) : ext.exportedMemberString(imp.member, member);
+    // `import * as C from './constants'`: `C.X` is the export `X`.
+    return member === undefined ? undefined : ext.exportedString(member);
+  }
+
+  /** A top-level string constant of this file, for another file. */
+  exportedString(name: string): string | undefined {
+    const list = this.bindings.get(name);
+    const b = list?.find((x) => !!x.value && x.index === undefined);
+    return b?.value ? this.stringValue(b.value, 2) : undefined;
+  }
+
+  /** A member of a top-level object or enum of this file (`OpenaiPath.ChatPath`), for another file. */
+  exportedMemberString(name: string, member: string): string | undefined {
+    const list = this.bindings.get(name);
+    const b = list?.find((x) => !!x.value && x.index === undefined);
+    const prop = b?.value ? this.propertyOf(b.value, member) : undefined;
+    return prop ? this.stringValue(prop, 2) : undefined;
+  }
+
+  /** The string an object member function returns (`ChatPath: (m) => \`chat/${m}\``), for another file. */
+  exportedMemberFunctionString(name: string, member: string): string | undefined {
+    const b = this.bindings.get(name)?.find((x) => !!x.value && x.index === undefined);
+    const fn = b?.value ? this.propertyOf(b.value, member) : undefined;
+    return fn ? this.functionString(fn, 2) : undefined;
+  }
+
+  /** The string a small function returns: an arrow's expression body or its first string return. */
+  private functionString(fn: Node, depth: number): string | undefined {
+    const f = unwrap(fn);
+    if (f.type !== 'arrow_function' && f.type !== 'function_expression' && f.type !== 'function' && f.type !== 'method_definition') return undefined;
+    const body = f.childForFieldName('body');
+    if (!body) return undefined;
+    if (body.type !== 'statement_block') return this.stringValue(body, depth + 1);
+    for (const e of this.returnsOf(f)) {
+      const v = this.stringValue(e, depth + 1);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
+  /** `Obj.key` where `Obj` is an object literal, an enum or a class with that constant. */
+  private memberString(n: Node, depth: number): string | undefined {
+    const object = n.childForFieldName('object') ?? n.childForFieldName('operand');
+    const prop = n.childForFieldName('property') ?? n.childForFieldName('attribute') ?? n.childForFieldName('field');
+    if (!object || !prop || !IDENT.has(object.type)) return undefined;
+    const objName = this.textOf(object);
+    const member = this.textOf(prop);
+    const list = this.bindings.get(objName);
+    if (!list) return this.importedString(objName, member);
+    for (const b of list.slice(0, 4)) {
+      const v = b.value && b.index === undefined ? this.propertyOf(b.value, member) : undefined;
+      if (v) return this.stringValue(v, depth + 1);
+    }
+    return undefined;
+  }
+
+  /** The value node of property `member` in an object literal, enum body or class body. */
+  private propertyOf(container: Node, member: string): Node | undefined {
+    const c = unwrap(container);
+    const kids = c.type === 'enum_declaration' ? c.childForFieldName('body')?.namedChildren ?? [] : c.namedChildren;
+    if (c.type !== 'object' && c.type !== 'enum_body' && c.type !== 'enum_declaration' && c.type !== 'dictionary') return undefined;
+    for (const k of kids) {
+      if (!k) continue;
+      if (k.type === 'pair') {
+        const key = k.childForFieldName('key');
+        if (key && stripQuotes(this.textOf(key)) === member) return k.childForFieldName('value') ?? undefined;
+      } else if (k.type === 'enum_assignment') {
+        const key = k.childForFieldName('name');
+        if (key && stripQuotes(this.textOf(key)) === member) return k.childForFieldName('value') ?? undefined;
+      }
+    }
+    return undefined;
+  }
+
   private callString(n: Node, depth: number): string | undefined {
     const site = this.callById.get(n.id);
     if (!site) return undefined;
@@ -650,6 +1027,31 @@ export class FileModel {
       if (parts.every((p) => p === undefined)) return undefined;
       return parts.map((p) => p ?? UNRESOLVED).join('/');
     }
+    // `Paths.Chat(model)` where `Paths` is an object (here or in a linked file) whose member is a
+    // function returning the path.
+    if (site.receiver?.type === 'identifier') {
+      const obj = this.textOf(site.receiver);
+      const list = this.bindings.get(obj);
+      if (list) {
+        const b = list.find((x) => !!x.value && x.index === undefined);
+        const fn = b?.value ? this.propertyOf(b.value, site.nameText) : undefined;
+        const v = fn ? this.functionString(fn, depth + 1) : undefined;
+        if (v !== undefined) return v;
+      } else {
+        const imp = this.imports.get(obj);
+        const ext = imp ? this.linkedOf(imp) : undefined;
+        if (imp?.member && ext) {
+          const v = ext.exportedMemberFunctionString(imp.member, site.nameText);
+          if (v !== undefined) return v;
+        }
+      }
+    }
+    // A project helper applied to a path (`this.path(Paths.Chat)`, `buildUrl(CHAT_PATH)`) makes a
+    // URL that ends with it: the helper's base is unknown, the path is what names the endpoint.
+    if (args.length === 1 && !site.isNew && (site.receiver === null || /^(this|self)$/.test(this.textOf(site.receiver)))) {
+      const inner = this.stringValue(args[0]!, depth + 1);
+      if (inner && /^\/?[\w.{}-]+\//.test(inner)) return `${UNRESOLVED}/${inner.replace(/^\//, '')}`;
+    }
     return undefined;
   }
 
@@ -674,12 +1076,41 @@ export class FileModel {
   }
 }
 
-/** Sort key for bindings of one name seen from offset `at`: valued first, then nearest before `at`. */
-function bindingRank(b: Binding, at: number): number {
-  // A binding that contains the use (`pipe = pipe.to("cuda")`) does not precede it.
-  const end = b.node.endIndex;
-  const distance = end <= at ? at - end : 1e9 + Math.abs(b.node.startIndex - at);
-  return (b.value ? 0 : 4e9) + distance;
+/** How many bindings (sorted by end offset) end at or before `at`: a binary search. */
+function countEndingBefore(list: readonly Binding[], at: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.node.endIndex <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Bindings in the order resolution tries them: valued before bare, and within each, those that
+ * end before the use from the nearest back, then the rest (including one that contains the use,
+ * `pipe = pipe.to("cuda")`, which does not precede it) in file order.
+ */
+function* nearestFirst(valued: readonly Binding[], splitValued: number, bare: readonly Binding[], splitBare: number): Generator<Binding> {
+  for (let i = splitValued - 1; i >= 0; i--) yield valued[i]!;
+  for (let i = splitValued; i < valued.length; i++) yield valued[i]!;
+  for (let i = splitBare - 1; i >= 0; i--) yield bare[i]!;
+  for (let i = splitBare; i < bare.length; i++) yield bare[i]!;
+}
+
+/** Parameter names of a function definition, in order (patterns and `self` count as positions). */
+function paramNames(def: Node, text: (n: Node) => string): string[] {
+  const params = def.childForFieldName('parameters') ?? def.childForFieldName('parameter');
+  if (!params) return [];
+  const out: string[] = [];
+  for (const p of params.namedChildren) {
+    if (!p || p.type === 'comment') continue;
+    const id = p.type === 'identifier' ? p : p.childForFieldName('pattern') ?? p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+    out.push(id ? text(id) : '');
+  }
+  return out;
 }
 
 function unwrap(node: Node): Node {

@@ -15,12 +15,15 @@ const JS_COMMON = `
 (new_expression) @call
 (variable_declarator name: (_) @name value: (_) @value) @bind
 (assignment_expression left: (_) @name right: (_) @value) @bind
+(function_declaration name: (_) @name) @func
 `;
+/** TypeScript enums hold path constants as often as objects do (`enum ApiPath { Chat = "v1/chat" }`). */
+const TS_ENUM = '(enum_declaration name: (_) @name) @bind\n';
 
 /** Query source per language. TS and TSX name class fields differently from JavaScript. */
 export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
-  typescript: `${JS_COMMON}(public_field_definition name: (_) @name value: (_) @value) @bind\n`,
-  tsx: `${JS_COMMON}(public_field_definition name: (_) @name value: (_) @value) @bind\n`,
+  typescript: `${JS_COMMON}(public_field_definition name: (_) @name value: (_) @value) @bind\n${TS_ENUM}`,
+  tsx: `${JS_COMMON}(public_field_definition name: (_) @name value: (_) @value) @bind\n${TS_ENUM}`,
   javascript: `${JS_COMMON}(field_definition property: (_) @name value: (_) @value) @bind\n`,
   python: `
 (import_statement) @import
@@ -28,6 +31,7 @@ export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
 (call) @call
 (assignment left: (_) @name right: (_) @value) @bind
 (with_item value: (as_pattern (_) @value alias: (as_pattern_target (_) @name))) @bind
+(function_definition name: (_) @name) @func
 `,
   go: `
 (import_spec) @import
@@ -36,6 +40,7 @@ export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
 (assignment_statement) @bindlist
 (var_spec) @bindlist
 (const_spec) @bindlist
+(function_declaration name: (_) @name) @func
 `,
   java: `
 (import_declaration) @import

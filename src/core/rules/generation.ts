@@ -34,15 +34,23 @@ export const generationRule: Rule = {
     const cat = catalog();
     const family = ctx.language.family;
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
-    if (!cat.mayMatch(family, ctx.text)) return;
+    if (!cat.mayMatch(family, ctx.text) && !(ctx.workspace && cat.mayCallHttp(family, ctx.text))) return;
     const model = await getFileModel(ctx);
+    // Constants, helpers and clients defined in the project's other files resolve through imports.
+    if (ctx.workspace) await ctx.workspace.link(model, ctx.file);
     const interesting = cat.interestingNames(family);
     const http = cat.httpCallees[family];
     let mocked: string[] | undefined;
     for (const call of model.calls) {
       // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`), are resolved.
       const callsValue = call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText);
-      if (!interesting.has(call.nameText) && !callsValue) continue;
+      if (!interesting.has(call.nameText) && !callsValue) {
+        // A project helper that sends one of its parameters over HTTP (`streamWithThink(chatPath, ...)`).
+        const index = call.callee.type === 'identifier' ? helperHttpParam(model, call.nameText) : undefined;
+        const found = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
+        if (found && found !== 'mock') report(ctx, cat, call, { ...found, confidence: found.confidence === 'high' ? 'medium' : found.confidence });
+        continue;
+      }
       let found: SdkResult = detectSdk(model, cat, call);
       if (found === 'negative') continue;
       if (!found && http.has(call.nameText)) found = detectHttp(model, cat, call);
@@ -223,17 +231,26 @@ function baseUrl(model: FileModel, chain: readonly Node[]): string | undefined {
   return undefined;
 }
 
+/** The parameter a local or linked helper function sends over HTTP, if any. */
+function helperHttpParam(model: FileModel, name: string): number | undefined {
+  if (model.functions.has(name)) return model.httpParam(name);
+  const imp = model.imports.get(name);
+  const ext = imp?.member ? model.linkedOf(imp) : undefined;
+  return ext && imp?.member ? ext.httpParam(imp.member) : undefined;
+}
+
 /** Matches the string arguments of an HTTP call against the catalog's endpoints. */
-function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | 'mock' | undefined {
+function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite, only?: number): Detection | 'mock' | undefined {
   const r = model.resolveCall(call);
   if (r?.mock || (r?.module !== undefined && cat.mockModules.has(r.module))) return 'mock';
   // A route registration (`@app.post("/v1/chat/completions")`, `app.post(path, handler)`) serves
   // the endpoint; it does not call a model.
   if (call.node.parent?.type === 'decorator') return undefined;
   const positional = model.positionalArgs(call);
-  if (positional.some((a) => LOCAL_VALUE_KINDS.has(a.type) && a.type !== 'string' && a.type !== 'template_string' && a.type !== 'object')) return undefined;
-  const candidates: Node[] = positional.slice(0, 4);
-  const named = model.namedArg(call, URL_NAMES);
+  // (A helper's other arguments, such as callbacks, say nothing about its URL parameter.)
+  if (only === undefined && positional.some((a) => LOCAL_VALUE_KINDS.has(a.type) && a.type !== 'string' && a.type !== 'template_string' && a.type !== 'object')) return undefined;
+  const candidates: Node[] = only !== undefined ? positional.slice(only, only + 1) : positional.slice(0, 4);
+  const named = only === undefined ? model.namedArg(call, URL_NAMES) : undefined;
   if (named) candidates.push(named);
   for (const arg of candidates) {
     const url = model.stringValue(arg);

@@ -4,6 +4,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { AiregConfig } from '../config';
+import type { Workspace } from '../analysis/workspace';
 import type { LanguageInfo } from '../languages';
 import type { TreeSitterHost } from '../parser';
 import type { Confidence, GenerationInfo, Range, RelatedLocation, RuleId } from '../types';
@@ -40,6 +41,8 @@ export interface RuleContext {
   config: AiregConfig;
   /** Generation calls in this file, filled by the generation detector before other rules run. */
   generationCalls: GenerationCall[];
+  /** The workspace model, when the file was analysed as part of a workspace (the CLI scan). */
+  workspace?: Workspace;
   report(finding: RawFinding): void;
 }
 
