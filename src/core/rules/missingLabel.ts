@@ -21,6 +21,7 @@
 import type { Node } from 'web-tree-sitter';
 import sinksData from '../../../data/sinks.json';
 import { rangeOfNode } from '../position';
+import type { RuleSetting } from '../config';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
@@ -39,6 +40,7 @@ interface CallSinkSpec {
   receiver: boolean;
   exclude?: RegExp;
   firstArg?: RegExp;
+  argText?: RegExp;
   label: string;
 }
 
@@ -50,6 +52,7 @@ interface RawCallSink {
   taint?: string;
   exclude?: string;
   firstArg?: string;
+  argText?: string;
   label: string;
 }
 
@@ -61,6 +64,7 @@ const CALL_SINKS: CallSinkSpec[] = (sinksData.calls as RawCallSink[]).map((s) =>
   receiver: s.taint === 'receiver',
   ...(s.exclude ? { exclude: compilePattern(s.exclude) } : {}),
   ...(s.firstArg ? { firstArg: compilePattern(s.firstArg) } : {}),
+  ...(s.argText ? { argText: compilePattern(s.argText) } : {}),
   label: s.label,
 }));
 const ASSIGN_SINKS = sinksData.assignments.map((s) => ({ kind: s.kind as SinkKind, families: s.families, left: compilePattern(s.left), label: s.label }));
@@ -68,6 +72,22 @@ const ROUTE_DECORATORS: Record<string, RegExp> = Object.fromEntries(Object.entri
 const UI_REGISTRATION = compilePattern(sinksData.uiRegistrations.python);
 const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
 const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
+const HANDLER_DIRECTIVES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerDirectives).map(([k, v]) => [k, compilePattern(v)]));
+const GENERATION_WRITES = compilePattern(sinksData.generationWrites.names);
+const OUTPUT_CHANNELS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.outputChannels).map(([k, v]) => [k, compilePattern(v)]));
+
+/** Call rows the team declared in `.aireg.json` (`rules["aigc-missing-label"].exits`); bad patterns are skipped. */
+function configuredSinks(setting: RuleSetting | undefined): CallSinkSpec[] {
+  const out: CallSinkSpec[] = [];
+  for (const row of setting?.exits ?? []) {
+    try {
+      out.push({ kind: row.kind, families: row.families ?? ['js', 'python', 'go', 'java'], callee: compilePattern(row.callee), isNew: false, receiver: row.taint === 'receiver', label: row.label ?? `declared exit ${row.callee}` });
+    } catch {
+      // The schema accepts any string; a pattern that does not compile declares nothing.
+    }
+  }
+  return out;
+}
 
 interface Sink {
   node: Node;
@@ -127,7 +147,25 @@ export const missingLabelRule: Rule = {
       }
       return t;
     };
-    for (const gen of ctx.generationCalls) taskIn(tasks, enclosingFunction(gen.node, idx)).seeds.push({ node: gen.node, origin: { gen, path: [], depth: 0, explicit: false, implicit: false } });
+    const channel = OUTPUT_CHANNELS[idx.family];
+    for (const gen of ctx.generationCalls) {
+      const origin: Origin = { gen, path: [], depth: 0, explicit: false, implicit: false };
+      const fn = enclosingFunction(gen.node, idx);
+      taskIn(tasks, fn).seeds.push({ node: gen.node, origin });
+      // A streamer object the model writes into (`TextIteratorStreamer`, often driven from a
+      // thread in a nested function) carries the output in the function that made it.
+      if (channel) {
+        for (let f: FunctionInfo | null = fn, hops = 0; hops < 3; f = f ? enclosingFunction(f.node, idx) : null, hops++) {
+          const scope = f?.node ?? ctx.tree.rootNode;
+          for (const a of within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign)) {
+            if (a.value.type !== 'call' || enclosingFunction(a.node, idx) !== f) continue;
+            const c = env.callAt(a.value);
+            if (c && channel.test(c.callee)) taskIn(tasks, f).seeds.push({ node: a.value, origin });
+          }
+          if (!f) break;
+        }
+      }
+    }
     // Each round processes every function with new entries once, with one flow for all of them;
     // a function is met at most once per round, so the work is linear in the file per round.
     for (let round = 0; round <= MAX_CALLER_DEPTH && tasks.size > 0; round++) {
@@ -157,6 +195,12 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode);
   const originOf = (n: Node): Origin => origins[Math.max(0, sourceOf(flow, n))]!;
   const sinks = findSinks(flow, idx, env);
+  // A generation call that writes its own output (`tts_to_file(..., file_path=out)`) is an exit too.
+  for (const s of seeds) {
+    if (s.origin.gen.node.id !== s.node.id || sinks.some((k) => k.node.id === s.node.id)) continue;
+    const c = env.callAt(s.node);
+    if (c && GENERATION_WRITES.test(c.name)) sinks.push({ node: s.node, kind: 'file', label: 'the generation call writing its output to a file' });
+  }
   for (const sink of sinks) {
     if (reported.has(sink.node.id)) continue;
     if (check(ctx, idx, env, flow, originOf(sink.node), sink, sinks)) reported.add(sink.node.id);
@@ -230,6 +274,8 @@ interface Env {
   labelCall(c: CallInfo): LabelCallCandidate | undefined;
   isLabelString(n: Node): boolean;
   labelKeys(k: KeyedLiteral): { node: Node; kind: 'explicit' | 'implicit'; label: string }[];
+  /** The index's call record of a node, if it is a call. */
+  callAt(n: Node): CallInfo | undefined;
   itemMemo: Map<string, LabelItem[]>;
   helperMemo: Map<number, LabelItem[]>;
   labelNameMemo: Map<number, boolean>;
@@ -264,6 +310,11 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     if (route && f.decorators.some((d) => route.test(d))) handlers.set(f.node.id, 'route handler return');
     if (family === 'js' && f.name && NEXT_HANDLER.test(f.name) && f.decorators.includes('export')) handlers.set(f.node.id, 'Next.js route handler return');
   }
+  // A `'use server'` file: every exported function is a server action whose result goes to the browser.
+  const directive = HANDLER_DIRECTIVES[family];
+  if (directive && directive.test(ctx.text.slice(0, 200).replace(/^(?:\s*\/\/[^\n]*\n|\s*\/\*[\s\S]*?\*\/)*/, ''))) {
+    for (const f of idx.functions) if (f.decorators.includes('export') || f.node.parent?.parent?.parent?.type === 'export_statement') handlers.set(f.node.id, 'Next.js server action result');
+  }
   if (family === 'python' && /gradio|\bgr\./.test(ctx.text)) {
     // Functions wired into Gradio (`gr.Interface(fn=generate)`, `btn.click(generate, ...)`) render what they return.
     const names = new Set<string>();
@@ -274,7 +325,9 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     }
     for (const f of idx.functions) if (f.name && names.has(f.name)) handlers.set(f.node.id, 'Gradio output');
   }
-  const callSinks = CALL_SINKS.filter((s) => s.families.includes(family));
+  const setting = typeof ctx.config.rules['aigc-missing-label'] === 'object' ? ctx.config.rules['aigc-missing-label'] : undefined;
+  const terminal = setting?.terminalExits !== false;
+  const callSinks = [...CALL_SINKS, ...configuredSinks(setting)].filter((s) => s.families.includes(family) && (terminal || s.kind !== 'terminal'));
   const labelFunctions = namesPattern(ctx.config.labelFunctions);
   const cat = labelCatalog();
   const sinkMemo = new Map<number, CallSinkSpec[]>();
@@ -329,7 +382,7 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     }
     return r;
   };
-  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
+  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => within(idx.calls, n.startIndex, n.endIndex, nodeOfCall).find((c) => c.node.id === n.id), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
 }
 
 function callCarries(flow: Flow, c: CallInfo): boolean {
@@ -357,6 +410,7 @@ function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
     }
     for (const s of specs) {
       if (s.firstArg && !(c.args[0] && s.firstArg.test(c.args[0].text))) continue;
+      if (s.argText && !c.args.some((a) => s.argText!.test(a.text))) continue;
       const hit = s.receiver ? !!c.receiver && carries(flow, c.receiver) : callCarries(flow, c);
       if (!hit) continue;
       out.push({ node: c.node, kind: s.kind, label: s.label });
