@@ -16,6 +16,21 @@ export type Jurisdiction = 'CN' | 'EU';
 
 export interface RuleSetting {
   severity?: Severity;
+  /** `aigc-missing-label`: report generated content printed to a terminal (default true). */
+  terminalExits?: boolean;
+  /** `aigc-missing-label`: the team's own exits, in the shape of `data/sinks.json` call rows. */
+  exits?: ExitRow[];
+}
+
+/** A place where generated content leaves the program, as `.aireg.json` declares it. */
+export interface ExitRow {
+  kind: 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
+  /** A regular expression over the callee (`myapp.send`, `^publish$`). */
+  callee: string;
+  families?: ('js' | 'python' | 'go' | 'java')[];
+  /** Which part of the call must carry the content (default: the arguments). */
+  taint?: 'args' | 'receiver';
+  label?: string;
 }
 
 export interface AiregConfig {

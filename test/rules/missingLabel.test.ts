@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import { Engine } from '../../src/core/engine';
 import { compilePattern } from '../../src/core/rules/flow/catalog';
 import { FIXTURE_ROOT, evaluateWithMarkedCalls, fixtureFiles, parseExpectations, runWithMarkedCalls } from '../../scripts/precision';
+import { flowSteps } from '../../src/core/rules/flow/taint';
 import { checkFixture } from './harness';
 
 const RULE = 'aigc-missing-label' as const;
@@ -134,5 +135,36 @@ describe('review rules on broken input', () => {
       }
     }
     assert.ok(runs > 50, `only ${runs} runs`);
+  });
+});
+
+describe(`rule ${RULE} stays linear in the generation calls of one function`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+
+  /** One handler with `n` generation calls, each written to the response. */
+  const handler = (n: number): string => {
+    const lines = ["import OpenAI from 'openai';", 'const openai = new OpenAI();', 'export async function handler(req, res) {'];
+    for (let i = 0; i < n; i++) {
+      lines.push(`  const r${i} = await openai.chat.completions.create({ model: 'gpt-4o', messages: [] });`);
+      lines.push(`  res.write(r${i}.choices[0].message.content);`);
+    }
+    lines.push('}', '');
+    return lines.join('\n');
+  };
+
+  it('reports each of 10,000 calls once with work proportional to the calls (step counter, not time)', async function () {
+    this.timeout(120_000);
+    const steps = async (n: number): Promise<{ steps: number; findings: number }> => {
+      const before = flowSteps.count;
+      const res = await engine.analyze('big.js', handler(n), { onlyRules: new Set(['aigc-generation-call', RULE]) });
+      return { steps: flowSteps.count - before, findings: res.findings.filter((f) => f.ruleId === RULE).length };
+    };
+    const small = await steps(1_000);
+    const large = await steps(10_000);
+    assert.equal(small.findings, 1_000);
+    assert.equal(large.findings, 10_000);
+    // Quadratic work would be 100 times the small file's; linear work is about 10 times.
+    assert.ok(large.steps < 12 * small.steps, `${large.steps} steps for 10,000 calls vs ${small.steps} for 1,000`);
   });
 });

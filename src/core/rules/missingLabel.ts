@@ -21,14 +21,16 @@
 import type { Node } from 'web-tree-sitter';
 import sinksData from '../../../data/sinks.json';
 import { rangeOfNode } from '../position';
+import type { RuleSetting } from '../config';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
-import { type Flow, callersOf, carries, flowFrom } from './flow/taint';
+import { calleeFunction, paramsForArgument } from './flow/summaries';
+import { type Flow, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
 
-type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage';
+type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
 
 interface CallSinkSpec {
   kind: SinkKind;
@@ -38,6 +40,7 @@ interface CallSinkSpec {
   receiver: boolean;
   exclude?: RegExp;
   firstArg?: RegExp;
+  argText?: RegExp;
   label: string;
 }
 
@@ -49,6 +52,7 @@ interface RawCallSink {
   taint?: string;
   exclude?: string;
   firstArg?: string;
+  argText?: string;
   label: string;
 }
 
@@ -60,6 +64,7 @@ const CALL_SINKS: CallSinkSpec[] = (sinksData.calls as RawCallSink[]).map((s) =>
   receiver: s.taint === 'receiver',
   ...(s.exclude ? { exclude: compilePattern(s.exclude) } : {}),
   ...(s.firstArg ? { firstArg: compilePattern(s.firstArg) } : {}),
+  ...(s.argText ? { argText: compilePattern(s.argText) } : {}),
   label: s.label,
 }));
 const ASSIGN_SINKS = sinksData.assignments.map((s) => ({ kind: s.kind as SinkKind, families: s.families, left: compilePattern(s.left), label: s.label }));
@@ -67,6 +72,22 @@ const ROUTE_DECORATORS: Record<string, RegExp> = Object.fromEntries(Object.entri
 const UI_REGISTRATION = compilePattern(sinksData.uiRegistrations.python);
 const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
 const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
+const HANDLER_DIRECTIVES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerDirectives).map(([k, v]) => [k, compilePattern(v)]));
+const GENERATION_WRITES = compilePattern(sinksData.generationWrites.names);
+const OUTPUT_CHANNELS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.outputChannels).map(([k, v]) => [k, compilePattern(v)]));
+
+/** Call rows the team declared in `.aireg.json` (`rules["aigc-missing-label"].exits`); bad patterns are skipped. */
+function configuredSinks(setting: RuleSetting | undefined): CallSinkSpec[] {
+  const out: CallSinkSpec[] = [];
+  for (const row of setting?.exits ?? []) {
+    try {
+      out.push({ kind: row.kind, families: row.families ?? ['js', 'python', 'go', 'java'], callee: compilePattern(row.callee), isNew: false, receiver: row.taint === 'receiver', label: row.label ?? `declared exit ${row.callee}` });
+    } catch {
+      // The schema accepts any string; a pattern that does not compile declares nothing.
+    }
+  }
+  return out;
+}
 
 interface Sink {
   node: Node;
@@ -74,10 +95,27 @@ interface Sink {
   label: string;
 }
 
-interface Seed {
+/** One step of the path a generated value takes between functions (for messages and codeFlows). */
+interface Step {
   node: Node;
+  message: string;
+}
+
+/** Where a tracked value came from and what happened to it before it reached the current function. */
+interface Origin {
   gen: GenerationCall;
+  path: Step[];
   depth: number;
+  /** Labels already applied on the way (by a caller before passing it, by a helper before returning it). */
+  explicit: boolean;
+  implicit: boolean;
+}
+
+/** The values entering one function (or the module level) at one round of the fixpoint. */
+interface Task {
+  fn: FunctionInfo | null;
+  seeds: { node: Node; origin: Origin }[];
+  params: { name: string; origin: Origin }[];
 }
 
 type Status = 'full' | 'partial' | 'none';
@@ -88,8 +126,8 @@ interface Evidence {
   found: string[];
 }
 
-/** How far a returned value is followed through same-file callers. */
-const MAX_CALLER_DEPTH = 3;
+/** How many function boundaries a value is followed across (returns and arguments). */
+const MAX_CALLER_DEPTH = 4;
 
 export const missingLabelRule: Rule = {
   id: 'aigc-missing-label',
@@ -98,37 +136,126 @@ export const missingLabelRule: Rule = {
     const idx = await indexFor(ctx);
     const env = environment(ctx, idx);
     const reported = new Set<number>();
-    const seenSeeds = new Set<string>();
-    const queue: Seed[] = ctx.generationCalls.map((gen) => ({ node: gen.node, gen, depth: 0 }));
-    while (queue.length > 0) {
-      const seed = queue.shift()!;
-      const key = `${seed.node.id}:${seed.gen.node.id}`;
-      if (seenSeeds.has(key)) continue;
-      seenSeeds.add(key);
-      const flow = flowFrom(seed.node, idx, ctx.tree.rootNode);
-      const sinks = findSinks(flow, idx, env);
-      for (const sink of sinks) {
-        if (reported.has(sink.node.id)) continue;
-        if (check(ctx, idx, env, flow, seed, sink, sinks)) reported.add(sink.node.id);
+    const seen = new Set<string>();
+    let tasks = new Map<number, Task>();
+    const taskIn = (map: Map<number, Task>, fn: FunctionInfo | null): Task => {
+      const key = fn ? fn.node.id : -1;
+      let t = map.get(key);
+      if (!t) {
+        t = { fn, seeds: [], params: [] };
+        map.set(key, t);
       }
-      if (flow.fn && flow.returns.length > 0 && !env.handlers.has(flow.fn.node.id) && seed.depth < MAX_CALLER_DEPTH) {
-        for (const caller of callersOf(flow.fn, idx)) queue.push({ node: caller, gen: seed.gen, depth: seed.depth + 1 });
-      }
-      // A module-level result (`pipe = Pipeline.from_pretrained(...)`, a model object) is used
-      // inside functions: each use there is followed in its own function, so labels in one
-      // function never count for another.
-      if (!flow.fn && flow.names.size > 0) {
-        const moduleNames = new Set<string>();
-        for (const a of idx.assigns) if (!enclosingFunction(a.node, idx)) for (const t of a.targets) if (flow.names.has(t)) moduleNames.add(t);
-        for (const c of idx.calls) {
-          const root = /^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0];
-          if (!root || !moduleNames.has(root) || !(c.callee === root || c.callee.startsWith(`${root}(`) || c.callee.startsWith(`${root}.`))) continue;
-          if (enclosingFunction(c.node, idx)) queue.push({ node: c.node, gen: seed.gen, depth: seed.depth });
+      return t;
+    };
+    const channel = OUTPUT_CHANNELS[idx.family];
+    for (const gen of ctx.generationCalls) {
+      const origin: Origin = { gen, path: [], depth: 0, explicit: false, implicit: false };
+      const fn = enclosingFunction(gen.node, idx);
+      taskIn(tasks, fn).seeds.push({ node: gen.node, origin });
+      // A streamer object the model writes into (`TextIteratorStreamer`, often driven from a
+      // thread in a nested function) carries the output in the function that made it.
+      if (channel) {
+        for (let f: FunctionInfo | null = fn, hops = 0; hops < 3; f = f ? enclosingFunction(f.node, idx) : null, hops++) {
+          const scope = f?.node ?? ctx.tree.rootNode;
+          for (const a of within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign)) {
+            if (a.value.type !== 'call' || enclosingFunction(a.node, idx) !== f) continue;
+            const c = env.callAt(a.value);
+            if (c && channel.test(c.callee)) taskIn(tasks, f).seeds.push({ node: a.value, origin });
+          }
+          if (!f) break;
         }
       }
     }
+    // Each round processes every function with new entries once, with one flow for all of them;
+    // a function is met at most once per round, so the work is linear in the file per round.
+    for (let round = 0; round <= MAX_CALLER_DEPTH && tasks.size > 0; round++) {
+      const next = new Map<number, Task>();
+      for (const task of tasks.values()) runTask(ctx, idx, env, task, reported, seen, (fn) => taskIn(next, fn), round < MAX_CALLER_DEPTH);
+      tasks = next;
+    }
   },
 };
+
+function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reported: Set<number>, seen: Set<string>, nextTask: (fn: FunctionInfo | null) => Task, propagate: boolean): void {
+  const fnKey = task.fn ? task.fn.node.id : -1;
+  const seeds = task.seeds.filter((s) => {
+    const k = `${fnKey}:${s.node.id}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  }).sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
+  const params = task.params.filter((p) => {
+    const k = `${fnKey}:p:${p.name}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  if (seeds.length === 0 && params.length === 0) return;
+  const origins = [...seeds.map((s) => s.origin), ...params.map((p) => p.origin)];
+  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode);
+  const originOf = (n: Node): Origin => origins[Math.max(0, sourceOf(flow, n))]!;
+  const sinks = findSinks(flow, idx, env);
+  // A generation call that writes its own output (`tts_to_file(..., file_path=out)`) is an exit too.
+  for (const s of seeds) {
+    if (s.origin.gen.node.id !== s.node.id || sinks.some((k) => k.node.id === s.node.id)) continue;
+    const c = env.callAt(s.node);
+    if (c && GENERATION_WRITES.test(c.name)) sinks.push({ node: s.node, kind: 'file', label: 'the generation call writing its output to a file' });
+  }
+  for (const sink of sinks) {
+    if (reported.has(sink.node.id)) continue;
+    if (check(ctx, idx, env, flow, originOf(sink.node), sink, sinks)) reported.add(sink.node.id);
+  }
+  if (!propagate) return;
+  const sinkIds = new Set(sinks.map((s) => s.node.id));
+  // A value returned from a function that is not itself an exit continues at its callers.
+  if (flow.fn && flow.returns.length > 0 && !env.handlers.has(flow.fn.node.id)) {
+    const r = flow.returns[0]!;
+    const origin = passOn(ctx, idx, env, flow, originOf(r), r, `returned by ${flow.fn.name ?? 'a function'}()`);
+    if (origin) for (const caller of callersOf(flow.fn, idx)) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
+  }
+  // An argument passed to a same-file function continues in that function's parameter.
+  for (const c of within(idx.calls, flow.scope.startIndex, flow.scope.endIndex, nodeOfCall)) {
+    if (sinkIds.has(c.node.id) || c.args.length + c.kwargs.size === 0) continue;
+    const callee = calleeFunction(c, idx);
+    if (!callee || callee === flow.fn || contains(callee.node, c.node)) continue;
+    if (!flow.fn && enclosingFunction(c.node, idx)) continue;
+    for (const arg of [...c.args, ...c.kwargs.values()]) {
+      const src = sourceOf(flow, arg);
+      if (src < 0) continue;
+      const names = paramsForArgument(callee, c, arg);
+      if (names.length === 0) continue;
+      const origin = passOn(ctx, idx, env, flow, origins[src]!, c.node, `passed to ${callee.name ?? 'a function'}()`);
+      if (origin) for (const name of names) nextTask(callee).params.push({ name, origin });
+    }
+  }
+  // A module-level result (`pipe = Pipeline.from_pretrained(...)`, a model object) is used
+  // inside functions: each use there is followed in its own function, so labels in one
+  // function never count for another.
+  if (!flow.fn && flow.names.size > 0) {
+    const moduleNames = new Set<string>();
+    for (const a of idx.assigns) if (!enclosingFunction(a.node, idx)) for (const t of a.targets) if (flow.names.has(t)) moduleNames.add(t);
+    if (moduleNames.size === 0) return;
+    for (const c of idx.calls) {
+      const root = /^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0];
+      if (!root || !moduleNames.has(root) || !(c.callee === root || c.callee.startsWith(`${root}(`) || c.callee.startsWith(`${root}.`))) continue;
+      const fn = enclosingFunction(c.node, idx);
+      if (fn) nextTask(fn).seeds.push({ node: c.node, origin: { ...origins[flow.origin.get(root) ?? 0]!, path: [] } });
+    }
+  }
+}
+
+/**
+ * The origin a value carries into the next function, or undefined when it stops here. Labels
+ * applied before it leaves this function (a helper that prepends "AI生成" and returns) travel
+ * with it, so an exit further on needs only what is still missing.
+ */
+function passOn(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, origin: Origin, at: Node, message: string): Origin | undefined {
+  const ev = labelEvidence(ctx, idx, env, flow, { node: at, kind: 'http', label: message }, []);
+  const explicit = origin.explicit || ev.explicit === 'full';
+  const implicit = origin.implicit || ev.implicit === 'full';
+  if (explicit && implicit) return undefined;
+  return { gen: origin.gen, path: [...origin.path, { node: at, message }], depth: origin.depth + 1, explicit, implicit };
+}
 
 interface Env {
   family: FileIndex['family'];
@@ -147,6 +274,11 @@ interface Env {
   labelCall(c: CallInfo): LabelCallCandidate | undefined;
   isLabelString(n: Node): boolean;
   labelKeys(k: KeyedLiteral): { node: Node; kind: 'explicit' | 'implicit'; label: string }[];
+  /** The index's call record of a node, if it is a call. */
+  callAt(n: Node): CallInfo | undefined;
+  itemMemo: Map<string, LabelItem[]>;
+  helperMemo: Map<number, LabelItem[]>;
+  labelNameMemo: Map<number, boolean>;
 }
 
 interface LabelCallCandidate {
@@ -178,6 +310,11 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     if (route && f.decorators.some((d) => route.test(d))) handlers.set(f.node.id, 'route handler return');
     if (family === 'js' && f.name && NEXT_HANDLER.test(f.name) && f.decorators.includes('export')) handlers.set(f.node.id, 'Next.js route handler return');
   }
+  // A `'use server'` file: every exported function is a server action whose result goes to the browser.
+  const directive = HANDLER_DIRECTIVES[family];
+  if (directive && directive.test(ctx.text.slice(0, 200).replace(/^(?:\s*\/\/[^\n]*\n|\s*\/\*[\s\S]*?\*\/)*/, ''))) {
+    for (const f of idx.functions) if (f.decorators.includes('export') || f.node.parent?.parent?.parent?.type === 'export_statement') handlers.set(f.node.id, 'Next.js server action result');
+  }
   if (family === 'python' && /gradio|\bgr\./.test(ctx.text)) {
     // Functions wired into Gradio (`gr.Interface(fn=generate)`, `btn.click(generate, ...)`) render what they return.
     const names = new Set<string>();
@@ -188,7 +325,9 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     }
     for (const f of idx.functions) if (f.name && names.has(f.name)) handlers.set(f.node.id, 'Gradio output');
   }
-  const callSinks = CALL_SINKS.filter((s) => s.families.includes(family));
+  const setting = typeof ctx.config.rules['aigc-missing-label'] === 'object' ? ctx.config.rules['aigc-missing-label'] : undefined;
+  const terminal = setting?.terminalExits !== false;
+  const callSinks = [...CALL_SINKS, ...configuredSinks(setting)].filter((s) => s.families.includes(family) && (terminal || s.kind !== 'terminal'));
   const labelFunctions = namesPattern(ctx.config.labelFunctions);
   const cat = labelCatalog();
   const sinkMemo = new Map<number, CallSinkSpec[]>();
@@ -243,7 +382,7 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     }
     return r;
   };
-  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys };
+  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => within(idx.calls, n.startIndex, n.endIndex, nodeOfCall).find((c) => c.node.id === n.id), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
 }
 
 function callCarries(flow: Flow, c: CallInfo): boolean {
@@ -271,6 +410,7 @@ function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
     }
     for (const s of specs) {
       if (s.firstArg && !(c.args[0] && s.firstArg.test(c.args[0].text))) continue;
+      if (s.argText && !c.args.some((a) => s.argText!.test(a.text))) continue;
       const hit = s.receiver ? !!c.receiver && carries(flow, c.receiver) : callCarries(flow, c);
       if (!hit) continue;
       out.push({ node: c.node, kind: s.kind, label: s.label });
@@ -289,14 +429,43 @@ function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
       out.push({ node: r, kind: handler.startsWith('Gradio') ? 'ui' : 'http', label: handler });
     }
   }
-  // A response wrapping a stream whose chunks already leave through a sink (`new Response(body)`
-  // around `controller.enqueue(chunk)`, inline or through a variable) is the same output again:
-  // the inner, more specific place is kept.
+  return dropWrappers(out, idx, scope);
+}
+
+/**
+ * A response wrapping a stream whose chunks already leave through a sink (`new Response(body)`
+ * around `controller.enqueue(chunk)`, inline or through a variable) is the same output again:
+ * the inner, more specific place is kept. Sorting and one sweep keep this linear in the sinks.
+ */
+function dropWrappers(found: Sink[], idx: FileIndex, scope: Node): Sink[] {
+  if (found.length < 2) return found;
+  const out = [...found].sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
+  const outer = new Set<number>();
+  const open: Sink[] = [];
+  for (const s of out) {
+    while (open.length > 0 && !contains(open[open.length - 1]!.node, s.node)) open.pop();
+    for (const o of open) if (o.node.id !== s.node.id) outer.add(o.node.id);
+    open.push(s);
+  }
+  // Names assigned a value that holds another sink (`const body = new ReadableStream({... enqueue ...})`).
+  const starts = out.map((s) => s.node.startIndex);
+  const wrapping = new Map<string, number[]>();
+  for (const a of within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign)) {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! < a.value.startIndex) lo = mid + 1;
+      else hi = mid;
+    }
+    const inner: number[] = [];
+    for (let i = lo; i < out.length && starts[i]! < a.value.endIndex; i++) if (out[i]!.node.endIndex <= a.value.endIndex) inner.push(out[i]!.node.id);
+    if (inner.length) for (const t of a.targets) wrapping.set(t, [...(wrapping.get(t) ?? []), ...inner]);
+  }
   return out.filter((s) => {
-    if (out.some((o) => o !== s && contains(s.node, o.node) && o.node.id !== s.node.id)) return false;
-    if (out.length < 2) return true;
-    const mentioned = new Set(identifiers(s.node.text));
-    return !within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign).some((a) => a.targets.some((t) => mentioned.has(t)) && out.some((o) => o !== s && contains(a.value, o.node)));
+    if (outer.has(s.node.id)) return false;
+    if (wrapping.size === 0) return true;
+    return !identifiers(s.node.text).some((n) => (wrapping.get(n) ?? []).some((id) => id !== s.node.id));
   });
 }
 
@@ -351,6 +520,84 @@ function relevantNames(idx: FileIndex, flow: Flow, sink: Node): Set<string> {
   return names;
 }
 
+/** A piece of label evidence in a scope, found once per scope and tested against each exit. */
+interface LabelItem {
+  at: Node;
+  kind: 'explicit' | 'implicit';
+  what: string;
+  /** `linked`: must act on the exit's value; `container`: also counts when written onto the file or response. */
+  mode: 'linked' | 'container';
+  /** The same-file helper whose body supplied it (not counted for exits inside that helper). */
+  helper?: FunctionInfo;
+}
+
+/**
+ * Label evidence between the start of the scope and its end: label texts, label keys, label
+ * calls, and labels added inside same-file helpers called there (two levels deep). Computed once
+ * per scope, so a function with many exits is read once.
+ */
+function labelItems(idx: FileIndex, env: Env, flow: Flow): LabelItem[] {
+  const key = `${flow.scope.id}:${flow.seed.startIndex}`;
+  const memo = env.itemMemo.get(key);
+  if (memo) return memo;
+  const items: LabelItem[] = [];
+  const start = Math.min(flow.fn?.body?.startIndex ?? flow.scope.startIndex, flow.seed.startIndex);
+  collectItems(idx, env, start, flow.scope.endIndex, items, undefined, 0);
+  env.itemMemo.set(key, items);
+  return items;
+}
+
+function collectItems(idx: FileIndex, env: Env, from: number, to: number, items: LabelItem[], anchor: { node: Node; helper: FunctionInfo } | undefined, depth: number): void {
+  const push = (at: Node, kind: 'explicit' | 'implicit', what: string, mode: 'linked' | 'container'): void => {
+    items.push(anchor ? { at: anchor.node, kind, what, mode: 'linked', helper: anchor.helper } : { at, kind, what, mode });
+  };
+  for (const str of within(idx.strings, from, to, nodeSelf)) if (env.isLabelString(str)) push(str, 'explicit', 'label text', 'linked');
+  for (const lit of within(idx.keyed, from, to, nodeOfKeyed)) for (const k of env.labelKeys(lit)) push(k.node, k.kind, k.label, 'linked');
+  for (const call of within(idx.calls, from, to, nodeOfCall)) {
+    const cand = env.labelCall(call);
+    if (!cand) continue;
+    const c = cand.call;
+    if (cand.declared) {
+      push(c.node, 'explicit', `${c.callee}()`, 'container');
+      push(c.node, 'implicit', `${c.callee}()`, 'container');
+      continue;
+    }
+    for (const l of cand.explicit) push(c.node, 'explicit', l, 'linked');
+    for (const l of cand.implicit) push(c.node, 'implicit', l, 'linked');
+    for (const l of cand.implicitContainer) push(c.node, 'implicit', l, 'container');
+    for (const l of cand.kwExplicit) push(c.node, 'explicit', l, 'linked');
+    for (const l of cand.kwImplicit) push(c.node, 'implicit', l, 'linked');
+    // A same-file helper called on the path: the labels its body adds count at the call.
+    const helper = cand.helper;
+    if (depth < 2 && helper && !(anchor && helper === anchor.helper)) {
+      for (const it of helperItems(idx, env, helper, depth + 1)) items.push({ at: anchor?.node ?? c.node, kind: it.kind, what: it.what, mode: 'linked', helper: anchor?.helper ?? helper });
+    }
+  }
+}
+
+/** Labels a helper's body adds (its inferred "labeling function" summary), memoised per helper. */
+function helperItems(idx: FileIndex, env: Env, helper: FunctionInfo, depth: number): LabelItem[] {
+  let items = env.helperMemo.get(helper.node.id);
+  if (!items) {
+    items = [];
+    env.helperMemo.set(helper.node.id, items);
+    collectItems(idx, env, helper.node.startIndex, helper.node.endIndex, items, { node: helper.node, helper }, depth);
+  }
+  return items;
+}
+
+/** Whether the scope mentions a label constant or a label-named identifier at all (once per scope). */
+function scopeNamesLabel(env: Env, flow: Flow, constants: string[]): boolean {
+  let r = env.labelNameMemo.get(flow.scope.id);
+  if (r === undefined) {
+    const cat = labelCatalog();
+    const consts = new Set(constants);
+    r = identifiers(flow.scope.text).some((n) => consts.has(n) || cat.explicitNames.test(n));
+    env.labelNameMemo.set(flow.scope.id, r);
+  }
+  return r;
+}
+
 function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, sink: Sink, allSinks: Sink[]): Evidence {
   const cat = labelCatalog();
   const ev: Evidence = { explicit: 'none', implicit: 'none', found: [] };
@@ -359,74 +606,55 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
     if (ev[kind] !== 'full') ev[kind] = status;
     ev.found.push(`${what}${status === 'partial' ? ' (one branch)' : ''}`);
   };
+  const items = labelItems(idx, env, flow);
+  // Label constants need the names the sink is built from; nothing else to do without items.
+  const names = labelConstants(idx);
+  if (items.length === 0 && !scopeNamesLabel(env, flow, names)) return ev;
   const relevant = relevantNames(idx, flow, sink.node);
-  const scopeAssigns = within(idx.assigns, flow.scope.startIndex, flow.scope.endIndex, nodeOfAssign);
-  const scopeCalls = within(idx.calls, flow.scope.startIndex, flow.scope.endIndex, nodeOfCall);
-  const otherSinks = allSinks.filter((x) => x.node.id !== sink.node.id);
-  const mentionsRelevant = (n: Node): boolean => identifiers(n.text).some((i) => relevant.has(i));
-  /**
-   * Whether evidence at `n` acts on this output: inside the sink or the generation call, in a
-   * value assigned to a name the sink is built from, or in a statement-level call that works on
-   * the generated value in place (`draw.text(...)`, `add_watermark(img)`) and is not itself
-   * another output.
-   */
-  // A label written to the same output as the content (`res.write("AI生成")` before or after the
-  // streamed chunks) labels that output.
-  const sinkRoot = sinkReceiverRoot(sink.node, idx);
-  const connected = (n: Node): boolean => {
-    if (contains(sink.node, n) || contains(flow.seed, n)) return true;
-    if (sinkRoot) for (const o of otherSinks) if (contains(o.node, n) && sinkReceiverRoot(o.node, idx) === sinkRoot) return true;
-    for (const a of scopeAssigns) if (contains(a.value, n) && a.targets.some((t) => relevant.has(t))) return true;
-    for (const c of scopeCalls) {
-      if (c.node.startIndex > n.startIndex) break;
-      if (!contains(c.node, n)) continue;
-      if (otherSinks.some((o) => contains(o.node, c.node))) return false;
-      const stmt = c.node.parent;
-      if (stmt && /statement$|^block$/.test(stmt.type) && ((c.receiver && (carries(flow, c.receiver) || mentionsRelevant(c.receiver))) || c.args.some((x) => carries(flow, x) || mentionsRelevant(x)))) return true;
+  if (items.length > 0) {
+    const scopeAssigns = within(idx.assigns, flow.scope.startIndex, flow.scope.endIndex, nodeOfAssign);
+    const scopeCalls = within(idx.calls, flow.scope.startIndex, flow.scope.endIndex, nodeOfCall);
+    const otherSinks = allSinks.filter((x) => x.node.id !== sink.node.id);
+    const mentionsRelevant = (n: Node): boolean => identifiers(n.text).some((i) => relevant.has(i));
+    // A label written to the same output as the content (`res.write("AI生成")` before or after the
+    // streamed chunks) labels that output.
+    const sinkRoot = sinkReceiverRoot(sink.node, idx);
+    /**
+     * Whether evidence at `n` acts on this output: inside the sink or the generation call, in a
+     * value assigned to a name the sink is built from, or in a statement-level call that works on
+     * the generated value in place (`draw.text(...)`, `add_watermark(img)`) and is not itself
+     * another output.
+     */
+    const connected = (n: Node): boolean => {
+      if (contains(sink.node, n) || contains(flow.seed, n)) return true;
+      if (sinkRoot) for (const o of otherSinks) if (contains(o.node, n) && sinkReceiverRoot(o.node, idx) === sinkRoot) return true;
+      for (const a of scopeAssigns) if (contains(a.value, n) && a.targets.some((t) => relevant.has(t))) return true;
+      for (const c of scopeCalls) {
+        if (c.node.startIndex > n.startIndex) break;
+        if (!contains(c.node, n)) continue;
+        if (otherSinks.some((o) => contains(o.node, c.node))) return false;
+        const stmt = c.node.parent;
+        if (stmt && /statement$|^block$/.test(stmt.type) && ((c.receiver && (carries(flow, c.receiver) || mentionsRelevant(c.receiver))) || c.args.some((x) => carries(flow, x) || mentionsRelevant(x)))) return true;
+      }
+      return false;
+    };
+    // Metadata writers and header setters act on the file path or the response, not on the value.
+    const actsOnContainer = sink.kind === 'file' || sink.kind === 'http' || sink.kind === 'storage';
+    const linked = new Map<number, boolean>();
+    for (const it of items) {
+      if (it.helper && contains(it.helper.node, sink.node)) continue;
+      let ok = linked.get(it.at.id);
+      if (ok === undefined) {
+        ok = connected(it.at);
+        linked.set(it.at.id, ok);
+      }
+      if (ok || (it.mode === 'container' && actsOnContainer)) note(it.kind, it.at, it.what);
     }
-    return false;
-  };
-  // Metadata writers and header setters act on the file path or the response, not on the value.
-  const actsOnContainer = sink.kind === 'file' || sink.kind === 'http' || sink.kind === 'storage';
-  const start = Math.min(flow.fn?.body?.startIndex ?? flow.scope.startIndex, flow.seed.startIndex, sink.node.startIndex);
-  const visitedHelpers = new Set<number>();
-  const scan = (from: number, to: number, anchor: Node | null, depth: number): void => {
-    const ok = (n: Node): boolean => anchor !== null || connected(n);
-    for (const str of within(idx.strings, from, to, nodeSelf)) if (env.isLabelString(str) && ok(str)) note('explicit', anchor ?? str, 'label text');
-    for (const lit of within(idx.keyed, from, to, nodeOfKeyed)) for (const k of env.labelKeys(lit)) if (ok(k.node)) note(k.kind, anchor ?? k.node, k.label);
-    for (const call of within(idx.calls, from, to, nodeOfCall)) {
-      const cand = env.labelCall(call);
-      if (!cand) continue;
-      const c = cand.call;
-      const at = anchor ?? c.node;
-      const linked = ok(c.node);
-      if (cand.declared) {
-        if (linked || actsOnContainer) {
-          note('explicit', at, `${c.callee}()`);
-          note('implicit', at, `${c.callee}()`);
-        }
-        continue;
-      }
-      if (linked) for (const l of cand.explicit) note('explicit', at, l);
-      if (linked) for (const l of cand.implicit) note('implicit', at, l);
-      if (linked || actsOnContainer) for (const l of cand.implicitContainer) note('implicit', at, l);
-      if (linked) {
-        for (const l of cand.kwExplicit) note('explicit', at, l);
-        for (const l of cand.kwImplicit) note('implicit', at, l);
-      }
-      // A same-file helper called on the path: its labels count (two levels deep).
-      const helper = cand.helper;
-      if (depth < 2 && linked && helper && !visitedHelpers.has(helper.node.id) && !contains(helper.node, sink.node)) {
-        visitedHelpers.add(helper.node.id);
-        scan(helper.node.startIndex, helper.node.endIndex, at, depth + 1);
-      }
-    }
-  };
-  scan(start, flow.scope.endIndex, null, 0);
+  }
   // A module-level label constant (`LABEL = "【AI生成】"`) or a label-named identifier imported
   // from elsewhere (`EXPLICIT_LABEL`) used in the sink or its inputs.
   if (ev.explicit !== 'full') {
-    for (const name of labelConstants(idx)) if (relevant.has(name)) note('explicit', sink.node, `label constant ${name}`);
+    for (const name of names) if (relevant.has(name)) note('explicit', sink.node, `label constant ${name}`);
     for (const name of relevant) if (cat.explicitNames.test(name)) note('explicit', sink.node, `label constant ${name}`);
   }
   void ctx;
@@ -464,17 +692,17 @@ function sameFileFunction(c: CallInfo, idx: FileIndex): FunctionInfo | undefined
 
 function required(modality: Modality, sink: SinkKind, ctx: RuleContext): { explicit: boolean; implicit: boolean } {
   const provider = ctx.config.roles.some((r) => r === 'service-provider' || r === 'technical-supporter');
-  if (!provider) return { explicit: true, implicit: false };
+  if (!provider || sink === 'terminal') return { explicit: true, implicit: false };
   if (modality === 'text') return { explicit: true, implicit: sink === 'file' };
   return { explicit: true, implicit: true };
 }
 
-function check(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, seed: Seed, sink: Sink, sinks: Sink[]): boolean {
-  const gen = seed.gen;
+function check(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, origin: Origin, sink: Sink, sinks: Sink[]): boolean {
+  const gen = origin.gen;
   const need = required(gen.modality, sink.kind, ctx);
   const ev = labelEvidence(ctx, idx, env, flow, sink, sinks);
-  const missingExplicit = need.explicit && ev.explicit !== 'full';
-  const missingImplicit = need.implicit && ev.implicit !== 'full';
+  const missingExplicit = need.explicit && ev.explicit !== 'full' && !origin.explicit;
+  const missingImplicit = need.implicit && ev.implicit !== 'full' && !origin.implicit;
   if (!missingExplicit && !missingImplicit) return false;
   const partial = (!missingExplicit || ev.explicit === 'partial') && (!missingImplicit || ev.implicit === 'partial');
   const missing = missingExplicit && missingImplicit ? 'both' : missingExplicit ? 'explicit' : 'implicit';
@@ -484,17 +712,22 @@ function check(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, seed: See
       ? 'Labeling Measures Art. 4 require an explicit label on generated text and Art. 5 implicit metadata in files'
       : 'Labeling Measures Art. 4 require an explicit label at the start, end or middle of generated text shown to users'
     : `Labeling Measures Arts. 4-5 and GB 45438 require both an explicit label and implicit metadata for generated ${gen.modality}`;
-  const base: Confidence = gen.confidence === 'low' ? 'low' : partial ? 'medium' : 'high';
-  const fn = enclosingFunction(gen.node, idx);
+  // A terminal is seen by whoever runs the program (often its developer): reported, one step lighter.
+  const base: Confidence = gen.confidence === 'low' || sink.kind === 'terminal' ? 'low' : partial ? 'medium' : 'high';
+  const via = origin.path.length > 0 ? ` Path: ${origin.path.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : '';
   ctx.report({
     ruleId: 'aigc-missing-label',
     range: rangeOfNode(sink.node),
-    message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) leaves via ${sink.label} without ${what}${partial ? ' on every path (a label is applied only on some branches)' : ''}; ${why}.${seed.depth > 0 ? ` The value reaches here through ${fn?.name ?? 'a helper'}().` : ''}`,
+    message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) leaves via ${sink.label} without ${what}${partial ? ' on every path (a label is applied only on some branches)' : ''}; ${why}.${via}`,
     confidence: base,
     generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
-    related: [{ file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` }],
-    data: { modality: gen.modality, missing, sinkKind: sink.kind, partial },
+    related: [
+      { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
+      ...origin.path.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
+    ],
+    data: { modality: gen.modality, missing, sinkKind: sink.kind, partial, ...(origin.path.length ? { hops: origin.path.length } : {}) },
     fingerprintKey: `${sink.kind}:${gen.api}`,
   });
+  void idx;
   return true;
 }

@@ -17,13 +17,31 @@ export interface Flow {
   fn: FunctionInfo | null;
   /** The scope node searched (function node or the tree root). */
   scope: Node;
-  /** The node that produced the value (a generation call, or a call to a same-file function returning it). */
+  /** The first node that produced the value (a generation call, or a call to a same-file function returning it). */
   seed: Node;
+  /**
+   * Every expression producing a tracked value in this scope, sorted by position. One flow
+   * follows all the generation calls of a function at once, so the work per function does not
+   * grow with the number of calls in it.
+   */
+  seeds: Node[];
   /** Names holding the value, with the offset from which they hold it. */
   names: Map<string, number>;
+  /** For each name, the index of the source it holds (into `seeds`, then the parameter sources). */
+  origin: Map<string, number>;
   /** Return / yield statements (or expression bodies) of `fn` that give the value back. */
   returns: Node[];
 }
+
+/** A parameter of the flow's function that holds a tracked value on entry (from a caller). */
+export interface ParamSource {
+  name: string;
+  /** The source index reported for values derived from it (after the expression seeds). */
+  source: number;
+}
+
+/** Steps spent by `flowFromSeeds` and `carries` (tests assert that the work grows linearly). */
+export const flowSteps = { count: 0 };
 
 const IDENT = /[A-Za-z_$\u4e00-\u9fff][\w$\u4e00-\u9fff]*/g;
 /** Members of a generation result that describe it rather than carry its content. */
@@ -33,11 +51,35 @@ const MEASURING_CALL = /(?:\blen|\bcount_tokens|\bcountTokens|\bhash|\bNumber|\b
 
 /** True when `expr` carries the flow's value at its position. */
 export function carries(flow: Flow, expr: Node): boolean {
-  if (contains(expr, flow.seed)) return true;
-  if (flow.names.size === 0) return false;
+  return sourceOf(flow, expr) >= 0;
+}
+
+/** The first seed lying within `expr` (binary search over the sorted seeds), or -1. */
+function seedWithin(flow: Flow, expr: Node): number {
+  const seeds = flow.seeds;
+  let lo = 0;
+  let hi = seeds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (seeds[mid]!.startIndex < expr.startIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < seeds.length && seeds[i]!.startIndex < expr.endIndex; i++) {
+    if (seeds[i]!.endIndex <= expr.endIndex) return i;
+  }
+  return -1;
+}
+
+/** Which source `expr` carries at its position (a seed index or a parameter source), or -1. */
+export function sourceOf(flow: Flow, expr: Node): number {
+  flowSteps.count++;
+  const inside = seedWithin(flow, expr);
+  if (inside >= 0) return inside;
+  if (flow.names.size === 0) return -1;
   const text = expr.text;
   IDENT.lastIndex = 0;
   for (let m = IDENT.exec(text); m; m = IDENT.exec(text)) {
+    flowSteps.count++;
     const since = flow.names.get(m[0]);
     if (since === undefined || since > expr.startIndex) continue;
     // `obj.text` mentions the property `text`, not the variable `text`.
@@ -48,9 +90,9 @@ export function carries(flow: Flow, expr: Node): boolean {
     // Facts about the value are not the value: `text.length`, `len(text)`, `completion.usage`.
     if (METADATA_MEMBER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40))) continue;
     if (MEASURING_CALL.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
-    return true;
+    return flow.origin.get(m[0]) ?? 0;
   }
-  return false;
+  return -1;
 }
 
 function inQuotes(text: string, at: number): boolean {
@@ -83,16 +125,30 @@ function inQuotes(text: string, at: number): boolean {
 
 /** Builds the flow of the value `seed` produces within its enclosing function. */
 export function flowFrom(seed: Node, idx: FileIndex, root: Node): Flow {
-  const fn = enclosingFunction(seed, idx);
+  return flowFromSeeds([seed], [], enclosingFunction(seed, idx), idx, root);
+}
+
+/**
+ * Builds one flow for every value produced in `fn` (or at module level): the seeds are
+ * expressions of that scope, the parameters hold a value passed in by a caller. Each name
+ * remembers which source it came from, so a finding can name its generation call.
+ */
+export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamSource[], fn: FunctionInfo | null, idx: FileIndex, root: Node): Flow {
   const scope = fn?.node ?? root;
-  const flow: Flow = { fn, scope, seed, names: new Map(), returns: [] };
+  const seeds = [...seedList].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  const flow: Flow = { fn, scope, seed: seeds[0] ?? scope, seeds, names: new Map(), origin: new Map(), returns: [] };
+  for (const p of params) {
+    flow.names.set(p.name, scope.startIndex);
+    flow.origin.set(p.name, p.source);
+  }
   const assigns = within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign);
   const loops = within(idx.loops, scope.startIndex, scope.endIndex, nodeOfLoop);
   const callbacks = within(idx.calls, scope.startIndex, scope.endIndex, nodeOfCall).filter((c) => c.receiver && c.args.some((a) => idx.fnById.has(a.id)));
-  const add = (name: string, at: number): boolean => {
+  const add = (name: string, at: number, source: number): boolean => {
     const prev = flow.names.get(name);
     if (prev !== undefined && prev <= at) return false;
     flow.names.set(name, at);
+    flow.origin.set(name, source);
     return true;
   };
   // A few rounds reach a fixed point for realistic functions (each round follows one more hop
@@ -100,16 +156,20 @@ export function flowFrom(seed: Node, idx: FileIndex, root: Node): Flow {
   for (let round = 0; round < 4; round++) {
     let changed = false;
     for (const a of assigns) {
-      if (carries(flow, a.value)) for (const t of a.targets) changed = add(t, a.node.startIndex) || changed;
+      const s = sourceOf(flow, a.value);
+      if (s >= 0) for (const t of a.targets) changed = add(t, a.node.startIndex, s) || changed;
     }
     for (const l of loops) {
-      if (carries(flow, l.iter)) for (const v of l.vars) changed = add(v, l.node.startIndex) || changed;
+      const s = sourceOf(flow, l.iter);
+      if (s >= 0) for (const v of l.vars) changed = add(v, l.node.startIndex, s) || changed;
     }
     for (const c of callbacks) {
-      if (!carries(flow, c.receiver!) && !c.args.some((a) => !idx.fnById.has(a.id) && carries(flow, a))) continue;
+      let s = sourceOf(flow, c.receiver!);
+      for (const a of c.args) if (s < 0 && !idx.fnById.has(a.id)) s = sourceOf(flow, a);
+      if (s < 0) continue;
       for (const a of c.args) {
         const f = idx.fnById.get(a.id);
-        if (f) for (const p of f.params) changed = add(p, a.startIndex) || changed;
+        if (f) for (const p of f.params) changed = add(p, a.startIndex, s) || changed;
       }
     }
     if (!changed) break;
@@ -123,14 +183,25 @@ export function flowFrom(seed: Node, idx: FileIndex, root: Node): Flow {
   return flow;
 }
 
+const callsByName = new WeakMap<FileIndex, Map<string, Node[]>>();
+
 /** Same-file calls of `fn` (by name; `this.f`/`self.f` included), the places a returned value goes next. */
 export function callersOf(fn: FunctionInfo, idx: FileIndex): Node[] {
   const name = fn.name;
   if (!name || !/^[A-Za-z_$][\w$]*$/.test(name)) return [];
-  const out: Node[] = [];
-  for (const c of idx.calls) {
-    // Bare names and `this.`/`self.` methods only: `client.create(...)` is not a call of a local `create`.
-    if ((c.callee === name || c.callee === `this.${name}` || c.callee === `self.${name}` || c.callee === `cls.${name}`) && !contains(fn.node, c.node)) out.push(c.node);
+  // One pass over the file's calls builds the map for every function (linear in the file).
+  let byName = callsByName.get(idx);
+  if (!byName) {
+    byName = new Map();
+    for (const c of idx.calls) {
+      // Bare names and `this.`/`self.` methods only: `client.create(...)` is not a call of a local `create`.
+      const m = /^(?:(?:this|self|cls)\.)?([A-Za-z_$][\w$]*)$/.exec(c.callee);
+      if (!m) continue;
+      const list = byName.get(m[1]!);
+      if (list) list.push(c.node);
+      else byName.set(m[1]!, [c.node]);
+    }
+    callsByName.set(idx, byName);
   }
-  return out;
+  return (byName.get(name) ?? []).filter((n) => !contains(fn.node, n));
 }

@@ -1,0 +1,65 @@
+/**
+ * Per-function facts for following generated content across functions in one file: which
+ * parameter a call's argument lands in, and which same-file function a call reaches. They are
+ * computed on first use and memoised per file index, so following a value through N calls costs
+ * N map lookups rather than N walks of the file.
+ *
+ * The flow itself (`missingLabel.ts`) uses these to build Pysa-style summaries lazily: a
+ * function's flow is computed once per kind of entry (its generation calls, a parameter a caller
+ * passes generated content to, a call of a function that returns it), and what it finds (exits
+ * reached, values returned, arguments passed on) is reused for every caller.
+ */
+import type { Node } from 'web-tree-sitter';
+import { type CallInfo, type FileIndex, type FunctionInfo, functionNamed, patternNames } from './ast';
+
+const positional = new WeakMap<FunctionInfo, string[][]>();
+
+/** The names each declared parameter binds, by position (`({ a, b }, c)` gives `[[a, b], [c]]`). */
+export function parameterNames(fn: FunctionInfo): string[][] {
+  let out = positional.get(fn);
+  if (out) return out;
+  out = [];
+  const params = fn.node.childForFieldName('parameters') ?? fn.node.childForFieldName('parameter');
+  if (params?.type === 'identifier') out.push([params.text]);
+  else if (params) {
+    for (const p of params.namedChildren) {
+      if (!p || p.type === 'comment') continue;
+      if (p.type === 'identifier') {
+        out.push([p.text]);
+        continue;
+      }
+      // Go declares several names of one type together (`a, b string`): one position each.
+      const goNames = p.type === 'parameter_declaration' ? p.childrenForFieldName('name').filter((n): n is Node => !!n) : [];
+      if (goNames.length > 1) {
+        for (const n of goNames) out.push([n.text]);
+        continue;
+      }
+      const n = p.childForFieldName('pattern') ?? p.childForFieldName('name');
+      if (n) out.push(patternNames(n));
+      else if (p.namedChild(0)?.type === 'identifier') out.push([p.namedChild(0)!.text]);
+      else out.push([]);
+    }
+  }
+  positional.set(fn, out);
+  return out;
+}
+
+/** The same-file function a call reaches by name (`helper(x)`, `self.helper(x)`, `this.helper(x)`). */
+export function calleeFunction(c: CallInfo, idx: FileIndex): FunctionInfo | undefined {
+  if (!/^(?:(?:this|self|cls)\.)?[A-Za-z_$][\w$]*$/.test(c.callee)) return undefined;
+  const f = functionNamed(idx, c.name);
+  return f && f.body ? f : undefined;
+}
+
+/**
+ * The parameter names of `fn` that receive the call's argument `arg` (positional or keyword).
+ * A Python method called through `self.`/an object skips its `self`/`cls` parameter.
+ */
+export function paramsForArgument(fn: FunctionInfo, c: CallInfo, arg: Node): string[] {
+  const byPos = parameterNames(fn);
+  for (const [k, v] of c.kwargs) if (v.id === arg.id) return byPos.some((names) => names.includes(k)) ? [k] : [];
+  const i = c.args.findIndex((a) => a.id === arg.id);
+  if (i < 0) return [];
+  const offset = byPos[0]?.length === 1 && (byPos[0][0] === 'self' || byPos[0][0] === 'cls') ? 1 : 0;
+  return byPos[i + offset] ?? [];
+}
