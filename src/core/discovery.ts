@@ -8,10 +8,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
 import type { AiregConfig } from './config';
 import type { Notice } from './engine';
+import { IgnoreRules, compileGlobs } from './glob';
 import { languageForPath } from './languages';
 
 /** Folders skipped by default anywhere below a scan root: dependencies, builds, caches, generated code. */
@@ -51,7 +50,7 @@ export interface DiscoveryOptions {
 
 interface IgnoreLevel {
   dir: string;
-  ig: Ignore;
+  ig: IgnoreRules;
 }
 
 const toPosix = (p: string): string => p.split(path.sep).join('/');
@@ -63,7 +62,7 @@ function isInside(parent: string, child: string): boolean {
 
 /** Reads the ignore files of one folder; returns undefined when it has none. */
 async function readIgnoreLevel(dir: string, onNotice: (n: Notice) => void, relOf: (p: string) => string, present?: ReadonlySet<string>): Promise<IgnoreLevel | undefined> {
-  let ig: Ignore | undefined;
+  let ig: IgnoreRules | undefined;
   for (const name of IGNORE_FILES) {
     // The folder listing, when known, saves two failing reads per folder.
     if (present && !present.has(name)) continue;
@@ -76,7 +75,7 @@ async function readIgnoreLevel(dir: string, onNotice: (n: Notice) => void, relOf
       if (code !== 'ENOENT' && code !== 'ENOTDIR') onNotice({ file: relOf(file), kind: 'read-error', message: `cannot read ${name}: ${(err as Error).message}` });
       continue;
     }
-    ig ??= ignore();
+    ig ??= new IgnoreRules();
     ig.add(text);
   }
   return ig ? { dir, ig } : undefined;
@@ -125,9 +124,9 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
     const rel = path.relative(baseDir, p);
     return toPosix(rel.startsWith('..') || path.isAbsolute(rel) ? p : rel);
   };
-  const globOpts = { dot: true };
-  const include = config.include.length ? picomatch(config.include, globOpts) : undefined;
-  const exclude = config.exclude.length ? picomatch(config.exclude, globOpts) : undefined;
+  // Linear-time matchers: the patterns come from the workspace and must not be able to stall a scan.
+  const include = config.include.length ? compileGlobs(config.include) : undefined;
+  const exclude = config.exclude.length ? compileGlobs(config.exclude) : undefined;
   const globRel = (p: string): string | undefined => {
     if (!isInside(configDir, p)) return undefined;
     return toPosix(path.relative(configDir, p));
@@ -143,6 +142,7 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
 
   const seenFiles = new Set<string>();
   const seenDirs = new Set<string>();
+  let visited = 0;
 
   /** Checks a file's size and name, then reports whether to yield it. */
   const acceptFile = (abs: string, size: number): boolean => {
@@ -212,6 +212,9 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
 
     for (const entry of entries) {
       if (options.signal?.aborted) return;
+      // Yield to the event loop now and then, so a cancel request is seen even in a folder of
+      // entries that need no I/O (ignored files, files of other languages).
+      if (++visited % 128 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const abs = path.join(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
