@@ -2,7 +2,7 @@
  * Reads and analyses one discovered file. Shared by the main thread and the worker threads so
  * both produce identical results; a file that cannot be read becomes a notice.
  */
-import * as fs from 'node:fs';
+import { readTextFile } from '../core/readFile';
 import type { Engine, FileResult } from '../core/engine';
 
 /** A file as the main thread hands it to whoever analyses it. */
@@ -14,7 +14,8 @@ export interface FileTask {
 export async function analyzeFile(engine: Engine, task: FileTask): Promise<FileResult> {
   let text: string;
   try {
-    text = await fs.promises.readFile(task.path, 'utf8');
+    // Only regular files are read (a FIFO swapped in after discovery would block), UTF-16 decoded.
+    text = await readTextFile(task.path);
   } catch (err) {
     return { file: task.relPath, findings: [], notices: [{ file: task.relPath, kind: 'read-error', message: `cannot read: ${(err as Error).message}` }], parseMs: 0, analyzeMs: 0 };
   }

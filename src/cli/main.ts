@@ -23,6 +23,7 @@ import type { Finding } from '../core/types';
 import { type ScanReport, renderJson, renderText, summarize } from './report';
 import { analyzeFiles } from './scan';
 import { ScanCache, analyzeWithCache, cacheKey } from '../core/cache';
+import { readTextFileSync } from '../core/readFile';
 
 export const VERSION: string = (pkg as { version: string }).version;
 
@@ -237,7 +238,7 @@ async function runScan(args: ParsedArgs, io: CliIO): Promise<{ report: ScanRepor
     const file = path.resolve(io.cwd, args.baseline);
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readTextFileSync(file);
     } catch (err) {
       throw new UsageError(`cannot read baseline ${args.baseline}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
     }

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileResult } from './engine';
+import { readTextFileSync } from './readFile';
 
 /** Bumped when the cache file's layout changes. */
 const FORMAT = 1;
@@ -110,7 +111,7 @@ export async function analyzeWithCache<T extends CachedTask, R extends { results
   for (const f of files) {
     let text: string;
     try {
-      text = fs.readFileSync(f.path, 'utf8');
+      text = readTextFileSync(f.path);
     } catch {
       todo.push(f); // The analysis reports the read error as a notice.
       continue;

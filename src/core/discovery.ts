@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { AiregConfig } from './config';
 import type { Notice } from './engine';
 import { IgnoreRules, compileGlobs } from './glob';
-import { languageForPath } from './languages';
+import { LANGUAGES, languageForPath } from './languages';
 
 /** Folders skipped by default anywhere below a scan root: dependencies, builds, caches, generated code. */
 export const DEFAULT_SKIP_DIRS: ReadonlySet<string> = new Set([
@@ -24,6 +24,16 @@ export const DEFAULT_SKIP_DIRS: ReadonlySet<string> = new Set([
 
 /** File names skipped by default because they are machine output (counted as minified). */
 const MINIFIED_NAME = /\.min\.(?:js|mjs|cjs)$/i;
+
+/** The file kinds aireg reads, for notices about files it does not. */
+const SOURCE_EXTENSIONS = LANGUAGES.flatMap((l) => l.extensions).join(', ');
+
+function specialKind(st: fs.Stats): string {
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a file';
+}
 
 /** The ignore files read at every folder level. */
 export const IGNORE_FILES = ['.gitignore', '.airegignore'] as const;
@@ -169,7 +179,15 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
       continue;
     }
     if (!st.isDirectory()) {
-      if (!languageForPath(absRoot)) continue;
+      // A FIFO or a device named on the command line would block the read or never end.
+      if (!st.isFile()) {
+        onNotice({ file: relOf(absRoot), kind: 'not-analysed', message: `skipped: not a regular file (${specialKind(st)})` });
+        continue;
+      }
+      if (!languageForPath(absRoot)) {
+        onNotice({ file: relOf(absRoot), kind: 'not-analysed', message: `skipped: not a source file aireg analyses (${SOURCE_EXTENSIONS})` });
+        continue;
+      }
       const real = await fs.promises.realpath(absRoot).catch(() => absRoot);
       if (seenFiles.has(real)) continue;
       seenFiles.add(real);
@@ -183,10 +201,11 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
       const level = await readIgnoreLevel(dir, onNotice, relOf);
       if (level) levels.push(level);
     }
-    yield* walk(absRoot, levels);
+    const realRoot = await fs.promises.realpath(absRoot).catch(() => absRoot);
+    yield* walk(absRoot, levels, realRoot);
   }
 
-  async function* walk(dir: string, parentLevels: IgnoreLevel[]): AsyncGenerator<DiscoveredFile> {
+  async function* walk(dir: string, parentLevels: IgnoreLevel[], realRoot: string): AsyncGenerator<DiscoveredFile> {
     if (options.signal?.aborted) return;
     let realDir: string;
     try {
@@ -220,19 +239,28 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
       let isFile = entry.isFile();
       let size = -1;
       if (entry.isSymbolicLink()) {
+        let target: fs.Stats;
+        let real: string;
         try {
-          const target = await fs.promises.stat(abs);
-          isDir = target.isDirectory();
-          isFile = target.isFile();
-          size = target.size;
+          target = await fs.promises.stat(abs);
+          real = await fs.promises.realpath(abs);
         } catch {
           continue; // A dangling link points at nothing to scan.
         }
+        // A link out of the scanned folder (to `/`, to a home folder) could make a scan walk the
+        // whole disk or report someone else's files: it is reported once and not followed.
+        if (!isInside(realRoot, real)) {
+          onNotice({ file: relOf(abs), kind: 'outside-root', message: `skipped: symbolic link to ${real} leaves the scanned folder` });
+          continue;
+        }
+        isDir = target.isDirectory();
+        isFile = target.isFile();
+        size = target.size;
       }
       if (isDir) {
         if (DEFAULT_SKIP_DIRS.has(entry.name)) continue;
         if (isIgnored(levels, abs, true) || excluded(abs)) continue;
-        yield* walk(abs, levels);
+        yield* walk(abs, levels, realRoot);
       } else if (isFile) {
         if (!languageForPath(entry.name)) continue;
         if (isIgnored(levels, abs, false) || excluded(abs) || notIncluded(abs)) continue;

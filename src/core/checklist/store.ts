@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { type Node as JsonNode, type ParseError, findNodeAtLocation, parse, parseTree, printParseErrorCode } from 'jsonc-parser';
 import schema from '../../../data/schemas/checklist.schema.json';
+import { readTextFileSync } from '../readFile';
 import { CHECKLIST_VERSION, type ChecklistFile, type ChecklistItem, emptyChecklist, isItemState } from './model';
 
 /** Why a state file could not be used, positioned for humans. */
@@ -30,6 +31,9 @@ export type ReadResult =
   | { status: 'missing' }
   | { status: 'ok'; file: ChecklistFile; text: string }
   | { status: 'broken'; error: ChecklistFileError; text: string };
+
+/** A checklist has a few hundred rows; a file beyond this is refused, not parsed. */
+const MAX_CHECKLIST_BYTES = 16 * 1024 * 1024;
 
 let validator: ValidateFunction | undefined;
 
@@ -108,7 +112,7 @@ export function parseChecklist(text: string): ParseResult {
 export function readChecklist(file: string): ReadResult {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextFileSync(file, MAX_CHECKLIST_BYTES);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
     return { status: 'broken', text: '', error: { kind: 'io', line: 0, column: 0, message: `cannot read ${file}: ${(e as Error).message}` } };
