@@ -175,6 +175,8 @@ interface Setup {
   configDir?: string;
   config: AiregConfig;
   configErrors: ConfigError[];
+  /** The `.aireg.json` in use, if any. */
+  configPath?: string;
 }
 
 /**
@@ -206,7 +208,7 @@ function setup(args: ParsedArgs, io: CliIO): Setup {
   }
   const underCwd = !path.relative(io.cwd, firstDir).startsWith('..');
   const rootDir = configDir ?? findRepoRoot(firstDir) ?? (underCwd ? io.cwd : firstDir);
-  return { roots, rootDir, configDir, config, configErrors: loaded.errors };
+  return { roots, rootDir, configDir, config, configErrors: loaded.errors, ...(loaded.path ? { configPath: loaded.path } : {}) };
 }
 
 function progressReporter(args: ParsedArgs, io: CliIO): { update(done: number, total: number, file: string): void; clear(): void } {
@@ -277,7 +279,7 @@ async function runScan(args: ParsedArgs, io: CliIO): Promise<{ report: ScanRepor
   notices.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const summary = summarize(findings, notices, analysed, args.failOn, jobs, performance.now() - started);
   return {
-    report: { tool: { name: 'aireg', version: VERSION }, root: s.rootDir, findings, notices, configErrors: s.configErrors, summary },
+    report: { tool: { name: 'aireg', version: VERSION }, root: s.rootDir, findings, notices, configErrors: s.configErrors, config: s.configPath ?? null, summary },
     findings,
   };
 }
@@ -324,7 +326,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     if (args.format === 'json') writeOutput(renderJson(report), args, io);
     else if (args.format === 'sarif') {
-      const log = toSarif(findings, { toolVersion: VERSION, rootDir: report.root, notices: report.notices, configErrors: report.configErrors, properties: { summary: report.summary } });
+      const log = toSarif(findings, { toolVersion: VERSION, rootDir: report.root, notices: report.notices, configErrors: report.configErrors, properties: { summary: report.summary, config: report.config ?? null } });
       writeOutput(`${JSON.stringify(log, null, 2)}\n`, args, io);
     } else {
       const color = !args.output && !!io.stdout.isTTY && !process.env.NO_COLOR;

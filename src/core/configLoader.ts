@@ -196,11 +196,25 @@ export function loadConfig(rootDir: string, explicitPath?: string): LoadedConfig
 }
 
 /**
- * Finds the folder whose `.aireg.json` applies to `start`: the nearest ancestor (or `start`
- * itself) holding one, not looking above the repository root (the first folder with `.git`).
+ * Finds the folder whose `.aireg.json` applies to `start`: inside a repository, the nearest
+ * ancestor (or `start` itself) holding one, not looking above the repository root (the first
+ * folder with `.git`); outside a repository only `start` itself, so a file in some parent folder
+ * (a shared temp or download folder) cannot silently change what a scan reports.
  */
 export function findConfigDir(start: string): string | undefined {
-  let dir = path.resolve(start);
+  const first = path.resolve(start);
+  let inRepository = false;
+  for (let dir = first; ; ) {
+    if (fs.existsSync(path.join(dir, '.git'))) {
+      inRepository = true;
+      break;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  if (!inRepository) return fs.existsSync(path.join(first, CONFIG_FILE_NAME)) ? first : undefined;
+  let dir = first;
   for (;;) {
     if (fs.existsSync(path.join(dir, CONFIG_FILE_NAME))) return dir;
     if (fs.existsSync(path.join(dir, '.git'))) return undefined;

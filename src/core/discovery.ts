@@ -56,6 +56,11 @@ export interface DiscoveryOptions {
   configDir?: string;
   /** Stops the walk early (the language server cancels a workspace scan with it). */
   signal?: AbortSignal;
+  /**
+   * The ignore files honoured (default {@link IGNORE_FILES}); an untrusted workspace is scanned
+   * with `.gitignore` only, since `.airegignore` exists only to hide files from aireg.
+   */
+  ignoreFiles?: readonly string[];
 }
 
 interface IgnoreLevel {
@@ -71,9 +76,9 @@ function isInside(parent: string, child: string): boolean {
 }
 
 /** Reads the ignore files of one folder; returns undefined when it has none. */
-async function readIgnoreLevel(dir: string, onNotice: (n: Notice) => void, relOf: (p: string) => string, present?: ReadonlySet<string>): Promise<IgnoreLevel | undefined> {
+async function readIgnoreLevel(dir: string, names: readonly string[], onNotice: (n: Notice) => void, relOf: (p: string) => string, present?: ReadonlySet<string>): Promise<IgnoreLevel | undefined> {
   let ig: IgnoreRules | undefined;
-  for (const name of IGNORE_FILES) {
+  for (const name of names) {
     // The folder listing, when known, saves two failing reads per folder.
     if (present && !present.has(name)) continue;
     const file = path.join(dir, name);
@@ -130,6 +135,7 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
   const baseDir = path.resolve(options.baseDir ?? process.cwd());
   const configDir = path.resolve(options.configDir ?? baseDir);
   const onNotice = options.onNotice ?? (() => undefined);
+  const ignoreFiles = options.ignoreFiles ?? IGNORE_FILES;
   const relOf = (p: string): string => {
     const rel = path.relative(baseDir, p);
     return toPosix(rel.startsWith('..') || path.isAbsolute(rel) ? p : rel);
@@ -198,7 +204,7 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
     // Ignore files above the root still apply inside it (a scan of `repo/src` honours `repo/.gitignore`).
     const levels: IgnoreLevel[] = [];
     for (const dir of repositoryAncestors(absRoot)) {
-      const level = await readIgnoreLevel(dir, onNotice, relOf);
+      const level = await readIgnoreLevel(dir, ignoreFiles, onNotice, relOf);
       if (level) levels.push(level);
     }
     const realRoot = await fs.promises.realpath(absRoot).catch(() => absRoot);
@@ -225,7 +231,7 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
       onNotice({ file: relOf(dir), kind: 'read-error', message: `cannot read folder: ${(err as Error).message}` });
       return;
     }
-    const own = await readIgnoreLevel(dir, onNotice, relOf, new Set(entries.filter((e) => e.name.startsWith('.')).map((e) => e.name)));
+    const own = await readIgnoreLevel(dir, ignoreFiles, onNotice, relOf, new Set(entries.filter((e) => e.name.startsWith('.')).map((e) => e.name)));
     const levels = own ? [...parentLevels, own] : parentLevels;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 

@@ -279,7 +279,7 @@ export class AiregServer {
     const errors = this.folders.flatMap((f) => f.loaded.errors.filter((e) => e.severity === 'error'));
     if (errors.length) return t('{0} problem(s) in .aireg.json; see the Problems panel', errors.length);
     const ignored = this.folders.flatMap((f) => f.ignoredInRestrictedMode);
-    if (ignored.length) return t('Restricted Mode: .aireg.json may not lower the severity of {0}', ignored.join(', '));
+    if (ignored.length) return t('Restricted Mode: .aireg.json settings that could hide findings are ignored: {0}', ignored.join(', '));
     return undefined;
   }
 
@@ -519,6 +519,8 @@ export class AiregServer {
         const files = discoverFiles([folder.root], folder.engine.config, {
           baseDir: folder.root,
           signal: abort.signal,
+          // `.airegignore` only hides files from aireg: an untrusted folder may not use it.
+          ...(this.trusted ? {} : { ignoreFiles: ['.gitignore'] }),
           onNotice: () => notices++,
         });
         for await (const f of files) {

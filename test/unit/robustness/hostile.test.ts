@@ -107,4 +107,20 @@ describe('robustness: special files and links (CLI and discovery)', function () 
     const notices = (JSON.parse(r.stdout) as { notices: Notice[] }).notices;
     assert.ok(notices.some((n) => n.file === 'README.md' && n.kind === 'not-analysed'), JSON.stringify(notices));
   });
+
+  it('names the configuration in use in text, JSON and SARIF output, and ignores an ancestor\'s outside a repository', async () => {
+    const project = path.join(root, 'project');
+    write(project, 'a.ts', FINDING_SOURCE);
+    write(root, '.aireg.json', '{ "exclude": ["**"] }');
+    const text = await runCli(['scan', '.', '--no-progress', '--fail-on', 'none'], project);
+    assert.match(text.stdout, /config: none \(defaults\)/);
+    const json = JSON.parse((await runCli(['scan', '.', '-f', 'json', '--no-progress', '--fail-on', 'none'], project)).stdout) as { config: string | null; summary: { files: number } };
+    assert.equal(json.config, null);
+    assert.equal(json.summary.files, 1, 'the ancestor folder\'s exclude does not apply');
+    write(project, '.aireg.json', '{}');
+    const again = JSON.parse((await runCli(['scan', '.', '-f', 'json', '--no-progress', '--fail-on', 'none'], project)).stdout) as { config: string | null };
+    assert.equal(again.config, path.join(fs.realpathSync(project), '.aireg.json'));
+    const sarif = JSON.parse((await runCli(['scan', '.', '-f', 'sarif', '--no-progress', '--fail-on', 'none'], project)).stdout) as { runs: { properties: { config: string } }[] };
+    assert.equal(sarif.runs[0]!.properties.config, again.config);
+  });
 });
