@@ -24,6 +24,7 @@ import { type ScanReport, renderJson, renderText, summarize } from './report';
 import { analyzeFiles } from './scan';
 import { ScanCache, analyzeWithCache, cacheKey } from '../core/cache';
 import { readTextFileSync } from '../core/readFile';
+import { writeFileAtomic } from '../core/atomicWrite';
 
 export const VERSION: string = (pkg as { version: string }).version;
 
@@ -291,8 +292,8 @@ function writeOutput(text: string, args: ParsedArgs, io: CliIO): void {
   }
   const file = path.resolve(io.cwd, args.output);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
+    // Temporary file and rename: a full disk or a crash never leaves a truncated report.
+    writeFileAtomic(file, text);
   } catch (err) {
     throw new UsageError(`cannot write ${args.output}: ${(err as Error).message}`);
   }
@@ -316,8 +317,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const out = path.resolve(io.cwd, args.output ?? '.aireg-baseline.json');
       const baseline = createBaseline(findings);
       try {
-        fs.mkdirSync(path.dirname(out), { recursive: true });
-        fs.writeFileSync(out, `${JSON.stringify(baseline, null, 2)}\n`);
+        // A good baseline is replaced only by a complete new one, never by a torn write.
+        writeFileAtomic(out, `${JSON.stringify(baseline, null, 2)}\n`);
       } catch (err) {
         throw new UsageError(`cannot write ${out}: ${(err as Error).message}`);
       }

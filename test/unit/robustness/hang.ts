@@ -17,9 +17,13 @@ export interface AsyncRun {
 }
 
 /** Runs `node dist/cli.js ...args` in `cwd` and resolves when it exits. */
-export function runCli(args: string[], cwd: string, opts: { stdin?: string; closeStdoutAfter?: number } = {}): Promise<AsyncRun> {
+export function runCli(args: string[], cwd: string, opts: { stdin?: string; closeStdoutAfter?: number; fileSizeLimitBlocks?: number } = {}): Promise<AsyncRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A file-size limit (`ulimit -f`) makes writes fail as on a full disk.
+    const child =
+      opts.fileSizeLimitBlocks !== undefined
+        ? spawn('sh', ['-c', `ulimit -f ${opts.fileSizeLimitBlocks} && exec "$0" "$@"`, process.execPath, CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+        : spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     running.add(child);
     let stdout = '';
     let stderr = '';

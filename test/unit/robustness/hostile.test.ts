@@ -123,4 +123,23 @@ describe('robustness: special files and links (CLI and discovery)', function () 
     const sarif = JSON.parse((await runCli(['scan', '.', '-f', 'sarif', '--no-progress', '--fail-on', 'none'], project)).stdout) as { runs: { properties: { config: string } }[] };
     assert.equal(sarif.runs[0]!.properties.config, again.config);
   });
+
+  it('a full disk never leaves a truncated report or baseline in place of a good one', async () => {
+    for (let i = 0; i < 30; i++) write(root, `src/h${i}.ts`, FINDING_SOURCE);
+    const good = await runCli(['baseline', '.', '-o', 'base.json', '--no-progress'], root);
+    assert.equal(good.code, 0, good.stderr);
+    const goodBaseline = fs.readFileSync(path.join(root, 'base.json'), 'utf8');
+    fs.writeFileSync(path.join(root, 'report.sarif'), '{"good": true}\n');
+    for (let i = 30; i < 60; i++) write(root, `src/h${i}.ts`, FINDING_SOURCE);
+    // The limit lets the small existing files be but not the new, larger output.
+    const limit = Math.ceil(goodBaseline.length / 1024) + 1;
+    const failed = await runCli(['baseline', '.', '-o', 'base.json', '--no-progress'], root, { fileSizeLimitBlocks: limit });
+    assert.equal(failed.code, 2, 'the failed write is reported, not claimed as written');
+    assert.match(failed.stderr, /cannot write/);
+    assert.equal(fs.readFileSync(path.join(root, 'base.json'), 'utf8'), goodBaseline, 'the old baseline is intact');
+    assert.equal((await runCli(['scan', '.', '-f', 'sarif', '-o', 'report.sarif', '--no-progress'], root, { fileSizeLimitBlocks: limit })).code, 2);
+    assert.equal(fs.readFileSync(path.join(root, 'report.sarif'), 'utf8'), '{"good": true}\n', 'the old report is intact');
+    assert.deepEqual(fs.readdirSync(root).filter((f) => f.endsWith('.tmp')), [], 'no temporary file is left behind');
+  });
 });
+
