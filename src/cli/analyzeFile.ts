@@ -2,8 +2,8 @@
  * Reads and analyses one discovered file. Shared by the main thread and the worker threads so
  * both produce identical results; a file that cannot be read becomes a notice.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readTextFile } from '../core/readFile';
 import type { Engine, FileResult } from '../core/engine';
 
 /** A file as the main thread hands it to whoever analyses it. */
@@ -16,7 +16,8 @@ export interface FileTask {
 type ReadOutcome = { text: string } | { error: Error };
 
 function readTask(task: FileTask): Promise<ReadOutcome> {
-  return fs.promises.readFile(task.path, 'utf8').then(
+  // Only regular files are read (a FIFO swapped in after discovery would block), UTF-16 decoded.
+  return readTextFile(task.path).then(
     (text) => ({ text }),
     (error: unknown) => ({ error: error instanceof Error ? error : new Error(String(error)) }),
   );

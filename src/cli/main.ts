@@ -23,6 +23,8 @@ import type { Finding } from '../core/types';
 import { type ScanReport, renderJson, renderText, summarize } from './report';
 import { analyzeFiles } from './scan';
 import { ScanCache, analyzeWithCache, cacheKey } from '../core/cache';
+import { readTextFileSync } from '../core/readFile';
+import { writeFileAtomic } from '../core/atomicWrite';
 
 export const VERSION: string = (pkg as { version: string }).version;
 
@@ -174,6 +176,8 @@ interface Setup {
   configDir?: string;
   config: AiregConfig;
   configErrors: ConfigError[];
+  /** The `.aireg.json` in use, if any. */
+  configPath?: string;
 }
 
 /**
@@ -205,7 +209,7 @@ function setup(args: ParsedArgs, io: CliIO): Setup {
   }
   const underCwd = !path.relative(io.cwd, firstDir).startsWith('..');
   const rootDir = configDir ?? findRepoRoot(firstDir) ?? (underCwd ? io.cwd : firstDir);
-  return { roots, rootDir, configDir, config, configErrors: loaded.errors };
+  return { roots, rootDir, configDir, config, configErrors: loaded.errors, ...(loaded.path ? { configPath: loaded.path } : {}) };
 }
 
 function progressReporter(args: ParsedArgs, io: CliIO): { update(done: number, total: number, file: string): void; clear(): void } {
@@ -237,7 +241,7 @@ async function runScan(args: ParsedArgs, io: CliIO): Promise<{ report: ScanRepor
     const file = path.resolve(io.cwd, args.baseline);
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readTextFileSync(file);
     } catch (err) {
       throw new UsageError(`cannot read baseline ${args.baseline}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
     }
@@ -276,7 +280,7 @@ async function runScan(args: ParsedArgs, io: CliIO): Promise<{ report: ScanRepor
   notices.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const summary = summarize(findings, notices, analysed, args.failOn, jobs, performance.now() - started);
   return {
-    report: { tool: { name: 'aireg', version: VERSION }, root: s.rootDir, findings, notices, configErrors: s.configErrors, summary },
+    report: { tool: { name: 'aireg', version: VERSION }, root: s.rootDir, findings, notices, configErrors: s.configErrors, config: s.configPath ?? null, summary },
     findings,
   };
 }
@@ -288,8 +292,8 @@ function writeOutput(text: string, args: ParsedArgs, io: CliIO): void {
   }
   const file = path.resolve(io.cwd, args.output);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
+    // Temporary file and rename: a full disk or a crash never leaves a truncated report.
+    writeFileAtomic(file, text);
   } catch (err) {
     throw new UsageError(`cannot write ${args.output}: ${(err as Error).message}`);
   }
@@ -313,8 +317,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const out = path.resolve(io.cwd, args.output ?? '.aireg-baseline.json');
       const baseline = createBaseline(findings);
       try {
-        fs.mkdirSync(path.dirname(out), { recursive: true });
-        fs.writeFileSync(out, `${JSON.stringify(baseline, null, 2)}\n`);
+        // A good baseline is replaced only by a complete new one, never by a torn write.
+        writeFileAtomic(out, `${JSON.stringify(baseline, null, 2)}\n`);
       } catch (err) {
         throw new UsageError(`cannot write ${out}: ${(err as Error).message}`);
       }
@@ -323,7 +327,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     if (args.format === 'json') writeOutput(renderJson(report), args, io);
     else if (args.format === 'sarif') {
-      const log = toSarif(findings, { toolVersion: VERSION, rootDir: report.root, notices: report.notices, configErrors: report.configErrors, properties: { summary: report.summary } });
+      const log = toSarif(findings, { toolVersion: VERSION, rootDir: report.root, notices: report.notices, configErrors: report.configErrors, properties: { summary: report.summary, config: report.config ?? null } });
       writeOutput(`${JSON.stringify(log, null, 2)}\n`, args, io);
     } else {
       const color = !args.output && !!io.stdout.isTTY && !process.env.NO_COLOR;

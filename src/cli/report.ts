@@ -34,6 +34,8 @@ export interface ScanReport {
   findings: Finding[];
   notices: Notice[];
   configErrors: ConfigError[];
+  /** Absolute path of the `.aireg.json` in use, or null when the defaults apply. */
+  config?: string | null;
   summary: ScanSummary;
 }
 
@@ -152,5 +154,7 @@ export function renderText(report: ScanReport, options: { color: boolean; showSu
     lines.push(p.dim(`  skipped ${plural(total, 'file')}: ${skippedParts.join(', ')} (--format json lists them)`));
   }
   if (s.failed) lines.push(p.dim(`  exit code 1: findings at or above --fail-on ${s.failOn}`));
+  // Which configuration decided the result, so a planted or forgotten file is never silent.
+  if (report.config !== undefined) lines.push(p.dim(`  config: ${report.config === null ? 'none (defaults)' : display(report.config)}`));
   return `${lines.join('\n')}\n`;
 }

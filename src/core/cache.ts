@@ -5,19 +5,86 @@
  * to any of them misses. The cache is an optimisation only: a missing, corrupt or foreign cache
  * file is treated as empty, and saving is atomic (temporary file, then rename) so a crash
  * mid-write leaves the previous cache, never a torn one.
+ *
+ * The key's inputs are public, so a cache file planted in a repository (where `--cache` often
+ * points) could otherwise answer with empty results and hide findings. Every cache file is
+ * therefore signed with a secret kept in the user's own cache folder (never in the workspace),
+ * and a file whose signature or shape does not check out is ignored.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FileResult } from './engine';
+import { readTextFileSync } from './readFile';
 
-/** Bumped when the cache file's layout changes. */
-const FORMAT = 1;
+/** Bumped when the cache file's layout changes (2: signed). */
+const FORMAT = 2;
 
 interface CacheFile {
   format: number;
   key: string;
+  /** HMAC-SHA256 of format, key and entries under the user's secret. */
+  mac: string;
   entries: Record<string, { hash: string; result: FileResult }>;
+}
+
+/** The user's own cache folder for aireg (per platform; `AIREG_CACHE_HOME` overrides it). */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.AIREG_CACHE_HOME) return path.resolve(env.AIREG_CACHE_HOME);
+  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'aireg', 'Cache');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'aireg');
+  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'aireg');
+}
+
+/**
+ * The secret that signs cache files: read from the user's cache folder, created there (readable
+ * by the user only) on first use. When it cannot be stored, a secret for this process only is
+ * used: the cache then never hits across runs, which costs time, never correctness.
+ */
+export function cacheSecret(dir: string = userCacheDir()): string {
+  const file = path.join(dir, 'cache-secret');
+  try {
+    const text = fs.readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f]{64}$/.test(text)) return text;
+  } catch {
+    // Not created yet.
+  }
+  const secret = randomBytes(32).toString('hex');
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch {
+    // Another process created it first (read theirs), or the folder is read-only.
+    try {
+      const text = fs.readFileSync(file, 'utf8').trim();
+      if (/^[0-9a-f]{64}$/.test(text)) return text;
+    } catch {
+      // Fall through to the per-process secret.
+    }
+    return secret;
+  }
+}
+
+function sign(secret: string, key: string, entries: CacheFile['entries']): string {
+  return createHmac('sha256', secret).update(JSON.stringify([FORMAT, key, entries])).digest('hex');
+}
+
+const isRange = (r: unknown): boolean => {
+  const x = r as { startOffset?: unknown; endOffset?: unknown; start?: { line?: unknown }; end?: { line?: unknown } } | null;
+  return !!x && typeof x.startOffset === 'number' && typeof x.endOffset === 'number' && typeof x.start?.line === 'number' && typeof x.end?.line === 'number';
+};
+
+/** The shape a cached result must have before it replaces an analysis. */
+function validEntry(e: unknown): e is { hash: string; result: FileResult } {
+  const x = e as { hash?: unknown; result?: { file?: unknown; findings?: unknown; notices?: unknown } } | null;
+  if (!x || typeof x.hash !== 'string' || !x.result || typeof x.result.file !== 'string') return false;
+  if (!Array.isArray(x.result.findings) || !Array.isArray(x.result.notices)) return false;
+  return (x.result.findings as unknown[]).every((f) => {
+    const g = f as { ruleId?: unknown; message?: unknown; range?: unknown } | null;
+    return !!g && typeof g.ruleId === 'string' && typeof g.message === 'string' && isRange(g.range);
+  });
 }
 
 /** SHA-256 of a file's text, hex. */
@@ -38,20 +105,32 @@ export class ScanCache {
   hits = 0;
   misses = 0;
 
-  private constructor(readonly file: string, private readonly key: string, private readonly entries: Map<string, { hash: string; result: FileResult }>) {}
+  private constructor(
+    readonly file: string,
+    private readonly key: string,
+    private readonly secret: string,
+    private readonly entries: Map<string, { hash: string; result: FileResult }>,
+  ) {}
 
-  /** Loads the cache at `file`; anything unreadable or made under another key yields an empty cache. */
-  static load(file: string, key: string): ScanCache {
+  /**
+   * Loads the cache at `file`; anything unreadable, made under another key, not signed with
+   * `secret` (by default the user's, see {@link cacheSecret}) or malformed yields an empty cache.
+   */
+  static load(file: string, key: string, secret: string = cacheSecret()): ScanCache {
     let entries = new Map<string, { hash: string; result: FileResult }>();
     try {
-      const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile>;
-      if (data.format === FORMAT && data.key === key && data.entries && typeof data.entries === 'object') {
-        entries = new Map(Object.entries(data.entries).filter(([, e]) => typeof e?.hash === 'string' && Array.isArray(e.result?.findings)));
+      const data = JSON.parse(readTextFileSync(file)) as Partial<CacheFile>;
+      if (data.format === FORMAT && data.key === key && typeof data.mac === 'string' && data.entries && typeof data.entries === 'object') {
+        const want = Buffer.from(sign(secret, key, data.entries), 'hex');
+        const got = Buffer.from(data.mac, 'hex');
+        if (got.length === want.length && timingSafeEqual(got, want) && Object.values(data.entries).every(validEntry)) {
+          entries = new Map(Object.entries(data.entries));
+        }
       }
     } catch {
       // No cache yet, or a damaged one: start empty; the next save replaces it.
     }
-    return new ScanCache(file, key, entries);
+    return new ScanCache(file, key, secret, entries);
   }
 
   /** The cached result of `relPath` when its text still hashes to `hash`. */
@@ -75,11 +154,12 @@ export class ScanCache {
 
   /** Writes the entries used in this scan (files gone from the workspace drop out). */
   save(): void {
-    const data: CacheFile = { format: FORMAT, key: this.key, entries: {} };
+    const entries: CacheFile['entries'] = {};
     for (const rel of this.used) {
       const e = this.entries.get(rel);
-      if (e) data.entries[rel] = e;
+      if (e) entries[rel] = e;
     }
+    const data: CacheFile = { format: FORMAT, key: this.key, mac: sign(this.secret, this.key, entries), entries };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(data));
@@ -110,7 +190,7 @@ export async function analyzeWithCache<T extends CachedTask, R extends { results
   for (const f of files) {
     let text: string;
     try {
-      text = fs.readFileSync(f.path, 'utf8');
+      text = readTextFileSync(f.path);
     } catch {
       todo.push(f); // The analysis reports the read error as a notice.
       continue;

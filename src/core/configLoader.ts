@@ -11,6 +11,10 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { type Node as JsonNode, type ParseError, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import schema from '../../data/schemas/aireg-config.schema.json';
 import { type AiregConfig, defaultConfig } from './config';
+import { FileTooLargeError, NotRegularFileError, readTextFileSync } from './readFile';
+
+/** No real configuration comes near this; a bigger file is refused rather than parsed. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** The config file name aireg looks for in a workspace root. */
 export const CONFIG_FILE_NAME = '.aireg.json';
@@ -173,11 +177,17 @@ export function loadConfig(rootDir: string, explicitPath?: string): LoadedConfig
   const file = explicitPath ? path.resolve(explicitPath) : path.join(rootDir, CONFIG_FILE_NAME);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // A FIFO or a device given as --config would block or never end: only regular files are read.
+    text = readTextFileSync(file, MAX_CONFIG_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (!explicitPath && code === 'ENOENT') return { config: defaultConfig(), errors: [] };
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    const reason =
+      code === 'ENOENT' ? 'file not found'
+      : code === 'EISDIR' || (err instanceof NotRegularFileError && err.what === 'a folder') ? 'is a directory'
+      : err instanceof NotRegularFileError ? `is not a regular file (${err.what})`
+      : err instanceof FileTooLargeError ? `the file is too large (${err.size} bytes, limit ${err.limit})`
+      : (err as Error).message;
     return { config: defaultConfig(), errors: [{ file, line: 1, column: 1, message: `cannot read the configuration: ${reason}`, severity: 'error' }], path: file };
   }
   // A UTF-8 byte order mark is not JSON; editors on Windows add it.
@@ -186,11 +196,25 @@ export function loadConfig(rootDir: string, explicitPath?: string): LoadedConfig
 }
 
 /**
- * Finds the folder whose `.aireg.json` applies to `start`: the nearest ancestor (or `start`
- * itself) holding one, not looking above the repository root (the first folder with `.git`).
+ * Finds the folder whose `.aireg.json` applies to `start`: inside a repository, the nearest
+ * ancestor (or `start` itself) holding one, not looking above the repository root (the first
+ * folder with `.git`); outside a repository only `start` itself, so a file in some parent folder
+ * (a shared temp or download folder) cannot silently change what a scan reports.
  */
 export function findConfigDir(start: string): string | undefined {
-  let dir = path.resolve(start);
+  const first = path.resolve(start);
+  let inRepository = false;
+  for (let dir = first; ; ) {
+    if (fs.existsSync(path.join(dir, '.git'))) {
+      inRepository = true;
+      break;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  if (!inRepository) return fs.existsSync(path.join(first, CONFIG_FILE_NAME)) ? first : undefined;
+  let dir = first;
   for (;;) {
     if (fs.existsSync(path.join(dir, CONFIG_FILE_NAME))) return dir;
     if (fs.existsSync(path.join(dir, '.git'))) return undefined;

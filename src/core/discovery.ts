@@ -8,11 +8,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
 import type { AiregConfig } from './config';
 import type { Notice } from './engine';
-import { languageForPath } from './languages';
+import { IgnoreRules, compileGlobs } from './glob';
+import { LANGUAGES, languageForPath } from './languages';
 
 /** Folders skipped by default anywhere below a scan root: dependencies, builds, caches, generated code. */
 export const DEFAULT_SKIP_DIRS: ReadonlySet<string> = new Set([
@@ -25,6 +24,16 @@ export const DEFAULT_SKIP_DIRS: ReadonlySet<string> = new Set([
 
 /** File names skipped by default because they are machine output (counted as minified). */
 const MINIFIED_NAME = /\.min\.(?:js|mjs|cjs)$/i;
+
+/** The file kinds aireg reads, for notices about files it does not. */
+const SOURCE_EXTENSIONS = LANGUAGES.flatMap((l) => l.extensions).join(', ');
+
+function specialKind(st: fs.Stats): string {
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a file';
+}
 
 /** The ignore files read at every folder level. */
 export const IGNORE_FILES = ['.gitignore', '.airegignore'] as const;
@@ -47,11 +56,16 @@ export interface DiscoveryOptions {
   configDir?: string;
   /** Stops the walk early (the language server cancels a workspace scan with it). */
   signal?: AbortSignal;
+  /**
+   * The ignore files honoured (default {@link IGNORE_FILES}); an untrusted workspace is scanned
+   * with `.gitignore` only, since `.airegignore` exists only to hide files from aireg.
+   */
+  ignoreFiles?: readonly string[];
 }
 
 interface IgnoreLevel {
   dir: string;
-  ig: Ignore;
+  ig: IgnoreRules;
 }
 
 const toPosix = (p: string): string => p.split(path.sep).join('/');
@@ -62,9 +76,9 @@ function isInside(parent: string, child: string): boolean {
 }
 
 /** Reads the ignore files of one folder; returns undefined when it has none. */
-async function readIgnoreLevel(dir: string, onNotice: (n: Notice) => void, relOf: (p: string) => string, present?: ReadonlySet<string>): Promise<IgnoreLevel | undefined> {
-  let ig: Ignore | undefined;
-  for (const name of IGNORE_FILES) {
+async function readIgnoreLevel(dir: string, names: readonly string[], onNotice: (n: Notice) => void, relOf: (p: string) => string, present?: ReadonlySet<string>): Promise<IgnoreLevel | undefined> {
+  let ig: IgnoreRules | undefined;
+  for (const name of names) {
     // The folder listing, when known, saves two failing reads per folder.
     if (present && !present.has(name)) continue;
     const file = path.join(dir, name);
@@ -76,7 +90,7 @@ async function readIgnoreLevel(dir: string, onNotice: (n: Notice) => void, relOf
       if (code !== 'ENOENT' && code !== 'ENOTDIR') onNotice({ file: relOf(file), kind: 'read-error', message: `cannot read ${name}: ${(err as Error).message}` });
       continue;
     }
-    ig ??= ignore();
+    ig ??= new IgnoreRules();
     ig.add(text);
   }
   return ig ? { dir, ig } : undefined;
@@ -121,13 +135,14 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
   const baseDir = path.resolve(options.baseDir ?? process.cwd());
   const configDir = path.resolve(options.configDir ?? baseDir);
   const onNotice = options.onNotice ?? (() => undefined);
+  const ignoreFiles = options.ignoreFiles ?? IGNORE_FILES;
   const relOf = (p: string): string => {
     const rel = path.relative(baseDir, p);
     return toPosix(rel.startsWith('..') || path.isAbsolute(rel) ? p : rel);
   };
-  const globOpts = { dot: true };
-  const include = config.include.length ? picomatch(config.include, globOpts) : undefined;
-  const exclude = config.exclude.length ? picomatch(config.exclude, globOpts) : undefined;
+  // Linear-time matchers: the patterns come from the workspace and must not be able to stall a scan.
+  const include = config.include.length ? compileGlobs(config.include) : undefined;
+  const exclude = config.exclude.length ? compileGlobs(config.exclude) : undefined;
   const globRel = (p: string): string | undefined => {
     if (!isInside(configDir, p)) return undefined;
     return toPosix(path.relative(configDir, p));
@@ -143,6 +158,7 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
 
   const seenFiles = new Set<string>();
   const seenDirs = new Set<string>();
+  let visited = 0;
 
   /** Checks a file's size and name, then reports whether to yield it. */
   const acceptFile = (abs: string, size: number): boolean => {
@@ -169,7 +185,15 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
       continue;
     }
     if (!st.isDirectory()) {
-      if (!languageForPath(absRoot)) continue;
+      // A FIFO or a device named on the command line would block the read or never end.
+      if (!st.isFile()) {
+        onNotice({ file: relOf(absRoot), kind: 'not-analysed', message: `skipped: not a regular file (${specialKind(st)})` });
+        continue;
+      }
+      if (!languageForPath(absRoot)) {
+        onNotice({ file: relOf(absRoot), kind: 'not-analysed', message: `skipped: not a source file aireg analyses (${SOURCE_EXTENSIONS})` });
+        continue;
+      }
       const real = await fs.promises.realpath(absRoot).catch(() => absRoot);
       if (seenFiles.has(real)) continue;
       seenFiles.add(real);
@@ -180,13 +204,14 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
     // Ignore files above the root still apply inside it (a scan of `repo/src` honours `repo/.gitignore`).
     const levels: IgnoreLevel[] = [];
     for (const dir of repositoryAncestors(absRoot)) {
-      const level = await readIgnoreLevel(dir, onNotice, relOf);
+      const level = await readIgnoreLevel(dir, ignoreFiles, onNotice, relOf);
       if (level) levels.push(level);
     }
-    yield* walk(absRoot, levels);
+    const realRoot = await fs.promises.realpath(absRoot).catch(() => absRoot);
+    yield* walk(absRoot, levels, realRoot);
   }
 
-  async function* walk(dir: string, parentLevels: IgnoreLevel[]): AsyncGenerator<DiscoveredFile> {
+  async function* walk(dir: string, parentLevels: IgnoreLevel[], realRoot: string): AsyncGenerator<DiscoveredFile> {
     if (options.signal?.aborted) return;
     let realDir: string;
     try {
@@ -206,30 +231,42 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
       onNotice({ file: relOf(dir), kind: 'read-error', message: `cannot read folder: ${(err as Error).message}` });
       return;
     }
-    const own = await readIgnoreLevel(dir, onNotice, relOf, new Set(entries.filter((e) => e.name.startsWith('.')).map((e) => e.name)));
+    const own = await readIgnoreLevel(dir, ignoreFiles, onNotice, relOf, new Set(entries.filter((e) => e.name.startsWith('.')).map((e) => e.name)));
     const levels = own ? [...parentLevels, own] : parentLevels;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
     for (const entry of entries) {
       if (options.signal?.aborted) return;
+      // Yield to the event loop now and then, so a cancel request is seen even in a folder of
+      // entries that need no I/O (ignored files, files of other languages).
+      if (++visited % 128 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const abs = path.join(dir, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       let size = -1;
       if (entry.isSymbolicLink()) {
+        let target: fs.Stats;
+        let real: string;
         try {
-          const target = await fs.promises.stat(abs);
-          isDir = target.isDirectory();
-          isFile = target.isFile();
-          size = target.size;
+          target = await fs.promises.stat(abs);
+          real = await fs.promises.realpath(abs);
         } catch {
           continue; // A dangling link points at nothing to scan.
         }
+        // A link out of the scanned folder (to `/`, to a home folder) could make a scan walk the
+        // whole disk or report someone else's files: it is reported once and not followed.
+        if (!isInside(realRoot, real)) {
+          onNotice({ file: relOf(abs), kind: 'outside-root', message: `skipped: symbolic link to ${real} leaves the scanned folder` });
+          continue;
+        }
+        isDir = target.isDirectory();
+        isFile = target.isFile();
+        size = target.size;
       }
       if (isDir) {
         if (DEFAULT_SKIP_DIRS.has(entry.name)) continue;
         if (isIgnored(levels, abs, true) || excluded(abs)) continue;
-        yield* walk(abs, levels);
+        yield* walk(abs, levels, realRoot);
       } else if (isFile) {
         if (!languageForPath(entry.name)) continue;
         if (isIgnored(levels, abs, false) || excluded(abs) || notIncluded(abs)) continue;

@@ -17,7 +17,14 @@ import type { GenerationCall, RawFinding, RuleContext } from './rules/rule';
 import { applySuppressions } from './suppressions';
 import type { Finding, RuleId, Severity } from './types';
 
-export type NoticeKind = 'binary' | 'minified' | 'too-large' | 'parse-timeout' | 'grammar-failed' | 'read-error' | 'syntax-errors' | 'config';
+/**
+ * `outside-root`: a symbolic link leaving the scanned folder, not followed; `not-analysed`: a path
+ * named explicitly that is not a source file aireg reads; `rule-timeout`: a rule stopped at its
+ * per-file time budget (its findings for that file may be incomplete).
+ */
+export type NoticeKind =
+  | 'binary' | 'minified' | 'too-large' | 'parse-timeout' | 'grammar-failed' | 'read-error' | 'syntax-errors' | 'config'
+  | 'outside-root' | 'not-analysed' | 'rule-timeout';
 
 /** Something the user should know about a file that was skipped or only partly analysed. */
 export interface Notice {

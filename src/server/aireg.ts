@@ -36,6 +36,7 @@ import type { Edit } from 'web-tree-sitter';
 import { defaultConfig } from '../core/config';
 import { CONFIG_FILE_NAME, loadConfig, type LoadedConfig } from '../core/configLoader';
 import { discoverFiles } from '../core/discovery';
+import { readTextFile } from '../core/readFile';
 import { Engine, type Notice } from '../core/engine';
 import { articleLabel, disclaimer, getInstrument, getObligation, obligationArticleUrl, obligationDocUrl, searchObligations, allObligations, type Obligation } from '../core/kb';
 import { type LanguageInfo, languageForEditorId, languageForPath } from '../core/languages';
@@ -278,7 +279,7 @@ export class AiregServer {
     const errors = this.folders.flatMap((f) => f.loaded.errors.filter((e) => e.severity === 'error'));
     if (errors.length) return t('{0} problem(s) in .aireg.json; see the Problems panel', errors.length);
     const ignored = this.folders.flatMap((f) => f.ignoredInRestrictedMode);
-    if (ignored.length) return t('Restricted Mode: .aireg.json may not lower the severity of {0}', ignored.join(', '));
+    if (ignored.length) return t('Restricted Mode: .aireg.json settings that could hide findings are ignored: {0}', ignored.join(', '));
     return undefined;
   }
 
@@ -467,10 +468,19 @@ export class AiregServer {
       } else {
         const p = fsPathOf(uri);
         const folder = this.folderFor(uri);
-        if (!p || !folder.settings.enable) continue;
+        // Only source files aireg analyses, and only within the size limit: a closed document or a
+        // scanned path can be anything (a log of gigabytes, a FIFO), and reading it whole would
+        // stall or exhaust the server.
+        if (!p || !folder.settings.enable || !languageForPath(p)) {
+          if (p && this.results.has(uri)) {
+            this.results.delete(uri);
+            void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+          }
+          continue;
+        }
         let text: string;
         try {
-          text = await fs.promises.readFile(p, 'utf8');
+          text = await readTextFile(p, folder.engine.config.maxFileBytes);
         } catch {
           notices++;
           this.results.delete(uri);
@@ -509,6 +519,8 @@ export class AiregServer {
         const files = discoverFiles([folder.root], folder.engine.config, {
           baseDir: folder.root,
           signal: abort.signal,
+          // `.airegignore` only hides files from aireg: an untrusted folder may not use it.
+          ...(this.trusted ? {} : { ignoreFiles: ['.gitignore'] }),
           onNotice: () => notices++,
         });
         for await (const f of files) {

@@ -3,14 +3,17 @@
  * overlaid with the user's `aireg.*` settings. Severity resolves rule default → `.aireg.json` →
  * user setting, the same order the CLI uses for its two layers.
  */
-import type { AiregConfig, Jurisdiction, Role } from '../core/config';
+import { type AiregConfig, DEFAULT_CONFIG, type Jurisdiction, type Role } from '../core/config';
 import { ruleMeta } from '../core/ruleMeta';
 import { SEVERITY_ORDER, type RuleId, type Severity } from '../core/types';
 import type { AiregSettings } from '../shared/settings';
 
 export interface MergedConfig {
   config: AiregConfig;
-  /** Rule ids whose `.aireg.json` severity was ignored because the workspace is untrusted. */
+  /**
+   * What of `.aireg.json` was ignored because the workspace is untrusted: rule ids whose severity
+   * was lowered, and the names of keys that could only hide findings.
+   */
   ignoredInRestrictedMode: string[];
 }
 
@@ -19,10 +22,36 @@ function fileSeverity(setting: AiregConfig['rules'][RuleId]): Severity | undefin
   return setting?.severity;
 }
 
+/** Resets the keys of an untrusted file that could only hide findings; returns their names. */
+function restrictKeys(config: AiregConfig): string[] {
+  const ignored: string[] = [];
+  if (config.maxFileBytes < DEFAULT_CONFIG.maxFileBytes) {
+    config.maxFileBytes = DEFAULT_CONFIG.maxFileBytes;
+    ignored.push('maxFileBytes');
+  }
+  for (const key of ['include', 'exclude', 'labelFunctions', 'optOutChecks', 'consentChecks'] as const) {
+    if (config[key].length) {
+      config[key] = [];
+      ignored.push(key);
+    }
+  }
+  if (!DEFAULT_CONFIG.roles.every((r) => config.roles.includes(r))) {
+    config.roles = [...new Set([...DEFAULT_CONFIG.roles, ...config.roles])];
+    ignored.push('roles');
+  }
+  if (!DEFAULT_CONFIG.jurisdictions.every((j) => config.jurisdictions.includes(j))) {
+    config.jurisdictions = [...new Set([...DEFAULT_CONFIG.jurisdictions, ...config.jurisdictions])];
+    ignored.push('jurisdictions');
+  }
+  return ignored;
+}
+
 /**
  * Merges a folder's `.aireg.json` with the user's settings. In an untrusted workspace the
- * repository may raise a rule's severity but not lower it or switch it off: an untrusted folder
- * must not be able to hide its own findings. (aireg never executes workspace code, so reading
+ * repository may raise a rule's severity but not lower it or switch it off, and every other key
+ * that could only reduce findings is ignored (a smaller size limit, include/exclude globs, the
+ * team's label, opt-out and consent functions); roles and jurisdictions may add to the defaults
+ * but not drop one. An untrusted folder must not be able to hide its own findings. (aireg never executes workspace code, so reading
  * the repository's data is otherwise safe; workspace-level `aireg.rules`/`aireg.enable` values
  * are withheld by VS Code itself through `restrictedConfigurations`.)
  */
@@ -38,6 +67,7 @@ export function mergeConfig(fileConfig: AiregConfig, settings: AiregSettings, tr
         ignored.push(id);
       }
     }
+    ignored.push(...restrictKeys(config));
   }
   for (const [id, sev] of Object.entries(settings.rules)) {
     if (ruleMeta(id)) config.rules[id as RuleId] = sev;

@@ -28,7 +28,7 @@ describe('CLI scan planning and reporting (in process)', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-dir-'));
       try {
         const asDir = await analyzeFile(engine, { path: dir, relPath: 'dir.py' });
-        assert.match(asDir.notices[0]!.message, /EISDIR/);
+        assert.match(asDir.notices[0]!.message, /not a regular file \(a folder\)/);
       } finally {
         fs.rmSync(dir, { recursive: true });
       }

@@ -3,7 +3,7 @@
  * commit pulled in, a hand edit, a second window). Rows are merged independently against the
  * last version both sides agreed on: a row changed on one side only takes that side; a row
  * changed on both takes the newer change, and when both notes differ both are kept, so no
- * text anyone typed is lost.
+ * text anyone typed is lost. A row missing on one side is kept from the other (no deletions).
  */
 import type { ChecklistFile, ChecklistItem } from './model';
 
@@ -53,10 +53,13 @@ export function mergeChecklists(base: ChecklistFile, mine: ChecklistFile, theirs
     const m = mine.items[id];
     const t = theirs.items[id];
     let out: ChecklistItem | undefined;
-    if (sameItem(m, t)) out = m;
+    // A row missing on one side is never a deletion: the panel never removes rows, so a missing
+    // row means a stale snapshot or a hand edit that dropped it, and following it would delete a
+    // teammate's change for everyone.
+    if (!m || !t) out = m ?? t;
+    else if (sameItem(m, t)) out = m;
     else if (sameItem(m, b)) out = t;
     else if (sameItem(t, b)) out = m;
-    else if (!m || !t) out = m ?? t; // Removed on one side, edited on the other: the edit is kept.
     else {
       const winner = pickNewer(m, t);
       const [newer, older] = winner === 'mine' ? [m, t] : [t, m];

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { type MergeConflict, mergeChecklists } from './merge';
 import { type ChecklistFile, type ItemState, emptyChecklist } from './model';
+import { LockBusyError, type LockOptions, withFileLock } from './lock';
 import { type ChecklistFileError, type WriteOps, readChecklist, salvageChecklist, serializeChecklist, writeChecklist } from './store';
 import { applyChange } from './view';
 
@@ -36,6 +37,7 @@ export class ChecklistSession {
     readonly file: string,
     private readonly who: () => string,
     private readonly ops: Partial<WriteOps> = {},
+    private readonly lockOptions: LockOptions = {},
   ) {}
 
   /** The current state (in memory; equal to the file unless the file is broken). */
@@ -82,10 +84,29 @@ export class ChecklistSession {
   }
 
   /**
+   * Runs a read–merge–write under the lock file, so another window's save cannot slip in between
+   * our read and our write. When the lock stays busy the change stays in memory and goes out with
+   * the next save or disk change.
+   */
+  private locked(fn: () => SessionResult): SessionResult {
+    try {
+      return withFileLock(this.file, fn, this.lockOptions);
+    } catch (e) {
+      if (!(e instanceof LockBusyError)) throw e;
+      const message = `another window is saving ${this.file}; this change is kept and saved with the next one`;
+      return { error: { kind: 'io', line: 0, column: 0, message }, written: false, conflicts: [] };
+    }
+  }
+
+  /**
    * Reconciles memory with the file: re-reads it, merges a change made there since `base`, and
    * writes the result if it differs from the file. A broken file stops here untouched.
    */
   private sync(): SessionResult {
+    return this.locked(() => this.syncLocked());
+  }
+
+  private syncLocked(): SessionResult {
     const r = this.read();
     if (r.status === 'broken') return { error: r.error, written: false, conflicts: [] };
     let conflicts: MergeConflict[] = [];
@@ -111,8 +132,18 @@ export class ChecklistSession {
    * (newer row wins, both notes kept), and the result is written. Returns the backup path.
    */
   repair(now: Date = new Date()): { backup: string; result: SessionResult } {
+    let backup = '';
+    const result = this.locked(() => {
+      const r = this.repairLocked(now);
+      backup = r.backup;
+      return r.result;
+    });
+    return { backup, result };
+  }
+
+  private repairLocked(now: Date): { backup: string; result: SessionResult } {
     const r = readChecklist(this.file);
-    if (r.status !== 'broken') return { backup: '', result: this.sync() };
+    if (r.status !== 'broken') return { backup: '', result: this.syncLocked() };
     const backup = `${this.file}.broken-${now.toISOString().replace(/[:.]/g, '-')}`;
     fs.writeFileSync(backup, r.text, { flag: 'wx' });
     const salvaged = salvageChecklist(r.text);

@@ -3,11 +3,11 @@
  * by hand and merge it; a broken file is reported with its line and is never overwritten: the
  * caller keeps working in memory and writes a repaired copy only when the user asks.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { type Node as JsonNode, type ParseError, findNodeAtLocation, parse, parseTree, printParseErrorCode } from 'jsonc-parser';
 import schema from '../../../data/schemas/checklist.schema.json';
+import { type WriteOps, writeFileAtomic } from '../atomicWrite';
+import { readTextFileSync } from '../readFile';
 import { CHECKLIST_VERSION, type ChecklistFile, type ChecklistItem, emptyChecklist, isItemState } from './model';
 
 /** Why a state file could not be used, positioned for humans. */
@@ -30,6 +30,9 @@ export type ReadResult =
   | { status: 'missing' }
   | { status: 'ok'; file: ChecklistFile; text: string }
   | { status: 'broken'; error: ChecklistFileError; text: string };
+
+/** A checklist has a few hundred rows; a file beyond this is refused, not parsed. */
+const MAX_CHECKLIST_BYTES = 16 * 1024 * 1024;
 
 let validator: ValidateFunction | undefined;
 
@@ -108,7 +111,7 @@ export function parseChecklist(text: string): ParseResult {
 export function readChecklist(file: string): ReadResult {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextFileSync(file, MAX_CHECKLIST_BYTES);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
     return { status: 'broken', text: '', error: { kind: 'io', line: 0, column: 0, message: `cannot read ${file}: ${(e as Error).message}` } };
@@ -130,69 +133,7 @@ export function serializeChecklist(file: ChecklistFile): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-/** The file-system calls the atomic writer uses; tests replace one to simulate a crash. */
-export interface WriteOps {
-  openSync: typeof fs.openSync;
-  writeSync: (fd: number, data: string) => number;
-  fsyncSync: typeof fs.fsyncSync;
-  closeSync: typeof fs.closeSync;
-  renameSync: typeof fs.renameSync;
-  unlinkSync: typeof fs.unlinkSync;
-  mkdirSync: typeof fs.mkdirSync;
-}
-
-const nodeOps: WriteOps = {
-  openSync: fs.openSync,
-  writeSync: (fd, data) => fs.writeSync(fd, data),
-  fsyncSync: fs.fsyncSync,
-  closeSync: fs.closeSync,
-  renameSync: fs.renameSync,
-  unlinkSync: fs.unlinkSync,
-  mkdirSync: fs.mkdirSync,
-};
-
-/**
- * Writes `text` to `target` atomically: a temporary file in the same folder is written and
- * flushed to disk, then renamed over the target. A crash at any point leaves either the old or
- * the new content, never a mix. The temporary file is removed when the rename fails.
- */
-export function writeFileAtomic(target: string, text: string, ops: Partial<WriteOps> = {}): void {
-  const o: WriteOps = { ...nodeOps, ...ops };
-  const dir = path.dirname(target);
-  o.mkdirSync(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  const fd = o.openSync(tmp, 'w', 0o644);
-  let renamed = false;
-  try {
-    try {
-      o.writeSync(fd, text);
-      o.fsyncSync(fd);
-    } finally {
-      o.closeSync(fd);
-    }
-    o.renameSync(tmp, target);
-    renamed = true;
-  } finally {
-    if (!renamed) {
-      try {
-        o.unlinkSync(tmp);
-      } catch {
-        // The temporary file may not exist if opening it failed; nothing else to clean up.
-      }
-    }
-  }
-  // Flushing the folder makes the rename itself durable; not every platform allows it.
-  try {
-    const dfd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(dfd);
-    } finally {
-      fs.closeSync(dfd);
-    }
-  } catch {
-    // Windows cannot open folders for fsync; the rename is still atomic there.
-  }
-}
+export { type WriteOps, writeFileAtomic } from '../atomicWrite';
 
 /** Validates and writes a state file atomically. Throws if the content would not validate. */
 export function writeChecklist(target: string, file: ChecklistFile, ops: Partial<WriteOps> = {}): string {

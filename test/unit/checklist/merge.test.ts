@@ -59,10 +59,12 @@ describe('checklist merge', () => {
     assert.equal(r.file.items.b.state, 'done');
   });
 
-  it('follows a removal when the other side did not touch the row', () => {
+  it('never merges a missing row as a deletion (a stale snapshot or a hand edit that dropped it)', () => {
     const theirs = file({ a: base.items.a });
     const r = mergeChecklists(base, base, theirs);
-    assert.equal(r.file.items.b, undefined);
+    assert.deepEqual(r.file.items.b, base.items.b);
+    const r2 = mergeChecklists(base, file({ a: base.items.a }), base);
+    assert.deepEqual(r2.file.items.b, base.items.b);
   });
 
   it('is a no-op when nothing changed', () => {

@@ -131,3 +131,51 @@ describe('checklist session', () => {
     assert.equal(fs.existsSync(file), false);
   });
 });
+
+describe('checklist session: lock file and hand edits', () => {
+  it('breaks a lock left behind by a crashed window instead of refusing to save', () => {
+    const { file } = setup();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const lock = `${file}.lock`;
+    fs.writeFileSync(lock, `999999 ${os.hostname()} dead 0`);
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, old, old);
+    const s = new ChecklistSession(file, () => 'Me');
+    s.load();
+    const r = s.change({ id: 'a', state: 'done' }, T1);
+    assert.equal(r.written, true);
+    assert.equal(fs.existsSync(lock), false, 'the lock is released after the save');
+  });
+
+  it('keeps the change in memory when another writer holds a live lock, and saves it later', () => {
+    const { file } = setup();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const lock = `${file}.lock`;
+    fs.writeFileSync(lock, `${process.pid} ${os.hostname()} live ${Date.now()}`);
+    const s = new ChecklistSession(file, () => 'Me', {}, { timeoutMs: 50 });
+    s.load();
+    const r = s.change({ id: 'a', state: 'done' }, T1);
+    assert.equal(r.written, false);
+    assert.equal(r.error?.kind, 'io');
+    assert.equal(s.error, undefined, 'a busy lock is not a broken file');
+    fs.unlinkSync(lock);
+    assert.equal(s.diskChanged().written, true);
+    const disk = readChecklist(file);
+    assert.ok(disk.status === 'ok' && disk.file.items.a.state === 'done');
+  });
+
+  it('does not delete a row that a hand edit dropped from the file', () => {
+    const { file } = setup();
+    const s = new ChecklistSession(file, () => 'Me');
+    s.load();
+    s.change({ id: 'a', state: 'done', note: 'keep me' }, T1);
+    s.change({ id: 'b', state: 'done' }, T2);
+    const hand: ChecklistFile = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete hand.items.a;
+    fs.writeFileSync(file, serializeChecklist(hand));
+    s.diskChanged();
+    const disk = readChecklist(file);
+    assert.ok(disk.status === 'ok');
+    assert.equal(disk.file.items.a?.note, 'keep me');
+  });
+});

@@ -66,7 +66,7 @@ export function positionOf(text: string, offset: number): { line: number; charac
   return { line, character: offset - lineStart };
 }
 
-const NOTICE_KINDS: readonly NoticeKind[] = ['binary', 'minified', 'too-large', 'parse-timeout', 'grammar-failed', 'read-error', 'syntax-errors', 'config'];
+const NOTICE_KINDS: readonly NoticeKind[] = ['binary', 'minified', 'too-large', 'parse-timeout', 'grammar-failed', 'read-error', 'syntax-errors', 'config', 'outside-root', 'not-analysed', 'rule-timeout'];
 
 function checkRange(text: string, range: Range, what: string): void {
   assert.ok(Number.isInteger(range.startOffset) && Number.isInteger(range.endOffset), `${what}: integer offsets`);
