@@ -77,6 +77,8 @@ const ARTICLE_PATTERNS: RegExp[] = [
   /(?:\bcl(?:ause)?\.?|§|条款)\s*(?<num>\d+(?:\.\d+)*)/gi,
   // A standard's chapter as Chinese citations write it: 第5章
   /第\s*(?<num>\d+)\s*章/g,
+  // An annex of a standard: Annex E, 附录E
+  /(?:\bannex\s*|附录\s*)(?<annex>[A-Z])(?![A-Za-z])/gi,
 ];
 
 /**
@@ -91,9 +93,14 @@ export function extractArticles(query: string): { articles: QueryArticle[]; bare
     rest = rest.replace(re, (...args: unknown[]) => {
       // With named groups the replacer's last argument is the groups object; positional
       // arguments would shift with the number of groups in each pattern.
-      const g = args[args.length - 1] as { num: string; p?: string; p2?: string; i?: string };
-      const n = parseChineseNumber(g.num);
-      const article = n !== undefined ? String(n) : g.num;
+      const g = args[args.length - 1] as { num?: string; annex?: string; p?: string; p2?: string; i?: string };
+      if (g.annex) {
+        articles.push({ article: `Annex ${g.annex.toUpperCase()}` });
+        return ' ';
+      }
+      const num = g.num ?? '';
+      const n = parseChineseNumber(num);
+      const article = n !== undefined ? String(n) : num;
       // Queries carry one sub-number; an item (项) is used when no paragraph (款) is given.
       const pRaw = g.p ?? g.p2 ?? g.i;
       const pn = pRaw !== undefined ? parseChineseNumber(pRaw) : undefined;

@@ -40,6 +40,8 @@ describe('kb articles: Chinese numerals', () => {
       ['Art. 50 para 4', { article: '50', paragraph: '4' }],
       ['cl. 4.1', { article: '4.1' }],
       ['第5章', { article: '5' }],
+      ['附录E', { article: 'Annex E' }],
+      ['Annex E', { article: 'Annex E' }],
       ['第四条第（三）项', { article: '4', paragraph: '3' }],
     ];
     for (const [q, want] of cases) assert.deepEqual(extractArticles(q).articles, [want], q);
@@ -104,6 +106,12 @@ describe('kb search', () => {
   it('a generation-specific label article search puts GAI Art. 12 first', () => {
     assert.equal(top('生成式人工智能 第十二条')[0], 'cn-gai-label');
     assert.equal(top('Generative AI Measures Article 12')[0], 'cn-gai-label');
+  });
+
+  it('finds GB 45438 obligations by clause and annex as standards are cited (issue 12)', () => {
+    assert.deepEqual(ids('GB 45438 附录E').sort(), ['cn-label-implicit', 'cn-label-platform-verify']);
+    assert.deepEqual(ids('GB 45438 clause 6.1'), ['cn-label-implicit']);
+    assert.ok(ids('GB 45438 第5章').every((id) => id.startsWith('cn-label-explicit')));
   });
 
   it('"GB 45438" returns the label obligations', () => {
