@@ -385,7 +385,7 @@ describe('kb data: every mapping is checkable (issue 12)', () => {
 
   it('AI Act Art. 50(2) names its two exemptions separately and the Art. 111(4) transition stays unverified', () => {
     const c = getObligation('eu-aia-50-2-marking')!;
-    assert.match(c.summary.en, /assistive function for standard editing, or to the extent it does not substantially alter/);
+    assert.match(c.summary.en, /Two separate cases are exempt: a system that only assists ordinary editing, and a system that leaves the input/);
     const t = c.articles.find((a) => a.article === '111')!;
     assert.equal(t.verification, 'unverified');
     assert.equal(t.force, 'permits');
