@@ -40,6 +40,11 @@ export interface CardArticle {
   label: string;
   verification: string;
   verificationLabel: string;
+  /** Whether the provision requires, prohibits, encourages or permits, in the card's language. */
+  forceLabel?: string;
+  /** The wording the mapping rests on and where it was read, shown as text only. */
+  quote?: string;
+  quoteSource?: string;
   note?: string;
 }
 
@@ -258,7 +263,8 @@ function isCardFinding(v: unknown): v is CardFinding {
   return isObj(v) && isIndex(v.index) && isStr(v.file) && isIndex(v.line) && isStr(v.message) && isStr(v.severity) && isStr(v.ruleId);
 }
 function isCardArticle(v: unknown): v is CardArticle {
-  return isObj(v) && isStr(v.label) && isStr(v.verification) && isStr(v.verificationLabel) && (v.note === undefined || isStr(v.note));
+  const optStr = (x: unknown): boolean => x === undefined || isStr(x);
+  return isObj(v) && isStr(v.label) && isStr(v.verification) && isStr(v.verificationLabel) && optStr(v.note) && optStr(v.forceLabel) && optStr(v.quote) && optStr(v.quoteSource);
 }
 function isCardSource(v: unknown): v is CardSource {
   return isObj(v) && isIndex(v.index) && isStr(v.title) && isStr(v.kind) && isStr(v.url);

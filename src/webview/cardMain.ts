@@ -47,7 +47,15 @@ function render(card: CardView): void {
     h('dd', { id: 'card-instruments', text: card.instruments.join(' · ') }),
     h('dt', { text: L.articles }),
     h('dd', { id: 'card-articles' }, [
-      h('ul', {}, card.articles.map((a) => h('li', {}, [h('span', { className: 'article', text: a.label }), h('span', { className: `badge verification-${a.verification.replace(/[^a-z-]/g, '')}`, text: a.verificationLabel }), a.note ? h('div', { className: 'muted', text: a.note }) : null]))),
+      h('ul', {}, card.articles.map((a) => h('li', {}, [
+        h('span', { className: 'article', text: a.label }),
+        a.forceLabel ? h('span', { className: 'badge force', text: a.forceLabel }) : null,
+        h('span', { className: `badge verification-${a.verification.replace(/[^a-z-]/g, '')}`, text: a.verificationLabel }),
+        // The quoted wording lets a reviewer check the mapping; the address is text, not a link.
+        a.quote ? h('blockquote', { className: 'quote', text: a.quote }) : null,
+        a.quoteSource ? h('div', { className: 'muted', text: a.quoteSource }) : null,
+        a.note ? h('div', { className: 'muted', text: a.note }) : null,
+      ]))),
       button(L.openArticle, { id: 'open-article', 'data-action': 'article' }, 'primary'),
     ]),
     h('dt', { text: L.roles }),

@@ -4,7 +4,7 @@
  * the card's content and the URL checks are unit-tested directly.
  */
 import { ROLE_LABELS, allObligations, articleLabel, disclaimer, getInstrument, getObligation } from '../../core/kb';
-import type { Lang, Obligation, VerificationStatus } from '../../core/kb';
+import type { Force, Lang, Obligation, ReadOn, VerificationStatus } from '../../core/kb';
 import { ruleMeta } from '../../core/ruleMeta';
 import type { CardFinding, CardView, PanelFinding } from '../../shared/webviewMessages';
 
@@ -49,6 +49,21 @@ const CARD_LABELS: Record<Lang, Record<string, string>> = {
     notes: '说明',
     openArticle: '打开官方文本',
   },
+};
+
+// What the provision does: a reader must see at a glance that 鼓励 is not a duty.
+const FORCE: Record<Force, Record<Lang, string>> = {
+  requires: { en: 'requires', zh: '要求' },
+  prohibits: { en: 'prohibits', zh: '禁止' },
+  encourages: { en: 'encourages (not a duty)', zh: '鼓励（非义务）' },
+  permits: { en: 'permits (not a duty)', zh: '允许（非义务）' },
+};
+
+const READ_ON: Record<ReadOn, Record<Lang, string>> = {
+  'official-page': { en: 'read on the official page', zh: '读自官方页面' },
+  'official-page-copy': { en: 'read in a saved copy of the official page', zh: '读自官方页面存档' },
+  'faithful-reprint': { en: 'read in a faithful reprint', zh: '读自完整转载' },
+  'secondary-copy': { en: 'read in a secondary copy', zh: '读自二手引述' },
 };
 
 const VERIFICATION: Record<VerificationStatus, Record<Lang, string>> = {
@@ -114,6 +129,8 @@ export function buildCardView(id: string, findings: readonly PanelFinding[] | un
       label: articleLabel(a, lang),
       verification: a.verification,
       verificationLabel: VERIFICATION[a.verification][lang],
+      forceLabel: FORCE[a.force][lang],
+      ...(a.wording ? { quote: a.wording.text, quoteSource: `${READ_ON[a.wording.readOn][lang]}: ${a.wording.readAt}` } : {}),
       ...(a.note ? { note: a.note[lang] } : {}),
     })),
     roles: ob.roles.map((r) => ROLE_LABELS[r]?.[lang] ?? r),

@@ -75,6 +75,10 @@ const ARTICLE_PATTERNS: RegExp[] = [
   /\bart(?:icle|s)?\.?\s*(?<num>\d+[a-z]?)(?:\s*\(\s*(?<p>\d+)\s*\)|\s*(?:para(?:graph)?\.?|§)\s*(?<p2>\d+))?/gi,
   // Clause forms used by standards: cl. 4.1, clause 5, §4.2, 条款 4.2
   /(?:\bcl(?:ause)?\.?|§|条款)\s*(?<num>\d+(?:\.\d+)*)/gi,
+  // A standard's chapter as Chinese citations write it: 第5章
+  /第\s*(?<num>\d+)\s*章/g,
+  // An annex of a standard: Annex E, 附录E
+  /(?:\bannex\s*|附录\s*)(?<annex>[A-Z])(?![A-Za-z])/gi,
 ];
 
 /**
@@ -89,9 +93,14 @@ export function extractArticles(query: string): { articles: QueryArticle[]; bare
     rest = rest.replace(re, (...args: unknown[]) => {
       // With named groups the replacer's last argument is the groups object; positional
       // arguments would shift with the number of groups in each pattern.
-      const g = args[args.length - 1] as { num: string; p?: string; p2?: string; i?: string };
-      const n = parseChineseNumber(g.num);
-      const article = n !== undefined ? String(n) : g.num;
+      const g = args[args.length - 1] as { num?: string; annex?: string; p?: string; p2?: string; i?: string };
+      if (g.annex) {
+        articles.push({ article: `Annex ${g.annex.toUpperCase()}` });
+        return ' ';
+      }
+      const num = g.num ?? '';
+      const n = parseChineseNumber(num);
+      const article = n !== undefined ? String(n) : num;
       // Queries carry one sub-number; an item (项) is used when no paragraph (款) is given.
       const pRaw = g.p ?? g.p2 ?? g.i;
       const pn = pRaw !== undefined ? parseChineseNumber(pRaw) : undefined;
@@ -108,30 +117,50 @@ export function extractArticles(query: string): { articles: QueryArticle[]; bare
 }
 
 /**
- * The label of an article reference as cards and hovers show it, e.g.
+ * The label of an article reference as cards, hovers, SARIF and checklists show it, e.g.
  * "Algorithm Recommendation Provisions, Art. 17" / "《算法推荐规定》第十七条",
- * "AI Act, Art. 50(2)" / "《人工智能法》第50条第2款", "GB 45438-2025, cl. 4.1".
+ * "AI Act, Art. 50(2)" / "《人工智能法》第50条第2款". Standards are cited by clause, never as an
+ * article: "GB 45438-2025, clause 5" / "GB 45438-2025 第5章", "clause 6.1" / "6.1",
+ * "Annex E" / "附录E". A notice cited as a whole shows only its name.
  */
 export function formatArticle(ref: Pick<ArticleRef, 'article' | 'paragraph' | 'item'>, instrument: Instrument | undefined, lang: Lang, withInstrument = true): string {
+  const style = instrument?.articleStyle ?? 'article';
+  if (style === 'document') {
+    if (instrument) return lang === 'en' ? instrument.shortName.en : `《${instrument.shortName.zh}》`;
+    return ref.article;
+  }
+  const local = style === 'clause' ? clauseLabel(ref.article, lang) : articleLabel(ref, instrument, lang);
+  if (!withInstrument || !instrument) return local;
+  if (style === 'clause') {
+    // Standards are named by their number (GB 45438-2025), which takes no title marks.
+    return lang === 'en' ? `${instrument.shortName.en}, ${local}` : `${instrument.shortName.zh} ${local}`;
+  }
+  return lang === 'en' ? `${instrument.shortName.en}, ${local}` : `《${instrument.shortName.zh}》${local}`;
+}
+
+/** A standard's clause: top-level clauses are chapters (第5章), sub-clauses keep their number. */
+function clauseLabel(num: string, lang: Lang): string {
+  const annex = /^Annex\s*(.*)$/.exec(num);
+  if (annex) return lang === 'en' ? `Annex ${annex[1]}` : `附录${annex[1]}`;
+  if (lang === 'en') return `clause ${num}`;
+  return /^\d+$/.test(num) ? `第${num}章` : num;
+}
+
+/** A statute's article with its paragraph (款) and item (项). */
+function articleLabel(ref: Pick<ArticleRef, 'article' | 'paragraph' | 'item'>, instrument: Instrument | undefined, lang: Lang): string {
   const n = Number(ref.article);
-  const clause = instrument?.articleStyle === 'clause';
   const isCn = instrument?.jurisdiction !== 'EU';
   const zhNum = (s: string): string => (isCn && /^\d+$/.test(s) ? toChineseNumber(Number(s)) : s);
-  let local: string;
   const annex = /^Annex\s*(.*)$/.exec(ref.article);
-  if (annex) {
-    // Standards have annexes (附录), Chinese normative documents attachments (附件).
-    local = lang === 'en' ? ref.article : `${clause ? '附录' : '附件'}${annex[1]}`;
-  } else if (lang === 'en') {
+  // Chinese normative documents have attachments (附件), not annexes.
+  if (annex) return lang === 'en' ? ref.article : `附件${annex[1]}`;
+  if (lang === 'en') {
     // English citations write both paragraph and item in parentheses: Art. 4(1)(3).
     const sub = `${ref.paragraph ? `(${ref.paragraph})` : ''}${ref.item ? `(${ref.item})` : ''}`;
-    local = `${clause ? 'cl.' : 'Art.'} ${ref.article}${sub}`;
-  } else {
-    const para = ref.paragraph ? `第${zhNum(ref.paragraph)}款` : '';
-    const item = ref.item ? `第（${zhNum(ref.item)}）项` : '';
-    const head = clause || !isCn || !Number.isInteger(n) ? `第${ref.article}条` : `第${toChineseNumber(n)}条`;
-    local = `${head}${para}${item}`;
+    return `Art. ${ref.article}${sub}`;
   }
-  if (!withInstrument || !instrument) return local;
-  return lang === 'en' ? `${instrument.shortName.en}, ${local}` : `《${instrument.shortName.zh}》${local}`;
+  const para = ref.paragraph ? `第${zhNum(ref.paragraph)}款` : '';
+  const item = ref.item ? `第（${zhNum(ref.item)}）项` : '';
+  const head = !isCn || !Number.isInteger(n) ? `第${ref.article}条` : `第${toChineseNumber(n)}条`;
+  return `${head}${para}${item}`;
 }

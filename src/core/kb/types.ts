@@ -57,8 +57,46 @@ export const JURISDICTIONS: readonly Jurisdiction[] = ['CN', 'EU'];
 /** Legal standing of an instrument on the last-checked date. */
 export type InstrumentStatus = 'in-force' | 'draft' | 'superseded' | 'not-yet-applicable';
 
-/** How an instrument numbers its parts: laws by article, standards by clause. */
-export type ArticleStyle = 'article' | 'clause';
+/**
+ * How an instrument numbers its parts: laws by article (第十七条 / Art. 17), standards by clause
+ * (第5章, 5.1 / clause 5), and a notice without numbered parts is cited as a whole (`document`).
+ */
+export type ArticleStyle = 'article' | 'clause' | 'document';
+
+/** The article number used for an instrument cited as a whole ({@link ArticleStyle} `document`). */
+export const WHOLE_DOCUMENT = 'whole';
+
+/**
+ * What the cited wording does with the conduct it names. A binding card rests on at least one
+ * `requires` or `prohibits` mapping; `encourages` (鼓励) and `permits` (可以) never make a duty.
+ */
+export type Force = 'requires' | 'prohibits' | 'encourages' | 'permits';
+
+export const FORCES: readonly Force[] = ['requires', 'prohibits', 'encourages', 'permits'];
+
+/**
+ * Where a quoted wording was read:
+ * - `official-page`: on the publisher's own page (cac.gov.cn, gov.cn, eur-lex.europa.eu, openstd);
+ * - `official-page-copy`: in a saved copy of that page (its HTML names the publisher and address);
+ * - `faithful-reprint`: in a full-text reprint that names the official publication it reproduces;
+ * - `secondary-copy`: in commentary, code or notes that quote the text; never enough for
+ *   `verified-official`.
+ */
+export type ReadOn = 'official-page' | 'official-page-copy' | 'faithful-reprint' | 'secondary-copy';
+
+export const READ_ON: readonly ReadOn[] = ['official-page', 'official-page-copy', 'faithful-reprint', 'secondary-copy'];
+
+/** A short verbatim quote of the provision an article mapping rests on. */
+export interface Wording {
+  /** The words exactly as read, in the instrument's language (Chinese or the EU language). */
+  text: string;
+  lang: 'zh' | 'en';
+  /** The address where the quote was read (for a copy or reprint, the copy's address). */
+  readAt: string;
+  readOn: ReadOn;
+  /** For a copy or reprint: the official publication it reproduces, e.g. a cac.gov.cn address. */
+  publisher?: string;
+}
 
 /** One article (or clause) of an instrument that obligations point at. */
 export interface Article {
@@ -96,6 +134,14 @@ export interface Instrument {
   supersededBy?: string;
   officialUrl: string;
   articleStyle: ArticleStyle;
+  /**
+   * Every article, clause or annex number the instrument has, in order ("1" … "24"; "4", "5",
+   * "5.1", "Annex E"). Article references must name one of these, so a mapping cannot point at a
+   * number the text does not have.
+   */
+  structure: string[];
+  /** Where the structure list was taken from and how sure it is, when not from the full text. */
+  structureNote?: LocalizedText;
   articles: Article[];
   penalties: PenaltyProvision[];
   /** Corrections and caveats, e.g. where a secondary source gives a wrong date. */
@@ -112,9 +158,16 @@ export interface ArticleRef {
   paragraph?: string;
   /** Numbered item (项), e.g. "3" for 第四条第（三）项. */
   item?: string;
+  /** Whether the provision requires, prohibits, encourages or permits the conduct on the card. */
+  force: Force;
   /** How the mapping of this obligation to this article was checked. */
   verification: VerificationStatus;
-  /** What in the article supports the mapping, in our own words, if not obvious. */
+  /**
+   * The wording the mapping rests on. Required for `verified-official` (and then read on an
+   * official page, a copy of it or a faithful reprint); absent when no text could be read.
+   */
+  wording?: Wording;
+  /** What in the article supports the mapping, or what is uncertain, in our own words. */
   note?: LocalizedText;
 }
 

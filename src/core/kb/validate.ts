@@ -4,8 +4,8 @@
  * fails at startup with a message naming the exact field, instead of as an undefined deep in a
  * renderer. It does not pull ajv into the bundled server and CLI.
  */
-import type { InstrumentsFile, ObligationsFile } from './types';
-import { JURISDICTIONS, PHASES, ROLES } from './types';
+import type { Instrument, InstrumentsFile, ObligationsFile } from './types';
+import { FORCES, JURISDICTIONS, PHASES, READ_ON, ROLES, WHOLE_DOCUMENT } from './types';
 
 /** Thrown when bundled or supplied knowledge-base data is malformed. Lists every problem found. */
 export class KnowledgeBaseError extends Error {
@@ -89,7 +89,9 @@ export function checkInstrumentsFile(data: unknown, file = 'instruments.json'): 
     c.date(inst, 'effective', p);
     c.oneOf(inst, 'status', ['in-force', 'draft', 'superseded', 'not-yet-applicable'], p);
     c.str(inst, 'officialUrl', p);
-    c.oneOf(inst, 'articleStyle', ['article', 'clause'], p);
+    c.oneOf(inst, 'articleStyle', ['article', 'clause', 'document'], p);
+    c.array(inst, 'structure', p).forEach((n, j) => (typeof n !== 'string' || n.trim() === '') && c.fail(`${p}.structure[${j}]`, 'expected a non-empty string'));
+    c.text(inst, 'structureNote', p, true);
     c.oneOf(inst, 'verification', VERIFICATION, p);
     c.date(inst, 'lastChecked', p);
     c.text(inst, 'notes', p, true);
@@ -135,9 +137,27 @@ export function checkObligationsFile(data: unknown, file = 'obligations.json'): 
       c.str(a, 'article', ap);
       c.str(a, 'paragraph', ap, true);
       c.str(a, 'item', ap, true);
+      c.oneOf(a, 'force', FORCES, ap);
       c.oneOf(a, 'verification', VERIFICATION, ap);
       c.text(a, 'note', ap, true);
+      const w = a.wording;
+      if (w !== undefined) {
+        if (!isObj(w)) return c.fail(`${ap}.wording`, 'expected {text, lang, readAt, readOn}');
+        c.str(w, 'text', `${ap}.wording`);
+        c.oneOf(w, 'lang', ['zh', 'en'], `${ap}.wording`);
+        c.str(w, 'readAt', `${ap}.wording`);
+        c.oneOf(w, 'readOn', READ_ON, `${ap}.wording`);
+        c.str(w, 'publisher', `${ap}.wording`, true);
+      }
+      // A mapping may only claim the official text when its wording was read there (issue 12).
+      if (a.verification === 'verified-official' && (!isObj(w) || w.readOn === 'secondary-copy')) {
+        c.fail(`${ap}.verification`, 'verified-official needs a wording read on an official page, a copy of it or a faithful reprint');
+      }
     });
+    // A card presented as a duty needs a provision that requires or prohibits something.
+    if (ob.binding === true && !arts.some((a) => isObj(a) && (a.force === 'requires' || a.force === 'prohibits'))) {
+      c.fail(`${p}.binding`, 'a binding obligation needs at least one article that requires or prohibits');
+    }
     c.array(ob, 'examples', p, true).forEach((e, j) => {
       const ep = `${p}.examples[${j}]`;
       if (!isObj(e)) return c.fail(ep, 'expected an object');
@@ -165,9 +185,25 @@ export function checkObligationsFile(data: unknown, file = 'obligations.json'): 
   return c.problems;
 }
 
+/** How a standard's clause or annex is numbered: "5", "6.1", "Annex E". */
+const CLAUSE_NUMBER = /^(?:\d+(?:\.\d+)*|Annex [A-Z])$/;
+
+/** Problems with how one reference fits its instrument's numbering (empty when it fits). */
+function refProblems(i: Instrument, ref: { article: string; paragraph?: string; item?: string }): string[] {
+  const out: string[] = [];
+  if (!i.structure.includes(ref.article)) out.push(`${i.id} has no ${i.articleStyle === 'clause' ? 'clause' : 'article'} ${ref.article} in its recorded structure`);
+  if (!i.articles.some((a) => a.number === ref.article)) out.push(`${i.id} lists no title for ${ref.article}`);
+  if (i.articleStyle === 'clause' && (!CLAUSE_NUMBER.test(ref.article) || ref.paragraph !== undefined || ref.item !== undefined)) {
+    // Standards are cited by clause (5.1) or annex, never with an article's 款/项.
+    out.push(`${i.id} is a standard: cite it by clause or annex, not as ${ref.article}${ref.paragraph ? `(${ref.paragraph})` : ''}`);
+  }
+  if (i.articleStyle === 'document' && ref.article !== WHOLE_DOCUMENT) out.push(`${i.id} is cited as a whole: use article "${WHOLE_DOCUMENT}"`);
+  return out;
+}
+
 /**
  * Cross-file consistency: unique ids, and every article reference names an instrument and an
- * article that the instruments file defines.
+ * article, clause or annex that the instrument's recorded structure has.
  */
 export function checkReferences(instruments: InstrumentsFile, files: ObligationsFile[]): string[] {
   const problems: string[] = [];
@@ -181,11 +217,13 @@ export function checkReferences(instruments: InstrumentsFile, files: Obligations
       for (const ref of ob.articles) {
         const i = inst.get(ref.instrument);
         if (!i) problems.push(`obligation ${ob.id}: unknown instrument ${ref.instrument}`);
-        else if (!i.articles.some((a) => a.number === ref.article)) problems.push(`obligation ${ob.id}: ${ref.instrument} has no article ${ref.article}`);
+        else for (const what of refProblems(i, ref)) problems.push(`obligation ${ob.id}: ${what}`);
       }
     }
   }
   for (const i of instruments.instruments) {
+    for (const a of i.articles) if (!i.structure.includes(a.number)) problems.push(`instrument ${i.id}: article ${a.number} is not in its structure`);
+    for (const pen of i.penalties) if (!i.structure.includes(pen.article)) problems.push(`instrument ${i.id}: penalty article ${pen.article} is not in its structure`);
     if (i.supersededBy && !inst.has(i.supersededBy)) problems.push(`instrument ${i.id}: supersededBy names unknown instrument ${i.supersededBy}`);
   }
   return problems;

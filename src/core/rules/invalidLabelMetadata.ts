@@ -1,9 +1,14 @@
 /**
  * `aigc-invalid-label-metadata`: an `AIGC` implicit-label object built in code whose fields do
- * not match GB 45438-2025 (Annex on metadata implicit labels): required fields missing, field
+ * not match GB 45438-2025 (Annex E, the normative file-metadata format): required fields missing, field
  * names misspelt or in the wrong case, `Label` outside "1"/"2"/"3", or values that are not
  * strings. Readers of the metadata match the names and values exactly, so any of these makes the
  * implicit label unreadable, which the Labeling Measures Art. 5 treat as no label.
+ *
+ * Deliberately not checked (issue 12, unverified against the standard's text): the character set
+ * of values (implementations quote Annex E as saying values "should mainly" use printable ASCII
+ * without space, quote and backslash, a preference rather than a limit), whether the generating
+ * provider must also fill ContentPropagator/PropagateID at first write, and one label per file.
  */
 import type { Node } from 'web-tree-sitter';
 import { rangeOfNode } from '../position';
@@ -140,7 +145,7 @@ function checkEntries(ctx: RuleContext, entries: Entry[], anchor: Node, confiden
     ctx.report({
       ruleId: 'aigc-invalid-label-metadata',
       range: rangeOfNode(anchor),
-      message: `GB 45438 implicit label metadata${where} lacks required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (Labeling Measures Art. 5; GB 45438 metadata labels need Label, ContentProducer and ProduceID${required.has('PropagateID') ? ', and ContentPropagator/PropagateID for a content platform' : ''}).`,
+      message: `GB 45438 implicit label metadata${where} lacks required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (Labeling Measures Art. 5; GB 45438 Annex E needs Label, ContentProducer and ProduceID${required.has('PropagateID') ? ', and ContentPropagator/PropagateID for a content platform' : ''}).`,
       confidence,
       data: { problem: 'missing', fields: missing.join(',') },
       fingerprintKey: `missing:${missing.join(',')}`,

@@ -170,7 +170,8 @@ describe('kb data: consistency', () => {
       const lastOfficial = o.sources.map((s) => s.kind).lastIndexOf('official');
       assert.ok(lastOfficial >= 0, `${o.id} has no official source`);
       assert.ok(firstNonOfficial === -1 || firstNonOfficial > lastOfficial, `${o.id}: official sources must come first`);
-      assert.equal(o.lastChecked, '2026-11-28');
+      // Cards are re-checked card by card (issue 12 rechecked some on 2026-12-06).
+      assert.ok(o.lastChecked >= '2026-11-28' && o.lastChecked <= new Date().toISOString().slice(0, 10), `${o.id}: lastChecked ${o.lastChecked}`);
       for (const a of o.articles) assert.ok(['verified-official', 'secondary-source', 'unverified'].includes(a.verification));
     }
   });
@@ -250,10 +251,145 @@ describe('kb data: seed rows', () => {
 
   it('every instrument that obligations cite has its penalty provisions recorded (standards and drafts excepted)', () => {
     for (const i of allInstruments()) {
-      if (i.kind === 'standard' || i.kind === 'draft') continue;
+      // Standards, drafts and notices cited as a whole set no penalties of their own.
+      if (i.kind === 'standard' || i.kind === 'draft' || i.articleStyle === 'document') continue;
       assert.ok(i.penalties.length > 0, `${i.id} has no penalty provision`);
       for (const p of i.penalties) assert.ok(i.articles.some((a) => a.number === p.article), `${i.id} penalty cites missing article ${p.article}`);
     }
+  });
+});
+
+describe('kb data: every mapping is checkable (issue 12)', () => {
+  const obs = allObligations();
+  const refs = obs.flatMap((o) => o.articles.map((a) => ({ o, a })));
+
+  it('every binding obligation rests on a provision that requires or prohibits', () => {
+    for (const o of obs.filter((x) => x.binding)) {
+      assert.ok(o.articles.some((a) => a.force === 'requires' || a.force === 'prohibits'), `${o.id} is binding but no article requires or prohibits`);
+    }
+  });
+
+  it('encouragements and permissions never make a card binding on their own', () => {
+    for (const o of obs) {
+      if (o.articles.every((a) => a.force === 'encourages' || a.force === 'permits')) assert.equal(o.binding, false, o.id);
+    }
+    // Algorithm Recommendation Provisions Art. 12 opens with 鼓励: it is an encouragement wherever cited.
+    for (const { o, a } of refs) if (a.instrument === 'cn-ar' && a.article === '12') assert.equal(a.force, 'encourages', o.id);
+    assert.equal(getObligation('cn-ar-transparency')!.binding, false);
+    assert.equal(getObligation('cn-label-watermark')!.binding, false);
+  });
+
+  // Binding cards whose provisions aireg could not read in any text it can cite. The list may only
+  // shrink: a new binding card must quote the wording it rests on.
+  const UNQUOTED_BINDING = [
+    'cn-app-store-launch-check', 'cn-ds-app-store-management', 'cn-ds-rumor-debunking', 'cn-ds-no-label-removal',
+    'cn-ethics-review', 'cn-ethics-follow-up-review', 'cn-management-systems', 'cn-label-filing-materials',
+  ];
+
+  it('every other binding obligation quotes a requiring or prohibiting wording', () => {
+    const missing: string[] = [];
+    for (const o of obs.filter((x) => x.binding)) {
+      const quoted = o.articles.some((a) => (a.force === 'requires' || a.force === 'prohibits') && a.wording);
+      if (!quoted) missing.push(o.id);
+      else assert.ok(!UNQUOTED_BINDING.includes(o.id), `${o.id} now quotes its wording: remove it from UNQUOTED_BINDING`);
+    }
+    assert.deepEqual(missing.sort(), [...UNQUOTED_BINDING].sort());
+    // Unquoted mappings never claim the official text.
+    for (const id of UNQUOTED_BINDING) {
+      for (const a of getObligation(id)!.articles) if (!a.wording) assert.notEqual(a.verification, 'verified-official', id);
+    }
+  });
+
+  it('verified-official mappings carry a wording read on an official page, a copy of it or a faithful reprint', () => {
+    let verified = 0;
+    for (const { o, a } of refs) {
+      if (a.verification !== 'verified-official') continue;
+      verified++;
+      assert.ok(a.wording, `${o.id} ${a.instrument} ${a.article}: verified without a quote`);
+      assert.notEqual(a.wording.readOn, 'secondary-copy', `${o.id}: a secondary copy cannot verify`);
+      assert.match(a.wording.readAt, /^https?:\/\//);
+      if (a.wording.readOn !== 'official-page') assert.ok(a.wording.publisher, `${o.id}: a copy or reprint names what it reproduces`);
+    }
+    assert.ok(verified >= 25, `only ${verified} verified mappings`);
+  });
+
+  it('quotes are short and in the instrument\'s language', () => {
+    for (const { o, a } of refs) {
+      if (!a.wording) continue;
+      const inst = getInstrument(a.instrument)!;
+      assert.equal(a.wording.lang, inst.jurisdiction === 'EU' ? 'en' : 'zh', `${o.id} ${a.instrument}`);
+      if (a.wording.lang === 'zh') assert.match(a.wording.text, /[\u4e00-\u9fff]/, o.id);
+      assert.ok(a.wording.text.length <= 320, `${o.id}: quote too long to be a short quote`);
+    }
+  });
+
+  it('every article, clause and annex cited exists in the instrument structure', () => {
+    for (const { o, a } of refs) {
+      const inst = getInstrument(a.instrument)!;
+      assert.ok(inst.structure.includes(a.article), `${o.id}: ${a.instrument} has no ${a.article}`);
+    }
+    for (const i of allInstruments()) {
+      for (const a of i.articles) assert.ok(i.structure.includes(a.number), `${i.id}: titled article ${a.number} not in structure`);
+      assert.equal(new Set(i.structure).size, i.structure.length, `${i.id}: duplicate structure entries`);
+    }
+    // Instruments read in full record their whole numbering.
+    assert.equal(getInstrument('cn-gai')!.structure.length, 24);
+    assert.equal(getInstrument('eu-aia')!.structure.at(-1), '113');
+  });
+
+  it('no card cites a standard as an article, in either language', () => {
+    for (const { o, a } of refs) {
+      const inst = getInstrument(a.instrument)!;
+      if (inst.articleStyle !== 'clause') continue;
+      assert.match(a.article, /^(?:\d+(?:\.\d+)*|Annex [A-Z])$/, o.id);
+      assert.equal(a.paragraph, undefined, `${o.id}: a clause has no 款`);
+      const en = knowledgeBase().articleLabel(a, 'en');
+      const zh = knowledgeBase().articleLabel(a, 'zh');
+      assert.doesNotMatch(en, /\bArt\./, `${o.id}: ${en}`);
+      assert.doesNotMatch(zh, /第[^章]*条/, `${o.id}: ${zh}`);
+    }
+  });
+
+  it('GB 45438 follows the standard\'s structure: 5 explicit, 6 implicit, 6.1 metadata, Annex E format; no platform-verification clause', () => {
+    const gb = getInstrument('gb-45438')!;
+    assert.deepEqual(gb.articles.map((a) => a.number), ['4', '5', '6', '6.1', 'Annex E']);
+    for (const o of obs) {
+      for (const a of o.articles.filter((x) => x.instrument === 'gb-45438')) {
+        if (o.id.startsWith('cn-label-explicit')) assert.equal(a.article, '5', o.id);
+        assert.notEqual(a.article, '4', `${o.id}: clause 4 is the overview`);
+      }
+    }
+    assert.deepEqual(getObligation('cn-label-platform-verify')!.articles.filter((a) => a.instrument === 'gb-45438').map((a) => a.article), ['Annex E']);
+    assert.match(gb.officialUrl, /newGbInfo\?hcno=/, 'the standard\'s own page, not a generic index');
+  });
+
+  it('filing: three deadlines in Art. 24, the display duty elsewhere, supporters under Deep Synthesis Art. 19, model name from the CAC notice', () => {
+    const f = getObligation('cn-algo-filing')!;
+    const art = (i: string, n: string) => f.articles.find((a) => a.instrument === i && a.article === n);
+    const a24 = art('cn-ar', '24')!;
+    for (const d of ['提供服务之日起十个工作日内', '变更之日起十个工作日内', '终止服务之日起二十个工作日内']) assert.ok(a24.wording!.text.includes(d), d);
+    assert.ok(!a24.wording!.text.includes('备案编号'), 'Art. 24 does not contain the display duty');
+    assert.ok(art('cn-ar', '26'), 'the display duty cites its own article');
+    assert.match(art('cn-ds', '19')!.wording!.text, /技术支持者/);
+    assert.match(art('cn-gai-filing-notice', 'whole')!.wording!.text, /模型名称及备案号/);
+    assert.ok(!art('cn-gai', '17')!.wording!.text.includes('备案号'));
+  });
+
+  it('Deep Synthesis Art. 17(1) covers text that simulates a natural person and the catch-all item (五)', () => {
+    const c = getObligation('cn-ds-conspicuous-label')!;
+    assert.match(c.summary.zh, /模拟自然人/);
+    assert.match(c.summary.zh, /其他具有生成或者显著改变信息内容功能的服务/);
+    assert.doesNotMatch(c.summary.en, /imitates a real person/);
+    assert.match(getObligation('cn-label-explicit')!.articles[0].note!.en, /item \(五\)/);
+  });
+
+  it('AI Act Art. 50(2) names its two exemptions separately and the Art. 111(4) transition stays unverified', () => {
+    const c = getObligation('eu-aia-50-2-marking')!;
+    assert.match(c.summary.en, /Two separate cases are exempt: a system that only assists ordinary editing, and a system that leaves the input/);
+    const t = c.articles.find((a) => a.article === '111')!;
+    assert.equal(t.verification, 'unverified');
+    assert.equal(t.force, 'permits');
+    assert.match(getInstrument('eu-aia')!.notes!.en, /has not read the amending act/);
   });
 });
 
@@ -272,6 +408,31 @@ describe('kb loader', () => {
     const broken = structuredClone(BUNDLED_DATA.obligationFiles[4].data) as { obligations: { articles: { article: string }[] }[] };
     broken.obligations[0].articles[0].article = '999';
     assert.throws(() => createKnowledgeBase(BUNDLED_DATA.instruments, [{ name: 'eu', data: broken }]), /eu-aia has no article 999/);
+  });
+
+  it('throws when a binding card rests only on an encouragement', () => {
+    const broken = structuredClone(BUNDLED_DATA.obligationFiles[4].data) as { obligations: { binding: boolean; articles: { force: string }[] }[] };
+    for (const a of broken.obligations[0].articles) a.force = 'encourages';
+    assert.throws(() => createKnowledgeBase(BUNDLED_DATA.instruments, [{ name: 'eu', data: broken }]), /binding obligation needs at least one article that requires or prohibits/);
+  });
+
+  it('throws when a mapping claims the official text without a wording read there', () => {
+    const broken = structuredClone(BUNDLED_DATA.obligationFiles[4].data) as { obligations: { articles: { wording?: { readOn: string } }[] }[] };
+    broken.obligations[0].articles[0].wording!.readOn = 'secondary-copy';
+    assert.throws(() => createKnowledgeBase(BUNDLED_DATA.instruments, [{ name: 'eu', data: broken }]), /verified-official needs a wording/);
+    delete broken.obligations[0].articles[0].wording;
+    assert.throws(() => createKnowledgeBase(BUNDLED_DATA.instruments, [{ name: 'eu', data: broken }]), /verified-official needs a wording/);
+  });
+
+  it('throws when a standard is cited as an article or by a clause it lacks', () => {
+    const files = BUNDLED_DATA.obligationFiles.map((f) => ({ name: f.name, data: structuredClone(f.data) })) as { name: string; data: { obligations: { id: string; articles: { instrument: string; article: string; paragraph?: string }[] }[] } }[];
+    const card = files.flatMap((f) => f.data.obligations).find((o) => o.id === 'cn-label-implicit')!;
+    const gb = card.articles.find((a) => a.instrument === 'gb-45438')!;
+    gb.paragraph = '1';
+    assert.throws(() => createKnowledgeBase(BUNDLED_DATA.instruments, files), /gb-45438 is a standard: cite it by clause or annex/);
+    delete gb.paragraph;
+    gb.article = '7.2';
+    assert.throws(() => createKnowledgeBase(BUNDLED_DATA.instruments, files), /gb-45438 has no clause 7\.2 in its recorded structure/);
   });
 
   it('throws on duplicate ids across files', () => {

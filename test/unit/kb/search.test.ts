@@ -39,6 +39,9 @@ describe('kb articles: Chinese numerals', () => {
       ['Article 50(2)', { article: '50', paragraph: '2' }],
       ['Art. 50 para 4', { article: '50', paragraph: '4' }],
       ['cl. 4.1', { article: '4.1' }],
+      ['第5章', { article: '5' }],
+      ['附录E', { article: 'Annex E' }],
+      ['Annex E', { article: 'Annex E' }],
       ['第四条第（三）项', { article: '4', paragraph: '3' }],
     ];
     for (const [q, want] of cases) assert.deepEqual(extractArticles(q).articles, [want], q);
@@ -103,6 +106,12 @@ describe('kb search', () => {
   it('a generation-specific label article search puts GAI Art. 12 first', () => {
     assert.equal(top('生成式人工智能 第十二条')[0], 'cn-gai-label');
     assert.equal(top('Generative AI Measures Article 12')[0], 'cn-gai-label');
+  });
+
+  it('finds GB 45438 obligations by clause and annex as standards are cited (issue 12)', () => {
+    assert.deepEqual(ids('GB 45438 附录E').sort(), ['cn-label-implicit', 'cn-label-platform-verify']);
+    assert.deepEqual(ids('GB 45438 clause 6.1'), ['cn-label-implicit']);
+    assert.ok(ids('GB 45438 第5章').every((id) => id.startsWith('cn-label-explicit')));
   });
 
   it('"GB 45438" returns the label obligations', () => {
@@ -182,8 +191,15 @@ describe('kb lookups', () => {
     assert.equal(articleLabel({ instrument: 'cn-ar', article: '17' }, 'en'), 'Algorithm Recommendation Provisions, Art. 17');
     assert.equal(articleLabel({ instrument: 'eu-aia', article: '50', paragraph: '2' }, 'en'), 'AI Act, Art. 50(2)');
     assert.equal(articleLabel({ instrument: 'cn-ds', article: '14', paragraph: '2' }, 'zh', false), '第十四条第二款');
-    assert.equal(articleLabel({ instrument: 'gb-45438', article: '5' }, 'en'), 'GB 45438-2025, cl. 5');
-    assert.equal(articleLabel({ instrument: 'gb-45438', article: 'Annex E' }, 'zh'), '《GB 45438-2025》附录E');
+    // Standards are cited by clause, never as an article (issue 12).
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: '5' }, 'en'), 'GB 45438-2025, clause 5');
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: '5' }, 'zh'), 'GB 45438-2025 第5章');
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: '6.1' }, 'en'), 'GB 45438-2025, clause 6.1');
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: '6.1' }, 'zh', false), '6.1');
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: 'Annex E' }, 'zh'), 'GB 45438-2025 附录E');
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: 'Annex E' }, 'en'), 'GB 45438-2025, Annex E');
+    assert.equal(articleLabel({ instrument: 'cn-gai-filing-notice', article: 'whole' }, 'zh'), '《生成式人工智能服务备案公告》');
+    assert.equal(articleLabel({ instrument: 'cn-gai-filing-notice', article: 'whole' }, 'en'), 'CAC generative AI filing notice');
     assert.equal(articleLabel({ instrument: 'cn-ethics', article: 'Annex' }, 'zh', false), '附件');
     assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'zh'), '《生成式AI办法》第四条第（三）项');
     assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'en'), 'Generative AI Measures, Art. 4(3)');

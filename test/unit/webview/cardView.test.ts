@@ -34,6 +34,19 @@ describe('obligation card view', () => {
     assert.equal(buildCardView('no-such-obligation', [], 'en'), undefined);
   });
 
+  it('shows what each provision does and the wording it rests on (issue 12)', () => {
+    const en = buildCardView('cn-ar-transparency', [], 'en')!;
+    assert.deepEqual(en.articles.map((a) => a.forceLabel), ['encourages (not a duty)']);
+    assert.equal(en.binding, 'not binding');
+    const zh = buildCardView('cn-gai-service-agreement', [], 'zh')!;
+    assert.equal(zh.articles[0].label, '《生成式AI办法》第九条第二款');
+    assert.equal(zh.articles[0].forceLabel, '要求');
+    assert.match(zh.articles[0].quote!, /签订服务协议/);
+    assert.match(zh.articles[0].quoteSource!, /^读自官方页面存档: https:\/\//);
+    const gb = buildCardView('cn-label-implicit', [], 'zh')!.articles.map((a) => a.label);
+    assert.ok(gb.includes('GB 45438-2025 第6章') && gb.includes('GB 45438-2025 6.1') && gb.includes('GB 45438-2025 附录E'), gb.join(' | '));
+  });
+
   it('builds a card for every obligation', () => {
     for (const ob of allObligations()) assert.ok(buildCardView(ob.id, [], 'zh'), ob.id);
   });
