@@ -447,7 +447,7 @@ export class AiregServer {
   private publish(uri: string, findings: Finding[], folder: Folder, version?: number): void {
     this.results.set(uri, { findings, folder, ...(version !== undefined ? { version } : {}) });
     const config = folder.engine.config;
-    const diagnostics = findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, config, (file) => this.uriOfFile(file, folder, uri), version));
+    const diagnostics = findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, config, (file) => this.uriOfFile(file, folder, uri), version, { generationCallsAsHints: folder.settings.generationCallsAsHints }));
     void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics });
     this.statusChanged();
   }

@@ -156,12 +156,27 @@ describe('aireg in the real extension host', function () {
       assert.ok(m.message.length > 10, 'message says what is wrong');
       const call = ds.find((d) => codeValue(d) === 'aigc-generation-call')!;
       assert.equal(call.range.start.line, callLines[0], 'the generation call diagnostic sits on the callee line');
-      assert.equal(call.severity, vscode.DiagnosticSeverity.Information, 'aigc-generation-call defaults to info');
+      // An inventory entry, not a problem: a hint without a squiggle unless aireg.generationCallsAsHints is off.
+      assert.equal(call.severity, vscode.DiagnosticSeverity.Hint, 'aigc-generation-call shows as a hint by default');
       assert.ok(call.range.end.line > call.range.start.line || call.range.end.character > call.range.start.character, 'non-empty range');
       const related = m.relatedInformation ?? [];
       assert.ok(related.some((r) => r.location.uri.toString() === uri.toString() && r.location.range.start.line === callLines[0]), 'related information points at the generation call');
     });
   }
+
+  it('shows the generation call as info again when aireg.generationCallsAsHints is off', async function () {
+    const uri = vscode.Uri.joinPath(root, 'chat.ts');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-generation-call' && x.severity === vscode.DiagnosticSeverity.Hint));
+    const config = vscode.workspace.getConfiguration('aireg');
+    await config.update('generationCallsAsHints', false, vscode.ConfigurationTarget.Global);
+    try {
+      await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-generation-call' && x.severity === vscode.DiagnosticSeverity.Information));
+    } finally {
+      await config.update('generationCallsAsHints', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-generation-call' && x.severity === vscode.DiagnosticSeverity.Hint));
+  });
 
   it('offers a preferred quick fix for an unlabeled output whose edit removes the diagnostic', async function () {
     const uri = vscode.Uri.joinPath(root, 'chat.ts');

@@ -239,7 +239,7 @@ describe('language server over LSP (dist/server.js)', function () {
       const call = aireg(pub.diagnostics, 'aigc-generation-call')[0];
       const missing = aireg(pub.diagnostics, 'aigc-missing-label')[0];
       assert.ok(call && missing, `both findings are published: ${JSON.stringify(pub.diagnostics.map((d) => d.code))}`);
-      assert.equal(call.severity, 3);
+      assert.equal(call.severity, 4, 'the generation call is an inventory entry: a hint, no squiggle');
       assert.equal(missing.severity, 2);
       const engineCall = expected.find((f) => f.ruleId === 'aigc-generation-call')!;
       assert.deepEqual(missing.relatedInformation?.[0]?.location, { uri, range: { start: engineCall.range.start, end: engineCall.range.end } });
@@ -311,6 +311,23 @@ describe('language server over LSP (dist/server.js)', function () {
     await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await client.diagnosticsFor(uri, (p) => p.diagnostics.length === 0, before, 'diagnostics cleared when disabled');
     await client.waitFor<{ state: string }>('statuses', (st) => st.state === 'disabled', 'a disabled status');
+  });
+
+  it('shows generation calls as hints by default and as infos when aireg.generationCallsAsHints is off; the Findings request keeps them', async function () {
+    const text = fs.readFileSync(path.resolve(__dirname, '../../fixtures/e2e-workspace/chat.ts'), 'utf8');
+    dir = tempWorkspace({ 'chat.ts': text });
+    client = new TestClient();
+    await client.initialize(dir);
+    const uri = uriOf(dir, 'chat.ts');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    const first = await client.diagnosticsFor(uri, (p) => aireg(p.diagnostics, 'aigc-generation-call').length > 0);
+    assert.deepEqual(aireg(first.diagnostics, 'aigc-generation-call').map((d) => d.severity), [4]);
+    const all = await client.conn.sendRequest(AllFindingsRequest, {});
+    assert.ok(all.findings.some((f) => f.ruleId === 'aigc-generation-call' && f.severity === 'info'), 'the Findings view still lists the call as info');
+    const since = client.diagnostics.length;
+    client.settings = { generationCallsAsHints: false };
+    await client.conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.diagnosticsFor(uri, (p) => aireg(p.diagnostics, 'aigc-generation-call').some((d) => d.severity === 3), since, 'the setting restores info');
   });
 
   it('in an untrusted workspace ignores .aireg.json severities that would hide findings', async function () {
