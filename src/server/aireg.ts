@@ -639,7 +639,7 @@ export class AiregServer {
 
   private summaries(): FindingSummary[] {
     const out: FindingSummary[] = [];
-    for (const [uri, r] of this.results) for (const f of r.findings) out.push(toSummary(f, uri));
+    for (const [uri, r] of this.results) for (const f of r.findings) out.push(toSummary(f, uri, r.folder.engine.config));
     return out;
   }
 

@@ -113,7 +113,8 @@ export function toDiagnostic(f: Finding, config: AiregConfig, uriOf: (file: stri
   };
 }
 
-export function toSummary(f: Finding, uri: string): FindingSummary {
+export function toSummary(f: Finding, uri: string, config?: AiregConfig): FindingSummary {
+  const primary = config ? primaryObligation(f, config) : f.obligations[0];
   return {
     uri,
     file: f.file,
@@ -122,6 +123,7 @@ export function toSummary(f: Finding, uri: string): FindingSummary {
     message: f.message,
     severity: f.severity,
     obligations: f.obligations,
+    ...(primary ? { primaryObligation: primary } : {}),
     fingerprint: f.fingerprint,
     ...(f.suppression ? { suppressed: true } : {}),
     ...(f.generation ? { generation: { ...f.generation } } : {}),
