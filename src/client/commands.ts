@@ -13,6 +13,7 @@ import {
   type ObligationSummary,
   type SuppressFindingArgs,
 } from '../shared/protocol';
+import { findingOf } from './findingsView';
 
 export interface CommandContext {
   client(): LanguageClient | undefined;
@@ -164,6 +165,38 @@ async function suppressFinding(arg?: unknown): Promise<void> {
   await editor.insertSnippet(new vscode.SnippetString(args.snippet), new vscode.Position(line, 0));
 }
 
+/** Opens the finding's file with the finding selected; the editor commands then act on it. */
+async function revealFinding(arg: unknown): Promise<vscode.TextEditor | undefined> {
+  const f = findingOf(arg);
+  if (!f) return undefined;
+  const range = new vscode.Range(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character);
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(f.uri), { preserveFocus: false });
+  editor.selection = new vscode.Selection(range.start, range.start);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return editor;
+}
+
+/** Context-menu commands of the Findings view; each receives the finding's tree node. */
+function findingCommands(): Record<string, Handler> {
+  return {
+    'aireg.findings.openCard': async (arg?: unknown) => {
+      const f = findingOf(arg);
+      const id = f?.primaryObligation ?? f?.obligations[0];
+      if (f && id) await vscode.commands.executeCommand('aireg.openObligation', id, { ruleId: f.ruleId, fingerprint: f.fingerprint });
+    },
+    'aireg.findings.quickFix': async (arg?: unknown) => {
+      if (await revealFinding(arg)) await vscode.commands.executeCommand('editor.action.quickFix');
+    },
+    'aireg.findings.suppress': async (arg?: unknown) => {
+      if (await revealFinding(arg)) await suppressFinding();
+    },
+    'aireg.findings.copyMessage': async (arg?: unknown) => {
+      const f = findingOf(arg);
+      if (f) await vscode.env.clipboard.writeText(f.message);
+    },
+  };
+}
+
 /** The commands this file implements, by id. */
 export function clientCommands(ctx: CommandContext): Record<string, Handler> {
   return {
@@ -173,5 +206,6 @@ export function clientCommands(ctx: CommandContext): Record<string, Handler> {
     'aireg.showOutput': () => ctx.output.show(true),
     'aireg.suppressFinding': (a?: unknown) => suppressFinding(a),
     'aireg.findings.groupBy': () => ctx.setGroupBy(),
+    ...findingCommands(),
   };
 }

@@ -60,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = new StatusBar();
   const findings = new FindingsProvider(() => client);
   const view = vscode.window.createTreeView('aireg.findings', { treeDataProvider: findings, showCollapseAll: true });
+  findings.view = view;
   context.subscriptions.push(output, status, findings, view, findingsChanged);
 
   let changeTimer: NodeJS.Timeout | undefined;
@@ -77,7 +78,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }, 300);
     }),
     c.onDidChangeState((e) => {
-      if (e.newState === State.Stopped) status.show({ state: 'error', counts: { error: 0, warning: 0, info: 0 }, files: 0 });
+      if (e.newState === State.Stopped) {
+        status.show({ state: 'error', counts: { error: 0, warning: 0, info: 0 }, files: 0 });
+        findings.clear();
+      }
     }),
     view.onDidChangeVisibility((e) => {
       if (e.visible) findings.scheduleRefresh(0);
@@ -93,9 +97,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     setGroupBy: async () => {
       const options: { label: string; value: string }[] = [
-        { label: vscode.l10n.t('Obligation → rule → file'), value: 'obligation' },
-        { label: vscode.l10n.t('Rule → file'), value: 'rule' },
-        { label: vscode.l10n.t('File'), value: 'file' },
+        { label: vscode.l10n.t('File (most severe first)'), value: 'file' },
+        { label: vscode.l10n.t('Rule'), value: 'rule' },
+        { label: vscode.l10n.t('Obligation (each finding under its primary obligation)'), value: 'obligation' },
       ];
       const pick = await vscode.window.showQuickPick(options, { title: vscode.l10n.t('Group aireg findings by') });
       if (pick) await vscode.workspace.getConfiguration('aireg').update('findings.groupBy', pick.value, vscode.ConfigurationTarget.Global);

@@ -32,7 +32,7 @@ import {
   type WorkDoneProgressReport,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Edit } from 'web-tree-sitter';
+import type { Edit, Tree } from 'web-tree-sitter';
 import { defaultConfig } from '../core/config';
 import { CONFIG_FILE_NAME, loadConfig, type LoadedConfig } from '../core/configLoader';
 import { discoverFiles } from '../core/discovery';
@@ -60,7 +60,8 @@ import {
   type StatusParams,
 } from '../shared/protocol';
 import { type AiregSettings, DEFAULT_SETTINGS, normalizeSettings } from '../shared/settings';
-import { actionsFor, kindAllowed } from './codeActions';
+import { type ActionContext, actionsFor, kindAllowed } from './codeActions';
+import { fixScopeAt } from './fixScope';
 import { mergeConfig } from './config';
 import { isDiagnosticData, SOURCE, toDiagnostic, toSummary } from './convert';
 import { findLabelTarget, type LabelTarget } from './labelTarget';
@@ -68,6 +69,9 @@ import { treeEditFor, type RangeChange } from './edits';
 import { hoverFor } from './hover';
 import { configureLocale, displayLang, pick, t } from './locale';
 import { TreeCache } from './treeCache';
+
+/** Rules whose quick fixes edit code (they need the parse tree and the names in scope). */
+const FIXABLE_RULES = new Set(['aigc-missing-label', 'rec-no-opt-out', 'biometric-no-consent']);
 
 /** Pause that gathers one burst of edits before an idle document is analysed. */
 export const DEBOUNCE_MS = 20;
@@ -448,7 +452,7 @@ export class AiregServer {
   private publish(uri: string, findings: Finding[], folder: Folder, version?: number): void {
     this.results.set(uri, { findings, folder, ...(version !== undefined ? { version } : {}) });
     const config = folder.engine.config;
-    const diagnostics = findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, config, (file) => this.uriOfFile(file, folder, uri), version));
+    const diagnostics = findings.filter((f) => !f.suppression).map((f) => toDiagnostic(f, config, (file) => this.uriOfFile(file, folder, uri), version, { generationCallsAsHints: folder.settings.generationCallsAsHints }));
     void this.connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics });
     this.statusChanged();
   }
@@ -568,34 +572,49 @@ export class AiregServer {
     if (!st) return [];
     const language = this.languageOf(st.doc.uri, st.languageId);
     if (!language) return [];
-    const out: CodeAction[] = [];
-    for (const d of p.context.diagnostics) {
-      const ctx = d.source === SOURCE && d.code === 'aigc-missing-label' && kindAllowed(CODE_ACTION_KINDS.label, p.context.only) ? { labelTarget: await this.labelTargetFor(st, d) } : {};
-      for (const a of actionsFor(st.doc, d, language, ctx)) if (kindAllowed(a.kind ?? '', p.context.only)) out.push(a);
+    const fixable = p.context.diagnostics.some((d) => d.source === SOURCE && FIXABLE_RULES.has(String(d.code)));
+    const wantsFix = kindAllowed(CODE_ACTION_KINDS.label, p.context.only) || kindAllowed(CODE_ACTION_KINDS.guard, p.context.only);
+    // One parse serves every diagnostic of the request: the fixes need the names in scope.
+    let tree: Tree | undefined;
+    const version = st.doc.version;
+    const text = st.doc.getText();
+    try {
+      if (fixable && wantsFix) tree = await this.host.parse(language.id, text, st.doc.uri).catch(() => undefined);
+      const declared = this.folderFor(st.doc.uri).engine.config;
+      const out: CodeAction[] = [];
+      for (const d of p.context.diagnostics) {
+        let ctx: ActionContext = {};
+        if (tree && d.source === SOURCE && FIXABLE_RULES.has(String(d.code)) && st.doc.version === version) {
+          const labelTarget = d.code === 'aigc-missing-label' ? this.labelTargetFor(st, d, tree) : undefined;
+          ctx = {
+            scope: fixScopeAt(tree, text, st.doc.offsetAt(d.range.start)),
+            declared: { labelFunctions: declared.labelFunctions, optOutChecks: declared.optOutChecks, consentChecks: declared.consentChecks },
+            ...(labelTarget ? { labelTarget } : {}),
+          };
+        }
+        for (const a of actionsFor(st.doc, d, language, ctx)) if (kindAllowed(a.kind ?? '', p.context.only)) out.push(a);
+      }
+      return out;
+    } finally {
+      tree?.delete();
     }
-    return out;
   }
 
   /**
    * Locates the generated value in a missing-label sink from the server's own finding, and only
    * when that finding was computed for the document's current version (offsets must match).
    */
-  private async labelTargetFor(st: DocState, d: Diagnostic): Promise<LabelTarget | undefined> {
+  private labelTargetFor(st: DocState, d: Diagnostic, tree: Tree): LabelTarget | undefined {
     const fingerprint = isDiagnosticData(d.data) ? d.data.fingerprint : undefined;
     const r = this.results.get(st.doc.uri);
     if (!fingerprint || !r || r.version !== st.doc.version) return undefined;
     const f = r.findings.find((x) => x.fingerprint === fingerprint);
     const gen = f?.related?.[0];
-    const language = this.languageOf(st.doc.uri, st.languageId);
-    if (!f || !gen || !language) return undefined;
-    let tree;
+    if (!f || !gen) return undefined;
     try {
-      tree = await this.host.parse(language.id, st.doc.getText(), st.doc.uri);
       return findLabelTarget(tree, { start: f.range.startOffset, end: f.range.endOffset }, { start: gen.range.startOffset, end: gen.range.endOffset });
     } catch {
       return undefined;
-    } finally {
-      tree?.delete();
     }
   }
 
@@ -632,7 +651,7 @@ export class AiregServer {
 
   private summaries(): FindingSummary[] {
     const out: FindingSummary[] = [];
-    for (const [uri, r] of this.results) for (const f of r.findings) out.push(toSummary(f, uri));
+    for (const [uri, r] of this.results) for (const f of r.findings) out.push(toSummary(f, uri, r.folder.engine.config));
     return out;
   }
 

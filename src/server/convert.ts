@@ -67,11 +67,23 @@ function lspRange(r: Finding['range']): Diagnostic['range'] {
   return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
 }
 
+/** How findings are presented in the editor (from the user's settings). */
+export interface PresentationOptions {
+  /** Generation calls at severity info become hints (no squiggle): they are an inventory. */
+  generationCallsAsHints?: boolean;
+}
+
+/** The editor severity of a finding: its own, except inventory entries shown as hints. */
+export function diagnosticSeverity(f: Pick<Finding, 'ruleId' | 'severity'>, options: PresentationOptions = {}): DiagnosticSeverity {
+  if (options.generationCallsAsHints !== false && f.ruleId === 'aigc-generation-call' && f.severity === 'info') return DiagnosticSeverity.Hint;
+  return SEVERITY[f.severity];
+}
+
 /**
  * Converts one finding. `uriOf` maps a finding-relative path (its `file`, or a related
  * location's) to a document URI.
  */
-export function toDiagnostic(f: Finding, config: AiregConfig, uriOf: (file: string) => string, version?: number): Diagnostic {
+export function toDiagnostic(f: Finding, config: AiregConfig, uriOf: (file: string) => string, version?: number, options: PresentationOptions = {}): Diagnostic {
   const primary = primaryObligation(f, config);
   // The code link opens the finding's obligation card. VS Code follows command links from the
   // Problems panel; rules without obligations link to their documentation instead.
@@ -91,7 +103,7 @@ export function toDiagnostic(f: Finding, config: AiregConfig, uriOf: (file: stri
   };
   return {
     range: lspRange(f.range),
-    severity: SEVERITY[f.severity],
+    severity: diagnosticSeverity(f, options),
     source: SOURCE,
     code: f.ruleId,
     codeDescription: { href },
@@ -101,7 +113,8 @@ export function toDiagnostic(f: Finding, config: AiregConfig, uriOf: (file: stri
   };
 }
 
-export function toSummary(f: Finding, uri: string): FindingSummary {
+export function toSummary(f: Finding, uri: string, config?: AiregConfig): FindingSummary {
+  const primary = config ? primaryObligation(f, config) : f.obligations[0];
   return {
     uri,
     file: f.file,
@@ -110,6 +123,7 @@ export function toSummary(f: Finding, uri: string): FindingSummary {
     message: f.message,
     severity: f.severity,
     obligations: f.obligations,
+    ...(primary ? { primaryObligation: primary } : {}),
     fingerprint: f.fingerprint,
     ...(f.suppression ? { suppressed: true } : {}),
     ...(f.generation ? { generation: { ...f.generation } } : {}),

@@ -35,6 +35,8 @@ export interface FindingSummary {
   message: string;
   severity: 'error' | 'warning' | 'info';
   obligations: string[];
+  /** The obligation that binds the configured roles first (what the code link opens); the rest are related. */
+  primaryObligation?: string;
   /** Stable id of the finding (engine fingerprint). */
   fingerprint: string;
   /** True when an `aireg-disable` comment with a reason covers it; such findings are not published as diagnostics. */

@@ -30,6 +30,11 @@ export interface AiregSettings {
   maxFileSize: number;
   /** Grouping of the Findings view. */
   groupBy: GroupBy;
+  /**
+   * Shows `aigc-generation-call` findings of severity info as hints (no squiggle): they are an
+   * inventory, not a problem. They stay in the Findings view, the CLI and SARIF either way.
+   */
+  generationCallsAsHints: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<AiregSettings> = Object.freeze({
@@ -39,7 +44,8 @@ export const DEFAULT_SETTINGS: Readonly<AiregSettings> = Object.freeze({
   roles: [],
   jurisdictions: [],
   maxFileSize: 0,
-  groupBy: 'obligation',
+  groupBy: 'file',
+  generationCallsAsHints: true,
 });
 
 /** The scope VS Code gives a setting (see `contributes.configuration`). */
@@ -64,6 +70,7 @@ export const SETTINGS: readonly SettingDescriptor[] = [
   { key: 'aireg.jurisdictions', scope: 'resource', default: DEFAULT_SETTINGS.jurisdictions },
   { key: 'aireg.maxFileSize', scope: 'resource', default: DEFAULT_SETTINGS.maxFileSize },
   { key: 'aireg.findings.groupBy', scope: 'window', default: DEFAULT_SETTINGS.groupBy },
+  { key: 'aireg.generationCallsAsHints', scope: 'resource', default: DEFAULT_SETTINGS.generationCallsAsHints },
   { key: 'aireg.trace.server', scope: 'window', default: 'off' },
 ];
 
@@ -97,6 +104,7 @@ export function normalizeSettings(raw: unknown): AiregSettings {
   if (Array.isArray(raw.roles)) s.roles = [...new Set(raw.roles.filter((r): r is string => typeof r === 'string' && ROLES.includes(r)))];
   if (Array.isArray(raw.jurisdictions)) s.jurisdictions = [...new Set(raw.jurisdictions.filter((j): j is string => typeof j === 'string' && JURISDICTIONS.includes(j)))];
   if (typeof raw.maxFileSize === 'number' && Number.isFinite(raw.maxFileSize) && raw.maxFileSize >= 0) s.maxFileSize = Math.floor(raw.maxFileSize);
+  if (typeof raw.generationCallsAsHints === 'boolean') s.generationCallsAsHints = raw.generationCallsAsHints;
   const findings = raw.findings;
   if (isRecord(findings) && (findings.groupBy === 'obligation' || findings.groupBy === 'rule' || findings.groupBy === 'file')) s.groupBy = findings.groupBy;
   return s;

@@ -4,8 +4,92 @@
  * its code actions make, and the webview panels its commands open.
  */
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+
+/** The repository (this bundle runs from out/integration/exthost), for the parse check's child process. */
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** Parses a saved workspace file and runs the engine on it, outside the editor under test. */
+function checkFile(root: string, rel: string): Promise<{ parses: boolean; findings: { ruleId: string; line: number }[] }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'test', 'integration', 'lib', 'checkFile.ts'), root, rel], { cwd: REPO_ROOT, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`checkFile failed: ${err.message} ${stderr}`));
+      else resolve(JSON.parse(stdout) as { parses: boolean; findings: { ruleId: string; line: number }[] });
+    });
+  });
+}
+
+/** Files shaped like real code for each quick fix; the workspace's .aireg.json declares the checks. */
+const FIX_CASES: { file: string; rule: string; text: string; expect: 'cleared' | 'kept'; inserted: RegExp }[] = [
+  {
+    // A copy of chat.ts (single quotes), so later tests keep the original.
+    file: 'chat-fix.ts',
+    rule: 'aigc-missing-label',
+    text: '',
+    expect: 'cleared',
+    inserted: /res\.json\(\{ reply: '\[AI 生成 \/ AI-generated\] ' \+ reply \}\)/,
+  },
+  {
+    file: 'narrate.py',
+    rule: 'biometric-no-consent',
+    text: [
+      'from fastapi import FastAPI, HTTPException',
+      'from TTS.api import TTS',
+      '',
+      'from .consent import requireFaceConsent, voice_release_on_file',
+      '',
+      'app = FastAPI()',
+      'xtts = TTS("tts_models/multilingual/multi-dataset/xtts_v2")',
+      '',
+      '',
+      '@app.post("/narrate")',
+      'def narrate(author_id: str, chapter: str, reference_wav: str):',
+      '    out = f"/srv/audio/{author_id}.wav"',
+      '    xtts.tts_to_file(text=chapter, speaker_wav=reference_wav, language="zh-cn", file_path=out)',
+      '    return {"audio": out}',
+      '',
+    ].join('\n'),
+    expect: 'cleared',
+    inserted: /if not voice_release_on_file\(author_id\):\n {8}raise HTTPException\(status_code=403/,
+  },
+  {
+    file: 'recs.ts',
+    rule: 'rec-no-opt-out',
+    text: [
+      "import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';",
+      "import { isPersonalizationEnabled } from './prefs';",
+      '',
+      "const client = new PersonalizeRuntimeClient({ region: 'cn-north-1' });",
+      '',
+      'export async function recommend(userId: string) {',
+      "  const out = await client.send(new GetRecommendationsCommand({ campaignArn: 'arn', userId }));",
+      '  return out.itemList ?? [];',
+      '}',
+      '',
+    ].join('\n'),
+    expect: 'cleared',
+    inserted: /if \(!\(await isPersonalizationEnabled\(userId\)\)\) \{\n {4}return \[\];/,
+  },
+  {
+    file: 'clone.py',
+    rule: 'biometric-no-consent',
+    text: [
+      'from TTS.api import TTS',
+      '',
+      'xtts = TTS("tts_models/multilingual/multi-dataset/xtts_v2")',
+      '',
+      '',
+      'def clone(chapter, reference_wav):',
+      '    xtts.tts_to_file(text=chapter, speaker_wav=reference_wav, language="en", file_path="out.wav")',
+      '',
+    ].join('\n'),
+    expect: 'kept',
+    inserted: /# TODO\(aireg\): check the separate consent of the person whose voice is cloned/,
+  },
+];
 
 /** Command ids the extension promises (docs/interfaces). */
 const COMMANDS = [
@@ -156,12 +240,27 @@ describe('aireg in the real extension host', function () {
       assert.ok(m.message.length > 10, 'message says what is wrong');
       const call = ds.find((d) => codeValue(d) === 'aigc-generation-call')!;
       assert.equal(call.range.start.line, callLines[0], 'the generation call diagnostic sits on the callee line');
-      assert.equal(call.severity, vscode.DiagnosticSeverity.Information, 'aigc-generation-call defaults to info');
+      // An inventory entry, not a problem: a hint without a squiggle unless aireg.generationCallsAsHints is off.
+      assert.equal(call.severity, vscode.DiagnosticSeverity.Hint, 'aigc-generation-call shows as a hint by default');
       assert.ok(call.range.end.line > call.range.start.line || call.range.end.character > call.range.start.character, 'non-empty range');
       const related = m.relatedInformation ?? [];
       assert.ok(related.some((r) => r.location.uri.toString() === uri.toString() && r.location.range.start.line === callLines[0]), 'related information points at the generation call');
     });
   }
+
+  it('shows the generation call as info again when aireg.generationCallsAsHints is off', async function () {
+    const uri = vscode.Uri.joinPath(root, 'chat.ts');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-generation-call' && x.severity === vscode.DiagnosticSeverity.Hint));
+    const config = vscode.workspace.getConfiguration('aireg');
+    await config.update('generationCallsAsHints', false, vscode.ConfigurationTarget.Global);
+    try {
+      await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-generation-call' && x.severity === vscode.DiagnosticSeverity.Information));
+    } finally {
+      await config.update('generationCallsAsHints', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-generation-call' && x.severity === vscode.DiagnosticSeverity.Hint));
+  });
 
   it('offers a preferred quick fix for an unlabeled output whose edit removes the diagnostic', async function () {
     const uri = vscode.Uri.joinPath(root, 'chat.ts');
@@ -185,6 +284,32 @@ describe('aireg in the real extension host', function () {
     assert.ok(doc.isDirty, 'the fix edited the document');
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+
+  for (const c of FIX_CASES) {
+    it(`applies the ${c.rule} fix in ${c.file}: the file parses and the finding is ${c.expect}`, async function () {
+      const file = path.join(root.fsPath, c.file);
+      fs.writeFileSync(file, c.text || fs.readFileSync(path.join(root.fsPath, 'chat.ts'), 'utf8'));
+      const uri = vscode.Uri.file(file);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      const ds = await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === c.rule));
+      const diag = ds.find((d) => codeValue(d) === c.rule)!;
+      const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+      const fix = actions.find((a) => a.edit && /^quickfix\.aireg\.(label|guard)/.test(a.kind?.value ?? ''));
+      assert.ok(fix?.edit, `a rule fix is offered; got: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(!/\b(?:cn|eu)-[a-z0-9-]+\b/.test(fix.title), `the fix title names the obligation, not its id: ${fix.title}`);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the edit applies');
+      assert.match(doc.getText(), c.inserted);
+      assert.ok(await doc.save(), 'saved');
+      const checked = await checkFile(root.fsPath, c.file);
+      assert.ok(checked.parses, `the fixed file parses:\n${doc.getText()}`);
+      const still = checked.findings.some((f) => f.ruleId === c.rule);
+      assert.equal(still, c.expect === 'kept', `the engine ${c.expect === 'kept' ? 'keeps' : 'clears'} the finding: ${JSON.stringify(checked.findings)}`);
+      // The editor agrees: the diagnostic is gone, or it stays one line lower under the TODO.
+      if (c.expect === 'cleared') await waitForDiagnostics(uri, (d) => !d.some((x) => codeValue(x) === c.rule));
+      else await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === c.rule && x.range.start.line === diag.range.start.line + 1));
+    });
+  }
 
   it('restarts the language server after it is killed, and the new server analyses edits', async function () {
     const uri = vscode.Uri.joinPath(root, 'chat.ts');
