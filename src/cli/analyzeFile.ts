@@ -5,6 +5,8 @@
 import * as path from 'node:path';
 import { readTextFile } from '../core/readFile';
 import type { Engine, FileResult } from '../core/engine';
+import { type LanguageInfo, languageForPath } from '../core/languages';
+import { importSpecifiers } from '../core/rules/prefilter';
 
 /** A file as the main thread hands it to whoever analyses it. */
 export interface FileTask {
@@ -53,13 +55,55 @@ export async function analyzeTasks(engine: Engine, tasks: readonly FileTask[], o
  */
 export async function triageTasks(engine: Engine, tasks: readonly FileTask[], onDecided: (r: FileResult) => void): Promise<FileTask[]> {
   const rest: FileTask[] = [];
+  const accepted = new Set<string>();
+  // Files the text prefilters turned down but that import project modules: decided after the
+  // pass, once it is known which files were accepted (only their specifiers are kept).
+  const deferred: { task: FileTask; result: FileResult; family: LanguageInfo['family']; specs: string[] }[] = [];
   await forEachRead(tasks, (task, outcome) => {
     if ('error' in outcome) return onDecided(readError(task, outcome.error));
-    const decided = engine.triage(task.relPath, outcome.text);
-    if (decided) onDecided(decided);
-    else rest.push(task);
+    const t = engine.triageWhy(task.relPath, outcome.text);
+    if (!t) {
+      rest.push(task);
+      accepted.add(task.relPath);
+      return;
+    }
+    const language = t.why === 'prefilter' ? languageForPath(task.relPath) : undefined;
+    const specs = language ? importSpecifiers(outcome.text, language) : [];
+    if (language && specs.length) deferred.push({ task, result: t.result, family: language.family, specs });
+    else onDecided(t.result);
   });
+  // A file that imports an accepted file gets its parse: with the workspace model, a constant,
+  // client or wrapper defined there can make its calls generation calls. One level, like the
+  // workspace model's own links. Most specifiers are ruled out by name before any file lookup.
+  const stems = new Set<string>();
+  for (const rel of accepted) {
+    const base = path.posix.basename(rel).replace(/\.[^.]*$/, '');
+    stems.add(base === 'index' || base === '__init__' ? path.posix.basename(path.posix.dirname(rel)) : base);
+  }
+  for (const d of deferred) {
+    const root = rootOf(d.task);
+    const ws = root !== undefined && stems.size ? engine.workspace(root) : undefined;
+    const imports = ws !== undefined && d.specs.some((spec) => {
+      if (!stems.has(specStem(spec))) return false;
+      const target = ws.resolveModule(d.family, d.task.relPath, spec);
+      return target !== undefined && accepted.has(target);
+    });
+    if (imports) rest.push(d.task);
+    else onDecided(d.result);
+  }
   return rest;
+}
+
+/** The last name of a module specifier: `./lib/sse` → `sse`, `app.core.clients` → `clients`. */
+function specStem(spec: string): string {
+  if (spec.includes('/')) return path.posix.basename(spec).replace(/\.[cm]?[jt]sx?$/, '');
+  return spec.split('.').filter(Boolean).pop() ?? '';
+}
+
+/** The workspace root a task's relative path is relative to (the scanned root). */
+function rootOf(task: FileTask): string | undefined {
+  const native = task.relPath.split('/').join(path.sep);
+  return task.path.endsWith(native) ? task.path.slice(0, task.path.length - native.length) : undefined;
 }
 
 function readError(task: FileTask, error: Error): FileResult {
@@ -75,9 +119,8 @@ async function analyzeRead(engine: Engine, task: FileTask, outcome: ReadOutcome)
   const text = outcome.text;
   try {
     // The root lets rules read the project files this one imports (the workspace model).
-    const native = task.relPath.split('/').join(path.sep);
-    const root = task.path.endsWith(native) ? task.path.slice(0, task.path.length - native.length) : undefined;
-    const { tree: _tree, ...result } = await engine.analyze(task.relPath, text, root ? { root } : {});
+    const root = rootOf(task);
+    const { tree: _tree, ...result } = await engine.analyze(task.relPath, text, { ...(root ? { root } : {}), triaged: true });
     return result;
   } catch (err) {
     // The engine promises not to throw; if it does anyway, the scan goes on without this file.

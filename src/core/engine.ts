@@ -5,6 +5,7 @@
  * for the CLI and the language server.
  */
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import type { Tree } from 'web-tree-sitter';
 import { type AiregConfig, defaultConfig } from './config';
 import { type LanguageInfo, languageForPath } from './languages';
@@ -12,7 +13,8 @@ import { ParseTimeoutError, TreeSitterHost } from './parser';
 import { Workspace } from './analysis/workspace';
 import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
-import { anyRuleMayMatch } from './rules/prefilter';
+import { anyRuleMayMatch, importSpecifiers } from './rules/prefilter';
+import { readTextFile } from './readFile';
 import type { GenerationCall, RawFinding, RuleContext } from './rules/rule';
 import { applySuppressions } from './suppressions';
 import type { Finding, RuleId, Severity } from './types';
@@ -55,6 +57,8 @@ export interface AnalyzeOptions {
    * the analysed file imports from its own project (see analysis/workspace.ts), once per scan.
    */
   root?: string;
+  /** The caller already triaged this file and wants it parsed (the CLI's main thread did). */
+  triaged?: boolean;
 }
 
 /** Resolves a rule's effective severity: rule default, then `.aireg.json`. */
@@ -100,6 +104,9 @@ export function fingerprintOf(ruleId: string, file: string, text: string, raw: R
     .slice(0, 32);
 }
 
+/** Imported files larger than this are not read to decide whether an importer needs a parse. */
+const RELEVANT_FILE_MAX_BYTES = 2 * 1024 * 1024;
+
 export class Engine {
   constructor(readonly host: TreeSitterHost = new TreeSitterHost(), public config: AiregConfig = defaultConfig()) {}
 
@@ -132,31 +139,67 @@ export class Engine {
    * the CLI triages a whole tree on its main thread and sends only the rest to workers.
    */
   triage(file: string, text: string, options: AnalyzeOptions = {}): FileResult | undefined {
+    return this.triageWhy(file, text, options)?.result;
+  }
+
+  /**
+   * {@link triage} with the reason: `prefilter` when only the text prefilters decided (a file
+   * that imports one the prefilters accepted may still deserve a parse), `skip` otherwise.
+   */
+  triageWhy(file: string, text: string, options: AnalyzeOptions = {}): { result: FileResult; why: 'skip' | 'prefilter' } | undefined {
     const result: FileResult = { file, findings: [], notices: [], parseMs: 0, analyzeMs: 0 };
     const language = options.language ?? languageForPath(file);
-    if (!language) return result;
+    if (!language) return { result, why: 'skip' };
     if (text.length > this.config.maxFileBytes) {
       result.notices.push({ file, kind: 'too-large', message: `skipped: ${text.length} characters exceeds maxFileBytes ${this.config.maxFileBytes}` });
-      return result;
+      return { result, why: 'skip' };
     }
     if (looksBinary(text)) {
       result.notices.push({ file, kind: 'binary', message: 'skipped: the file looks binary' });
-      return result;
+      return { result, why: 'skip' };
     }
     if (looksMinified(text)) {
       result.notices.push({ file, kind: 'minified', message: 'skipped: the file looks minified (very long lines)' });
-      return result;
+      return { result, why: 'skip' };
     }
     // Parsing is most of the cost of a scan: a file in which no enabled rule's text prefilter
     // finds anything to look at is not parsed at all.
-    if (!anyRuleMayMatch(this.enabledRules(options).map((r) => r.id), text, language)) return result;
+    if (!anyRuleMayMatch(this.enabledRules(options).map((r) => r.id), text, language)) return { result, why: 'prefilter' };
     return undefined;
+  }
+
+  private readonly relevantFiles = new Map<string, Promise<boolean>>();
+
+  /** True when `file` imports a file of the workspace at `root` that the text prefilters accept. */
+  private async importsRelevantFile(file: string, text: string, root: string, options: AnalyzeOptions): Promise<boolean> {
+    const language = options.language ?? languageForPath(file);
+    if (!language) return false;
+    const ws = this.workspace(root);
+    for (const spec of importSpecifiers(text, language)) {
+      const target = ws.resolveModule(language.family, file, spec);
+      if (target === undefined) continue;
+      const key = `${root}\u0000${target}`;
+      let verdict = this.relevantFiles.get(key);
+      if (!verdict) {
+        verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
+          (t) => this.triageWhy(target, t, { ...options, root: undefined }) === undefined,
+          () => false,
+        );
+        this.relevantFiles.set(key, verdict);
+      }
+      if (await verdict) return true;
+    }
+    return false;
   }
 
   /** Analyses one file's text. Never throws for bad input: problems become notices. */
   async analyze(file: string, text: string, options: AnalyzeOptions = {}): Promise<FileResult & { tree?: Tree }> {
-    const decided = this.triage(file, text, options);
-    if (decided) return decided;
+    if (!options.triaged) {
+      const t = this.triageWhy(file, text, options);
+      // With a workspace, a file the text prefilters turn down still deserves a parse when it
+      // imports a project file they accept (a client, constant or wrapper defined there).
+      if (t && !(t.why === 'prefilter' && options.root !== undefined && (await this.importsRelevantFile(file, text, options.root, options)))) return t.result;
+    }
     const result: FileResult & { tree?: Tree } = { file, findings: [], notices: [], parseMs: 0, analyzeMs: 0 };
     const language = (options.language ?? languageForPath(file))!;
     const enabled = this.enabledRules(options);
