@@ -612,6 +612,14 @@ export class FileModel {
       return base ? { ...base, segments: [...base.segments, propText] } : undefined;
     }
     if (CALL.has(type)) return this.resolveCallValue(node, depth);
+    // LangChain's `prompt | llm | parser` composes runnables into a sequence of the same framework.
+    if (type === 'binary_operator' && this.textOf(node.childForFieldName('operator') ?? node).trim() === '|') {
+      for (const side of [node.childForFieldName('left'), node.childForFieldName('right')]) {
+        const r = side ? this.resolve(side, depth + 1) : undefined;
+        if (r?.module !== undefined) return { module: r.module, root: r.root, segments: ['RunnableSequence()'], chain: r.chain, mock: r.mock };
+      }
+      return undefined;
+    }
     if (ALTERNATIVES.has(type)) {
       let first: ResolvedPath | undefined;
       for (const child of node.namedChildren) {
@@ -677,8 +685,18 @@ export class FileModel {
     for (const def of this.functions.get(fn) ?? []) {
       const names = paramNames(def, (n) => this.textOf(n));
       if (!names.length) continue;
-      for (const call of this.calls) {
-        if (call.node.startIndex < def.startIndex || call.node.endIndex > def.endIndex || !http.has(call.nameText)) continue;
+      // Only the calls inside the definition are visited: a binary search over calls sorted by start.
+      const sorted = this.callsByStart();
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid]!.node.startIndex < def.startIndex) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo; k < sorted.length && sorted[k]!.node.startIndex < def.endIndex; k++) {
+        const call = sorted[k]!;
+        if (call.node.endIndex > def.endIndex || !http.has(call.nameText)) continue;
         const first = this.positionalArgs(call)[0];
         const i = first?.type === 'identifier' ? names.indexOf(this.textOf(first)) : -1;
         if (i >= 0) {
@@ -690,6 +708,14 @@ export class FileModel {
     }
     this.httpParamMemo.set(fn, found);
     return found < 0 ? undefined : found;
+  }
+
+  private sortedCalls: CallSite[] | undefined;
+
+  /** The calls sorted by start offset (references are recorded out of order), computed once. */
+  private callsByStart(): CallSite[] {
+    this.sortedCalls ??= [...this.calls].sort((a, b) => a.node.startIndex - b.node.startIndex);
+    return this.sortedCalls;
   }
 
   /** The returned expressions of a function, not those of functions nested in it (bounded walk). */

@@ -34,7 +34,8 @@ export const generationRule: Rule = {
     const cat = catalog();
     const family = ctx.language.family;
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
-    if (!cat.mayMatch(family, ctx.text) && !(ctx.workspace && cat.mayCallHttp(family, ctx.text))) return;
+    const declared = declaredFunctions(ctx.config.generationFunctions);
+    if (!cat.mayMatch(family, ctx.text) && !(ctx.workspace && cat.mayCallHttp(family, ctx.text)) && !declared.some((d) => ctx.text.includes(d.last))) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
     if (ctx.workspace) await ctx.workspace.link(model, ctx.file);
@@ -44,6 +45,11 @@ export const generationRule: Rule = {
     for (const call of model.calls) {
       // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`), are resolved.
       const callsValue = call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText);
+      const own = declared.length ? declaredMatch(model, call, declared) : undefined;
+      if (own) {
+        report(ctx, cat, call, own);
+        continue;
+      }
       if (!interesting.has(call.nameText) && !callsValue) {
         // A project helper that sends one of its parameters over HTTP (`streamWithThink(chatPath, ...)`).
         const index = call.callee.type === 'identifier' ? helperHttpParam(model, call.nameText) : undefined;
@@ -227,6 +233,32 @@ function baseUrl(model: FileModel, chain: readonly Node[]): string | undefined {
         }
       }
     }
+  }
+  return undefined;
+}
+
+interface Declared {
+  name: string;
+  last: string;
+  modality: Modality;
+  provider: string;
+}
+
+/** The `.aireg.json` generation functions, normalised. */
+function declaredFunctions(list: RuleContext['config']['generationFunctions'] | undefined): Declared[] {
+  return (list ?? []).map((d) => {
+    const name = typeof d === 'string' ? d : d.name;
+    return { name, last: name.slice(name.lastIndexOf('.') + 1), modality: (typeof d === 'string' ? undefined : d.modality) ?? 'text', provider: (typeof d === 'string' ? undefined : d.provider) ?? 'declared' };
+  });
+}
+
+/** A call of a function the team declared as generation: its callee ends with the declared dotted name. */
+function declaredMatch(model: FileModel, call: CallSite, declared: readonly Declared[]): Detection | undefined {
+  const callee = model.textOf(call.callee).replace(/\s+/g, '');
+  const full = call.node.type === 'method_invocation' && call.receiver ? `${model.textOf(call.receiver).replace(/\s+/g, '')}.${callee}` : callee;
+  for (const d of declared) {
+    if (call.nameText !== d.last) continue;
+    if (full === d.name || full.endsWith(`.${d.name}`)) return { provider: d.provider, modality: d.modality, api: d.name, confidence: 'high' };
   }
   return undefined;
 }
