@@ -35,11 +35,12 @@ export const generationRule: Rule = {
     const family = ctx.language.family;
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
     const declared = declaredFunctions(ctx.config.generationFunctions);
-    if (!cat.mayMatch(family, ctx.text) && !(ctx.workspace && cat.mayCallHttp(family, ctx.text)) && !declared.some((d) => ctx.text.includes(d.last))) return;
+    if (!cat.mayMatch(family, ctx.text) && !(ctx.workspace && cat.mayCallHttp(family, ctx.text)) && !cat.localModels?.mayCall(ctx.text) && !declared.some((d) => ctx.text.includes(d.last))) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
     if (ctx.workspace) await ctx.workspace.link(model, ctx.file);
     const interesting = cat.interestingNames(family);
+    const local = cat.localModels;
     const http = cat.httpCallees[family];
     let mocked: string[] | undefined;
     for (const call of model.calls) {
@@ -50,7 +51,7 @@ export const generationRule: Rule = {
         report(ctx, cat, call, own);
         continue;
       }
-      if (!interesting.has(call.nameText) && !callsValue) {
+      if (!interesting.has(call.nameText) && !callsValue && !local?.methods.test(call.nameText)) {
         // A project helper that sends one of its parameters over HTTP (`streamWithThink(chatPath, ...)`).
         const index = call.callee.type === 'identifier' ? helperHttpParam(model, call.nameText) : undefined;
         const found = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
@@ -60,6 +61,7 @@ export const generationRule: Rule = {
       let found: SdkResult = detectSdk(model, cat, call);
       if (found === 'negative') continue;
       if (!found && http.has(call.nameText)) found = detectHttp(model, cat, call);
+      if (!found) found = detectLocalModel(model, cat, call);
       if (!found || found === 'mock') continue;
       if (found.mockModule) {
         mocked ??= model.mockTargets();
@@ -259,6 +261,37 @@ function declaredMatch(model: FileModel, call: CallSite, declared: readonly Decl
   for (const d of declared) {
     if (call.nameText !== d.last) continue;
     if (full === d.name || full.endsWith(`.${d.name}`)) return { provider: d.provider, modality: d.modality, api: d.name, confidence: 'high' };
+  }
+  return undefined;
+}
+
+/**
+ * Local inference through the project's own model classes: `tts.inference_sft(...)` where `tts`
+ * was built by `CosyVoiceLike(...)` or `Model.get_pretrained(...)` imported from the project (or
+ * another module the catalog does not know), and the class or module name says what it makes.
+ * A model-named receiver that cannot be traced (a parameter) is a low-confidence guess for the
+ * few methods only chat models have.
+ */
+function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
+  const spec = cat.localModels;
+  if (!spec || !spec.methods.test(call.nameText) || spec.excludedMethods?.test(call.nameText)) return undefined;
+  const r = model.resolveCall(call);
+  if (!r || r.mock) return undefined;
+  if (r.module !== undefined) {
+    // SDK modules are the catalog's business; a known SDK path that did not match is not a guess.
+    if (cat.providersForModule(model.family, r.module).length) return undefined;
+    const segs = r.segments.slice(0, -1);
+    // A method needs an object built by a call (constructor or factory); a function needs none.
+    if (call.receiver && !segs.some((s) => s.endsWith('()'))) return undefined;
+    const names = [...segs.map((s) => s.replace(/\(\)$/, '')), r.module, ...(call.receiver ? [] : [call.nameText])];
+    for (const n of names) {
+      const modality = spec.modalityOf(n);
+      if (modality) return { provider: 'local', modality, api: `${segs.map((s) => s.replace(/\(\)$/, '')).filter((s) => /^[A-Z]/.test(s)).pop() ?? r.module}.${call.nameText}`, confidence: 'medium' };
+    }
+    return undefined;
+  }
+  if (call.receiver && spec.unresolvedMethods?.test(call.nameText) && spec.unresolvedReceivers?.test(model.textOf(call.receiver))) {
+    return { provider: 'local', modality: 'text', api: `model.${call.nameText}`, confidence: 'low' };
   }
   return undefined;
 }
