@@ -983,7 +983,7 @@ export class FileModel {
   /** The string a small function returns: an arrow's expression body or its first string return. */
   private functionString(fn: Node, depth: number): string | undefined {
     const f = unwrap(fn);
-    if (f.type !== 'arrow_function' && f.type !== 'function_expression' && f.type !== 'function' && f.type !== 'method_definition') return undefined;
+    if (f.type !== 'arrow_function' && f.type !== 'function_expression' && f.type !== 'function' && f.type !== 'method_definition' && f.type !== 'function_definition') return undefined;
     const body = f.childForFieldName('body');
     if (!body) return undefined;
     if (body.type !== 'statement_block') return this.stringValue(body, depth + 1);
@@ -1074,9 +1074,18 @@ export class FileModel {
     }
     // A project helper applied to a path (`this.path(Paths.Chat)`, `buildUrl(CHAT_PATH)`) makes a
     // URL that ends with it: the helper's base is unknown, the path is what names the endpoint.
-    if (args.length === 1 && !site.isNew && (site.receiver === null || /^(this|self)$/.test(this.textOf(site.receiver)))) {
+    const own = site.receiver === null || /^(this|self)$/.test(this.textOf(site.receiver));
+    if (args.length === 1 && !site.isNew && own) {
       const inner = this.stringValue(args[0]!, depth + 1);
+      if (inner && /^https?:\/\//.test(inner)) return inner;
       if (inner && /^\/?[\w.{}-]+\//.test(inner)) return `${UNRESOLVED}/${inner.replace(/^\//, '')}`;
+    }
+    // A method of this class that returns a path (`this.getModelPath(type)`): its first known return.
+    if (own && site.receiver && this.functions.has(site.nameText)) {
+      for (const def of this.functions.get(site.nameText)!) {
+        const v = this.functionString(def, depth + 1);
+        if (v) return v;
+      }
     }
     return undefined;
   }

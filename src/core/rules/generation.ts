@@ -62,6 +62,12 @@ export const generationRule: Rule = {
       if (found === 'negative') continue;
       if (!found && http.has(call.nameText)) found = detectHttp(model, cat, call);
       if (!found) found = detectLocalModel(model, cat, call);
+      if (!found && call.callee.type === 'identifier') {
+        // A project helper that sends one of its parameters over HTTP, whatever its name.
+        const index = helperHttpParam(model, call.nameText);
+        const viaHelper = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
+        if (viaHelper && viaHelper !== 'mock') found = { ...viaHelper, confidence: viaHelper.confidence === 'high' ? 'medium' : viaHelper.confidence };
+      }
       if (!found || found === 'mock') continue;
       if (found.mockModule) {
         mocked ??= model.mockTargets();
@@ -328,6 +334,10 @@ function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite, only
       const confidence: Confidence = e.provider || host ? 'high' : 'medium';
       return { provider, modality: e.modality, api: e.api.startsWith('POST') ? e.api : `POST ${e.api}`, confidence };
     }
+    // A gateway: the request goes to a provider's host with the path of the incoming request
+    // (`${PROVIDER_BASE_URL}/${path}`). Only the host is known, so it is likely, not certain.
+    const host = /^(?:https?:\/\/)?[\w.-]+(?::\d+)?\/?\{\}/.test(url) ? cat.hostProvider(url) : undefined;
+    if (host && host !== 'local') return { provider: host, modality: 'text', api: 'proxy to the provider API', confidence: 'medium' };
   }
   return undefined;
 }
