@@ -40,6 +40,7 @@ interface RawCatalog {
   mockConstructors: string[];
   mockModules: string[];
   passThroughMethods?: string[];
+  envUrlPrefixes?: Record<string, string>;
   localModels?: { methods: string; unresolvedMethods?: string; unresolvedReceivers?: string; excludedMethods?: string; hints: { pattern: string; modality: Modality }[] };
 }
 
@@ -107,6 +108,8 @@ export interface CompiledCatalog {
   mockConstructors: ReadonlySet<string>;
   mockModules: ReadonlySet<string>;
   localModels: LocalModelSpec | undefined;
+  /** The provider an environment variable holding a URL names (`ANTHROPIC_API_URL`), if any. */
+  envUrlProvider(name: string): string | undefined;
   /** Methods that return their receiver (`eval`, `to`, `cuda`): resolution looks through them. */
   passThroughMethods: ReadonlySet<string>;
   /** True when the text mentions anything the detector could match; false lets a file be skipped. */
@@ -329,6 +332,10 @@ function build(raw: RawCatalog): CompiledCatalog {
     mockModules: new Set(raw.mockModules),
     passThroughMethods: new Set(raw.passThroughMethods ?? []),
     localModels: raw.localModels ? compileLocalModels(raw.localModels) : undefined,
+    envUrlProvider: (name) => {
+      const m = /^([A-Z][A-Z0-9_]*?)_(?:API_)?(?:BASE_)?(?:URL|URI|ENDPOINT|HOST)$/.exec(name);
+      return m ? raw.envUrlPrefixes?.[m[1]!] : undefined;
+    },
     mayMatch,
     prefilterTokens,
   };

@@ -685,18 +685,8 @@ export class FileModel {
     for (const def of this.functions.get(fn) ?? []) {
       const names = paramNames(def, (n) => this.textOf(n));
       if (!names.length) continue;
-      // Only the calls inside the definition are visited: a binary search over calls sorted by start.
-      const sorted = this.callsByStart();
-      let lo = 0;
-      let hi = sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (sorted[mid]!.node.startIndex < def.startIndex) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let k = lo; k < sorted.length && sorted[k]!.node.startIndex < def.endIndex; k++) {
-        const call = sorted[k]!;
-        if (call.node.endIndex > def.endIndex || !http.has(call.nameText)) continue;
+      for (const call of this.callsIn(def)) {
+        if (!http.has(call.nameText)) continue;
         const first = this.positionalArgs(call)[0];
         const i = first?.type === 'identifier' ? names.indexOf(this.textOf(first)) : -1;
         if (i >= 0) {
@@ -711,6 +701,21 @@ export class FileModel {
   }
 
   private sortedCalls: CallSite[] | undefined;
+
+  /** The calls inside a node (a function's definition), found by binary search over calls sorted by start. */
+  callsIn(node: Node): CallSite[] {
+    const sorted = this.callsByStart();
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]!.node.startIndex < node.startIndex) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: CallSite[] = [];
+    for (let k = lo; k < sorted.length && sorted[k]!.node.startIndex < node.endIndex; k++) if (sorted[k]!.node.endIndex <= node.endIndex) out.push(sorted[k]!);
+    return out;
+  }
 
   /** The calls sorted by start offset (references are recorded out of order), computed once. */
   private callsByStart(): CallSite[] {

@@ -68,6 +68,7 @@ export const generationRule: Rule = {
         const viaHelper = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
         if (viaHelper && viaHelper !== 'mock') found = { ...viaHelper, confidence: viaHelper.confidence === 'high' ? 'medium' : viaHelper.confidence };
       }
+      if (!found) found = detectWrapper(model, cat, call);
       if (!found || found === 'mock') continue;
       if (found.mockModule) {
         mocked ??= model.mockTargets();
@@ -302,6 +303,73 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
   return undefined;
 }
 
+/** The environment variable an expression reads (`process.env.X`, `os.environ["X"]`, `os.getenv("X")`), alone or with a fallback. */
+function envName(model: FileModel, node: Node): string | undefined {
+  let n = node;
+  while (n.type === 'parenthesized_expression' || ((n.type === 'binary_expression' || n.type === 'boolean_operator') && /^(\|\||\?\?|or)$/.test(model.textOf(n.childForFieldName('operator') ?? n).trim()))) {
+    const next = n.type === 'parenthesized_expression' ? n.firstNamedChild : n.childForFieldName('left');
+    if (!next) return undefined;
+    n = next;
+  }
+  const text = model.textOf(n).replace(/\s+/g, '');
+  const m = /^(?:process\.env\.|import\.meta\.env\.)([A-Z][A-Z0-9_]*)$|^(?:os\.environ\[|os\.environ\.get\(|os\.getenv\(|System\.getenv\(|os\.Getenv\()["']([A-Z][A-Z0-9_]*)["']/.exec(text);
+  return m ? m[1] ?? m[2] : undefined;
+}
+
+const wrapperMemo = new WeakMap<FileModel, Map<string, Detection | null>>();
+
+/**
+ * A call of a function or method defined in another project file (linked by the workspace model)
+ * whose body makes a generation call: the wrapper is a generation call too, one step removed
+ * (`from utils import generate_reply` / `agentClient.createMessage(...)`). Summaries are memoised
+ * per linked file and function, and are one level deep.
+ */
+function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
+  let ext: FileModel | undefined;
+  let name: string | undefined;
+  if (call.callee.type === 'identifier') {
+    const imp = model.imports.get(call.nameText);
+    if (imp?.member) {
+      ext = model.linkedOf(imp);
+      name = imp.member;
+    }
+  } else if (call.receiver?.type === 'identifier') {
+    const imp = model.imports.get(model.textOf(call.receiver));
+    if (imp) {
+      ext = model.linkedOf(imp);
+      name = call.nameText;
+    }
+  }
+  if (!ext || !name || !ext.functions.has(name)) return undefined;
+  let memo = wrapperMemo.get(ext);
+  if (!memo) {
+    memo = new Map();
+    wrapperMemo.set(ext, memo);
+  }
+  let d = memo.get(name);
+  if (d === undefined) {
+    d = null;
+    const http = cat.httpCallees[ext.family];
+    outer: for (const def of ext.functions.get(name)!) {
+      for (const inner of ext.callsIn(def)) {
+        let found: SdkResult = detectSdk(ext, cat, inner);
+        if (found === 'negative' || found === 'mock') continue;
+        if (!found && http.has(inner.nameText)) {
+          const h = detectHttp(ext, cat, inner);
+          if (h && h !== 'mock') found = h;
+        }
+        found ??= detectLocalModel(ext, cat, inner);
+        if (found) {
+          d = { provider: found.provider, modality: found.modality, api: `${name} (wraps ${found.api})`, confidence: found.confidence === 'low' ? 'low' : 'medium' };
+          break outer;
+        }
+      }
+    }
+    memo.set(name, d);
+  }
+  return d ?? undefined;
+}
+
 /** The parameter a local or linked helper function sends over HTTP, if any. */
 function helperHttpParam(model: FileModel, name: string): number | undefined {
   if (model.functions.has(name)) return model.httpParam(name);
@@ -324,6 +392,10 @@ function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite, only
   const named = only === undefined ? model.namedArg(call, URL_NAMES) : undefined;
   if (named) candidates.push(named);
   for (const arg of candidates) {
+    // `fetch(process.env.ANTHROPIC_API_URL)`: the variable's name says where the request goes.
+    const env = envName(model, arg);
+    const envProvider = env ? cat.envUrlProvider(env) : undefined;
+    if (envProvider) return { provider: envProvider, modality: 'text', api: `POST $${env}`, confidence: 'medium' };
     const url = model.stringValue(arg);
     if (!url || url.length < 6) continue;
     for (const e of cat.endpoints) {
