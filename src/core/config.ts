@@ -4,7 +4,7 @@
  * only the shape and the defaults so every layer can depend on it cheaply.
  */
 import type { Role } from './kb/types';
-import type { RuleId, Severity } from './types';
+import type { Modality, RuleId, Severity } from './types';
 
 /**
  * Who the team is under the rules (roles decide which obligations and labels apply). One list for
@@ -33,6 +33,13 @@ export interface ExitRow {
   label?: string;
 }
 
+/** A generation function declared in `.aireg.json`, with what it generates. */
+export interface GenerationFunction {
+  name: string;
+  modality?: Modality;
+  provider?: string;
+}
+
 export interface AiregConfig {
   roles: Role[];
   jurisdictions: Jurisdiction[];
@@ -44,6 +51,10 @@ export interface AiregConfig {
   optOutChecks: string[];
   /** Names of functions that check a depicted person's consent to face/voice editing. */
   consentChecks: string[];
+  /** The team's own generation functions and wrappers (`llm.complete`), reported as generation calls. */
+  generationFunctions: (string | GenerationFunction)[];
+  /** Raise warnings in test code too (by default findings there are information only). */
+  includeTests: boolean;
   /** Globs (relative to the workspace root) to include / exclude in addition to ignore files. */
   include: string[];
   exclude: string[];
@@ -58,6 +69,8 @@ export const DEFAULT_CONFIG: Readonly<AiregConfig> = Object.freeze<AiregConfig>(
   labelFunctions: [],
   optOutChecks: [],
   consentChecks: [],
+  generationFunctions: [],
+  includeTests: false,
   include: [],
   exclude: [],
   maxFileBytes: 2 * 1024 * 1024,

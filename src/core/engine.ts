@@ -10,6 +10,7 @@ import type { Tree } from 'web-tree-sitter';
 import { type AiregConfig, defaultConfig } from './config';
 import { type LanguageInfo, languageForPath } from './languages';
 import { ParseTimeoutError, TreeSitterHost } from './parser';
+import { isTestFile } from './analysis/testFiles';
 import { Workspace } from './analysis/workspace';
 import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
@@ -217,6 +218,8 @@ export class Engine {
     result.parseMs = t1 - t0;
 
     const raws: RawFinding[] = [];
+    // Findings in test code stay visible as information unless the team asks for them as warnings.
+    const testCode = !this.config.includeTests && isTestFile(file);
     const ctx: RuleContext = {
       file,
       text,
@@ -250,7 +253,7 @@ export class Engine {
         range: raw.range,
         message: raw.message,
         // Heuristic findings are one step lighter than definite ones by default.
-        severity: raw.confidence === 'low' && severity === 'warning' && typeof this.config.rules[raw.ruleId] !== 'string' ? 'info' : severity,
+        severity: (raw.confidence === 'low' && severity === 'warning' && typeof this.config.rules[raw.ruleId] !== 'string') || testCode ? 'info' : severity,
         confidence: raw.confidence,
         obligations: [...(ruleMeta(raw.ruleId)?.obligations ?? [])],
         ...(raw.generation ? { generation: raw.generation } : {}),

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
+import { defaultConfig } from '../../src/core/config';
 import { Engine } from '../../src/core/engine';
 import { sarifRegion } from '../../src/core/position';
 import { catalog } from '../../src/core/analysis/catalog';
@@ -208,5 +209,33 @@ describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
     const rel = 'src/providers/acme.ts';
     const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { onlyRules: new Set([RULE]) });
     assert.equal(res.findings.length, 0);
+  });
+});
+
+describe(`rule ${RULE} (configuration)`, () => {
+  it('reports calls of the generation functions a team declares in .aireg.json, and nothing else by that name', async () => {
+    const engine = new Engine(undefined, { ...defaultConfig(), generationFunctions: ['gateway.complete', { name: 'renderPoster', modality: 'image', provider: 'in-house' }] });
+    try {
+      const text = "import { gateway } from './gw';\nconst a = await gateway.complete(prompt);\nconst b = await cache.complete(key);\nconst c = renderPoster({ title });\n";
+      const res = await engine.analyze('src/app.ts', text, { onlyRules: new Set([RULE]) });
+      assert.deepEqual(res.findings.map((f) => [f.range.start.line, f.generation?.modality, f.generation?.provider]), [[1, 'text', 'declared'], [3, 'image', 'in-house']]);
+    } finally {
+      engine.host.dispose();
+    }
+  });
+
+  it('keeps findings in test code out of warnings unless includeTests is set', async () => {
+    const text = "import OpenAI from 'openai';\nconst client = new OpenAI();\nawait client.chat.completions.create({ model: 'gpt-4o', messages: [] });\n";
+    for (const [file, includeTests, expected] of [['src/chat.ts', false, 'warning'], ['tests/chat.test.ts', false, 'info'], ['tests/chat.test.ts', true, 'warning'], ['pkg/test_chat.py', false, 'info']] as const) {
+      const engine = new Engine(undefined, { ...defaultConfig(), includeTests, rules: { [RULE]: 'warning' } });
+      try {
+        const body = file.endsWith('.py') ? 'from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model="m", messages=[])\n' : text;
+        const res = await engine.analyze(file, body, { onlyRules: new Set([RULE]) });
+        assert.equal(res.findings.length, 1, file);
+        assert.equal(res.findings[0]!.severity, expected, `${file} includeTests=${String(includeTests)}`);
+      } finally {
+        engine.host.dispose();
+      }
+    }
   });
 });

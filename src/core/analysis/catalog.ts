@@ -40,6 +40,20 @@ interface RawCatalog {
   mockConstructors: string[];
   mockModules: string[];
   passThroughMethods?: string[];
+  envUrlPrefixes?: Record<string, string>;
+  localModels?: { methods: string; unresolvedMethods?: string; unresolvedReceivers?: string; excludedMethods?: string; hints: { pattern: string; modality: Modality }[] };
+}
+
+/** Local inference through the project's own model classes, compiled (see `localModels` in the schema). */
+export interface LocalModelSpec {
+  methods: RegExp;
+  unresolvedMethods: RegExp | undefined;
+  unresolvedReceivers: RegExp | undefined;
+  excludedMethods: RegExp | undefined;
+  /** The modality a class or module name suggests, if any. */
+  modalityOf(name: string): Modality | undefined;
+  /** True when the text calls something named like a local model method (the prefilter). */
+  mayCall(text: string): boolean;
 }
 
 /** One generation method of a provider, compiled. */
@@ -93,6 +107,9 @@ export interface CompiledCatalog {
   mockCallees: ReadonlySet<string>;
   mockConstructors: ReadonlySet<string>;
   mockModules: ReadonlySet<string>;
+  localModels: LocalModelSpec | undefined;
+  /** The provider an environment variable holding a URL names (`ANTHROPIC_API_URL`), if any. */
+  envUrlProvider(name: string): string | undefined;
   /** Methods that return their receiver (`eval`, `to`, `cuda`): resolution looks through them. */
   passThroughMethods: ReadonlySet<string>;
   /** True when the text mentions anything the detector could match; false lets a file be skipped. */
@@ -164,6 +181,22 @@ function literalHint(source: string): string {
     if (trimmed.length > best.length) best = trimmed;
   }
   return best;
+}
+
+function compileLocalModels(raw: NonNullable<RawCatalog['localModels']>): LocalModelSpec {
+  const hints = raw.hints.map((h) => ({ re: compile(h.pattern), modality: h.modality }));
+  return {
+    methods: compile(raw.methods),
+    unresolvedMethods: raw.unresolvedMethods ? compile(raw.unresolvedMethods) : undefined,
+    unresolvedReceivers: raw.unresolvedReceivers ? compile(raw.unresolvedReceivers) : undefined,
+    excludedMethods: raw.excludedMethods ? compile(raw.excludedMethods) : undefined,
+    modalityOf: (name) => hints.find((h) => h.re.test(name))?.modality,
+    // The method-name pattern, unanchored, followed by a call's parenthesis.
+    mayCall: (() => {
+      const re = new RegExp(`\\b(?:${raw.methods.replace(/\^|\$/g, '')})\\s*\\(`);
+      return (text: string) => re.test(text);
+    })(),
+  };
 }
 
 let compiled: CompiledCatalog | undefined;
@@ -298,6 +331,11 @@ function build(raw: RawCatalog): CompiledCatalog {
     mockConstructors: new Set(raw.mockConstructors),
     mockModules: new Set(raw.mockModules),
     passThroughMethods: new Set(raw.passThroughMethods ?? []),
+    localModels: raw.localModels ? compileLocalModels(raw.localModels) : undefined,
+    envUrlProvider: (name) => {
+      const m = /^([A-Z][A-Z0-9_]*?)_(?:API_)?(?:BASE_)?(?:URL|URI|ENDPOINT|HOST)$/.exec(name);
+      return m ? raw.envUrlPrefixes?.[m[1]!] : undefined;
+    },
     mayMatch,
     prefilterTokens,
   };

@@ -612,6 +612,14 @@ export class FileModel {
       return base ? { ...base, segments: [...base.segments, propText] } : undefined;
     }
     if (CALL.has(type)) return this.resolveCallValue(node, depth);
+    // LangChain's `prompt | llm | parser` composes runnables into a sequence of the same framework.
+    if (type === 'binary_operator' && this.textOf(node.childForFieldName('operator') ?? node).trim() === '|') {
+      for (const side of [node.childForFieldName('left'), node.childForFieldName('right')]) {
+        const r = side ? this.resolve(side, depth + 1) : undefined;
+        if (r?.module !== undefined) return { module: r.module, root: r.root, segments: ['RunnableSequence()'], chain: r.chain, mock: r.mock };
+      }
+      return undefined;
+    }
     if (ALTERNATIVES.has(type)) {
       let first: ResolvedPath | undefined;
       for (const child of node.namedChildren) {
@@ -677,8 +685,8 @@ export class FileModel {
     for (const def of this.functions.get(fn) ?? []) {
       const names = paramNames(def, (n) => this.textOf(n));
       if (!names.length) continue;
-      for (const call of this.calls) {
-        if (call.node.startIndex < def.startIndex || call.node.endIndex > def.endIndex || !http.has(call.nameText)) continue;
+      for (const call of this.callsIn(def)) {
+        if (!http.has(call.nameText)) continue;
         const first = this.positionalArgs(call)[0];
         const i = first?.type === 'identifier' ? names.indexOf(this.textOf(first)) : -1;
         if (i >= 0) {
@@ -690,6 +698,29 @@ export class FileModel {
     }
     this.httpParamMemo.set(fn, found);
     return found < 0 ? undefined : found;
+  }
+
+  private sortedCalls: CallSite[] | undefined;
+
+  /** The calls inside a node (a function's definition), found by binary search over calls sorted by start. */
+  callsIn(node: Node): CallSite[] {
+    const sorted = this.callsByStart();
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]!.node.startIndex < node.startIndex) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: CallSite[] = [];
+    for (let k = lo; k < sorted.length && sorted[k]!.node.startIndex < node.endIndex; k++) if (sorted[k]!.node.endIndex <= node.endIndex) out.push(sorted[k]!);
+    return out;
+  }
+
+  /** The calls sorted by start offset (references are recorded out of order), computed once. */
+  private callsByStart(): CallSite[] {
+    this.sortedCalls ??= [...this.calls].sort((a, b) => a.node.startIndex - b.node.startIndex);
+    return this.sortedCalls;
   }
 
   /** The returned expressions of a function, not those of functions nested in it (bounded walk). */
@@ -957,7 +988,7 @@ export class FileModel {
   /** The string a small function returns: an arrow's expression body or its first string return. */
   private functionString(fn: Node, depth: number): string | undefined {
     const f = unwrap(fn);
-    if (f.type !== 'arrow_function' && f.type !== 'function_expression' && f.type !== 'function' && f.type !== 'method_definition') return undefined;
+    if (f.type !== 'arrow_function' && f.type !== 'function_expression' && f.type !== 'function' && f.type !== 'method_definition' && f.type !== 'function_definition') return undefined;
     const body = f.childForFieldName('body');
     if (!body) return undefined;
     if (body.type !== 'statement_block') return this.stringValue(body, depth + 1);
@@ -1048,9 +1079,18 @@ export class FileModel {
     }
     // A project helper applied to a path (`this.path(Paths.Chat)`, `buildUrl(CHAT_PATH)`) makes a
     // URL that ends with it: the helper's base is unknown, the path is what names the endpoint.
-    if (args.length === 1 && !site.isNew && (site.receiver === null || /^(this|self)$/.test(this.textOf(site.receiver)))) {
+    const own = site.receiver === null || /^(this|self)$/.test(this.textOf(site.receiver));
+    if (args.length === 1 && !site.isNew && own) {
       const inner = this.stringValue(args[0]!, depth + 1);
+      if (inner && /^https?:\/\//.test(inner)) return inner;
       if (inner && /^\/?[\w.{}-]+\//.test(inner)) return `${UNRESOLVED}/${inner.replace(/^\//, '')}`;
+    }
+    // A method of this class that returns a path (`this.getModelPath(type)`): its first known return.
+    if (own && site.receiver && this.functions.has(site.nameText)) {
+      for (const def of this.functions.get(site.nameText)!) {
+        const v = this.functionString(def, depth + 1);
+        if (v) return v;
+      }
     }
     return undefined;
   }

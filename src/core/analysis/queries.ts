@@ -16,6 +16,7 @@ const JS_COMMON = `
 (variable_declarator name: (_) @name value: (_) @value) @bind
 (assignment_expression left: (_) @name right: (_) @value) @bind
 (function_declaration name: (_) @name) @func
+(method_definition name: (_) @name) @func
 `;
 /** TypeScript enums hold path constants as often as objects do (`enum ApiPath { Chat = "v1/chat" }`). */
 const TS_ENUM = '(enum_declaration name: (_) @name) @bind\n';

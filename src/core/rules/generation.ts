@@ -34,17 +34,24 @@ export const generationRule: Rule = {
     const cat = catalog();
     const family = ctx.language.family;
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
-    if (!cat.mayMatch(family, ctx.text) && !(ctx.workspace && cat.mayCallHttp(family, ctx.text))) return;
+    const declared = declaredFunctions(ctx.config.generationFunctions);
+    if (!cat.mayMatch(family, ctx.text) && !(ctx.workspace && cat.mayCallHttp(family, ctx.text)) && !cat.localModels?.mayCall(ctx.text) && !declared.some((d) => ctx.text.includes(d.last))) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
     if (ctx.workspace) await ctx.workspace.link(model, ctx.file);
     const interesting = cat.interestingNames(family);
+    const local = cat.localModels;
     const http = cat.httpCallees[family];
     let mocked: string[] | undefined;
     for (const call of model.calls) {
       // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`), are resolved.
       const callsValue = call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText);
-      if (!interesting.has(call.nameText) && !callsValue) {
+      const own = declared.length ? declaredMatch(model, call, declared) : undefined;
+      if (own) {
+        report(ctx, cat, call, own);
+        continue;
+      }
+      if (!interesting.has(call.nameText) && !callsValue && !local?.methods.test(call.nameText)) {
         // A project helper that sends one of its parameters over HTTP (`streamWithThink(chatPath, ...)`).
         const index = call.callee.type === 'identifier' ? helperHttpParam(model, call.nameText) : undefined;
         const found = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
@@ -54,6 +61,14 @@ export const generationRule: Rule = {
       let found: SdkResult = detectSdk(model, cat, call);
       if (found === 'negative') continue;
       if (!found && http.has(call.nameText)) found = detectHttp(model, cat, call);
+      if (!found) found = detectLocalModel(model, cat, call);
+      if (!found && call.callee.type === 'identifier') {
+        // A project helper that sends one of its parameters over HTTP, whatever its name.
+        const index = helperHttpParam(model, call.nameText);
+        const viaHelper = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
+        if (viaHelper && viaHelper !== 'mock') found = { ...viaHelper, confidence: viaHelper.confidence === 'high' ? 'medium' : viaHelper.confidence };
+      }
+      if (!found) found = detectWrapper(model, cat, call);
       if (!found || found === 'mock') continue;
       if (found.mockModule) {
         mocked ??= model.mockTargets();
@@ -231,6 +246,130 @@ function baseUrl(model: FileModel, chain: readonly Node[]): string | undefined {
   return undefined;
 }
 
+interface Declared {
+  name: string;
+  last: string;
+  modality: Modality;
+  provider: string;
+}
+
+/** The `.aireg.json` generation functions, normalised. */
+function declaredFunctions(list: RuleContext['config']['generationFunctions'] | undefined): Declared[] {
+  return (list ?? []).map((d) => {
+    const name = typeof d === 'string' ? d : d.name;
+    return { name, last: name.slice(name.lastIndexOf('.') + 1), modality: (typeof d === 'string' ? undefined : d.modality) ?? 'text', provider: (typeof d === 'string' ? undefined : d.provider) ?? 'declared' };
+  });
+}
+
+/** A call of a function the team declared as generation: its callee ends with the declared dotted name. */
+function declaredMatch(model: FileModel, call: CallSite, declared: readonly Declared[]): Detection | undefined {
+  const callee = model.textOf(call.callee).replace(/\s+/g, '');
+  const full = call.node.type === 'method_invocation' && call.receiver ? `${model.textOf(call.receiver).replace(/\s+/g, '')}.${callee}` : callee;
+  for (const d of declared) {
+    if (call.nameText !== d.last) continue;
+    if (full === d.name || full.endsWith(`.${d.name}`)) return { provider: d.provider, modality: d.modality, api: d.name, confidence: 'high' };
+  }
+  return undefined;
+}
+
+/**
+ * Local inference through the project's own model classes: `tts.inference_sft(...)` where `tts`
+ * was built by `CosyVoiceLike(...)` or `Model.get_pretrained(...)` imported from the project (or
+ * another module the catalog does not know), and the class or module name says what it makes.
+ * A model-named receiver that cannot be traced (a parameter) is a low-confidence guess for the
+ * few methods only chat models have.
+ */
+function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
+  const spec = cat.localModels;
+  if (!spec || !spec.methods.test(call.nameText) || spec.excludedMethods?.test(call.nameText)) return undefined;
+  const r = model.resolveCall(call);
+  if (!r || r.mock) return undefined;
+  if (r.module !== undefined) {
+    // SDK modules are the catalog's business; a known SDK path that did not match is not a guess.
+    if (cat.providersForModule(model.family, r.module).length) return undefined;
+    const segs = r.segments.slice(0, -1);
+    // A method needs an object built by a call (constructor or factory); a function needs none.
+    if (call.receiver && !segs.some((s) => s.endsWith('()'))) return undefined;
+    const names = [...segs.map((s) => s.replace(/\(\)$/, '')), r.module, ...(call.receiver ? [] : [call.nameText])];
+    for (const n of names) {
+      const modality = spec.modalityOf(n);
+      if (modality) return { provider: 'local', modality, api: `${segs.map((s) => s.replace(/\(\)$/, '')).filter((s) => /^[A-Z]/.test(s)).pop() ?? r.module}.${call.nameText}`, confidence: 'medium' };
+    }
+    return undefined;
+  }
+  if (call.receiver && spec.unresolvedMethods?.test(call.nameText) && spec.unresolvedReceivers?.test(model.textOf(call.receiver))) {
+    return { provider: 'local', modality: 'text', api: `model.${call.nameText}`, confidence: 'low' };
+  }
+  return undefined;
+}
+
+/** The environment variable an expression reads (`process.env.X`, `os.environ["X"]`, `os.getenv("X")`), alone or with a fallback. */
+function envName(model: FileModel, node: Node): string | undefined {
+  let n = node;
+  while (n.type === 'parenthesized_expression' || ((n.type === 'binary_expression' || n.type === 'boolean_operator') && /^(\|\||\?\?|or)$/.test(model.textOf(n.childForFieldName('operator') ?? n).trim()))) {
+    const next = n.type === 'parenthesized_expression' ? n.firstNamedChild : n.childForFieldName('left');
+    if (!next) return undefined;
+    n = next;
+  }
+  const text = model.textOf(n).replace(/\s+/g, '');
+  const m = /^(?:process\.env\.|import\.meta\.env\.)([A-Z][A-Z0-9_]*)$|^(?:os\.environ\[|os\.environ\.get\(|os\.getenv\(|System\.getenv\(|os\.Getenv\()["']([A-Z][A-Z0-9_]*)["']/.exec(text);
+  return m ? m[1] ?? m[2] : undefined;
+}
+
+const wrapperMemo = new WeakMap<FileModel, Map<string, Detection | null>>();
+
+/**
+ * A call of a function or method defined in another project file (linked by the workspace model)
+ * whose body makes a generation call: the wrapper is a generation call too, one step removed
+ * (`from utils import generate_reply` / `agentClient.createMessage(...)`). Summaries are memoised
+ * per linked file and function, and are one level deep.
+ */
+function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
+  let ext: FileModel | undefined;
+  let name: string | undefined;
+  if (call.callee.type === 'identifier') {
+    const imp = model.imports.get(call.nameText);
+    if (imp?.member) {
+      ext = model.linkedOf(imp);
+      name = imp.member;
+    }
+  } else if (call.receiver?.type === 'identifier') {
+    const imp = model.imports.get(model.textOf(call.receiver));
+    if (imp) {
+      ext = model.linkedOf(imp);
+      name = call.nameText;
+    }
+  }
+  if (!ext || !name || !ext.functions.has(name)) return undefined;
+  let memo = wrapperMemo.get(ext);
+  if (!memo) {
+    memo = new Map();
+    wrapperMemo.set(ext, memo);
+  }
+  let d = memo.get(name);
+  if (d === undefined) {
+    d = null;
+    const http = cat.httpCallees[ext.family];
+    outer: for (const def of ext.functions.get(name)!) {
+      for (const inner of ext.callsIn(def)) {
+        let found: SdkResult = detectSdk(ext, cat, inner);
+        if (found === 'negative' || found === 'mock') continue;
+        if (!found && http.has(inner.nameText)) {
+          const h = detectHttp(ext, cat, inner);
+          if (h && h !== 'mock') found = h;
+        }
+        found ??= detectLocalModel(ext, cat, inner);
+        if (found) {
+          d = { provider: found.provider, modality: found.modality, api: `${name} (wraps ${found.api})`, confidence: found.confidence === 'low' ? 'low' : 'medium' };
+          break outer;
+        }
+      }
+    }
+    memo.set(name, d);
+  }
+  return d ?? undefined;
+}
+
 /** The parameter a local or linked helper function sends over HTTP, if any. */
 function helperHttpParam(model: FileModel, name: string): number | undefined {
   if (model.functions.has(name)) return model.httpParam(name);
@@ -253,6 +392,10 @@ function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite, only
   const named = only === undefined ? model.namedArg(call, URL_NAMES) : undefined;
   if (named) candidates.push(named);
   for (const arg of candidates) {
+    // `fetch(process.env.ANTHROPIC_API_URL)`: the variable's name says where the request goes.
+    const env = envName(model, arg);
+    const envProvider = env ? cat.envUrlProvider(env) : undefined;
+    if (envProvider) return { provider: envProvider, modality: 'text', api: `POST $${env}`, confidence: 'medium' };
     const url = model.stringValue(arg);
     if (!url || url.length < 6) continue;
     for (const e of cat.endpoints) {
@@ -263,6 +406,10 @@ function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite, only
       const confidence: Confidence = e.provider || host ? 'high' : 'medium';
       return { provider, modality: e.modality, api: e.api.startsWith('POST') ? e.api : `POST ${e.api}`, confidence };
     }
+    // A gateway: the request goes to a provider's host with the path of the incoming request
+    // (`${PROVIDER_BASE_URL}/${path}`). Only the host is known, so it is likely, not certain.
+    const host = /^(?:https?:\/\/)?[\w.-]+(?::\d+)?\/?\{\}/.test(url) ? cat.hostProvider(url) : undefined;
+    if (host && host !== 'local') return { provider: host, modality: 'text', api: 'proxy to the provider API', confidence: 'medium' };
   }
   return undefined;
 }
