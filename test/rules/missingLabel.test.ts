@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { Engine } from '../../src/core/engine';
+import { sarifResult } from '../../src/core/sarif';
 import { compilePattern } from '../../src/core/rules/flow/catalog';
 import { FIXTURE_ROOT, evaluateWithMarkedCalls, fixtureFiles, parseExpectations, runWithMarkedCalls } from '../../scripts/precision';
 import { flowSteps } from '../../src/core/rules/flow/taint';
@@ -166,5 +167,55 @@ describe(`rule ${RULE} stays linear in the generation calls of one function`, ()
     assert.equal(large.findings, 10_000);
     // Quadratic work would be 100 times the small file's; linear work is about 10 times.
     assert.ok(large.steps < 12 * small.steps, `${large.steps} steps for 10,000 calls vs ${small.steps} for 1,000`);
+  });
+});
+
+describe(`rule ${RULE} settings and paths`, () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+  const script = [
+    'from openai import OpenAI',
+    'client = OpenAI()',
+    'def main():',
+    '    reply = client.chat.completions.create(model="gpt-4o", messages=[])',
+    '    print(reply.choices[0].message.content)',
+    '    publish_reply(reply.choices[0].message.content)',
+    '',
+  ].join('\n');
+
+  it('reports terminal output at low confidence, and not at all with terminalExits: false', async () => {
+    const on = (await engine.analyze('cli.py', script)).findings.filter((f) => f.ruleId === RULE);
+    assert.deepEqual(on.map((f) => [f.range.start.line, f.data?.sinkKind, f.confidence, f.severity]), [[4, 'terminal', 'low', 'info']]);
+    const quiet = new Engine(engine.host, { ...engine.config, rules: { [RULE]: { terminalExits: false } } });
+    assert.equal((await quiet.analyze('cli.py', script)).findings.filter((f) => f.ruleId === RULE).length, 0);
+  });
+
+  it('takes the team\'s own exits from the configuration', async () => {
+    const custom = new Engine(engine.host, { ...engine.config, rules: { [RULE]: { exits: [{ kind: 'storage', callee: '^publish_reply$', families: ['python'] }, { kind: 'http', callee: '(' }] } } });
+    const found = (await custom.analyze('cli.py', script)).findings.filter((f) => f.ruleId === RULE);
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.data?.sinkKind]), [[4, 'terminal'], [5, 'storage']]);
+  });
+
+  it('gives the path through helpers as related locations and a SARIF code flow', async () => {
+    const text = [
+      'from openai import OpenAI',
+      'import soundfile as sf',
+      'client = OpenAI()',
+      'def store(samples, path):',
+      '    sf.write(path, samples, 24000)',
+      'def speak(text):',
+      '    audio = client.audio.speech.create(model="tts-1", voice="alloy", input=text)',
+      '    store(audio.content, "out.wav")',
+      '',
+    ].join('\n');
+    const [f] = (await engine.analyze('tts.py', text)).findings.filter((x) => x.ruleId === RULE);
+    assert.ok(f);
+    assert.equal(f.range.start.line, 4);
+    assert.equal(f.data?.hops, 1);
+    assert.deepEqual(f.related?.map((r) => r.range.start.line), [6, 7]);
+    assert.match(f.message, /passed to store\(\) \(line 8\)/);
+    const sarif = sarifResult(f, false);
+    const steps = sarif.codeFlows?.[0]?.threadFlows[0]?.locations.map((l) => l.location.physicalLocation.region?.startLine);
+    assert.deepEqual(steps, [7, 8, 5]);
   });
 });
