@@ -2,7 +2,14 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
+import type { Tree } from 'web-tree-sitter';
+import { defaultConfig } from '../../src/core/config';
 import { Engine } from '../../src/core/engine';
+import { languageForPath } from '../../src/core/languages';
+import { TreeSitterHost } from '../../src/core/parser';
+import { ALL_RULES } from '../../src/core/rules';
+import { missingLabelRule } from '../../src/core/rules/missingLabel';
+import type { GenerationCall, RawFinding } from '../../src/core/rules/rule';
 import { sarifResult } from '../../src/core/sarif';
 import { compilePattern } from '../../src/core/rules/flow/catalog';
 import { FIXTURE_ROOT, evaluateWithMarkedCalls, fixtureFiles, parseExpectations, runWithMarkedCalls } from '../../scripts/precision';
@@ -217,5 +224,69 @@ describe(`rule ${RULE} settings and paths`, () => {
     const sarif = sarifResult(f, false);
     const steps = sarif.codeFlows?.[0]?.threadFlows[0]?.locations.map((l) => l.location.physicalLocation.region?.startLine);
     assert.deepEqual(steps, [7, 8, 5]);
+  });
+});
+
+describe(`rule ${RULE} across project files (workspace model)`, () => {
+  const host = new TreeSitterHost();
+  after(() => host.dispose());
+  const files: Record<string, string> = {
+    'app/main.py': [
+      'from openai import OpenAI',
+      'from .media import save_clip, save_labeled',
+      'client = OpenAI()',
+      'def make(prompt):',
+      '    img = client.images.generate(model="gpt-image-1", prompt=prompt)',
+      '    save_clip(img.data[0].b64_json, "out.png")',
+      '    save_labeled(img.data[0].b64_json, "labeled.png")',
+      '',
+    ].join('\n'),
+    'app/media.py': [
+      'import base64',
+      'def save_clip(b64, path):',
+      '    with open(path, "wb") as f:',
+      '        f.write(base64.b64decode(b64))',
+      'def save_labeled(b64, path):',
+      '    data = add_watermark(base64.b64decode(b64))',
+      '    data = embed_aigc_metadata(data)',
+      '    with open(path, "wb") as f:',
+      '        f.write(data)',
+      '',
+    ].join('\n'),
+  };
+  const loads: string[] = [];
+  const trees: Tree[] = [];
+  const workspace = {
+    resolveModule: (_family: string, from: string, spec: string) => (spec.replace(/^\./, '') === 'media' && from.startsWith('app/') ? 'app/media.py' : undefined),
+    load: async (rel: string) => {
+      loads.push(rel);
+      const text = files[rel];
+      if (text === undefined) return undefined;
+      const tree = await host.parse('python', text, rel);
+      trees.push(tree);
+      return { tree, model: { text } };
+    },
+  };
+  after(() => trees.forEach((t) => t.delete()));
+
+  it('reports a value passed to an imported helper that writes it unlabeled, at the call, with the exit as the last step', async () => {
+    const text = files['app/main.py']!;
+    const language = languageForPath('app/main.py')!;
+    const tree = await host.parse(language.id, text, 'app/main.py');
+    trees.push(tree);
+    const raws: RawFinding[] = [];
+    const ctx = { file: 'app/main.py', text, language, tree, host, config: defaultConfig(), generationCalls: [] as GenerationCall[], report: (f: RawFinding) => raws.push(f), workspace };
+    for (const rule of ALL_RULES.filter((r) => r.id === 'aigc-generation-call' || r.id === RULE)) await rule.run(ctx);
+    const found = raws.filter((f) => f.ruleId === RULE);
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.data?.exitFile, f.data?.missing]), [[5, 'app/media.py', 'both']]);
+    const last = found[0]!.related!.at(-1)!;
+    assert.equal(last.file, 'app/media.py');
+    assert.equal(last.range.start.line, 3);
+    // The helper's summary is computed once: a second file calling it reuses it.
+    const loadsBefore = loads.length;
+    const again: RawFinding[] = [];
+    await missingLabelRule.run({ ...ctx, report: (f: RawFinding) => again.push(f) });
+    assert.deepEqual(again.map((f) => [f.range.start.line, f.message]), [[5, found[0]!.message]]);
+    assert.equal(loads.length, loadsBefore, 'the summaries are reused, not recomputed');
   });
 });
