@@ -9,7 +9,7 @@ import { languageForPath } from '../../src/core/languages';
 import { TreeSitterHost } from '../../src/core/parser';
 import { ALL_RULES } from '../../src/core/rules';
 import { missingLabelRule } from '../../src/core/rules/missingLabel';
-import type { GenerationCall, RawFinding } from '../../src/core/rules/rule';
+import type { GenerationCall, RawFinding, RuleContext } from '../../src/core/rules/rule';
 import { sarifResult } from '../../src/core/sarif';
 import { compilePattern } from '../../src/core/rules/flow/catalog';
 import { FIXTURE_ROOT, evaluateWithMarkedCalls, fixtureFiles, parseExpectations, runWithMarkedCalls } from '../../scripts/precision';
@@ -275,7 +275,9 @@ describe(`rule ${RULE} across project files (workspace model)`, () => {
     const tree = await host.parse(language.id, text, 'app/main.py');
     trees.push(tree);
     const raws: RawFinding[] = [];
-    const ctx = { file: 'app/main.py', text, language, tree, host, config: defaultConfig(), generationCalls: [] as GenerationCall[], report: (f: RawFinding) => raws.push(f), workspace };
+    const ctx: RuleContext = { file: 'app/main.py', text, language, tree, host, config: defaultConfig(), generationCalls: [] as GenerationCall[], report: (f: RawFinding) => raws.push(f) };
+    // The engine's workspace model is described structurally by the rule; this stand-in has its shape.
+    Object.assign(ctx, { workspace });
     for (const rule of ALL_RULES.filter((r) => r.id === 'aigc-generation-call' || r.id === RULE)) await rule.run(ctx);
     const found = raws.filter((f) => f.ruleId === RULE);
     assert.deepEqual(found.map((f) => [f.range.start.line, f.data?.exitFile, f.data?.missing]), [[5, 'app/media.py', 'both']]);
