@@ -77,6 +77,7 @@ const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
 const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
 const HANDLER_DIRECTIVES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerDirectives).map(([k, v]) => [k, compilePattern(v)]));
 const GENERATION_WRITES = compilePattern(sinksData.generationWrites.names);
+const CALLBACK_KEYS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.callbackKeys).map(([k, v]) => [k, compilePattern(v)]));
 const OUTPUT_CHANNELS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.outputChannels).map(([k, v]) => [k, compilePattern(v)]));
 
 /** Call rows the team declared in `.aireg.json` (`rules["aigc-missing-label"].exits`); bad patterns are skipped. */
@@ -293,6 +294,7 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
     if (s.origin.gen.node.id !== s.node.id || sinks.some((k) => k.node.id === s.node.id)) continue;
     const c = env.callAt(s.node);
     if (c && GENERATION_WRITES.test(c.name)) sinks.push({ node: s.node, kind: 'file', label: 'the generation call writing its output to a file' });
+    else if (c && handsToCallbacks(c, flow, idx)) sinks.push({ node: s.node, kind: 'ui', label: 'callbacks given to the generation call (onUpdate/onFinish)' });
   }
   for (const sink of sinks) {
     if (reported.has(sink.node.id)) continue;
@@ -346,6 +348,36 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       if (fn) nextTask(fn).seeds.push({ node: c.node, origin: { ...origins[flow.origin.get(root) ?? 0]!, path: [] } });
     }
   }
+}
+
+/**
+ * A streaming helper given the caller's callbacks (`stream(url, body, options)` where the function
+ * also calls `options.onFinish(...)`, or `{ onUpdate: ..., onFinish: ... }` inline) hands the
+ * generated output to them, and through them to the UI.
+ */
+function handsToCallbacks(c: CallInfo, flow: Flow, idx: FileIndex): boolean {
+  const keys = CALLBACK_KEYS[idx.family];
+  if (!keys) return false;
+  for (const a of c.args) {
+    if (a.type === 'object') {
+      const lit = within(idx.keyed, a.startIndex, a.endIndex, nodeOfKeyed)[0];
+      if (lit?.node.id === a.id && lit.entries.some((e) => keys.test(e.key))) return true;
+    } else if (a.type === 'identifier' && callbackObjects(flow, keys).has(a.text)) return true;
+  }
+  return false;
+}
+
+const callbackMemo = new WeakMap<Flow, Set<string>>();
+
+/** Names in the flow's scope whose UI callbacks are called (`options` in `options.onFinish(x)`), once per flow. */
+function callbackObjects(flow: Flow, keys: RegExp): Set<string> {
+  let names = callbackMemo.get(flow);
+  if (!names) {
+    names = new Set();
+    for (const m of flow.scope.text.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(on[A-Z][\w$]*)/g)) if (keys.test(m[2]!)) names.add(m[1]!);
+    callbackMemo.set(flow, names);
+  }
+  return names;
 }
 
 /**
