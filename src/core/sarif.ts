@@ -32,6 +32,8 @@ export interface SarifResult {
   message: SarifMessage;
   locations: SarifLocation[];
   relatedLocations?: SarifLocation[];
+  /** The path from the generation call to the exit, for findings that follow generated content. */
+  codeFlows?: { threadFlows: { locations: { location: SarifLocation }[] }[] }[];
   partialFingerprints: Record<string, string>;
   properties: Record<string, unknown>;
   suppressions?: SarifSuppression[];
@@ -112,6 +114,12 @@ export function sarifResult(f: Finding, hasRoot: boolean): SarifResult {
   };
   if (f.related?.length) {
     result.relatedLocations = f.related.map((r, i) => location(r.file, r.range, hasRoot, r.message, i + 1));
+    // A missing-label finding's related locations are its path: the generation call, then each
+    // hop (returned by, passed to), then the exit itself.
+    if (f.ruleId === 'aigc-missing-label') {
+      const steps = [...f.related.map((r) => location(r.file, r.range, hasRoot, r.message)), location(f.file, f.range, hasRoot, 'leaves here')];
+      result.codeFlows = [{ threadFlows: [{ locations: steps.map((l) => ({ location: l })) }] }];
+    }
   }
   if (f.suppression) {
     result.suppressions = [

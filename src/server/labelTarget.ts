@@ -76,6 +76,36 @@ function* descendants(n: Node): Generator<Node> {
   }
 }
 
+const CALLS = new Set(['call_expression', 'call', 'method_invocation']);
+const FUNCTIONS = new Set(['function_declaration', 'function_definition', 'method_definition', 'method_declaration', 'generator_function_declaration']);
+
+/** A call's last callee name and positional arguments. */
+function callParts(n: Node): { name: string; node: Node; args: Node[] } | undefined {
+  if (!CALLS.has(n.type)) return undefined;
+  const callee = n.type === 'method_invocation' ? n.childForFieldName('name') : n.childForFieldName('function');
+  const name = /([A-Za-z_$][\w$]*)\s*$/.exec(callee?.text ?? '')?.[1];
+  if (!name) return undefined;
+  const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'keyword_argument' && a.type !== 'comment');
+  return { name, node: n, args };
+}
+
+/** A named function and its parameter names by position. */
+function functionParts(n: Node): { name: string; node: Node; params: string[] } | undefined {
+  if (!FUNCTIONS.has(n.type)) return undefined;
+  const name = n.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  const params: string[] = [];
+  for (const p of n.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p || p.type === 'comment') continue;
+    if (isIdentifier(p)) params.push(p.text);
+    else {
+      const id = p.childForFieldName('pattern') ?? p.childForFieldName('name') ?? p.namedChildren.find((c) => !!c && isIdentifier(c)) ?? null;
+      params.push(id && isIdentifier(id) ? id.text : '');
+    }
+  }
+  return { name, node: n, params };
+}
+
 const isIdentifier = (n: Node): boolean => n.type === 'identifier' || n.type === 'shorthand_property_identifier';
 
 /** The names an assignment target binds (simple names only; `a, b = ...` binds both). */
@@ -117,33 +147,67 @@ export function findLabelTarget(tree: Tree, sink: OffsetRange, generation: Offse
   }
 
   // Names that hold the generated value: seeded by assignments whose value contains the call.
+  // The finding may sit in another function than the call (a helper it was passed to or
+  // returned from), so arguments carry the value into the same-file function's parameters and
+  // a function returning it makes its calls carry it too. Names are file-wide: the target must
+  // still lie inside the finding's range, which keeps a wrong name from being picked elsewhere.
   const tainted = new Set<string>();
   const assignments: { names: string[]; rhs: Node }[] = [];
+  const calls: { name: string; node: Node; args: Node[] }[] = [];
+  const functions = new Map<string, { node: Node; params: string[] }>();
   for (const n of descendants(root)) {
     const parts = assignmentParts(n);
     if (parts) assignments.push({ names: boundNames(parts.lhs), rhs: parts.rhs });
+    const call = callParts(n);
+    if (call) calls.push(call);
+    const fn = functionParts(n);
+    if (fn && !functions.has(fn.name)) functions.set(fn.name, fn);
   }
-  for (const a of assignments) if (contains(span(a.rhs), generation)) a.names.forEach((x) => tainted.add(x));
+  const returning = new Set<string>();
+  const carries = (n: Node): boolean => {
+    if (contains(span(n), generation)) return true;
+    for (const d of descendants(n)) {
+      if (isIdentifier(d) && tainted.has(d.text)) return true;
+      if (callParts(d) && returning.has(callParts(d)!.name)) return true;
+    }
+    return false;
+  };
   for (let round = 0; round < 8; round++) {
-    const before = tainted.size;
+    const before = tainted.size + returning.size;
     for (const a of assignments) {
       if (a.names.every((x) => tainted.has(x))) continue;
-      for (const d of descendants(a.rhs)) {
-        if (isIdentifier(d) && tainted.has(d.text)) {
-          a.names.forEach((x) => tainted.add(x));
+      if (carries(a.rhs)) a.names.forEach((x) => tainted.add(x));
+    }
+    for (const c of calls) {
+      const fn = functions.get(c.name);
+      if (!fn || contains(span(fn.node), span(c.node))) continue;
+      const offset = fn.params[0] === 'self' || fn.params[0] === 'cls' ? 1 : 0;
+      c.args.forEach((arg, i) => {
+        const p = fn.params[i + offset];
+        if (p && !tainted.has(p) && carries(arg)) tainted.add(p);
+      });
+    }
+    for (const [name, fn] of functions) {
+      if (returning.has(name)) continue;
+      for (const d of descendants(fn.node)) {
+        if ((d.type === 'return_statement' || d.type === 'yield') && carries(d)) {
+          returning.add(name);
           break;
         }
       }
     }
-    if (tainted.size === before) break;
+    if (tainted.size + returning.size === before) break;
   }
-  if (tainted.size === 0) return undefined;
+  if (tainted.size === 0 && returning.size === 0) return undefined;
 
   const sinkNode = root.descendantForIndex(sink.start, Math.max(sink.start, sink.end - 1)) ?? root;
   let scope: Node = sinkNode;
   while (scope.parent && !contains(span(scope), sink)) scope = scope.parent;
   for (const d of descendants(scope)) {
-    if (!contains(sink, span(d)) || !isIdentifier(d) || !tainted.has(d.text)) continue;
+    if (!contains(sink, span(d))) continue;
+    const call = callParts(d);
+    if (call && returning.has(call.name)) return span(widen(d, sink));
+    if (!isIdentifier(d) || !tainted.has(d.text)) continue;
     if (d.type === 'shorthand_property_identifier') return { ...span(d), shorthandName: d.text };
     // Skip names in binding or key positions (`answer=` keyword names, object keys).
     const parent = d.parent;

@@ -23,10 +23,13 @@ import sinksData from '../../../data/sinks.json';
 import { rangeOfNode } from '../position';
 import type { RuleSetting } from '../config';
 import type { Confidence, Modality } from '../types';
-import type { GenerationCall, Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
+import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
+import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
+import { getFileModel } from '../analysis/model';
+import { languageForPath } from '../languages';
+import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceOf } from './flow/crossFile';
 import { calleeFunction, paramsForArgument } from './flow/summaries';
 import { type Flow, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
 
@@ -74,6 +77,7 @@ const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
 const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
 const HANDLER_DIRECTIVES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerDirectives).map(([k, v]) => [k, compilePattern(v)]));
 const GENERATION_WRITES = compilePattern(sinksData.generationWrites.names);
+const CALLBACK_KEYS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.callbackKeys).map(([k, v]) => [k, compilePattern(v)]));
 const OUTPUT_CHANNELS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.outputChannels).map(([k, v]) => [k, compilePattern(v)]));
 
 /** Call rows the team declared in `.aireg.json` (`rules["aigc-missing-label"].exits`); bad patterns are skipped. */
@@ -135,18 +139,7 @@ export const missingLabelRule: Rule = {
     if (ctx.generationCalls.length === 0) return;
     const idx = await indexFor(ctx);
     const env = environment(ctx, idx);
-    const reported = new Set<number>();
-    const seen = new Set<string>();
-    let tasks = new Map<number, Task>();
-    const taskIn = (map: Map<number, Task>, fn: FunctionInfo | null): Task => {
-      const key = fn ? fn.node.id : -1;
-      let t = map.get(key);
-      if (!t) {
-        t = { fn, seeds: [], params: [] };
-        map.set(key, t);
-      }
-      return t;
-    };
+    const tasks = new Map<number, Task>();
     const channel = OUTPUT_CHANNELS[idx.family];
     for (const gen of ctx.generationCalls) {
       const origin: Origin = { gen, path: [], depth: 0, explicit: false, implicit: false };
@@ -166,17 +159,118 @@ export const missingLabelRule: Rule = {
         }
       }
     }
-    // Each round processes every function with new entries once, with one flow for all of them;
-    // a function is met at most once per round, so the work is linear in the file per round.
-    for (let round = 0; round <= MAX_CALLER_DEPTH && tasks.size > 0; round++) {
-      const next = new Map<number, Task>();
-      for (const task of tasks.values()) runTask(ctx, idx, env, task, reported, seen, (fn) => taskIn(next, fn), round < MAX_CALLER_DEPTH);
-      tasks = next;
-    }
+    const ws = workspaceOf(ctx);
+    const foreign: Foreign | undefined = ws ? { calls: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
+    follow(ctx, idx, env, tasks, foreign);
+    if (ws && foreign && foreign.calls.length > 0) await followIntoImports(ctx, ws, foreign.calls);
   },
 };
 
-function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reported: Set<number>, seen: Set<string>, nextTask: (fn: FunctionInfo | null) => Task, propagate: boolean): void {
+function taskIn(map: Map<number, Task>, fn: FunctionInfo | null): Task {
+  const key = fn ? fn.node.id : -1;
+  let t = map.get(key);
+  if (!t) {
+    t = { fn, seeds: [], params: [] };
+    map.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * Runs the rounds: each round processes every function with new entries once, with one flow
+ * for all of them; a function is met at most once per round, so the work is linear in the file
+ * per round, and the rounds are bounded.
+ */
+function follow(ctx: RuleContext, idx: FileIndex, env: Env, first: Map<number, Task>, foreign: Foreign | undefined): void {
+  const reported = new Set<number>();
+  const seen = new Set<string>();
+  let tasks = first;
+  for (let round = 0; round <= MAX_CALLER_DEPTH && tasks.size > 0; round++) {
+    const next = new Map<number, Task>();
+    for (const task of tasks.values()) runTask(ctx, idx, env, task, reported, seen, (fn) => taskIn(next, fn), round < MAX_CALLER_DEPTH, foreign);
+    tasks = next;
+  }
+}
+
+/** Calls to imported names that receive generated content, gathered while following this file. */
+interface Foreign {
+  calls: ForeignCall[];
+  /** Local names bound by imports (only calls rooted at one may reach another project file). */
+  imported: Set<string>;
+}
+
+/** A call passing generated content to a function that is not defined in this file. */
+interface ForeignCall {
+  call: CallInfo;
+  arg: Node;
+  origin: Origin;
+}
+
+/**
+ * Follows values passed to functions imported from the project's own files: the imported
+ * function's parameter flow is summarised once per (file, function, argument, modality) and
+ * reused; each unlabeled exit it reaches is reported at the call in this file, with the exit in
+ * the other file as the last step of the path.
+ */
+async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: ForeignCall[]): Promise<void> {
+  const model = await getFileModel(ctx);
+  const family = ctx.language.family;
+  const done = new Set<number>();
+  for (const fc of calls) {
+    if (done.has(fc.call.node.id)) continue;
+    const root = /^[A-Za-z_$][\w$]*/.exec(fc.call.callee)?.[0];
+    const imp = root ? model.imports.get(root) : undefined;
+    if (!root || !imp) continue;
+    const fnName = fc.call.callee === root ? imp.member ?? root : /\.([A-Za-z_$][\w$]*)$/.exec(fc.call.callee)?.[1];
+    if (!fnName || (fc.call.callee !== root && fc.call.callee !== `${root}.${fnName}`)) continue;
+    const spec = (imp as { raw?: string }).raw ?? imp.module;
+    const rel = ws.resolveModule(family, ctx.file, spec);
+    if (!rel || rel === ctx.file) continue;
+    const kw = [...fc.call.kwargs].find(([, v]) => v.id === fc.arg.id)?.[0];
+    const argKey = kw ?? String(fc.call.args.findIndex((a) => a.id === fc.arg.id));
+    const gen = fc.origin.gen;
+    const key = `${rel}#${fnName}#${argKey}#${gen.modality}#${fc.origin.explicit}${fc.origin.implicit}`;
+    const exits = await foreignSummary(ws, key, async () => {
+      const loaded = await ws.load(rel);
+      const language = languageForPath(rel);
+      if (!loaded || !language || language.family !== family) return [];
+      const fidx = fileIndex(loaded.tree, family);
+      const fn = functionNamed(fidx, fnName);
+      if (!fn?.body) return [];
+      const names = paramsForArgument(fn, fc.call, fc.arg);
+      if (names.length === 0) return [];
+      const raws: RawFinding[] = [];
+      const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
+      const tasks = new Map<number, Task>();
+      const origin: Origin = { ...fc.origin, path: [] };
+      for (const name of names) taskIn(tasks, fn).params.push({ name, origin });
+      follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
+      return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'] }));
+    });
+    const exit = exits[0];
+    if (!exit) continue;
+    done.add(fc.call.node.id);
+    const callName = `${fnName}()`;
+    const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
+    const steps = [...fc.origin.path];
+    ctx.report({
+      ruleId: 'aigc-missing-label',
+      range: rangeOfNode(fc.call.node),
+      message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) is passed to ${callName} in ${rel}, which sends it out via ${exit.label} (${rel}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
+      confidence: gen.confidence === 'low' || exit.kind === 'terminal' ? 'low' : 'high',
+      generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
+      related: [
+        { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
+        ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
+        { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
+      ],
+      data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
+      fingerprintKey: `${exit.kind}:${gen.api}:${rel}`,
+    });
+  }
+}
+
+function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reported: Set<number>, seen: Set<string>, nextTask: (fn: FunctionInfo | null) => Task, propagate: boolean, foreign: Foreign | undefined): void {
   const fnKey = task.fn ? task.fn.node.id : -1;
   const seeds = task.seeds.filter((s) => {
     const k = `${fnKey}:${s.node.id}`;
@@ -200,6 +294,7 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
     if (s.origin.gen.node.id !== s.node.id || sinks.some((k) => k.node.id === s.node.id)) continue;
     const c = env.callAt(s.node);
     if (c && GENERATION_WRITES.test(c.name)) sinks.push({ node: s.node, kind: 'file', label: 'the generation call writing its output to a file' });
+    else if (c && handsToCallbacks(c, flow, idx)) sinks.push({ node: s.node, kind: 'ui', label: 'callbacks given to the generation call (onUpdate/onFinish)' });
   }
   for (const sink of sinks) {
     if (reported.has(sink.node.id)) continue;
@@ -217,8 +312,19 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   for (const c of within(idx.calls, flow.scope.startIndex, flow.scope.endIndex, nodeOfCall)) {
     if (sinkIds.has(c.node.id) || c.args.length + c.kwargs.size === 0) continue;
     const callee = calleeFunction(c, idx);
-    if (!callee || callee === flow.fn || contains(callee.node, c.node)) continue;
     if (!flow.fn && enclosingFunction(c.node, idx)) continue;
+    if (!callee && foreign && foreign.imported.has(/^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0] ?? '') && !env.labelCall(c)) {
+      // Possibly a function of another project file: followed after this file (see followIntoImports).
+      for (const arg of [...c.args, ...c.kwargs.values()]) {
+        const src = sourceOf(flow, arg);
+        if (src < 0) continue;
+        const origin = passOn(ctx, idx, env, flow, origins[src]!, c.node, `passed to ${c.callee}()`);
+        if (origin) foreign.calls.push({ call: c, arg, origin: { ...origin, path: origin.path.slice(0, -1) } });
+        break;
+      }
+      continue;
+    }
+    if (!callee || callee === flow.fn || contains(callee.node, c.node)) continue;
     for (const arg of [...c.args, ...c.kwargs.values()]) {
       const src = sourceOf(flow, arg);
       if (src < 0) continue;
@@ -242,6 +348,36 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       if (fn) nextTask(fn).seeds.push({ node: c.node, origin: { ...origins[flow.origin.get(root) ?? 0]!, path: [] } });
     }
   }
+}
+
+/**
+ * A streaming helper given the caller's callbacks (`stream(url, body, options)` where the function
+ * also calls `options.onFinish(...)`, or `{ onUpdate: ..., onFinish: ... }` inline) hands the
+ * generated output to them, and through them to the UI.
+ */
+function handsToCallbacks(c: CallInfo, flow: Flow, idx: FileIndex): boolean {
+  const keys = CALLBACK_KEYS[idx.family];
+  if (!keys) return false;
+  for (const a of c.args) {
+    if (a.type === 'object') {
+      const lit = within(idx.keyed, a.startIndex, a.endIndex, nodeOfKeyed)[0];
+      if (lit?.node.id === a.id && lit.entries.some((e) => keys.test(e.key))) return true;
+    } else if (a.type === 'identifier' && callbackObjects(flow, keys).has(a.text)) return true;
+  }
+  return false;
+}
+
+const callbackMemo = new WeakMap<Flow, Set<string>>();
+
+/** Names in the flow's scope whose UI callbacks are called (`options` in `options.onFinish(x)`), once per flow. */
+function callbackObjects(flow: Flow, keys: RegExp): Set<string> {
+  let names = callbackMemo.get(flow);
+  if (!names) {
+    names = new Set();
+    for (const m of flow.scope.text.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(on[A-Z][\w$]*)/g)) if (keys.test(m[2]!)) names.add(m[1]!);
+    callbackMemo.set(flow, names);
+  }
+  return names;
 }
 
 /**
@@ -725,7 +861,7 @@ function check(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, origin: O
       { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
       ...origin.path.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
     ],
-    data: { modality: gen.modality, missing, sinkKind: sink.kind, partial, ...(origin.path.length ? { hops: origin.path.length } : {}) },
+    data: { modality: gen.modality, missing, sinkKind: sink.kind, exit: sink.label, partial, ...(origin.path.length ? { hops: origin.path.length } : {}) },
     fingerprintKey: `${sink.kind}:${gen.api}`,
   });
   void idx;

@@ -43,6 +43,13 @@ describe('server label target', function () {
     assert.equal(await target('A.java', java, 'model.generate', 'respond(out)'), 'out');
   });
 
+  it('follows the value into a helper\'s parameter and out of a helper\'s return (exit in another function)', async function () {
+    const py = 'def store(samples, path):\n    sf.write(path, samples, 24000)\ndef speak(text):\n    audio = client.audio.speech.create(input=text)\n    store(audio.content, "o.wav")\n';
+    assert.equal(await target('a.py', py, 'client.audio.speech.create', 'sf.write(path, samples, 24000)'), 'samples');
+    const ts = 'function ask(q) {\n  const r = openai.chat.completions.create({});\n  return r;\n}\nexport function GET() {\n  return Response.json({ text: ask("q") });\n}\n';
+    assert.equal(await target('a.ts', ts, 'openai.chat.completions.create', 'Response.json({ text: ask("q") })'), 'ask("q")');
+  });
+
   it('offers nothing when no name in the sink carries the generated value', async function () {
     const py = 'def chat():\n    answer = client.chat.completions.create(model="m")\n    other = "static"\n    return jsonify({"answer": other})\n';
     assert.equal(await target('a.py', py, 'client.chat.completions.create', 'jsonify({"answer": other})'), undefined);
