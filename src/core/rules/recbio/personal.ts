@@ -117,6 +117,24 @@ function purposeName(fn: FunctionInfo, idx: FileIndex): string {
   return '';
 }
 
+/** The type a method belongs to: Go's receiver type, or the enclosing class (`UserGlobalHotRecall`). */
+function ownerTypeName(fn: FunctionInfo, idx: FileIndex): string {
+  let f: FunctionInfo | null = fn;
+  for (let i = 0; f && i < 4; i++) {
+    if (f.node.type === 'method_declaration' && idx.family === 'go') {
+      const recv = f.node.childForFieldName('receiver');
+      return recv?.namedChildren.find((c) => c?.type === 'parameter_declaration')?.childForFieldName('type')?.text.replace(/^\*/, '') ?? '';
+    }
+    const next: FunctionInfo | null = enclosingFunction(f.node, idx);
+    if (!next) break;
+    f = next;
+  }
+  for (let p = f?.node.parent ?? null; p; p = p.parent) {
+    if (/^class_(?:declaration|definition)$|^class$/.test(p.type)) return p.childForFieldName('name')?.text ?? '';
+  }
+  return '';
+}
+
 /** Go's method receiver name (`r` in `func (r *Recommender) ...`), which plays the part of `self`. */
 function receiverName(fn: FunctionInfo, idx: FileIndex): string | undefined {
   let f: FunctionInfo | null = fn;
@@ -190,8 +208,9 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     const scope = scopeOf(fn, idx, skip);
     scopes.set(fn.node.id, scope);
     const purpose = words(purposeName(fn, idx));
-    // `get_popularity_based_topk`, `recommendLatest`: a list the function's name says is not personal.
-    if (purpose.some((w) => NON_PERSONAL.has(w))) continue;
+    // `get_popularity_based_topk`, `recommendLatest`, a method of `GlobalHotRecall`: a list the
+    // function's or its type's name says is not personal.
+    if (purpose.some((w) => NON_PERSONAL.has(w)) || words(ownerTypeName(fn, idx)).some((w) => NON_PERSONAL.has(w))) continue;
     const purposeful = purpose.some((w) => PURPOSE.has(w));
     for (const c of within(idx.calls, fn.node.startIndex, fn.node.endIndex, nodeOfCall)) {
       if (skip.has(c.node.id) || ownerFunction(c.node, idx) !== fn) continue;
@@ -264,12 +283,19 @@ function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): S
   const assigns = within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign);
   const loops = within(idx.loops, fn.node.startIndex, fn.node.endIndex, nodeOfLoop);
   const calls = within(idx.calls, fn.node.startIndex, fn.node.endIndex, nodeOfCall);
+  const locals = new Set(assigns.flatMap((a) => a.targets));
   for (let round = 0; round < 2; round++) {
     // A call given user data fills its out-parameters with it (`tpl.Execute(&buf, userCtx)`).
     for (const c of calls) {
       const outs = c.args.filter((a) => a.type === 'unary_expression' && a.text.startsWith('&') && a.lastNamedChild?.type === 'identifier');
       if (outs.length === 0 || !c.args.some((a) => !outs.includes(a) && exprKind(a.text, scope))) continue;
       for (const o of outs) kinds.set(o.lastNamedChild!.text, 'data');
+    }
+    // A local builder given user data holds it (`gen.AddFeatures(nil, nil, userFeatures)`).
+    for (const c of calls) {
+      const r = c.receiver;
+      if (r?.type !== 'identifier' || kinds.get(r.text) === 'data' || !locals.has(r.text)) continue;
+      if (c.args.some((a) => exprKind(a.text, scope)?.kind === 'data')) kinds.set(r.text, 'data');
     }
     for (const a of assigns) {
       const k = exprKind(valueText(a.value, idx), scope);
@@ -324,11 +350,15 @@ function callSite(c: CallInfo, fn: FunctionInfo, scope: Scope, purposeful: boole
     if (k && (!best || (k.kind === 'data' && best.kind === 'id'))) best = k;
   }
   if (!best || scope.library.has(best.name)) return null;
+  // A popular/global/hot source called with the user only for its interface is not personal.
+  if (c.receiver && words(c.receiver.text).some((w) => NON_PERSONAL.has(w))) return null;
   if (weak) {
     // A query keyed only by the user's id is personal when its verb or name says it ranks or
     // serves a feed (`Pull(userId)`, `findUserFeed(user)`); loading the user's own record is not.
     const namesFeed = ws.some((w) => PURPOSE.has(w));
-    if (best.kind === 'id' && !KEY_VERBS.has(verb) && !namesFeed) return null;
+    // `ListItemsByUser(user)`: the name says it selects items for the person served.
+    const itemsForUser = ws.some((w) => OBJECT.has(w)) && ws.some((w) => SUBJECT.test(w));
+    if (best.kind === 'id' && !KEY_VERBS.has(verb) && !namesFeed && !itemsForUser) return null;
   }
   const strength = strong ? 3 : weak ? 2 : 1;
   const callee = c.callee.length > 60 ? `${c.name}()` : `${c.callee}()`;
