@@ -43,4 +43,27 @@ describe(`rule ${RULE} (fixtures)`, () => {
     assert.equal(text.slice(related.range.startOffset, related.range.endOffset), 'swap');
     assert.match(res.findings[0]!.message, /Art\. 14/);
   });
+
+  it("says that an uploader's terms checkbox is not the depicted person's consent", async () => {
+    const text = fs.readFileSync(path.join(FIXTURE_ROOT, RULE, 'model_instances.py'), 'utf8');
+    const res = await engine.analyze('model_instances.py', text, { onlyRules: new Set([RULE]) });
+    const lines = text.split('\n');
+    const after = lines.findIndex((l) => l.startsWith('def clone_after_terms'));
+    const plain = res.findings.find((f) => f.range.start.line === lines.findIndex((l) => l.includes('return tts_pipeline.run(req)')));
+    const attested = res.findings.find((f) => f.range.start.line > after);
+    assert.ok(plain && attested);
+    assert.match(attested.message, /`agree`.*not the separate consent of the person whose voice/);
+    assert.doesNotMatch(plain.message, /uploader ticks/);
+  });
+
+  it('reports a model where its instance is called, not where it is loaded', async () => {
+    const text = fs.readFileSync(path.join(FIXTURE_ROOT, RULE, 'model_instances.py'), 'utf8');
+    const res = await engine.analyze('model_instances.py', text, { onlyRules: new Set([RULE]) });
+    const lines = text.split('\n');
+    for (const marker of ['model = Wav2Lip()', 'tts_pipeline = TTS(', 'model = load_lipsync(path)', 'f5 = F5TTS()']) {
+      const line = lines.findIndex((l) => l.includes(marker));
+      assert.ok(line >= 0, marker);
+      assert.ok(!res.findings.some((f) => f.range.start.line === line), marker);
+    }
+  });
 });

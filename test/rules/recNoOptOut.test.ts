@@ -35,4 +35,25 @@ describe(`rule ${RULE} (fixtures)`, () => {
     assert.ok(related, 'has related information');
     assert.equal(text.slice(related.range.startOffset, related.range.endOffset), 'for_you');
   });
+
+  it('says what it saw, and that a switch elsewhere in the file is not a check on this path', async () => {
+    const text = fs.readFileSync(path.join(FIXTURE_ROOT, RULE, 'recommender_service.go'), 'utf8');
+    const res = await engine.analyze('recommender_service.go', text, { onlyRules: new Set([RULE]) });
+    const line = text.split('\n').findIndex((l) => l.includes('return ext.Pull(s.userID)'));
+    const finding = res.findings.find((f) => f.range.start.line === line);
+    assert.ok(finding);
+    assert.match(finding.message, /Pull\(\) with the user key `userID`/);
+    assert.match(finding.message, /mentions `[^`]*[Pp]ersonali[sz]ed[^`]*`, but no such check runs before this ranking/);
+  });
+
+  it('keeps one finding per ranking function and none in offline training code', async () => {
+    const text = fs.readFileSync(path.join(FIXTURE_ROOT, RULE, 'inhouse_factors.py'), 'utf8');
+    const res = await engine.analyze('inhouse_factors.py', text, { onlyRules: new Set([RULE]) });
+    const lines = text.split('\n');
+    const fit = lines.findIndex((l) => l.includes('def fit'));
+    assert.ok(!res.findings.some((f) => f.range.start.line > fit && f.range.start.line < fit + 4));
+    const perLine = new Set(res.findings.map((f) => f.range.start.line));
+    assert.equal(perLine.size, res.findings.length);
+  });
 });
+

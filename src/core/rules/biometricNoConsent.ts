@@ -13,12 +13,13 @@ import bioData from '../../../data/biometric.json';
 import { rangeOfNode } from '../position';
 import type { Confidence } from '../types';
 import type { Rule } from './rule';
-import { type CallInfo, type FileIndex, contains, enclosingFunction, indexFor, isStringNode, stringValue } from './flow/ast';
+import { type CallInfo, type FileIndex, contains, enclosingFunction, indexFor, isStringNode, nodeOfCall, stringValue, within } from './flow/ast';
 import { compilePattern } from './flow/catalog';
 import { guardOnPath, namesPattern } from './flow/guards';
 import { mayApply, registerKeywords } from './flow/text';
+import { instanceUses } from './recbio/instances';
 
-type Kind = 'face-swap' | 'reenactment' | 'face-edit' | 'voice-clone';
+type Kind = 'face-swap' | 'reenactment' | 'face-edit' | 'face-identity' | 'voice-clone';
 
 interface Operation {
   name: string;
@@ -31,7 +32,12 @@ interface Operation {
   commandText?: RegExp;
   key?: RegExp;
   kwarg?: string;
+  kwargPattern?: RegExp;
   minArgs?: number;
+  /** The callee builds or loads a model; the edit happens where these methods of the instance are called. */
+  instanceMethods?: RegExp;
+  /** In a file that defines the operation itself (a function named like `callee`), the model call inside it. */
+  engine?: RegExp;
   confidence: Confidence;
   generic: boolean;
   fallback: boolean;
@@ -48,7 +54,10 @@ interface RawOperation {
   commandText?: string;
   key?: string;
   kwarg?: string;
+  kwargPattern?: string;
   minArgs?: number;
+  instanceMethods?: string;
+  engine?: string;
   confidence: string;
   generic?: boolean;
   fallback?: boolean;
@@ -65,12 +74,17 @@ const OPERATIONS: Operation[] = (bioData.operations as RawOperation[]).map((o) =
   ...(o.commandText ? { commandText: compilePattern(o.commandText) } : {}),
   ...(o.key ? { key: compilePattern(o.key) } : {}),
   ...(o.kwarg ? { kwarg: o.kwarg } : {}),
+  ...(o.kwargPattern ? { kwargPattern: compilePattern(o.kwargPattern) } : {}),
   ...(o.minArgs ? { minArgs: o.minArgs } : {}),
+  ...(o.instanceMethods ? { instanceMethods: compilePattern(o.instanceMethods) } : {}),
+  ...(o.engine ? { engine: compilePattern(o.engine) } : {}),
   confidence: o.confidence as Confidence,
   generic: !!o.generic,
   fallback: !!o.fallback,
 }));
 
+/** Checks the uploader ticks about themselves (terms, licence); they are not the depicted person's consent. */
+const ATTESTATION = new RegExp(bioData.attestationNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
 const CONSENT = new RegExp(bioData.consentNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
 /** Prefilter over the whole file (lower-cased): without one of these no operation can match. */
 const TRIGGER = [
@@ -81,13 +95,18 @@ const TRIGGER = [
   'editface', 'edit_face', 'age_progression', 'animestyle', 'anime_style', 'facebeauty', 'face_beauty', 'liquifyface', 'liquify_face',
   'facemakeup', 'face_makeup', 'createvoice', 'create_voice', 'voiceclone', 'voice_clone', 'clonevoice', 'clone_voice', 'voiceenrollment',
   'voice_enrollment', 'enrollvoice', 'enroll_voice', 'mega_tts', 'refer_wav', 'ref_audio', 'reference_audio', 'prompt_wav', 'ref_wav', '/voice/clone',
+  'inference_zero_shot', 'inference_cross_lingual', 'inference_instruct2', 'inference_vc', 'infer_process', 'infer_batch_process', 'f5tts', 'e2tts',
+  'make_animation', 'voice_conversion', 'get_conditioning_latents', 'referenceaudio', 'sample_audio_speaker', 'slice_inference', 'inferencesession',
+  'faceanalysis', 'sync_lip', 'prompt_speech', 'prompt_audio', 'ref_file', 'speaker_audio', 'voice_sample', 'audio_prompt',
 ];
+const MODEL_FILE = /\.(?:onnx|pth|pt|ckpt|safetensors|bin|dfm|tar)$/i;
 const KEYWORDS = registerKeywords('biometric-no-consent', TRIGGER);
 
 const KIND_TEXT: Record<Kind, string> = {
   'face-swap': 'Face swap',
   reenactment: 'Face reenactment / talking-head generation',
   'face-edit': 'Face attribute editing',
+  'face-identity': 'Face identity cloning (identity-preserving generation from a reference face)',
   'voice-clone': 'Voice cloning from a reference speaker',
 };
 
@@ -105,23 +124,38 @@ export const biometricNoConsentRule: Rule = {
     if (ops.length === 0) return;
     const sites = collectSites(idx, ops);
     const configured = namesPattern(ctx.config.consentChecks);
-    // One finding per function and kind: `get_model('inswapper')` and `swapper.get(...)` in one
-    // function are the same operation.
+    // One finding per function, kind and operation name: two calls of one API in a function are
+    // one operation, while `inference_zero_shot` and `inference_cross_lingual` in two branches are two.
     const seen = new Set<string>();
+    const built = new Set<string>();
     for (const s of sites) {
       const fn = enclosingFunction(s.node, idx);
-      const key = `${fn?.node.id ?? -1}:${s.op.kind}`;
-      if (seen.has(key)) continue;
+      const opKey = `${fn?.node.id ?? -1}:${s.op.kind}:${s.op.name}`;
+      const name = calleeName(s.node);
+      const ctor = /^[A-Z]/.test(name) || /new_expression|object_creation/.test(s.node.type);
+      // A client built and used in one function is one operation.
+      if (built.has(opKey) || (ctor && seen.has(opKey))) continue;
+      const key = `${opKey}:${name}`;
+      // Two catalog rows can describe one call (or one line: a request literal passed to the call).
+      const lineKey = `${fn?.node.id ?? -1}:${s.op.kind}@${s.node.startPosition.row}`;
+      if (seen.has(key) || seen.has(lineKey)) continue;
       seen.add(key);
+      seen.add(lineKey);
+      seen.add(opKey);
+      if (ctor) built.add(opKey);
       const guard = guardOnPath(s.node, idx, ctx.text, CONSENT, configured);
       if (guard.guarded) continue;
       const entry = guard.entry ?? fn;
       const entryName = entry?.node.childForFieldName('name') ?? entry?.node;
       const voice = s.op.kind === 'voice-clone';
+      const attested = guardOnPath(s.node, idx, ctx.text, ATTESTATION, undefined);
+      const note = attested.guarded
+        ? ` The path checks \`${(attested.evidence ?? '').trim()}\`, a box the uploader ticks about themselves (terms, licence): that is not the separate consent of the person whose ${voice ? 'voice' : 'face'} is used.`
+        : '';
       ctx.report({
         ruleId: 'biometric-no-consent',
         range: rangeOfNode(s.node),
-        message: `${KIND_TEXT[s.op.kind]} (${s.op.name}) with no check of the depicted person's separate consent on the path. Deep Synthesis Provisions Art. 14 require the separate consent of the person whose ${voice ? 'voice' : 'face'} is edited (and Art. 17 a conspicuous label; EU AI Act Art. 50(4) deepfake disclosure): check a consent record before this call, or declare your check in consentChecks.`,
+        message: `${KIND_TEXT[s.op.kind]} (${s.op.name}) with no check of the depicted person's separate consent on the path.${note} Deep Synthesis Provisions Art. 14 require the separate consent of the person whose ${voice ? 'voice' : 'face'} is edited (and Art. 17 a conspicuous label; EU AI Act Art. 50(4) deepfake disclosure): check a consent record before this call, or declare your check in consentChecks.`,
         confidence: s.op.confidence,
         ...(entry && entryName ? { related: [{ file: ctx.file, range: rangeOfNode(entryName), message: `entry point ${entry.name ?? '(anonymous function)'} reaches the ${voice ? 'voice' : 'face'} editing without a consent check` }] } : {}),
         data: { kind: s.op.kind },
@@ -130,10 +164,16 @@ export const biometricNoConsentRule: Rule = {
   },
 };
 
+function calleeName(node: Node): string {
+  const f = node.childForFieldName('function') ?? node.childForFieldName('name') ?? node.childForFieldName('constructor') ?? node.childForFieldName('type');
+  return /[A-Za-z_$][\w$]*$/.exec(f?.text ?? node.type)?.[0] ?? '';
+}
+
 function matchCall(c: CallInfo, op: Operation): boolean {
   if (!op.callee || !op.callee.test(c.callee)) return false;
   if (op.minArgs && c.args.length + c.kwargs.size < op.minArgs) return false;
   if (op.kwarg && !c.kwargs.has(op.kwarg)) return false;
+  if (op.kwargPattern && ![...c.kwargs.keys()].some((k) => op.kwargPattern!.test(k)) && !c.args.some((a) => a.type === 'identifier' && op.kwargPattern!.test(a.text))) return false;
   if (op.receiver && !(c.receiver && op.receiver.test(c.receiver.text))) return false;
   if (op.argText && !c.args.some((a) => op.argText!.test(a.text))) return false;
   return true;
@@ -143,16 +183,22 @@ function collectSites(idx: FileIndex, ops: Operation[]): Site[] {
   const specific: Site[] = [];
   const generic: Site[] = [];
   const fallback: Site[] = [];
+  const ctors: Site[] = [];
   for (const c of idx.calls) {
     for (const op of ops) {
       if (op.commandText) {
-        if (c.args.some((a) => isStringNode(a, idx.family) && op.commandText!.test(stringValue(a))) || c.args.some((a) => /^(?:list|array|array_type|composite_literal)$/.test(a.type) && op.commandText!.test(a.text))) {
+        // A model file (`inswapper_128.onnx`) is loaded, not run as a command.
+        if (c.args.some((a) => isStringNode(a, idx.family) && op.commandText!.test(stringValue(a)) && !MODEL_FILE.test(stringValue(a))) || c.args.some((a) => /^(?:list|array|array_type|composite_literal)$/.test(a.type) && op.commandText!.test(a.text))) {
           specific.push({ node: c.node, op });
           break;
         }
         continue;
       }
       if (!matchCall(c, op)) continue;
+      if (op.instanceMethods) {
+        ctors.push({ node: c.node, op });
+        break;
+      }
       // Constructing a model or client at module level loads it; the edit happens where it is used.
       if (/^[A-Z]/.test(c.name) && !enclosingFunction(c.node, idx)) break;
       (op.generic ? generic : op.fallback ? fallback : specific).push({ node: c.node, op });
@@ -166,9 +212,32 @@ function collectSites(idx: FileIndex, ops: Operation[]): Site[] {
       if (e) specific.push({ node: e.keyNode, op });
     }
   }
+  // A model built here edits where its instance is called; with no call in the file, the build
+  // itself is the site unless it runs at module level (loading is not editing).
+  for (const op of new Set(ctors.map((c) => c.op))) {
+    const mine = ctors.filter((c) => c.op === op);
+    const uses = instanceUses(idx, mine.map((c) => c.node), op.instanceMethods!);
+    if (uses.length > 0) for (const u of uses) specific.push({ node: u.node, op });
+    else for (const c of mine) if (enclosingFunction(c.node, idx)) fallback.push(c);
+  }
+  // A file that implements the operation (`def inference_zero_shot(...)`) edits at the model call inside.
+  for (const op of ops) {
+    if (!op.engine || !op.callee) continue;
+    for (const f of idx.functions) {
+      if (!f.name || !op.callee.test(f.name)) continue;
+      const inner = within(idx.calls, f.node.startIndex, f.node.endIndex, nodeOfCall).find((c) => op.engine!.test(c.callee) && enclosingFunction(c.node, idx) === f);
+      if (inner) specific.push({ node: inner.node, op });
+    }
+  }
   const out = [...specific];
   // A fallback site (loading the swapper model) counts only when no use of it was found in the file.
-  for (const f of fallback) if (!specific.some((s) => s.op.kind === f.op.kind)) out.push(f);
+  // A fallback site (loading a model, extracting a reference embedding) counts only when the file
+  // holds no use of the same operation and its function holds no other edit of the same kind.
+  for (const f of fallback) {
+    const fn = enclosingFunction(f.node, idx);
+    if (specific.some((s) => s.op.name === f.op.name || (s.op.kind === f.op.kind && enclosingFunction(s.node, idx) === fn))) continue;
+    out.push(f);
+  }
   for (const g of generic) {
     const name = /[A-Za-z_$][\w$]*$/.exec(g.node.childForFieldName('function')?.text ?? '')?.[0];
     const helper = name ? idx.functions.find((f) => f.name === name) : undefined;

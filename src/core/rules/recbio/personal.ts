@@ -1,0 +1,366 @@
+/**
+ * In-house personalised ranking, as real recommenders write it: items scored, searched or selected
+ * with data keyed by the current user (an id, a history, a latent factor, a follow graph).
+ *
+ * The model is small and language-neutral, over the shared review index (`flow/ast.ts`):
+ * - names are classified by their words (`user_factors` → user data, `userId` → a user key,
+ *   `followedUsers` → the follow graph, `user_count`/`username`/`userRepository` → nothing), with
+ *   the word lists in data/recommenders.json;
+ * - inside each function, assignments and loops carry that class to new names (a call made with a
+ *   user key returns user data: `queries = GetVectors(ctx, c, []string{userId})`);
+ * - a site is a call whose callee words say it ranks or scores (`topk`, `SearchScores`, `predict`,
+ *   `.dot`, `knnQuery`, `Rerank`) with user-keyed input, or, inside a function whose name says it
+ *   recommends or builds a feed, a query/fetch fed with user data (`findArticlesOfAuthors(followed)`,
+ *   `external.Pull(userId)`), or a score term read from the viewer's follow graph;
+ * - calls of a same-file function that holds a site are sites too (fixpoint, three rounds), so
+ *   `recommend_k_items` → `self.score(test)` is reported where it serves the result.
+ * One site per function: the strongest, then the first. Offline code (fit/train/evaluate) is skipped.
+ */
+import type { Node } from 'web-tree-sitter';
+import recData from '../../../../data/recommenders.json';
+import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
+
+export type UserKind = 'id' | 'data';
+
+export interface PersonalSite {
+  node: Node;
+  fn: FunctionInfo;
+  /** 3 ranking/scoring call, 2 query fed with user data or a follow-graph score term, 1 a sort. */
+  strength: number;
+  /** What the rule saw, for the message: `topk(item_factors, user)` with `user` from `userid`. */
+  what: string;
+}
+
+const P = recData.personal;
+const SUBJECT = new RegExp(P.subjectTokens);
+const DATA = new Set(P.dataTokens);
+const SOCIAL = new Set(P.socialTokens);
+const EXCLUDE = new Set(P.excludeTokens);
+const OBJECT = new Set(P.objectTokens);
+const STRONG = new Set(P.strongSinkTokens);
+const SORT = new Set(P.sortTokens);
+const WEAK_VERBS = new Set(P.queryVerbs);
+const KEY_VERBS = new Set(P.keyedQueryVerbs);
+const PURPOSE = new Set(P.purposeTokens);
+const NON_PERSONAL = new Set(P.nonPersonalTokens);
+const OFFLINE = new RegExp(P.offlineFunctions);
+const VECTOR = new Set(['vector', 'vectors', 'embedding', 'embeddings']);
+
+/** `getUserFeedback` → `get_user_feedback` → [get, user, feedback]. */
+export function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+const kindCache = new Map<string, UserKind | null>();
+
+/** The class of a name by its words alone. */
+export function classifyName(name: string): UserKind | null {
+  const hit = kindCache.get(name);
+  if (hit !== undefined) return hit;
+  const ws = words(name);
+  let out: UserKind | null = null;
+  if (!ws.some((w) => EXCLUDE.has(w))) {
+    if (ws.some((w) => SOCIAL.has(w))) out = 'data';
+    else {
+      const subject = ws.findIndex((w) => SUBJECT.test(w));
+      const object = ws.findIndex((w) => OBJECT.has(w));
+      // `item_users` are the users of an item: keyed by the item, not by the person served.
+      if (subject >= 0 && !(object >= 0 && object < subject)) out = ws.some((w) => DATA.has(w)) ? 'data' : 'id';
+    }
+  }
+  if (kindCache.size > 5000) kindCache.clear();
+  kindCache.set(name, out);
+  return out;
+}
+
+const IDENT = /[A-Za-z_$][\w$]*/g;
+const STRINGS = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g;
+
+interface Scope {
+  kinds: Map<string, UserKind>;
+  /** Names holding the result of a library call the rule already reported. */
+  library: Set<string>;
+}
+
+/** The strongest user class among the identifiers of an expression, with the name that gave it. */
+function exprKind(text: string, scope: Scope): { kind: UserKind; name: string } | null {
+  const code = text.length > 2000 ? text.slice(0, 2000) : text;
+  let best: { kind: UserKind; name: string } | null = null;
+  for (const m of code.replace(STRINGS, '""').matchAll(IDENT)) {
+    const name = m[0];
+    const k = scope.kinds.get(name) ?? classifyName(name);
+    if (!k) continue;
+    if (k === 'data') return { kind: k, name };
+    best ??= { kind: k, name };
+  }
+  return best;
+}
+
+function isCallLike(node: Node): boolean {
+  let n: Node | null = node;
+  while (n && (n.type === 'await_expression' || n.type === 'await' || n.type === 'parenthesized_expression')) n = n.firstNamedChild;
+  return !!n && /call|invocation|creation/.test(n.type);
+}
+
+/** The nearest named function around `fn` (Go closures and Python lambdas take their parent's name). */
+function purposeName(fn: FunctionInfo, idx: FileIndex): string {
+  let f: FunctionInfo | null = fn;
+  for (let i = 0; f && i < 4; i++) {
+    if (f.name) return f.name;
+    f = enclosingFunction(f.node, idx);
+  }
+  return '';
+}
+
+/** The type a method belongs to: Go's receiver type, or the enclosing class (`UserGlobalHotRecall`). */
+function ownerTypeName(fn: FunctionInfo, idx: FileIndex): string {
+  let f: FunctionInfo | null = fn;
+  for (let i = 0; f && i < 4; i++) {
+    if (f.node.type === 'method_declaration' && idx.family === 'go') {
+      const recv = f.node.childForFieldName('receiver');
+      return recv?.namedChildren.find((c) => c?.type === 'parameter_declaration')?.childForFieldName('type')?.text.replace(/^\*/, '') ?? '';
+    }
+    const next: FunctionInfo | null = enclosingFunction(f.node, idx);
+    if (!next) break;
+    f = next;
+  }
+  for (let p = f?.node.parent ?? null; p; p = p.parent) {
+    if (/^class_(?:declaration|definition)$|^class$/.test(p.type)) return p.childForFieldName('name')?.text ?? '';
+  }
+  return '';
+}
+
+/** Go's method receiver name (`r` in `func (r *Recommender) ...`), which plays the part of `self`. */
+function receiverName(fn: FunctionInfo, idx: FileIndex): string | undefined {
+  let f: FunctionInfo | null = fn;
+  for (let i = 0; f && i < 4; i++) {
+    if (f.node.type === 'method_declaration' && idx.family === 'go') {
+      const recv = f.node.childForFieldName('receiver');
+      const name = recv?.namedChildren.find((c) => c?.type === 'parameter_declaration')?.childForFieldName('name');
+      return name?.text;
+    }
+    f = enclosingFunction(f.node, idx);
+  }
+  return undefined;
+}
+
+/** A lambda passed as an argument (a sort key, a comparator, a map callback) is part of its caller. */
+function isInlineArgument(node: Node, idx: FileIndex): boolean {
+  const p = node.parent;
+  // A handler passed to a module-level call (`router.get('/feed', async (req, res) => ...)`) is a function of its own.
+  if (!enclosingFunction(node, idx)) return false;
+  return !!p && (p.type === 'arguments' || p.type === 'argument_list' || p.type === 'keyword_argument' || (p.type === 'pair' && p.parent?.parent?.type === 'arguments'));
+}
+
+/** The function a node belongs to, looking through inline lambdas. */
+function ownerFunction(node: Node, idx: FileIndex): FunctionInfo | null {
+  let f = enclosingFunction(node, idx);
+  for (let i = 0; f && i < 4 && isInlineArgument(f.node, idx); i++) f = enclosingFunction(f.node, idx);
+  return f;
+}
+
+/** A site inside an inline lambda is reported at the call that receives the lambda (`items.sort(...)`). */
+function liftOutOfLambda(node: Node, owner: FunctionInfo, idx: FileIndex): Node {
+  let n = node;
+  for (let f = enclosingFunction(n, idx), i = 0; f && f !== owner && i < 4; f = enclosingFunction(n, idx), i++) {
+    let p: Node | null = f.node.parent;
+    while (p && !/call|invocation|creation/.test(p.type)) p = p.parent;
+    if (!p) break;
+    n = p;
+  }
+  return n;
+}
+
+function isPrivate(fn: FunctionInfo, idx: FileIndex): boolean {
+  const name = fn.name ?? '';
+  if (name.startsWith('_') || name.startsWith('#')) return true;
+  if (idx.family === 'java') return /^\s*(?:@\w+(?:\([^)]*\))?\s+)*private\b/.test(fn.node.text.slice(0, 200));
+  return false;
+}
+
+function isOffline(fn: FunctionInfo): boolean {
+  return (!!fn.name && OFFLINE.test(fn.name)) || fn.decorators.some((d) => /@Test\b|pytest/.test(d));
+}
+
+/**
+ * Personalised ranking sites in a file, at most one per function. `skip` holds call nodes the
+ * caller already reported (library calls), so a function's in-house ranking is still found.
+ */
+export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Set()): PersonalSite[] {
+  const byFn = new Map<number, PersonalSite>();
+  const scopes = new Map<number, Scope>();
+  const fns = idx.functions.filter((f) => f.body && !isOffline(f) && !isInlineArgument(f.node, idx));
+  // Names of functions that hold a site, grown to a fixpoint below.
+  const personalFns = new Set<string>();
+  const deferred: { target: FunctionInfo; site: PersonalSite }[] = [];
+
+  const consider = (fn: FunctionInfo, site: PersonalSite): void => {
+    const prev = byFn.get(fn.node.id);
+    if (!prev || site.strength > prev.strength) byFn.set(fn.node.id, site);
+  };
+
+  for (const fn of fns) {
+    const scope = scopeOf(fn, idx, skip);
+    scopes.set(fn.node.id, scope);
+    const purpose = words(purposeName(fn, idx));
+    // `get_popularity_based_topk`, `recommendLatest`, a method of `GlobalHotRecall`: a list the
+    // function's or its type's name says is not personal.
+    if (purpose.some((w) => NON_PERSONAL.has(w)) || words(ownerTypeName(fn, idx)).some((w) => NON_PERSONAL.has(w))) continue;
+    const purposeful = purpose.some((w) => PURPOSE.has(w));
+    for (const c of within(idx.calls, fn.node.startIndex, fn.node.endIndex, nodeOfCall)) {
+      if (skip.has(c.node.id) || ownerFunction(c.node, idx) !== fn) continue;
+      const site = callSite(c, fn, scope, purposeful);
+      if (!site) continue;
+      const lifted = { ...site, node: liftOutOfLambda(site.node, fn, idx) };
+      // A same-file function is judged by its body first: when it ranks, it is reported there and
+      // this call is its caller; when it does not (a generic scoring helper), this call is the site.
+      const target = !c.receiver || /^(?:self|this|cls)$/.test(c.receiver.text) ? functionNamed(idx, c.name) : undefined;
+      if (target) deferred.push({ target, site: lifted });
+      else consider(fn, lifted);
+    }
+    if (purposeful) {
+      // A score term read from the viewer's follow graph (`isFollow ? boost : 0`).
+      for (const a of within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign)) {
+        if (enclosingFunction(a.node, idx) !== fn || isCallLike(a.value)) continue;
+        const social = [...a.value.text.matchAll(IDENT)].find((m) => words(m[0]).some((w) => SOCIAL.has(w)));
+        if (social) {
+          consider(fn, { node: a.node, fn, strength: 2, what: `a score term from the viewer's follow graph (${social[0]})` });
+          break;
+        }
+      }
+    }
+  }
+
+  for (const d of deferred) if (!byFn.has(d.target.node.id)) consider(d.site.fn, d.site);
+
+  // Calls of same-file functions that rank for a user are where that ranking is served.
+  for (let round = 0; round < 3; round++) {
+    let changed = false;
+    for (const s of byFn.values()) if (s.fn.name && !personalFns.has(s.fn.name)) {
+      personalFns.add(s.fn.name);
+      changed = true;
+    }
+    if (!changed) break;
+    for (const fn of fns) {
+      if (byFn.get(fn.node.id)?.strength === 3) continue;
+      const recv = receiverName(fn, idx);
+      for (const c of within(idx.calls, fn.node.startIndex, fn.node.endIndex, nodeOfCall)) {
+        if (!personalFns.has(c.name) || enclosingFunction(c.node, idx) !== fn) continue;
+        const r = c.receiver?.text;
+        if (r !== undefined && r !== 'self' && r !== 'this' && r !== 'cls' && r !== recv) continue;
+        const target = functionNamed(idx, c.name);
+        // A private helper is reported where it ranks, with its public caller as the entry point.
+        if (!target || target === fn || isPrivate(target, idx)) continue;
+        consider(fn, { node: c.node, fn, strength: 3, what: `${c.name}(), which ranks for the user` });
+        break;
+      }
+    }
+  }
+  return [...byFn.values()].sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): Scope {
+  const kinds = new Map<string, UserKind>();
+  const library = new Set<string>();
+  const scope: Scope = { kinds, library };
+  // Results of an already reported library call (`scores = model.predict(user)`) are that ranking.
+  for (const a of within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign)) {
+    if (skip.size === 0) break;
+    if (within(idx.calls, a.value.startIndex, a.value.endIndex, nodeOfCall).some((c) => skip.has(c.node.id))) for (const t of a.targets) library.add(t);
+  }
+  // Parameters of an enclosing function are visible in closures (Go func literals, lambdas).
+  for (let f: FunctionInfo | null = fn, i = 0; f && i < 4; f = enclosingFunction(f.node, idx), i++) {
+    for (const p of f.params) {
+      const k = classifyName(p);
+      if (k && !kinds.has(p)) kinds.set(p, k);
+    }
+  }
+  const assigns = within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign);
+  const loops = within(idx.loops, fn.node.startIndex, fn.node.endIndex, nodeOfLoop);
+  const calls = within(idx.calls, fn.node.startIndex, fn.node.endIndex, nodeOfCall);
+  const locals = new Set(assigns.flatMap((a) => a.targets));
+  for (let round = 0; round < 2; round++) {
+    // A call given user data fills its out-parameters with it (`tpl.Execute(&buf, userCtx)`).
+    for (const c of calls) {
+      const outs = c.args.filter((a) => a.type === 'unary_expression' && a.text.startsWith('&') && a.lastNamedChild?.type === 'identifier');
+      if (outs.length === 0 || !c.args.some((a) => !outs.includes(a) && exprKind(a.text, scope))) continue;
+      for (const o of outs) kinds.set(o.lastNamedChild!.text, 'data');
+    }
+    // A local builder given user data holds it (`gen.AddFeatures(nil, nil, userFeatures)`).
+    for (const c of calls) {
+      const r = c.receiver;
+      if (r?.type !== 'identifier' || kinds.get(r.text) === 'data' || !locals.has(r.text)) continue;
+      if (c.args.some((a) => exprKind(a.text, scope)?.kind === 'data')) kinds.set(r.text, 'data');
+    }
+    for (const a of assigns) {
+      const k = exprKind(valueText(a.value, idx), scope);
+      if (!k) continue;
+      // A call made with a user key returns data about that user; an alias keeps the class.
+      const kind: UserKind = isCallLike(a.value) ? 'data' : k.kind;
+      for (const t of a.targets) if (kinds.get(t) !== 'data') kinds.set(t, kind);
+    }
+    for (const l of loops) {
+      const k = exprKind(l.iter.text, scope);
+      if (!k) continue;
+      for (const v of l.vars) if (v !== '_') kinds.set(v, k.kind === 'data' || isCallLike(l.iter) ? 'data' : 'id');
+    }
+  }
+  return scope;
+}
+
+/**
+ * The text whose names decide what an assigned value holds. For a method call on a collection of
+ * people (`users.findByUsername(name)`) only the arguments count: the collection is not the user.
+ */
+function valueText(value: Node, idx: FileIndex): string {
+  let v: Node = value;
+  while ((v.type === 'await_expression' || v.type === 'await') && v.firstNamedChild) v = v.firstNamedChild;
+  const c = /call|invocation/.test(v.type) ? within(idx.calls, v.startIndex, v.endIndex, nodeOfCall).find((x) => x.node.id === v.id) : undefined;
+  if (c?.receiver?.type === 'identifier' && /^(?:users|members|customers|subscribers|accounts)$/i.test(c.receiver.text)) return [...c.args.map((a) => a.text), ...[...c.kwargs.values()].map((a) => a.text)].join(' ');
+  return value.text;
+}
+
+/** The input text of a call: its arguments and, for `x.dot(y)` shapes, its receiver. */
+function inputsOf(c: CallInfo): string[] {
+  const out = c.args.map((a) => a.text);
+  for (const v of c.kwargs.values()) out.push(v.text);
+  // Keyword names count too: `model.rate(user_idx=..., item_idx=...)`.
+  for (const k of c.kwargs.keys()) out.push(k);
+  if (c.receiver && /subscript|index_expression|element_reference|array_access/.test(c.receiver.type)) out.push(c.receiver.text);
+  else if (c.receiver && c.name === 'dot') out.push(c.receiver.text);
+  return out;
+}
+
+function callSite(c: CallInfo, fn: FunctionInfo, scope: Scope, purposeful: boolean): PersonalSite | null {
+  const ws = words(c.name);
+  if (ws.length === 0) return null;
+  const strong = ws.some((w) => STRONG.has(w)) || /(?:^|_)top_?[kn](?:_|$)/.test(ws.join('_')) || (ws.includes('query') && ws.some((w) => VECTOR.has(w))) || c.name === 'rate';
+  const sort = !strong && ws.some((w) => SORT.has(w));
+  const verb = ws[0]!;
+  const weak = !strong && !sort && purposeful && (WEAK_VERBS.has(verb) || KEY_VERBS.has(verb));
+  if (!strong && !sort && !weak) return null;
+  let best: { kind: UserKind; name: string } | null = null;
+  for (const t of inputsOf(c)) {
+    const k = exprKind(t, scope);
+    if (k && (!best || (k.kind === 'data' && best.kind === 'id'))) best = k;
+  }
+  if (!best || scope.library.has(best.name)) return null;
+  // A popular/global/hot source called with the user only for its interface is not personal.
+  if (c.receiver && words(c.receiver.text).some((w) => NON_PERSONAL.has(w))) return null;
+  if (weak) {
+    // A query keyed only by the user's id is personal when its verb or name says it ranks or
+    // serves a feed (`Pull(userId)`, `findUserFeed(user)`); loading the user's own record is not.
+    const namesFeed = ws.some((w) => PURPOSE.has(w));
+    // `ListItemsByUser(user)`: the name says it selects items for the person served.
+    const itemsForUser = ws.some((w) => OBJECT.has(w)) && ws.some((w) => SUBJECT.test(w));
+    if (best.kind === 'id' && !KEY_VERBS.has(verb) && !namesFeed && !itemsForUser) return null;
+  }
+  const strength = strong ? 3 : weak ? 2 : 1;
+  const callee = c.callee.length > 60 ? `${c.name}()` : `${c.callee}()`;
+  return { node: c.node, fn, strength, what: `${callee} with ${best.kind === 'data' ? 'user data' : 'the user key'} \`${best.name}\`` };
+}
