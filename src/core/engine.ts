@@ -5,13 +5,13 @@
  * for the CLI and the language server.
  */
 import { createHash } from 'node:crypto';
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Query, QueryOptions, Tree } from 'web-tree-sitter';
 import { type AiregConfig, defaultConfig } from './config';
 import { type LanguageInfo, languageForPath } from './languages';
 import { ParseTimeoutError, TreeSitterHost } from './parser';
 import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
-import type { GenerationCall, RawFinding, RuleContext } from './rules/rule';
+import type { GenerationCall, RawFinding, Rule, RuleBudget, RuleContext } from './rules/rule';
 import { applySuppressions } from './suppressions';
 import type { Finding, RuleId, Severity } from './types';
 
@@ -48,6 +48,64 @@ export interface AnalyzeOptions {
   oldTree?: Tree;
   /** Keep the tree alive and return it instead of deleting it (the server caches trees). */
   keepTree?: boolean;
+}
+
+/**
+ * How long one rule may work on one file. Like the parser's time limit, it keeps one pathological
+ * file (a generated bundle, a function with thousands of calls) from holding up a whole scan or
+ * the editor: the rule is stopped, the findings it reported so far are kept, and a
+ * `rule-timeout` notice names the file and the rule.
+ */
+export const DEFAULT_RULE_BUDGET_MS = 2000;
+
+export interface EngineOptions {
+  /** Per-rule, per-file time budget in milliseconds (default {@link DEFAULT_RULE_BUDGET_MS}). */
+  ruleBudgetMs?: number;
+  /** The rules to run, in order (default: every registered rule); tests pass their own. */
+  rules?: readonly Rule[];
+}
+
+/** Thrown inside a rule once its budget is spent; the engine catches it. */
+class RuleBudgetExceeded extends Error {
+  constructor() {
+    super('rule time budget exceeded');
+  }
+}
+
+/**
+ * A view of the host whose queries run within the budget: a query is not started once the budget
+ * is spent, and a running one is halted by tree-sitter at the deadline (then the rule is stopped,
+ * since a halted query returns partial results).
+ */
+function budgetedHost(host: TreeSitterHost, budget: RuleBudget): TreeSitterHost {
+  const wrapQuery = (q: Query): Query =>
+    new Proxy(q, {
+      get(target, prop) {
+        if (prop === 'matches' || prop === 'captures') {
+          return (node: Node, opts: QueryOptions = {}) => {
+            budget.check();
+            const micros = Math.max(1, Math.floor((budget.deadline - performance.now()) * 1000));
+            const out = prop === 'matches' ? target.matches(node, { ...opts, timeoutMicros: micros }) : target.captures(node, { ...opts, timeoutMicros: micros });
+            budget.check();
+            return out;
+          };
+        }
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  return new Proxy(host, {
+    get(target, prop) {
+      if (prop === 'query') {
+        return async (...args: Parameters<TreeSitterHost['query']>) => {
+          budget.check();
+          return wrapQuery(await target.query(...args));
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /** Resolves a rule's effective severity: rule default, then `.aireg.json`. */
@@ -94,7 +152,11 @@ export function fingerprintOf(ruleId: string, file: string, text: string, raw: R
 }
 
 export class Engine {
-  constructor(readonly host: TreeSitterHost = new TreeSitterHost(), public config: AiregConfig = defaultConfig()) {}
+  constructor(
+    readonly host: TreeSitterHost = new TreeSitterHost(),
+    public config: AiregConfig = defaultConfig(),
+    private readonly options: EngineOptions = {},
+  ) {}
 
   /** Analyses one file's text. Never throws for bad input: problems become notices. */
   async analyze(file: string, text: string, options: AnalyzeOptions = {}): Promise<FileResult & { tree?: Tree }> {
@@ -113,7 +175,7 @@ export class Engine {
       result.notices.push({ file, kind: 'minified', message: 'skipped: the file looks minified (very long lines)' });
       return result;
     }
-    const enabled = ALL_RULES.filter((r) => {
+    const enabled = (this.options.rules ?? ALL_RULES).filter((r) => {
       if (options.onlyRules && !options.onlyRules.has(r.id)) return false;
       // The generation detector also feeds the review rules, so it runs even when its own
       // findings are switched off; its findings are dropped below in that case.
@@ -133,23 +195,49 @@ export class Engine {
     result.parseMs = t1 - t0;
 
     const raws: RawFinding[] = [];
-    const ctx: RuleContext = {
-      file,
-      text,
-      language,
-      tree,
-      host: this.host,
-      config: this.config,
-      generationCalls: [] as GenerationCall[],
-      report: (f) => raws.push(f),
-    };
+    const generationCalls: GenerationCall[] = [];
+    const budgetMs = this.options.ruleBudgetMs ?? DEFAULT_RULE_BUDGET_MS;
     try {
       for (const rule of enabled) {
+        const started = performance.now();
+        let stopped = false;
+        const budget: RuleBudget = {
+          deadline: started + budgetMs,
+          expired: () => performance.now() > started + budgetMs,
+          check: () => {
+            if (performance.now() > started + budgetMs) {
+              stopped = true;
+              throw new RuleBudgetExceeded();
+            }
+          },
+        };
+        const ctx: RuleContext = {
+          file,
+          text,
+          language,
+          tree,
+          host: budgetedHost(this.host, budget),
+          config: this.config,
+          generationCalls,
+          // A rule that keeps reporting past its budget is stopped at its next finding.
+          report: (f) => {
+            budget.check();
+            raws.push(f);
+          },
+          budget,
+        };
         try {
           await rule.run(ctx);
         } catch (err) {
           // One rule's bug must not cost the user the other rules' findings.
-          result.notices.push({ file, kind: 'syntax-errors', message: `rule ${rule.id} failed: ${err instanceof Error ? err.message : String(err)}` });
+          if (!(err instanceof RuleBudgetExceeded)) result.notices.push({ file, kind: 'syntax-errors', message: `rule ${rule.id} failed: ${err instanceof Error ? err.message : String(err)}` });
+        }
+        const took = Math.round(performance.now() - started);
+        if (stopped) {
+          result.notices.push({ file, kind: 'rule-timeout', message: `rule ${rule.id} was stopped after ${took} ms (budget ${budgetMs} ms); its findings in this file may be incomplete` });
+        } else if (took > budgetMs) {
+          // It finished, so its findings are complete, but the file is worth knowing about.
+          result.notices.push({ file, kind: 'rule-timeout', message: `rule ${rule.id} took ${took} ms, over its budget of ${budgetMs} ms` });
         }
       }
     } finally {
