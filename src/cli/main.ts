@@ -20,7 +20,7 @@ import type { Notice } from '../core/engine';
 import { RULES, isRuleId } from '../core/ruleMeta';
 import { toSarif } from '../core/sarif';
 import type { Finding } from '../core/types';
-import { type ScanReport, renderJson, renderText, summarize } from './report';
+import { type ScanReport, escapeControl, renderJson, renderText, summarize } from './report';
 import { analyzeFiles } from './scan';
 import { ScanCache, analyzeWithCache, cacheKey } from '../core/cache';
 import { readTextFileSync } from '../core/readFile';
@@ -196,10 +196,10 @@ function setup(args: ParsedArgs, io: CliIO): Setup {
   const configDir = explicit ? path.dirname(explicit) : findConfigDir(firstDir);
   const loaded = configDir ? loadConfig(configDir, explicit) : { config: loadConfig(firstDir).config, errors: [] as ConfigError[] };
   if (explicit && loaded.errors.some((e) => e.severity === 'error')) {
-    throw new UsageError(loaded.errors.filter((e) => e.severity === 'error').map(formatConfigError).join('\n'));
+    throw new UsageError(loaded.errors.filter((e) => e.severity === 'error').map((e) => escapeControl(formatConfigError(e))).join('\n'));
   }
   // A broken auto-discovered file is reported and the scan goes on with defaults for what broke.
-  for (const e of loaded.errors) io.stderr.write(`aireg: ${formatConfigError(e)}\n`);
+  for (const e of loaded.errors) io.stderr.write(`aireg: ${escapeControl(formatConfigError(e))}\n`);
   const config = loaded.config;
   if (args.rules) {
     // Other rules are switched off rather than skipped: the generation detector still runs
@@ -225,7 +225,7 @@ function progressReporter(args: ParsedArgs, io: CliIO): { update(done: number, t
       last = now;
       shown = true;
       const columns = (io.stderr as { columns?: number }).columns || 80;
-      io.stderr.write(`\r\u001b[K${`aireg [${done}/${total}] ${file}`.slice(0, columns - 1)}`);
+      io.stderr.write(`\r\u001b[K${`aireg [${done}/${total}] ${escapeControl(file)}`.slice(0, columns - 1)}`);
     },
     clear() {
       if (enabled && shown) io.stderr.write('\r\u001b[K');
@@ -337,7 +337,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return report.summary.failed ? 1 : 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`aireg: ${err.message}\nRun \`aireg help\` for usage.\n`);
+      // Messages quote arguments and file names: each line is printed with its controls escaped.
+      io.stderr.write(`aireg: ${err.message.split('\n').map(escapeControl).join('\n')}\nRun \`aireg help\` for usage.\n`);
       return 2;
     }
     io.stderr.write(`aireg: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

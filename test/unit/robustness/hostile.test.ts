@@ -141,5 +141,18 @@ describe('robustness: special files and links (CLI and discovery)', function () 
     assert.equal(fs.readFileSync(path.join(root, 'report.sarif'), 'utf8'), '{"good": true}\n', 'the old report is intact');
     assert.deepEqual(fs.readdirSync(root).filter((f) => f.endsWith('.tmp')), [], 'no temporary file is left behind');
   });
+
+  it('text output escapes control characters in file names, messages and reasons', async () => {
+    const evil = 'evil\n\u001b[2K\u2714 0 findings in 0 files\u001b[8m.ts';
+    write(root, evil, `${FINDING_SOURCE}// aireg-disable-next-line aigc-invalid-label-metadata -- ok\u001b[31m\u202e\nexport const z = { AIGC: { Label: 9 } };\n`);
+    const r = await runCli(['scan', '.', '--no-progress', '--show-suppressed', '--fail-on', 'none'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stdout.includes('\u001b'), 'no raw escape code reaches the terminal');
+    assert.ok(!r.stdout.includes('\u202e'), 'no raw bidi override either');
+    assert.match(r.stdout, /evil\\x0a\\x1b\[2K/);
+    const summaryLines = r.stdout.split('\n').filter((l) => /^[\u2714\u2716] /.test(l));
+    assert.equal(summaryLines.length, 1, r.stdout);
+    assert.match(summaryLines[0]!, /^\u2716 [1-9]/);
+  });
 });
 
