@@ -347,6 +347,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 if (require.main === module) {
+  // A reader that goes away (`aireg scan | head`) is not an error of the scan: the rest of the
+  // output has nowhere to go, so it is dropped quietly and the exit code still tells the result.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      stream.destroy();
+    });
+  }
   void run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then((code) => {
     // exitCode rather than exit(): large reports must finish flushing to a pipe.
     process.exitCode = code;

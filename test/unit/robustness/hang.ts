@@ -25,6 +25,7 @@ export function runCli(args: string[], cwd: string, opts: { stdin?: string; clos
         ? spawn('sh', ['-c', `ulimit -f ${opts.fileSizeLimitBlocks} && exec "$0" "$@"`, process.execPath, CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] })
         : spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     running.add(child);
+    if (opts.closeStdoutAfter === 0) child.stdout.destroy();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

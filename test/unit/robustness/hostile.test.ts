@@ -154,5 +154,14 @@ describe('robustness: special files and links (CLI and discovery)', function () 
     assert.equal(summaryLines.length, 1, r.stdout);
     assert.match(summaryLines[0]!, /^\u2716 [1-9]/);
   });
+
+  it('a closed stdout (`| head`) ends the CLI quietly with the scan\'s exit code', async () => {
+    for (let i = 0; i < 40; i++) write(root, `src/h${i}.ts`, FINDING_SOURCE);
+    for (const format of ['text', 'json', 'sarif']) {
+      const r = await runCli(['scan', '.', '-f', format, '--no-progress'], root, { closeStdoutAfter: 0 });
+      assert.equal(r.stderr, '', `${format}: nothing on stderr`);
+      assert.equal(r.code, 1, `${format}: the findings still fail the scan`);
+    }
+  });
 });
 
