@@ -9,7 +9,7 @@ import schema from '../../../data/schemas/checklist.schema.json';
 import { type WriteOps, writeFileAtomic } from '../atomicWrite';
 import { MAX_JSON_DEPTH, findTooDeep } from '../jsonDepth';
 import { readTextFileSync } from '../readFile';
-import { CHECKLIST_VERSION, type ChecklistFile, type ChecklistItem, emptyChecklist, isItemState } from './model';
+import { CHECKLIST_VERSION, type ChecklistFile, type ChecklistItem, clampItem, emptyChecklist, isItemState } from './model';
 
 /** Why a state file could not be used, positioned for humans. */
 export interface ChecklistFileError {
@@ -133,7 +133,7 @@ export function readChecklist(file: string): ReadResult {
 export function serializeChecklist(file: ChecklistFile): string {
   const items: Record<string, ChecklistItem> = {};
   for (const id of Object.keys(file.items).sort()) {
-    const it = file.items[id];
+    const it = clampItem(file.items[id]);
     items[id] = { state: it.state, note: it.note, updatedBy: it.updatedBy, updatedAt: it.updatedAt };
   }
   const out: ChecklistFile = { ...(file.$schema ? { $schema: file.$schema } : {}), version: CHECKLIST_VERSION, items };
