@@ -13,7 +13,8 @@ import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
 import type { GenerationCall, RawFinding, Rule, RuleBudget, RuleContext } from './rules/rule';
 import { applySuppressions } from './suppressions';
-import type { Finding, RuleId, Severity } from './types';
+import type { Finding, Range, RuleId, Severity } from './types';
+import { fixLoneCRPositions } from './position';
 
 /**
  * `outside-root`: a symbolic link leaving the scanned folder, not followed; `not-analysed`: a path
@@ -106,6 +107,19 @@ function budgetedHost(host: TreeSitterHost, budget: RuleBudget): TreeSitterHost 
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
+}
+
+/** Every range into this file a finding carries (its own, related locations here), for position fixes. */
+function* findingRanges(findings: readonly Finding[]): Iterable<Range> {
+  const seen = new Set<Range>();
+  for (const f of findings) {
+    for (const r of [f.range, ...(f.related ?? []).filter((x) => x.file === f.file).map((x) => x.range)]) {
+      if (r && !seen.has(r)) {
+        seen.add(r);
+        yield r;
+      }
+    }
+  }
 }
 
 /** Resolves a rule's effective severity: rule default, then `.aireg.json`. */
@@ -262,6 +276,8 @@ export class Engine {
         fingerprint: fingerprintOf(raw.ruleId, file, text, raw),
       });
     }
+    // Lone `\r` line ends: the editor's lines, not tree-sitter's rows (before suppressions match lines).
+    fixLoneCRPositions(text, findingRanges(result.findings));
     try {
       // Suppressions use the tree to tell real comments from directives quoted in strings.
       result.findings = applySuppressions(result.findings, text, language, this.config, file, tree);

@@ -11,25 +11,7 @@ import * as path from 'node:path';
 import { defaultConfig } from '../../../src/core/config';
 import { collectFiles } from '../../../src/core/discovery';
 import type { Notice } from '../../../src/core/engine';
-import { CLI, killRunning, runCli } from './hang';
-
-/** A file the current rules report (GB 45438 field errors), so scans have findings. */
-export const FINDING_SOURCE = `export function aigcHeader(id: string): string {
-  const aigc = {
-    Label: 1,
-    ContentProducer: '91310000MA1FL0XXXX',
-    ProduceId: id,
-  };
-  return JSON.stringify({ AIGC: aigc });
-}
-`;
-
-export function write(root: string, rel: string, text = 'x = 1\n'): string {
-  const file = path.join(root, rel);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-  return file;
-}
+import { CLI, FINDING_SOURCE, killRunning, runCli, write } from './hang';
 
 describe('robustness: special files and links (CLI and discovery)', function () {
   this.timeout(30_000);
