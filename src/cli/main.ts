@@ -53,7 +53,8 @@ Scan options:
   -j, --jobs N                   worker threads (default: 1 below 200 files, else all cores)
 
 Baseline options:
-  -o, --output FILE              where to write the baseline (default: .aireg-baseline.json)
+  -o, --output FILE              where to write the baseline (default: .aireg-baseline.json;
+                                 --baseline does not apply)
   -c, --config, --rules, --jobs, --no-progress as for scan
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or
@@ -120,6 +121,10 @@ function parse(argv: string[]): ParsedArgs {
   const format = v.format ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
   if (command === 'baseline' && v.format) throw new UsageError('--format does not apply to `aireg baseline` (it always writes JSON)');
+  // `aireg baseline` records every finding; a baseline to subtract would be ignored, so say so.
+  if (command === 'baseline' && v.baseline !== undefined) throw new UsageError('--baseline does not apply to `aireg baseline` (it records every current finding; use --output to choose where)');
+  // An empty name (an unset variable in a script) must not silently mean stdout.
+  if (v.output !== undefined && v.output.trim() === '') throw new UsageError('--output needs a file name (got an empty string)');
   const failOn = v['fail-on'] ?? 'warning';
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${failOn}")`);
   let jobs: number | undefined;

@@ -49,4 +49,18 @@ describe('robustness: smaller items', function () {
     assert.ok(report.findings.some((f) => f.file === 'le.ts'), JSON.stringify(report.notices));
     assert.ok(!report.notices.some((n) => n.kind === 'binary'));
   });
+
+  it('`-o ""` and `baseline --baseline` are usage errors, not silently something else', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-args-'));
+    fs.writeFileSync(path.join(dir, 'a.ts'), FINDING_SOURCE);
+    const empty = await runCli(['scan', '.', '-o', '', '--no-progress'], dir);
+    assert.equal(empty.code, 2);
+    assert.equal(empty.stdout, '', 'nothing is written to stdout instead');
+    assert.match(empty.stderr, /--output needs a file name/);
+    const base = await runCli(['baseline', '.', '--baseline', 'old.json', '--no-progress'], dir);
+    assert.equal(base.code, 2);
+    assert.match(base.stderr, /--baseline does not apply to `aireg baseline`/);
+    assert.ok(!fs.existsSync(path.join(dir, '.aireg-baseline.json')), 'no baseline is written');
+  });
 });
+
