@@ -20,7 +20,7 @@ import type { Notice } from '../core/engine';
 import { RULES, isRuleId } from '../core/ruleMeta';
 import { toSarif } from '../core/sarif';
 import type { Finding } from '../core/types';
-import { type ScanReport, renderJson, renderText, summarize } from './report';
+import { type ScanReport, escapeControl, renderJson, renderText, summarize } from './report';
 import { analyzeFiles } from './scan';
 import { ScanCache, analyzeWithCache, cacheKey } from '../core/cache';
 import { readTextFileSync } from '../core/readFile';
@@ -53,7 +53,8 @@ Scan options:
   -j, --jobs N                   worker threads (default: 1 below 200 files to parse, else all cores)
 
 Baseline options:
-  -o, --output FILE              where to write the baseline (default: .aireg-baseline.json)
+  -o, --output FILE              where to write the baseline (default: .aireg-baseline.json;
+                                 --baseline does not apply)
   -c, --config, --rules, --jobs, --no-progress as for scan
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or
@@ -120,6 +121,10 @@ function parse(argv: string[]): ParsedArgs {
   const format = v.format ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
   if (command === 'baseline' && v.format) throw new UsageError('--format does not apply to `aireg baseline` (it always writes JSON)');
+  // `aireg baseline` records every finding; a baseline to subtract would be ignored, so say so.
+  if (command === 'baseline' && v.baseline !== undefined) throw new UsageError('--baseline does not apply to `aireg baseline` (it records every current finding; use --output to choose where)');
+  // An empty name (an unset variable in a script) must not silently mean stdout.
+  if (v.output !== undefined && v.output.trim() === '') throw new UsageError('--output needs a file name (got an empty string)');
   const failOn = v['fail-on'] ?? 'warning';
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${failOn}")`);
   let jobs: number | undefined;
@@ -196,10 +201,10 @@ function setup(args: ParsedArgs, io: CliIO): Setup {
   const configDir = explicit ? path.dirname(explicit) : findConfigDir(firstDir);
   const loaded = configDir ? loadConfig(configDir, explicit) : { config: loadConfig(firstDir).config, errors: [] as ConfigError[] };
   if (explicit && loaded.errors.some((e) => e.severity === 'error')) {
-    throw new UsageError(loaded.errors.filter((e) => e.severity === 'error').map(formatConfigError).join('\n'));
+    throw new UsageError(loaded.errors.filter((e) => e.severity === 'error').map((e) => escapeControl(formatConfigError(e))).join('\n'));
   }
   // A broken auto-discovered file is reported and the scan goes on with defaults for what broke.
-  for (const e of loaded.errors) io.stderr.write(`aireg: ${formatConfigError(e)}\n`);
+  for (const e of loaded.errors) io.stderr.write(`aireg: ${escapeControl(formatConfigError(e))}\n`);
   const config = loaded.config;
   if (args.rules) {
     // Other rules are switched off rather than skipped: the generation detector still runs
@@ -225,7 +230,7 @@ function progressReporter(args: ParsedArgs, io: CliIO): { update(done: number, t
       last = now;
       shown = true;
       const columns = (io.stderr as { columns?: number }).columns || 80;
-      io.stderr.write(`\r\u001b[K${`aireg [${done}/${total}] ${file}`.slice(0, columns - 1)}`);
+      io.stderr.write(`\r\u001b[K${`aireg [${done}/${total}] ${escapeControl(file)}`.slice(0, columns - 1)}`);
     },
     clear() {
       if (enabled && shown) io.stderr.write('\r\u001b[K');
@@ -337,7 +342,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return report.summary.failed ? 1 : 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`aireg: ${err.message}\nRun \`aireg help\` for usage.\n`);
+      // Messages quote arguments and file names: each line is printed with its controls escaped.
+      io.stderr.write(`aireg: ${err.message.split('\n').map(escapeControl).join('\n')}\nRun \`aireg help\` for usage.\n`);
       return 2;
     }
     io.stderr.write(`aireg: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
@@ -346,6 +352,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 if (require.main === module) {
+  // A reader that goes away (`aireg scan | head`) is not an error of the scan: the rest of the
+  // output has nowhere to go, so it is dropped quietly and the exit code still tells the result.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      stream.destroy();
+    });
+  }
   void run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then((code) => {
     // exitCode rather than exit(): large reports must finish flushing to a pipe.
     process.exitCode = code;

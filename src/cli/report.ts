@@ -39,6 +39,22 @@ export interface ScanReport {
   summary: ScanSummary;
 }
 
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides that workspace text (file names,
+ * rule messages quoting code, suppression reasons) could carry: printed raw, a name holding a
+ * newline and escape codes can forge a "✔ 0 findings" line or hide the real results on a
+ * terminal. JSON and SARIF escape them already; text output shows them as `\xNN` / `\u{NNNN}`.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Makes text safe to print on a terminal: every control or bidi character becomes visible. */
+export function escapeControl(s: string): string {
+  return s.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  });
+}
+
 const RANK: Record<Exclude<Severity, 'off'>, number> = { info: 1, warning: 2, error: 3 };
 
 /** True when a finding counts against the `--fail-on` threshold. */
@@ -99,7 +115,7 @@ export function renderText(report: ScanReport, options: { color: boolean; showSu
   const display = (file: string): string => {
     const abs = path.isAbsolute(file) ? file : path.join(report.root, file);
     const rel = path.relative(options.cwd, abs);
-    return rel && !rel.startsWith('..') ? rel : abs;
+    return escapeControl(rel && !rel.startsWith('..') ? rel : abs);
   };
 
   const byFile = new Map<string, Finding[]>();
@@ -117,7 +133,7 @@ export function renderText(report: ScanReport, options: { color: boolean; showSu
       const sevWidth = f.severity.length;
       let message = f.message;
       if (f.suppression) message += ` (${f.suppression.kind === 'baseline' ? 'in baseline' : 'suppressed'}: ${f.suppression.reason})`;
-      return { pos, sev, sevWidth, message, rule: f.ruleId };
+      return { pos, sev, sevWidth, message: escapeControl(message), rule: escapeControl(f.ruleId) };
     });
     const posWidth = Math.max(...rows.map((r) => r.pos.length));
     const sevWidth = Math.max(...rows.map((r) => r.sevWidth));
@@ -130,7 +146,7 @@ export function renderText(report: ScanReport, options: { color: boolean; showSu
   const listed = report.notices.filter((n) => !COUNTED.has(n.kind));
   if (listed.length) {
     lines.push(p.bold('notices'));
-    for (const n of listed) lines.push(`  ${display(n.file)}: ${n.message}`);
+    for (const n of listed) lines.push(`  ${display(n.file)}: ${escapeControl(n.message)}`);
     lines.push('');
   }
 

@@ -11,6 +11,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { type Node as JsonNode, type ParseError, findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode } from 'jsonc-parser';
 import schema from '../../data/schemas/aireg-config.schema.json';
 import { type AiregConfig, defaultConfig } from './config';
+import { MAX_JSON_DEPTH, findTooDeep } from './jsonDepth';
 import { FileTooLargeError, NotRegularFileError, readTextFileSync } from './readFile';
 
 /** No real configuration comes near this; a bigger file is refused rather than parsed. */
@@ -109,6 +110,12 @@ export function parseConfigText(text: string, file: string): { config: AiregConf
     errors.push({ file, ...lineColumn(text, offset), message, severity });
   };
 
+  // Parsing and validation recurse per level: refuse absurd nesting before it overflows the stack.
+  const deep = findTooDeep(text);
+  if (deep >= 0) {
+    at(deep, `the configuration is nested more than ${MAX_JSON_DEPTH} levels deep; using the default configuration`, 'error');
+    return { config, errors };
+  }
   const parseErrors: ParseError[] = [];
   const root = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
   if (parseErrors.length > 0) {

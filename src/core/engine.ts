@@ -6,19 +6,20 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Query, QueryOptions, Tree } from 'web-tree-sitter';
 import { type AiregConfig, defaultConfig } from './config';
 import { type LanguageInfo, languageForPath } from './languages';
 import { ParseTimeoutError, TreeSitterHost } from './parser';
 import { isTestFile } from './analysis/testFiles';
 import { Workspace } from './analysis/workspace';
+import { readTextFile } from './readFile';
 import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
 import { anyRuleMayMatch, importSpecifiers } from './rules/prefilter';
-import { readTextFile } from './readFile';
-import type { GenerationCall, RawFinding, RuleContext } from './rules/rule';
+import type { GenerationCall, RawFinding, Rule, RuleBudget, RuleContext } from './rules/rule';
 import { applySuppressions } from './suppressions';
-import type { Finding, RuleId, Severity } from './types';
+import type { Finding, Range, RuleId, Severity } from './types';
+import { fixLoneCRPositions } from './position';
 
 /**
  * `outside-root`: a symbolic link leaving the scanned folder, not followed; `not-analysed`: a path
@@ -60,6 +61,77 @@ export interface AnalyzeOptions {
   root?: string;
   /** The caller already triaged this file and wants it parsed (the CLI's main thread did). */
   triaged?: boolean;
+}
+
+/**
+ * How long one rule may work on one file. Like the parser's time limit, it keeps one pathological
+ * file (a generated bundle, a function with thousands of calls) from holding up a whole scan or
+ * the editor: the rule is stopped, the findings it reported so far are kept, and a
+ * `rule-timeout` notice names the file and the rule.
+ */
+export const DEFAULT_RULE_BUDGET_MS = 2000;
+
+export interface EngineOptions {
+  /** Per-rule, per-file time budget in milliseconds (default {@link DEFAULT_RULE_BUDGET_MS}). */
+  ruleBudgetMs?: number;
+  /** The rules to run, in order (default: every registered rule); tests pass their own. */
+  rules?: readonly Rule[];
+}
+
+/** Thrown inside a rule once its budget is spent; the engine catches it. */
+class RuleBudgetExceeded extends Error {
+  constructor() {
+    super('rule time budget exceeded');
+  }
+}
+
+/**
+ * A view of the host whose queries run within the budget: a query is not started once the budget
+ * is spent, and a running one is halted by tree-sitter at the deadline (then the rule is stopped,
+ * since a halted query returns partial results).
+ */
+function budgetedHost(host: TreeSitterHost, budget: RuleBudget): TreeSitterHost {
+  const wrapQuery = (q: Query): Query =>
+    new Proxy(q, {
+      get(target, prop) {
+        if (prop === 'matches' || prop === 'captures') {
+          return (node: Node, opts: QueryOptions = {}) => {
+            budget.check();
+            const micros = Math.max(1, Math.floor((budget.deadline - performance.now()) * 1000));
+            const out = prop === 'matches' ? target.matches(node, { ...opts, timeoutMicros: micros }) : target.captures(node, { ...opts, timeoutMicros: micros });
+            budget.check();
+            return out;
+          };
+        }
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  return new Proxy(host, {
+    get(target, prop) {
+      if (prop === 'query') {
+        return async (...args: Parameters<TreeSitterHost['query']>) => {
+          budget.check();
+          return wrapQuery(await target.query(...args));
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/** Every range into this file a finding carries (its own, related locations here), for position fixes. */
+function* findingRanges(findings: readonly Finding[]): Iterable<Range> {
+  const seen = new Set<Range>();
+  for (const f of findings) {
+    for (const r of [f.range, ...(f.related ?? []).filter((x) => x.file === f.file).map((x) => x.range)]) {
+      if (r && !seen.has(r)) {
+        seen.add(r);
+        yield r;
+      }
+    }
+  }
 }
 
 /** Resolves a rule's effective severity: rule default, then `.aireg.json`. */
@@ -109,7 +181,11 @@ export function fingerprintOf(ruleId: string, file: string, text: string, raw: R
 const RELEVANT_FILE_MAX_BYTES = 2 * 1024 * 1024;
 
 export class Engine {
-  constructor(readonly host: TreeSitterHost = new TreeSitterHost(), public config: AiregConfig = defaultConfig()) {}
+  constructor(
+    readonly host: TreeSitterHost = new TreeSitterHost(),
+    public config: AiregConfig = defaultConfig(),
+    private readonly options: EngineOptions = {},
+  ) {}
 
   private readonly workspaces = new Map<string, Workspace>();
 
@@ -125,7 +201,7 @@ export class Engine {
 
   /** The rules this configuration runs (the generation detector always, for the review rules). */
   private enabledRules(options: AnalyzeOptions): typeof ALL_RULES {
-    return ALL_RULES.filter((r) => {
+    return (this.options.rules ?? ALL_RULES).filter((r) => {
       if (options.onlyRules && !options.onlyRules.has(r.id)) return false;
       // The generation detector also feeds the review rules, so it runs even when its own
       // findings are switched off; its findings are dropped below in that case.
@@ -218,26 +294,53 @@ export class Engine {
     result.parseMs = t1 - t0;
 
     const raws: RawFinding[] = [];
+    const generationCalls: GenerationCall[] = [];
     // Findings in test code stay visible as information unless the team asks for them as warnings.
     const testCode = !this.config.includeTests && isTestFile(file);
-    const ctx: RuleContext = {
-      file,
-      text,
-      language,
-      tree,
-      host: this.host,
-      config: this.config,
-      generationCalls: [] as GenerationCall[],
-      report: (f) => raws.push(f),
-      ...(options.root ? { workspace: this.workspace(options.root) } : {}),
-    };
+    const workspace = options.root ? this.workspace(options.root) : undefined;
+    const budgetMs = this.options.ruleBudgetMs ?? DEFAULT_RULE_BUDGET_MS;
     try {
       for (const rule of enabled) {
+        const started = performance.now();
+        let stopped = false;
+        const budget: RuleBudget = {
+          deadline: started + budgetMs,
+          expired: () => performance.now() > started + budgetMs,
+          check: () => {
+            if (performance.now() > started + budgetMs) {
+              stopped = true;
+              throw new RuleBudgetExceeded();
+            }
+          },
+        };
+        const ctx: RuleContext = {
+          file,
+          text,
+          language,
+          tree,
+          host: budgetedHost(this.host, budget),
+          config: this.config,
+          generationCalls,
+          // A rule that keeps reporting past its budget is stopped at its next finding.
+          report: (f) => {
+            budget.check();
+            raws.push(f);
+          },
+          budget,
+          ...(workspace ? { workspace } : {}),
+        };
         try {
           await rule.run(ctx);
         } catch (err) {
           // One rule's bug must not cost the user the other rules' findings.
-          result.notices.push({ file, kind: 'syntax-errors', message: `rule ${rule.id} failed: ${err instanceof Error ? err.message : String(err)}` });
+          if (!(err instanceof RuleBudgetExceeded)) result.notices.push({ file, kind: 'syntax-errors', message: `rule ${rule.id} failed: ${err instanceof Error ? err.message : String(err)}` });
+        }
+        const took = Math.round(performance.now() - started);
+        if (stopped) {
+          result.notices.push({ file, kind: 'rule-timeout', message: `rule ${rule.id} was stopped after ${took} ms (budget ${budgetMs} ms); its findings in this file may be incomplete` });
+        } else if (took > budgetMs) {
+          // It finished, so its findings are complete, but the file is worth knowing about.
+          result.notices.push({ file, kind: 'rule-timeout', message: `rule ${rule.id} took ${took} ms, over its budget of ${budgetMs} ms` });
         }
       }
     } finally {
@@ -253,7 +356,7 @@ export class Engine {
         range: raw.range,
         message: raw.message,
         // Heuristic findings are one step lighter than definite ones by default.
-        severity: (raw.confidence === 'low' && severity === 'warning' && typeof this.config.rules[raw.ruleId] !== 'string') || testCode ? 'info' : severity,
+        severity: (raw.confidence === 'low' && severity === 'warning' && typeof this.config.rules[raw.ruleId] !== 'string') || (testCode && (severity === 'warning' || severity === 'error')) ? 'info' : severity,
         confidence: raw.confidence,
         obligations: [...(ruleMeta(raw.ruleId)?.obligations ?? [])],
         ...(raw.generation ? { generation: raw.generation } : {}),
@@ -262,6 +365,8 @@ export class Engine {
         fingerprint: fingerprintOf(raw.ruleId, file, text, raw),
       });
     }
+    // Lone `\r` line ends: the editor's lines, not tree-sitter's rows (before suppressions match lines).
+    fixLoneCRPositions(text, findingRanges(result.findings));
     try {
       // Suppressions use the tree to tell real comments from directives quoted in strings.
       result.findings = applySuppressions(result.findings, text, language, this.config, file, tree);

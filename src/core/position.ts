@@ -20,14 +20,61 @@ export function rangeFromOffsets(text: string, startOffset: number, endOffset: n
   return { start: positionAt(text, startOffset), end: positionAt(text, endOffset), startOffset, endOffset };
 }
 
+/** True when the text has a carriage return not followed by a line feed (old Mac line ends). */
+export function hasLoneCR(text: string): boolean {
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) return true;
+  return false;
+}
+
+/**
+ * Line and character of an offset with LSP's line breaks: `\n`, `\r\n` and a lone `\r`
+ * (VS Code and LSP count all three; tree-sitter counts only `\n`).
+ */
 export function positionAt(text: string, offset: number): { line: number; character: number } {
   let line = 0;
   let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
   }
   return { line, character: offset - lineStart };
+}
+
+/** Line starts with LSP's line breaks, for many offsets into one text. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/**
+ * Recomputes the positions of ranges from their offsets when the text has lone `\r` line ends,
+ * where tree-sitter's rows and columns (which count only `\n`) disagree with the editor.
+ */
+export function fixLoneCRPositions(text: string, ranges: Iterable<Range>): void {
+  if (!hasLoneCR(text)) return;
+  const starts = lineStarts(text);
+  const at = (offset: number): { line: number; character: number } => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - starts[lo]! };
+  };
+  for (const r of ranges) {
+    r.start = at(r.startOffset);
+    r.end = at(r.endOffset);
+  }
 }
 
 /** SARIF region (1-based lines and columns, UTF-16 code units). */

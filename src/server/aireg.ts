@@ -65,7 +65,7 @@ import { fixScopeAt } from './fixScope';
 import { mergeConfig } from './config';
 import { isDiagnosticData, SOURCE, toDiagnostic, toSummary } from './convert';
 import { findLabelTarget, type LabelTarget } from './labelTarget';
-import { treeEditFor, type RangeChange } from './edits';
+import { isWellFormedChange, treeEditFor, type RangeChange } from './edits';
 import { hoverFor } from './hover';
 import { configureLocale, displayLang, pick, t } from './locale';
 import { TreeCache } from './treeCache';
@@ -323,6 +323,14 @@ export class AiregServer {
     const st = this.docs.get(canonicalUri(p.textDocument.uri));
     if (!st) return;
     for (const change of p.contentChanges) {
+      if (!isWellFormedChange(change)) {
+        // Not applied, and said so: the old tree is dropped so the next parse starts fresh from
+        // the text this server holds instead of from a tree edited by a made-up range.
+        this.connection.console.warn(`aireg: ignored a malformed change to ${st.doc.uri} (version ${p.textDocument.version})`);
+        this.trees.drop(st.doc.uri);
+        st.pendingEdits = null;
+        continue;
+      }
       if ('range' in change && change.range) {
         const edit = treeEditFor(st.doc, change as RangeChange);
         if (st.running) st.pendingEdits?.push(edit);
@@ -334,6 +342,8 @@ export class AiregServer {
       }
       st.doc = TextDocument.update(st.doc, [change], p.textDocument.version);
     }
+    // The version moves on even when every change of this notification was malformed.
+    if (st.doc.version !== p.textDocument.version) st.doc = TextDocument.update(st.doc, [], p.textDocument.version);
     if (this.folderFor(st.doc.uri).settings.run === 'onType') {
       // Throttled mostly by completion: an idle document is analysed after a short pause that
       // only gathers the notifications of one burst (a paste, an auto-indent, a fast typist), so

@@ -12,6 +12,23 @@ export interface RangeChange {
   text: string;
 }
 
+const isPos = (p: unknown): boolean => {
+  const x = p as { line?: unknown; character?: unknown } | null;
+  return !!x && Number.isInteger(x.line) && Number.isInteger(x.character) && (x.line as number) >= 0 && (x.character as number) >= 0;
+};
+
+/**
+ * True for a well-formed content change: a string, and either no range (full text) or a range
+ * of two non-negative integer positions. A client bug (null positions) must not be applied: it
+ * would silently put the text and the incremental tree out of step.
+ */
+export function isWellFormedChange(change: unknown): boolean {
+  const c = change as { text?: unknown; range?: { start?: unknown; end?: unknown } | null } | null;
+  if (!c || typeof c.text !== 'string') return false;
+  if (!('range' in c) || c.range === undefined) return true;
+  return !!c.range && isPos(c.range.start) && isPos(c.range.end);
+}
+
 /** The point just after `text` when it is inserted at `start`. */
 export function endPointAfter(start: Point, text: string): Point {
   const lastNewline = text.lastIndexOf('\n');

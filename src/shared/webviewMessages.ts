@@ -199,6 +199,10 @@ export function isObligationId(v: unknown): v is string {
 function isIndex(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < LIMITS.maxIndex;
 }
+/** A line number or a count: any non-negative integer a real file or scan can reach. */
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0x7fffffff;
+}
 function isLang(v: unknown): v is Lang {
   return v === 'en' || v === 'zh';
 }
@@ -260,7 +264,7 @@ export function parseFromChecklist(v: unknown): FromChecklistMessage | undefined
 }
 
 function isCardFinding(v: unknown): v is CardFinding {
-  return isObj(v) && isIndex(v.index) && isStr(v.file) && isIndex(v.line) && isStr(v.message) && isStr(v.severity) && isStr(v.ruleId);
+  return isObj(v) && isIndex(v.index) && isStr(v.file) && isCount(v.line) && isStr(v.message) && isStr(v.severity) && isStr(v.ruleId);
 }
 function isCardArticle(v: unknown): v is CardArticle {
   const optStr = (x: unknown): boolean => x === undefined || isStr(x);
@@ -304,8 +308,8 @@ function isEvidence(v: unknown): v is Evidence {
   return (
     isObj(v) &&
     isStrList(v.lines) &&
-    isList(v.links, (l): l is Evidence['links'][number] => isObj(l) && isIndex(l.index) && isStr(l.file) && isIndex(l.line) && isStr(l.message) && isStr(l.ruleId)) &&
-    isIndex(v.more) &&
+    isList(v.links, (l): l is Evidence['links'][number] => isObj(l) && isIndex(l.index) && isStr(l.file) && isCount(l.line) && isStr(l.message) && isStr(l.ruleId)) &&
+    isCount(v.more) &&
     typeof v.notDetectable === 'boolean'
   );
 }
@@ -349,4 +353,54 @@ export function parseToChecklist(v: unknown): ToChecklistMessage | undefined {
   if (v.type === 'checklist' && isChecklistView(v.view) && isStrRecord(v.labels)) return { type: 'checklist', view: v.view, labels: v.labels };
   if (v.type === 'error' && isStr(v.message)) return { type: 'error', message: v.message };
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fitting views within the limits
+
+/** How many findings a card lists; the rest are counted in a note ("N more"). */
+export const CARD_MAX_FINDINGS = 1000;
+
+/** Cuts text to the validators' limit, marking the cut. */
+export function fitText(s: string, max: number = LIMITS.textLength): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/**
+ * Trims every string and list of a view so the validators accept it: the webview rejects a whole
+ * message that breaks one limit, and a blank panel is worse than a trimmed one. Views are a few
+ * levels deep, so the walk is bounded.
+ */
+function fitDeep<T>(v: T, depth = 0): T {
+  if (typeof v === 'string') return fitText(v) as T;
+  if (depth > 8 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.slice(0, LIMITS.listLength).map((x: unknown) => fitDeep(x, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fitDeep(x, depth + 1);
+  return out as T;
+}
+
+/**
+ * A card within the limits: findings the webview could not link back (index past the limit) are
+ * dropped, at most {@link CARD_MAX_FINDINGS} are listed, and `moreNote(n)` says how many are not.
+ */
+export function fitCardView(card: CardView, moreNote: (n: number) => string): CardView {
+  const linkable = card.findings.filter((f) => f.index < LIMITS.maxIndex);
+  const shown = linkable.slice(0, CARD_MAX_FINDINGS);
+  const hidden = card.findings.length - shown.length;
+  const notes = hidden > 0 ? [...card.notes, moreNote(hidden)] : card.notes;
+  return fitDeep({ ...card, findings: shown, notes });
+}
+
+/** A checklist view within the limits: unlinkable evidence moves to "N more", notes are cut. */
+export function fitChecklistView(view: ChecklistView): ChecklistView {
+  const groups = view.groups.map((g) => ({
+    ...g,
+    rows: g.rows.map((r) => {
+      const links = r.evidence.links.filter((l) => l.index < LIMITS.maxIndex);
+      const item = { ...r.item, note: fitText(r.item.note, LIMITS.noteLength) };
+      return { ...r, item, evidence: { ...r.evidence, links, more: r.evidence.more + (r.evidence.links.length - links.length) } };
+    }),
+  }));
+  return fitDeep({ ...view, groups });
 }

@@ -6,7 +6,7 @@
 import { ROLE_LABELS, allObligations, articleLabel, disclaimer, getInstrument, getObligation } from '../../core/kb';
 import type { Force, Lang, Obligation, ReadOn, VerificationStatus } from '../../core/kb';
 import { ruleMeta } from '../../core/ruleMeta';
-import type { CardFinding, CardView, PanelFinding } from '../../shared/webviewMessages';
+import { type CardFinding, type CardView, type PanelFinding, fitCardView } from '../../shared/webviewMessages';
 
 const CARD_LABELS: Record<Lang, Record<string, string>> = {
   en: {
@@ -118,7 +118,8 @@ export function buildCardView(id: string, findings: readonly PanelFinding[] | un
     const inst = getInstrument(iid);
     if (inst && inst.status !== 'in-force') notes.push(`${inst.shortName[lang]}: ${inst.status}`);
   }
-  return {
+  const more = (n: number): string => (lang === 'zh' ? `另有 ${n} 条发现未在此列出，请在"问题"面板中查看。` : `${n} more finding(s) are not listed here; see the Problems panel.`);
+  return fitCardView({
     lang,
     id: ob.id,
     title: ob.title[lang],
@@ -149,7 +150,7 @@ export function buildCardView(id: string, findings: readonly PanelFinding[] | un
     disclaimer: disclaimer()[lang],
     notes,
     labels: CARD_LABELS[lang],
-  };
+  }, more);
 }
 
 /** Only web pages may be opened from a card; anything else (javascript:, file:, command:) is refused. */

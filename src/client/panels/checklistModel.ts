@@ -6,6 +6,7 @@ import { type ChecklistFile, type ChecklistObligation, type ChecklistView, type 
 import { articleLabel, getInstrument, obligationsFor } from '../../core/kb';
 import type { Jurisdiction, Lang, Obligation, Role } from '../../core/kb';
 import type { Scope } from './scope';
+import { fitChecklistView } from '../../shared/webviewMessages';
 
 /** A checklist row for one obligation in the display language. */
 export function toChecklistObligation(ob: Obligation, lang: Lang): ChecklistObligation {
@@ -28,7 +29,8 @@ export function checklistObligations(scope: Scope, lang: Lang): ChecklistObligat
 
 /** Builds the checklist view for a scope, state and scan. */
 export function checklistView(input: { scope: Scope; state: ChecklistFile; findings: readonly EvidenceFinding[] | undefined; lang: Lang; fileError?: string }): ChecklistView {
-  return buildChecklistView({
+  // Trimmed to the message limits: one huge note or finding must not blank the whole panel.
+  return fitChecklistView(buildChecklistView({
     obligations: checklistObligations(input.scope, input.lang),
     state: input.state,
     findings: input.findings,
@@ -36,7 +38,7 @@ export function checklistView(input: { scope: Scope; state: ChecklistFile; findi
     roles: input.scope.roles,
     jurisdictions: input.scope.jurisdictions,
     ...(input.fileError ? { fileError: input.fileError } : {}),
-  });
+  }));
 }
 
 const PANEL_TEXT: Record<string, Record<Lang, string>> = {

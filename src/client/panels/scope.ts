@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type ParseError, applyEdits, modify, parse, printParseErrorCode } from 'jsonc-parser';
 import { writeFileAtomic } from '../../core/checklist/store';
+import { MAX_JSON_DEPTH, findTooDeep } from '../../core/jsonDepth';
+import { readTextFileSync } from '../../core/readFile';
 
 /** Roles the config schema accepts (data/schemas/aireg-config.schema.json). */
 export const CONFIG_ROLES = ['service-provider', 'technical-supporter', 'user', 'app-distribution-platform', 'content-platform', 'research-institution', 'deployer', 'very-large-platform'] as const;
@@ -37,10 +39,13 @@ function validList(v: unknown, allowed: readonly string[]): string[] | undefined
 export function readScope(root: string): ReadScope {
   let text: string;
   try {
-    text = fs.readFileSync(path.join(root, CONFIG_FILE), 'utf8');
+    text = readTextFileSync(path.join(root, CONFIG_FILE), 1024 * 1024);
   } catch {
     return { exists: false };
   }
+  // The parser recurses per level: absurd nesting is reported, never parsed (it would overflow).
+  const deep = findTooDeep(text);
+  if (deep >= 0) return { exists: true, error: `${CONFIG_FILE}: nested more than ${MAX_JSON_DEPTH} levels deep at line ${text.slice(0, deep).split('\n').length}` };
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length) {

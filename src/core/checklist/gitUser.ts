@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NAME_MAX, truncateText } from './model';
 
 /**
  * Extracts `user.name` from the text of a git config file (the last one wins, as in git).
@@ -91,7 +92,8 @@ export function resolveUserName(root: string | undefined, env: NodeJS.ProcessEnv
     if (n) name = n;
   }
   if (env.GIT_AUTHOR_NAME?.trim()) name = env.GIT_AUTHOR_NAME.trim();
-  if (name) return name;
+  // The state file allows 200 characters; a longer name would make every save invalid.
+  if (name) return truncateText(name, NAME_MAX);
   try {
     return os.userInfo().username || 'unknown';
   } catch {

@@ -5,7 +5,7 @@
  * changed on both takes the newer change, and when both notes differ both are kept, so no
  * text anyone typed is lost. A row missing on one side is kept from the other (no deletions).
  */
-import type { ChecklistFile, ChecklistItem } from './model';
+import { type ChecklistFile, type ChecklistItem, clampItem } from './model';
 
 /** A row both sides changed differently. */
 export interface MergeConflict {
@@ -67,7 +67,8 @@ export function mergeChecklists(base: ChecklistFile, mine: ChecklistFile, theirs
       out = { ...newer, note };
       conflicts.push({ id, winner, notesCombined: note !== newer.note });
     }
-    if (out) items[id] = { ...out };
+    // Two notes combined can pass the limit; a row over it would make the file unwritable.
+    if (out) items[id] = clampItem({ ...out });
   }
   const file: ChecklistFile = { version: 1, items };
   const schemaRef = theirs.$schema ?? mine.$schema;

@@ -36,6 +36,29 @@ export interface ChecklistFile {
   items: Record<string, ChecklistItem>;
 }
 
+/** The schema's limits on a note and a name (data/schemas/checklist.schema.json). */
+export const NOTE_MAX = 20_000;
+export const NAME_MAX = 200;
+
+/**
+ * Cuts text to at most `max` UTF-16 units, ending with "…" when cut and never splitting a
+ * surrogate pair. Text over a limit is cut where it enters, so it can never make the whole file
+ * invalid and block every later save.
+ */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--;
+  return `${text.slice(0, cut)}…`;
+}
+
+/** A row with its note and name within the schema's limits. */
+export function clampItem(item: ChecklistItem): ChecklistItem {
+  if (item.note.length <= NOTE_MAX && item.updatedBy.length <= NAME_MAX) return item;
+  return { ...item, note: truncateText(item.note, NOTE_MAX), updatedBy: truncateText(item.updatedBy, NAME_MAX) };
+}
+
 /** The file version this code writes and reads. */
 export const CHECKLIST_VERSION = 1 as const;
 

@@ -7,8 +7,9 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { type Node as JsonNode, type ParseError, findNodeAtLocation, parse, parseTree, printParseErrorCode } from 'jsonc-parser';
 import schema from '../../../data/schemas/checklist.schema.json';
 import { type WriteOps, writeFileAtomic } from '../atomicWrite';
+import { MAX_JSON_DEPTH, findTooDeep } from '../jsonDepth';
 import { readTextFileSync } from '../readFile';
-import { CHECKLIST_VERSION, type ChecklistFile, type ChecklistItem, emptyChecklist, isItemState } from './model';
+import { CHECKLIST_VERSION, type ChecklistFile, type ChecklistItem, clampItem, emptyChecklist, isItemState } from './model';
 
 /** Why a state file could not be used, positioned for humans. */
 export interface ChecklistFileError {
@@ -89,6 +90,12 @@ export function parseChecklist(text: string): ParseResult {
   const marker = findConflictMarker(text);
   if (marker) return { ok: false, error: marker };
   if (text.trim() === '') return { ok: false, error: { kind: 'syntax', line: 1, column: 1, message: 'the file is empty (line 1)' } };
+  // The parser and the schema validator recurse per level; absurd nesting would overflow the stack.
+  const deep = findTooDeep(text);
+  if (deep >= 0) {
+    const { line, column } = lineColumn(text, deep);
+    return { ok: false, error: { kind: 'syntax', line, column, message: `the file is nested more than ${MAX_JSON_DEPTH} levels deep at line ${line}, column ${column}` } };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
   if (errors.length) {
@@ -126,7 +133,7 @@ export function readChecklist(file: string): ReadResult {
 export function serializeChecklist(file: ChecklistFile): string {
   const items: Record<string, ChecklistItem> = {};
   for (const id of Object.keys(file.items).sort()) {
-    const it = file.items[id];
+    const it = clampItem(file.items[id]);
     items[id] = { state: it.state, note: it.note, updatedBy: it.updatedBy, updatedAt: it.updatedAt };
   }
   const out: ChecklistFile = { ...(file.$schema ? { $schema: file.$schema } : {}), version: CHECKLIST_VERSION, items };
@@ -190,6 +197,8 @@ export function salvageChecklist(text: string): ChecklistFile {
   const result = emptyChecklist();
   const versions = CONFLICT_MARKER.test(text) ? Object.values(splitConflict(text)) : [text];
   for (const v of versions) {
+    // Too deep to parse safely: nothing is recovered from that version.
+    if (findTooDeep(v) >= 0) continue;
     const rows = salvageRows(parse(v, [], { allowTrailingComma: true, disallowComments: false }));
     for (const [id, row] of Object.entries(rows)) {
       const prev = result.items[id];

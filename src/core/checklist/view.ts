@@ -12,6 +12,7 @@ import {
   type Lang,
   PHASES,
   type Phase,
+  clampItem,
   computeProgress,
   defaultItem,
 } from './model';
@@ -127,5 +128,5 @@ export function applyChange(
   const next = { ...prev, updatedBy: who, updatedAt: now.toISOString() };
   if (change.state !== undefined) next.state = change.state;
   if (change.note !== undefined) next.note = change.note;
-  return { ...file, items: { ...file.items, [change.id]: next } };
+  return { ...file, items: { ...file.items, [change.id]: clampItem(next) } };
 }

@@ -44,6 +44,22 @@ export interface RuleContext {
   /** The workspace model, when the file was analysed as part of a workspace (the CLI scan). */
   workspace?: Workspace;
   report(finding: RawFinding): void;
+  /**
+   * This rule's time budget for this file (set by the engine). `report` and tree-sitter queries
+   * run through `host` check it already; a long loop of its own should call `check()`, which
+   * throws once the budget is spent (the engine then reports a `rule-timeout` notice).
+   */
+  budget?: RuleBudget;
+}
+
+/** A rule's per-file time budget. */
+export interface RuleBudget {
+  /** `performance.now()` value after which the rule is stopped. */
+  readonly deadline: number;
+  /** True once the budget is spent. */
+  expired(): boolean;
+  /** Throws once the budget is spent, stopping the rule. */
+  check(): void;
 }
 
 export interface Rule {

@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import ignore from 'ignore';
 import picomatch from 'picomatch';
+import { defaultConfig } from '../../../src/core/config';
+import { discoverFiles } from '../../../src/core/discovery';
 import { IgnoreRules, compileGlobs, expandBraces } from '../../../src/core/glob';
 import { killRunning, runCli } from './hang';
 
@@ -69,6 +71,27 @@ describe('robustness: glob and ignore matching', function () {
       const tp = p + (rnd(3) === 0 ? '/' : '');
       assert.equal(new IgnoreRules().add(g).test(tp).ignored, ignore().add(g).test(tp).ignored, `ignore ${g} vs ${tp}`);
     }
+  });
+
+  it('the workspace walk yields to the event loop and stops when cancelled between files', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-cancel-'));
+    // Many entries that need no I/O (not source files) and some source files.
+    for (let i = 0; i < 600; i++) fs.writeFileSync(path.join(root, `n${i}.txt`), '');
+    for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(root, `s${i}.ts`), '');
+    const abort = new AbortController();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const seen: string[] = [];
+    try {
+      for await (const f of discoverFiles([root], defaultConfig(), { baseDir: root, signal: abort.signal })) {
+        seen.push(f.relPath);
+        if (seen.length === 3) abort.abort();
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    assert.equal(seen.length, 3, 'nothing after the cancel');
+    assert.ok(ticks > 0, 'timers ran during the walk');
   });
 
   it('expands braces with a bound', () => {

@@ -3,6 +3,7 @@
  * limit) instead of blocking the test process; every child still running after a test is killed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO } from './helpers';
 
@@ -25,6 +26,7 @@ export function runCli(args: string[], cwd: string, opts: { stdin?: string; clos
         ? spawn('sh', ['-c', `ulimit -f ${opts.fileSizeLimitBlocks} && exec "$0" "$@"`, process.execPath, CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] })
         : spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     running.add(child);
+    if (opts.closeStdoutAfter === 0) child.stdout.destroy();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -46,4 +48,22 @@ export function runCli(args: string[], cwd: string, opts: { stdin?: string; clos
 export function killRunning(): void {
   for (const c of running) c.kill('SIGKILL');
   running.clear();
+}
+
+/** A file the current rules report (GB 45438 field errors), so scans have findings. */
+export const FINDING_SOURCE = `export function aigcHeader(id: string): string {
+  const aigc = {
+    Label: 1,
+    ContentProducer: '91310000MA1FL0XXXX',
+    ProduceId: id,
+  };
+  return JSON.stringify({ AIGC: aigc });
+}
+`;
+
+export function write(root: string, rel: string, text = 'x = 1\n'): string {
+  const file = path.join(root, rel);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
 }

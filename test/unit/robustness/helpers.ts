@@ -55,13 +55,19 @@ export function seedsByLanguage(): Record<LanguageId, string[]> {
   return seeds;
 }
 
-/** Line and UTF-16 character of an offset, counting `\n` as the line break (as the engine does). */
+/**
+ * Line and UTF-16 character of an offset, with LSP's line breaks: `\n`, `\r\n` and a lone `\r`
+ * (as VS Code counts them).
+ */
 export function positionOf(text: string, offset: number): { line: number; character: number } {
   let line = 0;
   let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
+  for (let i = 0; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
   }
   return { line, character: offset - lineStart };
 }

@@ -11,25 +11,7 @@ import * as path from 'node:path';
 import { defaultConfig } from '../../../src/core/config';
 import { collectFiles } from '../../../src/core/discovery';
 import type { Notice } from '../../../src/core/engine';
-import { CLI, killRunning, runCli } from './hang';
-
-/** A file the current rules report (GB 45438 field errors), so scans have findings. */
-export const FINDING_SOURCE = `export function aigcHeader(id: string): string {
-  const aigc = {
-    Label: 1,
-    ContentProducer: '91310000MA1FL0XXXX',
-    ProduceId: id,
-  };
-  return JSON.stringify({ AIGC: aigc });
-}
-`;
-
-export function write(root: string, rel: string, text = 'x = 1\n'): string {
-  const file = path.join(root, rel);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-  return file;
-}
+import { CLI, FINDING_SOURCE, killRunning, runCli, write } from './hang';
 
 describe('robustness: special files and links (CLI and discovery)', function () {
   this.timeout(30_000);
@@ -140,6 +122,28 @@ describe('robustness: special files and links (CLI and discovery)', function () 
     assert.equal((await runCli(['scan', '.', '-f', 'sarif', '-o', 'report.sarif', '--no-progress'], root, { fileSizeLimitBlocks: limit })).code, 2);
     assert.equal(fs.readFileSync(path.join(root, 'report.sarif'), 'utf8'), '{"good": true}\n', 'the old report is intact');
     assert.deepEqual(fs.readdirSync(root).filter((f) => f.endsWith('.tmp')), [], 'no temporary file is left behind');
+  });
+
+  it('text output escapes control characters in file names, messages and reasons', async () => {
+    const evil = 'evil\n\u001b[2K\u2714 0 findings in 0 files\u001b[8m.ts';
+    write(root, evil, `${FINDING_SOURCE}// aireg-disable-next-line aigc-invalid-label-metadata -- ok\u001b[31m\u202e\nexport const z = { AIGC: { Label: 9 } };\n`);
+    const r = await runCli(['scan', '.', '--no-progress', '--show-suppressed', '--fail-on', 'none'], root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stdout.includes('\u001b'), 'no raw escape code reaches the terminal');
+    assert.ok(!r.stdout.includes('\u202e'), 'no raw bidi override either');
+    assert.match(r.stdout, /evil\\x0a\\x1b\[2K/);
+    const summaryLines = r.stdout.split('\n').filter((l) => /^[\u2714\u2716] /.test(l));
+    assert.equal(summaryLines.length, 1, r.stdout);
+    assert.match(summaryLines[0]!, /^\u2716 [1-9]/);
+  });
+
+  it('a closed stdout (`| head`) ends the CLI quietly with the scan\'s exit code', async () => {
+    for (let i = 0; i < 40; i++) write(root, `src/h${i}.ts`, FINDING_SOURCE);
+    for (const format of ['text', 'json', 'sarif']) {
+      const r = await runCli(['scan', '.', '-f', format, '--no-progress'], root, { closeStdoutAfter: 0 });
+      assert.equal(r.stderr, '', `${format}: nothing on stderr`);
+      assert.equal(r.code, 1, `${format}: the findings still fail the scan`);
+    }
   });
 });
 
