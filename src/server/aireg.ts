@@ -85,6 +85,19 @@ interface Folder {
   settings: AiregSettings;
   engine: Engine;
   ignoredInRestrictedMode: string[];
+  /** Whether `.aireg.json` or the settings declare roles (else the hover says "default roles"). */
+  rolesDeclared: boolean;
+}
+
+/** True when the user chose roles: in the settings, or a `roles` key in `.aireg.json`. */
+function declaresRoles(loaded: LoadedConfig, settings: AiregSettings): boolean {
+  if (settings.roles.length) return true;
+  if (!loaded.path) return false;
+  try {
+    return /"roles"\s*:/.test(fs.readFileSync(loaded.path, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** An open document and its analysis state. */
@@ -222,7 +235,7 @@ export class AiregServer {
   private makeFolder(uri: string, root: string | undefined): Folder {
     const loaded: LoadedConfig = root ? loadConfig(root) : { config: defaultConfig(), errors: [] };
     const merged = mergeConfig(loaded.config, DEFAULT_SETTINGS, this.trusted);
-    return { uri, ...(root ? { root } : {}), loaded, settings: { ...DEFAULT_SETTINGS }, engine: new Engine(this.host, merged.config), ignoredInRestrictedMode: merged.ignoredInRestrictedMode };
+    return { uri, ...(root ? { root } : {}), loaded, settings: { ...DEFAULT_SETTINGS }, engine: new Engine(this.host, merged.config), ignoredInRestrictedMode: merged.ignoredInRestrictedMode, rolesDeclared: declaresRoles(loaded, DEFAULT_SETTINGS) };
   }
 
   private folderFor(uri: string): Folder {
@@ -267,6 +280,7 @@ export class AiregServer {
       const merged = mergeConfig(folder.loaded.config, folder.settings, this.trusted);
       folder.engine.config = merged.config;
       folder.ignoredInRestrictedMode = merged.ignoredInRestrictedMode;
+      folder.rolesDeclared = declaresRoles(folder.loaded, folder.settings);
     }
     this.publishConfigErrors();
     const anyEnabled = [...this.folders, this.fallback].some((f) => f.settings.enable);
@@ -552,7 +566,7 @@ export class AiregServer {
   private hover(p: HoverParams): Hover | null {
     const r = this.results.get(canonicalUri(p.textDocument.uri));
     if (!r) return null;
-    return hoverFor(r.findings, p.position, r.folder.engine.config) ?? null;
+    return hoverFor(r.findings, p.position, r.folder.engine.config, { rolesDeclared: r.folder.rolesDeclared }) ?? null;
   }
 
   private async codeActions(p: CodeActionParams): Promise<CodeAction[]> {

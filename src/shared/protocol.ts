@@ -32,7 +32,10 @@ export interface FindingSummary {
   file: string;
   ruleId: string;
   range: WireRange;
+  /** One line in the display language, naming the article (what the Problems panel shows). */
   message: string;
+  /** The rule's full explanation: why, which articles, how to fix (English). */
+  detail?: string;
   severity: 'error' | 'warning' | 'info';
   obligations: string[];
   /** The obligation that binds the configured roles first (what the code link opens); the rest are related. */

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { engineFinding, engineFindings } from '../lib/expected';
+import { engineFinding, engineFindings, shownMessage } from '../lib/expected';
 import { activeEditor, closeAllEditors, openFile, problemsRows, shot, until } from '../lib/workbench';
 import { englishSession, type Session } from './session';
 
@@ -50,7 +50,7 @@ describe('quick fix in the real VS Code', function () {
     await menu.waitFor({ state: 'hidden', timeout: 10_000 });
     // The warning disappears from the Problems panel (the generation call's info stays).
     const rows = await problemsRows(page);
-    await until(page, 'the aigc-missing-label row for chat.ts to go', async () => (await rows.filter({ hasText: 'aigc-missing-label' }).filter({ hasText: f.message.split('\n')[0]! }).count()) === 0, 30_000);
+    await until(page, 'the aigc-missing-label row for chat.ts to go', async () => (await rows.filter({ hasText: 'aigc-missing-label' }).filter({ hasText: shownMessage(f, s.workspace) }).count()) === 0, 30_000);
     await activeEditor(page).locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: 30_000 });
     await shot(page, '05-quickfix-applied');
     // Save (the workspace is a temporary copy) and check the edit with the engine itself: the file
