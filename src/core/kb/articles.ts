@@ -110,7 +110,9 @@ export function extractArticles(query: string): { articles: QueryArticle[]; bare
 /**
  * The label of an article reference as cards and hovers show it, e.g.
  * "Algorithm Recommendation Provisions, Art. 17" / "《算法推荐规定》第十七条",
- * "AI Act, Art. 50(2)" / "《人工智能法》第50条第2款", "GB 45438-2025, cl. 4.1".
+ * "AI Act, Art. 50(2)" / "《人工智能法案》（欧盟）第50条第2款", "GB 45438-2025, cl. 4.1" / "《GB 45438-2025》4.1".
+ * Standards are cited by clause as GB/T 1.1 numbers them: a top-level clause is a chapter (第4章),
+ * a sub-clause its number (4.1), never 条. EU instruments carry （欧盟） after the title.
  */
 export function formatArticle(ref: Pick<ArticleRef, 'article' | 'paragraph' | 'item'>, instrument: Instrument | undefined, lang: Lang, withInstrument = true): string {
   const n = Number(ref.article);
@@ -129,9 +131,9 @@ export function formatArticle(ref: Pick<ArticleRef, 'article' | 'paragraph' | 'i
   } else {
     const para = ref.paragraph ? `第${zhNum(ref.paragraph)}款` : '';
     const item = ref.item ? `第（${zhNum(ref.item)}）项` : '';
-    const head = clause || !isCn || !Number.isInteger(n) ? `第${ref.article}条` : `第${toChineseNumber(n)}条`;
+    const head = clause ? (/^\d+$/.test(ref.article) ? `第${ref.article}章` : ref.article) : !isCn || !Number.isInteger(n) ? `第${ref.article}条` : `第${toChineseNumber(n)}条`;
     local = `${head}${para}${item}`;
   }
   if (!withInstrument || !instrument) return local;
-  return lang === 'en' ? `${instrument.shortName.en}, ${local}` : `《${instrument.shortName.zh}》${local}`;
+  return lang === 'en' ? `${instrument.shortName.en}, ${local}` : `《${instrument.shortName.zh}》${isCn ? '' : '（欧盟）'}${local}`;
 }
