@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  type CancellationToken,
+  CancellationToken,
   type CodeAction,
   type CodeActionParams,
   type Connection,
@@ -230,6 +230,32 @@ export class AiregServer {
     } finally {
       this.markConfigReady();
     }
+    void this.autoScan().catch((err: unknown) => this.connection.console.warn(`aireg: the start-up scan failed: ${String(err)}`));
+  }
+
+  /**
+   * Scans a small workspace on start (at most `aireg.autoScanMaxFiles` analysable files), so the
+   * Problems panel, the Findings view and the status bar cover the workspace, not just the open
+   * files. Counting stops at the limit, so a large workspace costs only that much discovery.
+   */
+  private async autoScan(): Promise<void> {
+    const limit = this.folders[0]?.settings.autoScanMaxFiles ?? 0;
+    if (limit <= 0 || this.scanning || this.workspaceScanned) return;
+    let count = 0;
+    for (const folder of this.folders) {
+      if (!folder.root || !folder.settings.enable) continue;
+      const abort = new AbortController();
+      for await (const f of discoverFiles([folder.root], folder.engine.config, { baseDir: folder.root, signal: abort.signal })) {
+        void f;
+        if (++count > limit) {
+          abort.abort();
+          break;
+        }
+      }
+      if (count > limit) return;
+    }
+    if (count === 0 || this.workspaceScanned || this.scanning) return;
+    await this.scanWorkspace({}, CancellationToken.None);
   }
 
   private makeFolder(uri: string, root: string | undefined): Folder {
@@ -283,6 +309,14 @@ export class AiregServer {
       folder.rolesDeclared = declaresRoles(folder.loaded, folder.settings);
     }
     this.publishConfigErrors();
+    // aireg.enable false clears what aireg published for the folder, scanned files included.
+    for (const [uri, r] of [...this.results]) {
+      if (r.folder.settings.enable || this.docs.has(uri)) continue;
+      this.results.delete(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      // The counts no longer cover the workspace; a small one is scanned again once re-enabled.
+      this.workspaceScanned = false;
+    }
     const anyEnabled = [...this.folders, this.fallback].some((f) => f.settings.enable);
     this.setState(anyEnabled ? 'ready' : 'disabled', this.configMessage());
     if (!reanalyze) return;
@@ -290,6 +324,7 @@ export class AiregServer {
     // Scanned files were analysed under the old configuration; analyse them again from disk.
     const scanned = [...this.results.keys()].filter((u) => !this.docs.has(u));
     if (scanned.length) void this.analyzeFiles(scanned, undefined);
+    if (anyEnabled && !this.workspaceScanned) void this.autoScan().catch(() => undefined);
   }
 
   private configMessage(): string | undefined {
@@ -457,7 +492,7 @@ export class AiregServer {
       // A notification, not window/showMessageRequest: nothing to await, and no client answer can fail it.
       void this.connection.sendNotification(ShowMessageNotification.type, {
         type: MessageType.Warning,
-        message: `aireg: ${n.message}. Files of that language are not analysed; other languages are.`,
+        message: t('aireg: {0}. Files of that language are not analysed; other languages are.', n.message),
       });
     }
   }
@@ -551,7 +586,9 @@ export class AiregServer {
         }
         this.workspaceScanned = true;
       }
-      return { files: total, findings: r.findings, cancelled, durationMs: Math.round(performance.now() - started), notices: notices + r.notices };
+      // The summary counts what the status bar counts (every published finding), so the two agree.
+      const counts = this.status().counts;
+      return { files: total, findings: counts.error + counts.warning + counts.info, counts, cancelled, durationMs: Math.round(performance.now() - started), notices: notices + r.notices };
     } finally {
       sub.dispose();
       this.scanning = false;
@@ -690,7 +727,7 @@ export class AiregServer {
     else if (state === 'ready' && this.busy > 0) state = 'analyzing';
     const failed = [...this.host.failedLanguages().values()].map((e) => e.message);
     const message = [this.stateMessage, ...failed].filter(Boolean).join('\n') || undefined;
-    return { state, counts, files: this.results.size, ...(message ? { message } : {}), ...(this.trusted ? {} : { restricted: true }) };
+    return { state, counts, files: this.results.size, workspaceScanned: this.workspaceScanned, ...(message ? { message } : {}), ...(this.trusted ? {} : { restricted: true }) };
   }
 
   private dispose(): void {

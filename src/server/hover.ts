@@ -7,7 +7,7 @@
  */
 import type { Hover, MarkupContent, Position } from 'vscode-languageserver/node';
 import type { AiregConfig } from '../core/config';
-import { articleLabel, getObligation } from '../core/kb';
+import { ROLE_LABELS, articleLabel, getObligation } from '../core/kb';
 import { ruleMeta } from '../core/ruleMeta';
 import type { Finding } from '../core/types';
 import { modalityName, shortMessage } from '../shared/findingText';
@@ -78,8 +78,9 @@ export function hoverFor(findings: readonly Finding[], position: Position, confi
     if (fix) lines.push('', escapeMarkdown(fix));
     const applicable = applicableObligations(f.obligations, config).filter((id) => !shown.has(id));
     const others = f.obligations.filter((id) => !applicable.includes(id) && !shown.has(id));
-    const roles = config.roles.join(', ');
-    const places = config.jurisdictions.join(', ');
+    // Role and jurisdiction names in the display language, not the configuration's ids.
+    const roles = config.roles.map((r) => ROLE_LABELS[r]?.[displayLang()] ?? r).join(displayLang() === 'zh' ? '、' : ', ');
+    const places = config.jurisdictions.map((j) => (j === 'CN' ? t('China') : j === 'EU' ? t('EU') : j)).join(displayLang() === 'zh' ? '、' : ', ');
     if (applicable.length) {
       lines.push('', options.rolesDeclared === false ? t('Obligations for the default roles ({0}; {1}); declare yours in .aireg.json:', roles, places) : t('Obligations for your roles ({0}; {1}):', roles, places));
       for (const id of applicable) lines.push(obligationLine(id, f));

@@ -258,7 +258,7 @@ describe('language server over LSP (dist/server.js)', function () {
       const gen = engineCall.generation!;
       assert.ok(md.includes(`Provider: ${gen.provider} · Modality: ${gen.modality} · API: ${gen.api}`), md);
       // No .aireg.json declares roles here: the hover says these are the defaults.
-      assert.ok(md.includes('Obligations for the default roles (service-provider; CN, EU)'), md);
+      assert.ok(md.includes('Obligations for the default roles (Service provider; China, EU)'), md);
       const missingHover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: missing.range.start });
       const mmd = (missingHover!.contents as MarkupContent).value.replace(/\\/g, '');
       const engineMissing = expected.find((f) => f.ruleId === 'aigc-missing-label')!;
