@@ -194,7 +194,7 @@ describe('localization bundle', function () {
     // The whole client shares one bundle, panels included.
     const client = uiStrings(filesUnder('src/client', (f) => f.endsWith('.ts')), /l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g);
     // Single- or double-quoted (a message with an apostrophe); the shared one-line messages too.
-    const serverFiles = [...filesUnder('src/server', (f) => f.endsWith('.ts')), path.join(ROOT, 'src/shared/findingText.ts')];
+    const serverFiles = [...filesUnder('src/server', (f) => f.endsWith('.ts')), ...filesUnder('src/cli', (f) => f.endsWith('.ts')), path.join(ROOT, 'src/shared/findingText.ts')];
     const server = uiStrings(serverFiles, /\bt\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g);
     assert.ok(client.length > 15 && server.length > 15, `found ${client.length} client and ${server.length} server strings`);
     const missing = [...client, ...server].filter((s) => !(s in bundleZh));

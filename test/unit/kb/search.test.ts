@@ -203,3 +203,25 @@ describe('kb lookups', () => {
     assert.match(obligationDocUrl('cn-ar-opt-out'), /\/docs\/obligations\.md#cn-ar-opt-out$/);
   });
 });
+
+describe('look-up ranking: titles, tags and article references above summary words', function () {
+  it('"opt out" puts Algorithm Recommendation Art. 17 and DSA Art. 38 first', function () {
+    for (const q of ['opt out', 'opt-out', 'Opt Out']) {
+      const ids = searchObligations(q, { limit: 5 }).map((h) => h.obligation.id);
+      const top = ids.slice(0, 2);
+      assert.ok(top.includes('cn-ar-opt-out'), `${q}: ${ids.join(', ')}`);
+      const dsa = getObligation(top.find((id) => id !== 'cn-ar-opt-out') ?? '');
+      assert.ok(dsa?.articles.some((a) => a.instrument === 'eu-dsa' && a.article === '38'), `${q}: DSA Art. 38 second: ${ids.join(', ')}`);
+    }
+  });
+
+  it('a short common word alone ("out") does not rank a title that merely contains it', function () {
+    const ids = searchObligations('opt out', { limit: 10 }).map((h) => h.obligation.id);
+    assert.ok(!ids.includes('cn-content-values-prohibited'), ids.join(', '));
+  });
+
+  it('an article reference still outranks title words', function () {
+    const hits = searchObligations('Art. 17 label', { limit: 3 });
+    assert.ok(hits[0]?.matched.includes('article'), JSON.stringify(hits.map((h) => [h.obligation.id, h.matched])));
+  });
+});
