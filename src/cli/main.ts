@@ -21,6 +21,9 @@ import { RULES, isRuleId } from '../core/ruleMeta';
 import { toSarif } from '../core/sarif';
 import type { Finding } from '../core/types';
 import { type ScanReport, escapeControl, renderJson, renderText, summarize } from './report';
+import { resolveLocale, translator } from './locale';
+import { shortMessage } from '../shared/findingText';
+import { obligationsFor } from '../core/kb';
 import { analyzeFiles } from './scan';
 import { ScanCache, analyzeWithCache, cacheKey } from '../core/cache';
 import { readTextFileSync } from '../core/readFile';
@@ -48,6 +51,8 @@ Scan options:
       --baseline FILE            report only findings not in this baseline
       --rules ID[,ID...]         run only these rules
       --show-suppressed          list suppressed and baselined findings in text output
+      --locale LANG              language of the text report: en or zh-cn (default: the
+                                 system locale from LC_ALL, LC_MESSAGES or LANG)
       --no-progress              never print progress (it is shown only on a terminal)
       --cache DIR                keep per-file results in DIR; rescans analyse only changed files
   -j, --jobs N                   worker threads (default: 1 below 200 files to parse, else all cores)
@@ -83,6 +88,7 @@ interface ParsedArgs {
   progress: boolean;
   jobs?: number;
   cache?: string;
+  locale?: string;
 }
 
 function parse(argv: string[]): ParsedArgs {
@@ -102,6 +108,7 @@ function parse(argv: string[]): ParsedArgs {
         'show-suppressed': { type: 'boolean' },
         'no-progress': { type: 'boolean' },
         cache: { type: 'string' },
+        locale: { type: 'string' },
         jobs: { type: 'string', short: 'j' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -147,6 +154,7 @@ function parse(argv: string[]): ParsedArgs {
     output: v.output,
     failOn: failOn as ParsedArgs['failOn'],
     config: v.config,
+    ...(v.locale ? { locale: v.locale } : {}),
     baseline: v.baseline,
     rules,
     showSuppressed: !!v['show-suppressed'],
@@ -238,7 +246,7 @@ function progressReporter(args: ParsedArgs, io: CliIO): { update(done: number, t
   };
 }
 
-async function runScan(args: ParsedArgs, io: CliIO): Promise<{ report: ScanReport; findings: Finding[] }> {
+async function runScan(args: ParsedArgs, io: CliIO): Promise<{ report: ScanReport; findings: Finding[]; config: AiregConfig }> {
   const started = performance.now();
   const s = setup(args, io);
   let baseline;
@@ -287,6 +295,7 @@ async function runScan(args: ParsedArgs, io: CliIO): Promise<{ report: ScanRepor
   return {
     report: { tool: { name: 'aireg', version: VERSION }, root: s.rootDir, findings, notices, configErrors: s.configErrors, config: s.configPath ?? null, summary },
     findings,
+    config: s.config,
   };
 }
 
@@ -317,7 +326,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    const { report, findings } = await runScan(args, io);
+    const { report, findings, config } = await runScan(args, io);
     if (args.command === 'baseline') {
       const out = path.resolve(io.cwd, args.output ?? '.aireg-baseline.json');
       const baseline = createBaseline(findings);
@@ -336,7 +345,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       writeOutput(`${JSON.stringify(log, null, 2)}\n`, args, io);
     } else {
       const color = !args.output && !!io.stdout.isTTY && !process.env.NO_COLOR;
-      writeOutput(renderText(report, { color, showSuppressed: args.showSuppressed, cwd: io.cwd }), args, io);
+      // Text is for people: one localized line per finding naming the article (JSON and SARIF keep the rules' full text).
+      const lang = resolveLocale(args.locale);
+      const t = translator(lang);
+      const applicable = new Set(obligationsFor({ roles: config.roles, jurisdictions: config.jurisdictions }).map((o) => o.id));
+      const message = (f: Finding): string => shortMessage(f, f.obligations.find((id) => applicable.has(id)) ?? f.obligations[0], lang, t);
+      writeOutput(renderText(report, { color, showSuppressed: args.showSuppressed, cwd: io.cwd, message, ...(lang === 'zh' ? { t } : {}) }), args, io);
     }
     if (args.output) io.stderr.write(`aireg: wrote ${args.format} report to ${args.output} (${report.summary.findings.total} finding(s))\n`);
     return report.summary.failed ? 1 : 0;

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import type { ConfigError } from '../core/configLoader';
 import type { Notice, NoticeKind } from '../core/engine';
+import type { Translate } from '../shared/findingText';
 import type { Finding, Severity } from '../core/types';
 
 export interface ScanSummary {
@@ -109,7 +110,7 @@ const COUNTED: ReadonlySet<NoticeKind> = new Set(['binary', 'minified', 'too-lar
  * then notices worth reading, then one summary line. Paths are shown relative to `cwd` so
  * terminals make them clickable.
  */
-export function renderText(report: ScanReport, options: { color: boolean; showSuppressed: boolean; cwd: string }): string {
+export function renderText(report: ScanReport, options: { color: boolean; showSuppressed: boolean; cwd: string; message?: (f: Finding) => string; t?: Translate }): string {
   const p = painter(options.color);
   const lines: string[] = [];
   const display = (file: string): string => {
@@ -131,7 +132,7 @@ export function renderText(report: ScanReport, options: { color: boolean; showSu
       const pos = `${f.range.start.line + 1}:${f.range.start.character + 1}`;
       const sev = f.severity === 'error' ? p.red('error') : f.severity === 'warning' ? p.yellow('warning') : p.blue('info');
       const sevWidth = f.severity.length;
-      let message = f.message;
+      let message = options.message ? options.message(f) : f.message;
       if (f.suppression) message += ` (${f.suppression.kind === 'baseline' ? 'in baseline' : 'suppressed'}: ${f.suppression.reason})`;
       return { pos, sev, sevWidth, message: escapeControl(message), rule: escapeControl(f.ruleId) };
     });
@@ -153,11 +154,13 @@ export function renderText(report: ScanReport, options: { color: boolean; showSu
   const s = report.summary;
   const counts = `${plural(s.findings.total, 'finding')} (${plural(s.findings.error, 'error')}, ${plural(s.findings.warning, 'warning')}, ${s.findings.info} info)`;
   const extras: string[] = [];
-  if (s.suppressed) extras.push(`${s.suppressed} suppressed`);
-  if (s.baselined) extras.push(`${s.baselined} in baseline`);
+  if (s.suppressed) extras.push(options.t ? options.t('{0} suppressed', s.suppressed) : `${s.suppressed} suppressed`);
+  if (s.baselined) extras.push(options.t ? options.t('{0} in baseline', s.baselined) : `${s.baselined} in baseline`);
   // The mark says whether there is anything to fix; the exit code line says whether CI fails.
   const clean = !s.failed && s.findings.error === 0 && s.findings.warning === 0;
-  const summaryLine = `${clean ? '✔' : '✖'} ${counts} in ${plural(s.files, 'file')}${extras.length ? `; ${extras.join(', ')}` : ''}`;
+  const summaryLine = options.t
+    ? `${clean ? '✔' : '✖'} ${options.t('{0} findings ({1} errors, {2} warnings, {3} info) in {4} files', s.findings.total, s.findings.error, s.findings.warning, s.findings.info, s.files)}${extras.length ? `; ${extras.join(', ')}` : ''}`
+    : `${clean ? '✔' : '✖'} ${counts} in ${plural(s.files, 'file')}${extras.length ? `; ${extras.join(', ')}` : ''}`;
   lines.push(s.failed ? p.red(p.bold(summaryLine)) : p.bold(summaryLine));
   const skippedParts: string[] = [];
   if (s.skipped.binary) skippedParts.push(`${s.skipped.binary} binary`);

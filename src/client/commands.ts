@@ -65,9 +65,13 @@ async function scanWorkspace(ctx: CommandContext): Promise<void> {
       }
     },
   );
+  // The same numbers as the status bar: every published finding, by severity.
+  const c = result.counts;
   const text = result.cancelled
     ? vscode.l10n.t('aireg: scan cancelled after {0} files', result.files)
-    : vscode.l10n.t('aireg: scanned {0} files, {1} findings', result.files, result.findings);
+    : c
+      ? vscode.l10n.t('aireg: scanned {0} files: {1} errors, {2} warnings, {3} infos', result.files, c.error, c.warning, c.info)
+      : vscode.l10n.t('aireg: scanned {0} files, {1} findings', result.files, result.findings);
   vscode.window.setStatusBarMessage(text, 8000);
   ctx.output.appendLine(`${text} (${result.durationMs} ms, ${result.notices} notices)`);
 }

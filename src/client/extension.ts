@@ -8,6 +8,7 @@ import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, 
 import { type InitializationOptions, StatusNotification } from '../shared/protocol';
 import { clientCommands, type CommandContext, guarded } from './commands';
 import { FindingsProvider } from './findingsView';
+import { createConfig, offerConfig } from './firstRun';
 import { panelDeps } from './panelDeps';
 import { registerPanels } from './panels';
 import { StatusBar } from './statusBar';
@@ -110,6 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // openChecklist, exportChecklist) and their serializers; the rest are the client's own.
   registerPanels(context, panelDeps(() => client, findingsChanged.event, output));
   for (const [id, fn] of Object.entries(clientCommands(ctx))) context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id, output, fn)));
+  context.subscriptions.push(vscode.commands.registerCommand('aireg.createConfig', guarded('aireg.createConfig', output, createConfig)));
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -121,6 +123,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   try {
     await c.start();
+    // Not awaited: the notification waits for the person, activation must not.
+    void offerConfig(context);
   } catch (err) {
     output.appendLine(`aireg: the language server failed to start: ${err instanceof Error ? err.message : String(err)}`);
     status.show({ state: 'error', counts: { error: 0, warning: 0, info: 0 }, files: 0 });

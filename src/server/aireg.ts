@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  type CancellationToken,
+  CancellationToken,
   type CodeAction,
   type CodeActionParams,
   type Connection,
@@ -86,6 +86,19 @@ interface Folder {
   settings: AiregSettings;
   engine: Engine;
   ignoredInRestrictedMode: string[];
+  /** Whether `.aireg.json` or the settings declare roles (else the hover says "default roles"). */
+  rolesDeclared: boolean;
+}
+
+/** True when the user chose roles: in the settings, or a `roles` key in `.aireg.json`. */
+function declaresRoles(loaded: LoadedConfig, settings: AiregSettings): boolean {
+  if (settings.roles.length) return true;
+  if (!loaded.path) return false;
+  try {
+    return /"roles"\s*:/.test(fs.readFileSync(loaded.path, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** An open document and its analysis state. */
@@ -218,12 +231,38 @@ export class AiregServer {
     } finally {
       this.markConfigReady();
     }
+    void this.autoScan().catch((err: unknown) => this.connection.console.warn(`aireg: the start-up scan failed: ${String(err)}`));
+  }
+
+  /**
+   * Scans a small workspace on start (at most `aireg.autoScanMaxFiles` analysable files), so the
+   * Problems panel, the Findings view and the status bar cover the workspace, not just the open
+   * files. Counting stops at the limit, so a large workspace costs only that much discovery.
+   */
+  private async autoScan(): Promise<void> {
+    const limit = this.folders[0]?.settings.autoScanMaxFiles ?? 0;
+    if (limit <= 0 || this.scanning || this.workspaceScanned) return;
+    let count = 0;
+    for (const folder of this.folders) {
+      if (!folder.root || !folder.settings.enable) continue;
+      const abort = new AbortController();
+      for await (const f of discoverFiles([folder.root], folder.engine.config, { baseDir: folder.root, signal: abort.signal })) {
+        void f;
+        if (++count > limit) {
+          abort.abort();
+          break;
+        }
+      }
+      if (count > limit) return;
+    }
+    if (count === 0 || this.workspaceScanned || this.scanning) return;
+    await this.scanWorkspace({}, CancellationToken.None);
   }
 
   private makeFolder(uri: string, root: string | undefined): Folder {
     const loaded: LoadedConfig = root ? loadConfig(root) : { config: defaultConfig(), errors: [] };
     const merged = mergeConfig(loaded.config, DEFAULT_SETTINGS, this.trusted);
-    return { uri, ...(root ? { root } : {}), loaded, settings: { ...DEFAULT_SETTINGS }, engine: new Engine(this.host, merged.config), ignoredInRestrictedMode: merged.ignoredInRestrictedMode };
+    return { uri, ...(root ? { root } : {}), loaded, settings: { ...DEFAULT_SETTINGS }, engine: new Engine(this.host, merged.config), ignoredInRestrictedMode: merged.ignoredInRestrictedMode, rolesDeclared: declaresRoles(loaded, DEFAULT_SETTINGS) };
   }
 
   private folderFor(uri: string): Folder {
@@ -268,8 +307,17 @@ export class AiregServer {
       const merged = mergeConfig(folder.loaded.config, folder.settings, this.trusted);
       folder.engine.config = merged.config;
       folder.ignoredInRestrictedMode = merged.ignoredInRestrictedMode;
+      folder.rolesDeclared = declaresRoles(folder.loaded, folder.settings);
     }
     this.publishConfigErrors();
+    // aireg.enable false clears what aireg published for the folder, scanned files included.
+    for (const [uri, r] of [...this.results]) {
+      if (r.folder.settings.enable || this.docs.has(uri)) continue;
+      this.results.delete(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      // The counts no longer cover the workspace; a small one is scanned again once re-enabled.
+      this.workspaceScanned = false;
+    }
     const anyEnabled = [...this.folders, this.fallback].some((f) => f.settings.enable);
     this.setState(anyEnabled ? 'ready' : 'disabled', this.configMessage());
     if (!reanalyze) return;
@@ -277,6 +325,7 @@ export class AiregServer {
     // Scanned files were analysed under the old configuration; analyse them again from disk.
     const scanned = [...this.results.keys()].filter((u) => !this.docs.has(u));
     if (scanned.length) void this.analyzeFiles(scanned, undefined);
+    if (anyEnabled && !this.workspaceScanned) void this.autoScan().catch(() => undefined);
   }
 
   private configMessage(): string | undefined {
@@ -454,7 +503,7 @@ export class AiregServer {
       // A notification, not window/showMessageRequest: nothing to await, and no client answer can fail it.
       void this.connection.sendNotification(ShowMessageNotification.type, {
         type: MessageType.Warning,
-        message: `aireg: ${n.message}. Files of that language are not analysed; other languages are.`,
+        message: t('aireg: {0}. Files of that language are not analysed; other languages are.', n.message),
       });
     }
   }
@@ -559,7 +608,9 @@ export class AiregServer {
         }
         this.workspaceScanned = true;
       }
-      return { files: total, findings: r.findings, cancelled, durationMs: Math.round(performance.now() - started), notices: notices + r.notices };
+      // The summary counts what the status bar counts (every published finding), so the two agree.
+      const counts = this.status().counts;
+      return { files: total, findings: counts.error + counts.warning + counts.info, counts, cancelled, durationMs: Math.round(performance.now() - started), notices: notices + r.notices };
     } finally {
       sub.dispose();
       this.scanning = false;
@@ -574,7 +625,7 @@ export class AiregServer {
   private hover(p: HoverParams): Hover | null {
     const r = this.results.get(canonicalUri(p.textDocument.uri));
     if (!r) return null;
-    return hoverFor(r.findings, p.position, r.folder.engine.config) ?? null;
+    return hoverFor(r.findings, p.position, r.folder.engine.config, { rolesDeclared: r.folder.rolesDeclared }) ?? null;
   }
 
   private async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
@@ -698,7 +749,7 @@ export class AiregServer {
     else if (state === 'ready' && this.busy > 0) state = 'analyzing';
     const failed = [...this.host.failedLanguages().values()].map((e) => e.message);
     const message = [this.stateMessage, ...failed].filter(Boolean).join('\n') || undefined;
-    return { state, counts, files: this.results.size, ...(message ? { message } : {}), ...(this.trusted ? {} : { restricted: true }) };
+    return { state, counts, files: this.results.size, workspaceScanned: this.workspaceScanned, ...(message ? { message } : {}), ...(this.trusted ? {} : { restricted: true }) };
   }
 
   private dispose(): void {

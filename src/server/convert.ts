@@ -7,7 +7,9 @@ import type { AiregConfig } from '../core/config';
 import { obligationsFor } from '../core/kb';
 import { ruleHelpUri } from '../core/ruleMeta';
 import type { Finding } from '../core/types';
+import { shortMessage } from '../shared/findingText';
 import type { FindingSummary, OpenObligationArgs } from '../shared/protocol';
+import { displayLang, t } from './locale';
 
 /** The source every aireg diagnostic carries (error lens, ESLint-style filters and tests key on it). */
 export const SOURCE = 'aireg';
@@ -107,7 +109,8 @@ export function toDiagnostic(f: Finding, config: AiregConfig, uriOf: (file: stri
     source: SOURCE,
     code: f.ruleId,
     codeDescription: { href },
-    message: f.message,
+    // One line naming the article; the reasoning is in the hover and on the card.
+    message: shortMessage(f, primary, displayLang(), t),
     ...(related?.length ? { relatedInformation: related } : {}),
     data,
   };
@@ -120,7 +123,8 @@ export function toSummary(f: Finding, uri: string, config?: AiregConfig): Findin
     file: f.file,
     ruleId: f.ruleId,
     range: lspRange(f.range),
-    message: f.message,
+    message: shortMessage(f, primary, displayLang(), t),
+    detail: f.message,
     severity: f.severity,
     obligations: f.obligations,
     ...(primary ? { primaryObligation: primary } : {}),

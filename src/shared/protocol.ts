@@ -32,7 +32,10 @@ export interface FindingSummary {
   file: string;
   ruleId: string;
   range: WireRange;
+  /** One line in the display language, naming the article (what the Problems panel shows). */
   message: string;
+  /** The rule's full explanation: why, which articles, how to fix (English). */
+  detail?: string;
   severity: 'error' | 'warning' | 'info';
   obligations: string[];
   /** The obligation that binds the configured roles first (what the code link opens); the rest are related. */
@@ -127,7 +130,10 @@ export interface ScanWorkspaceParams {
 
 export interface ScanWorkspaceResult {
   files: number;
+  /** Published (not suppressed) findings of every file the server knows after the scan: the status bar's counts summed. */
   findings: number;
+  /** The same findings by severity (what the status bar shows). */
+  counts?: { error: number; warning: number; info: number };
   cancelled: boolean;
   durationMs: number;
   /** Files skipped or only partly analysed, with why (too large, binary, unreadable...). */
@@ -151,6 +157,8 @@ export interface StatusParams {
   counts: { error: number; warning: number; info: number };
   /** Files with results. */
   files: number;
+  /** True once a workspace scan finished: the counts cover the workspace, not only open files. */
+  workspaceScanned?: boolean;
   /** Localized detail for the tooltip: a config error, the scan progress, a grammar that failed. */
   message?: string;
   /** True when the workspace is untrusted and `.aireg.json` may not lower severities. */

@@ -35,6 +35,8 @@ export interface AiregSettings {
    * inventory, not a problem. They stay in the Findings view, the CLI and SARIF either way.
    */
   generationCallsAsHints: boolean;
+  /** Workspaces with at most this many analysable files are scanned on activation; 0 never. */
+  autoScanMaxFiles: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<AiregSettings> = Object.freeze({
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: Readonly<AiregSettings> = Object.freeze({
   maxFileSize: 0,
   groupBy: 'file',
   generationCallsAsHints: true,
+  autoScanMaxFiles: 300,
 });
 
 /** The scope VS Code gives a setting (see `contributes.configuration`). */
@@ -71,6 +74,7 @@ export const SETTINGS: readonly SettingDescriptor[] = [
   { key: 'aireg.maxFileSize', scope: 'resource', default: DEFAULT_SETTINGS.maxFileSize },
   { key: 'aireg.findings.groupBy', scope: 'window', default: DEFAULT_SETTINGS.groupBy },
   { key: 'aireg.generationCallsAsHints', scope: 'resource', default: DEFAULT_SETTINGS.generationCallsAsHints },
+  { key: 'aireg.autoScanMaxFiles', scope: 'window', default: DEFAULT_SETTINGS.autoScanMaxFiles },
   { key: 'aireg.trace.server', scope: 'window', default: 'off' },
 ];
 
@@ -105,6 +109,7 @@ export function normalizeSettings(raw: unknown): AiregSettings {
   if (Array.isArray(raw.jurisdictions)) s.jurisdictions = [...new Set(raw.jurisdictions.filter((j): j is string => typeof j === 'string' && JURISDICTIONS.includes(j)))];
   if (typeof raw.maxFileSize === 'number' && Number.isFinite(raw.maxFileSize) && raw.maxFileSize >= 0) s.maxFileSize = Math.floor(raw.maxFileSize);
   if (typeof raw.generationCallsAsHints === 'boolean') s.generationCallsAsHints = raw.generationCallsAsHints;
+  if (typeof raw.autoScanMaxFiles === 'number' && Number.isFinite(raw.autoScanMaxFiles) && raw.autoScanMaxFiles >= 0) s.autoScanMaxFiles = Math.floor(raw.autoScanMaxFiles);
   const findings = raw.findings;
   if (isRecord(findings) && (findings.groupBy === 'obligation' || findings.groupBy === 'rule' || findings.groupBy === 'file')) s.groupBy = findings.groupBy;
   return s;

@@ -119,7 +119,7 @@ export function extractArticles(query: string): { articles: QueryArticle[]; bare
 /**
  * The label of an article reference as cards, hovers, SARIF and checklists show it, e.g.
  * "Algorithm Recommendation Provisions, Art. 17" / "《算法推荐规定》第十七条",
- * "AI Act, Art. 50(2)" / "《人工智能法》第50条第2款". Standards are cited by clause, never as an
+ * "AI Act, Art. 50(2)" / "《人工智能法案》（欧盟）第50条第2款". Standards are cited by clause, never as an
  * article: "GB 45438-2025, clause 5" / "GB 45438-2025 第5章", "clause 6.1" / "6.1",
  * "Annex E" / "附录E". A notice cited as a whole shows only its name.
  */
@@ -135,7 +135,8 @@ export function formatArticle(ref: Pick<ArticleRef, 'article' | 'paragraph' | 'i
     // Standards are named by their number (GB 45438-2025), which takes no title marks.
     return lang === 'en' ? `${instrument.shortName.en}, ${local}` : `${instrument.shortName.zh} ${local}`;
   }
-  return lang === 'en' ? `${instrument.shortName.en}, ${local}` : `《${instrument.shortName.zh}》${local}`;
+  // EU instruments carry （欧盟） after the title in Chinese, so 《人工智能法案》 is not read as a Chinese law.
+  return lang === 'en' ? `${instrument.shortName.en}, ${local}` : `《${instrument.shortName.zh}》${instrument.jurisdiction === 'EU' ? '（欧盟）' : ''}${local}`;
 }
 
 /** A standard's clause: top-level clauses are chapters (第5章), sub-clauses keep their number. */

@@ -18,7 +18,7 @@ export const ROLE_LABELS: Record<Role, { en: string; zh: string; aliases: string
   'very-large-platform': { en: 'Very large online platform or search engine', zh: '超大型在线平台或搜索引擎', aliases: ['vlop', 'vlose', 'very large online platform', '超大型平台'] },
 };
 
-const SCORE = { primary: 20, id: 1000, idPart: 300, article: 200, articleWithInstrument: 400, instrument: 60, role: 40, title: 50, tag: 30, summary: 20, text: 10, cjkPartial: 6 };
+const SCORE = { primary: 20, id: 1000, idPart: 300, article: 200, articleWithInstrument: 400, instrument: 60, role: 40, title: 50, tag: 30, summary: 20, text: 10, cjkPartial: 6, synonym: 0.8 };
 
 interface IndexedObligation {
   ob: Obligation;
@@ -43,6 +43,34 @@ interface Alias {
 }
 
 const CJK = /[\u3400-\u9fff]/;
+
+/**
+ * Small English words that say little on their own ("out" of "opt out" must not find "keep content
+ * out"): they score as plain text and do not count as a matched word; the phrase still counts.
+ */
+const STOPWORDS = new Set(['a', 'an', 'and', 'at', 'by', 'for', 'in', 'is', 'it', 'of', 'off', 'on', 'or', 'out', 'the', 'to', 'up', 'with']);
+
+/**
+ * Phrases that name one duty in different words, so a query in the user's words finds the
+ * obligations that use the regulation's: "opt out" is what Art. 17 calls switching
+ * recommendation off and DSA Art. 38 a non-profiling option. Matched at phrase weight, a little
+ * below the literal phrase.
+ */
+const SYNONYMS: readonly (readonly string[])[] = [
+  ['opt out', 'switch off', 'turn off', 'non-personalised', 'non-personalized', 'not based on profiling', 'non-profiling', '关闭', '退出'],
+  ['consent', 'permission', 'authorisation', 'authorization', '同意', '授权'],
+  ['label', 'mark', 'marking', 'watermark', '标识', '水印'],
+  ['deepfake', 'deep synthesis', 'synthetic media', '深度合成'],
+];
+
+/** A matcher for a phrase whose words may be joined by spaces, hyphens or underscores. */
+function phraseMatcher(phrase: string): (h: string) => boolean {
+  const parts = norm(phrase).split(/[\s\-_]+/).filter(Boolean).map(escapeRe);
+  if (parts.length === 0) return () => false;
+  if (CJK.test(phrase)) return (h: string) => h.includes(norm(phrase));
+  const re = new RegExp(`(?<![a-z0-9])${parts.join('[\\s\\-_]*')}(?![a-z0-9])`);
+  return (h: string) => re.test(h);
+}
 
 function norm(s: string): string {
   return s.normalize('NFKC').toLowerCase();
@@ -158,6 +186,20 @@ export class ObligationIndex {
       return (h: string) => re.test(h);
     });
 
+    // The words as one phrase ("opt out" = "opt-out"), and the phrases that mean the same duty.
+    const phrase = words.length > 1 || /[-_]/.test(textRest.trim()) ? words.join(' ') : '';
+    const phraseMatchers: { m: (h: string) => boolean; weight: number }[] = [];
+    if (phrase) {
+      phraseMatchers.push({ m: phraseMatcher(phrase), weight: 1 });
+      const literal = phraseMatcher(phrase);
+      const group = SYNONYMS.find((g) => g.some((p) => literal(norm(p))));
+      for (const p of group ?? []) if (!literal(norm(p))) phraseMatchers.push({ m: phraseMatcher(p), weight: SCORE.synonym });
+    } else if (words.length === 1) {
+      const group = SYNONYMS.find((g) => g.some((p) => norm(p) === words[0]));
+      for (const p of group ?? []) if (norm(p) !== words[0]) phraseMatchers.push({ m: phraseMatcher(p), weight: SCORE.synonym * 0.5 });
+    }
+    const stop = words.map((w) => STOPWORDS.has(w));
+
     const hits: SearchHit[] = [];
     for (const it of this.items) {
       let score = 0;
@@ -206,6 +248,11 @@ export class ObligationIndex {
         const m = matchers[wi];
         let s = 0;
         let kind: MatchKind | undefined;
+        if (stop[wi]) {
+          if (m(it.title) || m(it.tags) || m(it.summary)) s = SCORE.text / 5;
+          score += s;
+          continue;
+        }
         if (m(it.title)) [s, kind] = [SCORE.title, 'title'];
         else if (m(it.tags)) [s, kind] = [SCORE.tag, 'tag'];
         else if (m(it.summary)) [s, kind] = [SCORE.summary, 'summary'];
@@ -220,11 +267,23 @@ export class ObligationIndex {
         if (s) wordsMatched++;
         score += s;
       }
+      // A phrase (or a phrase of the same meaning) in the title, tags or summary is worth all its words.
+      let phraseScore = 0;
+      for (const { m, weight } of phraseMatchers) {
+        const [field, kind]: [number, MatchKind | undefined] = m(it.title) ? [SCORE.title, 'title'] : m(it.tags) ? [SCORE.tag, 'tag'] : m(it.summary) ? [SCORE.summary, 'summary'] : [0, undefined];
+        if (kind) matched.add(kind);
+        phraseScore = Math.max(phraseScore, field * weight * Math.max(2, words.length));
+      }
+      if (phraseScore) {
+        score += phraseScore;
+        wordsMatched = Math.max(wordsMatched, words.filter((_, i) => !stop[i]).length);
+      }
       // When the query names an article, the article decides; words only rank within it.
       if (arts.length && !matched.has('article') && !matched.has('id')) continue;
       // Every typed word should find something, unless other evidence already matched.
       if (words.length && wordsMatched === 0 && !matched.has('article') && !matched.has('instrument') && !matched.has('role') && !matched.has('id')) continue;
-      if (words.length > 1) score *= 0.5 + (0.5 * wordsMatched) / words.length;
+      const content = words.filter((_, i) => !stop[i]).length;
+      if (content > 1) score *= 0.5 + (0.5 * Math.min(wordsMatched, content)) / content;
       if (score > 0) hits.push({ obligation: it.ob, score: Math.round(score * 100) / 100, matched: [...matched] });
     }
     // Ties break by id so results are stable between keystrokes; both languages are always searched.

@@ -3,7 +3,7 @@
  * hover with the message and the rule link, the Problems panel row, and the obligation card behind the link.
  */
 import * as assert from 'node:assert/strict';
-import { engineFinding, firstLine } from '../lib/expected';
+import { engineFinding, shownMessage } from '../lib/expected';
 import { cardExpectations, showsAnArticle, squash } from '../lib/kbExpect';
 import { activeEditor, mouseOnto, openFile, problemsRows, shot, webviewWithText } from '../lib/workbench';
 import { englishSession, type Session } from './session';
@@ -16,7 +16,7 @@ describe('diagnostics in the real VS Code', function () {
   before(async function () {
     s = await englishSession();
     const f = await engineFinding(s.workspace, 'app.py', 'aigc-missing-label');
-    message = firstLine(f.message);
+    message = shownMessage(f, s.workspace);
   });
 
   it('shows a squiggle on the unlabeled output and a hover with the message and the aireg code link', async function () {

@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { getObligation } from '../../../src/core/kb';
 import { cardExpectations, showsAnArticle, squash } from '../lib/kbExpect';
-import { openPalette, pickRowTitled, quickPickRows, runCommand, shot, until, webviewWithText } from '../lib/workbench';
+import { engineFinding, shownMessage } from '../lib/expected';
+import { openFile, openPalette, pickRowTitled, problemsRows, quickPickRows, runCommand, shot, until, webviewWithText } from '../lib/workbench';
 import { commandLabel, startSession, type Session } from './session';
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -43,6 +44,20 @@ describe('aireg in Chinese (display language zh-cn)', function () {
     assert.ok(labels.some((n) => n.trim() === zh), `the palette lists "${zh}"; labels: ${labels.join(' | ')}`);
     assert.ok(!labels.some((n) => n.trim() === en), `no primary label is the English "${en}"`);
     await page.keyboard.press('Escape');
+  });
+
+  it('shows the diagnostic message in Chinese in the Problems panel, naming the article in Chinese', async function () {
+    const { page } = s!.browser;
+    const f = await engineFinding(s!.workspace, 'app.py', 'aigc-missing-label');
+    const zh = shownMessage(f, s!.workspace, 'zh-cn');
+    assert.match(zh, CJK, `the bundle translates the message: ${zh}`);
+    assert.match(zh, /《[^》]+》第[一二三四五六七八九十]+条/, `it names the article in Chinese: ${zh}`);
+    await openFile(page, 'app.py');
+    const rows = await problemsRows(page);
+    const row = rows.filter({ hasText: zh }).first();
+    await row.waitFor({ timeout: 60_000 });
+    await shot(page, '15-zh-problems');
+    assert.ok(!(await rows.filter({ hasText: 'Generated text' }).count()), 'no English aireg message is left in the Problems panel');
   });
 
   it('opens an obligation card with Chinese labels and obligation text', async function () {

@@ -44,6 +44,19 @@ describe('Findings view in the real VS Code', function () {
     assert.ok(expected >= 4, `the fixture workspace has findings (${expected})`);
     // Each finding once: the number of finding rows equals the engine's count (no obligation fan-out).
     await until(page, `${expected} finding rows`, async () => (await findingRows(page).count()) === expected, 60_000);
+    // The scan summary, the status bar and the view count the same findings.
+    const summary = page.locator('.statusbar-item', { hasText: /aireg: scanned/ }).first();
+    const summaryText = await summary.innerText({ timeout: 30_000 });
+    const sm = /scanned (\d+) files: (\d+) errors, (\d+) warnings, (\d+) infos/.exec(summaryText);
+    assert.ok(sm, `the scan summary gives counts by severity: ${summaryText}`);
+    const status = page.locator('.statusbar-item[id$="aireg.status"]').first();
+    const statusText = await until(page, 'the status bar counts', async () => {
+      const text = (await status.innerText()).replace(/\s+/g, ' ');
+      return /\d+\D+\d+\D+\d+/.test(text) && !/open files/.test(text) ? text : undefined;
+    }, 30_000);
+    const counts = (/(\d+)\D+(\d+)\D+(\d+)/.exec(statusText) ?? []).slice(1).map(Number);
+    assert.deepEqual(counts, sm.slice(2).map(Number), `status bar "${statusText}" agrees with "${summaryText}"`);
+    assert.equal(counts.reduce((a, b) => a + b, 0), expected, 'and with the Findings view');
     const groups = await page.locator('.part.sidebar .monaco-list-row[aria-level="1"]').allInnerTexts();
     await shot(page, '20-findings-by-file');
     assert.ok(groups.some((g) => g.includes('app.py')) && groups.some((g) => g.includes('chat.ts')), `groups are files: ${groups.join(' | ')}`);

@@ -327,6 +327,43 @@ describe('aireg in the real extension host', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
+  it('scans the small fixture workspace on activation: a file never opened has diagnostics', async function () {
+    const uri = vscode.Uri.joinPath(root, 'hostile.ts');
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), 'hostile.ts is not open');
+    await waitForDiagnostics(uri, (d) => d.some((x) => codeValue(x) === 'aigc-missing-label'));
+  });
+
+  it('clears every aireg diagnostic when aireg.enable is false, and brings them back when it is true again', async function () {
+    const hostile = vscode.Uri.joinPath(root, 'hostile.ts');
+    await waitForDiagnostics(hostile, (d) => d.length > 0);
+    const config = vscode.workspace.getConfiguration('aireg');
+    await config.update('enable', false, vscode.ConfigurationTarget.Global);
+    try {
+      await waitForDiagnostics(hostile, (d) => d.length === 0);
+      const left = vscode.languages.getDiagnostics().filter(([, ds]) => ds.some((d) => d.source === 'aireg'));
+      assert.deepEqual(left.map(([u]) => u.path), [], 'no aireg diagnostics anywhere');
+    } finally {
+      await config.update('enable', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitForDiagnostics(hostile, (d) => d.length > 0);
+  });
+
+  it('creates .aireg.json with the chosen roles and jurisdictions when there is none', async function () {
+    const file = vscode.Uri.joinPath(root, '.aireg.json');
+    const original = fs.readFileSync(file.fsPath);
+    fs.rmSync(file.fsPath);
+    try {
+      await vscode.commands.executeCommand('aireg.createConfig', { roles: ['deployer'], jurisdictions: ['EU'] });
+      const text = fs.readFileSync(file.fsPath, 'utf8');
+      assert.match(text, /"roles": \["deployer"\]/);
+      assert.match(text, /"jurisdictions": \["EU"\]/);
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file.fsPath, 'the new file is opened');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.writeFileSync(file.fsPath, original);
+    }
+  });
+
   it('opens the obligation card for an obligation id', async function () {
     await vscode.commands.executeCommand('aireg.openObligation', 'cn-label-explicit');
     const tab = await waitForWebviewTab('aireg.obligationCard');

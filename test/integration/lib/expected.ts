@@ -5,7 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadConfig } from '../../../src/core/configLoader';
 import { Engine } from '../../../src/core/engine';
+import { primaryObligation } from '../../../src/server/convert';
+import { shortMessage, type Translate } from '../../../src/shared/findingText';
 import type { Finding, RuleId } from '../../../src/core/types';
 
 let engine: Engine | undefined;
@@ -31,4 +34,24 @@ export async function engineFinding(workspace: string, relPath: string, ruleId: 
 /** The first line of a message, which the hover and Problems panel show verbatim. */
 export function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
+}
+
+/** Fills `{0}`-style placeholders as `@vscode/l10n` does. */
+function format(template: string, args: (string | number | boolean)[]): string {
+  return template.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+}
+
+/** A translator over the extension's l10n bundle for a display language (English: the keys themselves). */
+export function translator(lang: 'en' | 'zh-cn'): Translate {
+  const bundle: Record<string, string> = lang === 'en' ? {} : (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'l10n', `bundle.l10n.${lang}.json`), 'utf8')) as Record<string, string>);
+  return (message, ...args) => format(bundle[message] ?? message, args);
+}
+
+/**
+ * The one-line message the editor shows for a finding (Problems panel, squiggle hover), computed with
+ * the server's own presentation code and the workspace's roles (they choose the article it names).
+ */
+export function shownMessage(f: Finding, workspace: string, lang: 'en' | 'zh-cn' = 'en'): string {
+  const config = loadConfig(workspace).config;
+  return shortMessage(f, primaryObligation(f, config), lang === 'en' ? 'en' : 'zh', translator(lang));
 }

@@ -185,7 +185,7 @@ describe('localization bundle', function () {
     const out = new Set<string>();
     for (const f of files) {
       const src = fs.readFileSync(f, 'utf8');
-      for (const m of src.matchAll(call)) out.add(m[1]!.replace(/\\'/g, "'"));
+      for (const m of src.matchAll(call)) out.add((m[1] ?? m[2]!).replace(/\\'/g, "'").replace(/\\"/g, '"'));
     }
     return [...out];
   }
@@ -193,7 +193,9 @@ describe('localization bundle', function () {
   it('translates every client and server UI string, keeping placeholders', function () {
     // The whole client shares one bundle, panels included.
     const client = uiStrings(filesUnder('src/client', (f) => f.endsWith('.ts')), /l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g);
-    const server = uiStrings(filesUnder('src/server', (f) => f.endsWith('.ts')), /\bt\(\s*'((?:[^'\\]|\\.)*)'/g);
+    // Single- or double-quoted (a message with an apostrophe); the shared one-line messages too.
+    const serverFiles = [...filesUnder('src/server', (f) => f.endsWith('.ts')), ...filesUnder('src/cli', (f) => f.endsWith('.ts')), path.join(ROOT, 'src/shared/findingText.ts')];
+    const server = uiStrings(serverFiles, /\bt\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g);
     assert.ok(client.length > 15 && server.length > 15, `found ${client.length} client and ${server.length} server strings`);
     const missing = [...client, ...server].filter((s) => !(s in bundleZh));
     assert.deepEqual(missing, [], 'strings without a zh-cn translation');

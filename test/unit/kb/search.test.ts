@@ -203,7 +203,10 @@ describe('kb lookups', () => {
     assert.equal(articleLabel({ instrument: 'cn-ethics', article: 'Annex' }, 'zh', false), '附件');
     assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'zh'), '《生成式AI办法》第四条第（三）项');
     assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'en'), 'Generative AI Measures, Art. 4(3)');
-    assert.equal(articleLabel({ instrument: 'eu-aia', article: '50', paragraph: '2' }, 'zh'), '《人工智能法》第50条第2款');
+    assert.equal(articleLabel({ instrument: 'eu-aia', article: '50', paragraph: '2' }, 'zh'), '《人工智能法案》（欧盟）第50条第2款');
+    // Standards by clause (GB/T 1.1): a top-level clause is a chapter, a sub-clause its number; never 条.
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: '4' }, 'zh'), '《GB 45438-2025》第4章');
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: '4.1' }, 'zh'), '《GB 45438-2025》4.1');
   });
 
   it('obligationArticleUrl resolves the official text from data', () => {
@@ -214,5 +217,27 @@ describe('kb lookups', () => {
 
   it('obligationDocUrl points at the generated reference', () => {
     assert.match(obligationDocUrl('cn-ar-opt-out'), /\/docs\/obligations\.md#cn-ar-opt-out$/);
+  });
+});
+
+describe('look-up ranking: titles, tags and article references above summary words', function () {
+  it('"opt out" puts Algorithm Recommendation Art. 17 and DSA Art. 38 first', function () {
+    for (const q of ['opt out', 'opt-out', 'Opt Out']) {
+      const ids = searchObligations(q, { limit: 5 }).map((h) => h.obligation.id);
+      const top = ids.slice(0, 2);
+      assert.ok(top.includes('cn-ar-opt-out'), `${q}: ${ids.join(', ')}`);
+      const dsa = getObligation(top.find((id) => id !== 'cn-ar-opt-out') ?? '');
+      assert.ok(dsa?.articles.some((a) => a.instrument === 'eu-dsa' && a.article === '38'), `${q}: DSA Art. 38 second: ${ids.join(', ')}`);
+    }
+  });
+
+  it('a short common word alone ("out") does not rank a title that merely contains it', function () {
+    const ids = searchObligations('opt out', { limit: 10 }).map((h) => h.obligation.id);
+    assert.ok(!ids.includes('cn-content-values-prohibited'), ids.join(', '));
+  });
+
+  it('an article reference still outranks title words', function () {
+    const hits = searchObligations('Art. 17 label', { limit: 3 });
+    assert.ok(hits[0]?.matched.includes('article'), JSON.stringify(hits.map((h) => [h.obligation.id, h.matched])));
   });
 });

@@ -25,6 +25,10 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { Engine } from '../../../src/core/engine';
 import { getObligation } from '../../../src/core/kb';
+import * as l10n from '@vscode/l10n';
+import { defaultConfig } from '../../../src/core/config';
+import { primaryObligation } from '../../../src/server/convert';
+import { MAX_MESSAGE, shortMessage } from '../../../src/shared/findingText';
 import { AllFindingsRequest, FindingsByObligationRequest, GetObligationRequest, ScanWorkspaceRequest, SearchObligationsRequest } from '../../../src/shared/protocol';
 import { TestClient } from './lspClient';
 
@@ -88,7 +92,9 @@ describe('language server over LSP (dist/server.js)', function () {
       assert.equal(d.source, 'aireg');
       assert.deepEqual(d.range, { start: f.range.start, end: f.range.end });
       assert.equal(d.severity, f.severity === 'error' ? 1 : f.severity === 'warning' ? 2 : 3);
-      assert.equal(d.message, f.message);
+      // One line naming the article; the rule's full text is in the hover.
+      assert.equal(d.message, shortMessage(f, primaryObligation(f, defaultConfig()), 'en', l10n.t));
+      assert.ok(d.message.length <= MAX_MESSAGE && !d.message.includes('\n'), d.message);
       const href = d.codeDescription?.href ?? '';
       assert.match(href, /^command:aireg\.openObligation\?/);
       const args = JSON.parse(decodeURIComponent(href.slice(href.indexOf('?') + 1))) as [string, { ruleId: string; fingerprint: string }];
@@ -251,7 +257,14 @@ describe('language server over LSP (dist/server.js)', function () {
       const md = (hover!.contents as MarkupContent).value.replace(/\\/g, '');
       const gen = engineCall.generation!;
       assert.ok(md.includes(`Provider: ${gen.provider} · Modality: ${gen.modality} · API: ${gen.api}`), md);
-      assert.ok(md.includes('Obligations for your roles (service-provider; CN, EU)'), md);
+      // No .aireg.json declares roles here: the hover says these are the defaults.
+      assert.ok(md.includes('Obligations for the default roles (Service provider; China, EU)'), md);
+      const missingHover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: missing.range.start });
+      const mmd = (missingHover!.contents as MarkupContent).value.replace(/\\/g, '');
+      const engineMissing = expected.find((f) => f.ruleId === 'aigc-missing-label')!;
+      assert.ok(mmd.includes(`Why: ${engineMissing.message}`), `the hover carries the rule's reasoning: ${mmd}`);
+      assert.match(mmd, /Fix: Quick Fix \(Ctrl\+\.\)/);
+      assert.ok(!/\]\(command:[^)]*\) *,|\[(?:cn|eu)-[a-z0-9-]+\]/.test(mmd), `obligations are linked by title, never by raw id: ${mmd}`);
       const links = [...md.matchAll(/\(command:aireg\.openObligation\?([^ )]+)/g)].map((m) => (JSON.parse(decodeURIComponent(m[1]!)) as string[])[0]);
       assert.ok(links.length >= 2 && links.every((id) => engineCall.obligations.includes(id!)), JSON.stringify(links));
 
