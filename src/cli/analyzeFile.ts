@@ -61,7 +61,8 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
   const deferred: { task: FileTask; result: FileResult; family: LanguageInfo['family']; specs: string[] }[] = [];
   await forEachRead(tasks, (task, outcome) => {
     if ('error' in outcome) return onDecided(readError(task, outcome.error));
-    const t = engine.triageWhy(task.relPath, outcome.text);
+    const root = rootOf(task);
+    const t = engine.triageWhy(task.relPath, outcome.text, root !== undefined ? { root } : {});
     if (!t) {
       rest.push(task);
       accepted.add(task.relPath);

@@ -241,7 +241,7 @@ export class Engine {
     }
     // Parsing is most of the cost of a scan: a file in which no enabled rule's text prefilter
     // finds anything to look at is not parsed at all.
-    if (!anyRuleMayMatch(this.enabledRules(options).map((r) => r.id), text, language)) return { result, why: 'prefilter' };
+    if (!anyRuleMayMatch(this.enabledRules(options), text, language, this.config, options.root !== undefined)) return { result, why: 'prefilter' };
     return undefined;
   }
 

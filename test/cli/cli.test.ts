@@ -160,7 +160,7 @@ describe('aireg CLI (built dist/cli.js)', function () {
       const lines = r.stdout.split('\n');
       const header = lines.indexOf('svc/recommend.py');
       assert.ok(header >= 0, r.stdout);
-      assert.match(lines[header + 1]!, new RegExp(`^  ${RECOMMENDER_LINE}:\\d+  warning  .*LightFM.*  rec-no-opt-out$`));
+      assert.match(lines[header + 1]!, new RegExp(`^  ${RECOMMENDER_LINE}:\\d+  warning  .*opt-out.*Art\\. 17.*  rec-no-opt-out$`));
       assert.match(r.stdout, /✖ 1 finding \(0 errors, 1 warning, 0 info\) in 1 file/);
     });
 

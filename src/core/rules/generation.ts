@@ -28,14 +28,25 @@ interface Detection {
   confidence: Confidence;
 }
 
+/**
+ * Whether a file can hold a generation call, from its text alone: an SDK module, endpoint or
+ * name-only path the catalog knows, a local model class, a function the team declared, or (with
+ * a workspace model) an HTTP call whose URL may come from another file.
+ */
+function generationMayApply(text: string, family: RuleContext['language']['family'], declared: readonly Declared[], workspace: boolean): boolean {
+  const cat = catalog();
+  return cat.mayMatch(family, text) || (workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || declared.some((d) => text.includes(d.last));
+}
+
 export const generationRule: Rule = {
   id: 'aigc-generation-call',
+  mayApply: ({ text, language, config, workspace }) => generationMayApply(text, language.family, declaredFunctions(config.generationFunctions), workspace),
   async run(ctx: RuleContext): Promise<void> {
     const cat = catalog();
     const family = ctx.language.family;
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
     const declared = declaredFunctions(ctx.config.generationFunctions);
-    if (!cat.mayMatch(family, ctx.text) && !(ctx.workspace && cat.mayCallHttp(family, ctx.text)) && !cat.localModels?.mayCall(ctx.text) && !declared.some((d) => ctx.text.includes(d.last))) return;
+    if (!generationMayApply(ctx.text, family, declared, !!ctx.workspace)) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
     if (ctx.workspace) await ctx.workspace.link(model, ctx.file);

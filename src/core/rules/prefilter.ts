@@ -8,37 +8,45 @@
  * ignores, never "no" for a file where the rule could report. A rule without a prefilter always
  * gets its parse.
  */
-import { catalog } from '../analysis/catalog';
+import type { AiregConfig } from '../config';
 import type { LanguageInfo } from '../languages';
 import type { RuleId } from '../types';
 import { keywordsOf } from './flow/text';
+import { generationRule } from './generation';
+import { ALL_RULES } from './index';
+import type { PrefilterInput, Rule } from './rule';
 
-export type Prefilter = (text: string, lower: string, language: LanguageInfo) => boolean;
-
-/** The generation detector's own whole-file test (module names, method names, endpoint fragments). */
-const generationPrefilter: Prefilter = (text, _lower, language) => catalog().mayMatch(language.family, text);
+export type Prefilter = (input: PrefilterInput) => boolean;
 
 /** Rules whose findings all start at a generation call in the same file share its prefilter. */
-const FOLLOWS_GENERATION: ReadonlySet<RuleId> = new Set(['aigc-generation-call', 'aigc-missing-label']);
+const FOLLOWS_GENERATION: ReadonlySet<RuleId> = new Set(['aigc-missing-label']);
 
 /**
- * The prefilter of a rule: the generation detector's for the rules that start from generation
- * calls, else the keywords the rule registered (`registerKeywords`), else none.
+ * The prefilter of a rule: its own `mayApply`; for the built-in rules that start from generation
+ * calls, the generation detector's; for the other built-in rules, the keywords they registered
+ * (`registerKeywords`). A rule without any (a test's own rule, say) always gets its parse.
  */
-export function prefilterOf(ruleId: RuleId): Prefilter | undefined {
-  if (FOLLOWS_GENERATION.has(ruleId)) return generationPrefilter;
-  const own = keywordsOf(ruleId);
-  return own ? (_text, lower) => own.test(lower) : undefined;
+export function prefilterOf(rule: Rule): Prefilter | undefined {
+  if (rule.mayApply) return (input) => rule.mayApply!(input);
+  if (!ALL_RULES.includes(rule)) return undefined;
+  if (FOLLOWS_GENERATION.has(rule.id)) return (input) => generationRule.mayApply!(input);
+  const own = keywordsOf(rule.id);
+  return own ? ({ lower }) => own.test(lower) : undefined;
 }
 
-/** True when some rule in `ruleIds` may report in this text (so the file must be parsed). */
-export function anyRuleMayMatch(ruleIds: readonly RuleId[], text: string, language: LanguageInfo): boolean {
-  let lower: string | undefined;
-  for (const id of ruleIds) {
-    const test = prefilterOf(id);
+/** The built-in rule with this id (for tests and tools that name rules by id). */
+export function builtinRule(id: RuleId): Rule | undefined {
+  return ALL_RULES.find((r) => r.id === id);
+}
+
+/** True when some rule in `rules` may report in this text (so the file must be parsed). */
+export function anyRuleMayMatch(rules: readonly Rule[], text: string, language: LanguageInfo, config: AiregConfig, workspace: boolean): boolean {
+  let input: PrefilterInput | undefined;
+  for (const rule of rules) {
+    const test = prefilterOf(rule);
     if (!test) return true;
-    lower ??= text.toLowerCase();
-    if (test(text, lower, language)) return true;
+    input ??= { text, lower: text.toLowerCase(), language, config, workspace };
+    if (test(input)) return true;
   }
   return false;
 }

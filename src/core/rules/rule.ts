@@ -62,8 +62,25 @@ export interface RuleBudget {
   check(): void;
 }
 
+/** What a rule's prefilter sees: the text only, before any parse. */
+export interface PrefilterInput {
+  text: string;
+  /** `text` lower-cased, computed once for all rules. */
+  lower: string;
+  language: LanguageInfo;
+  config: AiregConfig;
+  /** The file is analysed with a workspace model (the CLI scan), so other files' names count. */
+  workspace: boolean;
+}
+
 export interface Rule {
   id: RuleId;
+  /**
+   * False only when the rule cannot report anything in this text: a file that no rule's
+   * prefilter accepts is not parsed. May say true for files the rule ignores; never false where
+   * it could report. Rules without one always get a parse.
+   */
+  mayApply?(input: PrefilterInput): boolean;
   /**
    * Rules run in registration order; the generation detector runs first so the review rules can
    * follow what each call produces.

@@ -204,9 +204,11 @@ describe('kb lookups', () => {
     assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'zh'), '《生成式AI办法》第四条第（三）项');
     assert.equal(articleLabel({ instrument: 'cn-gai', article: '4', item: '3' }, 'en'), 'Generative AI Measures, Art. 4(3)');
     assert.equal(articleLabel({ instrument: 'eu-aia', article: '50', paragraph: '2' }, 'zh'), '《人工智能法案》（欧盟）第50条第2款');
-    // Standards by clause (GB/T 1.1): a top-level clause is a chapter, a sub-clause its number; never 条.
-    assert.equal(articleLabel({ instrument: 'gb-45438', article: '4' }, 'zh'), '《GB 45438-2025》第4章');
-    assert.equal(articleLabel({ instrument: 'gb-45438', article: '4.1' }, 'zh'), '《GB 45438-2025》4.1');
+    // Standards by clause (GB/T 1.1), named by their number without title marks: a top-level
+    // clause is a chapter, a sub-clause its number; never 条.
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: '5' }, 'zh'), 'GB 45438-2025 第5章');
+    assert.equal(articleLabel({ instrument: 'gb-45438', article: '6.1' }, 'zh'), 'GB 45438-2025 6.1');
+    assert.doesNotMatch(articleLabel({ instrument: 'gb-45438', article: '5' }, 'zh'), /条/);
   });
 
   it('obligationArticleUrl resolves the official text from data', () => {
