@@ -144,76 +144,107 @@ function tokenize(p: string): Token[] {
 /**
  * A compiled glob: an automaton simulated on a set of states (no backtracking). State `i` means
  * "token i is next"; a `**\/` token also has a looping state (inside the skipped folders) that
- * leaves only through a `/`, so the empty skip applies at a segment start and nowhere else.
+ * leaves only through a `/`, so the empty skip applies at a segment start and nowhere else. The
+ * active states are kept as short lists (usually one to three entries), so a step costs what is
+ * active, not the pattern's length; and a pattern whose literal part is absent from the path is
+ * rejected with one native `includes` before any simulation.
  */
 class Automaton {
   private readonly n: number;
-  private readonly bufs: Uint8Array[];
   /** Set when the pattern has no wildcard at all: a plain comparison. */
   private readonly literal: string | undefined;
+  /** The longest run of literal characters; a path without it cannot match. */
+  private readonly required: string;
+  /** `**\/` + a literal suffix after a star (`**\/*.pyc`): the last segment ends with it. */
+  private readonly lastSegmentSuffix: string | undefined;
+  private readonly mark: Uint32Array;
+  private stamp = 0;
 
   constructor(private readonly toks: Token[]) {
     this.n = toks.length;
-    this.bufs = [0, 1, 2, 3].map(() => new Uint8Array(this.n + 1));
-    this.literal = toks.every((t) => t.k === 'ch') ? String.fromCharCode(...toks.map((t) => (t as { c: number }).c)) : undefined;
-  }
-
-  /** Follows the empty moves: a star, `**` or segments token may match nothing. */
-  private close(set: Uint8Array): void {
-    for (let i = 0; i < this.n; i++) {
-      if (!set[i]) continue;
-      const k = this.toks[i]!.k;
-      if (k === 'star' || k === 'anyseq' || k === 'segments') set[i + 1] = 1;
+    this.mark = new Uint32Array(2 * (this.n + 1));
+    const lit = (t: Token[]): string | undefined => (t.every((x) => x.k === 'ch') ? String.fromCharCode(...t.map((x) => (x as { c: number }).c)) : undefined);
+    this.literal = lit(toks);
+    let best = '';
+    let run = '';
+    for (const t of toks) {
+      if (t.k === 'ch') run += String.fromCharCode(t.c);
+      else run = '';
+      if (run.length > best.length) best = run;
     }
+    this.required = best;
+    const tail = toks.slice(2);
+    const suffix = toks.length > 2 && toks[0]!.k === 'segments' && toks[1]!.k === 'star' ? lit(tail) : undefined;
+    this.lastSegmentSuffix = suffix !== undefined && !suffix.includes('/') ? suffix : undefined;
   }
 
   matches(s: string): boolean {
     if (this.literal !== undefined) return s === this.literal;
-    let [cur, next, curLoop, nextLoop] = this.bufs as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
-    cur.fill(0);
-    curLoop.fill(0);
-    cur[0] = 1;
-    this.close(cur);
-    for (let p = 0; p < s.length; p++) {
+    if (this.required && !s.includes(this.required)) return false;
+    if (this.lastSegmentSuffix !== undefined) return s.endsWith(this.lastSegmentSuffix) && s.lastIndexOf('/') < s.length - this.lastSegmentSuffix.length;
+    return this.simulate(s);
+  }
+
+  /**
+   * Adds state `i` (or its loop twin, `loop` true) to `list` once per step, following the empty
+   * moves of star, `**` and segments tokens.
+   */
+  private add(list: number[], i: number, loop: boolean): void {
+    for (;;) {
+      const key = loop ? this.n + 1 + i : i;
+      if (this.mark[key] === this.stamp) return;
+      this.mark[key] = this.stamp;
+      list.push(loop ? -1 - i : i);
+      if (loop || i >= this.n) return;
+      const k = this.toks[i]!.k;
+      if (k !== 'star' && k !== 'anyseq' && k !== 'segments') return;
+      i++;
+    }
+  }
+
+  private simulate(s: string): boolean {
+    let cur: number[] = [];
+    this.stamp++;
+    this.add(cur, 0, false);
+    for (let p = 0; p < s.length && cur.length; p++) {
       const c = s.charCodeAt(p);
-      next.fill(0);
-      nextLoop.fill(0);
-      for (let i = 0; i < this.n; i++) {
-        const t = this.toks[i]!;
-        if (curLoop[i]) {
-          nextLoop[i] = 1;
-          if (c === SLASH) next[i + 1] = 1;
+      const next: number[] = [];
+      this.stamp++;
+      for (const st of cur) {
+        if (st < 0) {
+          // Inside the folders a `**\/` skips: stay, or leave after a slash.
+          const i = -1 - st;
+          this.add(next, i, true);
+          if (c === SLASH) this.add(next, i + 1, false);
+          continue;
         }
-        if (!cur[i]) continue;
+        if (st >= this.n) continue;
+        const t = this.toks[st]!;
         switch (t.k) {
           case 'ch':
-            if (c === t.c) next[i + 1] = 1;
+            if (c === t.c) this.add(next, st + 1, false);
             break;
           case 'one':
-            if (c !== SLASH) next[i + 1] = 1;
+            if (c !== SLASH) this.add(next, st + 1, false);
             break;
           case 'class':
-            if (c !== SLASH && t.test(c)) next[i + 1] = 1;
+            if (c !== SLASH && t.test(c)) this.add(next, st + 1, false);
             break;
           case 'star':
-            if (c !== SLASH) next[i] = 1;
+            if (c !== SLASH) this.add(next, st, false);
             break;
           case 'anyseq':
-            next[i] = 1;
+            this.add(next, st, false);
             break;
           case 'segments':
-            nextLoop[i] = 1;
-            if (c === SLASH) next[i + 1] = 1;
+            this.add(next, st, true);
+            if (c === SLASH) this.add(next, st + 1, false);
             break;
         }
       }
-      this.close(next);
-      let alive = false;
-      for (let i = 0; i <= this.n && !alive; i++) alive = next[i] === 1 || nextLoop[i] === 1;
-      if (!alive) return false;
-      [cur, next, curLoop, nextLoop] = [next, cur, nextLoop, curLoop];
+      cur = next;
     }
-    return cur[this.n] === 1;
+    return cur.includes(this.n);
   }
 }
 
