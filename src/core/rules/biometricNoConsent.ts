@@ -85,6 +85,8 @@ const OPERATIONS: Operation[] = (bioData.operations as RawOperation[]).map((o) =
 
 /** Checks the uploader ticks about themselves (terms, licence); they are not the depicted person's consent. */
 const ATTESTATION = new RegExp(bioData.attestationNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
+/** A consent record passed to the editing call itself (`voices.create({ consent: consentId })`). */
+const CONSENT_ARGUMENT = compilePattern(bioData.consentArguments);
 const CONSENT = new RegExp(bioData.consentNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
 /** Prefilter over the whole file (lower-cased): without one of these no operation can match. */
 const TRIGGER = [
@@ -97,7 +99,7 @@ const TRIGGER = [
   'voice_enrollment', 'enrollvoice', 'enroll_voice', 'mega_tts', 'refer_wav', 'ref_audio', 'reference_audio', 'prompt_wav', 'ref_wav', '/voice/clone',
   'inference_zero_shot', 'inference_cross_lingual', 'inference_instruct2', 'inference_vc', 'infer_process', 'infer_batch_process', 'f5tts', 'e2tts',
   'make_animation', 'voice_conversion', 'get_conditioning_latents', 'referenceaudio', 'sample_audio_speaker', 'slice_inference', 'inferencesession',
-  'faceanalysis', 'sync_lip', 'prompt_speech', 'prompt_audio', 'ref_file', 'speaker_audio', 'voice_sample', 'audio_prompt',
+  'faceanalysis', 'audio.voices.create', 'sync_lip', 'prompt_speech', 'prompt_audio', 'ref_file', 'speaker_audio', 'voice_sample', 'audio_prompt',
 ];
 const MODEL_FILE = /\.(?:onnx|pth|pt|ckpt|safetensors|bin|dfm|tar)$/i;
 const KEYWORDS = registerKeywords('biometric-no-consent', TRIGGER);
@@ -145,6 +147,8 @@ export const biometricNoConsentRule: Rule = {
       if (ctor) built.add(opKey);
       const guard = guardOnPath(s.node, idx, ctx.text, CONSENT, configured);
       if (guard.guarded) continue;
+      const args = s.node.childForFieldName('arguments');
+      if (args && CONSENT_ARGUMENT.test(args.text)) continue;
       const entry = guard.entry ?? fn;
       const entryName = entry?.node.childForFieldName('name') ?? entry?.node;
       const voice = s.op.kind === 'voice-clone';
