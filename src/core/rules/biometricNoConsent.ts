@@ -85,6 +85,8 @@ const OPERATIONS: Operation[] = (bioData.operations as RawOperation[]).map((o) =
 
 /** Checks the uploader ticks about themselves (terms, licence); they are not the depicted person's consent. */
 const ATTESTATION = new RegExp(bioData.attestationNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
+/** A consent record passed to the editing call itself (`voices.create({ consent: consentId })`). */
+const CONSENT_ARGUMENT = compilePattern(bioData.consentArguments);
 const CONSENT = new RegExp(bioData.consentNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
 /** Prefilter over the whole file (lower-cased): without one of these no operation can match. */
 const TRIGGER = [
@@ -97,7 +99,7 @@ const TRIGGER = [
   'voice_enrollment', 'enrollvoice', 'enroll_voice', 'mega_tts', 'refer_wav', 'ref_audio', 'reference_audio', 'prompt_wav', 'ref_wav', '/voice/clone',
   'inference_zero_shot', 'inference_cross_lingual', 'inference_instruct2', 'inference_vc', 'infer_process', 'infer_batch_process', 'f5tts', 'e2tts',
   'make_animation', 'voice_conversion', 'get_conditioning_latents', 'referenceaudio', 'sample_audio_speaker', 'slice_inference', 'inferencesession',
-  'faceanalysis', 'sync_lip', 'prompt_speech', 'prompt_audio', 'ref_file', 'speaker_audio', 'voice_sample', 'audio_prompt',
+  'faceanalysis', 'audio.voices.create', 'inswapper', 'simswap', 'sim_swap', 'blendswap', 'ghostswap', 'hififace', 'uniface', 'sync_lip', 'prompt_speech', 'prompt_audio', 'ref_file', 'speaker_audio', 'voice_sample', 'audio_prompt',
 ];
 const MODEL_FILE = /\.(?:onnx|pth|pt|ckpt|safetensors|bin|dfm|tar)$/i;
 const KEYWORDS = registerKeywords('biometric-no-consent', TRIGGER);
@@ -145,6 +147,8 @@ export const biometricNoConsentRule: Rule = {
       if (ctor) built.add(opKey);
       const guard = guardOnPath(s.node, idx, ctx.text, CONSENT, configured);
       if (guard.guarded) continue;
+      const args = s.node.childForFieldName('arguments');
+      if (args && CONSENT_ARGUMENT.test(args.text)) continue;
       const entry = guard.entry ?? fn;
       const entryName = entry?.node.childForFieldName('name') ?? entry?.node;
       const voice = s.op.kind === 'voice-clone';
@@ -163,6 +167,13 @@ export const biometricNoConsentRule: Rule = {
     }
   },
 };
+
+const ENGINE_METHODS = /^(?:forward|__call__|run|swap|predict|infer|inference)$/;
+
+function enclosingClassName(node: Node): string {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'class_definition' || p.type === 'class_declaration') return p.childForFieldName('name')?.text ?? '';
+  return '';
+}
 
 function calleeName(node: Node): string {
   const f = node.childForFieldName('function') ?? node.childForFieldName('name') ?? node.childForFieldName('constructor') ?? node.childForFieldName('type');
@@ -195,6 +206,8 @@ function collectSites(idx: FileIndex, ops: Operation[]): Site[] {
         continue;
       }
       if (!matchCall(c, op)) continue;
+      // Building a model class whose inference method is the edit (`Inswapper(model_file=...)`) loads it.
+      if (op.engine && /^[A-Z]/.test(c.name)) continue;
       if (op.instanceMethods) {
         ctors.push({ node: c.node, op });
         break;
@@ -223,10 +236,15 @@ function collectSites(idx: FileIndex, ops: Operation[]): Site[] {
   // A file that implements the operation (`def inference_zero_shot(...)`) edits at the model call inside.
   for (const op of ops) {
     if (!op.engine || !op.callee) continue;
+    const engine = op.engine;
     for (const f of idx.functions) {
-      if (!f.name || !op.callee.test(f.name)) continue;
-      const inner = within(idx.calls, f.node.startIndex, f.node.endIndex, nodeOfCall).find((c) => op.engine!.test(c.callee) && enclosingFunction(c.node, idx) === f);
-      if (inner) specific.push({ node: inner.node, op });
+      // The operation itself (`def face_swap`), or the inference method of a model class named
+      // like it (`class Inswapper: def forward`).
+      if (!f.name || !(op.callee.test(f.name) || (ENGINE_METHODS.test(f.name) && op.callee.test(enclosingClassName(f.node))))) continue;
+      // Each model call inside is one edit (a DFM branch and an embedding branch are two).
+      for (const c of within(idx.calls, f.node.startIndex, f.node.endIndex, nodeOfCall)) {
+        if (engine.test(c.callee) && enclosingFunction(c.node, idx) === f) specific.push({ node: c.node, op });
+      }
     }
   }
   const out = [...specific];

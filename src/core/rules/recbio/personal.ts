@@ -41,6 +41,7 @@ const STRONG = new Set(P.strongSinkTokens);
 const SORT = new Set(P.sortTokens);
 const WEAK_VERBS = new Set(P.queryVerbs);
 const KEY_VERBS = new Set(P.keyedQueryVerbs);
+const WRITE_VERBS = new Set(P.writeVerbs);
 const PURPOSE = new Set(P.purposeTokens);
 const NON_PERSONAL = new Set(P.nonPersonalTokens);
 const OFFLINE = new RegExp(P.offlineFunctions);
@@ -211,10 +212,14 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     // `get_popularity_based_topk`, `recommendLatest`, a method of `GlobalHotRecall`: a list the
     // function's or its type's name says is not personal.
     if (purpose.some((w) => NON_PERSONAL.has(w)) || words(ownerTypeName(fn, idx)).some((w) => NON_PERSONAL.has(w))) continue;
-    const purposeful = purpose.some((w) => PURPOSE.has(w));
+    const byName = purpose.some((w) => PURPOSE.has(w));
+    // A method of a `FeedConfigGenerator` or `RecommendService` serves that purpose whatever its own
+    // name, but only user data (not a bare user key) counts there.
+    const byType = !byName && words(ownerTypeName(fn, idx)).some((w) => PURPOSE.has(w));
+    const purposeful = byName || byType;
     for (const c of within(idx.calls, fn.node.startIndex, fn.node.endIndex, nodeOfCall)) {
       if (skip.has(c.node.id) || ownerFunction(c.node, idx) !== fn) continue;
-      const site = callSite(c, fn, scope, purposeful);
+      const site = callSite(c, fn, scope, purposeful, byType);
       if (!site) continue;
       const lifted = { ...site, node: liftOutOfLambda(site.node, fn, idx) };
       // A same-file function is judged by its body first: when it ranks, it is reported there and
@@ -226,10 +231,16 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     if (purposeful) {
       // A score term read from the viewer's follow graph (`isFollow ? boost : 0`).
       for (const a of within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign)) {
-        if (enclosingFunction(a.node, idx) !== fn || isCallLike(a.value)) continue;
+        if (ownerFunction(a.node, idx) !== fn || isCallLike(a.value)) continue;
         const social = [...a.value.text.matchAll(IDENT)].find((m) => words(m[0]).some((w) => SOCIAL.has(w)));
         if (social) {
           consider(fn, { node: a.node, fn, strength: 2, what: `a score term from the viewer's follow graph (${social[0]})` });
+          break;
+        }
+        // A profile attribute copied into the ranking request (`config.country = user.country`).
+        const m = /^([A-Za-z_$][\w$]*)\??\./.exec(a.value.text);
+        if (m && a.leftText.includes('.') && scope.kinds.get(m[1]!) === 'data' && classifyName(m[1]!) !== null) {
+          consider(fn, { node: a.node, fn, strength: 2, what: `a profile attribute of \`${m[1]}\` copied into ${a.leftText.split('.')[0]}` });
           break;
         }
       }
@@ -327,7 +338,8 @@ function valueText(value: Node, idx: FileIndex): string {
 
 /** The input text of a call: its arguments and, for `x.dot(y)` shapes, its receiver. */
 function inputsOf(c: CallInfo): string[] {
-  const out = c.args.map((a) => a.text);
+  // A callback's body is judged as part of its owner function, not as input to this call.
+  const out = c.args.filter((a) => !/arrow_function|lambda|func_literal|function_expression|^function$/.test(a.type)).map((a) => a.text);
   for (const v of c.kwargs.values()) out.push(v.text);
   // Keyword names count too: `model.rate(user_idx=..., item_idx=...)`.
   for (const k of c.kwargs.keys()) out.push(k);
@@ -336,9 +348,10 @@ function inputsOf(c: CallInfo): string[] {
   return out;
 }
 
-function callSite(c: CallInfo, fn: FunctionInfo, scope: Scope, purposeful: boolean): PersonalSite | null {
+function callSite(c: CallInfo, fn: FunctionInfo, scope: Scope, purposeful: boolean, byTypeOnly: boolean): PersonalSite | null {
   const ws = words(c.name);
-  if (ws.length === 0) return null;
+  // Storing or sending (`saveSuggestions`, `updateScores`) is not selecting for anyone.
+  if (ws.length === 0 || WRITE_VERBS.has(ws[0]!)) return null;
   const strong = ws.some((w) => STRONG.has(w)) || /(?:^|_)top_?[kn](?:_|$)/.test(ws.join('_')) || (ws.includes('query') && ws.some((w) => VECTOR.has(w))) || c.name === 'rate';
   const sort = !strong && ws.some((w) => SORT.has(w));
   const verb = ws[0]!;
@@ -358,7 +371,7 @@ function callSite(c: CallInfo, fn: FunctionInfo, scope: Scope, purposeful: boole
     const namesFeed = ws.some((w) => PURPOSE.has(w));
     // `ListItemsByUser(user)`: the name says it selects items for the person served.
     const itemsForUser = ws.some((w) => OBJECT.has(w)) && ws.some((w) => SUBJECT.test(w));
-    if (best.kind === 'id' && !KEY_VERBS.has(verb) && !namesFeed && !itemsForUser) return null;
+    if (best.kind === 'id' && (byTypeOnly || (!KEY_VERBS.has(verb) && !namesFeed && !itemsForUser))) return null;
   }
   const strength = strong ? 3 : weak ? 2 : 1;
   const callee = c.callee.length > 60 ? `${c.name}()` : `${c.callee}()`;
