@@ -477,7 +477,9 @@ export class FileModel {
       if (ext && imp.member) {
         const [head, ...rest] = imp.member.split('.');
         const r = ext.exportedValue(head!);
-        if (r && (r.module !== undefined || r.mock)) return { ...r, segments: [...r.segments, ...rest] };
+        // Only an SDK (or a test double) found there is worth more than the import itself; a module
+        // the other file imports relatively means nothing from here.
+        if (r && (r.mock || (r.module !== undefined && catalog().providersForModule(this.family, r.module).length))) return { ...r, segments: [...r.segments, ...rest] };
       }
       return { module: imp.module, root: name, segments: imp.member ? imp.member.split('.') : [], chain: [], mock: false };
     }
@@ -654,7 +656,8 @@ export class FileModel {
       if (fn && this.functions.has(fn) && !this.imports.has(fn)) return this.resolveReturns(fn, index, depth + 1);
       const imp = fn ? this.imports.get(fn) : undefined;
       const ext = imp?.member ? this.linkedOf(imp) : undefined;
-      if (ext && imp?.member) return ext.exportedReturn(imp.member, index);
+      const r = ext && imp?.member ? ext.exportedReturn(imp.member, index) : undefined;
+      if (r && (r.mock || (r.module !== undefined && catalog().providersForModule(this.family, r.module).length))) return r;
     }
     return undefined;
   }
@@ -780,7 +783,7 @@ export class FileModel {
       const imp = this.imports.get(base.root);
       const ext = imp ? this.linkedOf(imp) : undefined;
       const returned = ext ? ext.exportedReturn(base.segments[0]!) : undefined;
-      if (returned && (returned.module !== undefined || returned.mock)) return { ...returned, chain: [...returned.chain, node] };
+      if (returned && (returned.mock || (returned.module !== undefined && cat.providersForModule(this.family, returned.module).length))) return { ...returned, chain: [...returned.chain, node] };
     }
     const calleePath = normalisePath(base.segments);
     const rawCallee = base.module === undefined ? calleePath : `${base.root}.${calleePath}`;

@@ -20,6 +20,14 @@ const MODEL_NAMES: ReadonlySet<string> = new Set(['model']);
 const LOCAL_VALUE_KINDS: ReadonlySet<string> = new Set(['object', 'dictionary', 'array', 'list', 'string', 'number', 'integer', 'float', 'template_string', 'arrow_function', 'function_expression', 'function', 'lambda', 'composite_literal', 'func_literal', 'lambda_expression', 'object_creation_expression_body']);
 const URL_NAMES: ReadonlySet<string> = new Set(['url', 'uri', 'baseURL']);
 
+/** An import of the project's own code, by the usual conventions of each language (a cheap text test). */
+const PROJECT_IMPORT: Record<FileModel['family'], RegExp> = {
+  js: /\bfrom\s+['"](?:\.{1,2}\/|[@~]\/)|\brequire\(\s*['"]\.{1,2}\//,
+  python: /^\s*from\s+[\w.]+\s+import\b/m,
+  go: /$^/,
+  java: /$^/,
+};
+
 /** What the detector decided about one call. */
 interface Detection {
   provider: string;
@@ -35,10 +43,20 @@ export const generationRule: Rule = {
     const family = ctx.language.family;
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
     const declared = declaredFunctions(ctx.config.generationFunctions);
-    if (!cat.mayMatch(family, ctx.text) && !(ctx.workspace && cat.mayCallHttp(family, ctx.text)) && !cat.localModels?.mayCall(ctx.text) && !declared.some((d) => ctx.text.includes(d.last))) return;
+    const mayMatch = (text: string): boolean => cat.mayMatch(family, text) || (!!ctx.workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text);
+    const candidate = mayMatch(ctx.text) || declared.some((d) => ctx.text.includes(d.last));
+    // Without any hint, a file can still call a generation wrapper from another project file.
+    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text))) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
-    if (ctx.workspace) await ctx.workspace.link(model, ctx.file);
+    if (ctx.workspace) await ctx.workspace.link(model, ctx.file, candidate ? undefined : mayMatch);
+    if (!candidate) {
+      for (const call of model.calls) {
+        const found = detectWrapper(model, cat, call);
+        if (found) report(ctx, cat, call, found);
+      }
+      return;
+    }
     const interesting = cat.interestingNames(family);
     const local = cat.localModels;
     const http = cat.httpCallees[family];
@@ -111,6 +129,9 @@ function detectSdk(model: FileModel, cat: CompiledCatalog, call: CallSite): SdkR
     if (!methods) return undefined;
     for (const m of methods) {
       if (!candidates.providers.includes(m.provider) || !m.test(path)) continue;
+      // A property passed as a value (`from_pipe(shared.pipeline)`) is only a method when the
+      // catalog names a method there, not a factory called for its result.
+      if (call.reference && (m.tasks || m.callsResult)) continue;
       const d = qualify(model, cat, call, r, m, path, 'high');
       if (d) return { ...d, mockModule: r.module!, mockMember: candidates.segments[0]?.replace(/\(\)$/, '') ?? '' };
     }
@@ -285,8 +306,9 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
   const r = model.resolveCall(call);
   if (!r || r.mock) return undefined;
   if (r.module !== undefined) {
-    // SDK modules are the catalog's business; a known SDK path that did not match is not a guess.
-    if (cat.providersForModule(model.family, r.module).length) return undefined;
+    // SDK and framework modules are the catalog's business; a known SDK path that did not match is
+    // not a guess. Libraries of local models (a TTS package) may have more model classes.
+    if (cat.providersForModule(model.family, r.module).some((p) => p.kind === 'sdk' || p.kind === 'framework')) return undefined;
     const segs = r.segments.slice(0, -1);
     // A method needs an object built by a call (constructor or factory); a function needs none.
     if (call.receiver && !segs.some((s) => s.endsWith('()'))) return undefined;
