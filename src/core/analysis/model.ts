@@ -387,7 +387,8 @@ export class FileModel {
       return;
     }
     if (this.family === 'java') {
-      const decl = node.parent;
+      // A parameter declares its own type (`ChatModel model`); a variable's is on its declaration.
+      const decl = node.type === 'formal_parameter' ? node : node.parent;
       const type = decl?.childForFieldName('type') ?? null;
       const modifiers = decl?.namedChildren.find((c) => c?.type === 'modifiers');
       const mock = !!modifiers && /@(Mock|MockBean|Spy|MockitoBean)\b/.test(this.textOf(modifiers));
@@ -419,7 +420,7 @@ export class FileModel {
   }
 
   private addGoBindings(node: Node): void {
-    if (node.type === 'var_spec' || node.type === 'const_spec') {
+    if (node.type === 'var_spec' || node.type === 'const_spec' || node.type === 'parameter_declaration') {
       const names = node.childrenForFieldName('name').filter((n): n is Node => !!n);
       const values = node.childForFieldName('value')?.namedChildren ?? [];
       const type = node.childForFieldName('type');

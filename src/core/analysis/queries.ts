@@ -41,6 +41,7 @@ export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
 (assignment_statement) @bindlist
 (var_spec) @bindlist
 (const_spec) @bindlist
+(parameter_declaration) @bindlist
 (function_declaration name: (_) @name) @func
 `,
   java: `
@@ -48,6 +49,7 @@ export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
 (method_invocation) @call
 (object_creation_expression) @call
 (variable_declarator name: (_) @name) @bind
+(formal_parameter name: (_) @name) @bind
 (assignment_expression left: (_) @name right: (_) @value) @bind
 `,
 };
