@@ -132,6 +132,8 @@ export class FileModel {
   readonly calls: CallSite[] = [];
   /** Functions defined at any level of the file, by name (their returns summarise helpers). */
   readonly functions = new Map<string, Node[]>();
+  /** Names of the classes this file defines (a local model class is known by its name). */
+  readonly classes = new Set<string>();
   /** Models of the project's own files this file imports, by module as written (see workspace.ts). */
   readonly linked = new Map<string, FileModel>();
   private readonly returnsMemo = new Map<number, Node[]>();
@@ -161,7 +163,7 @@ export class FileModel {
     this.stepsLeft = STEP_BASE + STEP_PER_CHAR * text.length;
     for (const match of query.matches(tree.rootNode)) {
       const caps = match.captures;
-      const main = caps.find((c) => c.name === 'import' || c.name === 'call' || c.name === 'bind' || c.name === 'bindlist' || c.name === 'func');
+      const main = caps.find((c) => c.name === 'import' || c.name === 'call' || c.name === 'bind' || c.name === 'bindlist' || c.name === 'func' || c.name === 'class');
       if (!main) continue;
       switch (main.name) {
         case 'import':
@@ -179,6 +181,11 @@ export class FileModel {
         case 'bindlist':
           this.addGoBindings(main.node);
           break;
+        case 'class': {
+          const name = caps.find((c) => c.name === 'name')?.node;
+          if (name) this.classes.add(this.textOf(name));
+          break;
+        }
         case 'func': {
           const name = caps.find((c) => c.name === 'name')?.node;
           if (name) {

@@ -302,7 +302,16 @@ function declaredMatch(model: FileModel, call: CallSite, declared: readonly Decl
  */
 function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
   const spec = cat.localModels;
-  if (!spec || !spec.methods.test(call.nameText) || spec.excludedMethods?.test(call.nameText)) return undefined;
+  if (!spec) return undefined;
+  // A model object called directly (`pred = net(mel, frames)`, a torch module's forward), when it
+  // was built from a project class whose name says what it makes.
+  if (!call.receiver && call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText)) {
+    const v = model.resolveCall(call);
+    const cls = v && v.module !== undefined && v.segments.length === 1 && v.segments[0]!.endsWith('()') ? v.segments[0]!.slice(0, -2) : undefined;
+    const modality = cls && !cat.providersForModule(model.family, v!.module!).length ? spec.modalityOf(cls) : undefined;
+    if (modality) return { provider: 'local', modality, api: `${cls!}.__call__`, confidence: 'medium' };
+  }
+  if (!spec.methods.test(call.nameText) || spec.excludedMethods?.test(call.nameText)) return undefined;
   const r = model.resolveCall(call);
   if (!r || r.mock) return undefined;
   if (r.module !== undefined) {
@@ -318,6 +327,12 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
       if (modality) return { provider: 'local', modality, api: `${segs.map((s) => s.replace(/\(\)$/, '')).filter((s) => /^[A-Z]/.test(s)).pop() ?? r.module}.${call.nameText}`, confidence: 'medium' };
     }
     return undefined;
+  }
+  // An object of a model class defined in this very file (`tts = SpeechModel(); tts.infer(...)`).
+  const first = r.segments[0];
+  if (call.receiver && first?.endsWith('()') && model.classes.has(r.root) && r.segments.length === 2) {
+    const modality = spec.modalityOf(r.root);
+    if (modality) return { provider: 'local', modality, api: `${r.root}.${call.nameText}`, confidence: 'medium' };
   }
   if (call.receiver && spec.unresolvedMethods?.test(call.nameText) && spec.unresolvedReceivers?.test(model.textOf(call.receiver))) {
     return { provider: 'local', modality: 'text', api: `model.${call.nameText}`, confidence: 'low' };
