@@ -1091,7 +1091,8 @@ export class FileModel {
     // A project helper applied to a path (`this.path(Paths.Chat)`, `buildUrl(CHAT_PATH)`) makes a
     // URL that ends with it: the helper's base is unknown, the path is what names the endpoint.
     const own = site.receiver === null || /^(this|self)$/.test(this.textOf(site.receiver));
-    if (args.length === 1 && !site.isNew && own) {
+    // (Not a request object such as `Request(url)`: the call that sends it is the finding.)
+    if (args.length === 1 && !site.isNew && own && /^[a-z_]/.test(site.nameText) && !catalog().httpCallees[this.family].has(site.nameText)) {
       const inner = this.stringValue(args[0]!, depth + 1);
       if (inner && /^https?:\/\//.test(inner)) return inner;
       if (inner && /^\/?[\w.{}-]+\//.test(inner)) return `${UNRESOLVED}/${inner.replace(/^\//, '')}`;
