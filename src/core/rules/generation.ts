@@ -307,7 +307,9 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
   // was built from a project class whose name says what it makes.
   if (!call.receiver && call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText)) {
     const v = model.resolveCall(call);
-    const cls = v && v.module !== undefined && v.segments.length === 1 && v.segments[0]!.endsWith('()') ? v.segments[0]!.slice(0, -2) : undefined;
+    // Built by a constructor (`Net()`) or a class factory (`Net.from_pretrained(...)`).
+    const built = v && v.module !== undefined && v.segments.length >= 1 && v.segments.length <= 2 && v.segments[v.segments.length - 1]!.endsWith('()');
+    const cls = built ? v.segments[0]!.replace(/\(\)$/, '') : undefined;
     const modality = cls && !cat.providersForModule(model.family, v!.module!).length ? spec.modalityOf(cls) : undefined;
     if (modality) return { provider: 'local', modality, api: `${cls!}.__call__`, confidence: 'medium' };
   }
