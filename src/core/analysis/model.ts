@@ -132,6 +132,8 @@ export class FileModel {
   readonly calls: CallSite[] = [];
   /** Functions defined at any level of the file, by name (their returns summarise helpers). */
   readonly functions = new Map<string, Node[]>();
+  /** Names of the classes this file defines (a local model class is known by its name). */
+  readonly classes = new Set<string>();
   /** Models of the project's own files this file imports, by module as written (see workspace.ts). */
   readonly linked = new Map<string, FileModel>();
   private readonly returnsMemo = new Map<number, Node[]>();
@@ -161,7 +163,7 @@ export class FileModel {
     this.stepsLeft = STEP_BASE + STEP_PER_CHAR * text.length;
     for (const match of query.matches(tree.rootNode)) {
       const caps = match.captures;
-      const main = caps.find((c) => c.name === 'import' || c.name === 'call' || c.name === 'bind' || c.name === 'bindlist' || c.name === 'func');
+      const main = caps.find((c) => c.name === 'import' || c.name === 'call' || c.name === 'bind' || c.name === 'bindlist' || c.name === 'func' || c.name === 'class');
       if (!main) continue;
       switch (main.name) {
         case 'import':
@@ -179,6 +181,11 @@ export class FileModel {
         case 'bindlist':
           this.addGoBindings(main.node);
           break;
+        case 'class': {
+          const name = caps.find((c) => c.name === 'name')?.node;
+          if (name) this.classes.add(this.textOf(name));
+          break;
+        }
         case 'func': {
           const name = caps.find((c) => c.name === 'name')?.node;
           if (name) {
@@ -387,7 +394,8 @@ export class FileModel {
       return;
     }
     if (this.family === 'java') {
-      const decl = node.parent;
+      // A parameter declares its own type (`ChatModel model`); a variable's is on its declaration.
+      const decl = node.type === 'formal_parameter' ? node : node.parent;
       const type = decl?.childForFieldName('type') ?? null;
       const modifiers = decl?.namedChildren.find((c) => c?.type === 'modifiers');
       const mock = !!modifiers && /@(Mock|MockBean|Spy|MockitoBean)\b/.test(this.textOf(modifiers));
@@ -419,7 +427,7 @@ export class FileModel {
   }
 
   private addGoBindings(node: Node): void {
-    if (node.type === 'var_spec' || node.type === 'const_spec') {
+    if (node.type === 'var_spec' || node.type === 'const_spec' || node.type === 'parameter_declaration') {
       const names = node.childrenForFieldName('name').filter((n): n is Node => !!n);
       const values = node.childForFieldName('value')?.namedChildren ?? [];
       const type = node.childForFieldName('type');
@@ -477,7 +485,9 @@ export class FileModel {
       if (ext && imp.member) {
         const [head, ...rest] = imp.member.split('.');
         const r = ext.exportedValue(head!);
-        if (r && (r.module !== undefined || r.mock)) return { ...r, segments: [...r.segments, ...rest] };
+        // Only an SDK (or a test double) found there is worth more than the import itself; a module
+        // the other file imports relatively means nothing from here.
+        if (r && (r.mock || (r.module !== undefined && catalog().providersForModule(this.family, r.module).length))) return { ...r, segments: [...r.segments, ...rest] };
       }
       return { module: imp.module, root: name, segments: imp.member ? imp.member.split('.') : [], chain: [], mock: false };
     }
@@ -654,7 +664,8 @@ export class FileModel {
       if (fn && this.functions.has(fn) && !this.imports.has(fn)) return this.resolveReturns(fn, index, depth + 1);
       const imp = fn ? this.imports.get(fn) : undefined;
       const ext = imp?.member ? this.linkedOf(imp) : undefined;
-      if (ext && imp?.member) return ext.exportedReturn(imp.member, index);
+      const r = ext && imp?.member ? ext.exportedReturn(imp.member, index) : undefined;
+      if (r && (r.mock || (r.module !== undefined && catalog().providersForModule(this.family, r.module).length))) return r;
     }
     return undefined;
   }
@@ -780,7 +791,7 @@ export class FileModel {
       const imp = this.imports.get(base.root);
       const ext = imp ? this.linkedOf(imp) : undefined;
       const returned = ext ? ext.exportedReturn(base.segments[0]!) : undefined;
-      if (returned && (returned.module !== undefined || returned.mock)) return { ...returned, chain: [...returned.chain, node] };
+      if (returned && (returned.mock || (returned.module !== undefined && cat.providersForModule(this.family, returned.module).length))) return { ...returned, chain: [...returned.chain, node] };
     }
     const calleePath = normalisePath(base.segments);
     const rawCallee = base.module === undefined ? calleePath : `${base.root}.${calleePath}`;
@@ -1080,7 +1091,8 @@ export class FileModel {
     // A project helper applied to a path (`this.path(Paths.Chat)`, `buildUrl(CHAT_PATH)`) makes a
     // URL that ends with it: the helper's base is unknown, the path is what names the endpoint.
     const own = site.receiver === null || /^(this|self)$/.test(this.textOf(site.receiver));
-    if (args.length === 1 && !site.isNew && own) {
+    // (Not a request object such as `Request(url)`: the call that sends it is the finding.)
+    if (args.length === 1 && !site.isNew && own && /^[a-z_]/.test(site.nameText) && !catalog().httpCallees[this.family].has(site.nameText)) {
       const inner = this.stringValue(args[0]!, depth + 1);
       if (inner && /^https?:\/\//.test(inner)) return inner;
       if (inner && /^\/?[\w.{}-]+\//.test(inner)) return `${UNRESOLVED}/${inner.replace(/^\//, '')}`;

@@ -17,6 +17,7 @@ const JS_COMMON = `
 (assignment_expression left: (_) @name right: (_) @value) @bind
 (function_declaration name: (_) @name) @func
 (method_definition name: (_) @name) @func
+(class_declaration name: (_) @name) @class
 `;
 /** TypeScript enums hold path constants as often as objects do (`enum ApiPath { Chat = "v1/chat" }`). */
 const TS_ENUM = '(enum_declaration name: (_) @name) @bind\n';
@@ -33,6 +34,7 @@ export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
 (assignment left: (_) @name right: (_) @value) @bind
 (with_item value: (as_pattern (_) @value alias: (as_pattern_target (_) @name))) @bind
 (function_definition name: (_) @name) @func
+(class_definition name: (_) @name) @class
 `,
   go: `
 (import_spec) @import
@@ -41,6 +43,7 @@ export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
 (assignment_statement) @bindlist
 (var_spec) @bindlist
 (const_spec) @bindlist
+(parameter_declaration) @bindlist
 (function_declaration name: (_) @name) @func
 `,
   java: `
@@ -48,6 +51,7 @@ export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
 (method_invocation) @call
 (object_creation_expression) @call
 (variable_declarator name: (_) @name) @bind
+(formal_parameter name: (_) @name) @bind
 (assignment_expression left: (_) @name right: (_) @value) @bind
 `,
 };

@@ -65,7 +65,7 @@ export class Workspace {
    * Links the imports of `model` (the file `rel`) that name files of this workspace: afterwards
    * `model.linked` maps each such module specifier to the imported file's model.
    */
-  async link(model: FileModel, rel: string): Promise<void> {
+  async link(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
     const cat = catalog();
     let links = 0;
     const seen = new Set<string>();
@@ -77,6 +77,11 @@ export class Workspace {
       if (cat.providersForModule(model.family, imp.module).length) continue;
       const target = this.resolveModule(model.family, rel, spec);
       if (!target) continue;
+      // With a filter, a file is parsed only when its text can matter (checked on the text first).
+      if (filter) {
+        const text = await this.text(target);
+        if (text === undefined || !filter(text)) continue;
+      }
       const other = await this.load(target);
       if (!other) continue;
       model.linked.set(spec, other.model);
@@ -171,6 +176,26 @@ export class Workspace {
     return this.tsPaths;
   }
 
+  private readonly texts = new Map<string, Promise<string | undefined>>();
+
+  /** The text of a workspace file (read once), or undefined when it cannot or should not be read. */
+  text(rel: string): Promise<string | undefined> {
+    let p = this.texts.get(rel);
+    if (!p) {
+      p = (async () => {
+        try {
+          const abs = path.join(this.root, rel);
+          if (fs.statSync(abs).size > MAX_BYTES) return undefined;
+          return await fs.promises.readFile(abs, 'utf8');
+        } catch {
+          return undefined;
+        }
+      })();
+      this.texts.set(rel, p);
+    }
+    return p;
+  }
+
   /** Reads, parses and models one workspace file (once; cached by path and content hash). */
   load(rel: string): Promise<Loaded | undefined> {
     let p = this.loaded.get(rel);
@@ -185,14 +210,8 @@ export class Workspace {
     if (this.count >= MAX_FILES) return undefined;
     const language = languageForPath(rel);
     if (!language) return undefined;
-    let text: string;
-    try {
-      const abs = path.join(this.root, rel);
-      if (fs.statSync(abs).size > MAX_BYTES) return undefined;
-      text = await fs.promises.readFile(abs, 'utf8');
-    } catch {
-      return undefined;
-    }
+    const text = await this.text(rel);
+    if (text === undefined) return undefined;
     this.count++;
     try {
       const tree = await this.host.parse(language.id, text, rel);

@@ -20,6 +20,14 @@ const MODEL_NAMES: ReadonlySet<string> = new Set(['model']);
 const LOCAL_VALUE_KINDS: ReadonlySet<string> = new Set(['object', 'dictionary', 'array', 'list', 'string', 'number', 'integer', 'float', 'template_string', 'arrow_function', 'function_expression', 'function', 'lambda', 'composite_literal', 'func_literal', 'lambda_expression', 'object_creation_expression_body']);
 const URL_NAMES: ReadonlySet<string> = new Set(['url', 'uri', 'baseURL']);
 
+/** An import of the project's own code, by the usual conventions of each language (a cheap text test). */
+const PROJECT_IMPORT: Record<FileModel['family'], RegExp> = {
+  js: /\bfrom\s+['"](?:\.{1,2}\/|[@~]\/)|\brequire\(\s*['"]\.{1,2}\//,
+  python: /^\s*from\s+[\w.]+\s+import\b/m,
+  go: /$^/,
+  java: /$^/,
+};
+
 /** What the detector decided about one call. */
 interface Detection {
   provider: string;
@@ -46,10 +54,20 @@ export const generationRule: Rule = {
     const family = ctx.language.family;
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
     const declared = declaredFunctions(ctx.config.generationFunctions);
-    if (!generationMayApply(ctx.text, family, declared, !!ctx.workspace)) return;
+    const mayMatch = (text: string): boolean => cat.mayMatch(family, text) || (!!ctx.workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text);
+    const candidate = mayMatch(ctx.text) || declared.some((d) => ctx.text.includes(d.last));
+    // Without any hint, a file can still call a generation wrapper from another project file.
+    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text))) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
-    if (ctx.workspace) await ctx.workspace.link(model, ctx.file);
+    if (ctx.workspace) await ctx.workspace.link(model, ctx.file, candidate ? undefined : mayMatch);
+    if (!candidate) {
+      for (const call of model.calls) {
+        const found = detectWrapper(model, cat, call);
+        if (found) report(ctx, cat, call, found);
+      }
+      return;
+    }
     const interesting = cat.interestingNames(family);
     const local = cat.localModels;
     const http = cat.httpCallees[family];
@@ -122,6 +140,9 @@ function detectSdk(model: FileModel, cat: CompiledCatalog, call: CallSite): SdkR
     if (!methods) return undefined;
     for (const m of methods) {
       if (!candidates.providers.includes(m.provider) || !m.test(path)) continue;
+      // A property passed as a value (`from_pipe(shared.pipeline)`) is only a method when the
+      // catalog names a method there, not a factory called for its result.
+      if (call.reference && (m.tasks || m.callsResult)) continue;
       const d = qualify(model, cat, call, r, m, path, 'high');
       if (d) return { ...d, mockModule: r.module!, mockMember: candidates.segments[0]?.replace(/\(\)$/, '') ?? '' };
     }
@@ -292,12 +313,24 @@ function declaredMatch(model: FileModel, call: CallSite, declared: readonly Decl
  */
 function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
   const spec = cat.localModels;
-  if (!spec || !spec.methods.test(call.nameText) || spec.excludedMethods?.test(call.nameText)) return undefined;
+  if (!spec) return undefined;
+  // A model object called directly (`pred = net(mel, frames)`, a torch module's forward), when it
+  // was built from a project class whose name says what it makes.
+  if (!call.receiver && call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText)) {
+    const v = model.resolveCall(call);
+    // Built by a constructor (`Net()`) or a class factory (`Net.from_pretrained(...)`).
+    const built = v && v.module !== undefined && v.segments.length >= 1 && v.segments.length <= 2 && v.segments[v.segments.length - 1]!.endsWith('()');
+    const cls = built ? v.segments[0]!.replace(/\(\)$/, '') : undefined;
+    const modality = cls && !cat.providersForModule(model.family, v!.module!).length ? spec.modalityOf(cls) : undefined;
+    if (modality) return { provider: 'local', modality, api: `${cls!}.__call__`, confidence: 'medium' };
+  }
+  if (!spec.methods.test(call.nameText) || spec.excludedMethods?.test(call.nameText)) return undefined;
   const r = model.resolveCall(call);
   if (!r || r.mock) return undefined;
   if (r.module !== undefined) {
-    // SDK modules are the catalog's business; a known SDK path that did not match is not a guess.
-    if (cat.providersForModule(model.family, r.module).length) return undefined;
+    // SDK and framework modules are the catalog's business; a known SDK path that did not match is
+    // not a guess. Libraries of local models (a TTS package) may have more model classes.
+    if (cat.providersForModule(model.family, r.module).some((p) => p.kind === 'sdk' || p.kind === 'framework')) return undefined;
     const segs = r.segments.slice(0, -1);
     // A method needs an object built by a call (constructor or factory); a function needs none.
     if (call.receiver && !segs.some((s) => s.endsWith('()'))) return undefined;
@@ -307,6 +340,12 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
       if (modality) return { provider: 'local', modality, api: `${segs.map((s) => s.replace(/\(\)$/, '')).filter((s) => /^[A-Z]/.test(s)).pop() ?? r.module}.${call.nameText}`, confidence: 'medium' };
     }
     return undefined;
+  }
+  // An object of a model class defined in this very file (`tts = SpeechModel(); tts.infer(...)`).
+  const first = r.segments[0];
+  if (call.receiver && first?.endsWith('()') && model.classes.has(r.root) && r.segments.length === 2) {
+    const modality = spec.modalityOf(r.root);
+    if (modality) return { provider: 'local', modality, api: `${r.root}.${call.nameText}`, confidence: 'medium' };
   }
   if (call.receiver && spec.unresolvedMethods?.test(call.nameText) && spec.unresolvedReceivers?.test(model.textOf(call.receiver))) {
     return { provider: 'local', modality: 'text', api: `model.${call.nameText}`, confidence: 'low' };
