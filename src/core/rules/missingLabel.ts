@@ -307,9 +307,21 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   const sinkIds = new Set(sinks.map((s) => s.node.id));
   // A value returned from a function that is not itself an exit continues at its callers.
   if (flow.fn && flow.returns.length > 0 && !env.handlers.has(flow.fn.node.id)) {
-    const r = flow.returns[0]!;
-    const origin = passOn(ctx, idx, env, flow, originOf(r), r, `returned by ${flow.fn.name ?? 'a function'}()`);
-    if (origin) for (const caller of callersOf(flow.fn, idx)) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
+    // Each source returned goes back to its own callers: a value made here to every caller, a
+    // value that came in through a parameter only to the call that passed it (so a helper that
+    // returns whatever `method(...)` gives is not a source for its other callers).
+    const done = new Set<number>();
+    for (const r of flow.returns) {
+      const src = Math.max(0, sourceOf(flow, r));
+      if (done.has(src)) continue;
+      done.add(src);
+      const from = origins[src]!;
+      const origin = passOn(ctx, idx, env, flow, from, r, `returned by ${flow.fn.name ?? 'a function'}()`);
+      if (!origin) continue;
+      const passedAt = src >= seeds.length ? from.path[from.path.length - 1]?.node : undefined;
+      const callers = passedAt ? [passedAt] : callersOf(flow.fn, idx);
+      for (const caller of callers) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
+    }
   }
   // An argument passed to a same-file function continues in that function's parameter.
   for (const c of within(idx.calls, flow.scope.startIndex, flow.scope.endIndex, nodeOfCall)) {
