@@ -258,8 +258,8 @@ describe(`rule ${RULE} across project files (workspace model)`, () => {
   const loads: string[] = [];
   const trees: Tree[] = [];
   const workspace = {
-    // The generation detector links imported files' symbols; main.py needs none of them.
-    link: async () => undefined,
+    // The engine's workspace model also links imports for the generation detector; nothing to link here.
+    link: async (): Promise<void> => undefined,
     resolveModule: (_family: string, from: string, spec: string) => (spec.replace(/^\./, '') === 'media' && from.startsWith('app/') ? 'app/media.py' : undefined),
     load: async (rel: string) => {
       loads.push(rel);

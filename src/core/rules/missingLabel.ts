@@ -76,6 +76,7 @@ const UI_REGISTRATION = compilePattern(sinksData.uiRegistrations.python);
 const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
 const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
 const HANDLER_DIRECTIVES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerDirectives).map(([k, v]) => [k, compilePattern(v)]));
+const HANDLER_BASES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerBases).map(([k, v]) => [k, compilePattern(v)]));
 const GENERATION_WRITES = compilePattern(sinksData.generationWrites.names);
 const CALLBACK_KEYS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.callbackKeys).map(([k, v]) => [k, compilePattern(v)]));
 const OUTPUT_CHANNELS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.outputChannels).map(([k, v]) => [k, compilePattern(v)]));
@@ -247,7 +248,9 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
       follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
       return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'] }));
     });
-    const exit = exits[0];
+    // A helper in another file that only prints what it is given (a tool dispatcher's debug
+    // output) is not where the content reaches its audience: only network, file, UI and storage exits count.
+    const exit = exits.find((e) => e.kind !== 'terminal');
     if (!exit) continue;
     done.add(fc.call.node.id);
     const callName = `${fnName}()`;
@@ -304,9 +307,21 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   const sinkIds = new Set(sinks.map((s) => s.node.id));
   // A value returned from a function that is not itself an exit continues at its callers.
   if (flow.fn && flow.returns.length > 0 && !env.handlers.has(flow.fn.node.id)) {
-    const r = flow.returns[0]!;
-    const origin = passOn(ctx, idx, env, flow, originOf(r), r, `returned by ${flow.fn.name ?? 'a function'}()`);
-    if (origin) for (const caller of callersOf(flow.fn, idx)) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
+    // Each source returned goes back to its own callers: a value made here to every caller, a
+    // value that came in through a parameter only to the call that passed it (so a helper that
+    // returns whatever `method(...)` gives is not a source for its other callers).
+    const done = new Set<number>();
+    for (const r of flow.returns) {
+      const src = Math.max(0, sourceOf(flow, r));
+      if (done.has(src)) continue;
+      done.add(src);
+      const from = origins[src]!;
+      const origin = passOn(ctx, idx, env, flow, from, r, `returned by ${flow.fn.name ?? 'a function'}()`);
+      if (!origin) continue;
+      const passedAt = src >= seeds.length ? from.path[from.path.length - 1]?.node : undefined;
+      const callers = passedAt ? [passedAt] : callersOf(flow.fn, idx);
+      for (const caller of callers) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
+    }
   }
   // An argument passed to a same-file function continues in that function's parameter.
   for (const c of within(idx.calls, flow.scope.startIndex, flow.scope.endIndex, nodeOfCall)) {
@@ -450,6 +465,15 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
   const directive = HANDLER_DIRECTIVES[family];
   if (directive && directive.test(ctx.text.slice(0, 200).replace(/^(?:\s*\/\/[^\n]*\n|\s*\/\*[\s\S]*?\*\/)*/, ''))) {
     for (const f of idx.functions) if (f.decorators.includes('export') || f.node.parent?.parent?.parent?.type === 'export_statement') handlers.set(f.node.id, 'Next.js server action result');
+  }
+  // Methods of a service class (`class TTS(pb2_grpc.TTSServicer)`) answer remote callers with what they return or yield.
+  const base = HANDLER_BASES[family];
+  if (base) {
+    for (const f of idx.functions) {
+      const cls = f.node.parent?.type === 'block' ? f.node.parent.parent : f.node.parent?.type === 'decorated_definition' && f.node.parent.parent?.type === 'block' ? f.node.parent.parent.parent : null;
+      const supers = cls?.type === 'class_definition' ? cls.childForFieldName('superclasses')?.text ?? '' : '';
+      if (supers && base.test(supers)) handlers.set(f.node.id, 'gRPC service response');
+    }
   }
   if (family === 'python' && /gradio|\bgr\./.test(ctx.text)) {
     // Functions wired into Gradio (`gr.Interface(fn=generate)`, `btn.click(generate, ...)`) render what they return.
