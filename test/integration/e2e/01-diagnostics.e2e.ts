@@ -4,6 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { engineFinding, shownMessage } from '../lib/expected';
+import { cardChecks, confidenceLine } from '../../../src/client/panels/cardView';
+import { getObligation } from '../../../src/core/kb';
 import { cardExpectations, showsAnArticle, squash } from '../lib/kbExpect';
 import { activeEditor, mouseOnto, openFile, problemsRows, shot, webviewWithText } from '../lib/workbench';
 import { englishSession, type Session } from './session';
@@ -68,6 +70,11 @@ describe('diagnostics in the real VS Code', function () {
     assert.ok(match, `card shows the title of one of ${f.obligations.join(', ')}; body: ${body.slice(0, 400)}`);
     assert.ok(showsAnArticle(body, match), `card shows an article of ${match.id} (${JSON.stringify(match.articles)}); body: ${body.slice(0, 600)}`);
     assert.ok(squash(body).includes(squash(match.summary)), `card shows the summary of ${match.id}`);
+    // The card says how far to trust it, what its findings cover, and who checks what.
+    const ob = getObligation(match.id)!;
+    assert.ok(body.includes(confidenceLine(ob, 'en')), `card explains its confidence: ${confidenceLine(ob, 'en')}`);
+    assert.ok(body.includes('Findings so far (open files and last scan)'), 'the findings section says what it covers');
+    for (const c of cardChecks(ob, 'en').reviewer) assert.ok(squash(body).includes(squash(c)), `card lists the reviewer check "${c}"`);
     assert.ok(codeHref, 'code link was found in the previous step');
   });
 });
