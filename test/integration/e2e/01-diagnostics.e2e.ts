@@ -33,6 +33,10 @@ describe('diagnostics in the real VS Code', function () {
     await shot(page, '01-squiggle-hover');
     assert.ok(text.includes(message.replace(/\s+/g, ' ')), `hover shows the engine's message "${message}"; hover text: ${text}`);
     assert.match(text, /aireg/, 'hover names the source aireg');
+    // One line in the Problems row; the reasoning and the fix are one hover away.
+    assert.ok(message.length <= 120 && !message.includes('\n'), `the message is one short line: ${message}`);
+    assert.match(text, /Why: /, 'the hover carries the rule\'s reasoning');
+    assert.match(text, /Fix: Quick Fix \(Ctrl\+\.\)/, 'the hover says how to fix it');
     const link = hover.locator('a', { hasText: 'aigc-missing-label' }).first();
     await link.waitFor({ timeout: 5_000 });
     const href = (await link.getAttribute('href')) ?? (await link.getAttribute('data-href'));
