@@ -7,7 +7,7 @@ import { engineFinding, shownMessage } from '../lib/expected';
 import { cardChecks, confidenceLine } from '../../../src/client/panels/cardView';
 import { getObligation } from '../../../src/core/kb';
 import { cardExpectations, showsAnArticle, squash } from '../lib/kbExpect';
-import { activeEditor, mouseOnto, openFile, problemsRows, shot, webviewWithText } from '../lib/workbench';
+import { activeEditor, mouseOnto, openFile, problemsRows, shot, until, webviewWithText } from '../lib/workbench';
 import { englishSession, type Session } from './session';
 
 describe('diagnostics in the real VS Code', function () {
@@ -29,7 +29,11 @@ describe('diagnostics in the real VS Code', function () {
     await mouseOnto(page, warning);
     const hover = page.locator('.monaco-hover:visible', { hasText: 'aigc-missing-label' }).first();
     await hover.waitFor({ timeout: 20_000 });
-    const text = (await hover.innerText()).replace(/\s+/g, ' ');
+    // VS Code shows the diagnostic part first and adds the language server's hover when it answers.
+    const text = await until(page, 'the aireg hover with its reasoning', async () => {
+      const t = (await hover.innerText()).replace(/\s+/g, ' ');
+      return /Why: /.test(t) ? t : undefined;
+    }, 20_000);
     await shot(page, '01-squiggle-hover');
     assert.ok(text.includes(message.replace(/\s+/g, ' ')), `hover shows the engine's message "${message}"; hover text: ${text}`);
     assert.match(text, /aireg/, 'hover names the source aireg');
