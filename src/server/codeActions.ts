@@ -210,7 +210,7 @@ function consentFixes(data: DiagnosticData, lang: LanguageInfo, ctx: ActionConte
   const check = scope && chooseCheck(ctx.declared?.consentChecks ?? [], scope, CONSENT_NAME, voice ? /voice|speaker|audio/i : /face|portrait|likeness|photo/i, voice ? /face|portrait/i : /voice|speaker/i);
   const subject = scope && chooseArg(scope, SUBJECT_ID);
   const stop = scope && refusal(lang, scope, message);
-  if (scope && check && subject && stop) {
+  if (scope && scope.statementLine !== undefined && check && subject && stop) {
     const call = callText(check, subject, lang, scope);
     const lines = THROWING_CHECK.test(check.split('.').pop()!) ? [call + (lang.family === 'python' || lang.family === 'go' ? '' : ';')] : guardBlock(lang, unit, call, true, [stop]);
     return [{ title: t('Check consent with {0}({1}) before this call ({2})', check, subject, name), kind: CODE_ACTION_KINDS.guard, lines }];
@@ -226,7 +226,7 @@ function optOutFixes(data: DiagnosticData, lang: LanguageInfo, ctx: ActionContex
   const check = scope && chooseCheck(ctx.declared?.optOutChecks ?? [], scope, OPT_OUT_NAME);
   const user = scope && chooseArg(scope, USER_ID);
   const fallback = scope && emptyResult(lang, scope);
-  if (scope && check && user && fallback) {
+  if (scope && scope.statementLine !== undefined && check && user && fallback) {
     const call = callText(check, user, lang, scope);
     const lines = guardBlock(lang, unit, call, !OPTED_OUT_CHECK.test(check.split('.').pop()!), [fallback]);
     return [{ title: t('Skip personalisation when {0}({1}) says the user opted out ({2})', check, user, name), kind: CODE_ACTION_KINDS.guard, lines }];
@@ -266,8 +266,10 @@ export function actionsFor(doc: TextDocument, d: Diagnostic, lang: LanguageInfo,
     : data.ruleId === 'rec-no-opt-out' ? optOutFixes(data, lang, ctx, unit)
     : data.ruleId === 'biometric-no-consent' ? consentFixes(data, lang, ctx, unit)
     : [];
+  // Guards and TODOs go above the statement that holds the finding (a chained call can span lines).
+  const at = ctx.scope?.statementLine ?? line;
   for (const f of fixes) {
-    const e = f.edit ?? insertAbove(doc, line, f.lines ?? []);
+    const e = f.edit ?? insertAbove(doc, at, f.lines ?? []);
     out.push({ title: f.title, kind: f.kind, diagnostics: [d], ...(f.preferred ? { isPreferred: true } : {}), edit: edit([e]) });
   }
 

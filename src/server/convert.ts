@@ -90,9 +90,10 @@ export function toDiagnostic(f: Finding, config: AiregConfig, uriOf: (file: stri
   // The code link opens the finding's obligation card. VS Code follows command links from the
   // Problems panel; rules without obligations link to their documentation instead.
   const href = primary ? openObligationUri(primary, { ruleId: f.ruleId, fingerprint: f.fingerprint }) : ruleHelpUri(f.ruleId);
-  const related: DiagnosticRelatedInformation[] | undefined = f.related?.map((r) => ({
+  // The generation call behind an unlabeled output, in the display language; other notes as the rule wrote them.
+  const related: DiagnosticRelatedInformation[] | undefined = f.related?.map((r, i) => ({
     location: { uri: uriOf(r.file), range: lspRange(r.range) },
-    message: r.message,
+    message: i === 0 && f.ruleId === 'aigc-missing-label' && f.generation ? t('generated here by {0} {1}', f.generation.provider, f.generation.api) : r.message,
   }));
   const data: DiagnosticData = {
     ruleId: f.ruleId,

@@ -22,6 +22,27 @@ export interface FixScope {
   resultType?: string;
   /** The quote the file uses most for string literals. */
   quote: '"' | "'";
+  /**
+   * The 0-based line where the statement holding the finding starts: a guard goes above it, not
+   * above a line in the middle of a chained call. Undefined when that statement is not inside the
+   * enclosing function's body (an arrow function with an expression body), where a guard cannot go.
+   */
+  statementLine?: number;
+}
+
+/** Node types whose named children are statements. */
+const STATEMENT_LISTS = new Set(['block', 'statement_block', 'program', 'module', 'compound_statement', 'switch_case', 'switch_default', 'statement_list', 'constructor_body', 'class_body', 'expression_case', 'default_case', 'switch_block_statement_group']);
+
+/** The statement around `offset` and its start line, when it sits in a statement list inside `fn`. */
+function statementLineAt(tree: Tree, offset: number, fn: Node | undefined): number | undefined {
+  let n: Node | null = tree.rootNode.descendantForIndex(offset, offset);
+  while (n && n.parent && !STATEMENT_LISTS.has(n.parent.type)) {
+    if (fn && n.id === fn.id) return undefined;
+    n = n.parent;
+  }
+  if (!n || !n.parent) return undefined;
+  if (fn && !(fn.startIndex <= n.startIndex && n.endIndex <= fn.endIndex)) return undefined;
+  return n.startPosition.row;
 }
 
 const FUNCTION_TYPES = new Set([
@@ -171,6 +192,10 @@ export function fixScopeAt(tree: Tree, text: string, offset: number): FixScope {
     isAsync: fn ? isAsync(fn) : false,
     ...(result ? { resultType: result.text.replace(/^:\s*/, '') } : {}),
     quote: quoteStyle(text),
+    ...((): { statementLine?: number } => {
+      const line = statementLineAt(tree, offset, fn);
+      return line !== undefined ? { statementLine: line } : {};
+    })(),
   };
 }
 

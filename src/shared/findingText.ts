@@ -96,8 +96,13 @@ export function shortMessage(f: Pick<Finding, 'ruleId' | 'message' | 'data' | 'g
       }
     case 'aigc-label-stripped':
       return withArt(t('{0} strips the implicit AI-label metadata of media', String(d.strip ?? '')));
-    case 'rec-no-opt-out':
-      return withArt(f.confidence === 'low' ? t('Ranking by user data with no opt-out checked on the path') : t('Personalised recommendation with no opt-out checked on the path'));
+    case 'rec-no-opt-out': {
+      if (f.confidence === 'low') return withArt(t('Ranking by user data with no opt-out checked on the path'));
+      // Name the library when the line stays short enough ("via LightFM (model.predict)").
+      const via = /^Personalised recommendation via (.+?) with no user opt-out/.exec(f.message)?.[1];
+      const named = via ? withArt(t('Recommendation via {0} has no opt-out check', via)) : '';
+      return named && !named.endsWith('…') ? named : withArt(t('Personalised recommendation with no opt-out checked on the path'));
+    }
     case 'biometric-no-consent':
       return withArt(t("{0} with no check of the person's separate consent", operation(d.kind, t)));
     case 'aireg-suppression-without-reason': {

@@ -78,6 +78,13 @@ export interface CardView {
   /** Obligations linked from this card (e.g. ones sharing a rule), by id and title. */
   related: { id: string; title: string }[];
   findings: CardFinding[];
+  /**
+   * How far to trust the card: the kind of source behind it (official text or a secondary
+   * reading) and, separately, how the article mapping was checked.
+   */
+  confidence?: string;
+  /** "What it means in code", made concrete: what aireg's rules check, and what a reviewer must. */
+  checks?: { aireg: string[]; reviewer: string[] };
   /** `unavailable` when the language server is not running or no scan result exists yet. */
   findingsState: 'ready' | 'unavailable';
   disclaimer: string;
@@ -295,6 +302,8 @@ export function isCardView(v: unknown): v is CardView {
     isList(v.relatedRules, isIdTitle('name')) &&
     isList(v.related, isIdTitle('title')) &&
     isList(v.findings, isCardFinding) &&
+    (v.confidence === undefined || isStr(v.confidence)) &&
+    (v.checks === undefined || (isObj(v.checks) && isStrList(v.checks.aireg) && isStrList(v.checks.reviewer))) &&
     (v.findingsState === 'ready' || v.findingsState === 'unavailable') &&
     isStrList(v.notes) &&
     isStrRecord(v.labels)

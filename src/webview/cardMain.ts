@@ -62,7 +62,16 @@ function render(card: CardView): void {
     h('dd', { id: 'card-roles', text: card.roles.join(', ') }),
     h('dt', { text: L.phase }),
     h('dd', { id: 'card-phase', text: card.phase }),
+    ...(card.confidence ? [h('dt', { text: L.confidence ?? '' }), h('dd', { id: 'card-confidence', text: card.confidence })] : []),
   ]);
+  const checks = card.checks
+    ? [
+        h('h3', { text: L.airegChecks ?? '' }),
+        card.checks.aireg.length ? h('ul', { id: 'card-aireg-checks' }, card.checks.aireg.map((c) => h('li', { text: c }))) : h('p', { id: 'card-aireg-checks', className: 'muted', text: L.notDetectable }),
+        h('h3', { text: L.reviewerChecks ?? '' }),
+        h('ul', { id: 'card-reviewer-checks' }, card.checks.reviewer.map((c) => h('li', { text: c }))),
+      ]
+    : [];
   const examples = card.examples.map((ex) => h('figure', { className: 'example' }, [h('figcaption', { text: `${ex.title} (${ex.language})` }), h('pre', {}, [h('code', { text: ex.code })])]));
   const sources = h('ul', { id: 'card-sources' }, card.sources.map((s) =>
     h('li', {}, [
@@ -88,7 +97,7 @@ function render(card: CardView): void {
     header,
     facts,
     section('card-summary', L.summary, paragraphs(card.summary)),
-    section('card-code', L.codeImplications, paragraphs(card.codeImplications)),
+    section('card-code', L.codeImplications, [...paragraphs(card.codeImplications), ...checks]),
     section('card-org', L.orgImplications, paragraphs(card.orgImplications)),
     section('card-how', L.howToComply, [...paragraphs(card.howToComply), ...examples]),
     section('card-findings-section', `${L.findings} (${card.findings.length})`, [findings]),

@@ -2,12 +2,66 @@
  * Browser code of the checklist. Renders rows grouped by phase and instrument with a state select,
  * a note, who changed it and when, the scan evidence and a link to the card. Every change goes to
  * the extension as an id plus the new value; the extension stamps, saves and sends the new view.
+ * At fifty rows it needs a way through: a search box, filters (state, has evidence, detectable in
+ * code) and collapsible groups, all local to the page and kept across re-renders.
  */
 import { type ChecklistRowView, type ChecklistView, type FromChecklistMessage, type ItemState, parseToChecklist } from '../shared/webviewMessages';
 import { h, onExtensionMessage, replaceChildren } from './dom';
 
 const vscode = acquireVsCodeApi();
 const STATES: readonly ItemState[] = ['todo', 'in-progress', 'done', 'not-applicable'];
+
+/** What the person filters by; applied to the rendered rows without a round trip. */
+const filters = { search: '', state: '', evidence: false, detectable: false };
+/** Instrument groups the person collapsed (by phase/instrument key). */
+const collapsed = new Set<string>();
+let lastView: { view: ChecklistView; labels: Record<string, string> } | undefined;
+
+/** Hides rows that do not match the filters and groups left empty; returns how many rows show. */
+function applyFilters(L: Record<string, string>): void {
+  const q = filters.search.trim().toLowerCase();
+  let shown = 0;
+  let total = 0;
+  for (const tr of Array.from(document.querySelectorAll<HTMLTableRowElement>('tr.row'))) {
+    total++;
+    const note = tr.querySelector('textarea')?.value ?? '';
+    const ok =
+      (!q || (tr.dataset.search ?? '').includes(q) || note.toLowerCase().includes(q)) &&
+      (!filters.state || tr.dataset.state === filters.state) &&
+      (!filters.evidence || tr.dataset.evidence === 'true') &&
+      (!filters.detectable || tr.dataset.detectable === 'true');
+    tr.hidden = !ok;
+    if (ok) shown++;
+  }
+  for (const g of Array.from(document.querySelectorAll<HTMLElement>('.group'))) g.hidden = !g.querySelector('tr.row:not([hidden])');
+  for (const sec of Array.from(document.querySelectorAll<HTMLElement>('section.phase'))) sec.hidden = !sec.querySelector('.group:not([hidden])');
+  const count = document.getElementById('filter-count');
+  if (count) count.textContent = (L.shown ?? '{shown} / {total}').replace('{shown}', String(shown)).replace('{total}', String(total));
+  const none = document.getElementById('no-match');
+  if (none) none.hidden = shown > 0 || total === 0;
+}
+
+function filterBar(L: Record<string, string>): HTMLElement {
+  const search = h('input', { id: 'filter-search', attrs: { type: 'search', placeholder: L.search ?? '', 'aria-label': L.search ?? 'search' } });
+  search.value = filters.search;
+  const state = h('select', { id: 'filter-state', attrs: { 'aria-label': L.filterState ?? 'state' } }, [
+    h('option', { text: L.allStates ?? 'all', attrs: { value: '' } }),
+    ...STATES.map((st) => h('option', { text: L[`state.${st}`] ?? st, attrs: { value: st } })),
+  ]);
+  state.value = filters.state;
+  const box = (id: string, key: 'evidence' | 'detectable', label: string): HTMLElement => {
+    const input = h('input', { id, attrs: { type: 'checkbox' } });
+    input.checked = filters[key];
+    return h('label', { className: 'filter-check' }, [input, h('span', { text: ` ${label}` })]);
+  };
+  return h('div', { id: 'filters', className: 'toolbar filters' }, [
+    search,
+    state,
+    box('filter-evidence', 'evidence', L.hasEvidence ?? 'has evidence'),
+    box('filter-detectable', 'detectable', L.detectable ?? 'detectable'),
+    h('span', { id: 'filter-count', className: 'muted' }),
+  ]);
+}
 
 function post(msg: FromChecklistMessage): void {
   vscode.postMessage(msg);
@@ -22,7 +76,8 @@ function row(r: ChecklistRowView, L: Record<string, string>): HTMLElement {
     STATES.map((s) => h('option', { text: L[`state.${s}`] ?? s, attrs: { value: s, ...(s === r.item.state ? { selected: '' } : {}) } })),
   );
   select.value = r.item.state;
-  const note = h('textarea', { id: `note-${r.id}`, className: 'note', attrs: { 'data-id': r.id, rows: '2', 'aria-label': `${L.note}: ${r.title}` } });
+  // A note is a review record, not a tag: room for a few sentences, and it grows on demand.
+  const note = h('textarea', { id: `note-${r.id}`, className: 'note', attrs: { 'data-id': r.id, rows: '4', 'aria-label': `${L.note}: ${r.title}` } });
   note.value = r.item.note;
   const changed = r.item.updatedAt ? `${r.item.updatedBy || '?'} · ${r.item.updatedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}` : L.neverChanged;
   const evidence = h('div', { className: 'evidence' }, [
@@ -34,7 +89,11 @@ function row(r: ChecklistRowView, L: Record<string, string>): HTMLElement {
       : null,
     r.evidence.more > 0 ? h('div', { className: 'muted', text: (L.more ?? '+{n}').replace('{n}', String(r.evidence.more)) }) : null,
   ]);
-  return h('tr', { className: `row state-${r.item.state}`, attrs: { 'data-id': r.id } }, [
+  const search = `${r.title} ${r.articles} ${r.id} ${r.evidence.lines.join(' ')} ${r.evidence.links.map((l) => `${l.file} ${l.message}`).join(' ')}`.toLowerCase();
+  return h('tr', {
+    className: `row state-${r.item.state}`,
+    attrs: { 'data-id': r.id, 'data-state': r.item.state, 'data-evidence': String(r.evidence.links.length > 0), 'data-detectable': String(!r.evidence.notDetectable), 'data-search': search },
+  }, [
     h('td', { className: 'title' }, [
       button(r.title, { 'data-action': 'card', 'data-id': r.id }, 'link open-card'),
       h('div', { className: 'muted', text: `${r.articles} · ${r.id}` }),
@@ -48,6 +107,7 @@ function row(r: ChecklistRowView, L: Record<string, string>): HTMLElement {
 function render(view: ChecklistView, L: Record<string, string>): void {
   const root = document.getElementById('root');
   if (!root) return;
+  lastView = { view, labels: L };
   // Keep what the person is typing in a note across a re-render (a teammate's change arriving).
   const active = document.activeElement;
   const typing = active instanceof HTMLTextAreaElement ? { id: active.id, value: active.value, start: active.selectionStart, end: active.selectionEnd } : undefined;
@@ -77,6 +137,8 @@ function render(view: ChecklistView, L: Record<string, string>): void {
       : null,
     view.scanned ? null : h('p', { id: 'no-scan', className: 'banner info', text: L.noScan }),
     h('p', { className: 'disclaimer', text: L.disclaimer, attrs: { role: 'note' } }),
+    filterBar(L),
+    h('p', { id: 'no-match', className: 'muted', text: L.noMatch ?? '', attrs: { hidden: '' } }),
   ]);
   const sections: HTMLElement[] = [];
   let phaseSection: HTMLElement | undefined;
@@ -85,15 +147,19 @@ function render(view: ChecklistView, L: Record<string, string>): void {
       phaseSection = h('section', { className: 'phase', attrs: { 'data-phase': g.phase } }, [h('h2', { text: g.phaseLabel })]);
       sections.push(phaseSection);
     }
-    phaseSection.appendChild(
-      h('div', { className: 'group', attrs: { 'data-instrument': g.instrument } }, [
-        h('h3', { text: g.instrument }),
-        h('table', {}, [
+    const key = `${g.phase}/${g.instrument}`;
+    const details = h('details', { className: 'group', attrs: { 'data-instrument': g.instrument, 'data-key': key, ...(collapsed.has(key) ? {} : { open: '' }) } }, [
+      h('summary', {}, [h('h3', { text: g.instrument }), h('span', { className: 'muted group-count', text: ` (${g.rows.length})` })]),
+      h('table', {}, [
           h('thead', {}, [h('tr', {}, [L.obligation, L.state, L.note, L.evidence].map((t) => h('th', { text: t })))]),
           h('tbody', {}, g.rows.map((r) => row(r, L))),
-        ]),
       ]),
-    );
+    ]);
+    details.addEventListener('toggle', () => {
+      if ((details as HTMLDetailsElement).open) collapsed.delete(key);
+      else collapsed.add(key);
+    });
+    phaseSection.appendChild(details);
   }
   if (view.groups.length === 0) sections.push(h('p', { id: 'empty', className: 'muted', text: L.empty }));
   replaceChildren(root, [header, ...sections].filter((n): n is HTMLElement => n !== null));
@@ -105,9 +171,18 @@ function render(view: ChecklistView, L: Record<string, string>): void {
       el.setSelectionRange(typing.start, typing.end);
     }
   }
+  applyFilters(L);
   vscode.setState({ id: 'checklist' });
   document.body.dataset.rendered = view.generatedAt;
 }
+
+document.addEventListener('input', (ev) => {
+  const t = ev.target;
+  if (t instanceof HTMLInputElement && t.id === 'filter-search') {
+    filters.search = t.value;
+    if (lastView) applyFilters(lastView.labels);
+  }
+});
 
 document.addEventListener('click', (ev) => {
   const target = (ev.target as Element | null)?.closest('button[data-action]');
@@ -121,6 +196,16 @@ document.addEventListener('click', (ev) => {
 
 document.addEventListener('change', (ev) => {
   const t = ev.target;
+  if (t instanceof HTMLSelectElement && t.id === 'filter-state') {
+    filters.state = t.value;
+    if (lastView) applyFilters(lastView.labels);
+    return;
+  }
+  if (t instanceof HTMLInputElement && (t.id === 'filter-evidence' || t.id === 'filter-detectable')) {
+    filters[t.id === 'filter-evidence' ? 'evidence' : 'detectable'] = t.checked;
+    if (lastView) applyFilters(lastView.labels);
+    return;
+  }
   if (t instanceof HTMLSelectElement && t.classList.contains('state') && t.dataset.id && (STATES as readonly string[]).includes(t.value)) {
     post({ type: 'setState', id: t.dataset.id, state: t.value as ItemState });
   } else if (t instanceof HTMLTextAreaElement && t.classList.contains('note') && t.dataset.id) {

@@ -4,7 +4,7 @@
  * attribute, a link target or an inline style, whatever data arrives.
  */
 
-const SAFE_ATTRS = /^(id|data-[a-z-]+|aria-[a-z-]+|role|type|title|value|for|lang|tabindex|name|rows|max|min|hidden|disabled|selected|open)$/;
+const SAFE_ATTRS = /^(id|data-[a-z-]+|aria-[a-z-]+|role|type|title|value|for|lang|tabindex|name|rows|max|min|hidden|disabled|selected|open|placeholder)$/;
 
 /** Options for {@link h}. */
 export interface ElementOptions {

@@ -18,7 +18,10 @@ const CARD_LABELS: Record<Lang, Record<string, string>> = {
     codeImplications: 'What it means in code',
     orgImplications: 'What it means for the organisation',
     howToComply: 'How to comply',
-    findings: 'Findings in this workspace',
+    findings: 'Findings so far (open files and last scan)',
+    confidence: 'How sure is this card',
+    airegChecks: 'What aireg checks',
+    reviewerChecks: 'What a reviewer must check',
     noFindings: 'No findings for this obligation in the latest scan.',
     findingsUnavailable: 'Findings are not available yet: run "aireg: Scan workspace".',
     relatedRules: 'Rules that give evidence',
@@ -38,7 +41,10 @@ const CARD_LABELS: Record<Lang, Record<string, string>> = {
     codeImplications: '对代码的要求',
     orgImplications: '对组织的要求',
     howToComply: '如何合规',
-    findings: '本工作区的发现',
+    findings: '目前的发现（已打开的文件和上次扫描）',
+    confidence: '此卡片的可信程度',
+    airegChecks: 'aireg 检查的内容',
+    reviewerChecks: '审查人员须检查的内容',
     noFindings: '最近一次扫描未发现与此义务相关的问题。',
     findingsUnavailable: '暂无发现结果：请运行“aireg: 扫描工作区”。',
     relatedRules: '提供证据的规则',
@@ -67,10 +73,61 @@ const READ_ON: Record<ReadOn, Record<Lang, string>> = {
 };
 
 const VERIFICATION: Record<VerificationStatus, Record<Lang, string>> = {
-  'verified-official': { en: 'verified against the official text', zh: '已核对官方文本' },
-  'secondary-source': { en: 'from a secondary source', zh: '来自二手资料' },
-  unverified: { en: 'unverified', zh: '未核实' },
+  'verified-official': { en: 'mapping checked against the official text', zh: '对应关系已对照官方文本' },
+  'secondary-source': { en: 'mapping from a secondary reading', zh: '对应关系来自二手解读' },
+  unverified: { en: 'mapping unverified', zh: '对应关系未核实' },
 };
+
+/** How the article mapping was checked (the article's `verification`), as a clause of the confidence line. */
+const MAPPING: Record<VerificationStatus, Record<Lang, string>> = {
+  'verified-official': { en: 'article mapping checked against the official text', zh: '条款对应关系已对照官方文本核对' },
+  'secondary-source': { en: 'article mapping from a secondary reading', zh: '条款对应关系来自二手解读' },
+  unverified: { en: 'article mapping not yet verified', zh: '条款对应关系尚未核实' },
+};
+
+/** The kind of the best source behind the card. */
+const SOURCE_KIND: Record<'official' | 'secondary' | 'seed' | 'none', Record<Lang, string>> = {
+  official: { en: 'official source', zh: '官方来源' },
+  secondary: { en: 'secondary source only', zh: '仅有二手来源' },
+  seed: { en: 'seed notes only', zh: '仅有初始笔记' },
+  none: { en: 'no source recorded', zh: '未记录来源' },
+};
+
+/**
+ * "official source; article mapping from a secondary reading": the kind of source and, apart
+ * from it, the weakest mapping status among the card's articles (one unverified article makes the
+ * card's mapping unverified).
+ */
+export function confidenceLine(ob: Obligation, lang: Lang): string {
+  const kinds = ob.sources.map((s) => s.kind);
+  const kind = kinds.includes('official') ? 'official' : kinds.includes('secondary') ? 'secondary' : kinds.includes('seed') ? 'seed' : 'none';
+  const order: VerificationStatus[] = ['unverified', 'secondary-source', 'verified-official'];
+  const weakest = order.find((v) => ob.articles.some((a) => a.verification === v)) ?? 'unverified';
+  return `${SOURCE_KIND[kind][lang]}${lang === 'zh' ? '；' : '; '}${MAPPING[weakest][lang]}`;
+}
+
+const REVIEWER: Record<string, Record<Lang, string>> = {
+  paths: { en: 'Every path the output takes to people, including ones aireg cannot follow (other services, templates, mobile clients).', zh: '输出到达用户的每条路径，包括 aireg 无法跟踪的路径（其他服务、模板、移动端）。' },
+  roles: { en: 'That the roles and jurisdictions in .aireg.json fit the service, since they decide which obligations apply.', zh: '.aireg.json 中的角色和法域是否符合该服务，因为它们决定适用哪些义务。' },
+  partial: { en: 'The parts of this duty that are not in code: records, processes and documents.', zh: '此义务中不体现在代码里的部分：记录、流程和文件。' },
+  notDetectable: { en: 'All of it: aireg has no rule that can see this duty in code.', zh: '全部内容：aireg 没有能在代码中发现此义务的规则。' },
+};
+
+/** The concrete checks behind "What it means in code": the rules' descriptions, and the reviewer's share. */
+export function cardChecks(ob: Obligation, lang: Lang): { aireg: string[]; reviewer: string[] } {
+  const aireg = ob.relatedRules.map((r) => {
+    const m = ruleMeta(r);
+    return m ? `${m.name[lang]} (${r}): ${m.description[lang]}` : r;
+  });
+  const reviewer: string[] = [];
+  if (ob.detectability === 'not-detectable-in-code' || aireg.length === 0) reviewer.push(REVIEWER.notDetectable![lang]);
+  else {
+    reviewer.push(REVIEWER.paths![lang]);
+    if (ob.detectability === 'partially-detectable') reviewer.push(REVIEWER.partial![lang]);
+  }
+  reviewer.push(REVIEWER.roles![lang]);
+  return { aireg, reviewer };
+}
 
 const PHASE: Record<string, Record<Lang, string>> = {
   'before-launch': { en: 'Before launch', zh: '上线前' },
@@ -146,6 +203,8 @@ export function buildCardView(id: string, findings: readonly PanelFinding[] | un
     relatedRules: ob.relatedRules.map((r) => ({ id: r, name: ruleMeta(r)?.name[lang] ?? r })),
     related: relatedObligations(ob, lang),
     findings: findings ? cardFindings(findings, ob.id) : [],
+    confidence: confidenceLine(ob, lang),
+    checks: cardChecks(ob, lang),
     findingsState: findings ? 'ready' : 'unavailable',
     disclaimer: disclaimer()[lang],
     notes,

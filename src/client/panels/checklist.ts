@@ -298,5 +298,9 @@ export async function exportChecklist(deps: PanelDeps): Promise<void> {
   if (!target) return;
   const isHtml = /\.html?$/i.test(target.path);
   await vscode.workspace.fs.writeFile(target, Buffer.from(isHtml ? texts.html : texts.markdown, 'utf8'));
-  void vscode.window.showInformationMessage(vscode.l10n.t('aireg: checklist exported to {0}.', vscode.workspace.asRelativePath(target)));
+  // Not awaited: the command returns once the file is written; "Open" shows it when picked.
+  const open = vscode.l10n.t('Open');
+  void vscode.window.showInformationMessage(vscode.l10n.t('aireg: checklist exported to {0}.', vscode.workspace.asRelativePath(target)), open).then((pick) => {
+    if (pick === open) void vscode.commands.executeCommand('vscode.open', target);
+  });
 }

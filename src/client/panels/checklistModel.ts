@@ -48,6 +48,13 @@ const PANEL_TEXT: Record<string, Record<Lang, string>> = {
   repair: { en: 'Write a repaired copy…', zh: '写入修复后的文件…' },
   neverChanged: { en: 'not changed yet', zh: '尚未修改' },
   empty: { en: 'No obligations apply to the selected roles and jurisdictions.', zh: '所选角色和法域下没有适用的义务。' },
+  search: { en: 'Search obligations, articles, notes…', zh: '搜索义务、条款、备注…' },
+  filterState: { en: 'State', zh: '状态' },
+  allStates: { en: 'All states', zh: '全部状态' },
+  hasEvidence: { en: 'Has evidence in code', zh: '代码中有证据' },
+  detectable: { en: 'Detectable in code', zh: '可在代码中检测' },
+  shown: { en: '{shown} of {total} shown', zh: '显示 {shown} / {total} 项' },
+  noMatch: { en: 'No obligation matches the filters.', zh: '没有符合筛选条件的义务。' },
 };
 
 /** Every label the checklist page shows, in the display language. */

@@ -14,16 +14,20 @@ export function escapeHtml(s: string): string {
 }
 
 /**
- * Escapes text for Markdown so it renders literally: HTML is entity-escaped (renderers pass raw
- * HTML through) and every character that could start emphasis, a link, code, a heading, a
- * table cell or a list is backslash-escaped. Line breaks are kept as separate lines by the caller.
+ * Escapes text for Markdown so it renders literally and still reads well as plain text: only what
+ * could start markup is escaped. `<` before a tag-like character and `&` before an entity become
+ * entities (renderers pass raw HTML through); backticks, `*`, `[`, `]`, `|`, `\\`, `~~` and `_`
+ * at a word edge get a backslash. Dates, dashes, colons, dots and parentheses stay as typed: with
+ * `[` escaped no link can form, and the caller never starts a line with the text (so `#`, `-`, `+`
+ * and `1.` cannot start a heading or a list).
  */
 export function escapeMarkdown(s: string): string {
   return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+\-.!|~:"']/g, (c) => `\\${c}`);
+    .replace(/&(?=#?\w+;)/g, '&amp;')
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
+    .replace(/[\\`*[\]|]/g, (c) => `\\${c}`)
+    .replace(/~~/g, '\\~\\~')
+    .replace(/_/g, (c, i: number, all: string) => (/[A-Za-z0-9]/.test(all[i - 1] ?? '') && /[A-Za-z0-9]/.test(all[i + 1] ?? '') ? c : `\\${c}`));
 }
 
 function md(s: string): string {

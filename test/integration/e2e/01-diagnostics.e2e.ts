@@ -4,8 +4,10 @@
  */
 import * as assert from 'node:assert/strict';
 import { engineFinding, shownMessage } from '../lib/expected';
+import { cardChecks, confidenceLine } from '../../../src/client/panels/cardView';
+import { getObligation } from '../../../src/core/kb';
 import { cardExpectations, showsAnArticle, squash } from '../lib/kbExpect';
-import { activeEditor, mouseOnto, openFile, problemsRows, shot, webviewWithText } from '../lib/workbench';
+import { activeEditor, mouseOnto, openFile, problemsRows, shot, until, webviewWithText } from '../lib/workbench';
 import { englishSession, type Session } from './session';
 
 describe('diagnostics in the real VS Code', function () {
@@ -27,10 +29,18 @@ describe('diagnostics in the real VS Code', function () {
     await mouseOnto(page, warning);
     const hover = page.locator('.monaco-hover:visible', { hasText: 'aigc-missing-label' }).first();
     await hover.waitFor({ timeout: 20_000 });
-    const text = (await hover.innerText()).replace(/\s+/g, ' ');
+    // VS Code shows the diagnostic part first and adds the language server's hover when it answers.
+    const text = await until(page, 'the aireg hover with its reasoning', async () => {
+      const t = (await hover.innerText()).replace(/\s+/g, ' ');
+      return /Why: /.test(t) ? t : undefined;
+    }, 20_000);
     await shot(page, '01-squiggle-hover');
     assert.ok(text.includes(message.replace(/\s+/g, ' ')), `hover shows the engine's message "${message}"; hover text: ${text}`);
     assert.match(text, /aireg/, 'hover names the source aireg');
+    // One line in the Problems row; the reasoning and the fix are one hover away.
+    assert.ok(message.length <= 120 && !message.includes('\n'), `the message is one short line: ${message}`);
+    assert.match(text, /Why: /, 'the hover carries the rule\'s reasoning');
+    assert.match(text, /Fix: Quick Fix \(Ctrl\+\.\)/, 'the hover says how to fix it');
     const link = hover.locator('a', { hasText: 'aigc-missing-label' }).first();
     await link.waitFor({ timeout: 5_000 });
     const href = (await link.getAttribute('href')) ?? (await link.getAttribute('data-href'));
@@ -68,6 +78,11 @@ describe('diagnostics in the real VS Code', function () {
     assert.ok(match, `card shows the title of one of ${f.obligations.join(', ')}; body: ${body.slice(0, 400)}`);
     assert.ok(showsAnArticle(body, match), `card shows an article of ${match.id} (${JSON.stringify(match.articles)}); body: ${body.slice(0, 600)}`);
     assert.ok(squash(body).includes(squash(match.summary)), `card shows the summary of ${match.id}`);
+    // The card says how far to trust it, what its findings cover, and who checks what.
+    const ob = getObligation(match.id)!;
+    assert.ok(body.includes(confidenceLine(ob, 'en')), `card explains its confidence: ${confidenceLine(ob, 'en')}`);
+    assert.ok(body.includes('Findings so far (open files and last scan)'), 'the findings section says what it covers');
+    for (const c of cardChecks(ob, 'en').reviewer) assert.ok(squash(body).includes(squash(c)), `card lists the reviewer check "${c}"`);
     assert.ok(codeHref, 'code link was found in the previous step');
   });
 });

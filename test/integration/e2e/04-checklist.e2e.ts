@@ -64,4 +64,37 @@ describe('checklist in the real VS Code', function () {
     const onDisk = JSON.parse(fs.readFileSync(file, 'utf8')) as { items: Record<string, { state: string }> };
     assert.equal(onDisk.items[t.id]?.state, 'done', 'still done on disk after the reload');
   });
+
+  it('filters by state and search, collapses a group, and gives the note room', async function () {
+    const { page } = s.browser;
+    const t = target();
+    const frame = await webviewWithText(page, t.title, 60_000);
+    const rows = frame.locator('tr.row');
+    const visible = frame.locator('tr.row:not([hidden])');
+    const total = await rows.count();
+    assert.ok(total > 5, `the checklist lists the obligations (${total})`);
+    // State filter: only the row marked done in the previous test.
+    await frame.locator('#filter-state').selectOption('done');
+    await until(page, 'only done rows', async () => (await visible.count()) === 1);
+    assert.equal(await visible.first().getAttribute('data-id'), t.id);
+    await frame.locator('#filter-state').selectOption('');
+    // Search by id, across groups; the count says how many show.
+    await frame.locator('#filter-search').fill(t.id);
+    await until(page, 'the search to narrow the rows', async () => (await visible.count()) >= 1 && (await visible.count()) < total);
+    assert.match(await frame.locator('#filter-count').innerText(), new RegExp(`\\b${await visible.count()}\\b.*\\b${total}\\b`));
+    await frame.locator('#filter-search').fill('');
+    // "Detectable in code" keeps only rows whose evidence can come from a scan.
+    await frame.locator('#filter-detectable').check();
+    await until(page, 'the detectable filter', async () => (await visible.count()) < total && (await frame.locator('tr.row:not([hidden])[data-detectable="false"]').count()) === 0);
+    await frame.locator('#filter-detectable').uncheck();
+    // Collapsing a group hides its rows.
+    const group = frame.locator('details.group').first();
+    await group.locator('summary').click();
+    await until(page, 'the group to collapse', async () => !(await group.locator('tr.row').first().isVisible()));
+    await shot(page, '10-checklist-filters');
+    await group.locator('summary').click();
+    // The note editor has room for a few sentences.
+    const rowsAttr = await frame.locator('textarea.note').first().getAttribute('rows');
+    assert.ok(Number(rowsAttr) >= 4, `note rows: ${rowsAttr}`);
+  });
 });

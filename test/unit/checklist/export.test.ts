@@ -87,24 +87,27 @@ describe('checklist export', () => {
     assert.ok(!mdText.includes('<script>'));
     assert.ok(!mdText.includes('<img'));
     assert.ok(!mdText.includes('<a '));
-    assert.ok(!mdText.includes('](javascript:'), 'no Markdown link forms');
-    assert.ok(mdText.includes('\\[click\\]\\(javascript\\:alert\\(3\\)\\)'));
-    assert.ok(mdText.includes('&lt;script&gt;'));
-    assert.match(mdText, /- \[x\] \*\*Label generated content &lt;b&gt;now&lt;\/b&gt;\*\*/);
-    assert.match(mdText, /2 unlabeled outputs \\\(1 suppressed\\\)/);
-    assert.match(mdText, /src\/&lt;script&gt;x\\\.ts\\:4/);
+    assert.ok(!/(?<!\\)\]\(javascript:/.test(mdText), 'no Markdown link forms (every ] is escaped)');
+    // Plain-text friendly: only what could start markup is escaped ([ ] and tags), not ( ) . : -.
+    assert.ok(mdText.includes('\\[click\\](javascript:alert(3))'));
+    assert.ok(mdText.includes('&lt;script>'));
+    assert.match(mdText, /- \[x\] \*\*Label generated content &lt;b>now&lt;\/b>\*\*/);
+    assert.match(mdText, /2 unlabeled outputs \(1 suppressed\)/);
+    assert.match(mdText, /src\/&lt;script>x\.ts:4/);
   });
 
   it('keeps notes on one Markdown line so a newline cannot start a heading or a list', () => {
     const v = view();
     v.groups[1].rows[0].item.note = 'line one\n# heading\n- item';
     const mdText = checklistToMarkdown(v);
-    assert.ok(mdText.includes('line one \\# heading \\- item'));
+    assert.ok(mdText.includes('line one # heading - item'));
   });
 
   it('escape helpers cover quotes and Markdown punctuation', () => {
     assert.equal(escapeHtml(`<"'&>`), '&lt;&quot;&#39;&amp;&gt;');
     assert.equal(escapeMarkdown('*a*_b_`c`'), '\\*a\\*\\_b\\_\\`c\\`');
+    // Dates, sentences and snake_case read as typed.
+    assert.equal(escapeMarkdown('2026-12-06T08:00:00Z: done - see e.g. aigc_metadata (v1.2)!'), '2026-12-06T08:00:00Z: done - see e.g. aigc_metadata (v1.2)!');
   });
 
   it('exports in Chinese with the disclaimer', () => {

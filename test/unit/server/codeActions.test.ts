@@ -136,6 +136,28 @@ export async function recommend(userId: string) {
     assert.deepEqual(r.after, []);
   });
 
+  it('opt-out on a chained call spanning lines: the guard goes above the statement, not inside the chain', async function () {
+    const ts = `import { db } from './db';
+import { isPersonalizationEnabled } from './prefs';
+
+export async function feedFor(userId: string, limit = 20) {
+  const history = await db.readingHistory.findMany({ where: { userId } });
+  const candidates = await db.item.findMany({ take: 500 });
+  return candidates
+    .map((item) => ({ item, score: similarity(history, item.embedding) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit);
+}
+`;
+    const engine = new Engine(host, { ...defaultConfig(), optOutChecks: ['isPersonalizationEnabled'] });
+    const found = (await engine.analyze('feed.ts', ts)).findings.find((f) => f.ruleId === 'rec-no-opt-out');
+    if (!found) this.skip();
+    const r = await applyFix('feed.ts', ts, 'rec-no-opt-out', { optOutChecks: ['isPersonalizationEnabled'] });
+    assert.ok(r.parsesCleanly, r.text);
+    assert.match(r.text, /\n {2}if \(!\(await isPersonalizationEnabled\(userId\)\)\) \{\n {4}return \[\];\n {2}\}\n {2}return candidates\n/);
+    assert.deepEqual(r.after, [], 'the guard clears the finding');
+  });
+
   it('opt-out without a check in scope: a TODO that keeps the finding', async function () {
     const ts = `import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 

@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { articleUrl, buildCardView, isSafeExternalUrl, sourceUrl } from '../../../src/client/panels/cardView';
+import { articleUrl, buildCardView, cardChecks, confidenceLine, isSafeExternalUrl, sourceUrl } from '../../../src/client/panels/cardView';
 import { readScope, writeScope } from '../../../src/client/panels/scope';
-import { allObligations } from '../../../src/core/kb';
+import { allObligations, getObligation } from '../../../src/core/kb';
 import type { PanelFinding } from '../../../src/shared/webviewMessages';
 
 const range = (line: number) => ({ start: { line, character: 2 }, end: { line, character: 9 } });
@@ -97,5 +97,26 @@ describe('checklist scope in .aireg.json', () => {
     fs.writeFileSync(path.join(d, '.aireg.json'), broken);
     assert.throws(() => writeScope(d, { roles: ['user'], jurisdictions: ['EU'] }), /line/);
     assert.equal(fs.readFileSync(path.join(d, '.aireg.json'), 'utf8'), broken);
+  });
+});
+
+describe('card confidence and checks', function () {
+  it('separates the kind of source from the article mapping status', function () {
+    const ob = getObligation('cn-ar-opt-out')!;
+    const line = confidenceLine(ob, 'en');
+    const kind = ob.sources.some((s) => s.kind === 'official') ? 'official source' : 'secondary source only';
+    assert.ok(line.startsWith(`${kind}; `), line);
+    assert.match(line, /article mapping (checked against the official text|from a secondary reading|not yet verified)$/);
+    assert.match(confidenceLine(ob, 'zh'), /来源；条款对应关系/);
+  });
+
+  it('names the findings section for what it covers and makes "what it means in code" concrete', function () {
+    const card = buildCardView('cn-label-explicit', [], 'en')!;
+    assert.equal(card.labels.findings, 'Findings so far (open files and last scan)');
+    assert.ok(card.checks!.aireg.some((c) => c.includes('aigc-missing-label')), JSON.stringify(card.checks));
+    assert.ok(card.checks!.reviewer.length >= 2);
+    const manual = allObligations().find((o) => o.detectability === 'not-detectable-in-code' && o.relatedRules.length === 0)!;
+    assert.deepEqual(cardChecks(manual, 'en').aireg, []);
+    assert.match(cardChecks(manual, 'en').reviewer[0]!, /All of it/);
   });
 });
