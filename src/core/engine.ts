@@ -259,7 +259,7 @@ export class Engine {
       let verdict = this.relevantFiles.get(key);
       if (!verdict) {
         verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
-          (t) => this.triageWhy(target, t, { ...options, root: undefined }) === undefined,
+          (t) => this.triageWhy(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined,
           () => false,
         );
         this.relevantFiles.set(key, verdict);
