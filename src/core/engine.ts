@@ -71,8 +71,19 @@ export interface AnalyzeOptions {
  */
 export const DEFAULT_RULE_BUDGET_MS = 2000;
 
+/**
+ * Extra budget per 1,000 characters of the file. The rules are linear, so a large file that is
+ * analysed correctly needs proportionally more time; a fixed budget would cut off exactly the big,
+ * legitimate files (a 20,000-line handler) while the budget's purpose is to stop work that grows
+ * faster than the file.
+ */
+export const RULE_BUDGET_MS_PER_1000_CHARS = 4;
+
 export interface EngineOptions {
-  /** Per-rule, per-file time budget in milliseconds (default {@link DEFAULT_RULE_BUDGET_MS}). */
+  /**
+   * Per-rule, per-file time budget in milliseconds (default {@link DEFAULT_RULE_BUDGET_MS} plus
+   * {@link RULE_BUDGET_MS_PER_1000_CHARS} per 1,000 characters of the file).
+   */
   ruleBudgetMs?: number;
   /** The rules to run, in order (default: every registered rule); tests pass their own. */
   rules?: readonly Rule[];
@@ -298,7 +309,7 @@ export class Engine {
     // Findings in test code stay visible as information unless the team asks for them as warnings.
     const testCode = !this.config.includeTests && isTestFile(file);
     const workspace = options.root ? this.workspace(options.root) : undefined;
-    const budgetMs = this.options.ruleBudgetMs ?? DEFAULT_RULE_BUDGET_MS;
+    const budgetMs = this.options.ruleBudgetMs ?? DEFAULT_RULE_BUDGET_MS + Math.ceil(text.length / 1000) * RULE_BUDGET_MS_PER_1000_CHARS;
     try {
       for (const rule of enabled) {
         const started = performance.now();
