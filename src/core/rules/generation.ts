@@ -24,6 +24,10 @@ const URL_NAMES: ReadonlySet<string> = new Set(['url', 'uri', 'baseURL']);
  * call shape of an inference session however the project obtained it (a pool, a cache helper).
  */
 const SESSION_RUN = /\.run\(\s*(?:None|null)\s*,/;
+/** An argument that is a generator network (`self.generator`, `face_generator`, `netG`). */
+const GENERATOR_ARG = /^(?:[\w.]*[._])?(?:generator|netG)$/i;
+/** The prefilter's view of a generator network handed to a function. */
+const GENERATOR_PASSED = /generator\s*[,)]|\bnetG\s*[,)]/i;
 /** Session or model names of generative face and image models (swap, lip sync, reenactment, a generator network). */
 const SESSION_GENERATIVE = /swap|lip_?sync|wav2lip|reenact|live_?portrait|deepfake|face_?edit|(?:^|[^a-z])generator/i;
 /** Names of analysis models that share the session shape: a detector or converter makes no content. */
@@ -52,7 +56,7 @@ interface Detection {
  */
 function generationMayApply(text: string, family: RuleContext['language']['family'], declared: readonly Declared[], workspace: boolean): boolean {
   const cat = catalog();
-  return cat.mayMatch(family, text) || (workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || declared.some((d) => text.includes(d.last));
+  return cat.mayMatch(family, text) || (workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text) || declared.some((d) => text.includes(d.last));
 }
 
 export const generationRule: Rule = {
@@ -63,7 +67,7 @@ export const generationRule: Rule = {
     const family = ctx.language.family;
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
     const declared = declaredFunctions(ctx.config.generationFunctions);
-    const mayMatch = (text: string): boolean => cat.mayMatch(family, text) || (!!ctx.workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text);
+    const mayMatch = (text: string): boolean => cat.mayMatch(family, text) || (!!ctx.workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text);
     const candidate = mayMatch(ctx.text) || declared.some((d) => ctx.text.includes(d.last));
     // Without any hint, a file can still call a generation wrapper from another project file.
     if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text))) return;
@@ -89,7 +93,7 @@ export const generationRule: Rule = {
         report(ctx, cat, call, own);
         continue;
       }
-      const session = call.nameText === 'run' ? detectSessionRun(model, call) : undefined;
+      const session = call.nameText === 'run' ? detectSessionRun(model, call) : handedGenerator(model, cat, call);
       if (session) {
         report(ctx, cat, call, session);
         continue;
@@ -365,6 +369,20 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
     return { provider: 'local', modality: 'text', api: `model.${call.nameText}`, confidence: 'low' };
   }
   return undefined;
+}
+
+/**
+ * `make_animation(source, driving, self.generator, ...)`: a project function (imported from a
+ * module the catalog does not know) whose name says what it makes, handed a generator network,
+ * runs that network.
+ */
+function handedGenerator(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
+  if (call.receiver || call.callee.type !== 'identifier') return undefined;
+  const imp = model.imports.get(call.nameText);
+  if (!imp || cat.providersForModule(model.family, imp.module).length) return undefined;
+  const modality = cat.localModels?.modalityOf(call.nameText);
+  if (!modality || !model.positionalArgs(call).some((a) => GENERATOR_ARG.test(model.textOf(a)))) return undefined;
+  return { provider: 'local', modality, api: `${call.nameText} (runs a generator network)`, confidence: 'medium' };
 }
 
 /**
