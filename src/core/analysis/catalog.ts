@@ -191,10 +191,17 @@ function compileLocalModels(raw: NonNullable<RawCatalog['localModels']>): LocalM
     unresolvedReceivers: raw.unresolvedReceivers ? compile(raw.unresolvedReceivers) : undefined,
     excludedMethods: raw.excludedMethods ? compile(raw.excludedMethods) : undefined,
     modalityOf: (name) => hints.find((h) => h.re.test(name))?.modality,
-    // The method-name pattern, unanchored, followed by a call's parenthesis.
+    // The method-name pattern, unanchored, followed by a call's parenthesis; or a class whose name
+    // says what it makes built by its constructor or a factory (`Wav2Lip()`, `Net.from_pretrained(`),
+    // since the model object may then be called directly (`pred = model(mel, frames)`).
     mayCall: (() => {
       const re = new RegExp(`\\b(?:${raw.methods.replace(/\^|\$/g, '')})\\s*\\(`);
-      return (text: string) => re.test(text);
+      const built = /\b([A-Z][A-Za-z0-9_]*)\s*(?:\.\s*\w+\s*)?\(/g;
+      return (text: string) => {
+        if (re.test(text)) return true;
+        for (const m of text.matchAll(built)) if (hints.some((h) => h.re.test(m[1]!))) return true;
+        return false;
+      };
     })(),
   };
 }

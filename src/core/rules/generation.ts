@@ -19,6 +19,19 @@ const MODEL_NAMES: ReadonlySet<string> = new Set(['model']);
 /** Node kinds of values that are plainly local data or functions, never an SDK client. */
 const LOCAL_VALUE_KINDS: ReadonlySet<string> = new Set(['object', 'dictionary', 'array', 'list', 'string', 'number', 'integer', 'float', 'template_string', 'arrow_function', 'function_expression', 'function', 'lambda', 'composite_literal', 'func_literal', 'lambda_expression', 'object_creation_expression_body']);
 const URL_NAMES: ReadonlySet<string> = new Set(['url', 'uri', 'baseURL']);
+/**
+ * ONNX Runtime's `session.run(output_names, input_feed)` with every output asked for (`None`): the
+ * call shape of an inference session however the project obtained it (a pool, a cache helper).
+ */
+const SESSION_RUN = /\.run\(\s*(?:None|null)\s*,/;
+/** An argument that is a generator network (`self.generator`, `face_generator`, `netG`). */
+const GENERATOR_ARG = /^(?:[\w.]*[._])?(?:generator|netG)$/i;
+/** The prefilter's view of a generator network handed to a function. */
+const GENERATOR_PASSED = /generator\s*[,)]|\bnetG\s*[,)]/i;
+/** Session or model names of generative face and image models (swap, lip sync, reenactment, a generator network). */
+const SESSION_GENERATIVE = /swap|lip_?sync|wav2lip|reenact|live_?portrait|deepfake|face_?edit|(?:^|[^a-z])generator/i;
+/** Names of analysis models that share the session shape: a detector or converter makes no content. */
+const SESSION_ANALYSIS = /detect|classif|landmark|recogn|mask|pars(?:er|ing)|segment|extract|convert|embed|analy|enhanc|restor|upscal|stitch|encoder|tokeni/i;
 
 /** An import of the project's own code, by the usual conventions of each language (a cheap text test). */
 const PROJECT_IMPORT: Record<FileModel['family'], RegExp> = {
@@ -43,7 +56,7 @@ interface Detection {
  */
 function generationMayApply(text: string, family: RuleContext['language']['family'], declared: readonly Declared[], workspace: boolean): boolean {
   const cat = catalog();
-  return cat.mayMatch(family, text) || (workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || declared.some((d) => text.includes(d.last));
+  return cat.mayMatch(family, text) || (workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text) || declared.some((d) => text.includes(d.last));
 }
 
 export const generationRule: Rule = {
@@ -54,7 +67,7 @@ export const generationRule: Rule = {
     const family = ctx.language.family;
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
     const declared = declaredFunctions(ctx.config.generationFunctions);
-    const mayMatch = (text: string): boolean => cat.mayMatch(family, text) || (!!ctx.workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text);
+    const mayMatch = (text: string): boolean => cat.mayMatch(family, text) || (!!ctx.workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text);
     const candidate = mayMatch(ctx.text) || declared.some((d) => ctx.text.includes(d.last));
     // Without any hint, a file can still call a generation wrapper from another project file.
     if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text))) return;
@@ -78,6 +91,11 @@ export const generationRule: Rule = {
       const own = declared.length ? declaredMatch(model, call, declared) : undefined;
       if (own) {
         report(ctx, cat, call, own);
+        continue;
+      }
+      const session = call.nameText === 'run' ? detectSessionRun(model, call) : handedGenerator(model, cat, call);
+      if (session) {
+        report(ctx, cat, call, session);
         continue;
       }
       if (!interesting.has(call.nameText) && !callsValue && !local?.methods.test(call.nameText)) {
@@ -351,6 +369,44 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
     return { provider: 'local', modality: 'text', api: `model.${call.nameText}`, confidence: 'low' };
   }
   return undefined;
+}
+
+/**
+ * `make_animation(source, driving, self.generator, ...)`: a project function (imported from a
+ * module the catalog does not know) whose name says what it makes, handed a generator network,
+ * runs that network.
+ */
+function handedGenerator(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
+  if (call.receiver || call.callee.type !== 'identifier') return undefined;
+  const imp = model.imports.get(call.nameText);
+  if (!imp || cat.providersForModule(model.family, imp.module).length) return undefined;
+  const modality = cat.localModels?.modalityOf(call.nameText);
+  if (!modality || !model.positionalArgs(call).some((a) => GENERATOR_ARG.test(model.textOf(a)))) return undefined;
+  return { provider: 'local', modality, api: `${call.nameText} (runs a generator network)`, confidence: 'medium' };
+}
+
+/**
+ * `swapper.run(None, feeds)`: an inference session (ONNX Runtime's call shape) of a generative
+ * model. Projects obtain sessions through their own helpers (`get_inference_pool().get('lip_syncer')`,
+ * `get_session(path)`), so the model is named by the receiver or by the strings of the expression
+ * that produced it (its key or model path), from the nearest binding before the call. An analysis
+ * model's name (detector, classifier, converter) wins over a generative one.
+ */
+function detectSessionRun(model: FileModel, call: CallSite): Detection | undefined {
+  const recv = call.receiver;
+  if (!recv || (recv.type !== 'identifier' && recv.type !== 'attribute' && recv.type !== 'member_expression')) return undefined;
+  const args = model.positionalArgs(call);
+  if (args.length < 2 || (args[0]!.type !== 'none' && args[0]!.type !== 'null')) return undefined;
+  const key = model.textOf(recv);
+  let bound: Node | null = null;
+  for (const b of model.bindings.get(key) ?? []) if (b.value && b.node.startIndex < call.node.startIndex) bound = b.value;
+  const names = [key.slice(key.lastIndexOf('.') + 1)];
+  if (bound) for (const m of model.textOf(bound).slice(0, 400).matchAll(/['"]([^'"\n]{1,120})['"]/g)) names.push(m[1]!);
+  if (names.some((n) => SESSION_ANALYSIS.test(n))) return undefined;
+  const hit = names.find((n) => SESSION_GENERATIVE.test(n));
+  if (!hit) return undefined;
+  const modality: Modality = /generator/i.test(hit) && !/face|portrait/i.test(names.join(' ')) ? 'image' : 'face';
+  return { provider: 'local', modality, api: `InferenceSession.run (${hit})`, confidence: 'medium' };
 }
 
 /** The environment variable an expression reads (`process.env.X`, `os.environ["X"]`, `os.getenv("X")`), alone or with a fallback. */
