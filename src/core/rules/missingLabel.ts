@@ -321,6 +321,13 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       const passedAt = src >= seeds.length ? from.path[from.path.length - 1]?.node : undefined;
       const callers = passedAt ? [passedAt] : callersOf(flow.fn, idx);
       for (const caller of callers) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
+      // A public generator that yields content made here and is iterated nowhere in this file is
+      // a streaming interface: its consumer (a UI loop, a streaming response, often reached by
+      // dynamic dispatch from another file) shows each yielded value, so the yield is the exit.
+      if (callers.length === 0 && !passedAt && (r.type === 'yield' || r.type === 'yield_expression') && flow.fn.name && !flow.fn.name.startsWith('_') && !reported.has(r.id) && !sinkIds.has(r.id)) {
+        const sink: Sink = { node: r, kind: 'stream', label: `values yielded by ${flow.fn.name}() to the code iterating it` };
+        if (check(ctx, idx, env, flow, originOf(r), sink, [...sinks, sink])) reported.add(r.id);
+      }
     }
   }
   // An argument passed to a same-file function continues in that function's parameter.
