@@ -319,8 +319,15 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       const origin = passOn(ctx, idx, env, flow, from, r, `returned by ${flow.fn.name ?? 'a function'}()`);
       if (!origin) continue;
       const passedAt = src >= seeds.length ? from.path[from.path.length - 1]?.node : undefined;
-      const callers = passedAt ? [passedAt] : callersOf(flow.fn, idx);
+      const callers = passedAt ? [passedAt] : flow.fn.name ? callersOf(flow.fn, idx) : callTakingCallback(flow.fn);
       for (const caller of callers) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
+      // A public generator that yields content made here and is iterated nowhere in this file is
+      // a streaming interface: its consumer (a UI loop, a streaming response, often reached by
+      // dynamic dispatch from another file) shows each yielded value, so the yield is the exit.
+      if (callers.length === 0 && !passedAt && (r.type === 'yield' || r.type === 'yield_expression') && flow.fn.name && !flow.fn.name.startsWith('_') && !reported.has(r.id) && !sinkIds.has(r.id)) {
+        const sink: Sink = { node: r, kind: 'stream', label: `values yielded by ${flow.fn.name}() to the code iterating it` };
+        if (check(ctx, idx, env, flow, originOf(r), sink, [...sinks, sink])) reported.add(r.id);
+      }
     }
   }
   // An argument passed to a same-file function continues in that function's parameter.
@@ -363,6 +370,19 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       if (fn) nextTask(fn).seeds.push({ node: c.node, origin: { ...origins[flow.origin.get(root) ?? 0]!, path: [] } });
     }
   }
+}
+
+/**
+ * The call an anonymous function is an argument of (`run_in_executor(None, lambda: pipe(p))`,
+ * `items.map((x) => generate(x))`, `Thread(target=lambda: ...)`): what the callback returns
+ * becomes that call's result, so the value continues there.
+ */
+function callTakingCallback(fn: FunctionInfo): Node[] {
+  let p = fn.node.parent;
+  if (p?.type === 'keyword_argument') p = p.parent;
+  if (!p || (p.type !== 'argument_list' && p.type !== 'arguments')) return [];
+  const call = p.parent;
+  return call && /call/.test(call.type) ? [call] : [];
 }
 
 /**

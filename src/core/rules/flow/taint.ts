@@ -49,6 +49,10 @@ const METADATA_MEMBER = /^\s*(?:\?\.|\.)\s*(?:length|size|usage|id|model|created
 /** Calls that measure a value rather than pass it on. */
 const MEASURING_CALL = /(?:\blen|\bcount_tokens|\bcountTokens|\bhash|\bNumber|\bBoolean|\bbool|\bint|\bfloat|\bisinstance|\bsha256|\bmd5|\btypeof)\s*\(\s*$|\btypeof\s+$/;
 
+/** Methods that add their argument to the receiving collection or buffer. */
+const COLLECTING = /^(?:append|appendleft|extend|push|unshift|add|addAll|insert)$/;
+const PLAIN_NAME = /^[A-Za-z_$][\w$]*$/;
+
 /** True when `expr` carries the flow's value at its position. */
 export function carries(flow: Flow, expr: Node): boolean {
   return sourceOf(flow, expr) >= 0;
@@ -143,7 +147,11 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
   }
   const assigns = within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign);
   const loops = within(idx.loops, scope.startIndex, scope.endIndex, nodeOfLoop);
-  const callbacks = within(idx.calls, scope.startIndex, scope.endIndex, nodeOfCall).filter((c) => c.receiver && c.args.some((a) => idx.fnById.has(a.id)));
+  const scopeCalls = within(idx.calls, scope.startIndex, scope.endIndex, nodeOfCall);
+  const callbacks = scopeCalls.filter((c) => c.receiver && c.args.some((a) => idx.fnById.has(a.id)));
+  // A collection a statement adds the value to (`replies.append(text)`, `parts.push(chunk)`,
+  // `sb.append(token)`) holds it from then on, as an assignment would.
+  const collects = scopeCalls.filter((c) => c.receiver && c.args.length > 0 && COLLECTING.test(c.name) && PLAIN_NAME.test(c.receiver.text) && c.node.parent?.type === 'expression_statement');
   const add = (name: string, at: number, source: number): boolean => {
     const prev = flow.names.get(name);
     if (prev !== undefined && prev <= at) return false;
@@ -171,6 +179,10 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
         const f = idx.fnById.get(a.id);
         if (f) for (const p of f.params) changed = add(p, a.startIndex, s) || changed;
       }
+    }
+    for (const c of collects) {
+      const s = c.args.reduce((found, a) => (found >= 0 ? found : sourceOf(flow, a)), -1);
+      if (s >= 0) changed = add(c.receiver!.text, c.node.startIndex, s) || changed;
     }
     if (!changed) break;
   }
