@@ -62,7 +62,7 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
   await forEachRead(tasks, (task, outcome) => {
     if ('error' in outcome) return onDecided(readError(task, outcome.error));
     const root = rootOf(task);
-    const t = engine.triageWhy(task.relPath, outcome.text, root !== undefined ? { root } : {});
+    const t = engine.triage(task.relPath, outcome.text, root !== undefined ? { root } : {});
     if (!t) {
       rest.push(task);
       accepted.add(task.relPath);

@@ -223,18 +223,12 @@ export class Engine {
   /**
    * Decides a file without parsing it when that is possible: no language, too large, binary,
    * minified, or no enabled rule's text prefilter finds anything to look at. Returns the result
-   * in those cases and undefined when the file must be parsed. Cheap: no grammar is loaded, so
-   * the CLI triages a whole tree on its main thread and sends only the rest to workers.
+   * and why (`prefilter` when only the text prefilters decided, so a file that imports one they
+   * accept may still deserve a parse; `skip` otherwise), or undefined when the file must be
+   * parsed. Cheap: no grammar is loaded, so the CLI triages a whole tree on its main thread and
+   * sends only the rest to workers.
    */
-  triage(file: string, text: string, options: AnalyzeOptions = {}): FileResult | undefined {
-    return this.triageWhy(file, text, options)?.result;
-  }
-
-  /**
-   * {@link triage} with the reason: `prefilter` when only the text prefilters decided (a file
-   * that imports one the prefilters accepted may still deserve a parse), `skip` otherwise.
-   */
-  triageWhy(file: string, text: string, options: AnalyzeOptions = {}): { result: FileResult; why: 'skip' | 'prefilter' } | undefined {
+  triage(file: string, text: string, options: AnalyzeOptions = {}): { result: FileResult; why: 'skip' | 'prefilter' } | undefined {
     const result: FileResult = { file, findings: [], notices: [], parseMs: 0, analyzeMs: 0 };
     const language = options.language ?? languageForPath(file);
     if (!language) return { result, why: 'skip' };
@@ -270,7 +264,7 @@ export class Engine {
       let verdict = this.relevantFiles.get(key);
       if (!verdict) {
         verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
-          (t) => this.triageWhy(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined,
+          (t) => this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined,
           () => false,
         );
         this.relevantFiles.set(key, verdict);
@@ -283,7 +277,7 @@ export class Engine {
   /** Analyses one file's text. Never throws for bad input: problems become notices. */
   async analyze(file: string, text: string, options: AnalyzeOptions = {}): Promise<FileResult & { tree?: Tree }> {
     if (!options.triaged) {
-      const t = this.triageWhy(file, text, options);
+      const t = this.triage(file, text, options);
       // With a workspace, a file the text prefilters turn down still deserves a parse when it
       // imports a project file they accept (a client, constant or wrapper defined there).
       if (t && !(t.why === 'prefilter' && options.root !== undefined && (await this.importsRelevantFile(file, text, options.root, options)))) return t.result;

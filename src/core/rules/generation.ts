@@ -67,8 +67,9 @@ export const generationRule: Rule = {
     const family = ctx.language.family;
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
     const declared = declaredFunctions(ctx.config.generationFunctions);
-    const mayMatch = (text: string): boolean => cat.mayMatch(family, text) || (!!ctx.workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text);
-    const candidate = mayMatch(ctx.text) || declared.some((d) => ctx.text.includes(d.last));
+    // The same test as the prefilter; for linked files without the team's declared names.
+    const mayMatch = (text: string): boolean => generationMayApply(text, family, [], !!ctx.workspace);
+    const candidate = generationMayApply(ctx.text, family, declared, !!ctx.workspace);
     // Without any hint, a file can still call a generation wrapper from another project file.
     if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text))) return;
     const model = await getFileModel(ctx);
