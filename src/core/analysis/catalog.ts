@@ -300,18 +300,26 @@ function build(raw: RawCatalog): CompiledCatalog {
         }
       }
       for (const e of raw.endpoints) tokens.add(literalHint(e.pattern));
+      // A provider's API host alone (`PROVIDER_BASE_URL = "https://api.openai.com"`) names where a
+      // request in an importing file goes: the constants file must pass for that file to be opened.
+      // Local hosts (`^(localhost|127.0.0.1...)`) are in every code base and say nothing alone.
+      for (const h of raw.baseUrlHosts) if (!h.pattern.startsWith('^')) tokens.add(literalHint(h.pattern));
       // Name-only methods need their whole dotted path in the text (one segment alone, such as
     // `generate`, is in half of all files).
     for (const list of unresolvedByName.values()) for (const m of list) tokens.add(m.path);
     return [...tokens].filter((t) => t.length >= 2).sort((a, b) => b.length - a.length);
   };
+  // `fetch(process.env.ANTHROPIC_API_URL)`: an environment variable whose name says where the
+  // request goes is as good a hint as the endpoint's own literal (see `envUrlProvider`).
+  const envPrefixes = Object.keys(raw.envUrlPrefixes ?? {});
+  const envUrl = envPrefixes.length ? new RegExp(`\\b(?:${envPrefixes.map(escapeRegex).join('|')})_(?:[A-Z0-9]+_)*?(?:API_)?(?:BASE_)?(?:URL|URI|ENDPOINT|HOST)\\b`) : undefined;
   const mayMatch = (family: Family, text: string): boolean => {
     let re = hints.get(family);
     if (!re) {
       re = new RegExp(prefilterTokens(family).map(escapeRegex).join('|'));
       hints.set(family, re);
     }
-    return re.test(text);
+    return re.test(text) || (!!envUrl && envUrl.test(text) && mayCallHttp(family, text));
   };
 
   const httpHints = new Map<Family, RegExp>();

@@ -25,9 +25,12 @@ const URL_NAMES: ReadonlySet<string> = new Set(['url', 'uri', 'baseURL']);
  */
 const SESSION_RUN = /\.run\(\s*(?:None|null)\s*,/;
 /** An argument that is a generator network (`self.generator`, `face_generator`, `netG`). */
-const GENERATOR_ARG = /^(?:[\w.]*[._])?(?:generator|netG)$/i;
-/** The prefilter's view of a generator network handed to a function. */
-const GENERATOR_PASSED = /generator\s*[,)]|\bnetG\s*[,)]/i;
+const GENERATOR_ARG = /^(?:[\w.]*[._])?(?:generator|netG)$/;
+/**
+ * The prefilter's view of a generator network handed to a function: the name as a variable writes
+ * it, so type names (`AsyncGenerator)`, `Generator,` in a signature) do not count.
+ */
+const GENERATOR_PASSED = /(?<![A-Za-z0-9])generator\s*[,)]|\bnetG\s*[,)]/;
 /** Session or model names of generative face and image models (swap, lip sync, reenactment, a generator network). */
 const SESSION_GENERATIVE = /swap|lip_?sync|wav2lip|reenact|live_?portrait|deepfake|face_?edit|(?:^|[^a-z])generator/i;
 /** Names of analysis models that share the session shape: a detector or converter makes no content. */
@@ -40,6 +43,16 @@ const PROJECT_IMPORT: Record<FileModel['family'], RegExp> = {
   go: /$^/,
   java: /$^/,
 };
+
+/**
+ * Families whose files see another file's names only through an import statement. An HTTP call
+ * there can send to an endpoint named elsewhere only when the file imports that name, and the
+ * engine already gives a parse to a file that imports one the prefilter accepts
+ * (`Engine.importsRelevantFile`); so the bare HTTP call need not open every file that makes one
+ * (most of them talk to anything but an AI provider). Go and Java also see the names of their
+ * package's other files without any import, so there an HTTP call still opens the file.
+ */
+const LINKED_BY_IMPORT_ONLY: Record<FileModel['family'], boolean> = { js: true, python: true, go: false, java: false };
 
 /** What the detector decided about one call. */
 interface Detection {
@@ -56,7 +69,7 @@ interface Detection {
  */
 function generationMayApply(text: string, family: RuleContext['language']['family'], declared: readonly Declared[], workspace: boolean): boolean {
   const cat = catalog();
-  return cat.mayMatch(family, text) || (workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text) || declared.some((d) => text.includes(d.last));
+  return cat.mayMatch(family, text) || (workspace && LINKED_BY_IMPORT_ONLY[family] === false && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text) || declared.some((d) => text.includes(d.last));
 }
 
 export const generationRule: Rule = {
@@ -69,7 +82,9 @@ export const generationRule: Rule = {
     const declared = declaredFunctions(ctx.config.generationFunctions);
     // The same test as the prefilter; for linked files without the team's declared names.
     const mayMatch = (text: string): boolean => generationMayApply(text, family, [], !!ctx.workspace);
-    const candidate = generationMayApply(ctx.text, family, declared, !!ctx.workspace);
+    // A file that imports from the project and makes an HTTP call may send to an endpoint named in
+    // the imported file (the engine parsed it for that reason): it gets the whole detection.
+    const candidate = generationMayApply(ctx.text, family, declared, !!ctx.workspace) || (!!ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && cat.mayCallHttp(family, ctx.text));
     // Without any hint, a file can still call a generation wrapper from another project file.
     if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text))) return;
     const model = await getFileModel(ctx);

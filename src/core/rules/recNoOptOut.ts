@@ -8,6 +8,7 @@
  * is quiet when an opt-out flag or a configured opt-out check appears on the path before it.
  */
 import type { Node } from 'web-tree-sitter';
+import type { Family } from '../analysis/model';
 import recData from '../../../data/recommenders.json';
 import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
@@ -15,7 +16,7 @@ import { type FileIndex, type FunctionInfo, enclosingFunction, indexFor } from '
 import { compilePattern } from './flow/catalog';
 import { codeOnly, guardOnPath, namesPattern } from './flow/guards';
 import { hasAnyKeyword, lowerText, mayApply, registerKeywords } from './flow/text';
-import { personalSites } from './recbio/personal';
+import { personalMayApply, personalSites } from './recbio/personal';
 
 interface Library {
   name: string;
@@ -27,19 +28,26 @@ interface Library {
 
 const LIBRARIES: Library[] = recData.libraries.map((l) => ({ name: l.name, keywords: l.keyword.split('|'), imports: compilePattern(l.imports), callee: compilePattern(l.callee), families: l.families }));
 const KEYWORDS = registerKeywords('rec-no-opt-out', [...recData.libraries.flatMap((l) => l.keyword.split('|')), ...recData.userSignalKeywords]);
-const SINK_KEYWORDS = recData.personal.sinkKeywords;
 /** Opt-out recognisers, joined into one pattern so the guard search is one regex run. */
 const OPT_OUT = new RegExp(recData.optOutNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
 
+/** The recommender libraries a file imports (their keyword in the text, then their import pattern). */
+function librariesIn(text: string, lower: string, family: Family): Library[] {
+  return LIBRARIES.filter((l) => l.families.includes(family) && hasAnyKeyword(lower, l.keywords) && l.imports.test(text));
+}
+
 export const recNoOptOutRule: Rule = {
   id: 'rec-no-opt-out',
+  // The same test as the run's own first step: a recommender library imported, or names that can
+  // form an in-house personal ranking. Most files mention some user and some sort; few have both
+  // as words of names.
+  mayApply: ({ text, lower, language }) => librariesIn(text, lower, language.family).length > 0 || personalMayApply(text, language.family),
   async run(ctx) {
-    // Prefilter: a recommender library in the file, or user-signal words for the heuristic.
     const family = ctx.language.family;
     if (!mayApply(ctx.tree, ctx.text, KEYWORDS)) return;
     const lower = lowerText(ctx.tree, ctx.text);
-    const libs = LIBRARIES.filter((l) => l.families.includes(family) && hasAnyKeyword(lower, l.keywords) && l.imports.test(ctx.text));
-    const heuristic = hasAnyKeyword(lower, recData.userSignalKeywords) && hasAnyKeyword(lower, SINK_KEYWORDS);
+    const libs = librariesIn(ctx.text, lower, family);
+    const heuristic = personalMayApply(ctx.text, family);
     if (libs.length === 0 && !heuristic) return;
     const idx = await indexFor(ctx);
     const configured = namesPattern(ctx.config.optOutChecks);

@@ -61,6 +61,43 @@ describe('parse-or-skip prefilter', () => {
     assert.ok(checked > 50, `only ${checked} fixture files checked`);
   });
 
+  // What the prefilters turn down, in the shapes real code bases have by the thousand.
+  const accepts = (ruleId: RuleId, file: string, text: string, workspace = true): boolean =>
+    prefilterOf(builtinRule(ruleId)!)!({ text, lower: text.toLowerCase(), language: languageForPath(file)!, config: defaultConfig(), workspace });
+
+  it('finds user and ranking words in names, not in comments, docstrings or unrelated names', () => {
+    const rec = (file: string, text: string): boolean => accepts('rec-no-opt-out', file, text);
+    // Prose: "the following", "user", "order" in comments and docstrings.
+    assert.equal(rec('List.java', '/** Sorts the following elements in the order the user gave. */\nclass L { void sort(int[] a) { java.util.Arrays.sort(a); } }\n'), false);
+    assert.equal(rec('tokens.py', 'def sort_tokens(tokens):\n    """Return tokens in the order the user typed them, following the rules."""\n    return sorted(tokens)\n'), false);
+    // Names holding the word that are not about the person served.
+    assert.equal(rec('Set.java', 'class S { private static final long serialVersionUID = 1L; void sort() {} }\n'), false);
+    assert.equal(rec('agent.ts', 'const userAgent = navigator.userAgent;\nexport const top = (xs: number[]) => xs.sort();\n'), false);
+    // Substrings are not words: `build`, `fluid`, `underscore`, `border`.
+    assert.equal(rec('b.go', 'package b\nfunc build(fluid []int) { underscore(fluid); border(fluid) }\n'), false);
+    // In-house rankings keyed by the user, in each language's naming style.
+    assert.ok(rec('recall.go', 'package r\nfunc (r *Recall) GetCandidate(ctx context.Context, userId string) { r.cache.SearchScores(ctx, userId) }\n'));
+    assert.ok(rec('feed.ts', 'export function feed(viewer: User) { return posts.sort((a, b) => score(b, viewer.follows) - score(a, viewer.follows)); }\n'));
+    assert.ok(rec('rank.py', 'def recommend(user_factors, item_factors):\n    return np.argsort(-item_factors.dot(user_factors))\n'));
+    // A recommender library imported is enough.
+    assert.ok(rec('serve.py', 'from lightfm import LightFM\nmodel = LightFM()\n'));
+  });
+
+  it('opens a file for its HTTP calls only when they can reach a provider', () => {
+    const gen = (file: string, text: string): boolean => accepts('aigc-generation-call', file, text);
+    // A plain HTTP client: most files that call fetch talk to anything but an AI provider. With an
+    // import the engine still opens it when the imported file names a provider (see the CLI triage test).
+    assert.equal(gen('health.ts', 'export async function ping(url: string) { return (await fetch(url)).ok; }\n'), false);
+    // The variable's name says where the request goes.
+    assert.ok(gen('client.ts', 'export const send = (body: string) => fetch(process.env.ANTHROPIC_API_URL || "", { method: "POST", body });\n'));
+    // A provider host alone, the constants file an importing file needs.
+    assert.ok(gen('hosts.ts', 'export const BASE = "https://api.openai.com";\n'));
+    // Go sees its package's other files without an import: an HTTP call there still counts.
+    assert.ok(gen('client.go', 'package p\nfunc call(body io.Reader) { http.Post(endpoint, "application/json", body) }\n'));
+    // Class names that hold `sing` as part of another word (`Missing`, `Parsing`) are not singing models.
+    assert.equal(gen('Err.java', 'class E { void f() { throw new MissingResourceException("x", "y", "z"); } }\n'), false);
+  });
+
   it('reads import specifiers from text without a parse', () => {
     const ts = languageForPath('a.ts')!;
     const py = languageForPath('a.py')!;

@@ -18,6 +18,8 @@
  */
 import type { Node } from 'web-tree-sitter';
 import recData from '../../../../data/recommenders.json';
+import type { Family } from '../../analysis/model';
+import { codeWithoutProse } from '../flow/lexical';
 import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
 
 export type UserKind = 'id' | 'data';
@@ -46,6 +48,69 @@ const PURPOSE = new Set(P.purposeTokens);
 const NON_PERSONAL = new Set(P.nonPersonalTokens);
 const OFFLINE = new RegExp(P.offlineFunctions);
 const VECTOR = new Set(['vector', 'vectors', 'embedding', 'embeddings']);
+
+/**
+ * A pattern that finds any of `tokens` as a word of a name, the way `words` splits names:
+ * `user_factors`, `userId`, `getUserFeedback`, `USER_ID`. A superset of `words` (a token after a
+ * digit also counts), so a file it rejects has no such word in any name.
+ */
+export function wordPattern(tokens: readonly string[]): RegExp {
+  const alts: string[] = [];
+  for (const t of new Set(tokens)) {
+    const cap = t[0]!.toUpperCase() + t.slice(1);
+    alts.push(`(?<![A-Za-z])${t}(?![a-z])`, `${cap}(?![a-z])`, `(?<![A-Z])${t.toUpperCase()}(?![A-Z])`);
+  }
+  return new RegExp(alts.join('|'));
+}
+
+/** The alternatives of an anchored alternation such as `^(?:user|users|uid)$`. */
+function alternatives(pattern: string): string[] {
+  const m = /^\^\(\?:(.*)\)\$$/.exec(pattern);
+  return (m ? m[1]! : pattern).split('|');
+}
+
+/** A name that can hold a user key or user data: its words name the person served or their follow graph. */
+const USER_WORD = wordPattern([...alternatives(P.subjectTokens), ...P.socialTokens]);
+/** A name that can rank, sort, select for a purpose, or query by vector (every kind of site below). */
+const SITE_WORD = wordPattern([...P.strongSinkTokens, ...P.sortTokens, ...P.purposeTokens, 'rate', 'top', 'topn', 'query']);
+
+/**
+ * True when the text can hold a personal ranking site: a site needs a name whose words say
+ * "user" (or the follow graph) and a name whose words say it ranks, sorts, serves a feed or
+ * queries by vector. Word-level, so `build`, `fluid`, `border` and `underscore` do not count.
+ */
+export function personalMayApply(text: string, family: Family): boolean {
+  if (!USER_WORD.test(text) || !SITE_WORD.test(text)) return false;
+  // Comments and docstrings say "the following", "user" and "order" far more often than names do.
+  const code = codeWithoutProse(text, family);
+  return SITE_WORD.test(code) && hasUserName(code);
+}
+
+const USER_WORDS = new RegExp(USER_WORD.source, 'g');
+
+/**
+ * True when some whole name in the code is one the model starts from: a user key or user data
+ * (`classifyName`), or a name of the follow graph (`userAgent`, `serialVersionUID` and
+ * `createUserContent` hold the word and are still not about the person served).
+ */
+function hasUserName(code: string): boolean {
+  USER_WORDS.lastIndex = 0;
+  for (let m = USER_WORDS.exec(code); m; m = USER_WORDS.exec(code)) {
+    let a = m.index;
+    let b = m.index + m[0].length;
+    while (a > 0 && isNameChar(code.charCodeAt(a - 1))) a--;
+    while (b < code.length && isNameChar(code.charCodeAt(b))) b++;
+    const name = code.slice(a, b);
+    if (classifyName(name) !== null || words(name).some((w) => SOCIAL.has(w))) return true;
+    // The rest of this name cannot hold another candidate.
+    USER_WORDS.lastIndex = b;
+  }
+  return false;
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
 
 /** `getUserFeedback` → `get_user_feedback` → [get, user, feedback]. */
 export function words(name: string): string[] {
