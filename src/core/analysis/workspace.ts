@@ -14,9 +14,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tree } from 'web-tree-sitter';
-import { languageForPath } from '../languages';
+import { type LanguageInfo, languageForPath } from '../languages';
 import type { TreeSitterHost } from '../parser';
 import { catalog } from './catalog';
+import { importSpecifiers } from './importText';
 import { type FileModel, getFileModel } from './model';
 
 /** Files loaded per workspace at most (each keeps its tree alive). */
@@ -88,6 +89,21 @@ export class Workspace {
       if (spec !== imp.module) model.linked.set(imp.module, other.model);
       if (++links >= MAX_LINKS_PER_FILE) break;
     }
+  }
+
+  /**
+   * True when the file `rel` (its text, not yet parsed) imports a project file whose text passes
+   * `filter`. Read from the import statements' text, a superset of what `link` would link, so a
+   * caller may skip building a file model when this says no.
+   */
+  async importsMatching(rel: string, text: string, language: LanguageInfo, filter: (text: string) => boolean): Promise<boolean> {
+    for (const spec of importSpecifiers(text, language)) {
+      const target = this.resolveModule(language.family, rel, spec);
+      if (target === undefined) continue;
+      const other = await this.text(target);
+      if (other !== undefined && filter(other)) return true;
+    }
+    return false;
   }
 
   /** The workspace-relative file a module specifier names, if it is one of the project's files. */

@@ -85,8 +85,10 @@ export const generationRule: Rule = {
     // A file that imports from the project and makes an HTTP call may send to an endpoint named in
     // the imported file (the engine parsed it for that reason): it gets the whole detection.
     const candidate = generationMayApply(ctx.text, family, declared, !!ctx.workspace) || (!!ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && cat.mayCallHttp(family, ctx.text));
-    // Without any hint, a file can still call a generation wrapper from another project file.
-    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text))) return;
+    // Without any hint, a file can still call a generation wrapper from another project file; but
+    // only when it imports one whose text can hold generation, which the import statements' text
+    // tells before any file model is built (most parsed files are here for another rule).
+    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && (await ctx.workspace.importsMatching(ctx.file, ctx.text, ctx.language, mayMatch)))) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
     if (ctx.workspace) await ctx.workspace.link(model, ctx.file, candidate ? undefined : mayMatch);

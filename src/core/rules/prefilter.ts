@@ -51,38 +51,5 @@ export function anyRuleMayMatch(rules: readonly Rule[], text: string, language: 
   return false;
 }
 
-const JS_IMPORT = /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
-const PY_IMPORT = /^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import[ \t]*\(?([\w, \t]*)|import[ \t]+([\w.]+))/gm;
-
-/**
- * The module specifiers a file imports, read from its text without a parse (a superset is fine:
- * a specifier that is not really an import only costs a lookup). Used to give a parse to a file
- * that imports a file the prefilter accepted, because with the workspace model a constant, a
- * client or a wrapper defined there makes calls in the importing file generation calls.
- */
-export function importSpecifiers(text: string, language: LanguageInfo): string[] {
-  const out = new Set<string>();
-  if (language.family === 'js') {
-    JS_IMPORT.lastIndex = 0;
-    for (let m = JS_IMPORT.exec(text); m; m = JS_IMPORT.exec(text)) {
-      const spec = m[1] ?? m[2] ?? m[3];
-      if (spec) out.add(spec);
-    }
-  } else if (language.family === 'python') {
-    PY_IMPORT.lastIndex = 0;
-    for (let m = PY_IMPORT.exec(text); m; m = PY_IMPORT.exec(text)) {
-      const from = m[1];
-      if (!from) {
-        if (m[3]) out.add(m[3]);
-        continue;
-      }
-      out.add(from);
-      // `from pkg import module` imports a module file as much as `import pkg.module` does.
-      for (const name of (m[2] ?? '').split(',')) {
-        const n = name.trim();
-        if (/^\w+$/.test(n)) out.add(from.endsWith('.') ? from + n : `${from}.${n}`);
-      }
-    }
-  }
-  return [...out];
-}
+// The import reader lives with the workspace model, which needs it too; re-exported for callers here.
+export { importSpecifiers } from '../analysis/importText';
