@@ -174,8 +174,67 @@ export function isFunctionNode(node: Node, family: Family): boolean {
   return FUNCTION_KINDS[family].has(node.type);
 }
 
-/** The innermost function containing `node` (not `node` itself), or null at module level. */
+/**
+ * The functions of an index as an interval tree made of two arrays: `idx.functions` is in
+ * document order (pre-order, so an outer function comes before the functions it holds), and
+ * `parent[i]` is the index of the innermost function that holds function `i`, or -1.
+ */
+interface Nesting {
+  starts: number[];
+  ends: number[];
+  parent: Int32Array;
+}
+
+const nestings = new WeakMap<FileIndex, Nesting>();
+
+function nestingOf(idx: FileIndex): Nesting {
+  let n = nestings.get(idx);
+  if (n) return n;
+  const fns = idx.functions;
+  const starts = fns.map((f) => f.node.startIndex);
+  const ends = fns.map((f) => f.node.endIndex);
+  const parent = new Int32Array(fns.length);
+  const stack: number[] = [];
+  for (let i = 0; i < fns.length; i++) {
+    // Functions nest or are disjoint: the open functions that end before this one starts are done.
+    while (stack.length && ends[stack[stack.length - 1]!]! < ends[i]!) stack.pop();
+    parent[i] = stack.length ? stack[stack.length - 1]! : -1;
+    stack.push(i);
+  }
+  n = { starts, ends, parent };
+  nestings.set(idx, n);
+  return n;
+}
+
+/**
+ * The innermost function containing `node` (not `node` itself), or null at module level. Found
+ * from offsets in the function nesting (a binary search, then up the few functions that hold the
+ * nearest one) rather than by walking the node's parents, each of which is a call into the parser.
+ */
 export function enclosingFunction(node: Node, idx: FileIndex): FunctionInfo | null {
+  const n = nestingOf(idx);
+  const s = node.startIndex;
+  const e = node.endIndex;
+  let lo = 0;
+  let hi = n.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (n.starts[mid]! <= s) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0; i = n.parent[i]!) {
+    if (n.ends[i]! < e) continue;
+    const f = idx.functions[i]!;
+    if (f.node.id === node.id) continue;
+    // Same span, different node: a wrapper around a function (or one inside it); only the
+    // parents can tell which holds which.
+    if (n.starts[i] === s && n.ends[i] === e) return enclosingByParents(node, idx);
+    return f;
+  }
+  return null;
+}
+
+function enclosingByParents(node: Node, idx: FileIndex): FunctionInfo | null {
   for (let p = node.parent; p; p = p.parent) {
     if (FUNCTION_KINDS[idx.family].has(p.type)) return idx.fnById.get(p.id) ?? null;
   }

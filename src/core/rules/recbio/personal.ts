@@ -270,6 +270,17 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     if (!prev || site.strength > prev.strength) byFn.set(fn.node.id, site);
   };
 
+  // Each call's owner and enclosing function, found once: the loops below visit every function,
+  // and nested functions would otherwise make each call be looked at once per enclosing function.
+  const callsOwnedBy = new Map<number, CallInfo[]>();
+  const callsEnclosedBy = new Map<number, CallInfo[]>();
+  for (const c of idx.calls) {
+    const owner = ownerFunction(c.node, idx);
+    if (owner) pushTo(callsOwnedBy, owner.node.id, c);
+    const enclosing = enclosingFunction(c.node, idx);
+    if (enclosing) pushTo(callsEnclosedBy, enclosing.node.id, c);
+  }
+
   for (const fn of fns) {
     const scope = scopeOf(fn, idx, skip);
     scopes.set(fn.node.id, scope);
@@ -282,8 +293,8 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     // name, but only user data (not a bare user key) counts there.
     const byType = !byName && words(ownerTypeName(fn, idx)).some((w) => PURPOSE.has(w));
     const purposeful = byName || byType;
-    for (const c of within(idx.calls, fn.node.startIndex, fn.node.endIndex, nodeOfCall)) {
-      if (skip.has(c.node.id) || ownerFunction(c.node, idx) !== fn) continue;
+    for (const c of callsOwnedBy.get(fn.node.id) ?? []) {
+      if (skip.has(c.node.id)) continue;
       const site = callSite(c, fn, scope, purposeful, byType);
       if (!site) continue;
       const lifted = { ...site, node: liftOutOfLambda(site.node, fn, idx) };
@@ -325,8 +336,8 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     for (const fn of fns) {
       if (byFn.get(fn.node.id)?.strength === 3) continue;
       const recv = receiverName(fn, idx);
-      for (const c of within(idx.calls, fn.node.startIndex, fn.node.endIndex, nodeOfCall)) {
-        if (!personalFns.has(c.name) || enclosingFunction(c.node, idx) !== fn) continue;
+      for (const c of callsEnclosedBy.get(fn.node.id) ?? []) {
+        if (!personalFns.has(c.name)) continue;
         const r = c.receiver?.text;
         if (r !== undefined && r !== 'self' && r !== 'this' && r !== 'cls' && r !== recv) continue;
         const target = functionNamed(idx, c.name);
@@ -338,6 +349,12 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     }
   }
   return [...byFn.values()].sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): Scope {
