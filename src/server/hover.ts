@@ -73,7 +73,10 @@ export function hoverFor(findings: readonly Finding[], position: Position, confi
       lines.push('', t('Provider: {0} · Modality: {1} · API: {2}', f.generation.provider, modalityName(f.generation.modality, t), f.generation.api).replace(/[\\`*_[\]<>]/g, '\\$&'));
     }
     // The rule's full reasoning (articles, why, what counts as a fix) is one hover away, not in the Problems row.
-    if (f.ruleId !== 'aigc-generation-call') lines.push('', `${t('Why:')} ${escapeMarkdown(f.message)}`);
+    // The rules write their reasoning in English; in another display language the hover gives
+    // the rule's own description in that language (what the rule saw is in the short message above).
+    const why = displayLang() === 'en' || !meta ? f.message : pick(meta.description);
+    if (f.ruleId !== 'aigc-generation-call') lines.push('', `${t('Why:')} ${escapeMarkdown(why)}`);
     const fix = fixLine(f.ruleId);
     if (fix) lines.push('', escapeMarkdown(fix));
     const applicable = applicableObligations(f.obligations, config).filter((id) => !shown.has(id));

@@ -25,6 +25,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { Engine } from '../../../src/core/engine';
 import { getObligation } from '../../../src/core/kb';
+import { ruleMeta } from '../../../src/core/ruleMeta';
 import * as l10n from '@vscode/l10n';
 import { defaultConfig } from '../../../src/core/config';
 import { primaryObligation } from '../../../src/server/convert';
@@ -194,6 +195,11 @@ describe('language server over LSP (dist/server.js)', function () {
     const oblId = (d.data as { obligations: string[] }).obligations[0]!;
     assert.ok(md.includes(getObligation(oblId)!.title.zh), md);
     assert.ok(md.includes(bundle['Look up another obligation']!), md);
+    // The reasoning line is Chinese too: the rule's description in Chinese, not its English message.
+    const why = md.split('\n').find((l) => l.startsWith(bundle['Why:']!));
+    assert.ok(why, md);
+    assert.ok(why.includes(ruleMeta(String(d.code))!.description.zh), why);
+    assert.ok(!/[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}/.test(why.replace(/GB 45438|AIGC|[A-Za-z]+\.\w+|`[^`]*`/g, '')), `no English sentence in: ${why}`);
   });
 
   it('offers the rule fix, the card, the article and the suppression last, with language-specific text', async function () {
