@@ -81,7 +81,7 @@ const spanMemo = new WeakMap<FileIndex, Map<string, CheckSpan[]>>();
 
 function exits(branch: Node | null, idx: FileIndex): boolean {
   if (!branch) return false;
-  if (EXIT_STATEMENTS.includes(branch.type) && branch.type !== 'continue_statement') return true;
+  if (EXIT_STATEMENTS.includes(branch.type)) return true;
   if (branch.descendantsOfType(EXIT_STATEMENTS).length > 0) return true;
   return within(idx.calls, branch.startIndex, branch.endIndex, nodeOfCall).some((c) => EXIT_CALLEE.test(c.callee));
 }
@@ -99,7 +99,7 @@ function calledForEffect(call: Node): boolean {
  * for their effect (`require_consent(user)`, which raises), decorators (`@requires_consent`) and
  * dependencies in the parameters (`Depends(verify_consent)`). Computed once per function.
  */
-function checkSpans(fn: FunctionInfo | null, idx: FileIndex, text: string, pattern: RegExp): CheckSpan[] {
+function checkSpans(fn: FunctionInfo | null, root: Node, idx: FileIndex, text: string, pattern: RegExp): CheckSpan[] {
   let byFn = spanMemo.get(idx);
   if (!byFn) spanMemo.set(idx, (byFn = new Map()));
   const key = `${fn?.node.id ?? -1}:${pattern.source}`;
@@ -128,8 +128,8 @@ function checkSpans(fn: FunctionInfo | null, idx: FileIndex, text: string, patte
   for (const a of within(idx.assigns, from, to, nodeOfAssign)) if (own(a.node) && test(a.value.text)) for (const t of a.targets) derived.add(t);
   const derivedRe = derived.size > 0 ? new RegExp(`(?<![\\w$])(?:${[...derived].map(escapeRe).join('|')})(?![\\w$])`) : undefined;
   const onConsent = (s: string): string | undefined => test(s) ?? (derivedRe ? derivedRe.exec(codeOnly(s, idx.family))?.[0] : undefined);
-  const root = scope ?? fn?.node;
-  const conditionals = root ? root.descendantsOfType(['if_statement', 'assert_statement']) : [];
+  // Module-level code (a script) is searched from the root; `own` keeps its top-level checks only.
+  const conditionals = (scope ?? root).descendantsOfType(['if_statement', 'assert_statement']);
   for (const n of conditionals) {
     if (!n || !own(n)) continue;
     if (n.type === 'assert_statement') {
@@ -170,7 +170,7 @@ export function consultedOnPath(site: Node, idx: FileIndex, text: string, patter
   const check = (upTo: Node, depth: number): string | undefined => {
     const fn = enclosingFunction(upTo, idx);
     if (fn) entry = fn;
-    for (const s of checkSpans(fn, idx, text, pattern)) {
+    for (const s of checkSpans(fn, upTo.tree.rootNode, idx, text, pattern)) {
       if (s.encloses !== undefined ? s.from <= upTo.startIndex && upTo.endIndex <= s.encloses : s.from <= upTo.startIndex) return s.evidence;
     }
     if (configured) {
