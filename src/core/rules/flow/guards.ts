@@ -115,10 +115,14 @@ function checkSpans(fn: FunctionInfo | null, root: Node, idx: FileIndex, text: s
   };
   const spans: CheckSpan[] = [];
   if (fn) {
-    for (const d of fn.decorators) {
-      const m = test(d);
-      if (m) spans.push({ from: 0, evidence: d });
+    // Decorators and annotations (`@requires_consent`, `@RequiresConsent`), and for TypeScript class
+    // methods the decorators the grammar keeps beside the method (`@UseGuards(SpeakerConsentGuard)`).
+    const decorators = [...fn.decorators];
+    if (idx.family === 'js') {
+      for (const c of fn.node.namedChildren) if (c?.type === 'decorator') decorators.push(c.text);
+      for (let p = fn.node.previousNamedSibling; p?.type === 'decorator'; p = p.previousNamedSibling) decorators.push(p.text);
     }
+    for (const d of decorators) if (test(d)) spans.push({ from: 0, evidence: d });
     const params = fn.node.childForFieldName('parameters') ?? fn.node.childForFieldName('parameter');
     if (params) for (const c of within(idx.calls, params.startIndex, params.endIndex, nodeOfCall)) if (test(c.node.text)) spans.push({ from: 0, evidence: c.node.text });
   }
