@@ -10,12 +10,13 @@
  */
 import type { Node } from 'web-tree-sitter';
 import bioData from '../../../data/biometric.json';
+import { getFileModel } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence } from '../types';
 import type { Rule } from './rule';
 import { type CallInfo, type FileIndex, contains, enclosingFunction, indexFor, isStringNode, nodeOfCall, stringValue, within } from './flow/ast';
 import { compilePattern } from './flow/catalog';
-import { guardOnPath, namesPattern } from './flow/guards';
+import { consultedOnPath, namesPattern } from './flow/guards';
 import { mayApply, registerKeywords } from './flow/text';
 import { instanceUses } from './recbio/instances';
 
@@ -100,7 +101,10 @@ const TRIGGER = [
   'inference_zero_shot', 'inference_cross_lingual', 'inference_instruct2', 'inference_vc', 'infer_process', 'infer_batch_process', 'f5tts', 'e2tts',
   'make_animation', 'voice_conversion', 'get_conditioning_latents', 'referenceaudio', 'sample_audio_speaker', 'slice_inference', 'inferencesession',
   'faceanalysis', 'audio.voices.create', 'inswapper', 'simswap', 'sim_swap', 'blendswap', 'ghostswap', 'hififace', 'uniface', 'sync_lip', 'prompt_speech', 'prompt_audio', 'ref_file', 'speaker_audio', 'voice_sample', 'audio_prompt',
+  'voices/add', 'voices/pvc', 'cartesia', 'play.ht', 'voicecloningkey', 'audio/voices',
 ];
+/** Argument kinds whose value the file model can resolve to a URL. */
+const URL_ARG = /^(?:template_string|identifier|binary_expression|member_expression|attribute|concatenated_string|selector_expression|field_access|call|call_expression|formatted_string|string)$/;
 const MODEL_FILE = /\.(?:onnx|pth|pt|ckpt|safetensors|bin|dfm|tar)$/i;
 const KEYWORDS = registerKeywords('biometric-no-consent', TRIGGER);
 
@@ -124,7 +128,10 @@ export const biometricNoConsentRule: Rule = {
     const idx = await indexFor(ctx);
     const ops = OPERATIONS.filter((o) => o.families.includes(idx.family) && (!o.gate || o.gate.test(ctx.text)));
     if (ops.length === 0) return;
-    const sites = collectSites(idx, ops);
+    // An endpoint URL is often built from a base constant (`${API_BASE}/voices/add`), here or in an
+    // imported config file: the file model resolves it.
+    const model = ops.some((o) => o.commandText) ? await getFileModel(ctx) : undefined;
+    const sites = collectSites(idx, ops, model ? (n) => model.stringValue(n) : undefined);
     const configured = namesPattern(ctx.config.consentChecks);
     // One finding per function, kind and operation name: two calls of one API in a function are
     // one operation, while `inference_zero_shot` and `inference_cross_lingual` in two branches are two.
@@ -145,14 +152,14 @@ export const biometricNoConsentRule: Rule = {
       seen.add(lineKey);
       seen.add(opKey);
       if (ctor) built.add(opKey);
-      const guard = guardOnPath(s.node, idx, ctx.text, CONSENT, configured);
+      const guard = consultedOnPath(s.node, idx, ctx.text, CONSENT, configured);
       if (guard.guarded) continue;
       const args = s.node.childForFieldName('arguments');
       if (args && CONSENT_ARGUMENT.test(args.text)) continue;
       const entry = guard.entry ?? fn;
       const entryName = entry?.node.childForFieldName('name') ?? entry?.node;
       const voice = s.op.kind === 'voice-clone';
-      const attested = guardOnPath(s.node, idx, ctx.text, ATTESTATION, undefined);
+      const attested = consultedOnPath(s.node, idx, ctx.text, ATTESTATION, undefined);
       const note = attested.guarded
         ? ` The path checks \`${(attested.evidence ?? '').trim()}\`, a box the uploader ticks about themselves (terms, licence): that is not the separate consent of the person whose ${voice ? 'voice' : 'face'} is used.`
         : '';
@@ -190,7 +197,7 @@ function matchCall(c: CallInfo, op: Operation): boolean {
   return true;
 }
 
-function collectSites(idx: FileIndex, ops: Operation[]): Site[] {
+function collectSites(idx: FileIndex, ops: Operation[], resolve?: (n: Node) => string | undefined): Site[] {
   const specific: Site[] = [];
   const generic: Site[] = [];
   const fallback: Site[] = [];
@@ -199,7 +206,11 @@ function collectSites(idx: FileIndex, ops: Operation[]): Site[] {
     for (const op of ops) {
       if (op.commandText) {
         // A model file (`inswapper_128.onnx`) is loaded, not run as a command.
-        if (c.args.some((a) => isStringNode(a, idx.family) && op.commandText!.test(stringValue(a)) && !MODEL_FILE.test(stringValue(a))) || c.args.some((a) => /^(?:list|array|array_type|composite_literal)$/.test(a.type) && op.commandText!.test(a.text))) {
+        const command = (v: string | undefined): boolean => v !== undefined && op.commandText!.test(v) && !MODEL_FILE.test(v);
+        const literal = c.args.some((a) => isStringNode(a, idx.family) && command(stringValue(a))) || c.args.some((a) => /^(?:list|array|array_type|composite_literal)$/.test(a.type) && op.commandText!.test(a.text));
+        // The first argument of an HTTP call, resolved through constants and template strings.
+        const first = c.args[0];
+        if (literal || (resolve && first && URL_ARG.test(first.type) && command(resolve(first)))) {
           specific.push({ node: c.node, op });
           break;
         }
