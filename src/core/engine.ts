@@ -304,6 +304,8 @@ export class Engine {
     const testCode = !this.config.includeTests && isTestFile(file);
     const workspace = options.root ? this.workspace(options.root) : undefined;
     const budgetMs = this.options.ruleBudgetMs ?? DEFAULT_RULE_BUDGET_MS + Math.ceil(text.length / 1000) * RULE_BUDGET_MS_PER_1000_CHARS;
+    // Linked files' trees stay alive while any analysis runs; the workspace evicts between them.
+    workspace?.begin();
     try {
       for (const rule of enabled) {
         const started = performance.now();
@@ -349,6 +351,7 @@ export class Engine {
         }
       }
     } finally {
+      workspace?.end();
       if (options.keepTree) result.tree = tree;
     }
 

@@ -20,8 +20,16 @@ import { catalog } from './catalog';
 import { importSpecifiers } from './importText';
 import { type FileModel, getFileModel } from './model';
 
-/** Files loaded per workspace at most (each keeps its tree alive). */
+/** Files loaded per workspace at most (a bound on the parsing the model may add to a scan). */
 const MAX_FILES = 400;
+/**
+ * Loaded files whose trees stay alive between analyses, least recently used evicted first. A
+ * tree lives in the parser's WebAssembly memory, which never shrinks: keeping every linked file
+ * parsed made that memory, and the process, grow with the number of files a scan had linked.
+ */
+const MAX_LIVE_FILES = 48;
+/** Characters of file text kept for the import checks between analyses. */
+const MAX_TEXT_CHARS = 8 * 1024 * 1024;
 /** Imports linked per candidate file at most. */
 const MAX_LINKS_PER_FILE = 24;
 /** Files larger than this are not loaded for their symbols. */
@@ -47,6 +55,34 @@ export class Workspace {
   dispose(): void {
     for (const p of this.loaded.values()) void p.then((l) => l?.tree.delete());
     this.loaded.clear();
+  }
+
+  /** Analyses in flight that may hold models of loaded files (their trees must stay alive). */
+  private active = 0;
+
+  /** Marks the start of an analysis that may link files of this workspace. */
+  begin(): void {
+    this.active++;
+  }
+
+  /**
+   * Marks its end. When no analysis is in flight, the least recently used files beyond the bound
+   * are evicted (their trees deleted); a later import of one loads it again.
+   */
+  end(): void {
+    if (--this.active > 0) return;
+    this.active = 0;
+    for (const [rel, p] of this.loaded) {
+      if (this.loaded.size <= MAX_LIVE_FILES) break;
+      this.loaded.delete(rel);
+      void p.then((l) => l?.tree.delete());
+    }
+    for (const rel of this.texts.keys()) {
+      if (this.textChars <= MAX_TEXT_CHARS) break;
+      this.texts.delete(rel);
+      this.textChars -= this.textSizes.get(rel) ?? 0;
+      this.textSizes.delete(rel);
+    }
   }
 
   private exists(abs: string): boolean {
@@ -193,33 +229,49 @@ export class Workspace {
   }
 
   private readonly texts = new Map<string, Promise<string | undefined>>();
+  private readonly textSizes = new Map<string, number>();
+  private textChars = 0;
 
-  /** The text of a workspace file (read once), or undefined when it cannot or should not be read. */
+  /** The text of a workspace file (read once while cached), or undefined when it cannot or should not be read. */
   text(rel: string): Promise<string | undefined> {
     let p = this.texts.get(rel);
-    if (!p) {
+    if (p) {
+      // Most recently used last, so that eviction takes the oldest first.
+      this.texts.delete(rel);
+    } else {
       p = (async () => {
         try {
           const abs = path.join(this.root, rel);
           if (fs.statSync(abs).size > MAX_BYTES) return undefined;
-          return await fs.promises.readFile(abs, 'utf8');
+          const t = await fs.promises.readFile(abs, 'utf8');
+          // Counted once per read; a text evicted before its read finished is counted and never
+          // subtracted, which only makes later evictions a little earlier.
+          if (this.texts.has(rel)) {
+            this.textSizes.set(rel, t.length);
+            this.textChars += t.length;
+          }
+          return t;
         } catch {
           return undefined;
         }
       })();
-      this.texts.set(rel, p);
     }
+    this.texts.set(rel, p);
     return p;
   }
 
-  /** Reads, parses and models one workspace file (once; cached by path and content hash). */
+  /** Reads, parses and models one workspace file (once while cached; evicted least recently used first). */
   load(rel: string): Promise<Loaded | undefined> {
     let p = this.loaded.get(rel);
-    if (!p) {
-      p = this.loadUncached(rel);
-      this.loaded.set(rel, p);
-    }
+    if (p) this.loaded.delete(rel);
+    else p = this.loadUncached(rel);
+    this.loaded.set(rel, p);
     return p;
+  }
+
+  /** Files whose trees the workspace keeps alive now (for tests and the bench). */
+  get liveFiles(): number {
+    return this.loaded.size;
   }
 
   private async loadUncached(rel: string): Promise<Loaded | undefined> {
