@@ -30,7 +30,7 @@ import { namesPattern } from './flow/guards';
 import { getFileModel } from '../analysis/model';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceOf } from './flow/crossFile';
-import { calleeFunction, paramsForArgument } from './flow/summaries';
+import { calleeFunction, parameterNames, paramsForArgument } from './flow/summaries';
 import { type Flow, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
 
 type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
@@ -80,6 +80,25 @@ const HANDLER_BASES: Record<string, RegExp> = Object.fromEntries(Object.entries(
 const GENERATION_WRITES = compilePattern(sinksData.generationWrites.names);
 const CALLBACK_KEYS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.callbackKeys).map(([k, v]) => [k, compilePattern(v)]));
 const OUTPUT_CHANNELS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.outputChannels).map(([k, v]) => [k, compilePattern(v)]));
+
+interface RawStreamCallback {
+  families: string[];
+  option?: string;
+  handlerType?: string;
+  methods?: string;
+  params: number[];
+  label: string;
+}
+
+/** Callbacks a generation call streams its output into (data/sinks.json `streamCallbacks`). */
+const STREAM_CALLBACKS = (sinksData.streamCallbacks as RawStreamCallback[]).map((r) => ({
+  families: r.families,
+  option: r.option ? compilePattern(r.option) : undefined,
+  handlerType: r.handlerType ? compilePattern(r.handlerType) : undefined,
+  methods: r.methods ? compilePattern(r.methods) : undefined,
+  params: r.params,
+  label: r.label,
+}));
 
 /** Call rows the team declared in `.aireg.json` (`rules["aigc-missing-label"].exits`); bad patterns are skipped. */
 function configuredSinks(setting: RuleSetting | undefined): CallSinkSpec[] {
@@ -160,12 +179,97 @@ export const missingLabelRule: Rule = {
         }
       }
     }
+    // Streaming callbacks (`llms.WithStreamingFunc(func(ctx, chunk []byte) error {...})`, a
+    // LangChain4j `StreamingChatResponseHandler`) receive the output piece by piece: their
+    // content parameters carry it. A callback written inside the generating function is followed
+    // in that function's flow, so a label written to the same response before the stream counts.
+    for (const cb of streamCallbacks(idx, ctx.generationCalls)) {
+      const origin: Origin = { gen: cb.gen, path: [{ node: cb.at, message: cb.label }], depth: 1, explicit: false, implicit: false };
+      const outer = enclosingFunction(cb.fn.node, idx);
+      const target = outer && outer === enclosingFunction(cb.gen.node, idx) ? outer : cb.fn;
+      for (const name of cb.names) taskIn(tasks, target).params.push({ name, origin });
+    }
     const ws = workspaceOf(ctx);
     const foreign: Foreign | undefined = ws ? { calls: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
     follow(ctx, idx, env, tasks, foreign);
     if (ws && foreign && foreign.calls.length > 0) await followIntoImports(ctx, ws, foreign.calls);
   },
 };
+
+interface StreamCallback {
+  fn: FunctionInfo;
+  names: string[];
+  gen: GenerationCall;
+  /** Where the callback is handed over (the option call, or the handler method's name). */
+  at: Node;
+  label: string;
+}
+
+/**
+ * The streaming callbacks of a file with generation calls, each with the generation call it
+ * belongs to: one pass over the calls (Go call options) and one over the functions (Java handler
+ * methods), so the cost is linear in the file and paid only where something is generated.
+ */
+function streamCallbacks(idx: FileIndex, gens: readonly GenerationCall[]): StreamCallback[] {
+  const rows = STREAM_CALLBACKS.filter((r) => r.families.includes(idx.family));
+  if (rows.length === 0 || gens.length === 0) return [];
+  const out: StreamCallback[] = [];
+  const genFor = (at: Node, fallback: boolean): GenerationCall | undefined => {
+    const fn = enclosingFunction(at, idx);
+    return gens.find((g) => contains(g.node, at)) ?? gens.find((g) => enclosingFunction(g.node, idx) === fn) ?? (fallback ? gens[0] : undefined);
+  };
+  const namesOf = (fn: FunctionInfo, params: number[]): string[] => {
+    const byPos = parameterNames(fn);
+    return params.flatMap((i) => byPos[i] ?? []);
+  };
+  const options = rows.filter((r) => r.option);
+  if (options.length > 0) {
+    for (const c of idx.calls) {
+      const row = options.find((r) => r.option!.test(c.callee));
+      if (!row || !c.args[0]) continue;
+      const fn = callbackFunction(c.args[0], c.node, idx);
+      const gen = fn ? genFor(c.node, false) : undefined;
+      if (!fn || !gen) continue;
+      const names = namesOf(fn, row.params);
+      if (names.length) out.push({ fn, names, gen, at: c.node, label: row.label });
+    }
+  }
+  const handlers = rows.filter((r) => r.handlerType && r.methods);
+  if (handlers.length > 0) {
+    for (const fn of idx.functions) {
+      if (!fn.name || fn.node.parent?.type !== 'class_body') continue;
+      const row = handlers.find((r) => r.methods!.test(fn.name!));
+      const cls = fn.node.parent.parent;
+      if (!row || !cls) continue;
+      const anonymous = cls.type === 'object_creation_expression';
+      const typeText = anonymous ? cls.childForFieldName('type')?.text ?? '' : `${cls.childForFieldName('superclass')?.text ?? ''} ${cls.childForFieldName('interfaces')?.text ?? ''}`;
+      if (!row.handlerType!.test(typeText)) continue;
+      // An anonymous handler belongs to the call it is given to (or the function it is made in);
+      // a named handler class to the file's generation call.
+      const gen = genFor(cls, !anonymous);
+      const names = gen ? namesOf(fn, row.params) : [];
+      if (gen && names.length) out.push({ fn, names, gen, at: fn.node.childForFieldName('name') ?? fn.node, label: row.label });
+    }
+  }
+  return out;
+}
+
+/** The function an argument denotes: a function literal, a local variable holding one, or a same-file function by name. */
+function callbackFunction(arg: Node, at: Node, idx: FileIndex): FunctionInfo | undefined {
+  const direct = idx.fnById.get(arg.id);
+  if (direct) return direct;
+  if (arg.type !== 'identifier') return undefined;
+  const scope = enclosingFunction(at, idx);
+  const from = scope ? scope.node.startIndex : 0;
+  let found: FunctionInfo | undefined;
+  for (const a of within(idx.assigns, from, at.startIndex, nodeOfAssign)) {
+    if (!a.targets.includes(arg.text)) continue;
+    const v = a.value.type === 'expression_list' ? a.value.namedChild(0) : a.value;
+    const f = v ? idx.fnById.get(v.id) : undefined;
+    if (f) found = f;
+  }
+  return found ?? (functionNamed(idx, arg.text)?.body ? functionNamed(idx, arg.text) : undefined);
+}
 
 function taskIn(map: Map<number, Task>, fn: FunctionInfo | null): Task {
   const key = fn ? fn.node.id : -1;
