@@ -190,9 +190,10 @@ export const missingLabelRule: Rule = {
       for (const name of cb.names) taskIn(tasks, target).params.push({ name, origin });
     }
     const ws = workspaceOf(ctx);
-    const foreign: Foreign | undefined = ws ? { calls: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
+    const foreign: Foreign | undefined = ws ? { calls: [], returned: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
     follow(ctx, idx, env, tasks, foreign);
     if (ws && foreign && foreign.calls.length > 0) await followIntoImports(ctx, ws, foreign.calls);
+    if (ws && foreign && foreign.returned.length > 0) await followIntoImporters(ctx, ws, foreign.returned);
   },
 };
 
@@ -300,8 +301,17 @@ function follow(ctx: RuleContext, idx: FileIndex, env: Env, first: Map<number, T
 /** Calls to imported names that receive generated content, gathered while following this file. */
 interface Foreign {
   calls: ForeignCall[];
+  /** Values returned by functions nothing in this file calls: their callers are in other files. */
+  returned: ReturnedValue[];
   /** Local names bound by imports (only calls rooted at one may reach another project file). */
   imported: Set<string>;
+}
+
+/** Generated content a top-level function gives back (return or yield) to callers in other files. */
+interface ReturnedValue {
+  fnName: string;
+  at: Node;
+  origin: Origin;
 }
 
 /** A call passing generated content to a function that is not defined in this file. */
@@ -377,6 +387,84 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
   }
 }
 
+/**
+ * Follows values that functions of this file return to callers in the files that import it (the
+ * scan's reverse-import index): in each importer, the calls of the function are seeds of that
+ * file's flow, computed once per (importer, function, modality, labels carried) and reused. The
+ * first unlabeled exit found is reported once, at the return in this file, with the call and the
+ * exit in the importer as the last steps of the path. One level: the importer's own imports and
+ * importers are not followed from here.
+ */
+async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned: ReturnedValue[]): Promise<void> {
+  const importers = ws.importersOf?.(ctx.file) ?? [];
+  if (importers.length === 0) return;
+  const family = ctx.language.family;
+  const done = new Set<number>();
+  for (const rv of returned) {
+    if (done.has(rv.at.id)) continue;
+    const gen = rv.origin.gen;
+    for (const rel of importers) {
+      const key = `returned:${ctx.file}#${rv.fnName}#${rel}#${gen.modality}#${rv.origin.explicit}${rv.origin.implicit}`;
+      const exits = await foreignSummary(ws, key, async () => {
+        const loaded = await ws.load(rel);
+        const language = languageForPath(rel);
+        if (!loaded || !language || language.family !== family) return [];
+        // The local names under which the importer calls the function: `f(...)` for a member
+        // import (`from .utils import f`, `import { f } from './utils'`), `m.f(...)` for the module.
+        const callees = new Set<string>();
+        for (const [local, imp] of loaded.model.imports) {
+          const spec = imp.raw ?? imp.module;
+          if (imp.member === rv.fnName && ws.resolveModule(family, rel, spec) === ctx.file) callees.add(local);
+          else if (imp.member === undefined && ws.resolveModule(family, rel, spec) === ctx.file) callees.add(`${local}.${rv.fnName}`);
+          // Python `from ..llm import answers` binds the submodule: `answers.caption(...)`.
+          else if (imp.member !== undefined && family === 'python' && ws.resolveModule(family, rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) === ctx.file) callees.add(`${local}.${rv.fnName}`);
+        }
+        if (callees.size === 0) return [];
+        const fidx = fileIndex(loaded.tree, family);
+        const raws: RawFinding[] = [];
+        const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
+        const tasks = new Map<number, Task>();
+        const origin: Origin = { ...rv.origin, path: [] };
+        const calls = fidx.calls.filter((c) => callees.has(c.callee));
+        for (const c of calls) taskIn(tasks, enclosingFunction(c.node, fidx)).seeds.push({ node: c.node, origin });
+        if (tasks.size === 0) return [];
+        follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
+        // The call that received the value: the one in the function holding the exit, else the first.
+        const callFor = (offset: number): Node => {
+          const c = calls.find((x) => {
+            const fn = enclosingFunction(x.node, fidx);
+            return fn ? fn.node.startIndex <= offset && offset <= fn.node.endIndex : false;
+          });
+          return (c ?? calls[0]!).node;
+        };
+        return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'], via: { range: rangeOfNode(callFor(r.range.startOffset)) } }));
+      });
+      // As for imported helpers: an importer that only prints the value is not where it reaches its audience.
+      const exit = exits.find((e) => e.kind !== 'terminal');
+      if (!exit) continue;
+      done.add(rv.at.id);
+      const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
+      const steps = rv.origin.path;
+      ctx.report({
+        ruleId: 'aigc-missing-label',
+        range: rangeOfNode(rv.at),
+        message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) is returned by ${rv.fnName}() to ${exit.file}, which sends it out via ${exit.label} (${exit.file}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
+        confidence: gen.confidence === 'low' ? 'low' : 'high',
+        generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
+        related: [
+          { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
+          ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
+          ...(exit.via ? [{ file: exit.file, range: exit.via.range, message: `${rv.fnName}() called here` }] : []),
+          { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
+        ],
+        data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
+        fingerprintKey: `${exit.kind}:${gen.api}:returned:${exit.file}`,
+      });
+      break;
+    }
+  }
+}
+
 function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reported: Set<number>, seen: Set<string>, nextTask: (fn: FunctionInfo | null) => Task, propagate: boolean, foreign: Foreign | undefined): void {
   const fnKey = task.fn ? task.fn.node.id : -1;
   const seeds = task.seeds.filter((s) => {
@@ -431,6 +519,13 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       if (callers.length === 0 && !passedAt && (r.type === 'yield' || r.type === 'yield_expression') && flow.fn.name && !flow.fn.name.startsWith('_') && !reported.has(r.id) && !sinkIds.has(r.id)) {
         const sink: Sink = { node: r, kind: 'stream', label: `values yielded by ${flow.fn.name}() to the code iterating it` };
         if (check(ctx, idx, env, flow, originOf(r), sink, [...sinks, sink])) reported.add(r.id);
+      }
+      // A top-level function that returns generated content and that nothing here calls is
+      // called from other files: followed into the files that import this one, after this file.
+      // A function whose own body generates is left to the importer, whose generation rule sees
+      // its call as a generation call (a wrapper) and reports the exit there: reported once.
+      if (callers.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && enclosingFunction(from.gen.node, idx) !== flow.fn && !reported.has(r.id) && !sinkIds.has(r.id)) {
+        foreign.returned.push({ fnName: flow.fn.name, at: r, origin });
       }
     }
   }
