@@ -139,7 +139,13 @@ describe('review rules on broken input', () => {
         const broken = text.slice(0, cut) + '\n)}]"\'`';
         const res = await engine.analyze(rel, broken);
         assert.deepEqual(res.notices.filter((n) => /rule .* failed/.test(n.message)), [], `${rel} cut at ${cut}`);
-        for (const rule of rules) await runWithMarkedCalls(engine, rel, broken, rule);
+        for (const rule of rules) {
+          // A cut inside a multi-line generation call leaves its marker without a call: the
+          // harness refuses such input, which says nothing about the rules.
+          await runWithMarkedCalls(engine, rel, broken, rule).catch((err: Error) => {
+            if (!/no call on a line marked as a generation call/.test(err.message)) throw err;
+          });
+        }
         runs++;
       }
     }

@@ -24,7 +24,7 @@ import { rangeOfNode } from '../position';
 import type { RuleSetting } from '../config';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
 import { getFileModel } from '../analysis/model';
@@ -84,6 +84,7 @@ const OUTPUT_CHANNELS: Record<string, RegExp> = Object.fromEntries(Object.entrie
 interface RawStreamCallback {
   families: string[];
   option?: string;
+  objectMethods?: string;
   handlerType?: string;
   methods?: string;
   params: number[];
@@ -94,6 +95,7 @@ interface RawStreamCallback {
 const STREAM_CALLBACKS = (sinksData.streamCallbacks as RawStreamCallback[]).map((r) => ({
   families: r.families,
   option: r.option ? compilePattern(r.option) : undefined,
+  objectMethods: r.objectMethods ? compilePattern(r.objectMethods) : undefined,
   handlerType: r.handlerType ? compilePattern(r.handlerType) : undefined,
   methods: r.methods ? compilePattern(r.methods) : undefined,
   params: r.params,
@@ -233,6 +235,20 @@ function streamCallbacks(idx: FileIndex, gens: readonly GenerationCall[]): Strea
       if (!fn || !gen) continue;
       const names = namesOf(fn, row.params);
       if (names.length) out.push({ fn, names, gen, at: c.node, label: row.label });
+    }
+  }
+  const methods = rows.filter((r) => r.objectMethods);
+  if (methods.length > 0) {
+    // `fetchEventSource(url, { onmessage(msg) {...} })`: a callback entry of an options object
+    // given directly to the generation call.
+    for (const gen of gens) {
+      for (const fn of within(idx.functions, gen.node.startIndex, gen.node.endIndex, nodeOfFunction)) {
+        const holder = fn.node.parent?.type === 'pair' ? fn.node.parent.parent : fn.node.parent;
+        if (!fn.name || holder?.type !== 'object' || holder.parent?.parent?.id !== gen.node.id) continue;
+        const row = methods.find((r) => r.objectMethods!.test(fn.name!));
+        const names = row ? namesOf(fn, row.params) : [];
+        if (row && names.length) out.push({ fn, names, gen, at: fn.node.childForFieldName('name') ?? fn.node, label: row.label });
+      }
     }
   }
   const handlers = rows.filter((r) => r.handlerType && r.methods);
