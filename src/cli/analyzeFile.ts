@@ -12,6 +12,8 @@ import { importSpecifiers } from '../core/rules/prefilter';
 export interface FileTask {
   path: string;
   relPath: string;
+  /** Project files that import this one (set by `triageTasks` for the files it sends to a parse). */
+  importers?: string[];
 }
 
 /** A file's text, or the error that kept it from being read. */
@@ -59,6 +61,9 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
   // Files the text prefilters turned down but that import project modules: decided after the
   // pass, once it is known which files were accepted (only their specifiers are kept).
   const deferred: { task: FileTask; result: FileResult; family: LanguageInfo['family']; specs: string[] }[] = [];
+  // The imports of the accepted files too, for the reverse-import index (which files import a
+  // file that is parsed): only families whose module specifiers map to project files.
+  const acceptedSpecs: { task: FileTask; family: LanguageInfo['family']; specs: string[] }[] = [];
   await forEachRead(tasks, (task, outcome) => {
     if ('error' in outcome) return onDecided(readError(task, outcome.error));
     const root = rootOf(task);
@@ -66,6 +71,11 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
     if (!t) {
       rest.push(task);
       accepted.add(task.relPath);
+      const language = root !== undefined ? languageForPath(task.relPath) : undefined;
+      if (language && LINKED_FAMILIES.has(language.family)) {
+        const specs = importSpecifiers(outcome.text, language);
+        if (specs.length) acceptedSpecs.push({ task, family: language.family, specs });
+      }
       return;
     }
     const language = t.why === 'prefilter' ? languageForPath(task.relPath) : undefined;
@@ -81,19 +91,40 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
     const base = path.posix.basename(rel).replace(/\.[^.]*$/, '');
     stems.add(base === 'index' || base === '__init__' ? path.posix.basename(path.posix.dirname(rel)) : base);
   }
-  for (const d of deferred) {
+  // Reverse-import index: for each parsed file, the parsed files that import it.
+  const importers = new Map<string, string[]>();
+  const targetsOf = (d: { task: FileTask; family: LanguageInfo['family']; specs: string[] }): string[] => {
     const root = rootOf(d.task);
     const ws = root !== undefined && stems.size ? engine.workspace(root) : undefined;
-    const imports = ws !== undefined && d.specs.some((spec) => {
-      if (!stems.has(specStem(spec))) return false;
+    if (!ws) return [];
+    const out: string[] = [];
+    for (const spec of d.specs) {
+      if (!stems.has(specStem(spec))) continue;
       const target = ws.resolveModule(d.family, d.task.relPath, spec);
-      return target !== undefined && accepted.has(target);
-    });
-    if (imports) rest.push(d.task);
-    else onDecided(d.result);
+      if (target !== undefined && target !== d.task.relPath && accepted.has(target)) out.push(target);
+    }
+    return out;
+  };
+  const edge = (from: string, to: string): void => {
+    const list = importers.get(to);
+    if (!list) importers.set(to, [from]);
+    else if (list.length < MAX_IMPORTERS && !list.includes(from)) list.push(from);
+  };
+  for (const d of acceptedSpecs) for (const t of targetsOf(d)) edge(d.task.relPath, t);
+  for (const d of deferred) {
+    const targets = targetsOf(d);
+    if (targets.length) {
+      rest.push(d.task);
+      for (const t of targets) edge(d.task.relPath, t);
+    } else onDecided(d.result);
   }
-  return rest;
+  return importers.size ? rest.map((t) => (importers.has(t.relPath) ? { ...t, importers: importers.get(t.relPath)! } : t)) : rest;
 }
+
+/** Families whose import specifiers the workspace model maps to project files. */
+const LINKED_FAMILIES: ReadonlySet<LanguageInfo['family']> = new Set(['js', 'python']);
+/** Importers recorded per file at most (the flow follows a returned value into each). */
+const MAX_IMPORTERS = 16;
 
 /** The last name of a module specifier: `./lib/sse` → `sse`, `app.core.clients` → `clients`. */
 function specStem(spec: string): string {
@@ -121,7 +152,7 @@ async function analyzeRead(engine: Engine, task: FileTask, outcome: ReadOutcome)
   try {
     // The root lets rules read the project files this one imports (the workspace model).
     const root = rootOf(task);
-    const { tree: _tree, ...result } = await engine.analyze(task.relPath, text, { ...(root ? { root } : {}), triaged: true });
+    const { tree: _tree, ...result } = await engine.analyze(task.relPath, text, { ...(root ? { root } : {}), ...(task.importers ? { importers: task.importers } : {}), triaged: true });
     return result;
   } catch (err) {
     // The engine promises not to throw; if it does anyway, the scan goes on without this file.

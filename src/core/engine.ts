@@ -61,6 +61,11 @@ export interface AnalyzeOptions {
   root?: string;
   /** The caller already triaged this file and wants it parsed (the CLI's main thread did). */
   triaged?: boolean;
+  /**
+   * Workspace-relative files that import this one (with `root`; the CLI computes them in its
+   * read-ahead pass), so a rule can follow a value this file returns to where an importer sends it.
+   */
+  importers?: readonly string[];
 }
 
 /**
@@ -303,6 +308,7 @@ export class Engine {
     // Findings in test code stay visible as information unless the team asks for them as warnings.
     const testCode = !this.config.includeTests && isTestFile(file);
     const workspace = options.root ? this.workspace(options.root) : undefined;
+    if (workspace && options.importers?.length) workspace.setImporters(file, options.importers);
     const budgetMs = this.options.ruleBudgetMs ?? DEFAULT_RULE_BUDGET_MS + Math.ceil(text.length / 1000) * RULE_BUDGET_MS_PER_1000_CHARS;
     // Linked files' trees stay alive while any analysis runs; the workspace evicts between them.
     workspace?.begin();

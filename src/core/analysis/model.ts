@@ -112,7 +112,7 @@ const UNRESOLVED = '{}';
 
 const WRAPPERS = new Set(['parenthesized_expression', 'await_expression', 'await', 'non_null_expression', 'as_expression', 'satisfies_expression', 'type_assertion', 'cast_expression']);
 const IDENT = new Set(['identifier', 'type_identifier', 'property_identifier', 'shorthand_property_identifier', 'package_identifier', 'field_identifier', 'this', 'self']);
-const MEMBER = new Set(['member_expression', 'attribute', 'selector_expression', 'field_access', 'scoped_type_identifier', 'scoped_identifier']);
+const MEMBER = new Set(['member_expression', 'attribute', 'selector_expression', 'field_access', 'scoped_type_identifier', 'scoped_identifier', 'qualified_type']);
 const CALL = new Set(['call_expression', 'new_expression', 'call', 'method_invocation', 'object_creation_expression']);
 const ALTERNATIVES = new Set(['binary_expression', 'boolean_operator', 'ternary_expression', 'conditional_expression']);
 

@@ -51,6 +51,18 @@ export class Workspace {
 
   constructor(readonly root: string, private readonly host: TreeSitterHost) {}
 
+  private readonly importers = new Map<string, readonly string[]>();
+
+  /** Records which project files import `rel` (the scan's reverse-import index, given per file). */
+  setImporters(rel: string, files: readonly string[]): void {
+    this.importers.set(rel, files);
+  }
+
+  /** The project files known to import `rel` (empty when the caller gave none). */
+  importersOf(rel: string): readonly string[] {
+    return this.importers.get(rel) ?? [];
+  }
+
   /** Frees every tree the workspace keeps. */
   dispose(): void {
     for (const p of this.loaded.values()) void p.then((l) => l?.tree.delete());

@@ -24,13 +24,13 @@ import { rangeOfNode } from '../position';
 import type { RuleSetting } from '../config';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
 import { getFileModel } from '../analysis/model';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceOf } from './flow/crossFile';
-import { calleeFunction, paramsForArgument } from './flow/summaries';
+import { calleeFunction, parameterNames, paramsForArgument } from './flow/summaries';
 import { type Flow, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
 
 type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
@@ -80,6 +80,27 @@ const HANDLER_BASES: Record<string, RegExp> = Object.fromEntries(Object.entries(
 const GENERATION_WRITES = compilePattern(sinksData.generationWrites.names);
 const CALLBACK_KEYS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.callbackKeys).map(([k, v]) => [k, compilePattern(v)]));
 const OUTPUT_CHANNELS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.outputChannels).map(([k, v]) => [k, compilePattern(v)]));
+
+interface RawStreamCallback {
+  families: string[];
+  option?: string;
+  objectMethods?: string;
+  handlerType?: string;
+  methods?: string;
+  params: number[];
+  label: string;
+}
+
+/** Callbacks a generation call streams its output into (data/sinks.json `streamCallbacks`). */
+const STREAM_CALLBACKS = (sinksData.streamCallbacks as RawStreamCallback[]).map((r) => ({
+  families: r.families,
+  option: r.option ? compilePattern(r.option) : undefined,
+  objectMethods: r.objectMethods ? compilePattern(r.objectMethods) : undefined,
+  handlerType: r.handlerType ? compilePattern(r.handlerType) : undefined,
+  methods: r.methods ? compilePattern(r.methods) : undefined,
+  params: r.params,
+  label: r.label,
+}));
 
 /** Call rows the team declared in `.aireg.json` (`rules["aigc-missing-label"].exits`); bad patterns are skipped. */
 function configuredSinks(setting: RuleSetting | undefined): CallSinkSpec[] {
@@ -160,12 +181,112 @@ export const missingLabelRule: Rule = {
         }
       }
     }
+    // Streaming callbacks (`llms.WithStreamingFunc(func(ctx, chunk []byte) error {...})`, a
+    // LangChain4j `StreamingChatResponseHandler`) receive the output piece by piece: their
+    // content parameters carry it. A callback written inside the generating function is followed
+    // in that function's flow, so a label written to the same response before the stream counts.
+    for (const cb of streamCallbacks(idx, ctx.generationCalls)) {
+      const origin: Origin = { gen: cb.gen, path: [{ node: cb.at, message: cb.label }], depth: 1, explicit: false, implicit: false };
+      const outer = enclosingFunction(cb.fn.node, idx);
+      const target = outer && outer === enclosingFunction(cb.gen.node, idx) ? outer : cb.fn;
+      for (const name of cb.names) taskIn(tasks, target).params.push({ name, origin });
+    }
     const ws = workspaceOf(ctx);
-    const foreign: Foreign | undefined = ws ? { calls: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
+    const foreign: Foreign | undefined = ws ? { calls: [], returned: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
     follow(ctx, idx, env, tasks, foreign);
     if (ws && foreign && foreign.calls.length > 0) await followIntoImports(ctx, ws, foreign.calls);
+    if (ws && foreign && foreign.returned.length > 0) await followIntoImporters(ctx, ws, foreign.returned);
   },
 };
+
+interface StreamCallback {
+  fn: FunctionInfo;
+  names: string[];
+  gen: GenerationCall;
+  /** Where the callback is handed over (the option call, or the handler method's name). */
+  at: Node;
+  label: string;
+}
+
+/**
+ * The streaming callbacks of a file with generation calls, each with the generation call it
+ * belongs to: one pass over the calls (Go call options) and one over the functions (Java handler
+ * methods), so the cost is linear in the file and paid only where something is generated.
+ */
+function streamCallbacks(idx: FileIndex, gens: readonly GenerationCall[]): StreamCallback[] {
+  const rows = STREAM_CALLBACKS.filter((r) => r.families.includes(idx.family));
+  if (rows.length === 0 || gens.length === 0) return [];
+  const out: StreamCallback[] = [];
+  const genFor = (at: Node, fallback: boolean): GenerationCall | undefined => {
+    const fn = enclosingFunction(at, idx);
+    return gens.find((g) => contains(g.node, at)) ?? gens.find((g) => enclosingFunction(g.node, idx) === fn) ?? (fallback ? gens[0] : undefined);
+  };
+  const namesOf = (fn: FunctionInfo, params: number[]): string[] => {
+    const byPos = parameterNames(fn);
+    return params.flatMap((i) => byPos[i] ?? []);
+  };
+  const options = rows.filter((r) => r.option);
+  if (options.length > 0) {
+    for (const c of idx.calls) {
+      const row = options.find((r) => r.option!.test(c.callee));
+      if (!row || !c.args[0]) continue;
+      const fn = callbackFunction(c.args[0], c.node, idx);
+      const gen = fn ? genFor(c.node, false) : undefined;
+      if (!fn || !gen) continue;
+      const names = namesOf(fn, row.params);
+      if (names.length) out.push({ fn, names, gen, at: c.node, label: row.label });
+    }
+  }
+  const methods = rows.filter((r) => r.objectMethods);
+  if (methods.length > 0) {
+    // `fetchEventSource(url, { onmessage(msg) {...} })`: a callback entry of an options object
+    // given directly to the generation call.
+    for (const gen of gens) {
+      for (const fn of within(idx.functions, gen.node.startIndex, gen.node.endIndex, nodeOfFunction)) {
+        const holder = fn.node.parent?.type === 'pair' ? fn.node.parent.parent : fn.node.parent;
+        if (!fn.name || holder?.type !== 'object' || holder.parent?.parent?.id !== gen.node.id) continue;
+        const row = methods.find((r) => r.objectMethods!.test(fn.name!));
+        const names = row ? namesOf(fn, row.params) : [];
+        if (row && names.length) out.push({ fn, names, gen, at: fn.node.childForFieldName('name') ?? fn.node, label: row.label });
+      }
+    }
+  }
+  const handlers = rows.filter((r) => r.handlerType && r.methods);
+  if (handlers.length > 0) {
+    for (const fn of idx.functions) {
+      if (!fn.name || fn.node.parent?.type !== 'class_body') continue;
+      const row = handlers.find((r) => r.methods!.test(fn.name!));
+      const cls = fn.node.parent.parent;
+      if (!row || !cls) continue;
+      const anonymous = cls.type === 'object_creation_expression';
+      const typeText = anonymous ? cls.childForFieldName('type')?.text ?? '' : `${cls.childForFieldName('superclass')?.text ?? ''} ${cls.childForFieldName('interfaces')?.text ?? ''}`;
+      if (!row.handlerType!.test(typeText)) continue;
+      // An anonymous handler belongs to the call it is given to (or the function it is made in);
+      // a named handler class to the file's generation call.
+      const gen = genFor(cls, !anonymous);
+      const names = gen ? namesOf(fn, row.params) : [];
+      if (gen && names.length) out.push({ fn, names, gen, at: fn.node.childForFieldName('name') ?? fn.node, label: row.label });
+    }
+  }
+  return out;
+}
+
+/** The function an argument denotes: a function literal, a local variable holding one, or a same-file function by name. */
+function callbackFunction(arg: Node, at: Node, idx: FileIndex): FunctionInfo | undefined {
+  const direct = idx.fnById.get(arg.id);
+  if (direct) return direct;
+  if (arg.type !== 'identifier') return undefined;
+  const scope = enclosingFunction(at, idx);
+  const from = scope ? scope.node.startIndex : 0;
+  let found: FunctionInfo | undefined;
+  for (const a of within(idx.assigns, from, at.startIndex, nodeOfAssign)) {
+    if (!a.targets.includes(arg.text)) continue;
+    const v = a.value.type === 'expression_list' ? a.value.namedChild(0) : a.value;
+    const f = v ? idx.fnById.get(v.id) : undefined;
+    if (f) found = f;
+  }
+  return found ?? (functionNamed(idx, arg.text)?.body ? functionNamed(idx, arg.text) : undefined);
+}
 
 function taskIn(map: Map<number, Task>, fn: FunctionInfo | null): Task {
   const key = fn ? fn.node.id : -1;
@@ -196,8 +317,17 @@ function follow(ctx: RuleContext, idx: FileIndex, env: Env, first: Map<number, T
 /** Calls to imported names that receive generated content, gathered while following this file. */
 interface Foreign {
   calls: ForeignCall[];
+  /** Values returned by functions nothing in this file calls: their callers are in other files. */
+  returned: ReturnedValue[];
   /** Local names bound by imports (only calls rooted at one may reach another project file). */
   imported: Set<string>;
+}
+
+/** Generated content a top-level function gives back (return or yield) to callers in other files. */
+interface ReturnedValue {
+  fnName: string;
+  at: Node;
+  origin: Origin;
 }
 
 /** A call passing generated content to a function that is not defined in this file. */
@@ -273,6 +403,84 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
   }
 }
 
+/**
+ * Follows values that functions of this file return to callers in the files that import it (the
+ * scan's reverse-import index): in each importer, the calls of the function are seeds of that
+ * file's flow, computed once per (importer, function, modality, labels carried) and reused. The
+ * first unlabeled exit found is reported once, at the return in this file, with the call and the
+ * exit in the importer as the last steps of the path. One level: the importer's own imports and
+ * importers are not followed from here.
+ */
+async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned: ReturnedValue[]): Promise<void> {
+  const importers = ws.importersOf?.(ctx.file) ?? [];
+  if (importers.length === 0) return;
+  const family = ctx.language.family;
+  const done = new Set<number>();
+  for (const rv of returned) {
+    if (done.has(rv.at.id)) continue;
+    const gen = rv.origin.gen;
+    for (const rel of importers) {
+      const key = `returned:${ctx.file}#${rv.fnName}#${rel}#${gen.modality}#${rv.origin.explicit}${rv.origin.implicit}`;
+      const exits = await foreignSummary(ws, key, async () => {
+        const loaded = await ws.load(rel);
+        const language = languageForPath(rel);
+        if (!loaded || !language || language.family !== family) return [];
+        // The local names under which the importer calls the function: `f(...)` for a member
+        // import (`from .utils import f`, `import { f } from './utils'`), `m.f(...)` for the module.
+        const callees = new Set<string>();
+        for (const [local, imp] of loaded.model.imports) {
+          const spec = imp.raw ?? imp.module;
+          if (imp.member === rv.fnName && ws.resolveModule(family, rel, spec) === ctx.file) callees.add(local);
+          else if (imp.member === undefined && ws.resolveModule(family, rel, spec) === ctx.file) callees.add(`${local}.${rv.fnName}`);
+          // Python `from ..llm import answers` binds the submodule: `answers.caption(...)`.
+          else if (imp.member !== undefined && family === 'python' && ws.resolveModule(family, rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) === ctx.file) callees.add(`${local}.${rv.fnName}`);
+        }
+        if (callees.size === 0) return [];
+        const fidx = fileIndex(loaded.tree, family);
+        const raws: RawFinding[] = [];
+        const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
+        const tasks = new Map<number, Task>();
+        const origin: Origin = { ...rv.origin, path: [] };
+        const calls = fidx.calls.filter((c) => callees.has(c.callee));
+        for (const c of calls) taskIn(tasks, enclosingFunction(c.node, fidx)).seeds.push({ node: c.node, origin });
+        if (tasks.size === 0) return [];
+        follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
+        // The call that received the value: the one in the function holding the exit, else the first.
+        const callFor = (offset: number): Node => {
+          const c = calls.find((x) => {
+            const fn = enclosingFunction(x.node, fidx);
+            return fn ? fn.node.startIndex <= offset && offset <= fn.node.endIndex : false;
+          });
+          return (c ?? calls[0]!).node;
+        };
+        return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'], via: { range: rangeOfNode(callFor(r.range.startOffset)) } }));
+      });
+      // As for imported helpers: an importer that only prints the value is not where it reaches its audience.
+      const exit = exits.find((e) => e.kind !== 'terminal');
+      if (!exit) continue;
+      done.add(rv.at.id);
+      const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
+      const steps = rv.origin.path;
+      ctx.report({
+        ruleId: 'aigc-missing-label',
+        range: rangeOfNode(rv.at),
+        message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) is returned by ${rv.fnName}() to ${exit.file}, which sends it out via ${exit.label} (${exit.file}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
+        confidence: gen.confidence === 'low' ? 'low' : 'high',
+        generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
+        related: [
+          { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
+          ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
+          ...(exit.via ? [{ file: exit.file, range: exit.via.range, message: `${rv.fnName}() called here` }] : []),
+          { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
+        ],
+        data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
+        fingerprintKey: `${exit.kind}:${gen.api}:returned:${exit.file}`,
+      });
+      break;
+    }
+  }
+}
+
 function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reported: Set<number>, seen: Set<string>, nextTask: (fn: FunctionInfo | null) => Task, propagate: boolean, foreign: Foreign | undefined): void {
   const fnKey = task.fn ? task.fn.node.id : -1;
   const seeds = task.seeds.filter((s) => {
@@ -327,6 +535,13 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       if (callers.length === 0 && !passedAt && (r.type === 'yield' || r.type === 'yield_expression') && flow.fn.name && !flow.fn.name.startsWith('_') && !reported.has(r.id) && !sinkIds.has(r.id)) {
         const sink: Sink = { node: r, kind: 'stream', label: `values yielded by ${flow.fn.name}() to the code iterating it` };
         if (check(ctx, idx, env, flow, originOf(r), sink, [...sinks, sink])) reported.add(r.id);
+      }
+      // A top-level function that returns generated content and that nothing here calls is
+      // called from other files: followed into the files that import this one, after this file.
+      // A function whose own body generates is left to the importer, whose generation rule sees
+      // its call as a generation call (a wrapper) and reports the exit there: reported once.
+      if (callers.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && enclosingFunction(from.gen.node, idx) !== flow.fn && !reported.has(r.id) && !sinkIds.has(r.id)) {
+        foreign.returned.push({ fnName: flow.fn.name, at: r, origin });
       }
     }
   }

@@ -526,6 +526,7 @@ export const nodeOfCall = (c: CallInfo): Node => c.node;
 export const nodeOfAssign = (a: AssignInfo): Node => a.node;
 export const nodeOfLoop = (l: LoopInfo): Node => l.node;
 export const nodeOfKeyed = (k: KeyedLiteral): Node => k.node;
+export const nodeOfFunction = (f: FunctionInfo): Node => f.node;
 export const nodeSelf = (n: Node): Node => n;
 
 const byName = new WeakMap<FileIndex, Map<string, FunctionInfo>>();

@@ -17,7 +17,9 @@ export interface FlowWorkspace {
   /** The workspace-relative file an import specifier names, if it is a project file. */
   resolveModule(family: Family, fromRel: string, spec: string): string | undefined;
   /** The parsed file (once per scan). */
-  load(rel: string): Promise<{ tree: Tree; model: { text: string } } | undefined>;
+  load(rel: string): Promise<{ tree: Tree; model: { text: string; imports: ReadonlyMap<string, { module: string; member: string | undefined; raw?: string }> } } | undefined>;
+  /** The project files that import `rel`, when the scan computed them (the reverse-import index). */
+  importersOf?(rel: string): readonly string[];
 }
 
 /** A place in another file where a parameter's value leaves without its labels. */
@@ -28,6 +30,8 @@ export interface ForeignExit {
   label: string;
   kind: string;
   missing: 'explicit' | 'implicit' | 'both';
+  /** For a returned value followed into an importer: the call there that received it. */
+  via?: { range: ForeignExit['range'] };
 }
 
 const summaries = new WeakMap<object, Map<string, Promise<ForeignExit[]>>>();

@@ -52,6 +52,8 @@ const MEASURING_CALL = /(?:\blen|\bcount_tokens|\bcountTokens|\bhash|\bNumber|\b
 /** Methods that add their argument to the receiving collection or buffer. */
 const COLLECTING = /^(?:append|appendleft|extend|push|unshift|add|addAll|insert)$/;
 const PLAIN_NAME = /^[A-Za-z_$][\w$]*$/;
+/** Assignments that write an existing variable (not declarations): JS `x = v`/`x += v`, Go `x = v`. */
+const CLOSURE_ASSIGN = new Set(['assignment_expression', 'augmented_assignment_expression', 'assignment_statement']);
 
 /** True when `expr` carries the flow's value at its position. */
 export function carries(flow: Flow, expr: Node): boolean {
@@ -159,13 +161,19 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
     flow.origin.set(name, source);
     return true;
   };
+  // An assignment to an outer variable from inside a nested function (`remainText += delta` in
+  // a stream's message callback) runs later than the code around it, so the variable carries the
+  // value in the whole scope: another closure (an animation loop, a timer) written above the
+  // callback reads it. Declarations in the nested function (`const x = ...`) stay local.
+  const closureWrite = new Set<number>();
+  if (fn) for (const a of assigns) if (CLOSURE_ASSIGN.has(a.node.type) && enclosingFunction(a.node, idx) !== fn) closureWrite.add(a.node.id);
   // A few rounds reach a fixed point for realistic functions (each round follows one more hop
   // through assignments that appear out of order, e.g. inside loops).
   for (let round = 0; round < 4; round++) {
     let changed = false;
     for (const a of assigns) {
       const s = sourceOf(flow, a.value);
-      if (s >= 0) for (const t of a.targets) changed = add(t, a.node.startIndex, s) || changed;
+      if (s >= 0) for (const t of a.targets) changed = add(t, closureWrite.has(a.node.id) ? scope.startIndex : a.node.startIndex, s) || changed;
     }
     for (const l of loops) {
       const s = sourceOf(flow, l.iter);
