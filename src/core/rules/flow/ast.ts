@@ -110,16 +110,29 @@ const INDEXED_KINDS = [
 export async function indexFor(ctx: RuleContext): Promise<FileIndex> {
   let idx = cache.get(ctx.tree);
   if (!idx) {
-    const language = ctx.tree.language;
-    const kinds = INDEXED_KINDS.filter((k) => language.idForNodeType(k, true));
-    const query = await ctx.host.query(ctx.language.id, 'aireg.review.index', `[${kinds.map((k) => `(${k})`).join(' ')}] @n`);
-    idx = emptyIndex(ctx.language.family);
-    const visit = visitor(idx);
-    for (const cap of query.captures(ctx.tree.rootNode)) visit(cap.node);
+    if (ctx.text.length < CURSOR_WALK_MAX_CHARS && !compiled.has(ctx.language.id)) {
+      // Compiling the query costs more than walking a small file: the first files of a process
+      // (a cold start, the editor's first document) are indexed by the cursor walk.
+      idx = buildIndex(ctx.tree, ctx.language.family);
+    } else {
+      const language = ctx.tree.language;
+      const kinds = INDEXED_KINDS.filter((k) => language.idForNodeType(k, true));
+      // One pattern per kind: the same captures as an alternation, and quicker to compile.
+      const query = await ctx.host.query(ctx.language.id, 'aireg.review.index', kinds.map((k) => `(${k}) @n`).join('\n'));
+      compiled.add(ctx.language.id);
+      idx = emptyIndex(ctx.language.family);
+      const visit = visitor(idx);
+      for (const cap of query.captures(ctx.tree.rootNode)) visit(cap.node);
+    }
     cache.set(ctx.tree, idx);
   }
   return idx;
 }
+
+/** Files below this size are indexed by a cursor walk until the index query has been compiled. */
+const CURSOR_WALK_MAX_CHARS = 16 * 1024;
+/** Languages whose index query this process has compiled. */
+const compiled = new Set<string>();
 
 /** The index of `tree` if a rule already built it (tests and helpers that only have a tree). */
 export function fileIndex(tree: Tree, family: Family): FileIndex {
