@@ -112,6 +112,7 @@ function firstArgOfSharp(c: CallInfo): Node | null {
 
 /** ffmpeg `-map_metadata -1` and exiftool `-all=` in argument strings, lists and command lines. */
 function findFfmpegAndExiftool(idx: FileIndex, out: Strip[]): void {
+  // The string's own text first: walking a string's parents is a call into the parser each.
   for (const s of idx.strings) {
     const v = stringValue(s);
     if (v.length > 400) continue;
@@ -119,9 +120,9 @@ function findFfmpegAndExiftool(idx: FileIndex, out: Strip[]): void {
     else if (/^-map_metadata(?::g)?$/.test(v)) {
       const next = nextArg(s);
       if (next && /^["'`]?-1["'`]?$/.test(next.text.trim())) out.push({ node: s, what: 'ffmpeg "-map_metadata -1" drops all metadata' });
-    } else if (inCallArguments(s) && /(?:^|\s)-strip(?:\s|$)/.test(v) && /\b(?:convert|magick|mogrify|gm)\b/.test(s.parent?.text.slice(0, 300) ?? '')) {
+    } else if (/(?:^|\s)-strip(?:\s|$)/.test(v) && inCallArguments(s) && /\b(?:convert|magick|mogrify|gm)\b/.test(s.parent?.text.slice(0, 300) ?? '')) {
       out.push({ node: s, what: 'ImageMagick "-strip" removes every profile and comment' });
-    } else if (inCallArguments(s) && /(?:^|\s)-(?:all|xmp(?::all)?|exif(?::all)?|XMP-[\w-]+:all|AIGC(?::all)?)=(?:\s|$)/i.test(v) && (/exiftool/i.test(v) || /exiftool/i.test(s.parent?.parent?.text.slice(0, 300) ?? '') || /exiftool/i.test(s.parent?.text.slice(0, 300) ?? ''))) {
+    } else if (/(?:^|\s)-(?:all|xmp(?::all)?|exif(?::all)?|XMP-[\w-]+:all|AIGC(?::all)?)=(?:\s|$)/i.test(v) && inCallArguments(s) && (/exiftool/i.test(v) || /exiftool/i.test(s.parent?.parent?.text.slice(0, 300) ?? '') || /exiftool/i.test(s.parent?.text.slice(0, 300) ?? ''))) {
       out.push({ node: s, what: 'exiftool "-all=" deletes every metadata tag' });
     }
   }

@@ -102,6 +102,8 @@ const INDEXED_KINDS = [
   'return_statement', 'yield', 'yield_expression',
 ];
 
+const INDEXED: ReadonlySet<string> = new Set(INDEXED_KINDS);
+
 /**
  * The index of the context's tree, built on first use and cached for the tree's lifetime. A
  * tree-sitter query (compiled once per language and owned by the host) hands over only the
@@ -376,8 +378,8 @@ function buildIndex(tree: Tree, family: Family): FileIndex {
   try {
     let done = false;
     while (!done) {
-      const node = cursor.currentNode;
-      visit(node);
+      // The query hands over named nodes only; the walk sees every node and keeps the same ones.
+      if (cursor.nodeIsNamed && INDEXED.has(cursor.nodeType)) visit(cursor.currentNode);
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {
         if (!cursor.gotoParent()) {
@@ -400,7 +402,6 @@ function visitor(idx: FileIndex): (node: Node) => void {
   return visit;
 
   function visit(node: Node): void {
-    if (!node.isNamed) return;
     const t = node.type;
     if (fnKinds.has(t)) {
       const f = functionInfo(node, family);
