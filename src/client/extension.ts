@@ -37,7 +37,9 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGE_IDS.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/.aireg.json') },
+    // The configuration, and the source files the server's workspace model may have read (a
+    // change on disk, from git or another editor, must not leave it with the old text).
+    synchronize: { fileEvents: [vscode.workspace.createFileSystemWatcher('**/.aireg.json'), vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go,java,json}')] },
     // A function, so a restart after the workspace becomes trusted sends the new trust state.
     initializationOptions,
     outputChannel: output,

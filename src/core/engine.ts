@@ -257,6 +257,15 @@ export class Engine {
 
   private readonly relevantFiles = new Map<string, Promise<boolean>>();
 
+  /**
+   * Tells the engine that the file `rel` of the workspace at `root` changed on disk (saved,
+   * created, deleted): what the workspace model and the import triage remember of it is dropped.
+   */
+  fileChanged(root: string, rel: string): void {
+    this.workspaces.get(root)?.invalidate(rel);
+    this.relevantFiles.delete(`${root}\u0000${rel}`);
+  }
+
   /** True when `file` imports a file of the workspace at `root` that the text prefilters accept. */
   private async importsRelevantFile(file: string, text: string, root: string, options: AnalyzeOptions): Promise<boolean> {
     const language = options.language ?? languageForPath(file);

@@ -190,6 +190,7 @@ export class AiregServer {
     c.onDidCloseTextDocument((p) => void this.didClose(canonicalUri(p.textDocument.uri)));
     c.onDidChangeConfiguration(() => void this.reloadAll());
     c.onDidChangeWatchedFiles((p) => {
+      for (const ch of p.changes) this.fileChanged(canonicalUri(ch.uri));
       if (p.changes.some((ch) => ch.uri.endsWith('/' + CONFIG_FILE_NAME))) void this.reloadAll();
     });
     c.onHover((p) => this.hover(p));
@@ -405,7 +406,14 @@ export class AiregServer {
   }
 
   private didSave(uri: string): void {
+    this.fileChanged(uri);
     if (this.docs.has(uri)) this.schedule(uri, 0);
+  }
+
+  /** A file changed on disk: the workspace model of its folder forgets what it read of it. */
+  private fileChanged(uri: string): void {
+    const folder = this.folderFor(uri);
+    if (folder.root) folder.engine.fileChanged(folder.root, this.fileOf(uri, folder));
   }
 
   private async didClose(uri: string): Promise<void> {
@@ -458,7 +466,9 @@ export class AiregServer {
     const oldTree = this.trees.take(uri);
     this.setBusy('analyzing');
     try {
-      const r = await folder.engine.analyze(this.fileOf(uri, folder), text, { language, ...(oldTree ? { oldTree } : {}), keepTree: true });
+      // With the folder as root, the workspace model links the project files this one imports
+      // (read from disk once and cached; `fileChanged` drops a file's entry when it changes).
+      const r = await folder.engine.analyze(this.fileOf(uri, folder), text, { language, ...(folder.root ? { root: folder.root } : {}), ...(oldTree ? { oldTree } : {}), keepTree: true });
       this.warnGrammarFailures(r.notices);
       const current = this.docs.get(uri) === st;
       if (r.tree) {
@@ -550,7 +560,7 @@ export class AiregServer {
           void this.connection.sendDiagnostics({ uri, diagnostics: [] });
           continue;
         }
-        const r = await folder.engine.analyze(this.fileOf(uri, folder), text);
+        const r = await folder.engine.analyze(this.fileOf(uri, folder), text, folder.root ? { root: folder.root } : {});
         this.warnGrammarFailures(r.notices);
         notices += r.notices.length;
         findings += r.findings.length;

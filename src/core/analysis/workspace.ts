@@ -71,6 +71,35 @@ export class Workspace {
 
   /** Analyses in flight that may hold models of loaded files (their trees must stay alive). */
   private active = 0;
+  /** Trees of files that changed while an analysis was in flight, deleted when none is. */
+  private retired: Promise<Loaded | undefined>[] = [];
+  /**
+   * Counts the changes `invalidate` was told about, so that what others memoise per workspace
+   * (the flow's cross-file summaries) can tell when to start over.
+   */
+  version = 0;
+
+  /**
+   * Forgets what the workspace knows of the file `rel` (it changed, was created or deleted on
+   * disk): its text, its model and tree, and which specifiers resolve to it. The language server
+   * calls this for saved and watched files, so an edit elsewhere never re-reads the workspace.
+   */
+  invalidate(rel: string): void {
+    this.version++;
+    const p = this.loaded.get(rel);
+    if (p) {
+      this.loaded.delete(rel);
+      if (this.active > 0) this.retired.push(p);
+      else void p.then((l) => l?.tree.delete());
+    }
+    if (this.texts.delete(rel)) {
+      this.textChars -= this.textSizes.get(rel) ?? 0;
+      this.textSizes.delete(rel);
+    }
+    // A file created or deleted changes what a specifier resolves to; a tsconfig its path aliases.
+    this.existsCache.clear();
+    if (/(?:^|\/)tsconfig[^/]*\.json$/.test(rel)) this.tsPaths = undefined;
+  }
 
   /** Marks the start of an analysis that may link files of this workspace. */
   begin(): void {
@@ -84,6 +113,7 @@ export class Workspace {
   end(): void {
     if (--this.active > 0) return;
     this.active = 0;
+    for (const p of this.retired.splice(0)) void p.then((l) => l?.tree.delete());
     for (const [rel, p] of this.loaded) {
       if (this.loaded.size <= MAX_LIVE_FILES) break;
       this.loaded.delete(rel);

@@ -135,6 +135,26 @@ describe('language server over LSP (dist/server.js)', function () {
     assert.ok(!got.some((d) => d.range.start.line === 12 && (d.data as { facts?: { problem?: string } }).facts?.problem === 'misspelt'), 'the fixed key is no longer reported');
   });
 
+  it('links the project files an open file imports, and forgets one when it changes on disk', async function () {
+    // The URL lives in another file: file-local analysis cannot see that this fetch reaches a provider.
+    const CLIENT_TS = 'import { CHAT_URL } from "./config/endpoints";\n\nexport async function ask(body: string) {\n  return fetch(CHAT_URL, { method: "POST", body });\n}\n';
+    dir = tempWorkspace({ 'client.ts': CLIENT_TS, 'config/endpoints.ts': 'export const CHAT_URL = "https://api.openai.com/v1/chat/completions";\n' });
+    client = new TestClient();
+    await client.initialize(dir);
+    const uri = uriOf(dir, 'client.ts');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: CLIENT_TS } });
+    const first = await client.diagnosticsFor(uri, (p) => p.version === 1);
+    const gen = aireg(first.diagnostics).filter((d) => d.code === 'aigc-generation-call');
+    assert.deepEqual(gen.map((d) => d.range.start.line), [3], JSON.stringify(first.diagnostics));
+    // The endpoint moves to an internal service; the editor tells the server the file changed.
+    fs.writeFileSync(path.join(dir, 'config/endpoints.ts'), 'export const CHAT_URL = "https://search.internal.example/v1/query";\n');
+    await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(dir, 'config/endpoints.ts'), type: FileChangeType.Changed }] });
+    const since = client.diagnostics.length;
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: '\n' }] });
+    const second = await client.diagnosticsFor(uri, (p) => p.version === 2, since);
+    assert.deepEqual(aireg(second.diagnostics).filter((d) => d.code === 'aigc-generation-call'), [], 'the changed constant is read again');
+  });
+
   it('never publishes a stale version when edits arrive faster than the debounce', async function () {
     dir = tempWorkspace({ 'metadata.py': METADATA_PY });
     client = new TestClient();

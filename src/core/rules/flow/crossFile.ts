@@ -20,6 +20,8 @@ export interface FlowWorkspace {
   load(rel: string): Promise<{ tree: Tree; model: { text: string; imports: ReadonlyMap<string, { module: string; member: string | undefined; raw?: string }> } } | undefined>;
   /** The project files that import `rel`, when the scan computed them (the reverse-import index). */
   importersOf?(rel: string): readonly string[];
+  /** Moves when a file of the workspace changed (the language server tells it). */
+  version?: number;
 }
 
 /** A place in another file where a parameter's value leaves without its labels. */
@@ -34,15 +36,19 @@ export interface ForeignExit {
   via?: { range: ForeignExit['range'] };
 }
 
-const summaries = new WeakMap<object, Map<string, Promise<ForeignExit[]>>>();
+const summaries = new WeakMap<object, { version: number | undefined; map: Map<string, Promise<ForeignExit[]>> }>();
 
-/** Memoised per workspace: the exits a parameter of a function in `rel` reaches unlabeled. */
+/**
+ * Memoised per workspace: the exits a parameter of a function in `rel` reaches unlabeled. A
+ * workspace whose files changed (its `version` moved) starts the memo over.
+ */
 export function foreignSummary(ws: FlowWorkspace, key: string, compute: () => Promise<ForeignExit[]>): Promise<ForeignExit[]> {
-  let m = summaries.get(ws);
-  if (!m) {
-    m = new Map();
-    summaries.set(ws, m);
+  let entry = summaries.get(ws);
+  if (!entry || entry.version !== ws.version) {
+    entry = { version: ws.version, map: new Map() };
+    summaries.set(ws, entry);
   }
+  const m = entry.map;
   let p = m.get(key);
   if (!p) {
     p = compute().catch(() => []);
