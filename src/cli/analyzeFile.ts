@@ -77,9 +77,15 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
   // client or wrapper defined there can make its calls generation calls. One level, like the
   // workspace model's own links. Most specifiers are ruled out by name before any file lookup.
   const stems = new Set<string>();
+  // Go imports a package folder: the folders of accepted Go files, and their names as stems.
+  const acceptedDirs = new Set<string>();
   for (const rel of accepted) {
     const base = path.posix.basename(rel).replace(/\.[^.]*$/, '');
     stems.add(base === 'index' || base === '__init__' ? path.posix.basename(path.posix.dirname(rel)) : base);
+    if (rel.endsWith('.go')) {
+      acceptedDirs.add(path.posix.dirname(rel));
+      stems.add(path.posix.basename(path.posix.dirname(rel)));
+    }
   }
   for (const d of deferred) {
     const root = rootOf(d.task);
@@ -87,7 +93,7 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
     const imports = ws !== undefined && d.specs.some((spec) => {
       if (!stems.has(specStem(spec))) return false;
       const target = ws.resolveModule(d.family, d.task.relPath, spec);
-      return target !== undefined && accepted.has(target);
+      return target !== undefined && (accepted.has(target) || acceptedDirs.has(target));
     });
     if (imports) rest.push(d.task);
     else onDecided(d.result);

@@ -258,18 +258,21 @@ export class Engine {
     if (!language) return false;
     const ws = this.workspace(root);
     for (const spec of importSpecifiers(text, language)) {
-      const target = ws.resolveModule(language.family, file, spec);
-      if (target === undefined) continue;
-      const key = `${root}\u0000${target}`;
-      let verdict = this.relevantFiles.get(key);
-      if (!verdict) {
-        verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
-          (t) => this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined,
-          () => false,
-        );
-        this.relevantFiles.set(key, verdict);
+      const resolved = ws.resolveModule(language.family, file, spec);
+      if (resolved === undefined) continue;
+      // A Go import names a package folder: any of its files may be the relevant one.
+      for (const target of language.family === 'go' ? ws.goFiles(resolved) : [resolved]) {
+        const key = `${root}\u0000${target}`;
+        let verdict = this.relevantFiles.get(key);
+        if (!verdict) {
+          verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
+            (t) => this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined,
+            () => false,
+          );
+          this.relevantFiles.set(key, verdict);
+        }
+        if (await verdict) return true;
       }
-      if (await verdict) return true;
     }
     return false;
   }

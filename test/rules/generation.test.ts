@@ -188,7 +188,7 @@ describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
   after(() => engine.host.dispose());
   const WS = path.join(FIXTURES, 'generation-workspace');
 
-  for (const project of ['ts', 'python']) {
+  for (const project of ['ts', 'python', 'java', 'go']) {
     const root = path.join(WS, project);
     for (const file of fixtureFilesUnder(root)) {
       const rel = path.relative(root, file).split(path.sep).join('/');

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { languageForPath } from '../languages';
 import type { TreeSitterHost } from '../parser';
 import { catalog } from './catalog';
@@ -26,6 +26,11 @@ const MAX_LINKS_PER_FILE = 24;
 /** Files larger than this are not loaded for their symbols. */
 const MAX_BYTES = 512 * 1024;
 
+/** Names looked up in one Go package per importing file at most. */
+const MAX_NAMES_PER_PACKAGE = 16;
+/** Type names a Java file uses without an import that are looked up as classes of its package. */
+const MAX_JAVA_NAMES = 48;
+
 const JS_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 
 interface Loaded {
@@ -37,6 +42,8 @@ interface Loaded {
 export class Workspace {
   private readonly loaded = new Map<string, Promise<Loaded | undefined>>();
   private readonly existsCache = new Map<string, boolean>();
+  private readonly dirCache = new Map<string, string[]>();
+  private readonly goModCache = new Map<string, { dir: string; path: string } | null>();
   private tsPaths: { baseUrl: string; paths: [string, string[]][] } | null | undefined;
   private count = 0;
 
@@ -66,6 +73,8 @@ export class Workspace {
    * `model.linked` maps each such module specifier to the imported file's model.
    */
   async link(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
+    if (model.family === 'java') return this.linkJava(model, rel, filter);
+    if (model.family === 'go') return this.linkGo(model, rel, filter);
     const cat = catalog();
     let links = 0;
     const seen = new Set<string>();
@@ -90,9 +99,127 @@ export class Workspace {
     }
   }
 
+  /** Loads `target` (when its text passes `filter`) and returns its model. */
+  private async linkable(target: string, filter: ((text: string) => boolean) | undefined): Promise<FileModel | undefined> {
+    if (filter) {
+      const text = await this.text(target);
+      if (text === undefined || !filter(text)) return undefined;
+    }
+    return (await this.load(target))?.model;
+  }
+
+  /**
+   * Java: each imported class that is a file of the workspace (whatever its package: a framework's
+   * own examples live under the framework's package), then the classes the file names without an
+   * import, which Java finds in the file's own package (its folder) and in on-demand imports.
+   */
+  private async linkJava(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
+    let links = 0;
+    for (const imp of model.imports.values()) {
+      const spec = imp.raw;
+      if (!spec || model.linked.has(spec)) continue;
+      const target = this.resolveModule('java', rel, spec);
+      const other = target && target !== rel ? await this.linkable(target, filter) : undefined;
+      if (!other) continue;
+      model.linked.set(spec, other);
+      if (++links >= MAX_LINKS_PER_FILE) return;
+    }
+    const root = model.rootNode;
+    if (!root) return;
+    const pkg = model.packageName ?? '';
+    for (const name of javaTypeNames(model)) {
+      for (const spec of [name, ...model.starModules.map((m) => `${m}.${name}`)]) {
+        const target = this.resolveModule('java', rel, spec);
+        const other = target && target !== rel ? await this.linkable(target, filter) : undefined;
+        if (!other) continue;
+        model.linkPackageClass(name, spec === name ? pkg : spec.slice(0, spec.lastIndexOf('.')), other, root);
+        if (++links >= MAX_LINKS_PER_FILE) return;
+        break;
+      }
+    }
+  }
+
+  /**
+   * Go: an import path inside the file's module (`go.mod`'s module path plus a folder) is a package
+   * of the project, and a package is a folder of files. For each name the file uses from it
+   * (`ai.NewModel`), the package file that declares that name is linked as `<path>#<Name>`.
+   */
+  private async linkGo(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
+    let links = 0;
+    for (const imp of model.imports.values()) {
+      const dir = this.resolveModule('go', rel, imp.module);
+      if (dir === undefined) continue;
+      const names = new Set<string>();
+      const used = new RegExp(`\\b${imp.local.replace(/[^\w]/g, '')}\\.([A-Z]\\w*)`, 'g');
+      for (const m of model.text.matchAll(used)) {
+        names.add(m[1]!);
+        if (names.size >= MAX_NAMES_PER_PACKAGE) break;
+      }
+      if (!names.size) continue;
+      for (const file of this.goFiles(dir)) {
+        const text = await this.text(file);
+        if (text === undefined) continue;
+        const declared = [...names].filter((n) => goDeclares(text, n));
+        if (!declared.length || (filter && !filter(text))) continue;
+        const other = file !== rel ? (await this.load(file))?.model : undefined;
+        if (!other) continue;
+        for (const n of declared) {
+          model.linked.set(`${imp.module}#${n}`, other);
+          names.delete(n);
+        }
+        if (++links >= MAX_LINKS_PER_FILE) return;
+        if (!names.size) break;
+      }
+    }
+  }
+
+  /** The non-test Go files of a package folder (listed once, at most 64). */
+  goFiles(dir: string): string[] {
+    let hit = this.dirCache.get(dir);
+    if (!hit) {
+      try {
+        hit = fs
+          .readdirSync(path.join(this.root, dir), { withFileTypes: true })
+          .filter((e) => e.isFile() && e.name.endsWith('.go') && !e.name.endsWith('_test.go'))
+          .map((e) => (dir === '.' || dir === '' ? e.name : `${dir}/${e.name}`))
+          .sort()
+          .slice(0, 64);
+      } catch {
+        hit = [];
+      }
+      this.dirCache.set(dir, hit);
+    }
+    return hit;
+  }
+
+  /** The nearest `go.mod` at or above a folder: its folder and module path (memoised per folder). */
+  private goModule(dir: string): { dir: string; path: string } | null {
+    const hit = this.goModCache.get(dir);
+    if (hit !== undefined) return hit;
+    let found: { dir: string; path: string } | null = null;
+    try {
+      const text = fs.readFileSync(path.join(this.root, dir, 'go.mod'), 'utf8');
+      const m = /^\s*module\s+(\S+)/m.exec(text);
+      if (m) found = { dir, path: m[1]!.replace(/^"|"$/g, '') };
+    } catch {
+      // No go.mod here: look further up.
+    }
+    if (!found && dir !== '.' && dir !== '') found = this.goModule(path.posix.dirname(dir));
+    this.goModCache.set(dir, found);
+    return found;
+  }
+
   /** The workspace-relative file a module specifier names, if it is one of the project's files. */
   resolveModule(family: FileModel['family'], fromRel: string, spec: string): string | undefined {
     const fromDir = path.posix.dirname(fromRel);
+    if (family === 'java') return this.javaFile(fromDir, spec);
+    if (family === 'go') {
+      // A package folder (Go imports folders, not files).
+      const mod = this.goModule(fromDir);
+      if (!mod || (spec !== mod.path && !spec.startsWith(`${mod.path}/`))) return undefined;
+      const dir = path.posix.normalize(path.posix.join(mod.dir, spec.slice(mod.path.length + 1)));
+      return this.goFiles(dir).length ? dir : undefined;
+    }
     if (family === 'js') {
       if (spec.startsWith('.')) return this.jsFile(path.posix.join(fromDir, spec));
       for (const base of this.jsAliases(spec)) {
@@ -117,6 +244,36 @@ export class Workspace {
         if (dir === '.' || dir === '' || dir === '/') break;
       }
       return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The file of a Java class: a bare name is a class of the importing file's package (its folder);
+   * a qualified name is looked up under the source root, which is the importing folder with the
+   * package path taken off (`svc/src/main/java/com/acme/web` for `com.acme.*`), else under each
+   * of its ancestors. A nested class (`com.acme.Outer.Inner`) is in its outer class's file.
+   */
+  private javaFile(fromDir: string, spec: string): string | undefined {
+    const parts = spec.split('.').filter(Boolean);
+    if (!parts.length) return undefined;
+    if (parts.length === 1) {
+      const rel = fromDir === '.' ? `${parts[0]!}.java` : `${fromDir}/${parts[0]!}.java`;
+      return this.exists(path.join(this.root, rel)) ? rel : undefined;
+    }
+    const dirs = fromDir === '.' ? [] : fromDir.split('/');
+    const roots: string[] = [];
+    // The source root: where the folders start to spell the import's leading package names.
+    for (let i = dirs.length - 1; i >= 0; i--) if (dirs[i] === parts[0] && (i + 1 >= dirs.length || dirs[i + 1] === parts[1])) roots.push(dirs.slice(0, i).join('/'));
+    for (let i = dirs.length; i >= 0 && roots.length < 12; i--) roots.push(dirs.slice(0, i).join('/'));
+    const seen = new Set<string>();
+    for (const r of roots) {
+      if (seen.has(r)) continue;
+      seen.add(r);
+      for (let n = parts.length; n >= Math.max(2, parts.length - 1); n--) {
+        const rel = `${r ? `${r}/` : ''}${parts.slice(0, n).join('/')}.java`;
+        if (this.exists(path.join(this.root, rel))) return rel;
+      }
     }
     return undefined;
   }
@@ -222,3 +379,39 @@ export class Workspace {
     }
   }
 }
+
+/** Whether Go source declares a top-level function, method, type, variable or constant `name`. */
+function goDeclares(text: string, name: string): boolean {
+  return new RegExp(`^(?:func\\s+(?:\\([^)]*\\)\\s*)?|type\\s+|var\\s+|const\\s+)${name}\\b`, 'm').test(text);
+}
+
+/**
+ * The class names a Java file uses that it neither imports nor declares: declared types of its
+ * fields, parameters and locals, receivers of static calls and constructed classes. Each may be a
+ * class of the file's own package.
+ */
+function javaTypeNames(model: FileModel): string[] {
+  const out = new Set<string>();
+  const add = (n: Node | null | undefined): void => {
+    let t = n;
+    while (t && (t.type === 'generic_type' || t.type === 'array_type')) t = t.type === 'generic_type' ? t.firstNamedChild : t.childForFieldName('element');
+    if (!t || (t.type !== 'type_identifier' && t.type !== 'identifier')) return;
+    const name = model.textOf(t);
+    if (/^[A-Z]\w*$/.test(name) && !model.imports.has(name) && !model.classes.has(name) && !JAVA_LANG.has(name)) out.add(name);
+  };
+  for (const list of model.bindings.values()) {
+    for (const b of list) {
+      add(b.type);
+      if (out.size >= MAX_JAVA_NAMES) return [...out];
+    }
+  }
+  for (const c of model.calls) {
+    if (c.isNew) add(c.callee);
+    else if (c.receiver?.type === 'identifier') add(c.receiver);
+    if (out.size >= MAX_JAVA_NAMES) break;
+  }
+  return [...out];
+}
+
+/** `java.lang` and other names no project file is looked up for. */
+const JAVA_LANG: ReadonlySet<string> = new Set(['String', 'Object', 'Integer', 'Long', 'Double', 'Float', 'Boolean', 'Byte', 'Short', 'Character', 'Math', 'System', 'Thread', 'Exception', 'RuntimeException', 'StringBuilder', 'Class', 'Void', 'Number', 'Iterable', 'Runnable', 'Override', 'List', 'Map', 'Set']);
