@@ -65,7 +65,8 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
     const t = engine.triage(task.relPath, outcome.text, root !== undefined ? { root } : {});
     if (!t) {
       rest.push(task);
-      accepted.add(task.relPath);
+      // Only a file the workspace model would link can make an importing file worth a parse.
+      if (root !== undefined && engine.mayBeLinked(task.relPath, outcome.text)) accepted.add(task.relPath);
       return;
     }
     const language = t.why === 'prefilter' ? languageForPath(task.relPath) : undefined;

@@ -15,7 +15,7 @@ import { Workspace } from './analysis/workspace';
 import { readTextFile } from './readFile';
 import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
-import { anyRuleMayMatch, importSpecifiers } from './rules/prefilter';
+import { anyRuleMayMatch, importSpecifiers, linkRelevant } from './rules/prefilter';
 import type { GenerationCall, RawFinding, Rule, RuleBudget, RuleContext } from './rules/rule';
 import { applySuppressions } from './suppressions';
 import type { Finding, Range, RuleId, Severity } from './types';
@@ -250,6 +250,12 @@ export class Engine {
     return undefined;
   }
 
+  /** Whether `file` can make the calls of the files that import it generation calls (see `linkRelevant`). */
+  mayBeLinked(file: string, text: string): boolean {
+    const language = languageForPath(file);
+    return !!language && linkRelevant(text, language, this.config);
+  }
+
   private readonly relevantFiles = new Map<string, Promise<boolean>>();
 
   /** True when `file` imports a file of the workspace at `root` that the text prefilters accept. */
@@ -266,7 +272,7 @@ export class Engine {
         let verdict = this.relevantFiles.get(key);
         if (!verdict) {
           verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
-            (t) => this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined,
+            (t) => this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined && this.mayBeLinked(target, t),
             () => false,
           );
           this.relevantFiles.set(key, verdict);

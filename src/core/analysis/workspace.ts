@@ -101,11 +101,40 @@ export class Workspace {
 
   /** Loads `target` (when its text passes `filter`) and returns its model. */
   private async linkable(target: string, filter: ((text: string) => boolean) | undefined): Promise<FileModel | undefined> {
-    if (filter) {
-      const text = await this.text(target);
-      if (text === undefined || !filter(text)) return undefined;
-    }
+    if (filter && !(await this.passes(target, filter))) return undefined;
     return (await this.load(target))?.model;
+  }
+
+  private readonly verdicts = new Map<string, Promise<boolean>>();
+
+  /**
+   * Whether a file's text passes the link filter, decided once per file (the filter is the
+   * generation prefilter of its language, the same for every caller). The text of a file that
+   * fails is not kept: in a large code base most project classes a file imports say nothing of AI.
+   */
+  passes(target: string, filter: (text: string) => boolean): Promise<boolean> {
+    let v = this.verdicts.get(target);
+    if (!v) {
+      v = (async () => {
+        const cached = this.texts.get(target);
+        if (cached) {
+          const t = await cached;
+          return t !== undefined && filter(t);
+        }
+        try {
+          const abs = path.join(this.root, target);
+          if (fs.statSync(abs).size > MAX_BYTES) return false;
+          const t = await fs.promises.readFile(abs, 'utf8');
+          if (!filter(t)) return false;
+          this.texts.set(target, Promise.resolve(t));
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      this.verdicts.set(target, v);
+    }
+    return v;
   }
 
   /**
@@ -250,9 +279,10 @@ export class Workspace {
 
   /**
    * The file of a Java class: a bare name is a class of the importing file's package (its folder);
-   * a qualified name is looked up under the source root, which is the importing folder with the
-   * package path taken off (`svc/src/main/java/com/acme/web` for `com.acme.*`), else under each
-   * of its ancestors. A nested class (`com.acme.Outer.Inner`) is in its outer class's file.
+   * a qualified name is looked up under the source root, the ancestor of the importing folder
+   * where the folders start to spell the import's package (`svc/src/main/java` for `com.acme.*`
+   * from `svc/src/main/java/com/acme/web`). A nested class (`com.acme.Outer.Inner`) is in its
+   * outer class's file.
    */
   private javaFile(fromDir: string, spec: string): string | undefined {
     const parts = spec.split('.').filter(Boolean);
@@ -263,13 +293,13 @@ export class Workspace {
     }
     const dirs = fromDir === '.' ? [] : fromDir.split('/');
     const roots: string[] = [];
-    // The source root: where the folders start to spell the import's leading package names.
-    for (let i = dirs.length - 1; i >= 0; i--) if (dirs[i] === parts[0] && (i + 1 >= dirs.length || dirs[i + 1] === parts[1])) roots.push(dirs.slice(0, i).join('/'));
-    for (let i = dirs.length; i >= 0 && roots.length < 12; i--) roots.push(dirs.slice(0, i).join('/'));
-    const seen = new Set<string>();
+    // The source root: where the folders start to spell the import's leading package names (the
+    // nearest such place, and the one after it; a source tree with a package of its own name
+    // is rare).
+    for (let i = dirs.length - 1; i >= 0 && roots.length < 2; i--) if (dirs[i] === parts[0] && (i + 1 >= dirs.length || dirs[i + 1] === parts[1])) roots.push(dirs.slice(0, i).join('/'));
+    // A file in the default package, or at the top of the source root.
+    if (!roots.length) roots.push(fromDir === '.' ? '' : fromDir);
     for (const r of roots) {
-      if (seen.has(r)) continue;
-      seen.add(r);
       for (let n = parts.length; n >= Math.max(2, parts.length - 1); n--) {
         const rel = `${r ? `${r}/` : ''}${parts.slice(0, n).join('/')}.java`;
         if (this.exists(path.join(this.root, rel))) return rel;

@@ -10,6 +10,7 @@ import { type CompiledCatalog, type MethodSpec, type ProviderSpec, type ProxySpe
 import { type CallSite, type FileModel, type ResolvedPath, getFileModel, normalisePath } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence, Modality } from '../types';
+import { importSpecifiers } from './prefilter';
 import type { Rule, RuleContext } from './rule';
 
 const BASE_URL_NAMES: ReadonlySet<string> = new Set(['base_url', 'baseURL', 'baseUrl', 'api_base', 'openai_api_base', 'openAIApiBase', 'azure_endpoint', 'endpoint', 'basePath', 'BaseURL']);
@@ -75,11 +76,15 @@ export const generationRule: Rule = {
     // The same test as the prefilter; for linked files without the team's declared names.
     const mayMatch = (text: string): boolean => generationMayApply(text, family, [], !!ctx.workspace);
     const candidate = generationMayApply(ctx.text, family, declared, !!ctx.workspace);
-    // Without any hint, a file can still call a generation wrapper from another project file.
-    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text))) return;
+    // Without any hint, a file can still call a generation wrapper from another project file: it
+    // is modelled only when it imports (by its text) a project file whose text has hints.
+    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && (await importsRelevant(ctx.workspace, ctx.file, ctx.text, ctx.language, mayMatch)))) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
-    if (ctx.workspace) await ctx.workspace.link(model, ctx.file, candidate ? undefined : mayMatch);
+    // A candidate file links its imports whatever their text (a TS/Python constants module names
+    // an endpoint without any hint of its own); Java and Go files import many more project classes
+    // and packages, and only those with hints can matter, so they are always filtered.
+    if (ctx.workspace) await ctx.workspace.link(model, ctx.file, candidate && (family === 'js' || family === 'python') ? undefined : mayMatch);
     // A file without hints of its own generates only through what it linked: a wrapper, a client
     // built by a project helper (a Go package's constructor), an AI-service interface.
     if (!candidate && !model.linked.size) return;
@@ -112,7 +117,9 @@ export const generationRule: Rule = {
         if (found && found !== 'mock') report(ctx, cat, call, { ...found, confidence: found.confidence === 'high' ? 'medium' : found.confidence });
         else {
           // A function or method of a linked project file that generates (`gateway.reply(q)`).
-          const wrapped = model.linked.size ? detectWrapper(model, cat, call) : undefined;
+          // (Only in a file without generation of its own: where the file generates directly,
+          // its own calls are the findings and a wrapper's would count the same one twice.)
+          const wrapped = !candidate && model.linked.size ? detectWrapper(model, cat, call) : undefined;
           if (wrapped) report(ctx, cat, call, wrapped);
         }
         continue;
@@ -664,4 +671,14 @@ function detectProxy(model: FileModel, cat: CompiledCatalog, call: CallSite): De
     if (proxy.factory.test(normalisePath(r.segments.slice(0, -1)))) return { provider: proxy.provider.id, modality: proxy.modality, api: `${proxy.api} ${call.nameText}`, confidence: 'high' };
   }
   return undefined;
+}
+
+/** Whether a file imports (by its text, no parse) a project file whose text passes `filter`. */
+async function importsRelevant(ws: NonNullable<RuleContext['workspace']>, file: string, text: string, language: RuleContext['language'], filter: (text: string) => boolean): Promise<boolean> {
+  for (const spec of importSpecifiers(text, language)) {
+    const target = ws.resolveModule(language.family, file, spec);
+    if (target === undefined) continue;
+    for (const t of language.family === 'go' ? ws.goFiles(target) : [target]) if (t !== file && (await ws.passes(t, filter))) return true;
+  }
+  return false;
 }

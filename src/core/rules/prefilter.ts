@@ -34,6 +34,15 @@ export function prefilterOf(rule: Rule): Prefilter | undefined {
   return own ? ({ lower }) => own.test(lower) : undefined;
 }
 
+/**
+ * Whether a file can matter to the files that import it: the workspace model links only files
+ * whose text passes the generation prefilter (a client, constant, wrapper or AI-service interface
+ * is defined there), so a file that imports none of those gains nothing from a parse of its own.
+ */
+export function linkRelevant(text: string, language: LanguageInfo, config: AiregConfig): boolean {
+  return generationRule.mayApply!({ text, lower: text.toLowerCase(), language, config, workspace: true });
+}
+
 /** The built-in rule with this id (for tests and tools that name rules by id). */
 export function builtinRule(id: RuleId): Rule | undefined {
   return ALL_RULES.find((r) => r.id === id);
@@ -53,8 +62,11 @@ export function anyRuleMayMatch(rules: readonly Rule[], text: string, language: 
 
 const JS_IMPORT = /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 const JAVA_IMPORT = /^[ \t]*import[ \t]+(?:static[ \t]+)?([\w.]+)[ \t]*;/gm;
-/** `Type name;`, `Type<X> name =`, `(Type name,`: a declared field, local or parameter type. */
-const JAVA_DECLARED_TYPE = /\b([A-Z]\w*)(?:<[^<>;]*(?:<[^<>;]*>[^<>;]*)*>)?[ \t]+[a-z_]\w*[ \t]*[;=,)]/g;
+/**
+ * `Type name;`, `Type<X> name =`, `(Type name,`: a declared field, local or parameter type; also
+ * `new Type(` and a static call `Type.method(`.
+ */
+const JAVA_DECLARED_TYPE = /\b([A-Z]\w*)(?:<[^<>;]*(?:<[^<>;]*>[^<>;]*)*>)?[ \t]+[a-z_]\w*[ \t]*[;=,)]|\bnew[ \t]+([A-Z]\w*)|\b([A-Z]\w*)\.[a-z]\w*\(/g;
 /** A quoted Go import path with a domain (standard-library paths have none). */
 const GO_IMPORT = /"([\w-]+(?:\.[\w-]+)+\/[^"\s]+)"/g;
 const PY_IMPORT = /^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import[ \t]*\(?([\w, \t]*)|import[ \t]+([\w.]+))/gm;
@@ -94,7 +106,7 @@ export function importSpecifiers(text: string, language: LanguageInfo): string[]
     JAVA_IMPORT.lastIndex = 0;
     for (let m = JAVA_IMPORT.exec(text); m; m = JAVA_IMPORT.exec(text)) if (!/^javax?\./.test(m[1]!)) out.add(m[1]!);
     JAVA_DECLARED_TYPE.lastIndex = 0;
-    for (let m = JAVA_DECLARED_TYPE.exec(text); m && out.size < 96; m = JAVA_DECLARED_TYPE.exec(text)) out.add(m[1]!);
+    for (let m = JAVA_DECLARED_TYPE.exec(text); m && out.size < 96; m = JAVA_DECLARED_TYPE.exec(text)) out.add(m[1] ?? m[2] ?? m[3]!);
   } else if (language.family === 'go') {
     GO_IMPORT.lastIndex = 0;
     for (let m = GO_IMPORT.exec(text); m; m = GO_IMPORT.exec(text)) out.add(m[1]!);
