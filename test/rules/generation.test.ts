@@ -209,6 +209,20 @@ describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
     }
   }
 
+  it('names the AI-service interface and method, and says when the proxy streams', async () => {
+    const root = path.join(WS, 'java');
+    const rel = 'src/main/java/com/acme/support/web/SupportController.java';
+    const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { root, onlyRules: new Set([RULE]) });
+    assert.deepEqual(res.findings.map((f) => f.generation?.api), ['AI service SupportAgent.answer', 'AI service SupportAgent.answerStreaming (streaming)']);
+  });
+
+  it('finds AI services built in the same file without a workspace root (the editor path)', async () => {
+    const root = path.join(WS, 'java');
+    const rel = 'src/main/java/com/acme/support/cli/TicketDigest.java';
+    const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { onlyRules: new Set([RULE]) });
+    assert.deepEqual(res.findings.map((f) => f.range.start.line + 1), [34, 35, 37]);
+  });
+
   it('finds nothing across files without a workspace root (the editor path stays file-local)', async () => {
     const root = path.join(WS, 'ts');
     const rel = 'src/providers/acme.ts';
