@@ -8,7 +8,9 @@
  * model cached by path and content hash), and only one level deep (the imported file's own
  * imports are not followed). Module specifiers are mapped to files the way
  * each language does it: TS/JS relative, `@/` and tsconfig `paths`; Python relative imports and
- * packages found from the importing file's folders upwards. Go and Java packages are not mapped yet.
+ * packages found from the importing file's folders upwards; Java classes under the source root the
+ * import's package spells, and classes of the importing file's own package; Go packages of the
+ * `go.mod` module (the file of the package folder that declares each name used).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
