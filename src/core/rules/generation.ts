@@ -464,6 +464,16 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
     const imp = model.imports.get(model.textOf(call.receiver))!;
     ext = model.family === 'go' ? model.linkedMember(imp, call.nameText) : model.linkedOf(imp);
     name = call.nameText;
+  } else if (model.family === 'go' && call.receiver) {
+    // `svc.Answer(ctx, q)` where `svc` comes from a package of the module (`llm.NewService(m)`,
+    // or declared `*llm.Service`): the method is looked up in the file that declares that name.
+    const r = model.resolveCall(call);
+    const head = r?.module !== undefined && r.segments.length === 2 && r.segments[0]!.endsWith('()') ? r.segments[0]!.slice(0, -2) : undefined;
+    const imp = head ? model.imports.get(r!.root) : undefined;
+    if (imp && head) {
+      ext = model.linkedMember(imp, head);
+      name = call.nameText;
+    }
   } else if (javaMethod && call.receiver) {
     // `chatService.ask(q)`: an instance of a project class (the declared type of a field,
     // parameter or local) whose method generates.
