@@ -214,6 +214,9 @@ describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
     const rel = 'src/main/java/com/acme/support/web/SupportController.java';
     const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { root, onlyRules: new Set([RULE]) });
     assert.deepEqual(res.findings.map((f) => f.generation?.api), ['AI service SupportAgent.answer', 'AI service SupportAgent.answerStreaming (streaming)']);
+    const quarkus = 'src/main/java/com/acme/support/web/ReviewResource.java';
+    const q = await engine.analyze(quarkus, fs.readFileSync(path.join(root, quarkus), 'utf8'), { root, onlyRules: new Set([RULE]) });
+    assert.deepEqual(q.findings.map((f) => f.generation?.api), ['AI service ReviewTriage.triage', 'AI service ReviewTriage.explain (streaming)']);
   });
 
   it('finds AI services built in the same file without a workspace root (the editor path)', async () => {
