@@ -65,6 +65,9 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
     const t = engine.triage(task.relPath, outcome.text, root !== undefined ? { root } : {});
     if (!t) {
       rest.push(task);
+      // Interfaces a file hands to a framework's proxy factory make their callers' calls
+      // generation calls wherever those are (AiServices in a configuration class).
+      if (root !== undefined && task.relPath.endsWith('.java')) engine.workspace(root).noteProxyFactories(outcome.text);
       // Only a file the workspace model would link can make an importing file worth a parse.
       if (root !== undefined && engine.mayBeLinked(task.relPath, outcome.text)) accepted.add(task.relPath);
       return;
@@ -90,11 +93,13 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
   }
   for (const d of deferred) {
     const root = rootOf(d.task);
+    const proxies = root !== undefined ? engine.workspace(root).proxyNames : undefined;
+    if (proxies) for (const n of proxies) stems.add(n);
     const ws = root !== undefined && stems.size ? engine.workspace(root) : undefined;
     const imports = ws !== undefined && d.specs.some((spec) => {
       if (!stems.has(specStem(spec))) return false;
       const target = ws.resolveModule(d.family, d.task.relPath, spec);
-      return target !== undefined && (accepted.has(target) || acceptedDirs.has(target));
+      return target !== undefined && (accepted.has(target) || acceptedDirs.has(target) || !!proxies?.has(specStem(spec)));
     });
     if (imports) rest.push(d.task);
     else onDecided(d.result);

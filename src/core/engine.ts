@@ -210,6 +210,13 @@ export class Engine {
     return ws;
   }
 
+  /** The proxy interface names each workspace collected (see `Workspace.proxyNames`), for worker threads. */
+  proxyNamesByRoot(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [root, ws] of this.workspaces) if (ws.proxyNames.size) out[root] = [...ws.proxyNames];
+    return out;
+  }
+
   /** The rules this configuration runs (the generation detector always, for the review rules). */
   private enabledRules(options: AnalyzeOptions): typeof ALL_RULES {
     return (this.options.rules ?? ALL_RULES).filter((r) => {
@@ -266,6 +273,8 @@ export class Engine {
     for (const spec of importSpecifiers(text, language)) {
       const resolved = ws.resolveModule(language.family, file, spec);
       if (resolved === undefined) continue;
+      // An interface handed to a proxy factory elsewhere (see `Workspace.proxyNames`) matters whatever its text.
+      if (language.family === 'java' && ws.proxyNames.has(spec.slice(spec.lastIndexOf('.') + 1))) return true;
       // A Go import names a package folder: any of its files may be the relevant one.
       for (const target of language.family === 'go' ? ws.goFiles(resolved) : [resolved]) {
         const key = `${root}\u0000${target}`;

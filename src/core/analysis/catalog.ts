@@ -67,6 +67,8 @@ export interface ProxySpec {
   factory: RegExp;
   /** A literal every file that calls the factory contains (a cheap text gate). */
   factoryHint: string;
+  /** Finds, in a file's text, the interfaces handed to the factory (`AiServices.create(Assistant.class`). */
+  classArg: RegExp;
   annotations: ReadonlySet<string>;
   streamingTypes: ReadonlySet<string>;
   modality: Modality;
@@ -252,7 +254,7 @@ function build(raw: RawCatalog): CompiledCatalog {
       proxies: [],
     };
     for (const rx of rp.proxies ?? []) {
-      p.proxies.push({ provider: p, factory: compile(rx.factory), factoryHint: literalHint(rx.factory), annotations: new Set(rx.annotations ?? []), streamingTypes: new Set(rx.streamingTypes ?? []), modality: rx.modality, api: rx.api ?? 'proxy' });
+      p.proxies.push({ provider: p, factory: compile(rx.factory), factoryHint: literalHint(rx.factory), classArg: new RegExp(`${escapeRegex(literalHint(rx.factory))}\\w+\\s*\\(\\s*([A-Z]\\w*)\\.class\\b`, 'g'), annotations: new Set(rx.annotations ?? []), streamingTypes: new Set(rx.streamingTypes ?? []), modality: rx.modality, api: rx.api ?? 'proxy' });
     }
     for (const rm of rp.methods) {
       const spec: MethodSpec = {

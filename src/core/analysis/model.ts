@@ -136,6 +136,11 @@ export class FileModel {
   readonly classes = new Set<string>();
   /** Java interfaces this file declares, by name (a LangChain4j AI service is one). */
   readonly interfaces = new Map<string, Node>();
+  /**
+   * Interfaces handed to a framework's proxy factory anywhere in the workspace, when a pass over
+   * the whole tree collected them (set by the workspace model when it links this file).
+   */
+  workspaceProxies: ReadonlySet<string> | undefined;
   /** The Java package this file declares (`package com.acme.ai;`), if any. */
   packageName: string | undefined;
   /**

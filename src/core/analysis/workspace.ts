@@ -49,7 +49,23 @@ export class Workspace {
   private tsPaths: { baseUrl: string; paths: [string, string[]][] } | null | undefined;
   private count = 0;
 
+  /**
+   * Names of the interfaces handed to a framework's proxy factory anywhere in the workspace
+   * (`AiServices.builder(Assistant.class)` in a `@Configuration` class), collected from the texts
+   * of a whole-tree pass (the CLI triage, `noteProxyFactories`). Such an interface is linked
+   * whatever its text, since its callers' calls are generation calls.
+   */
+  readonly proxyNames = new Set<string>();
+
   constructor(readonly root: string, private readonly host: TreeSitterHost) {}
+
+  /** Collects from a file's text the interfaces it hands to a proxy factory (see `proxyNames`). */
+  noteProxyFactories(text: string): void {
+    for (const p of catalog().proxies) {
+      if (!text.includes(p.factoryHint)) continue;
+      for (const m of text.matchAll(p.classArg)) this.proxyNames.add(m[1]!);
+    }
+  }
 
   /** Frees every tree the workspace keeps. */
   dispose(): void {
@@ -146,11 +162,12 @@ export class Workspace {
    */
   private async linkJava(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
     let links = 0;
+    if (this.proxyNames.size) model.workspaceProxies = this.proxyNames;
     for (const imp of model.imports.values()) {
       const spec = imp.raw;
       if (!spec || model.linked.has(spec)) continue;
       const target = this.resolveModule('java', rel, spec);
-      const other = target && target !== rel ? await this.linkable(target, filter) : undefined;
+      const other = target && target !== rel ? await this.linkable(target, this.proxyNames.has(imp.local) ? undefined : filter) : undefined;
       if (!other) continue;
       model.linked.set(spec, other);
       if (++links >= MAX_LINKS_PER_FILE) return;
@@ -161,7 +178,7 @@ export class Workspace {
     for (const name of javaTypeNames(model)) {
       for (const spec of [name, ...model.starModules.map((m) => `${m}.${name}`)]) {
         const target = this.resolveModule('java', rel, spec);
-        const other = target && target !== rel ? await this.linkable(target, filter) : undefined;
+        const other = target && target !== rel ? await this.linkable(target, this.proxyNames.has(name) ? undefined : filter) : undefined;
         if (!other) continue;
         model.linkPackageClass(name, spec === name ? pkg : spec.slice(0, spec.lastIndexOf('.')), other, root);
         if (++links >= MAX_LINKS_PER_FILE) return;

@@ -661,7 +661,7 @@ function detectProxy(model: FileModel, cat: CompiledCatalog, call: CallSite): De
         owner = imp ? model.linkedOf(imp) : undefined;
         iface = owner?.interfaces.get(imp?.member?.split('.').pop() ?? type);
       }
-      if (owner && iface && (annotatedProxy(owner, iface, proxy) || proxyClasses(model, proxy).has(type) || (owner !== model && proxyClasses(owner, proxy).has(type)))) {
+      if (owner && iface && (annotatedProxy(owner, iface, proxy) || proxyClasses(model, proxy).has(type) || (owner !== model && proxyClasses(owner, proxy).has(type)) || !!model.workspaceProxies?.has(type))) {
         const method = iface.childForFieldName('body')?.namedChildren.find((m) => m?.type === 'method_declaration' && m.childForFieldName('name') && owner!.textOf(m.childForFieldName('name')!) === call.nameText);
         // A default method has a body of its own; only abstract methods are proxied.
         if (!method || method.childForFieldName('body')) continue;
@@ -688,6 +688,8 @@ async function importsRelevant(ws: NonNullable<RuleContext['workspace']>, file: 
   for (const spec of importSpecifiers(text, language)) {
     const target = ws.resolveModule(language.family, file, spec);
     if (target === undefined) continue;
+    // An interface handed to a proxy factory elsewhere in the workspace matters whatever its text.
+    if (language.family === 'java' && ws.proxyNames.has(spec.slice(spec.lastIndexOf('.') + 1))) return true;
     for (const t of language.family === 'go' ? ws.goFiles(target) : [target]) if (t !== file && (await ws.passes(t, filter))) return true;
   }
   return false;
