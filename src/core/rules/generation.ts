@@ -65,6 +65,18 @@ function generationMayApply(text: string, family: RuleContext['language']['famil
   return cat.mayMatch(family, text) || (workspace && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text) || declared.some((d) => text.includes(d.last));
 }
 
+/**
+ * Whether a project file can make its importers' calls generation calls (the workspace model
+ * links only such files). For Java and Go it must name an SDK, an endpoint or a name-only path
+ * the catalog knows: their project classes and packages are many, and a raw HTTP call or an
+ * inference-like method name there is far more often something else.
+ */
+export function linkTargetMayApply(text: string, family: RuleContext['language']['family'], config: RuleContext['config']): boolean {
+  const declared = declaredFunctions(config.generationFunctions);
+  if (family === 'java' || family === 'go') return catalog().mayMatch(family, text) || declared.some((d) => text.includes(d.last));
+  return generationMayApply(text, family, declared, true);
+}
+
 export const generationRule: Rule = {
   id: 'aigc-generation-call',
   mayApply: ({ text, language, config, workspace }) => generationMayApply(text, language.family, declaredFunctions(config.generationFunctions), workspace),
@@ -74,7 +86,7 @@ export const generationRule: Rule = {
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
     const declared = declaredFunctions(ctx.config.generationFunctions);
     // The same test as the prefilter; for linked files without the team's declared names.
-    const mayMatch = (text: string): boolean => generationMayApply(text, family, [], !!ctx.workspace);
+    const mayMatch = (text: string): boolean => (family === 'java' || family === 'go' ? catalog().mayMatch(family, text) : generationMayApply(text, family, [], !!ctx.workspace));
     const candidate = generationMayApply(ctx.text, family, declared, !!ctx.workspace);
     // Without any hint, a file can still call a generation wrapper from another project file: it
     // is modelled only when it imports (by its text) a project file whose text has hints.

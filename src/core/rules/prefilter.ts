@@ -12,7 +12,7 @@ import type { AiregConfig } from '../config';
 import type { LanguageInfo } from '../languages';
 import type { RuleId } from '../types';
 import { keywordsOf } from './flow/text';
-import { generationRule } from './generation';
+import { generationRule, linkTargetMayApply } from './generation';
 import { ALL_RULES } from './index';
 import type { PrefilterInput, Rule } from './rule';
 
@@ -40,7 +40,7 @@ export function prefilterOf(rule: Rule): Prefilter | undefined {
  * is defined there), so a file that imports none of those gains nothing from a parse of its own.
  */
 export function linkRelevant(text: string, language: LanguageInfo, config: AiregConfig): boolean {
-  return generationRule.mayApply!({ text, lower: text.toLowerCase(), language, config, workspace: true });
+  return linkTargetMayApply(text, language.family, config);
 }
 
 /** The built-in rule with this id (for tests and tools that name rules by id). */
