@@ -57,24 +57,31 @@ export async function analyzeTasks(engine: Engine, tasks: readonly FileTask[], o
  */
 export async function triageTasks(engine: Engine, tasks: readonly FileTask[], onDecided: (r: FileResult) => void): Promise<FileTask[]> {
   const rest: FileTask[] = [];
-  const accepted = new Set<string>();
+  // Files that will be parsed (for the reverse-import index), and among them those the workspace
+  // model would link (only these make an importing file worth a parse).
+  const parsed = new Set<string>();
+  const linkable = new Set<string>();
   // Files the text prefilters turned down but that import project modules: decided after the
   // pass, once it is known which files were accepted (only their specifiers are kept).
   const deferred: { task: FileTask; result: FileResult; family: LanguageInfo['family']; specs: string[] }[] = [];
-  // The imports of the accepted files too, for the reverse-import index (which files import a
+  // The imports of the parsed files too, for the reverse-import index (which files import a
   // file that is parsed): only families whose module specifiers map to project files.
-  const acceptedSpecs: { task: FileTask; family: LanguageInfo['family']; specs: string[] }[] = [];
+  const parsedSpecs: { task: FileTask; family: LanguageInfo['family']; specs: string[] }[] = [];
   await forEachRead(tasks, (task, outcome) => {
     if ('error' in outcome) return onDecided(readError(task, outcome.error));
     const root = rootOf(task);
     const t = engine.triage(task.relPath, outcome.text, root !== undefined ? { root } : {});
     if (!t) {
       rest.push(task);
-      accepted.add(task.relPath);
+      parsed.add(task.relPath);
+      // Interfaces a file hands to a framework's proxy factory make their callers' calls
+      // generation calls wherever those are (AiServices in a configuration class).
+      if (root !== undefined && task.relPath.endsWith('.java')) engine.workspace(root).noteProxyFactories(outcome.text);
+      if (root !== undefined && engine.mayBeLinked(task.relPath, outcome.text)) linkable.add(task.relPath);
       const language = root !== undefined ? languageForPath(task.relPath) : undefined;
-      if (language && LINKED_FAMILIES.has(language.family)) {
+      if (language && REVERSE_INDEXED_FAMILIES.has(language.family)) {
         const specs = importSpecifiers(outcome.text, language);
-        if (specs.length) acceptedSpecs.push({ task, family: language.family, specs });
+        if (specs.length) parsedSpecs.push({ task, family: language.family, specs });
       }
       return;
     }
@@ -83,46 +90,58 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
     if (language && specs.length) deferred.push({ task, result: t.result, family: language.family, specs });
     else onDecided(t.result);
   });
-  // A file that imports an accepted file gets its parse: with the workspace model, a constant,
+  // A file that imports a linkable file gets its parse: with the workspace model, a constant,
   // client or wrapper defined there can make its calls generation calls. One level, like the
   // workspace model's own links. Most specifiers are ruled out by name before any file lookup.
   const stems = new Set<string>();
-  for (const rel of accepted) {
+  // Go imports a package folder: the folders of linkable Go files, and their names as stems.
+  const linkableDirs = new Set<string>();
+  for (const rel of parsed) {
     const base = path.posix.basename(rel).replace(/\.[^.]*$/, '');
     stems.add(base === 'index' || base === '__init__' ? path.posix.basename(path.posix.dirname(rel)) : base);
   }
+  for (const rel of linkable) {
+    if (!rel.endsWith('.go')) continue;
+    linkableDirs.add(path.posix.dirname(rel));
+    stems.add(path.posix.basename(path.posix.dirname(rel)));
+  }
   // Reverse-import index: for each parsed file, the parsed files that import it.
   const importers = new Map<string, string[]>();
-  const targetsOf = (d: { task: FileTask; family: LanguageInfo['family']; specs: string[] }): string[] => {
-    const root = rootOf(d.task);
-    const ws = root !== undefined && stems.size ? engine.workspace(root) : undefined;
-    if (!ws) return [];
-    const out: string[] = [];
-    for (const spec of d.specs) {
-      if (!stems.has(specStem(spec))) continue;
-      const target = ws.resolveModule(d.family, d.task.relPath, spec);
-      if (target !== undefined && target !== d.task.relPath && accepted.has(target)) out.push(target);
-    }
-    return out;
-  };
   const edge = (from: string, to: string): void => {
     const list = importers.get(to);
     if (!list) importers.set(to, [from]);
     else if (list.length < MAX_IMPORTERS && !list.includes(from)) list.push(from);
   };
-  for (const d of acceptedSpecs) for (const t of targetsOf(d)) edge(d.task.relPath, t);
+  /** The project files `d` imports (by its specifiers), resolved when their stem is a known one. */
+  const targetsOf = (d: { task: FileTask; family: LanguageInfo['family']; specs: string[] }): { spec: string; target: string }[] => {
+    const root = rootOf(d.task);
+    const ws = root !== undefined && stems.size ? engine.workspace(root) : undefined;
+    if (!ws) return [];
+    const out: { spec: string; target: string }[] = [];
+    for (const spec of d.specs) {
+      if (!stems.has(specStem(spec))) continue;
+      const target = ws.resolveModule(d.family, d.task.relPath, spec);
+      if (target !== undefined && target !== d.task.relPath) out.push({ spec, target });
+    }
+    return out;
+  };
+  for (const d of parsedSpecs) for (const { target } of targetsOf(d)) if (parsed.has(target)) edge(d.task.relPath, target);
   for (const d of deferred) {
+    const root = rootOf(d.task);
+    const proxies = root !== undefined ? engine.workspace(root).proxyNames : undefined;
+    if (proxies) for (const n of proxies) stems.add(n);
     const targets = targetsOf(d);
-    if (targets.length) {
+    const imports = targets.some(({ spec, target }) => linkable.has(target) || linkableDirs.has(target) || !!proxies?.has(specStem(spec)));
+    if (imports) {
       rest.push(d.task);
-      for (const t of targets) edge(d.task.relPath, t);
+      if (REVERSE_INDEXED_FAMILIES.has(d.family)) for (const { target } of targets) if (parsed.has(target)) edge(d.task.relPath, target);
     } else onDecided(d.result);
   }
   return importers.size ? rest.map((t) => (importers.has(t.relPath) ? { ...t, importers: importers.get(t.relPath)! } : t)) : rest;
 }
 
-/** Families whose import specifiers the workspace model maps to project files. */
-const LINKED_FAMILIES: ReadonlySet<LanguageInfo['family']> = new Set(['js', 'python']);
+/** Families whose reverse imports the flow follows (their specifiers map to project files). */
+const REVERSE_INDEXED_FAMILIES: ReadonlySet<LanguageInfo['family']> = new Set(['js', 'python']);
 /** Importers recorded per file at most (the flow follows a returned value into each). */
 const MAX_IMPORTERS = 16;
 

@@ -10,6 +10,8 @@ import type { FileTask } from './analyzeFile';
 /** `workerData` of every worker: the resolved configuration. */
 export interface WorkerInit {
   config: AiregConfig;
+  /** Per workspace root, the interfaces handed to a proxy factory (collected by the triage pass). */
+  proxyNames?: Record<string, string[]>;
 }
 
 /** Main → worker. */

@@ -47,12 +47,12 @@ async function analyzeInProcess(engine: Engine, files: readonly FileTask[], prog
   return results;
 }
 
-async function analyzeWithWorkers(files: readonly FileTask[], jobs: number, script: string, options: RunOptions, progress: (r: FileResult) => void): Promise<FileResult[]> {
+async function analyzeWithWorkers(files: readonly FileTask[], jobs: number, script: string, options: RunOptions, progress: (r: FileResult) => void, proxyNames: Record<string, string[]>): Promise<FileResult[]> {
   const batches: FileTask[][] = [];
   for (let i = 0; i < files.length; i += BATCH_SIZE) batches.push(files.slice(i, i + BATCH_SIZE));
   const results: FileResult[] = [];
   let next = 0;
-  const init: WorkerInit = { config: options.config };
+  const init: WorkerInit = { config: options.config, proxyNames };
 
   const runWorker = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
@@ -110,7 +110,7 @@ export async function analyzeFiles(files: readonly FileTask[], options: RunOptio
     jobs = plannedJobs(rest.length, options.jobs);
     const script = jobs > 1 ? workerScript() : undefined;
     if (!script) jobs = 1;
-    results.push(...(script ? await analyzeWithWorkers(rest, jobs, script, options, progress) : await analyzeInProcess(engine, rest, progress)));
+    results.push(...(script ? await analyzeWithWorkers(rest, jobs, script, options, progress, engine.proxyNamesByRoot()) : await analyzeInProcess(engine, rest, progress)));
   } finally {
     await engine.host.dispose();
   }

@@ -13,6 +13,7 @@ if (!port) throw new Error('aireg: worker.js must run as a worker thread');
 
 const init = workerData as WorkerInit;
 const engine = new Engine(undefined, init.config);
+for (const [root, names] of Object.entries(init.proxyNames ?? {})) for (const n of names) engine.workspace(root).proxyNames.add(n);
 const post = (m: FromWorker): void => port.postMessage(m);
 
 // Batches are handled one after another: the engine's parsers are not meant for interleaving.

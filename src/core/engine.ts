@@ -15,7 +15,7 @@ import { Workspace } from './analysis/workspace';
 import { readTextFile } from './readFile';
 import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
-import { anyRuleMayMatch, importSpecifiers } from './rules/prefilter';
+import { anyRuleMayMatch, importSpecifiers, linkRelevant } from './rules/prefilter';
 import type { GenerationCall, RawFinding, Rule, RuleBudget, RuleContext } from './rules/rule';
 import { applySuppressions } from './suppressions';
 import type { Finding, Range, RuleId, Severity } from './types';
@@ -215,6 +215,13 @@ export class Engine {
     return ws;
   }
 
+  /** The proxy interface names each workspace collected (see `Workspace.proxyNames`), for worker threads. */
+  proxyNamesByRoot(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [root, ws] of this.workspaces) if (ws.proxyNames.size) out[root] = [...ws.proxyNames];
+    return out;
+  }
+
   /** The rules this configuration runs (the generation detector always, for the review rules). */
   private enabledRules(options: AnalyzeOptions): typeof ALL_RULES {
     return (this.options.rules ?? ALL_RULES).filter((r) => {
@@ -255,6 +262,12 @@ export class Engine {
     return undefined;
   }
 
+  /** Whether `file` can make the calls of the files that import it generation calls (see `linkRelevant`). */
+  mayBeLinked(file: string, text: string): boolean {
+    const language = languageForPath(file);
+    return !!language && linkRelevant(text, language, this.config);
+  }
+
   private readonly relevantFiles = new Map<string, Promise<boolean>>();
 
   /**
@@ -272,18 +285,23 @@ export class Engine {
     if (!language) return false;
     const ws = this.workspace(root);
     for (const spec of importSpecifiers(text, language)) {
-      const target = ws.resolveModule(language.family, file, spec);
-      if (target === undefined) continue;
-      const key = `${root}\u0000${target}`;
-      let verdict = this.relevantFiles.get(key);
-      if (!verdict) {
-        verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
-          (t) => this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined,
-          () => false,
-        );
-        this.relevantFiles.set(key, verdict);
+      const resolved = ws.resolveModule(language.family, file, spec);
+      if (resolved === undefined) continue;
+      // An interface handed to a proxy factory elsewhere (see `Workspace.proxyNames`) matters whatever its text.
+      if (language.family === 'java' && ws.proxyNames.has(spec.slice(spec.lastIndexOf('.') + 1))) return true;
+      // A Go import names a package folder: any of its files may be the relevant one.
+      for (const target of language.family === 'go' ? ws.goFiles(resolved) : [resolved]) {
+        const key = `${root}\u0000${target}`;
+        let verdict = this.relevantFiles.get(key);
+        if (!verdict) {
+          verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
+            (t) => this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined && this.mayBeLinked(target, t),
+            () => false,
+          );
+          this.relevantFiles.set(key, verdict);
+        }
+        if (await verdict) return true;
       }
-      if (await verdict) return true;
     }
     return false;
   }

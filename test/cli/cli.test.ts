@@ -442,6 +442,14 @@ describe('aireg CLI (built dist/cli.js)', function () {
       assert.deepEqual(two.notices, one.notices);
     });
 
+    it('hands the AI-service interfaces the triage found to the workers (--jobs 2 finds what --jobs 1 does)', () => {
+      const fixture = path.join(REPO, 'test', 'fixtures', 'generation-workspace', 'java');
+      const calls = (jobs: string): string[] => json(aireg(['scan', '--format', 'json', '--jobs', jobs], fixture)).findings.filter((f) => f.ruleId === 'aigc-generation-call').map((f) => `${f.file}:${f.range.start.line + 1}`);
+      const one = calls('1');
+      assert.ok(one.some((c) => c.endsWith('/web/TranslateController.java:25')), one.join(', '));
+      assert.deepEqual(calls('2'), one);
+    });
+
     it('uses all cores when a large tree has many files to parse', () => {
       for (let i = 0; i < 210; i++) write(`src/m${String(i).padStart(3, '0')}.py`, RECOMMENDER);
       const r = json(aireg(['scan', '--format', 'json'], tmp));

@@ -188,8 +188,12 @@ describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
   after(() => engine.host.dispose());
   const WS = path.join(FIXTURES, 'generation-workspace');
 
-  for (const project of ['ts', 'python']) {
+  for (const project of ['ts', 'python', 'java', 'go']) {
     const root = path.join(WS, project);
+    // The CLI's triage pass notes the interfaces handed to a proxy factory anywhere in the tree.
+    before(() => {
+      for (const file of fixtureFilesUnder(root)) if (file.endsWith('.java')) engine.workspace(root).noteProxyFactories(fs.readFileSync(file, 'utf8'));
+    });
     for (const file of fixtureFilesUnder(root)) {
       const rel = path.relative(root, file).split(path.sep).join('/');
       it(`${project}/${rel}`, async () => {
@@ -208,6 +212,23 @@ describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
       });
     }
   }
+
+  it('names the AI-service interface and method, and says when the proxy streams', async () => {
+    const root = path.join(WS, 'java');
+    const rel = 'src/main/java/com/acme/support/web/SupportController.java';
+    const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { root, onlyRules: new Set([RULE]) });
+    assert.deepEqual(res.findings.map((f) => f.generation?.api), ['AI service SupportAgent.answer', 'AI service SupportAgent.answerStreaming (streaming)']);
+    const quarkus = 'src/main/java/com/acme/support/web/ReviewResource.java';
+    const q = await engine.analyze(quarkus, fs.readFileSync(path.join(root, quarkus), 'utf8'), { root, onlyRules: new Set([RULE]) });
+    assert.deepEqual(q.findings.map((f) => f.generation?.api), ['AI service ReviewTriage.triage', 'AI service ReviewTriage.explain (streaming)']);
+  });
+
+  it('finds AI services built in the same file without a workspace root (the editor path)', async () => {
+    const root = path.join(WS, 'java');
+    const rel = 'src/main/java/com/acme/support/cli/TicketDigest.java';
+    const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { onlyRules: new Set([RULE]) });
+    assert.deepEqual(res.findings.map((f) => f.range.start.line + 1), [34, 35, 37]);
+  });
 
   it('finds nothing across files without a workspace root (the editor path stays file-local)', async () => {
     const root = path.join(WS, 'ts');

@@ -29,6 +29,7 @@ interface RawProvider {
   modelArgument?: boolean;
   methods: RawMethod[];
   negative?: string[];
+  proxies?: { factory: string; annotations?: string[]; streamingTypes?: string[]; modality: Modality; api?: string }[];
 }
 
 interface RawCatalog {
@@ -54,6 +55,24 @@ export interface LocalModelSpec {
   modalityOf(name: string): Modality | undefined;
   /** True when the text calls something named like a local model method (the prefilter). */
   mayCall(text: string): boolean;
+}
+
+/**
+ * Interfaces a framework turns into generation proxies (LangChain4j AI Services), compiled: see
+ * `proxies` in the provider schema.
+ */
+export interface ProxySpec {
+  provider: ProviderSpec;
+  /** Matches the normalised path of the factory call. */
+  factory: RegExp;
+  /** A literal every file that calls the factory contains (a cheap text gate). */
+  factoryHint: string;
+  /** Finds, in a file's text, the interfaces handed to the factory (`AiServices.create(Assistant.class`). */
+  classArg: RegExp;
+  annotations: ReadonlySet<string>;
+  streamingTypes: ReadonlySet<string>;
+  modality: Modality;
+  api: string;
 }
 
 /** One generation method of a provider, compiled. */
@@ -82,6 +101,7 @@ export interface ProviderSpec {
   modelArgument: boolean;
   methods: MethodSpec[];
   negative: ((path: string) => boolean)[];
+  proxies: ProxySpec[];
 }
 
 export interface EndpointSpec {
@@ -97,6 +117,8 @@ export interface CompiledCatalog {
   providersForModule(family: Family, module: string): ProviderSpec[];
   /** Methods by the last name of their path (`create`, `generate_content`), plus `()` for call-of-result paths. */
   methodsByName: Map<string, MethodSpec[]>;
+  /** Every provider's proxy interfaces (LangChain4j AI Services). */
+  proxies: ProxySpec[];
   /** Methods usable without an import, by last name. */
   unresolvedByName: Map<string, MethodSpec[]>;
   /** Every name a callee must end with to be worth resolving, per family (methods + HTTP + mocks). */
@@ -229,7 +251,11 @@ function build(raw: RawCatalog): CompiledCatalog {
       modelArgument: !!rp.modelArgument,
       methods: [],
       negative: (rp.negative ?? []).map(pathTester),
+      proxies: [],
     };
+    for (const rx of rp.proxies ?? []) {
+      p.proxies.push({ provider: p, factory: compile(rx.factory), factoryHint: literalHint(rx.factory), classArg: new RegExp(`${escapeRegex(literalHint(rx.factory))}\\w+\\s*\\(\\s*([A-Z]\\w*)\\.class\\b`, 'g'), annotations: new Set(rx.annotations ?? []), streamingTypes: new Set(rx.streamingTypes ?? []), modality: rx.modality, api: rx.api ?? 'proxy' });
+    }
     for (const rm of rp.methods) {
       const spec: MethodSpec = {
         provider: p,
@@ -334,6 +360,7 @@ function build(raw: RawCatalog): CompiledCatalog {
 
   return {
     providers,
+    proxies: [...providers.values()].flatMap((p) => p.proxies),
     mayCallHttp,
     providersForModule,
     methodsByName,

@@ -6,6 +6,14 @@
 import type { LanguageInfo } from '../languages';
 
 const JS_IMPORT = /\b(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\b(?:require|import)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+const JAVA_IMPORT = /^[ \t]*import[ \t]+(?:static[ \t]+)?([\w.]+)[ \t]*;/gm;
+/**
+ * `Type name;`, `Type<X> name =`, `(Type name,`: a declared field, local or parameter type; also
+ * `new Type(` and a static call `Type.method(`.
+ */
+const JAVA_DECLARED_TYPE = /\b([A-Z]\w*)(?:<[^<>;]*(?:<[^<>;]*>[^<>;]*)*>)?[ \t]+[a-z_]\w*[ \t]*[;=,)]|\bnew[ \t]+([A-Z]\w*)|\b([A-Z]\w*)\.[a-z]\w*\(/g;
+/** A quoted Go import path with a domain (standard-library paths have none). */
+const GO_IMPORT = /"([\w-]+(?:\.[\w-]+)+\/[^"\s]+)"/g;
 const PY_IMPORT = /^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import[ \t]*\(?([\w, \t]*)|import[ \t]+([\w.]+))/gm;
 
 /**
@@ -37,6 +45,16 @@ export function importSpecifiers(text: string, language: LanguageInfo): string[]
         if (/^\w+$/.test(n)) out.add(from.endsWith('.') ? from + n : `${from}.${n}`);
       }
     }
+  } else if (language.family === 'java') {
+    // Imported classes, and the types the file declares values with: a class of its own package
+    // needs no import (a bare name is looked up in the file's folder).
+    JAVA_IMPORT.lastIndex = 0;
+    for (let m = JAVA_IMPORT.exec(text); m; m = JAVA_IMPORT.exec(text)) if (!/^javax?\./.test(m[1]!)) out.add(m[1]!);
+    JAVA_DECLARED_TYPE.lastIndex = 0;
+    for (let m = JAVA_DECLARED_TYPE.exec(text); m && out.size < 96; m = JAVA_DECLARED_TYPE.exec(text)) out.add(m[1] ?? m[2] ?? m[3]!);
+  } else if (language.family === 'go') {
+    GO_IMPORT.lastIndex = 0;
+    for (let m = GO_IMPORT.exec(text); m; m = GO_IMPORT.exec(text)) out.add(m[1]!);
   }
   return [...out];
 }

@@ -134,7 +134,20 @@ export class FileModel {
   readonly functions = new Map<string, Node[]>();
   /** Names of the classes this file defines (a local model class is known by its name). */
   readonly classes = new Set<string>();
-  /** Models of the project's own files this file imports, by module as written (see workspace.ts). */
+  /** Java interfaces this file declares, by name (a LangChain4j AI service is one). */
+  readonly interfaces = new Map<string, Node>();
+  /**
+   * Interfaces handed to a framework's proxy factory anywhere in the workspace, when a pass over
+   * the whole tree collected them (set by the workspace model when it links this file).
+   */
+  workspaceProxies: ReadonlySet<string> | undefined;
+  /** The Java package this file declares (`package com.acme.ai;`), if any. */
+  packageName: string | undefined;
+  /**
+   * Models of the project's own files this file imports, by module as written (see workspace.ts).
+   * Java imports are keyed by the class (`com.acme.ai.ChatService`); a Go package's files by
+   * `<import path>#<Name>` for each name the file uses from it.
+   */
   readonly linked = new Map<string, FileModel>();
   private readonly returnsMemo = new Map<number, Node[]>();
   private readonly httpParamMemo = new Map<string, number>();
@@ -159,7 +172,11 @@ export class FileModel {
   steps = 0;
   private mockTargetsCache: string[] | undefined;
 
+  /** The root node of the file's tree. */
+  readonly rootNode: Node;
+
   constructor(readonly family: Family, readonly text: string, tree: Tree, query: Query) {
+    this.rootNode = tree.rootNode;
     this.stepsLeft = STEP_BASE + STEP_PER_CHAR * text.length;
     for (const match of query.matches(tree.rootNode)) {
       const caps = match.captures;
@@ -183,7 +200,10 @@ export class FileModel {
           break;
         case 'class': {
           const name = caps.find((c) => c.name === 'name')?.node;
-          if (name) this.classes.add(this.textOf(name));
+          if (name) {
+            this.classes.add(this.textOf(name));
+            if (main.node.type === 'interface_declaration') this.interfaces.set(this.textOf(name), main.node);
+          }
           break;
         }
         case 'func': {
@@ -296,6 +316,10 @@ export class FileModel {
         const scoped = node.namedChildren.find((c) => c?.type === 'scoped_identifier' || c?.type === 'identifier');
         if (!scoped) return;
         const full = this.textOf(scoped);
+        if (node.type === 'package_declaration') {
+          this.packageName = full;
+          return;
+        }
         if (node.namedChildren.some((c) => c?.type === 'asterisk')) {
           this.starModules.push(full);
           return;
@@ -304,8 +328,9 @@ export class FileModel {
         const isStatic = /^import\s+static\b/.test(this.textOf(node));
         const member = full.slice(dot + 1);
         const module = full.slice(0, dot);
-        // A static import names a method of a class; the class's package is the module.
-        this.importModule(member, isStatic ? module.slice(0, module.lastIndexOf('.')) : module, isStatic ? `${module.slice(module.lastIndexOf('.') + 1)}.${member}` : member, node);
+        // A static import names a method of a class; the class's package is the module. The class
+        // itself (what the workspace model links to its file) is kept as `raw`.
+        this.importModule(member, isStatic ? module.slice(0, module.lastIndexOf('.')) : module, isStatic ? `${module.slice(module.lastIndexOf('.') + 1)}.${member}` : member, node, isStatic ? module : full);
         return;
       }
     }
@@ -427,6 +452,12 @@ export class FileModel {
   }
 
   private addGoBindings(node: Node): void {
+    if (node.type === 'field_declaration') {
+      // A struct field declares its type (`llm llms.Model`); it is read as `s.llm` from any method.
+      const type = node.childForFieldName('type');
+      for (const n of node.childrenForFieldName('name')) if (n) this.bind(`.${this.textOf(n)}`, null, type, node);
+      return;
+    }
     if (node.type === 'var_spec' || node.type === 'const_spec' || node.type === 'parameter_declaration') {
       const names = node.childrenForFieldName('name').filter((n): n is Node => !!n);
       const values = node.childForFieldName('value')?.namedChildren ?? [];
@@ -505,6 +536,21 @@ export class FileModel {
   /** The linked model of an import, if the workspace linked its module. */
   linkedOf(imp: ImportBinding): FileModel | undefined {
     return this.linked.get(imp.raw ?? imp.module) ?? this.linked.get(imp.module);
+  }
+
+  /** The linked file that defines `name` of an imported Go package (or the import's one file). */
+  linkedMember(imp: ImportBinding, name: string): FileModel | undefined {
+    return this.linked.get(`${imp.raw ?? imp.module}#${name}`) ?? this.linkedOf(imp);
+  }
+
+  /**
+   * Links a class of this file's own package (Java needs no import for it, nor for a class of an
+   * on-demand `import pkg.*`): it is then resolved as if it were imported from `module`.
+   */
+  linkPackageClass(name: string, module: string, ext: FileModel, root: Node): void {
+    const raw = module ? `${module}.${name}` : name;
+    this.importModule(name, module, name, root, raw);
+    this.linked.set(raw, ext);
   }
 
   /** What a top-level name of this file is (for another file that imports it). */
@@ -640,6 +686,13 @@ export class FileModel {
       }
       return first;
     }
+    if (type === 'qualified_type') {
+      // Go's `llms.Model` as a declared type: the package's member.
+      const pkg = node.childForFieldName('package');
+      const name = node.childForFieldName('name');
+      const base = pkg ? this.resolveName(this.textOf(pkg), depth + 1) : undefined;
+      return base && name ? { ...base, segments: [...base.segments, this.textOf(name)] } : undefined;
+    }
     if (type === 'generic_type') {
       const inner = node.firstNamedChild;
       return inner ? this.resolve(inner, depth + 1) : undefined;
@@ -675,9 +728,20 @@ export class FileModel {
     let fallback: ResolvedPath | undefined;
     for (const def of this.functions.get(fn) ?? []) {
       for (const expr of this.returnsOf(def)) {
-        const r = index !== undefined ? this.resolveElement(expr, index, depth + 1) : this.resolve(expr, depth + 1);
+        // Go returns a value with its error (`return llm, nil`): the first one is the value.
+        const e = index === undefined && expr.type === 'expression_list' ? expr.firstNamedChild ?? expr : expr;
+        const r = index !== undefined ? this.resolveElement(expr, index, depth + 1) : this.resolve(e, depth + 1);
         if (r && (r.module !== undefined || r.mock)) return r;
         fallback ??= r;
+      }
+    }
+    if (index === undefined && (this.family === 'go' || this.family === 'java')) {
+      // The declared result type says what the function makes (`func New() (llms.Model, error)`,
+      // `ChatModel chatModel()`), whatever its body builds it from.
+      for (const def of this.functions.get(fn) ?? []) {
+        const type = declaredResult(def);
+        const t = type ? this.resolve(type, depth + 1) : undefined;
+        if (t?.module !== undefined) return { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`] };
       }
     }
     return fallback;
@@ -786,10 +850,12 @@ export class FileModel {
       const returned = this.resolveReturns(base.root, undefined, depth + 1);
       if (returned) return { ...returned, chain: [...returned.chain, node] };
     }
-    // A helper imported from the project's own file: what it returns there.
-    if (base.module !== undefined && base.segments.length === 1 && site && !site.receiver) {
+    // A helper imported from the project's own file: what it returns there. In Go the function is
+    // called through its package (`ai.NewModel()`), which may spread over several files.
+    const goPackage = this.family === 'go' && site?.receiver?.type === 'identifier' && this.imports.has(this.textOf(site.receiver));
+    if (base.module !== undefined && base.segments.length === 1 && site && (!site.receiver || goPackage)) {
       const imp = this.imports.get(base.root);
-      const ext = imp ? this.linkedOf(imp) : undefined;
+      const ext = imp ? (goPackage ? this.linkedMember(imp, site.nameText) : this.linkedOf(imp)) : undefined;
       const returned = ext ? ext.exportedReturn(base.segments[0]!) : undefined;
       if (returned && (returned.mock || (returned.module !== undefined && cat.providersForModule(this.family, returned.module).length))) return { ...returned, chain: [...returned.chain, node] };
     }
@@ -1163,6 +1229,14 @@ function paramNames(def: Node, text: (n: Node) => string): string[] {
     out.push(id ? text(id) : '');
   }
   return out;
+}
+
+/** The declared result type of a Go function (the first result) or a Java method. */
+function declaredResult(def: Node): Node | null {
+  const t = def.childForFieldName('result') ?? (def.type === 'method_declaration' ? def.childForFieldName('type') : null);
+  if (t?.type !== 'parameter_list') return t;
+  const first = t.namedChildren.find((c) => c?.type === 'parameter_declaration');
+  return first?.childForFieldName('type') ?? null;
 }
 
 function unwrap(node: Node): Node {

@@ -44,7 +44,9 @@ export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
 (var_spec) @bindlist
 (const_spec) @bindlist
 (parameter_declaration) @bindlist
+(field_declaration) @bindlist
 (function_declaration name: (_) @name) @func
+(method_declaration name: (_) @name) @func
 `,
   java: `
 (import_declaration) @import
@@ -53,5 +55,9 @@ export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
 (variable_declarator name: (_) @name) @bind
 (formal_parameter name: (_) @name) @bind
 (assignment_expression left: (_) @name right: (_) @value) @bind
+(package_declaration) @import
+(class_declaration name: (_) @name) @class
+(interface_declaration name: (_) @name) @class
+(method_declaration name: (_) @name) @func
 `,
 };

@@ -8,16 +8,17 @@
  * model cached by path and content hash), and only one level deep (the imported file's own
  * imports are not followed). Module specifiers are mapped to files the way
  * each language does it: TS/JS relative, `@/` and tsconfig `paths`; Python relative imports and
- * packages found from the importing file's folders upwards. Go and Java packages are not mapped yet.
+ * packages found from the importing file's folders upwards; Java classes under the source root the
+ * import's package spells, and classes of the importing file's own package; Go packages of the
+ * `go.mod` module (the file of the package folder that declares each name used).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Tree } from 'web-tree-sitter';
-import { type LanguageInfo, languageForPath } from '../languages';
+import type { Node, Tree } from 'web-tree-sitter';
+import { languageForPath } from '../languages';
 import type { TreeSitterHost } from '../parser';
 import { catalog } from './catalog';
-import { importSpecifiers } from './importText';
 import { type FileModel, getFileModel } from './model';
 
 /** Files loaded per workspace at most (a bound on the parsing the model may add to a scan). */
@@ -35,6 +36,11 @@ const MAX_LINKS_PER_FILE = 24;
 /** Files larger than this are not loaded for their symbols. */
 const MAX_BYTES = 512 * 1024;
 
+/** Names looked up in one Go package per importing file at most. */
+const MAX_NAMES_PER_PACKAGE = 16;
+/** Type names a Java file uses without an import that are looked up as classes of its package. */
+const MAX_JAVA_NAMES = 48;
+
 const JS_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 
 interface Loaded {
@@ -46,8 +52,18 @@ interface Loaded {
 export class Workspace {
   private readonly loaded = new Map<string, Promise<Loaded | undefined>>();
   private readonly existsCache = new Map<string, boolean>();
+  private readonly dirCache = new Map<string, string[]>();
+  private readonly goModCache = new Map<string, { dir: string; path: string } | null>();
   private tsPaths: { baseUrl: string; paths: [string, string[]][] } | null | undefined;
   private count = 0;
+
+  /**
+   * Names of the interfaces handed to a framework's proxy factory anywhere in the workspace
+   * (`AiServices.builder(Assistant.class)` in a `@Configuration` class), collected from the texts
+   * of a whole-tree pass (the CLI triage, `noteProxyFactories`). Such an interface is linked
+   * whatever its text, since its callers' calls are generation calls.
+   */
+  readonly proxyNames = new Set<string>();
 
   constructor(readonly root: string, private readonly host: TreeSitterHost) {}
 
@@ -61,6 +77,14 @@ export class Workspace {
   /** The project files known to import `rel` (empty when the caller gave none). */
   importersOf(rel: string): readonly string[] {
     return this.importers.get(rel) ?? [];
+  }
+
+  /** Collects from a file's text the interfaces it hands to a proxy factory (see `proxyNames`). */
+  noteProxyFactories(text: string): void {
+    for (const p of catalog().proxies) {
+      if (!text.includes(p.factoryHint)) continue;
+      for (const m of text.matchAll(p.classArg)) this.proxyNames.add(m[1]!);
+    }
   }
 
   /** Frees every tree the workspace keeps. */
@@ -96,8 +120,12 @@ export class Workspace {
       this.textChars -= this.textSizes.get(rel) ?? 0;
       this.textSizes.delete(rel);
     }
-    // A file created or deleted changes what a specifier resolves to; a tsconfig its path aliases.
+    this.verdicts.delete(rel);
+    // A file created or deleted changes what a specifier resolves to (and which files a Go
+    // package holds); a tsconfig its path aliases, a go.mod its module path.
     this.existsCache.clear();
+    this.dirCache.clear();
+    if (/(?:^|\/)go\.mod$/.test(rel)) this.goModCache.clear();
     if (/(?:^|\/)tsconfig[^/]*\.json$/.test(rel)) this.tsPaths = undefined;
   }
 
@@ -145,6 +173,8 @@ export class Workspace {
    * `model.linked` maps each such module specifier to the imported file's model.
    */
   async link(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
+    if (model.family === 'java') return this.linkJava(model, rel, filter);
+    if (model.family === 'go') return this.linkGo(model, rel, filter);
     const cat = catalog();
     let links = 0;
     const seen = new Set<string>();
@@ -169,24 +199,157 @@ export class Workspace {
     }
   }
 
+  /** Loads `target` (when its text passes `filter`) and returns its model. */
+  private async linkable(target: string, filter: ((text: string) => boolean) | undefined): Promise<FileModel | undefined> {
+    if (filter && !(await this.passes(target, filter))) return undefined;
+    return (await this.load(target))?.model;
+  }
+
+  private readonly verdicts = new Map<string, Promise<boolean>>();
+
   /**
-   * True when the file `rel` (its text, not yet parsed) imports a project file whose text passes
-   * `filter`. Read from the import statements' text, a superset of what `link` would link, so a
-   * caller may skip building a file model when this says no.
+   * Whether a file's text passes the link filter, decided once per file (the filter is the
+   * generation prefilter of its language, the same for every caller). The text of a file that
+   * fails is not kept: in a large code base most project classes a file imports say nothing of AI.
    */
-  async importsMatching(rel: string, text: string, language: LanguageInfo, filter: (text: string) => boolean): Promise<boolean> {
-    for (const spec of importSpecifiers(text, language)) {
-      const target = this.resolveModule(language.family, rel, spec);
-      if (target === undefined) continue;
-      const other = await this.text(target);
-      if (other !== undefined && filter(other)) return true;
+  passes(target: string, filter: (text: string) => boolean): Promise<boolean> {
+    let v = this.verdicts.get(target);
+    if (!v) {
+      v = (async () => {
+        const cached = this.texts.get(target);
+        if (cached) {
+          const t = await cached;
+          return t !== undefined && filter(t);
+        }
+        try {
+          const abs = path.join(this.root, target);
+          if (fs.statSync(abs).size > MAX_BYTES) return false;
+          const t = await fs.promises.readFile(abs, 'utf8');
+          if (!filter(t)) return false;
+          this.keepText(target, t);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      this.verdicts.set(target, v);
     }
-    return false;
+    return v;
+  }
+
+  /**
+   * Java: each imported class that is a file of the workspace (whatever its package: a framework's
+   * own examples live under the framework's package), then the classes the file names without an
+   * import, which Java finds in the file's own package (its folder) and in on-demand imports.
+   */
+  private async linkJava(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
+    let links = 0;
+    if (this.proxyNames.size) model.workspaceProxies = this.proxyNames;
+    for (const imp of model.imports.values()) {
+      const spec = imp.raw;
+      if (!spec || model.linked.has(spec)) continue;
+      const target = this.resolveModule('java', rel, spec);
+      const other = target && target !== rel ? await this.linkable(target, this.proxyNames.has(imp.local) ? undefined : filter) : undefined;
+      if (!other) continue;
+      model.linked.set(spec, other);
+      if (++links >= MAX_LINKS_PER_FILE) return;
+    }
+    const root = model.rootNode;
+    if (!root) return;
+    const pkg = model.packageName ?? '';
+    for (const name of javaTypeNames(model)) {
+      for (const spec of [name, ...model.starModules.map((m) => `${m}.${name}`)]) {
+        const target = this.resolveModule('java', rel, spec);
+        const other = target && target !== rel ? await this.linkable(target, this.proxyNames.has(name) ? undefined : filter) : undefined;
+        if (!other) continue;
+        model.linkPackageClass(name, spec === name ? pkg : spec.slice(0, spec.lastIndexOf('.')), other, root);
+        if (++links >= MAX_LINKS_PER_FILE) return;
+        break;
+      }
+    }
+  }
+
+  /**
+   * Go: an import path inside the file's module (`go.mod`'s module path plus a folder) is a package
+   * of the project, and a package is a folder of files. For each name the file uses from it
+   * (`ai.NewModel`), the package file that declares that name is linked as `<path>#<Name>`.
+   */
+  private async linkGo(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
+    let links = 0;
+    for (const imp of model.imports.values()) {
+      const dir = this.resolveModule('go', rel, imp.module);
+      if (dir === undefined) continue;
+      const names = new Set<string>();
+      const used = new RegExp(`\\b${imp.local.replace(/[^\w]/g, '')}\\.([A-Z]\\w*)`, 'g');
+      for (const m of model.text.matchAll(used)) {
+        names.add(m[1]!);
+        if (names.size >= MAX_NAMES_PER_PACKAGE) break;
+      }
+      if (!names.size) continue;
+      for (const file of this.goFiles(dir)) {
+        const text = await this.text(file);
+        if (text === undefined) continue;
+        const declared = [...names].filter((n) => goDeclares(text, n));
+        if (!declared.length || (filter && !filter(text))) continue;
+        const other = file !== rel ? (await this.load(file))?.model : undefined;
+        if (!other) continue;
+        for (const n of declared) {
+          model.linked.set(`${imp.module}#${n}`, other);
+          names.delete(n);
+        }
+        if (++links >= MAX_LINKS_PER_FILE) return;
+        if (!names.size) break;
+      }
+    }
+  }
+
+  /** The non-test Go files of a package folder (listed once, at most 64). */
+  goFiles(dir: string): string[] {
+    let hit = this.dirCache.get(dir);
+    if (!hit) {
+      try {
+        hit = fs
+          .readdirSync(path.join(this.root, dir), { withFileTypes: true })
+          .filter((e) => e.isFile() && e.name.endsWith('.go') && !e.name.endsWith('_test.go'))
+          .map((e) => (dir === '.' || dir === '' ? e.name : `${dir}/${e.name}`))
+          .sort()
+          .slice(0, 64);
+      } catch {
+        hit = [];
+      }
+      this.dirCache.set(dir, hit);
+    }
+    return hit;
+  }
+
+  /** The nearest `go.mod` at or above a folder: its folder and module path (memoised per folder). */
+  private goModule(dir: string): { dir: string; path: string } | null {
+    const hit = this.goModCache.get(dir);
+    if (hit !== undefined) return hit;
+    let found: { dir: string; path: string } | null = null;
+    try {
+      const text = fs.readFileSync(path.join(this.root, dir, 'go.mod'), 'utf8');
+      const m = /^\s*module\s+(\S+)/m.exec(text);
+      if (m) found = { dir, path: m[1]!.replace(/^"|"$/g, '') };
+    } catch {
+      // No go.mod here: look further up.
+    }
+    if (!found && dir !== '.' && dir !== '') found = this.goModule(path.posix.dirname(dir));
+    this.goModCache.set(dir, found);
+    return found;
   }
 
   /** The workspace-relative file a module specifier names, if it is one of the project's files. */
   resolveModule(family: FileModel['family'], fromRel: string, spec: string): string | undefined {
     const fromDir = path.posix.dirname(fromRel);
+    if (family === 'java') return this.javaFile(fromDir, spec);
+    if (family === 'go') {
+      // A package folder (Go imports folders, not files).
+      const mod = this.goModule(fromDir);
+      if (!mod || (spec !== mod.path && !spec.startsWith(`${mod.path}/`))) return undefined;
+      const dir = path.posix.normalize(path.posix.join(mod.dir, spec.slice(mod.path.length + 1)));
+      return this.goFiles(dir).length ? dir : undefined;
+    }
     if (family === 'js') {
       if (spec.startsWith('.')) return this.jsFile(path.posix.join(fromDir, spec));
       for (const base of this.jsAliases(spec)) {
@@ -211,6 +374,37 @@ export class Workspace {
         if (dir === '.' || dir === '' || dir === '/') break;
       }
       return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The file of a Java class: a bare name is a class of the importing file's package (its folder);
+   * a qualified name is looked up under the source root, the ancestor of the importing folder
+   * where the folders start to spell the import's package (`svc/src/main/java` for `com.acme.*`
+   * from `svc/src/main/java/com/acme/web`). A nested class (`com.acme.Outer.Inner`) is in its
+   * outer class's file.
+   */
+  private javaFile(fromDir: string, spec: string): string | undefined {
+    const parts = spec.split('.').filter(Boolean);
+    if (!parts.length) return undefined;
+    if (parts.length === 1) {
+      const rel = fromDir === '.' ? `${parts[0]!}.java` : `${fromDir}/${parts[0]!}.java`;
+      return this.exists(path.join(this.root, rel)) ? rel : undefined;
+    }
+    const dirs = fromDir === '.' ? [] : fromDir.split('/');
+    const roots: string[] = [];
+    // The source root: where the folders start to spell the import's leading package names (the
+    // nearest such place, and the one after it; a source tree with a package of its own name
+    // is rare).
+    for (let i = dirs.length - 1; i >= 0 && roots.length < 2; i--) if (dirs[i] === parts[0] && (i + 1 >= dirs.length || dirs[i + 1] === parts[1])) roots.push(dirs.slice(0, i).join('/'));
+    // A file in the default package, or at the top of the source root.
+    if (!roots.length) roots.push(fromDir === '.' ? '' : fromDir);
+    for (const r of roots) {
+      for (let n = parts.length; n >= Math.max(2, parts.length - 1); n--) {
+        const rel = `${r ? `${r}/` : ''}${parts.slice(0, n).join('/')}.java`;
+        if (this.exists(path.join(this.root, rel))) return rel;
+      }
     }
     return undefined;
   }
@@ -302,6 +496,14 @@ export class Workspace {
     return p;
   }
 
+  /** Keeps a text read elsewhere (`passes`) under the same accounting as `text`. */
+  private keepText(rel: string, t: string): void {
+    if (this.texts.has(rel)) return;
+    this.texts.set(rel, Promise.resolve(t));
+    this.textSizes.set(rel, t.length);
+    this.textChars += t.length;
+  }
+
   /** Reads, parses and models one workspace file (once while cached; evicted least recently used first). */
   load(rel: string): Promise<Loaded | undefined> {
     let p = this.loaded.get(rel);
@@ -332,3 +534,39 @@ export class Workspace {
     }
   }
 }
+
+/** Whether Go source declares a top-level function, method, type, variable or constant `name`. */
+function goDeclares(text: string, name: string): boolean {
+  return new RegExp(`^(?:func\\s+(?:\\([^)]*\\)\\s*)?|type\\s+|var\\s+|const\\s+)${name}\\b`, 'm').test(text);
+}
+
+/**
+ * The class names a Java file uses that it neither imports nor declares: declared types of its
+ * fields, parameters and locals, receivers of static calls and constructed classes. Each may be a
+ * class of the file's own package.
+ */
+function javaTypeNames(model: FileModel): string[] {
+  const out = new Set<string>();
+  const add = (n: Node | null | undefined): void => {
+    let t = n;
+    while (t && (t.type === 'generic_type' || t.type === 'array_type')) t = t.type === 'generic_type' ? t.firstNamedChild : t.childForFieldName('element');
+    if (!t || (t.type !== 'type_identifier' && t.type !== 'identifier')) return;
+    const name = model.textOf(t);
+    if (/^[A-Z]\w*$/.test(name) && !model.imports.has(name) && !model.classes.has(name) && !JAVA_LANG.has(name)) out.add(name);
+  };
+  for (const list of model.bindings.values()) {
+    for (const b of list) {
+      add(b.type);
+      if (out.size >= MAX_JAVA_NAMES) return [...out];
+    }
+  }
+  for (const c of model.calls) {
+    if (c.isNew) add(c.callee);
+    else if (c.receiver?.type === 'identifier') add(c.receiver);
+    if (out.size >= MAX_JAVA_NAMES) break;
+  }
+  return [...out];
+}
+
+/** `java.lang` and other names no project file is looked up for. */
+const JAVA_LANG: ReadonlySet<string> = new Set(['String', 'Object', 'Integer', 'Long', 'Double', 'Float', 'Boolean', 'Byte', 'Short', 'Character', 'Math', 'System', 'Thread', 'Exception', 'RuntimeException', 'StringBuilder', 'Class', 'Void', 'Number', 'Iterable', 'Runnable', 'Override', 'List', 'Map', 'Set']);

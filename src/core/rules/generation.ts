@@ -6,10 +6,11 @@
  * lives in data/providers.json.
  */
 import type { Node } from 'web-tree-sitter';
-import { type CompiledCatalog, type MethodSpec, type ProviderSpec, catalog } from '../analysis/catalog';
+import { type CompiledCatalog, type MethodSpec, type ProviderSpec, type ProxySpec, catalog } from '../analysis/catalog';
 import { type CallSite, type FileModel, type ResolvedPath, getFileModel, normalisePath } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence, Modality } from '../types';
+import { importSpecifiers } from './prefilter';
 import type { Rule, RuleContext } from './rule';
 
 const BASE_URL_NAMES: ReadonlySet<string> = new Set(['base_url', 'baseURL', 'baseUrl', 'api_base', 'openai_api_base', 'openAIApiBase', 'azure_endpoint', 'endpoint', 'basePath', 'BaseURL']);
@@ -40,9 +41,14 @@ const SESSION_ANALYSIS = /detect|classif|landmark|recogn|mask|pars(?:er|ing)|seg
 const PROJECT_IMPORT: Record<FileModel['family'], RegExp> = {
   js: /\bfrom\s+['"](?:\.{1,2}\/|[@~]\/)|\brequire\(\s*['"]\.{1,2}\//,
   python: /^\s*from\s+[\w.]+\s+import\b/m,
-  go: /$^/,
-  java: /$^/,
+  // Go: an import path with a domain, which may be a package of the file's own module.
+  go: /"[\w-]+(?:\.[\w-]+)+\/[^"\s]+"/,
+  // Java: any class of the file's own package is visible without an import; a declared type or a
+  // project import can name one.
+  java: /^\s*(?:package|import)\s+[\w.]+/m,
 };
+/** Methods every Java object has: never a proxied interface method. */
+const OBJECT_METHODS: ReadonlySet<string> = new Set(['toString', 'hashCode', 'equals', 'getClass', 'notify', 'notifyAll', 'wait']);
 
 /**
  * Families whose files see another file's names only through an import statement. An HTTP call
@@ -72,6 +78,18 @@ function generationMayApply(text: string, family: RuleContext['language']['famil
   return cat.mayMatch(family, text) || (workspace && LINKED_BY_IMPORT_ONLY[family] === false && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text) || declared.some((d) => text.includes(d.last));
 }
 
+/**
+ * Whether a project file can make its importers' calls generation calls (the workspace model
+ * links only such files). For Java and Go it must name an SDK, an endpoint or a name-only path
+ * the catalog knows: their project classes and packages are many, and a raw HTTP call or an
+ * inference-like method name there is far more often something else.
+ */
+export function linkTargetMayApply(text: string, family: RuleContext['language']['family'], config: RuleContext['config']): boolean {
+  const declared = declaredFunctions(config.generationFunctions);
+  if (family === 'java' || family === 'go') return catalog().mayMatch(family, text) || declared.some((d) => text.includes(d.last));
+  return generationMayApply(text, family, declared, true);
+}
+
 export const generationRule: Rule = {
   id: 'aigc-generation-call',
   mayApply: ({ text, language, config, workspace }) => generationMayApply(text, language.family, declaredFunctions(config.generationFunctions), workspace),
@@ -81,24 +99,24 @@ export const generationRule: Rule = {
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
     const declared = declaredFunctions(ctx.config.generationFunctions);
     // The same test as the prefilter; for linked files without the team's declared names.
-    const mayMatch = (text: string): boolean => generationMayApply(text, family, [], !!ctx.workspace);
+    const mayMatch = (text: string): boolean => (family === 'java' || family === 'go' ? catalog().mayMatch(family, text) : generationMayApply(text, family, [], !!ctx.workspace));
     // A file that imports from the project and makes an HTTP call may send to an endpoint named in
     // the imported file (the engine parsed it for that reason): it gets the whole detection.
     const candidate = generationMayApply(ctx.text, family, declared, !!ctx.workspace) || (!!ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && cat.mayCallHttp(family, ctx.text));
-    // Without any hint, a file can still call a generation wrapper from another project file; but
-    // only when it imports one whose text can hold generation, which the import statements' text
-    // tells before any file model is built (most parsed files are here for another rule).
-    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && (await ctx.workspace.importsMatching(ctx.file, ctx.text, ctx.language, mayMatch)))) return;
+    // Without any hint, a file can still call a generation wrapper from another project file: it
+    // is modelled only when it imports (by its text) a project file whose text has hints, which
+    // the import statements tell before any file model is built (most parsed files are here for
+    // another rule).
+    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && (await importsRelevant(ctx.workspace, ctx.file, ctx.text, ctx.language, mayMatch)))) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
-    if (ctx.workspace) await ctx.workspace.link(model, ctx.file, candidate ? undefined : mayMatch);
-    if (!candidate) {
-      for (const call of model.calls) {
-        const found = detectWrapper(model, cat, call);
-        if (found) report(ctx, cat, call, found);
-      }
-      return;
-    }
+    // A candidate file links its imports whatever their text (a TS/Python constants module names
+    // an endpoint without any hint of its own); Java and Go files import many more project classes
+    // and packages, and only those with hints can matter, so they are always filtered.
+    if (ctx.workspace) await ctx.workspace.link(model, ctx.file, candidate && (family === 'js' || family === 'python') ? undefined : mayMatch);
+    // A file without hints of its own generates only through what it linked: a wrapper, a client
+    // built by a project helper (a Go package's constructor), an AI-service interface.
+    if (!candidate && !model.linked.size) return;
     const interesting = cat.interestingNames(family);
     const local = cat.localModels;
     const http = cat.httpCallees[family];
@@ -116,11 +134,23 @@ export const generationRule: Rule = {
         report(ctx, cat, call, session);
         continue;
       }
+      const proxied = detectProxy(model, cat, call);
+      if (proxied) {
+        report(ctx, cat, call, proxied);
+        continue;
+      }
       if (!interesting.has(call.nameText) && !callsValue && !local?.methods.test(call.nameText)) {
         // A project helper that sends one of its parameters over HTTP (`streamWithThink(chatPath, ...)`).
         const index = call.callee.type === 'identifier' ? helperHttpParam(model, call.nameText) : undefined;
         const found = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
         if (found && found !== 'mock') report(ctx, cat, call, { ...found, confidence: found.confidence === 'high' ? 'medium' : found.confidence });
+        else {
+          // A function or method of a linked project file that generates (`gateway.reply(q)`).
+          // (Only in a file without generation of its own: where the file generates directly,
+          // its own calls are the findings and a wrapper's would count the same one twice.)
+          const wrapped = !candidate && model.linked.size ? detectWrapper(model, cat, call) : undefined;
+          if (wrapped) report(ctx, cat, call, wrapped);
+        }
         continue;
       }
       let found: SdkResult = detectSdk(model, cat, call);
@@ -451,14 +481,33 @@ const wrapperMemo = new WeakMap<FileModel, Map<string, Detection | null>>();
 function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
   let ext: FileModel | undefined;
   let name: string | undefined;
-  if (call.callee.type === 'identifier') {
+  const javaMethod = call.node.type === 'method_invocation';
+  if (call.callee.type === 'identifier' && !javaMethod) {
     const imp = model.imports.get(call.nameText);
     if (imp?.member) {
       ext = model.linkedOf(imp);
       name = imp.member;
     }
-  } else if (call.receiver?.type === 'identifier') {
-    const imp = model.imports.get(model.textOf(call.receiver));
+  } else if (call.receiver?.type === 'identifier' && model.imports.has(model.textOf(call.receiver))) {
+    // `helpers.generate(...)`, a Go package's function (`ai.Ask(...)`), a Java static method.
+    const imp = model.imports.get(model.textOf(call.receiver))!;
+    ext = model.family === 'go' ? model.linkedMember(imp, call.nameText) : model.linkedOf(imp);
+    name = call.nameText;
+  } else if (model.family === 'go' && call.receiver) {
+    // `svc.Answer(ctx, q)` where `svc` comes from a package of the module (`llm.NewService(m)`,
+    // or declared `*llm.Service`): the method is looked up in the file that declares that name.
+    const r = model.resolveCall(call);
+    const head = r?.module !== undefined && r.segments.length === 2 && r.segments[0]!.endsWith('()') ? r.segments[0]!.slice(0, -2) : undefined;
+    const imp = head ? model.imports.get(r!.root) : undefined;
+    if (imp && head) {
+      ext = model.linkedMember(imp, head);
+      name = call.nameText;
+    }
+  } else if (javaMethod && call.receiver) {
+    // `chatService.ask(q)`: an instance of a project class (the declared type of a field,
+    // parameter or local) whose method generates.
+    const type = declaredTypeName(model, call.receiver);
+    const imp = type ? model.imports.get(type) : undefined;
     if (imp) {
       ext = model.linkedOf(imp);
       name = call.nameText;
@@ -536,4 +585,141 @@ function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite, only
     if (host && host !== 'local') return { provider: host, modality: 'text', api: 'proxy to the provider API', confidence: 'medium' };
   }
   return undefined;
+}
+
+/** The simple name of the declared type of a Java receiver (`assistant`, `this.assistant`), if declared. */
+function declaredTypeName(model: FileModel, receiver: Node): string | undefined {
+  let key: string;
+  if (receiver.type === 'identifier') key = model.textOf(receiver);
+  else if (receiver.type === 'field_access' && receiver.childForFieldName('object')?.type === 'this') key = model.textOf(receiver.childForFieldName('field') ?? receiver);
+  else return undefined;
+  // The nearest declaration before the receiver (a local or parameter), else the field.
+  let type: Node | null = null;
+  for (const k of receiver.type === 'identifier' ? [key, `.${key}`] : [`.${key}`]) {
+    for (const b of model.bindings.get(k) ?? []) {
+      if (b.type && b.node.startIndex < receiver.startIndex) type = b.type;
+      else if (b.type && !type) type = b.type;
+    }
+    if (type) break;
+  }
+  let t: Node | null = type;
+  while (t && t.type === 'generic_type') t = t.firstNamedChild;
+  if (t?.type === 'scoped_type_identifier') t = t.lastNamedChild;
+  return t?.type === 'type_identifier' ? model.textOf(t) : undefined;
+}
+
+const proxyClassMemo = new WeakMap<FileModel, Map<ProxySpec, ReadonlySet<string>>>();
+
+/** Names of the interfaces a file hands to a proxy factory (`AiServices.create(Assistant.class, model)`). */
+function proxyClasses(model: FileModel, proxy: ProxySpec): ReadonlySet<string> {
+  let memo = proxyClassMemo.get(model);
+  if (!memo) {
+    memo = new Map();
+    proxyClassMemo.set(model, memo);
+  }
+  let out = memo.get(proxy);
+  if (!out) {
+    const names = new Set<string>();
+    if (model.text.includes(proxy.factoryHint)) {
+      for (const c of model.calls) {
+        const first = c.args?.firstNamedChild;
+        if (first?.type !== 'class_literal') continue;
+        const r = model.resolveCall(c);
+        if (!r || r.module === undefined || !catalog().providersForModule(model.family, r.module).includes(proxy.provider) || !proxy.factory.test(normalisePath(r.segments))) continue;
+        const t = first.firstNamedChild;
+        if (t) names.add(model.textOf(t).replace(/^.*\./, ''));
+      }
+    }
+    out = names;
+    memo.set(proxy, out);
+  }
+  return out;
+}
+
+/** Whether an annotation list (a `modifiers` node) names one of the proxy's annotations, imported from its provider. */
+function hasProxyAnnotation(model: FileModel, modifiers: Node | undefined, proxy: ProxySpec): boolean {
+  if (!modifiers) return false;
+  const cat = catalog();
+  for (const a of modifiers.namedChildren) {
+    if (a?.type !== 'marker_annotation' && a?.type !== 'annotation') continue;
+    const n = a.childForFieldName('name');
+    if (!n) continue;
+    const full = model.textOf(n);
+    const simple = full.slice(full.lastIndexOf('.') + 1);
+    if (!proxy.annotations.has(simple)) continue;
+    const module = full.includes('.') ? full.slice(0, full.lastIndexOf('.')) : model.imports.get(simple)?.module;
+    const modules = module !== undefined ? [module] : model.starModules;
+    if (modules.some((m) => cat.providersForModule(model.family, m).includes(proxy.provider))) return true;
+  }
+  return false;
+}
+
+const proxyInterfaceMemo = new WeakMap<Node, boolean>();
+
+/** Whether a declared interface is one of the proxy's by its annotations (on it or on a method). */
+function annotatedProxy(model: FileModel, iface: Node, proxy: ProxySpec): boolean {
+  let hit = proxyInterfaceMemo.get(iface);
+  if (hit === undefined) {
+    const mods = (n: Node): Node | undefined => n.namedChildren.find((c) => c?.type === 'modifiers') ?? undefined;
+    hit = hasProxyAnnotation(model, mods(iface), proxy);
+    for (const m of iface.childForFieldName('body')?.namedChildren ?? []) {
+      if (hit) break;
+      if (m?.type === 'method_declaration') hit = hasProxyAnnotation(model, mods(m), proxy);
+    }
+    proxyInterfaceMemo.set(iface, hit);
+  }
+  return hit;
+}
+
+/**
+ * LangChain4j AI Services and the like: `assistant.chat(msg)` where `assistant` is declared with an
+ * interface the framework turns into a proxy (see `proxies` in providers.json), because the
+ * interface is annotated for it or is handed to the factory (`AiServices.create(Assistant.class,
+ * model)`) in this file or in its own; or any method called on the factory's result. The
+ * interface may be declared here or in a linked file of the project.
+ */
+function detectProxy(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
+  if (model.family !== 'java' || !cat.proxies.length || !call.receiver || call.node.type !== 'method_invocation' || OBJECT_METHODS.has(call.nameText)) return undefined;
+  const type = declaredTypeName(model, call.receiver);
+  for (const proxy of cat.proxies) {
+    if (type) {
+      let owner: FileModel | undefined = model;
+      let iface = model.interfaces.get(type);
+      if (!iface) {
+        const imp = model.imports.get(type);
+        owner = imp ? model.linkedOf(imp) : undefined;
+        iface = owner?.interfaces.get(imp?.member?.split('.').pop() ?? type);
+      }
+      if (owner && iface && (annotatedProxy(owner, iface, proxy) || proxyClasses(model, proxy).has(type) || (owner !== model && proxyClasses(owner, proxy).has(type)) || !!model.workspaceProxies?.has(type))) {
+        const method = iface.childForFieldName('body')?.namedChildren.find((m) => m?.type === 'method_declaration' && m.childForFieldName('name') && owner!.textOf(m.childForFieldName('name')!) === call.nameText);
+        // A default method has a body of its own; only abstract methods are proxied.
+        if (!method || method.childForFieldName('body')) continue;
+        const returns = method.childForFieldName('type');
+        let rt: Node | null = returns;
+        while (rt?.type === 'generic_type') rt = rt.firstNamedChild;
+        const streaming = !!rt && proxy.streamingTypes.has(owner.textOf(rt).replace(/^.*\./, ''));
+        return { provider: proxy.provider.id, modality: proxy.modality, api: `${proxy.api} ${type}.${call.nameText}${streaming ? ' (streaming)' : ''}`, confidence: 'high' };
+      }
+    }
+    // Any method of the factory's result (`AiServices.create(Assistant.class, model).chat(q)`, or
+    // through a variable bound to it).
+    if (!model.text.includes(proxy.factoryHint)) continue;
+    const r = model.resolveCall(call);
+    if (!r || r.mock || r.module === undefined || r.segments.length < 2) continue;
+    if (!cat.providersForModule(model.family, r.module).includes(proxy.provider)) continue;
+    if (proxy.factory.test(normalisePath(r.segments.slice(0, -1)))) return { provider: proxy.provider.id, modality: proxy.modality, api: `${proxy.api} ${call.nameText}`, confidence: 'high' };
+  }
+  return undefined;
+}
+
+/** Whether a file imports (by its text, no parse) a project file whose text passes `filter`. */
+async function importsRelevant(ws: NonNullable<RuleContext['workspace']>, file: string, text: string, language: RuleContext['language'], filter: (text: string) => boolean): Promise<boolean> {
+  for (const spec of importSpecifiers(text, language)) {
+    const target = ws.resolveModule(language.family, file, spec);
+    if (target === undefined) continue;
+    // An interface handed to a proxy factory elsewhere in the workspace matters whatever its text.
+    if (language.family === 'java' && ws.proxyNames.has(spec.slice(spec.lastIndexOf('.') + 1))) return true;
+    for (const t of language.family === 'go' ? ws.goFiles(target) : [target]) if (t !== file && (await ws.passes(t, filter))) return true;
+  }
+  return false;
 }

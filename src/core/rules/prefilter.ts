@@ -12,7 +12,7 @@ import type { AiregConfig } from '../config';
 import type { LanguageInfo } from '../languages';
 import type { RuleId } from '../types';
 import { keywordsOf } from './flow/text';
-import { generationRule } from './generation';
+import { generationRule, linkTargetMayApply } from './generation';
 import { ALL_RULES } from './index';
 import type { PrefilterInput, Rule } from './rule';
 
@@ -32,6 +32,15 @@ export function prefilterOf(rule: Rule): Prefilter | undefined {
   if (FOLLOWS_GENERATION.has(rule.id)) return (input) => generationRule.mayApply!(input);
   const own = keywordsOf(rule.id);
   return own ? ({ lower }) => own.test(lower) : undefined;
+}
+
+/**
+ * Whether a file can matter to the files that import it: the workspace model links only files
+ * whose text passes the generation prefilter (a client, constant, wrapper or AI-service interface
+ * is defined there), so a file that imports none of those gains nothing from a parse of its own.
+ */
+export function linkRelevant(text: string, language: LanguageInfo, config: AiregConfig): boolean {
+  return linkTargetMayApply(text, language.family, config);
 }
 
 /** The built-in rule with this id (for tests and tools that name rules by id). */

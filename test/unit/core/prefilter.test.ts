@@ -104,11 +104,21 @@ describe('parse-or-skip prefilter', () => {
     const py = languageForPath('a.py')!;
     assert.deepEqual(importSpecifiers('import { a } from "@/config/paths";\nexport * from \'./x.js\';\nconst s = require("../lib/sse");\nawait import("./lazy");\n', ts), ['@/config/paths', './x.js', '../lib/sse', './lazy']);
     assert.deepEqual(importSpecifiers('from .core import clients, util\nimport app.llm as llm\nfrom svc.core.clients import make\n', py), ['.core', '.core.clients', '.core.util', 'app.llm', 'svc.core.clients', 'svc.core.clients.make']);
+    // Java: imported classes (not the JDK's), then classes of the file's own package that it names
+    // without an import (declared types, constructed classes, static calls).
+    const java = languageForPath('A.java')!;
+    assert.deepEqual(
+      importSpecifiers('package com.acme.web;\nimport java.util.List;\nimport com.acme.ai.SupportAgent;\nimport static com.acme.ai.Prompts.system;\nclass A {\n  private final ChatGateway gateway;\n  A(Map<String, List<String>> m, TicketRepository repo) { var x = new Digest(); Limits.check(m); }\n}\n', java),
+      ['com.acme.ai.SupportAgent', 'com.acme.ai.Prompts.system', 'ChatGateway', 'Map', 'TicketRepository', 'Digest', 'Limits'],
+    );
+    // Go: import paths with a domain (the standard library's have none).
+    const go = languageForPath('a.go')!;
+    assert.deepEqual(importSpecifiers('import (\n\t"context"\n\tai "example.com/helpdesk/internal/llm"\n\t"github.com/tmc/langchaingo/llms"\n)\n', go), ['example.com/helpdesk/internal/llm', 'github.com/tmc/langchaingo/llms']);
   });
 
   // The CLI triage gives a parse to every workspace fixture that expects a finding, including
   // those whose text names no SDK but that import a file the prefilter accepted.
-  for (const lang of ['ts', 'python']) {
+  for (const lang of ['ts', 'python', 'java', 'go']) {
     it(`the CLI triage keeps every ${lang} workspace fixture that expects a finding`, async () => {
       const root = path.join(FIXTURES, 'generation-workspace', lang);
       const files = fixtureFilesUnder(root);
