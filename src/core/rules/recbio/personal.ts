@@ -259,7 +259,6 @@ function isOffline(fn: FunctionInfo): boolean {
  */
 export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Set()): PersonalSite[] {
   const byFn = new Map<number, PersonalSite>();
-  const scopes = new Map<number, Scope>();
   const fns = idx.functions.filter((f) => f.body && !isOffline(f) && !isInlineArgument(f.node, idx));
   // Names of functions that hold a site, grown to a fixpoint below.
   const personalFns = new Set<string>();
@@ -282,8 +281,10 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
   }
 
   for (const fn of fns) {
-    const scope = scopeOf(fn, idx, skip);
-    scopes.set(fn.node.id, scope);
+    // The user classes of a function's names are worked out only when one of its calls has a
+    // ranking name (or its name says it serves a feed): most functions of a file have none.
+    let scope: Scope | undefined;
+    const scopeFor = (): Scope => (scope ??= scopeOf(fn, idx, skip));
     const purpose = words(purposeName(fn, idx));
     // `get_popularity_based_topk`, `recommendLatest`, a method of `GlobalHotRecall`: a list the
     // function's or its type's name says is not personal.
@@ -295,7 +296,7 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     const purposeful = byName || byType;
     for (const c of callsOwnedBy.get(fn.node.id) ?? []) {
       if (skip.has(c.node.id)) continue;
-      const site = callSite(c, fn, scope, purposeful, byType);
+      const site = callSite(c, fn, scopeFor, purposeful, byType);
       if (!site) continue;
       const lifted = { ...site, node: liftOutOfLambda(site.node, fn, idx) };
       // A same-file function is judged by its body first: when it ranks, it is reported there and
@@ -315,7 +316,7 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
         }
         // A profile attribute copied into the ranking request (`config.country = user.country`).
         const m = /^([A-Za-z_$][\w$]*)\??\./.exec(a.value.text);
-        if (m && a.leftText.includes('.') && scope.kinds.get(m[1]!) === 'data' && classifyName(m[1]!) !== null) {
+        if (m && a.leftText.includes('.') && classifyName(m[1]!) !== null && scopeFor().kinds.get(m[1]!) === 'data') {
           consider(fn, { node: a.node, fn, strength: 2, what: `a profile attribute of \`${m[1]}\` copied into ${a.leftText.split('.')[0]}` });
           break;
         }
@@ -430,7 +431,7 @@ function inputsOf(c: CallInfo): string[] {
   return out;
 }
 
-function callSite(c: CallInfo, fn: FunctionInfo, scope: Scope, purposeful: boolean, byTypeOnly: boolean): PersonalSite | null {
+function callSite(c: CallInfo, fn: FunctionInfo, scopeFor: () => Scope, purposeful: boolean, byTypeOnly: boolean): PersonalSite | null {
   const ws = words(c.name);
   // Storing or sending (`saveSuggestions`, `updateScores`) is not selecting for anyone.
   if (ws.length === 0 || WRITE_VERBS.has(ws[0]!)) return null;
@@ -439,6 +440,7 @@ function callSite(c: CallInfo, fn: FunctionInfo, scope: Scope, purposeful: boole
   const verb = ws[0]!;
   const weak = !strong && !sort && purposeful && (WEAK_VERBS.has(verb) || KEY_VERBS.has(verb));
   if (!strong && !sort && !weak) return null;
+  const scope = scopeFor();
   let best: { kind: UserKind; name: string } | null = null;
   for (const t of inputsOf(c)) {
     const k = exprKind(t, scope);
