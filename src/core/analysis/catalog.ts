@@ -330,6 +330,12 @@ function build(raw: RawCatalog): CompiledCatalog {
       // request in an importing file goes: the constants file must pass for that file to be opened.
       // Local hosts (`^(localhost|127.0.0.1...)`) are in every code base and say nothing alone.
       for (const h of raw.baseUrlHosts) if (!h.pattern.startsWith('^')) tokens.add(literalHint(h.pattern));
+      // The host of each endpoint too: `BASE = 'https://api.elevenlabs.io/v1'` joined with a path in
+      // a template names the endpoint without its full literal anywhere in the text.
+      for (const e of raw.endpoints) {
+        const host = /^[\w-]*(?:\\\.[\w-]+)+/.exec(e.pattern)?.[0].replace(/\\\./g, '.');
+        if (host && /^[\w-]+\.[\w.-]+$/.test(host)) tokens.add(host);
+      }
       // Name-only methods need their whole dotted path in the text (one segment alone, such as
     // `generate`, is in half of all files).
     for (const list of unresolvedByName.values()) for (const m of list) tokens.add(m.path);

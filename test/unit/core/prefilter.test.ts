@@ -93,6 +93,8 @@ describe('parse-or-skip prefilter', () => {
     assert.ok(gen('client.ts', 'export const send = (body: string) => fetch(process.env.ANTHROPIC_API_URL || "", { method: "POST", body });\n'));
     // A provider host alone, the constants file an importing file needs.
     assert.ok(gen('hosts.ts', 'export const BASE = "https://api.openai.com";\n'));
+    // An endpoint's host in a constant, its path in a template: no literal holds the whole endpoint.
+    assert.ok(gen('preview.ts', "const API = 'https://api.elevenlabs.io/v1';\nexport const preview = (body: string) => fetch(`${API}/text-to-voice/create-previews`, { method: 'POST', body });\n"));
     // Go sees its package's other files without an import: an HTTP call there still counts.
     assert.ok(gen('client.go', 'package p\nfunc call(body io.Reader) { http.Post(endpoint, "application/json", body) }\n'));
     // Class names that hold `sing` as part of another word (`Missing`, `Parsing`) are not singing models.
