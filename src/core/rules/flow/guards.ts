@@ -39,22 +39,32 @@ export function namesPattern(names: readonly string[]): RegExp | undefined {
  * function up to the site, then each same-file caller up to its call.
  */
 export function guardOnPath(site: Node, idx: FileIndex, text: string, pattern: RegExp, configured: RegExp | undefined, maxDepth = 3): GuardResult {
+  return searchPath(site, idx, maxDepth, (fn, upTo) => {
+    // From the body on: a function named `personalizedFeed` is not a check of anything.
+    const start = fn ? (fn.body ?? fn.node).startIndex : 0;
+    const before = codeOnly(text.slice(start, upTo.startIndex), idx.family);
+    return (pattern.exec(before) ?? (configured ? configured.exec(before) : null))?.[0];
+  });
+}
+
+/**
+ * Walks the path to `site`: its function up to the site, then each same-file caller up to its
+ * call, `maxDepth` callers deep, each function once. `look` says what it found in one function
+ * before `upTo`; the last function reached is the entry point of the path.
+ */
+function searchPath(site: Node, idx: FileIndex, maxDepth: number, look: (fn: FunctionInfo | null, upTo: Node) => string | undefined): GuardResult {
   const visited = new Set<number>();
   let entry: FunctionInfo | null = null;
   const check = (upTo: Node, depth: number): string | undefined => {
     const fn = enclosingFunction(upTo, idx);
-    // From the body on: a function named `personalizedFeed` is not a check of anything.
-    const start = fn ? (fn.body ?? fn.node).startIndex : 0;
-    // The last function reached through callers is the entry point of the path.
     if (fn) entry = fn;
-    const before = codeOnly(text.slice(start, upTo.startIndex), idx.family);
-    const m = pattern.exec(before) ?? (configured ? configured.exec(before) : null);
-    if (m) return m[0];
+    const found = look(fn, upTo);
+    if (found) return found;
     if (!fn || depth >= maxDepth || visited.has(fn.node.id)) return undefined;
     visited.add(fn.node.id);
     for (const call of callersOf(fn, idx)) {
-      const found = check(call, depth + 1);
-      if (found) return found;
+      const deeper = check(call, depth + 1);
+      if (deeper) return deeper;
     }
     return undefined;
   };
@@ -169,27 +179,12 @@ function checkSpans(fn: FunctionInfo | null, root: Node, idx: FileIndex, text: s
  * count wherever they are called on the path.
  */
 export function consultedOnPath(site: Node, idx: FileIndex, text: string, pattern: RegExp, configured: RegExp | undefined, maxDepth = 3): GuardResult {
-  const visited = new Set<number>();
-  let entry: FunctionInfo | null = null;
-  const check = (upTo: Node, depth: number): string | undefined => {
-    const fn = enclosingFunction(upTo, idx);
-    if (fn) entry = fn;
+  return searchPath(site, idx, maxDepth, (fn, upTo) => {
     for (const s of checkSpans(fn, upTo.tree.rootNode, idx, text, pattern)) {
       if (s.encloses !== undefined ? s.from <= upTo.startIndex && upTo.endIndex <= s.encloses : s.from <= upTo.startIndex) return s.evidence;
     }
-    if (configured) {
-      const start = fn ? (fn.body ?? fn.node).startIndex : 0;
-      const m = configured.exec(codeOnly(text.slice(start, upTo.startIndex), idx.family));
-      if (m) return m[0];
-    }
-    if (!fn || depth >= maxDepth || visited.has(fn.node.id)) return undefined;
-    visited.add(fn.node.id);
-    for (const call of callersOf(fn, idx)) {
-      const found = check(call, depth + 1);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const evidence = check(site, 0);
-  return evidence ? { guarded: true, evidence, entry } : { guarded: false, entry };
+    if (!configured) return undefined;
+    const start = fn ? (fn.body ?? fn.node).startIndex : 0;
+    return configured.exec(codeOnly(text.slice(start, upTo.startIndex), idx.family))?.[0];
+  });
 }
