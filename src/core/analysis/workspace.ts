@@ -116,10 +116,7 @@ export class Workspace {
       if (this.active > 0) this.retired.push(p);
       else void p.then((l) => l?.tree.delete());
     }
-    if (this.texts.delete(rel)) {
-      this.textChars -= this.textSizes.get(rel) ?? 0;
-      this.textSizes.delete(rel);
-    }
+    this.dropText(rel);
     this.verdicts.delete(rel);
     // A file created or deleted changes what a specifier resolves to (and which files a Go
     // package holds); a tsconfig its path aliases, a go.mod its module path.
@@ -149,9 +146,7 @@ export class Workspace {
     }
     for (const rel of this.texts.keys()) {
       if (this.textChars <= MAX_TEXT_CHARS) break;
-      this.texts.delete(rel);
-      this.textChars -= this.textSizes.get(rel) ?? 0;
-      this.textSizes.delete(rel);
+      this.dropText(rel);
     }
   }
 
@@ -480,12 +475,8 @@ export class Workspace {
           const abs = path.join(this.root, rel);
           if (fs.statSync(abs).size > MAX_BYTES) return undefined;
           const t = await fs.promises.readFile(abs, 'utf8');
-          // Counted once per read; a text evicted before its read finished is counted and never
-          // subtracted, which only makes later evictions a little earlier.
-          if (this.texts.has(rel)) {
-            this.textSizes.set(rel, t.length);
-            this.textChars += t.length;
-          }
+          // A text evicted before its read finished is not counted: nothing would subtract it.
+          if (this.texts.has(rel)) this.countText(rel, t);
           return t;
         } catch {
           return undefined;
@@ -500,8 +491,19 @@ export class Workspace {
   private keepText(rel: string, t: string): void {
     if (this.texts.has(rel)) return;
     this.texts.set(rel, Promise.resolve(t));
+    this.countText(rel, t);
+  }
+
+  private countText(rel: string, t: string): void {
     this.textSizes.set(rel, t.length);
     this.textChars += t.length;
+  }
+
+  /** Forgets a cached text and its share of the character budget. */
+  private dropText(rel: string): void {
+    this.texts.delete(rel);
+    this.textChars -= this.textSizes.get(rel) ?? 0;
+    this.textSizes.delete(rel);
   }
 
   /** Reads, parses and models one workspace file (once while cached; evicted least recently used first). */
