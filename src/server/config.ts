@@ -50,7 +50,7 @@ function restrictKeys(config: AiregConfig): string[] {
  * Merges a folder's `.aireg.json` with the user's settings. In an untrusted workspace the
  * repository may raise a rule's severity but not lower it or switch it off, and every other key
  * that could only reduce findings is ignored (a smaller size limit, include/exclude globs, the
- * team's label, opt-out and consent functions); roles and jurisdictions may add to the defaults
+ * team's label, opt-out and consent functions, switching terminal exits off); roles and jurisdictions may add to the defaults
  * but not drop one. An untrusted folder must not be able to hide its own findings. (aireg never executes workspace code, so reading
  * the repository's data is otherwise safe; workspace-level `aireg.rules`/`aireg.enable` values
  * are withheld by VS Code itself through `restrictedConfigurations`.)
@@ -65,6 +65,12 @@ export function mergeConfig(fileConfig: AiregConfig, settings: AiregSettings, tr
       if (sev && SEVERITY_ORDER.indexOf(sev) < SEVERITY_ORDER.indexOf(def)) {
         delete config.rules[id];
         ignored.push(id);
+        continue;
+      }
+      // Turning terminal exits off only removes findings (printed replies stay unreported).
+      if (typeof setting === 'object' && setting.terminalExits === false) {
+        delete setting.terminalExits;
+        ignored.push(`${id}.terminalExits`);
       }
     }
     ignored.push(...restrictKeys(config));

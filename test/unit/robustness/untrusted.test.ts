@@ -47,6 +47,22 @@ describe('robustness: Restricted Mode configuration', () => {
     }
   });
 
+  it('ignores terminalExits: false in an untrusted folder but keeps the rule object\'s stricter keys', () => {
+    const text = JSON.stringify({ rules: { 'aigc-missing-label': { severity: 'error', terminalExits: false, exits: [{ kind: 'http', callee: '^publish$' }] } } });
+    const file = parseConfigText(text, '.aireg.json');
+    assert.deepEqual(file.errors, []);
+    const untrusted = mergeConfig(file.config, { ...DEFAULT_SETTINGS }, false);
+    const setting = untrusted.config.rules['aigc-missing-label'];
+    assert.ok(typeof setting === 'object');
+    assert.equal(setting.terminalExits, undefined);
+    assert.equal(setting.severity, 'error');
+    assert.equal(setting.exits?.length, 1);
+    assert.deepEqual(untrusted.ignoredInRestrictedMode, ['aigc-missing-label.terminalExits']);
+    const trusted = mergeConfig(file.config, { ...DEFAULT_SETTINGS }, true);
+    const kept = trusted.config.rules['aigc-missing-label'];
+    assert.ok(typeof kept === 'object' && kept.terminalExits === false);
+  });
+
   it('keeps stricter settings: a larger size limit and a raised severity', () => {
     const file = parseConfigText(JSON.stringify({ maxFileBytes: 8 * 1024 * 1024, rules: { 'aigc-missing-label': 'error' } }), '.aireg.json');
     const merged = mergeConfig(file.config, { ...DEFAULT_SETTINGS }, false);
