@@ -14,6 +14,8 @@ export interface FileTask {
   relPath: string;
   /** Project files that import this one (set by `triageTasks` for the files it sends to a parse). */
   importers?: string[];
+  /** The file's length in characters, once `triageTasks` has read it and sent it to a parse. */
+  chars?: number;
 }
 
 /** A file's text, or the error that kept it from being read. */
@@ -72,6 +74,7 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
     const root = rootOf(task);
     const t = engine.triage(task.relPath, outcome.text, root !== undefined ? { root } : {});
     if (!t) {
+      task.chars = outcome.text.length;
       rest.push(task);
       parsed.add(task.relPath);
       // Interfaces a file hands to a framework's proxy factory make their callers' calls

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { AiregConfig } from '../core/config';
 import { Engine, type FileResult } from '../core/engine';
@@ -93,6 +94,32 @@ async function analyzeWithWorkers(files: readonly FileTask[], jobs: number, scri
   return results;
 }
 
+/**
+ * Below this many characters to parse, a scan runs the parser's WebAssembly on V8's baseline
+ * compiler (Liftoff) only. The optimising tier compiles the whole grammar again in the background,
+ * about 100 ms of CPU that a one-file scan (a pre-commit hook, an editor task) never earns back;
+ * baseline code parses about half as fast, so above a few hundred kilobytes the optimised code
+ * wins and the default tiering stays.
+ */
+export const SMALL_SCAN_CHARS = 256 * 1024;
+
+/**
+ * Switches this process to baseline-only WebAssembly when the files left to parse are small. The
+ * flag is process-wide and read when a module is compiled, so it is set before the first grammar
+ * loads (grammars load on the first parse) and only on the main thread's in-process path; the
+ * language server never calls this, since it parses for hours.
+ */
+function baselineWasmForSmallScans(rest: readonly FileTask[]): void {
+  if (isSmallScan(rest)) v8.setFlagsFromString('--liftoff-only');
+}
+
+/** True when the files left to parse hold fewer than {@link SMALL_SCAN_CHARS} characters (an unread size counts as large). */
+export function isSmallScan(rest: readonly FileTask[]): boolean {
+  let chars = 0;
+  for (const t of rest) chars += t.chars ?? SMALL_SCAN_CHARS;
+  return rest.length > 0 && chars < SMALL_SCAN_CHARS;
+}
+
 /** Analyses every file and returns results sorted by file path (findings sorted by position). */
 export async function analyzeFiles(files: readonly FileTask[], options: RunOptions): Promise<{ results: FileResult[]; jobs: number }> {
   let done = 0;
@@ -110,6 +137,7 @@ export async function analyzeFiles(files: readonly FileTask[], options: RunOptio
     jobs = plannedJobs(rest.length, options.jobs);
     const script = jobs > 1 ? workerScript() : undefined;
     if (!script) jobs = 1;
+    if (!script) baselineWasmForSmallScans(rest);
     results.push(...(script ? await analyzeWithWorkers(rest, jobs, script, options, progress, engine.proxyNamesByRoot()) : await analyzeInProcess(engine, rest, progress)));
   } finally {
     await engine.host.dispose();

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFile, analyzeTasks } from '../../src/cli/analyzeFile';
 import { failsOn, renderText, summarize, type ScanReport } from '../../src/cli/report';
-import { plannedJobs, WORKER_THRESHOLD } from '../../src/cli/scan';
+import { isSmallScan, plannedJobs, SMALL_SCAN_CHARS, WORKER_THRESHOLD } from '../../src/cli/scan';
 import { Engine } from '../../src/core/engine';
 import type { Finding } from '../../src/core/types';
 
@@ -15,6 +15,14 @@ describe('CLI scan planning and reporting (in process)', () => {
     assert.equal(plannedJobs(3, 8), 3, 'never more threads than files');
     assert.equal(plannedJobs(0, 4), 1);
     assert.equal(plannedJobs(500, 1), 1);
+  });
+
+  it('uses the baseline WebAssembly tier only when the files left to parse are small', () => {
+    const task = (chars?: number): { path: string; relPath: string; chars?: number } => ({ path: '/x.py', relPath: 'x.py', ...(chars === undefined ? {} : { chars }) });
+    assert.equal(isSmallScan([task(120)]), true, 'one small file');
+    assert.equal(isSmallScan([]), false, 'nothing to parse: no flag to set');
+    assert.equal(isSmallScan([task(SMALL_SCAN_CHARS / 2), task(SMALL_SCAN_CHARS / 2)]), false, 'the total counts');
+    assert.equal(isSmallScan([task(10), task()]), false, 'a file of unknown size counts as large');
   });
 
   it('turns an unreadable file into a read-error notice', async () => {
