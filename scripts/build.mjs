@@ -42,8 +42,29 @@ const common = {
   outdir: path.join(root, 'dist'),
 };
 
+/**
+ * The data files (obligations, instruments, providers, rules) as `JSON.parse('...')` instead of
+ * object literals: V8 scans a string literal far faster than it parses the same data as code, and
+ * JSON.parse builds the objects faster than evaluating literals, so a one-file scan starts sooner
+ * (about 550 KB of the CLI bundle is data). Every import of a data file in the sources is a default
+ * import, which this keeps.
+ */
+const jsonAsParse = {
+  name: 'json-as-parse',
+  setup(build) {
+    // Only the project's own data: a package's JSON may be `require`d and must stay CommonJS.
+    const dataDir = path.join(root, 'data') + path.sep;
+    build.onLoad({ filter: /\.json$/ }, async (args) => {
+      if (!args.path.startsWith(dataDir)) return undefined;
+      const text = JSON.stringify(JSON.parse(await fs.promises.readFile(args.path, 'utf8')));
+      return { contents: `export default JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
+    });
+  },
+};
+
 const nodeOptions = {
   ...common,
+  plugins: [jsonAsParse],
   entryPoints: nodeEntries,
   platform: 'node',
   format: 'cjs',
