@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { codeOnly } from '../../../src/core/rules/flow/guards';
 import { codeWithoutProse } from '../../../src/core/rules/flow/lexical';
 
 describe('code without prose (the prefilters\' lexer)', () => {
@@ -30,5 +31,24 @@ describe('code without prose (the prefilters\' lexer)', () => {
     const go = 'package p\nvar s = "a \\" // not a comment"; var user = rank(x)\n';
     const out = codeWithoutProse(go, 'go');
     assert.ok(out.includes('var user = rank(x)'), out);
+  });
+});
+
+describe('code without comments (the guards\' reading of a path)', () => {
+  it('keeps strings but still reads them, so a comment marker inside one is not a comment', () => {
+    const py = 'tag = "#consent"  # TODO check consent\nif has_consent(user): clone(voice)\n';
+    const out = codeWithoutProse(py, 'python', { keepStrings: true });
+    assert.equal(out.length, py.length);
+    assert.ok(out.includes('"#consent"'), 'the string is kept whole');
+    assert.ok(!out.includes('TODO'), 'the comment is blanked');
+    assert.ok(out.includes('has_consent(user)'));
+  });
+
+  it('codeOnly does not blank the code after a // inside a JavaScript string', () => {
+    const js = 'const sep = "a//b"; if (!optedOut(user)) rank(user); // ranks here\n';
+    const out = codeOnly(js, 'js');
+    assert.ok(out.includes('if (!optedOut(user)) rank(user);'), out);
+    assert.ok(!out.includes('ranks here'), 'the real comment is blanked');
+    assert.ok(!/https?:/.test(codeOnly('fetch("https://api.example.com/v1") // x\n', 'js')), 'URLs are blanked as before');
   });
 });

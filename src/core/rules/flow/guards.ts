@@ -8,6 +8,7 @@
 import type { Node } from 'web-tree-sitter';
 import { type FileIndex, type FunctionInfo, enclosingFunction, nodeOfAssign, nodeOfCall, within } from './ast';
 import { callersOf } from './taint';
+import { codeWithoutProse } from './lexical';
 
 export interface GuardResult {
   guarded: boolean;
@@ -19,8 +20,8 @@ export interface GuardResult {
 
 /** Source text with line and block comments blanked out, so a TODO note never counts as a check. */
 export function codeOnly(text: string, family: FileIndex['family']): string {
-  const re = family === 'python' ? /#[^\n]*/g : /\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
-  return text.replace(re, (m) => ' '.repeat(m.length)).replace(/https?:\/\/\S+/g, (m) => ' '.repeat(m.length));
+  // The lexer, not a regular expression, finds the comments: `"a//b"` holds no comment.
+  return codeWithoutProse(text, family, { keepStrings: true }).replace(/https?:\/\/\S+/g, (m) => ' '.repeat(m.length));
 }
 
 function escapeRe(s: string): string {

@@ -19,8 +19,12 @@ const BACKSLASH = 92;
 const DQ = 34;
 const SQ = 39;
 
-/** Source text with comments and closed plain string literals replaced by spaces (same length). */
-export function codeWithoutProse(text: string, family: Family): string {
+/**
+ * Source text with comments and closed plain string literals replaced by spaces (same length).
+ * With `keepStrings`, only comments are blanked: strings are still read, so a `//` or `#` inside
+ * one (`"a//b"`, `"#tag"`) is not taken for the start of a comment.
+ */
+export function codeWithoutProse(text: string, family: Family, options: { keepStrings?: boolean } = {}): string {
   const n = text.length;
   const parts: string[] = [];
   // Start of the code not yet copied to `parts`.
@@ -50,7 +54,7 @@ export function codeWithoutProse(text: string, family: Family): string {
         continue;
       }
       // Code inside (`f"{rank(user)}"`) makes an f-string part of the program, not prose.
-      if (!(python && /[fF]/.test(prefixOf(text, i)))) blank(i, j);
+      if (!options.keepStrings && !(python && /[fF]/.test(prefixOf(text, i)))) blank(i, j);
       i = j;
     } else i++;
   }
