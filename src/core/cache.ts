@@ -45,7 +45,7 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export function cacheSecret(dir: string = userCacheDir()): string {
   const file = path.join(dir, 'cache-secret');
   try {
-    const text = fs.readFileSync(file, 'utf8').trim();
+    const text = readTextFileSync(file, 1024).trim();
     if (/^[0-9a-f]{64}$/.test(text)) return text;
   } catch {
     // Not created yet.
@@ -58,7 +58,7 @@ export function cacheSecret(dir: string = userCacheDir()): string {
   } catch {
     // Another process created it first (read theirs), or the folder is read-only.
     try {
-      const text = fs.readFileSync(file, 'utf8').trim();
+      const text = readTextFileSync(file, 1024).trim();
       if (/^[0-9a-f]{64}$/.test(text)) return text;
     } catch {
       // Fall through to the per-process secret.

@@ -12,6 +12,10 @@ import type { AiregConfig } from './config';
 import type { Notice } from './engine';
 import { IgnoreRules, compileGlobs } from './glob';
 import { LANGUAGES, languageForPath } from './languages';
+import { readTextFile } from './readFile';
+
+/** Ignore files larger than this are not read (a notice says so). */
+const IGNORE_FILE_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Folders skipped by default anywhere below a scan root: dependencies, builds, caches, generated code. */
 export const DEFAULT_SKIP_DIRS: ReadonlySet<string> = new Set([
@@ -84,7 +88,8 @@ async function readIgnoreLevel(dir: string, names: readonly string[], onNotice: 
     const file = path.join(dir, name);
     let text: string;
     try {
-      text = await fs.promises.readFile(file, 'utf8');
+      // Only a regular file of sane size: a FIFO named .gitignore would block the scan forever.
+      text = await readTextFile(file, IGNORE_FILE_MAX_BYTES);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') onNotice({ file: relOf(file), kind: 'read-error', message: `cannot read ${name}: ${(err as Error).message}` });

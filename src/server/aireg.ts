@@ -36,7 +36,7 @@ import type { Edit, Tree } from 'web-tree-sitter';
 import { defaultConfig } from '../core/config';
 import { CONFIG_FILE_NAME, loadConfig, type LoadedConfig } from '../core/configLoader';
 import { discoverFiles } from '../core/discovery';
-import { readTextFile } from '../core/readFile';
+import { readTextFile, readTextFileSync } from '../core/readFile';
 import { Engine, type Notice } from '../core/engine';
 import { articleLabel, disclaimer, getInstrument, getObligation, obligationArticleUrl, obligationDocUrl, searchObligations, allObligations, type Obligation } from '../core/kb';
 import { type LanguageInfo, languageForEditorId, languageForPath } from '../core/languages';
@@ -95,7 +95,7 @@ function declaresRoles(loaded: LoadedConfig, settings: AiregSettings): boolean {
   if (settings.roles.length) return true;
   if (!loaded.path) return false;
   try {
-    return /"roles"\s*:/.test(fs.readFileSync(loaded.path, 'utf8'));
+    return /"roles"\s*:/.test(readTextFileSync(loaded.path, 4 * 1024 * 1024));
   } catch {
     return false;
   }

@@ -20,6 +20,7 @@ import { languageForPath } from '../languages';
 import type { TreeSitterHost } from '../parser';
 import { catalog } from './catalog';
 import { type FileModel, getFileModel } from './model';
+import { readTextFile, readTextFileSync } from '../readFile';
 
 /** Files loaded per workspace at most (a bound on the parsing the model may add to a scan). */
 const MAX_FILES = 400;
@@ -218,8 +219,7 @@ export class Workspace {
         }
         try {
           const abs = path.join(this.root, target);
-          if (fs.statSync(abs).size > MAX_BYTES) return false;
-          const t = await fs.promises.readFile(abs, 'utf8');
+          const t = await readTextFile(abs, MAX_BYTES);
           if (!filter(t)) return false;
           this.keepText(target, t);
           return true;
@@ -323,7 +323,8 @@ export class Workspace {
     if (hit !== undefined) return hit;
     let found: { dir: string; path: string } | null = null;
     try {
-      const text = fs.readFileSync(path.join(this.root, dir, 'go.mod'), 'utf8');
+      // Regular files only: a FIFO named go.mod or tsconfig.json would block the process.
+      const text = readTextFileSync(path.join(this.root, dir, 'go.mod'), MAX_BYTES);
       const m = /^\s*module\s+(\S+)/m.exec(text);
       if (m) found = { dir, path: m[1]!.replace(/^"|"$/g, '') };
     } catch {
@@ -444,7 +445,7 @@ export class Workspace {
     this.tsPaths = null;
     for (const name of ['tsconfig.json', 'jsconfig.json']) {
       try {
-        const text = fs.readFileSync(path.join(this.root, name), 'utf8');
+        const text = readTextFileSync(path.join(this.root, name), MAX_BYTES);
         // tsconfig is JSONC: drop comments and trailing commas before parsing.
         const json = JSON.parse(text.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '').replace(/,(\s*[}\]])/g, '$1')) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
         const co = json.compilerOptions ?? {};
@@ -473,8 +474,7 @@ export class Workspace {
       p = (async () => {
         try {
           const abs = path.join(this.root, rel);
-          if (fs.statSync(abs).size > MAX_BYTES) return undefined;
-          const t = await fs.promises.readFile(abs, 'utf8');
+          const t = await readTextFile(abs, MAX_BYTES);
           // A text evicted before its read finished is not counted: nothing would subtract it.
           if (this.texts.has(rel)) this.countText(rel, t);
           return t;

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NAME_MAX, truncateText } from './model';
+import { readTextFileSync } from '../readFile';
 
 /**
  * Extracts `user.name` from the text of a git config file (the last one wins, as in git).
@@ -52,9 +53,12 @@ function keyValue(line: string): { key: string; value: string } | undefined {
   return { key: m[1].toLowerCase(), value: value.trim() };
 }
 
+/** Git config files and `.git` links are small; a larger one (or a FIFO) is not read. */
+const GIT_FILE_MAX_BYTES = 1024 * 1024;
+
 function readText(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readTextFileSync(file, GIT_FILE_MAX_BYTES);
   } catch {
     return undefined;
   }
@@ -66,7 +70,7 @@ function gitDir(root: string): string | undefined {
   try {
     const st = fs.statSync(dotGit);
     if (st.isDirectory()) return dotGit;
-    const m = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(dotGit, 'utf8'));
+    const m = /^gitdir:\s*(.+)$/m.exec(readTextFileSync(dotGit, GIT_FILE_MAX_BYTES));
     if (m) return path.resolve(root, m[1].trim());
   } catch {
     // No repository: only the user's global config can name them.

@@ -9,6 +9,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readTextFileSync } from '../readFile';
 
 export interface LockOptions {
   /** A lock older than this is considered abandoned (default 5 s). */
@@ -33,7 +34,8 @@ function sleep(ms: number): void {
 
 function readOrEmpty(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    // A lock file is a few bytes; a FIFO planted under its name must not block the save.
+    return readTextFileSync(file, 64 * 1024);
   } catch {
     return '';
   }

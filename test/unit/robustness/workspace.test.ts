@@ -84,6 +84,21 @@ describe('robustness: workspace edge cases', function () {
     assert.ok(report.findings.every((f) => !f.file.includes('loop-to')), 'nothing is reported twice through a loop');
   });
 
+  it('FIFOs named like the files aireg reads beside the sources (.gitignore, .airegignore, go.mod, tsconfig.json) do not hang a scan', () => {
+    for (const name of ['.gitignore', '.airegignore', 'go.mod', 'tsconfig.json']) execFileSync('mkfifo', [path.join(root, name)]);
+    write(root, 'main.go', 'package main\n\nimport "example.com/m/app"\n\nfunc main() { app.Run() }\n');
+    write(root, 'app/app.go', 'package app\n\nfunc Run() {}\n');
+    // A path-mapped import makes the workspace model read tsconfig.json.
+    write(root, 'web/page.ts', "import { x } from '@/lib/x';\n" + FINDING_SOURCE);
+    const r = cli(['scan', '.', '-f', 'json', '--no-progress', '--fail-on', 'none'], root);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { findings: { file: string }[]; notices: { file: string; message: string }[] };
+    assert.ok(report.findings.some((f) => f.file === 'web/page.ts'), 'the real finding is reported');
+    for (const name of ['.gitignore', '.airegignore']) {
+      assert.ok(report.notices.some((n) => n.file === name && /not a regular file/.test(n.message)), `${name} is named as unreadable: ${JSON.stringify(report.notices)}`);
+    }
+  });
+
   it('paths with spaces and Chinese characters round-trip through JSON and SARIF', () => {
     write(root, '我的 项目/标签 头.ts', FINDING_SOURCE);
     write(root, 'a b/c d.py', 'print("你好")\n');
