@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { defaultConfig } from '../../src/core/config';
@@ -235,6 +236,40 @@ describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
     const rel = 'src/providers/acme.ts';
     const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { onlyRules: new Set([RULE]) });
     assert.equal(res.findings.length, 0);
+  });
+});
+
+describe(`rule ${RULE} (workspace model: links out of the root)`, () => {
+  it('does not follow an imported file that is a link leading out of the workspace', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-outside-'));
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-ws-'));
+    // The endpoint is named only in the imported file, so only a followed link makes it a call.
+    const paths = "export const CHAT_URL = 'https://api.openai.com/v1/chat/completions';\n";
+    const app = "import { CHAT_URL } from './paths';\nexport async function ask(body: object) {\n  return fetch(CHAT_URL, { method: 'POST', body: JSON.stringify(body) });\n}\n";
+    try {
+      fs.writeFileSync(path.join(outside, 'paths.ts'), paths);
+      fs.symlinkSync(path.join(outside, 'paths.ts'), path.join(root, 'paths.ts'));
+      const linked = new Engine();
+      try {
+        const res = await linked.analyze('app.ts', app, { root, onlyRules: new Set([RULE]) });
+        assert.equal(res.findings.length, 0, 'the link out of the root is not read');
+      } finally {
+        await linked.host.dispose();
+      }
+      // The same file inside the workspace is read (a fresh engine: verdicts are cached per scan).
+      fs.rmSync(path.join(root, 'paths.ts'));
+      fs.writeFileSync(path.join(root, 'paths.ts'), paths);
+      const inside = new Engine();
+      try {
+        const res = await inside.analyze('app.ts', app, { root, onlyRules: new Set([RULE]) });
+        assert.equal(res.findings.length, 1, JSON.stringify(res.findings));
+      } finally {
+        await inside.host.dispose();
+      }
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -151,11 +151,19 @@ export class Workspace {
     }
   }
 
+  private realRoot: string | undefined;
+
+  /**
+   * Whether `abs` is a regular file inside the workspace. A link that leads out of the root (to
+   * `/etc`, another checkout) is not followed, as the scan's own walk does not follow one.
+   */
   private exists(abs: string): boolean {
     let hit = this.existsCache.get(abs);
     if (hit === undefined) {
       try {
-        hit = fs.statSync(abs).isFile();
+        this.realRoot ??= fs.realpathSync.native(this.root);
+        const real = fs.realpathSync.native(abs);
+        hit = (real === this.realRoot || real.startsWith(this.realRoot + path.sep)) && fs.statSync(real).isFile();
       } catch {
         hit = false;
       }
