@@ -448,7 +448,19 @@ export class FileModel {
       return;
     }
     if (name.type === 'object_pattern') return;
-    this.bindTarget(name, value, null, node);
+    // Python and TypeScript declare types on parameters, annotated assignments and class fields
+    // (`engine: TTSInferenceEngine`, `client: OpenAI`); Java and Go are handled above and below.
+    const type = node.childForFieldName('type');
+    this.bindTarget(name, value, type, node);
+    if (!type) return;
+    // A class-level annotation (`engine: T` in a class body, a dataclass or pydantic field) is read
+    // as `self.engine`; a TypeScript parameter property (`private readonly client: OpenAI`) as `this.client`.
+    if (this.family === 'python' && node.type === 'assignment' && node.parent?.parent?.parent?.type === 'class_definition') {
+      this.bind(`.${this.textOf(name)}`, value, type, node);
+    } else if (this.family === 'js' && node.type === 'required_parameter' && node.namedChildren.some((c) => c?.type === 'accessibility_modifier' || c?.type === 'override_modifier') ) {
+      this.bind(`this.${this.textOf(name)}`, null, type, node);
+      this.bind(`.${this.textOf(name)}`, null, type, node);
+    }
   }
 
   private addGoBindings(node: Node): void {
@@ -615,7 +627,7 @@ export class FileModel {
       }
       let r = b.value ? (b.index !== undefined ? this.resolveElement(b.value, b.index, depth + 1) : this.resolve(b.value, depth + 1)) : undefined;
       if ((!r || r.module === undefined) && b.type) {
-        const t = this.resolve(b.type, depth + 1);
+        const t = this.resolveType(b.type, depth + 1);
         if (t?.module !== undefined) r = { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`], chain: r?.chain ?? t.chain };
       }
       if (r && (r.module !== undefined || r.mock)) {
@@ -628,6 +640,74 @@ export class FileModel {
     this.inProgress.delete(memoKey);
     this.keyMemo.set(memoKey, result ?? null);
     return result;
+  }
+
+  /**
+   * Resolves a declared type to the class it names. Python and TypeScript wrap the name in
+   * annotation nodes and add optionality (`Optional[OpenAI]`, `OpenAI | None`, `OpenAI | null`,
+   * `"OpenAI"` as a forward reference); generic arguments are not the type (`BaseChatModel<T>` is a
+   * BaseChatModel). Java and Go type nodes resolve as expressions.
+   */
+  private resolveType(node: Node, depth: number): ResolvedPath | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    switch (node.type) {
+      case 'type':
+      case 'type_annotation':
+        return node.firstNamedChild ? this.resolveType(node.firstNamedChild, depth + 1) : undefined;
+      case 'type_identifier':
+        return this.resolveName(this.textOf(node), depth + 1);
+      case 'nested_type_identifier': {
+        const module = node.childForFieldName('module');
+        const name = node.childForFieldName('name');
+        const base = module ? this.resolve(module, depth + 1) : undefined;
+        return base && name ? { ...base, segments: [...base.segments, this.textOf(name)] } : undefined;
+      }
+      case 'union_type':
+      case 'binary_operator': {
+        // `OpenAI | None`: the first side that names something known.
+        for (const side of node.namedChildren) {
+          const r = side ? this.resolveType(side, depth + 1) : undefined;
+          if (r?.module !== undefined) return r;
+        }
+        return undefined;
+      }
+      case 'generic_type': {
+        const base = node.childForFieldName('name') ?? node.firstNamedChild;
+        if (!base) return undefined;
+        // `Optional[OpenAI]` and `Union[OpenAI, None]` hold the type in their arguments.
+        if (this.family === 'python' && /^(?:typing\.)?(?:Optional|Union|Annotated)$/.test(this.textOf(base))) {
+          const args = node.namedChildren.find((c) => c?.type === 'type_parameter');
+          for (const a of args?.namedChildren ?? []) {
+            const r = a ? this.resolveType(a, depth + 1) : undefined;
+            if (r?.module !== undefined) return r;
+          }
+          return undefined;
+        }
+        return this.resolveType(base, depth + 1);
+      }
+      case 'string': {
+        // A forward reference names the class in a string (`"ChatOpenAI | None"`, `"Optional[OpenAI]"`).
+        for (const name of stripQuotes(this.textOf(node)).match(/[A-Za-z_][\w.]*/g) ?? []) {
+          if (/^(?:typing\.)?(?:Optional|Union|Annotated|None)$/.test(name)) continue;
+          const r = this.resolveDotted(name, depth + 1);
+          if (r?.module !== undefined) return r;
+        }
+        return undefined;
+      }
+      case 'none':
+      case 'literal_type':
+      case 'predefined_type':
+        return undefined;
+      default:
+        return this.resolve(node, depth + 1);
+    }
+  }
+
+  /** `openai.OpenAI` or `OpenAI` written as text (a forward reference): its first name, then members. */
+  private resolveDotted(text: string, depth: number): ResolvedPath | undefined {
+    const [head, ...rest] = text.split('.');
+    const base = head ? this.resolveName(head, depth) : undefined;
+    return base && rest.length ? { ...base, segments: [...base.segments, ...rest] } : base;
   }
 
   /** Memoised per node: an expression resolves the same wherever it is reached from. */

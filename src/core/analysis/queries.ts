@@ -22,16 +22,30 @@ const JS_COMMON = `
 /** TypeScript enums hold path constants as often as objects do (`enum ApiPath { Chat = "v1/chat" }`). */
 const TS_ENUM = '(enum_declaration name: (_) @name) @bind\n';
 
+/**
+ * TypeScript names declared with a type and no value: parameters (`client: OpenAI`, also
+ * constructor parameter properties) and class fields (`model: BaseChatModel;`). The type says
+ * what the name holds when no constructor is in sight.
+ */
+const TS_TYPED = `
+(required_parameter pattern: (identifier) @name type: (_)) @bind
+(optional_parameter pattern: (identifier) @name type: (_)) @bind
+(public_field_definition name: (_) @name type: (_) !value) @bind
+`;
+
 /** Query source per language. TS and TSX name class fields differently from JavaScript. */
 export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
-  typescript: `${JS_COMMON}(public_field_definition name: (_) @name value: (_) @value) @bind\n${TS_ENUM}`,
-  tsx: `${JS_COMMON}(public_field_definition name: (_) @name value: (_) @value) @bind\n${TS_ENUM}`,
+  typescript: `${JS_COMMON}(public_field_definition name: (_) @name value: (_) @value) @bind\n${TS_ENUM}${TS_TYPED}`,
+  tsx: `${JS_COMMON}(public_field_definition name: (_) @name value: (_) @value) @bind\n${TS_ENUM}${TS_TYPED}`,
   javascript: `${JS_COMMON}(field_definition property: (_) @name value: (_) @value) @bind\n`,
   python: `
 (import_statement) @import
 (import_from_statement) @import
 (call) @call
 (assignment left: (_) @name right: (_) @value) @bind
+(assignment left: (_) @name type: (_) !right) @bind
+(typed_parameter (identifier) @name) @bind
+(typed_default_parameter name: (_) @name) @bind
 (with_item value: (as_pattern (_) @value alias: (as_pattern_target (_) @name))) @bind
 (function_definition name: (_) @name) @func
 (class_definition name: (_) @name) @class

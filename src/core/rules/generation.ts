@@ -405,7 +405,8 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
       const modality = spec.modalityOf(n);
       if (modality) return { provider: 'local', modality, api: `${segs.map((s) => s.replace(/\(\)$/, '')).filter((s) => /^[A-Z]/.test(s)).pop() ?? r.module}.${call.nameText}`, confidence: 'medium' };
     }
-    return undefined;
+    // A project class whose name says nothing (a declared `lm: LMModel`) tells no more than an
+    // untraced receiver would: the model-named receiver guess below still applies.
   }
   // An object of a model class defined in this very file (`tts = SpeechModel(); tts.infer(...)`).
   const first = r.segments[0];
