@@ -1138,7 +1138,7 @@ function seedSessionOutputs(tasks: Map<number, Task>, idx: FileIndex, ctx: RuleC
   for (const out of sessionOutputs(idx, ctx.generationCalls, ctx.tree.rootNode)) {
     const origin: Origin = { gen: out.gen, path: [{ node: out.at, message: out.label }], depth: 1, explicit: false, implicit: false };
     if (out.seed) taskIn(tasks, enclosingFunction(out.seed, idx)).seeds.push({ node: out.seed, origin });
-    const fn = out.callback ? callbackFunction(out.callback.arg, out.at, idx) : undefined;
+    const fn = out.callback?.fn ?? (out.callback?.arg ? callbackFunction(out.callback.arg, out.at, idx) : undefined);
     if (!fn || !out.callback) continue;
     const byPos = parameterNames(fn);
     for (const i of out.callback.params) for (const name of byPos[i] ?? []) taskIn(tasks, fn).params.push({ name, origin });

@@ -25,6 +25,8 @@ interface RawListener {
   listener?: string;
   event?: string;
   callbackArg?: number;
+  property?: string;
+  sessionOptions?: string;
   params: number[];
   label: string;
 }
@@ -37,16 +39,25 @@ const READS = ((sinksData as { sessionReads?: RawSessionRead[] }).sessionReads ?
 }));
 
 const LISTENERS = (sinksData.streamCallbacks as RawListener[])
-  .filter((r) => r.listener)
-  .map((r) => ({ families: r.families, listener: compilePattern(r.listener!), event: r.event ? compilePattern(r.event) : undefined, callbackArg: r.callbackArg ?? 1, params: r.params, label: r.label }));
+  .filter((r) => r.listener || r.property || r.sessionOptions)
+  .map((r) => ({
+    families: r.families,
+    listener: r.listener ? compilePattern(r.listener) : undefined,
+    event: r.event ? compilePattern(r.event) : undefined,
+    callbackArg: r.callbackArg ?? 1,
+    property: r.property ? compilePattern(r.property) : undefined,
+    sessionOptions: r.sessionOptions ? compilePattern(r.sessionOptions) : undefined,
+    params: r.params,
+    label: r.label,
+  }));
 
 /** A place where a session's output enters the program. */
 export interface SessionOutput {
   gen: GenerationCall;
   /** An expression producing the output (a read call, or the session iterated by a loop). */
   seed?: Node;
-  /** Or: a listener callback and its arguments that receive the output. */
-  callback?: { arg: Node; params: number[] };
+  /** Or: a listener callback (the argument denoting it, or the function itself) and its parameters that receive the output. */
+  callback?: { arg?: Node; fn?: FunctionInfo; params: number[] };
   /** The read or the listener registration. */
   at: Node;
   label: string;
@@ -129,10 +140,32 @@ export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], 
     const first = c.args[0];
     if (!first || !listeners.length) continue;
     const event = idx.family === 'js' || idx.family === 'python' ? stringValue(first) : first.text;
-    const row = listeners.find((r) => r.listener.test(c.name) && (!r.event || r.event.test(event)));
+    const row = listeners.find((r) => r.listener?.test(c.name) && (!r.event || r.event.test(event)));
     const arg = row ? c.args[row.callbackArg] : undefined;
     const gen = arg ? owner(session, c.node) : undefined;
     if (row && arg && gen) out.push({ gen, callback: { arg, params: row.params }, at: c.node, label: row.label });
+  }
+  // Handlers assigned to the session (`dc.onmessage = (e) => ...`) or given to the call that opened
+  // it (`ai.live.connect({ callbacks: { onmessage: (msg) => ... } })`).
+  const byProperty = listeners.filter((r) => r.property);
+  const byOption = listeners.filter((r) => r.sessionOptions);
+  if (byProperty.length || byOption.length) {
+    const opened: { session: string; value: Node }[] = [];
+    if (byOption.length) for (const a of idx.assigns) for (const t of a.targets) if (sessions.has(t)) opened.push({ session: t, value: a.value });
+    for (const fn of idx.functions) {
+      if (!fn.name) continue;
+      const dot = fn.name.lastIndexOf('.');
+      const prop = dot > 0 ? byProperty.find((r) => sessions.has(fn.name!.slice(0, dot)) && r.property!.test(fn.name!.slice(dot + 1))) : undefined;
+      if (prop) {
+        const gen = owner(fn.name.slice(0, dot), fn.node);
+        if (gen) out.push({ gen, callback: { fn, params: prop.params }, at: fn.node, label: prop.label });
+        continue;
+      }
+      const opt = byOption.find((r) => r.sessionOptions!.test(fn.name!));
+      const site = opt ? opened.find((o) => contains(o.value, fn.node)) : undefined;
+      const gen = site ? owner(site.session, site.value) : undefined;
+      if (opt && gen) out.push({ gen, callback: { fn, params: opt.params }, at: fn.node, label: opt.label });
+    }
   }
   const iterating = reads.filter((r) => r.iterate);
   if (iterating.length) {
