@@ -12,6 +12,7 @@ import sinksData from '../../../../data/sinks.json';
 import type { GenerationCall } from '../rule';
 import { type FileIndex, type FunctionInfo, contains, enclosingFunction, nodeOfAssign, stringValue, within } from './ast';
 import { compilePattern } from './catalog';
+import { calleeFunction, paramsForArgument } from './summaries';
 
 interface RawSessionRead {
   families: string[];
@@ -119,6 +120,23 @@ export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], 
     sessions.set(session, list);
   }
   if (sessions.size === 0) return [];
+  // A session handed to a same-file function (`asyncio.create_task(receive_events(conn))`) is read
+  // there under its parameter's name: one level, one pass over the calls.
+  const handed: [string, { gen: GenerationCall; scope: Node }][] = [];
+  for (const c of idx.calls) {
+    for (const arg of [...c.args, ...c.kwargs.values()]) {
+      const holders = sessions.get(arg.text);
+      const held = holders?.find((h) => contains(h.scope, c.node));
+      const fn = held ? calleeFunction(c, idx) : undefined;
+      if (!fn || !held) continue;
+      for (const name of paramsForArgument(fn, c, arg)) handed.push([name, { gen: held.gen, scope: fn.node }]);
+    }
+  }
+  for (const [name, entry] of handed) {
+    const list = sessions.get(name) ?? [];
+    list.push(entry);
+    sessions.set(name, list);
+  }
   // A read belongs to the generation call of the same session whose scope holds it (the nearest above, else the first).
   const owner = (session: string, at: Node): GenerationCall | undefined => {
     const list = sessions.get(session)?.filter((s) => contains(s.scope, at));
