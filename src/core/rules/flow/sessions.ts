@@ -86,7 +86,7 @@ function sessionOf(callee: string): string | undefined {
  * is shared by the whole file (the class's other methods read it); a local is shared by the
  * outermost function around the call (a nested receive loop or listener reads the same variable).
  */
-function scopeOf(gen: Node, session: string, idx: FileIndex, root: Node): Node {
+function scopeOf(gen: Node, session: string, idx: FileIndex, root: Node, memo: Map<string, Node>): Node {
   if (SELF.has(session.split('.')[0]!)) return root;
   let fn: FunctionInfo | null = enclosingFunction(gen, idx);
   for (let hops = 0; fn && hops < MAX_SCOPE_HOPS; hops++) {
@@ -95,9 +95,15 @@ function scopeOf(gen: Node, session: string, idx: FileIndex, root: Node): Node {
     fn = outer;
   }
   if (!fn) return root;
+  // Many calls on one session in one function share the answer (the walk over its assignments).
+  const key = `${fn.node.id}\u0000${session}`;
+  const known = memo.get(key);
+  if (known) return known;
   // A session bound at module level (a script's `rt = new OpenAIRealtimeWS(...)`) is read anywhere.
   const binds = fn.params.includes(session) || within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign).some((a) => a.targets.includes(session));
-  return binds ? fn.node : root;
+  const scope = binds ? fn.node : root;
+  memo.set(key, scope);
+  return scope;
 }
 
 /**
@@ -111,12 +117,13 @@ export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], 
   const byId = new Map<number, string>();
   for (const c of idx.calls) byId.set(c.node.id, c.callee);
   const sessions = new Map<string, { gen: GenerationCall; scope: Node }[]>();
+  const scopes = new Map<string, Node>();
   for (const gen of gens) {
     const callee = byId.get(gen.node.id);
     const session = callee ? sessionOf(callee) : undefined;
     if (!session) continue;
     const list = sessions.get(session) ?? [];
-    list.push({ gen, scope: scopeOf(gen.node, session, idx, root) });
+    list.push({ gen, scope: scopeOf(gen.node, session, idx, root, scopes) });
     sessions.set(session, list);
   }
   if (sessions.size === 0) return [];
