@@ -30,7 +30,7 @@ describe('review rule catalogs', () => {
       // Every string under a pattern-ish key must be a valid regular expression.
       const patterns: string[] = [];
       const collect = (v: unknown, key: string): void => {
-        if (typeof v === 'string' && /callee|receiver|argText|imports|key|valueText|gate|commandText|left|exclude|firstArg|userSignals|rankCallees|Names|explicitText|python|java|reactStateHooks|option|handlerType|methods/.test(key)) patterns.push(v);
+        if (typeof v === 'string' && /callee|receiver|argText|imports|key|valueText|gate|commandText|left|exclude|firstArg|userSignals|rankCallees|Names|explicitText|python|java|reactStateHooks|option|handlerType|methods|listener|event|property|sessionOptions/.test(key)) patterns.push(v);
         else if (Array.isArray(v)) for (const x of v) collect(x, key);
         else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, k);
       };

@@ -15,6 +15,7 @@ interface RawMethod {
   unresolved?: Confidence;
   tasks?: Record<string, Modality>;
   chainArg?: string;
+  argText?: string;
   kwModality?: Record<string, Modality>;
 }
 
@@ -84,6 +85,11 @@ export interface MethodSpec {
   unresolved?: Confidence;
   tasks?: Record<string, Modality>;
   chainArg?: RegExp;
+  /**
+   * What the call's own arguments must say (`response.create` in a realtime session's
+   * `send({ type: 'response.create' })`): a generic send method generates only for such a message.
+   */
+  argText?: RegExp;
   kwModality?: Record<string, Modality>;
   /** True when the path ends in `()`: the call invokes the value the path produces. */
   callsResult: boolean;
@@ -171,7 +177,8 @@ function compile(source: string, flags = ''): RegExp {
 function lastNames(path: string): string[] {
   if (path.endsWith('()') || path.endsWith('\\(\\)$')) return ['()'];
   if (path.startsWith('^')) {
-    const alt = /\\\.\(\?:([\w|]+)\)\$$/.exec(path);
+    // `…\.(?:a|b)$`, or `(?:\w+\.)*(?:a|b)$` where the names may also stand alone (`ws.send`, `send`).
+    const alt = /(?:\\\.|\)\*)\(\?:([\w|]+)\)\$$/.exec(path);
     if (alt) return alt[1]!.split('|');
     const one = /\\\.(\w+)\$$/.exec(path);
     return one ? [one[1]!] : [];
@@ -265,6 +272,7 @@ function build(raw: RawCatalog): CompiledCatalog {
         ...(rm.unresolved ? { unresolved: rm.unresolved } : {}),
         ...(rm.tasks ? { tasks: rm.tasks } : {}),
         ...(rm.chainArg ? { chainArg: compile(rm.chainArg) } : {}),
+        ...(rm.argText ? { argText: compile(rm.argText) } : {}),
         ...(rm.kwModality ? { kwModality: rm.kwModality } : {}),
         callsResult: rm.path.endsWith('()') || rm.path.endsWith('\\(\\)$'),
         test: pathTester(rm.path),

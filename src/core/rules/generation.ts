@@ -267,10 +267,18 @@ function qualify(model: FileModel, cat: CompiledCatalog, call: CallSite, r: Reso
     if (!mod) return undefined;
     modality = mod;
   }
+  let chainUrl: string | undefined;
   if (m.chainArg) {
     const re = m.chainArg;
-    if (!r.chain.some((c) => re.test(argsText(model, c)))) return undefined;
+    const hit = r.chain.find((c) => re.test(argsText(model, c)));
+    if (hit) chainUrl = argsText(model, hit);
+    else {
+      // The argument may be a constant or a built string (`new WebSocket(URL)`, `connect(f"{BASE}/realtime")`).
+      chainUrl = chainArgValue(model, r.chain, re);
+      if (chainUrl === undefined) return undefined;
+    }
   }
+  if (m.argText && !m.argText.test(callArgText(model, call))) return undefined;
   if (m.kwModality) {
     for (const [kw, mod] of Object.entries(m.kwModality)) if (model.namedArg(call, new Set([kw]))) modality = mod;
   }
@@ -284,6 +292,12 @@ function qualify(model: FileModel, cat: CompiledCatalog, call: CallSite, r: Reso
       break;
     }
   }
+  // A client handed to a factory or constructor in the chain names it too
+  // (`OpenAIRealtimeWS.azure(azureClient)`, `new OpenAIRealtimeWS({ model }, client)`).
+  if (provider === m.provider.id && m.provider.kind === 'sdk' && Object.keys(m.provider.classProviders).length) {
+    const mapped = handedClientProvider(model, m.provider, r.chain);
+    if (mapped) provider = mapped;
+  }
   if (m.provider.modelArgument) {
     const modelArg = model.namedArg(call, MODEL_NAMES);
     const resolved = modelArg ? model.resolveExpression(modelArg) : undefined;
@@ -293,7 +307,7 @@ function qualify(model: FileModel, cat: CompiledCatalog, call: CallSite, r: Reso
     }
   }
   if (m.provider.openaiCompatible || provider === 'openai' || provider === 'azure-openai') {
-    const url = baseUrl(model, r.chain);
+    const url = baseUrl(model, r.chain) ?? chainUrl;
     const host = url !== undefined ? cat.hostProvider(url) : undefined;
     if (host) provider = host;
   }
@@ -303,6 +317,61 @@ function qualify(model: FileModel, cat: CompiledCatalog, call: CallSite, r: Reso
 function argsText(model: FileModel, call: Node): string {
   const args = call.childForFieldName('arguments');
   return args ? model.textOf(args) : '';
+}
+
+/** The provider a client class names when an identifier argument of a chain call was built from it. */
+function handedClientProvider(model: FileModel, provider: ProviderSpec, chain: readonly Node[]): string | undefined {
+  for (const node of chain) {
+    const site = model.callAt(node);
+    if (!site) continue;
+    for (const arg of model.positionalArgs(site)) {
+      if (arg.type !== 'identifier') continue;
+      const resolved = model.resolveExpression(arg);
+      const cls = resolved?.segments[0]?.replace(/\(\)$/, '');
+      const mapped = cls ? provider.classProviders[cls] : undefined;
+      if (mapped) return mapped;
+    }
+  }
+  return undefined;
+}
+
+/** The first string a positional argument of a chain call resolves to that matches `re`. */
+function chainArgValue(model: FileModel, chain: readonly Node[], re: RegExp): string | undefined {
+  for (const node of chain) {
+    const site = model.callAt(node);
+    if (!site) continue;
+    for (const arg of model.positionalArgs(site)) {
+      const v = model.stringValue(arg);
+      if (v !== undefined && re.test(v)) return v;
+    }
+  }
+  return undefined;
+}
+
+/** Names an argument list may refer to its message by (`send(event)`, `send(JSON.stringify(event))`). */
+const ARG_NAME = /(?<![\w$.'"])[A-Za-z_$][\w$]*(?![\w$]*\s*[(:=])/g;
+/** Names looked up per call: a message is one or two names, not a long expression. */
+const MAX_ARG_NAMES = 4;
+
+/**
+ * The text of a call's arguments followed by the values bound to the names they mention, so a
+ * message built before the call (`event = {"type": "response.create"}; ws.send(json.dumps(event))`)
+ * is read as what it is. Bounded: a few names, the bindings the model already holds.
+ */
+function callArgText(model: FileModel, call: CallSite): string {
+  if (!call.args) return '';
+  const own = model.textOf(call.args);
+  const parts = [own];
+  let n = 0;
+  for (const m of own.matchAll(ARG_NAME)) {
+    if (++n > MAX_ARG_NAMES) break;
+    const bound = model.bindings.get(m[0]);
+    // The binding nearest above the call is the message sent (names are reused for each event).
+    let best: { node: Node; value: Node | null } | undefined;
+    for (const b of bound ?? []) if (b.value && b.node.startIndex < call.node.startIndex && (!best || b.node.startIndex > best.node.startIndex)) best = b;
+    if (best?.value) parts.push(model.textOf(best.value));
+  }
+  return parts.join('\n');
 }
 
 /** The base URL given to any constructor or builder call in the receiver's chain. */

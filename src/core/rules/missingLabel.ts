@@ -32,6 +32,7 @@ import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceOf } from './flow/crossFile';
 import { calleeFunction, parameterNames, paramsForArgument } from './flow/summaries';
 import { type Flow, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
+import { sessionOutputs } from './flow/sessions';
 
 type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
 
@@ -191,6 +192,7 @@ export const missingLabelRule: Rule = {
       const target = outer && outer === enclosingFunction(cb.gen.node, idx) ? outer : cb.fn;
       for (const name of cb.names) taskIn(tasks, target).params.push({ name, origin });
     }
+    seedSessionOutputs(tasks, idx, ctx);
     const ws = workspaceOf(ctx);
     const foreign: Foreign | undefined = ws ? { calls: [], returned: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
     follow(ctx, idx, env, tasks, foreign);
@@ -1125,4 +1127,20 @@ function check(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, origin: O
   });
   void idx;
   return true;
+}
+
+/**
+ * Output read back from the session a generation call was made on (flow/sessions.ts: a realtime
+ * session's events, a vLLM engine's `step()`): a read seeds the flow of the function it is in, a
+ * listener's callback gets its content parameters.
+ */
+function seedSessionOutputs(tasks: Map<number, Task>, idx: FileIndex, ctx: RuleContext): void {
+  for (const out of sessionOutputs(idx, ctx.generationCalls, ctx.tree.rootNode)) {
+    const origin: Origin = { gen: out.gen, path: [{ node: out.at, message: out.label }], depth: 1, explicit: false, implicit: false };
+    if (out.seed) taskIn(tasks, enclosingFunction(out.seed, idx)).seeds.push({ node: out.seed, origin });
+    const fn = out.callback?.fn ?? (out.callback?.arg ? callbackFunction(out.callback.arg, out.at, idx) : undefined);
+    if (!fn || !out.callback) continue;
+    const byPos = parameterNames(fn);
+    for (const i of out.callback.params) for (const name of byPos[i] ?? []) taskIn(tasks, fn).params.push({ name, origin });
+  }
 }

@@ -1,0 +1,205 @@
+/**
+ * Output read back from a session: some generation calls return nothing useful and their output
+ * arrives later on the object they were made on. A realtime session is sent `response.create`
+ * and its events carry the text and audio (`async for event in conn`, `await conn.recv()`,
+ * `rt.on('response.output_text.delta', cb)`); a vLLM engine queues a request with `add_request`
+ * and `engine.step()` returns the outputs. The rows are data (data/sinks.json `sessionReads`, and
+ * `streamCallbacks` rows with a `listener`); this module finds, for a file's generation calls,
+ * the reads and listeners on the same session, in one pass over the file's calls and loops.
+ */
+import type { Node } from 'web-tree-sitter';
+import sinksData from '../../../../data/sinks.json';
+import type { GenerationCall } from '../rule';
+import { type FileIndex, type FunctionInfo, contains, enclosingFunction, nodeOfAssign, stringValue, within } from './ast';
+import { compilePattern } from './catalog';
+import { calleeFunction, paramsForArgument } from './summaries';
+
+interface RawSessionRead {
+  families: string[];
+  methods?: string;
+  iterate?: boolean;
+  label: string;
+}
+
+interface RawListener {
+  families: string[];
+  listener?: string;
+  event?: string;
+  callbackArg?: number;
+  property?: string;
+  sessionOptions?: string;
+  params: number[];
+  label: string;
+}
+
+const READS = ((sinksData as { sessionReads?: RawSessionRead[] }).sessionReads ?? []).map((r) => ({
+  families: r.families,
+  methods: r.methods ? compilePattern(r.methods) : undefined,
+  iterate: !!r.iterate,
+  label: r.label,
+}));
+
+const LISTENERS = (sinksData.streamCallbacks as RawListener[])
+  .filter((r) => r.listener || r.property || r.sessionOptions)
+  .map((r) => ({
+    families: r.families,
+    listener: r.listener ? compilePattern(r.listener) : undefined,
+    event: r.event ? compilePattern(r.event) : undefined,
+    callbackArg: r.callbackArg ?? 1,
+    property: r.property ? compilePattern(r.property) : undefined,
+    sessionOptions: r.sessionOptions ? compilePattern(r.sessionOptions) : undefined,
+    params: r.params,
+    label: r.label,
+  }));
+
+/** A place where a session's output enters the program. */
+export interface SessionOutput {
+  gen: GenerationCall;
+  /** An expression producing the output (a read call, or the session iterated by a loop). */
+  seed?: Node;
+  /** Or: a listener callback (the argument denoting it, or the function itself) and its parameters that receive the output. */
+  callback?: { arg?: Node; fn?: FunctionInfo; params: number[] };
+  /** The read or the listener registration. */
+  at: Node;
+  label: string;
+}
+
+const NAME = /^[A-Za-z_$][\w$]*$/;
+const SELF = new Set(['self', 'this', 'cls']);
+/** Function boundaries walked up to find the scope a local session variable lives in. */
+const MAX_SCOPE_HOPS = 4;
+
+/**
+ * The session a generation call was made on: the root variable of its receiver (`conn` for
+ * `conn.response.create()`, `rt` for `rt.send(...)`, `self.engine` for `self.engine.add_request`).
+ * Undefined for a call without a plain receiver (a chained constructor, a bare function).
+ */
+function sessionOf(callee: string): string | undefined {
+  const parts = callee.split('.');
+  if (parts.length < 2 || !parts.every((p) => NAME.test(p))) return undefined;
+  const keep = SELF.has(parts[0]!) ? 2 : 1;
+  return parts.length > keep ? parts.slice(0, keep).join('.') : undefined;
+}
+
+/**
+ * The node within which a read of the session belongs to the call: an attribute of `self`/`this`
+ * is shared by the whole file (the class's other methods read it); a local is shared by the
+ * outermost function around the call (a nested receive loop or listener reads the same variable).
+ */
+function scopeOf(gen: Node, session: string, idx: FileIndex, root: Node, memo: Map<string, Node>): Node {
+  if (SELF.has(session.split('.')[0]!)) return root;
+  let fn: FunctionInfo | null = enclosingFunction(gen, idx);
+  for (let hops = 0; fn && hops < MAX_SCOPE_HOPS; hops++) {
+    const outer = enclosingFunction(fn.node, idx);
+    if (!outer) break;
+    fn = outer;
+  }
+  if (!fn) return root;
+  // Many calls on one session in one function share the answer (the walk over its assignments).
+  const key = `${fn.node.id}\u0000${session}`;
+  const known = memo.get(key);
+  if (known) return known;
+  // A session bound at module level (a script's `rt = new OpenAIRealtimeWS(...)`) is read anywhere.
+  const binds = fn.params.includes(session) || within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign).some((a) => a.targets.includes(session));
+  const scope = binds ? fn.node : root;
+  memo.set(key, scope);
+  return scope;
+}
+
+/**
+ * The reads and listeners of the sessions the file's generation calls were made on. Linear in
+ * the file: the calls and loops are walked once, each matched against a map of session names.
+ */
+export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], root: Node): SessionOutput[] {
+  const reads = READS.filter((r) => r.families.includes(idx.family));
+  const listeners = LISTENERS.filter((r) => r.families.includes(idx.family));
+  if ((reads.length === 0 && listeners.length === 0) || gens.length === 0) return [];
+  const byId = new Map<number, string>();
+  for (const c of idx.calls) byId.set(c.node.id, c.callee);
+  const sessions = new Map<string, { gen: GenerationCall; scope: Node }[]>();
+  const scopes = new Map<string, Node>();
+  for (const gen of gens) {
+    const callee = byId.get(gen.node.id);
+    const session = callee ? sessionOf(callee) : undefined;
+    if (!session) continue;
+    const list = sessions.get(session) ?? [];
+    list.push({ gen, scope: scopeOf(gen.node, session, idx, root, scopes) });
+    sessions.set(session, list);
+  }
+  if (sessions.size === 0) return [];
+  // A session handed to a same-file function (`asyncio.create_task(receive_events(conn))`) is read
+  // there under its parameter's name: one level, one pass over the calls.
+  const handed: [string, { gen: GenerationCall; scope: Node }][] = [];
+  for (const c of idx.calls) {
+    for (const arg of [...c.args, ...c.kwargs.values()]) {
+      const holders = sessions.get(arg.text);
+      const held = holders?.find((h) => contains(h.scope, c.node));
+      const fn = held ? calleeFunction(c, idx) : undefined;
+      if (!fn || !held) continue;
+      for (const name of paramsForArgument(fn, c, arg)) handed.push([name, { gen: held.gen, scope: fn.node }]);
+    }
+  }
+  for (const [name, entry] of handed) {
+    const list = sessions.get(name) ?? [];
+    list.push(entry);
+    sessions.set(name, list);
+  }
+  // A read belongs to the generation call of the same session whose scope holds it (the nearest above, else the first).
+  const owner = (session: string, at: Node): GenerationCall | undefined => {
+    const list = sessions.get(session)?.filter((s) => contains(s.scope, at));
+    if (!list?.length) return undefined;
+    return (list.filter((s) => s.gen.node.startIndex < at.startIndex).pop() ?? list[0]!).gen;
+  };
+  const out: SessionOutput[] = [];
+  for (const c of idx.calls) {
+    const dot = c.callee.lastIndexOf('.');
+    if (dot < 0) continue;
+    const session = c.callee.slice(0, dot);
+    if (!sessions.has(session)) continue;
+    const read = reads.find((r) => r.methods?.test(c.name));
+    if (read) {
+      const gen = owner(session, c.node);
+      if (gen && gen.node.id !== c.node.id) out.push({ gen, seed: c.node, at: c.node, label: read.label });
+      continue;
+    }
+    const first = c.args[0];
+    if (!first || !listeners.length) continue;
+    const event = idx.family === 'js' || idx.family === 'python' ? stringValue(first) : first.text;
+    const row = listeners.find((r) => r.listener?.test(c.name) && (!r.event || r.event.test(event)));
+    const arg = row ? c.args[row.callbackArg] : undefined;
+    const gen = arg ? owner(session, c.node) : undefined;
+    if (row && arg && gen) out.push({ gen, callback: { arg, params: row.params }, at: c.node, label: row.label });
+  }
+  // Handlers assigned to the session (`dc.onmessage = (e) => ...`) or given to the call that opened
+  // it (`ai.live.connect({ callbacks: { onmessage: (msg) => ... } })`).
+  const byProperty = listeners.filter((r) => r.property);
+  const byOption = listeners.filter((r) => r.sessionOptions);
+  if (byProperty.length || byOption.length) {
+    const opened: { session: string; value: Node }[] = [];
+    if (byOption.length) for (const a of idx.assigns) for (const t of a.targets) if (sessions.has(t)) opened.push({ session: t, value: a.value });
+    for (const fn of idx.functions) {
+      if (!fn.name) continue;
+      const dot = fn.name.lastIndexOf('.');
+      const prop = dot > 0 ? byProperty.find((r) => sessions.has(fn.name!.slice(0, dot)) && r.property!.test(fn.name!.slice(dot + 1))) : undefined;
+      if (prop) {
+        const gen = owner(fn.name.slice(0, dot), fn.node);
+        if (gen) out.push({ gen, callback: { fn, params: prop.params }, at: fn.node, label: prop.label });
+        continue;
+      }
+      const opt = byOption.find((r) => r.sessionOptions!.test(fn.name!));
+      const site = opt ? opened.find((o) => contains(o.value, fn.node)) : undefined;
+      const gen = site ? owner(site.session, site.value) : undefined;
+      if (opt && gen) out.push({ gen, callback: { fn, params: opt.params }, at: fn.node, label: opt.label });
+    }
+  }
+  const iterating = reads.filter((r) => r.iterate);
+  if (iterating.length) {
+    for (const l of idx.loops) {
+      const session = l.iter.text;
+      if (!sessions.has(session)) continue;
+      const gen = owner(session, l.node);
+      if (gen) out.push({ gen, seed: l.iter, at: l.node, label: iterating[0]!.label });
+    }
+  }
+  return out;
+}
