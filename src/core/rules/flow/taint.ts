@@ -45,7 +45,7 @@ export const flowSteps = { count: 0 };
 
 const IDENT = /[A-Za-z_$\u4e00-\u9fff][\w$\u4e00-\u9fff]*/g;
 /** Members of a generation result that describe it rather than carry its content. */
-const METADATA_MEMBER = /^\s*(?:\?\.|\.)\s*(?:length|size|usage|id|model|created|created_at|status|status_code|statusCode|finish_reason|finishReason|object|system_fingerprint|headers|request_id|requestId|elapsed|total_tokens|prompt_tokens|completion_tokens)\b(?!\s*[[(]|\s*\.\s*(?:choices|content|text|data|output))/;
+const METADATA_MEMBER = /^\s*(?:\?\.|\.)\s*(?:length|size|usage|id|type|model|created|created_at|status|status_code|statusCode|finish_reason|finishReason|object|system_fingerprint|headers|request_id|requestId|elapsed|total_tokens|prompt_tokens|completion_tokens)\b(?!\s*[[(]|\s*\.\s*(?:choices|content|text|data|output))/;
 /** Calls that measure a value rather than pass it on. */
 const MEASURING_CALL = /(?:\blen|\bcount_tokens|\bcountTokens|\bhash|\bNumber|\bBoolean|\bbool|\bint|\bfloat|\bisinstance|\bsha256|\bmd5|\btypeof)\s*\(\s*$|\btypeof\s+$/;
 
