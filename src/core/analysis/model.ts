@@ -114,6 +114,8 @@ const WRAPPERS = new Set(['parenthesized_expression', 'await_expression', 'await
 const IDENT = new Set(['identifier', 'type_identifier', 'property_identifier', 'shorthand_property_identifier', 'package_identifier', 'field_identifier', 'this', 'self']);
 const MEMBER = new Set(['member_expression', 'attribute', 'selector_expression', 'field_access', 'scoped_type_identifier', 'scoped_identifier', 'qualified_type']);
 const CALL = new Set(['call_expression', 'new_expression', 'call', 'method_invocation', 'object_creation_expression']);
+/** Methods that hand out an element of a collection, stream, iterator or optional. */
+const ELEMENT_ACCESSORS = new Set(['get', 'getFirst', 'getLast', 'first', 'last', 'next', 'peek', 'poll', 'pop', 'elementAt', 'orElse', 'orElseGet', 'orElseThrow', 'getOrDefault', 'findFirst', 'findAny']);
 const ALTERNATIVES = new Set(['binary_expression', 'boolean_operator', 'ternary_expression', 'conditional_expression']);
 
 /** Go's package name for an import path: last element, without a major-version element or go- affixes. */
@@ -420,11 +422,12 @@ export class FileModel {
     }
     if (this.family === 'java') {
       // A parameter declares its own type (`ChatModel model`); a variable's is on its declaration.
-      const decl = node.type === 'formal_parameter' ? node : node.parent;
+      const decl = node.type === 'formal_parameter' || node.type === 'enhanced_for_statement' ? node : node.parent;
       const type = decl?.childForFieldName('type') ?? null;
       const modifiers = decl?.namedChildren.find((c) => c?.type === 'modifiers');
       const mock = !!modifiers && /@(Mock|MockBean|Spy|MockitoBean)\b/.test(this.textOf(modifiers));
-      this.bindTarget(name, value, type, node, mock);
+      // `for (ChatModel m : models)`: the loop variable is an element, its type the declared one.
+      this.bindTarget(name, node.type === 'enhanced_for_statement' ? null : value, type, node, mock);
       return;
     }
     if (name.type === 'pattern_list' || name.type === 'tuple_pattern' || name.type === 'array_pattern') {
@@ -625,7 +628,10 @@ export class FileModel {
         result = { module: undefined, root: key, segments: [key], chain: [], mock: true };
         break;
       }
-      let r = b.value ? (b.index !== undefined ? this.resolveElement(b.value, b.index, depth + 1) : this.resolve(b.value, depth + 1)) : undefined;
+      // An element taken out of a collection (`ChatModel m = models.get(i)`): the declared type says
+      // what it is; the value would resolve to the collection's class.
+      const element = !!b.type && !!b.value && this.isElementAccess(b.value);
+      let r = b.value && !element ? (b.index !== undefined ? this.resolveElement(b.value, b.index, depth + 1) : this.resolve(b.value, depth + 1)) : undefined;
       if ((!r || r.module === undefined) && b.type) {
         const t = this.resolveType(b.type, depth + 1);
         if (t?.module !== undefined) r = { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`], chain: r?.chain ?? t.chain };
@@ -708,6 +714,14 @@ export class FileModel {
     const [head, ...rest] = text.split('.');
     const base = head ? this.resolveName(head, depth) : undefined;
     return base && rest.length ? { ...base, segments: [...base.segments, ...rest] } : base;
+  }
+
+  /** A call that reads an element of a collection or optional (`list.get(i)`, `it.next()`, `opt.orElseThrow()`). */
+  private isElementAccess(value: Node): boolean {
+    const v = unwrap(value);
+    if (!CALL.has(v.type)) return false;
+    const site = this.callById.get(v.id);
+    return !!site?.receiver && ELEMENT_ACCESSORS.has(site.nameText);
   }
 
   /** Memoised per node: an expression resolves the same wherever it is reached from. */
