@@ -30,9 +30,9 @@ import { namesPattern } from './flow/guards';
 import { getFileModel } from '../analysis/model';
 import { generationRule } from './generation';
 import { languageForPath } from '../languages';
-import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceOf } from './flow/crossFile';
+import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
 import { calleeFunction, parameterNames, paramsForArgument } from './flow/summaries';
-import { type Flow, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
+import { type Flow, type WrittenPath, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
 
 type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
 
@@ -160,12 +160,19 @@ export const missingLabelRule: Rule = {
   id: 'aigc-missing-label',
   // The generation detector's prefilter, plus files that switch a writer's watermark off (a
   // media helper in a file that generates nothing itself).
-  mayApply: (input) => SWITCH_OFF_HINT.test(input.lower) || !!generationRule.mayApply?.(input),
+  // A Python file that wires Gradio events may show what another project file's function generates.
+  mayApply: (input) => SWITCH_OFF_HINT.test(input.lower) || (input.workspace && input.language.family === 'python' && GRADIO_IMPORT.test(input.text)) || !!generationRule.mayApply?.(input),
   async run(ctx) {
     const switchedOff = SWITCH_OFF_HINT.test(ctx.text.toLowerCase()) ? await reportSwitchedOffLabels(ctx) : new Set<number>();
+    const wsAny = workspaceOf(ctx);
+    if (wsAny && ctx.language.family === 'python' && GRADIO_IMPORT.test(ctx.text) && !nested.has(ctx.report)) await reportForeignGradioHandlers(ctx, wsAny);
     if (ctx.generationCalls.length === 0) return;
     const idx = await indexFor(ctx);
     const env = environment(ctx, idx);
+    const ws0 = workspaceOf(ctx);
+    if (ws0 && idx.family === 'python') for (const [id, label] of await registeredByImporters(ctx, ws0, idx)) if (!env.handlers.has(id)) env.handlers.set(id, label);
+    const wiredFrom = nested.get(ctx.report);
+    if (wiredFrom) for (const f of idx.functions) if (f.name === wiredFrom.fnName && f.body && !env.handlers.has(f.node.id)) env.handlers.set(f.node.id, wiredFrom.label);
     const tasks = new Map<number, Task>();
     const channel = OUTPUT_CHANNELS[idx.family];
     for (const gen of ctx.generationCalls) {
@@ -262,6 +269,139 @@ async function reportSwitchedOffLabels(ctx: RuleContext): Promise<Set<number>> {
     });
   }
   return out;
+}
+
+/** A Gradio event wiring (`btn.click(fn=obj.method, outputs=[video])`) whose function is defined in another project file. */
+interface Registration {
+  call: CallInfo;
+  /** The workspace-relative file that defines the function. */
+  target: string;
+  fnName: string;
+}
+
+/**
+ * The Gradio events a Python file wires to functions of other project files: the `fn` (or first
+ * argument) of a registration call, possibly wrapped (`fn=wrap(talker.run)`), is a name imported
+ * from a project file (`from .tts import speak`), a member of an imported module (`tts.speak`), or
+ * a method of an object made from an imported class (`talker = Talker(); ... fn=talker.run`).
+ * One pass over the file's calls and assignments.
+ */
+function gradioRegistrations(ws: FlowWorkspace, rel: string, imports: ReadonlyMap<string, { module: string; member: string | undefined; raw?: string }>, fidx: FileIndex, text: string): Registration[] {
+  if (!/gradio|\bgr\./.test(text)) return [];
+  const fileOf = (local: string): { file: string; member: string | undefined } | undefined => {
+    const imp = imports.get(local);
+    if (!imp) return undefined;
+    const spec = imp.raw ?? imp.module;
+    const direct = ws.resolveModule('python', rel, spec);
+    // `from . import tts` binds the submodule itself.
+    if (imp.member !== undefined) {
+      const sub = ws.resolveModule('python', rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`);
+      if (sub) return { file: sub, member: undefined };
+    }
+    return direct ? { file: direct, member: imp.member } : undefined;
+  };
+  // Objects made from an imported class (`talker = Talker(...)`, `talker = tts.Talker(...)`).
+  const instances = new Map<string, string>();
+  for (const a of fidx.assigns) {
+    if (a.targets.length !== 1 || !/call$/.test(a.value.type)) continue;
+    const callee = a.value.childForFieldName('function')?.text ?? '';
+    const m = /^([A-Za-z_]\w*)(?:\.([A-Z]\w*))?$/.exec(callee);
+    const f = m ? fileOf(m[1]!) : undefined;
+    if (f && (m![2] || (f.member && /^[A-Z]/.test(f.member)))) instances.set(a.targets[0]!, f.file);
+  }
+  const out: Registration[] = [];
+  for (const c of fidx.calls) {
+    if (!UI_REGISTRATION.test(c.callee)) continue;
+    let fnArg: Node | undefined = c.kwargs.get('fn') ?? c.args[0];
+    if (fnArg && /call$/.test(fnArg.type)) fnArg = fnArg.childForFieldName('arguments')?.namedChild(0) ?? undefined;
+    const m = fnArg ? /^([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?$/.exec(fnArg.text) : null;
+    if (!m) continue;
+    const [, root, attr] = m;
+    const f = fileOf(root!);
+    if (f && !attr && f.member) out.push({ call: c, target: f.file, fnName: f.member });
+    else if (f && attr && !f.member) out.push({ call: c, target: f.file, fnName: attr });
+    else if (attr && instances.has(root!)) out.push({ call: c, target: instances.get(root!)!, fnName: attr });
+  }
+  return out;
+}
+
+/**
+ * Functions of this file that the files importing it wire into Gradio events: what they return
+ * is shown in the event's output components, as for a function wired in this file. Read once per
+ * importer and scan.
+ */
+async function registeredByImporters(ctx: RuleContext, ws: FlowWorkspace, idx: FileIndex): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const rel of ws.importersOf?.(ctx.file) ?? []) {
+    if (!rel.endsWith('.py')) continue;
+    const regs = await workspaceMemo<{ target: string; fnName: string; line: number }[]>(ws, `gradio-registrations:${rel}`, [], async () => {
+      const loaded = await ws.load(rel);
+      if (!loaded) return [];
+      return gradioRegistrations(ws, rel, loaded.model.imports, fileIndex(loaded.tree, 'python'), loaded.model.text).map((r) => ({ target: r.target, fnName: r.fnName, line: r.call.node.startPosition.row + 1 }));
+    });
+    for (const r of regs) {
+      if (r.target !== ctx.file) continue;
+      for (const f of idx.functions) if (f.name === r.fnName && f.body && !out.has(f.node.id)) out.set(f.node.id, `Gradio output (the event wired in ${rel}:${r.line})`);
+    }
+  }
+  return out;
+}
+
+const GRADIO_IMPORT = /^\s*(?:import\s+gradio\b|from\s+gradio\b)/m;
+
+/**
+ * Report functions of the runs made for another file's Gradio events, with the wired function's
+ * name and where it is wired (those runs do not look for further wirings themselves).
+ */
+const nested = new WeakMap<RuleContext['report'], { fnName: string; label: string }>();
+
+/**
+ * Gradio events of this file wired to a function of another project file that generates and
+ * returns the content (`submit.click(fn=talker.run, outputs=[video])`): the event shows it in
+ * its output components, so the wiring is where it reaches users, reported here with the
+ * function's return in the other file as the last step. The other file's generation calls and
+ * exits are computed once per scan (the rule runs there with this file's wiring in view) and
+ * reused by every file that wires the same function.
+ */
+async function reportForeignGradioHandlers(ctx: RuleContext, ws: FlowWorkspace): Promise<void> {
+  const idx = await indexFor(ctx);
+  const model = await getFileModel(ctx);
+  for (const reg of gradioRegistrations(ws, ctx.file, model.imports, idx, ctx.text)) {
+    if (reg.target === ctx.file) continue;
+    const raws = await workspaceMemo<{ raw: RawFinding; fn: string | null }[]>(ws, `gradio-handler:${reg.target}#${reg.fnName}`, [], async () => {
+      const loaded = await ws.load(reg.target);
+      const language = languageForPath(reg.target);
+      if (!loaded || !language || language.family !== 'python') return [];
+      const base: RuleContext = { ...ctx, file: reg.target, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: () => undefined };
+      await generationRule.run(base);
+      if (base.generationCalls.length === 0) return [];
+      const found: RawFinding[] = [];
+      const report = (f: RawFinding): void => void found.push(f);
+      nested.set(report, { fnName: reg.fnName, label: `Gradio output (the event wired in ${ctx.file}:${reg.call.node.startPosition.row + 1})` });
+      await missingLabelRule.run({ ...base, report });
+      // Each exit with the function it is in, to match the events that wire that function.
+      const tidx = fileIndex(loaded.tree, 'python');
+      return found.filter((f) => String(f.data?.exit ?? '').startsWith('Gradio output (the event wired in ')).map((raw) => {
+        const at = tidx.calls.length || tidx.functions.length ? loaded.tree.rootNode.descendantForIndex(raw.range.startOffset) : null;
+        return { raw, fn: at ? enclosingFunction(at, tidx)?.name ?? null : null };
+      });
+    });
+    const hit = raws.find((r) => r.fn === reg.fnName)?.raw;
+    if (!hit || !hit.generation) continue;
+    const gen = hit.generation;
+    const missing = String(hit.data?.missing ?? 'explicit');
+    const what = missing === 'both' ? 'an explicit label and implicit label metadata' : missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
+    ctx.report({
+      ruleId: 'aigc-missing-label',
+      range: rangeOfNode(reg.call.node),
+      message: `This Gradio event shows what ${reg.fnName}() in ${reg.target} returns, generated ${gen.modality} from ${gen.provider} (${gen.api}) (${reg.target}:${hit.range.start.line + 1}), in its output components without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content reaches users.`,
+      confidence: hit.confidence,
+      generation: gen,
+      related: [...(hit.related ?? []).map((r) => ({ ...r, file: r.file })), { file: reg.target, range: hit.range, message: `returned here to the Gradio event` }],
+      data: { modality: gen.modality, missing, sinkKind: 'ui', exit: 'Gradio event output components', partial: false, hops: 1, exitFile: reg.target },
+      fingerprintKey: `ui:${gen.api}:gradio:${reg.target}#${reg.fnName}`,
+    });
+  }
 }
 
 interface StreamCallback {
@@ -562,7 +702,7 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   });
   if (seeds.length === 0 && params.length === 0) return;
   const origins = [...seeds.map((s) => s.origin), ...params.map((p) => p.origin)];
-  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode);
+  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode, writtenPaths(seeds, env));
   const originOf = (n: Node): Origin => origins[Math.max(0, sourceOf(flow, n))]!;
   const sinks = findSinks(flow, idx, env);
   // A generation call that writes its own output (`tts_to_file(..., file_path=out)`) is an exit too.
@@ -650,6 +790,28 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       if (fn) nextTask(fn).seeds.push({ node: c.node, origin: { ...origins[flow.origin.get(root) ?? 0]!, path: [] } });
     }
   }
+}
+
+/** Keyword arguments that name the file a call writes to. */
+const PATH_KWARG = /^(?:file_?path|filepath|file_?name|filename|path|out(?:put)?_?(?:path|file)?|save_?path|dest(?:ination)?|target_?path|wav_?path|audio_?path)$/i;
+
+/**
+ * For generation calls that write their own output (`tts.tts_to_file(text, file_path=out)`):
+ * the path argument, so the flow follows the written file by its name (a handler that returns
+ * the path shows the generated file). The path is the keyword argument naming a file, else the
+ * last positional argument when there are two or more.
+ */
+function writtenPaths(seeds: readonly { node: Node; origin: Origin }[], env: Env): WrittenPath[] {
+  const out: WrittenPath[] = [];
+  const sorted = seeds.map((s) => s.node).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  for (const s of seeds) {
+    if (s.origin.gen.node.id !== s.node.id) continue;
+    const c = env.callAt(s.node);
+    if (!c || !GENERATION_WRITES.test(c.name)) continue;
+    const path = [...c.kwargs].find(([k]) => PATH_KWARG.test(k))?.[1] ?? (c.args.length >= 2 ? c.args[c.args.length - 1] : undefined);
+    if (path && !isStringNode(path, env.family)) out.push({ path, after: s.node.endIndex, source: sorted.indexOf(s.node) });
+  }
+  return out;
 }
 
 /**
