@@ -170,7 +170,13 @@ export const missingLabelRule: Rule = {
     const idx = await indexFor(ctx);
     const env = environment(ctx, idx);
     const ws0 = workspaceOf(ctx);
-    if (ws0 && idx.family === 'python') for (const [id, label] of await registeredByImporters(ctx, ws0, idx)) if (!env.handlers.has(id)) env.handlers.set(id, label);
+    // Importers are read for their Gradio wiring only when a named function here generates and
+    // gives something back (the functions such wiring can show): most generating files skip it.
+    const givesBack = (g: GenerationCall): boolean => {
+      const f = enclosingFunction(g.node, idx);
+      return !!f?.name && within(idx.returns, f.node.startIndex, f.node.endIndex, nodeSelf).some((r) => enclosingFunction(r, idx) === f);
+    };
+    if (ws0 && idx.family === 'python' && ctx.generationCalls.some(givesBack)) for (const [id, label] of await registeredByImporters(ctx, ws0, idx)) if (!env.handlers.has(id)) env.handlers.set(id, label);
     const wiredFrom = nested.get(ctx.report);
     if (wiredFrom) for (const f of idx.functions) if (f.name === wiredFrom.fnName && f.body && !env.handlers.has(f.node.id)) env.handlers.set(f.node.id, wiredFrom.label);
     const tasks = new Map<number, Task>();
