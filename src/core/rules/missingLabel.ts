@@ -385,12 +385,20 @@ async function reportForeignGradioHandlers(ctx: RuleContext, ws: FlowWorkspace):
       const report = (f: RawFinding): void => void found.push(f);
       nested.set(report, { fnName: reg.fnName, label: `Gradio output (the event wired in ${ctx.file}:${reg.call.node.startPosition.row + 1})` });
       await missingLabelRule.run({ ...base, report });
-      // Each exit with the function it is in, to match the events that wire that function.
+      // Each exit the event shows, with the function it is in: the wired function's return, or an
+      // exit inside its return statement (`return export_to_video(frames)` writes the file whose
+      // path the event then shows).
       const tidx = fileIndex(loaded.tree, 'python');
-      return found.filter((f) => String(f.data?.exit ?? '').startsWith('Gradio output (the event wired in ')).map((raw) => {
-        const at = tidx.calls.length || tidx.functions.length ? loaded.tree.rootNode.descendantForIndex(raw.range.startOffset) : null;
-        return { raw, fn: at ? enclosingFunction(at, tidx)?.name ?? null : null };
-      });
+      const out: { raw: RawFinding; fn: string | null }[] = [];
+      for (const raw of found) {
+        const at = loaded.tree.rootNode.descendantForIndex(raw.range.startOffset, Math.max(raw.range.startOffset, raw.range.endOffset - 1));
+        if (!at) continue;
+        const fn = enclosingFunction(at, tidx);
+        let returned = String(raw.data?.exit ?? '').startsWith('Gradio output (the event wired in ');
+        for (let p: Node | null = at; !returned && p && p.id !== fn?.node.id; p = p.parent) if (p.type === 'return_statement' || p.type === 'yield') returned = true;
+        if (returned) out.push({ raw, fn: fn?.name ?? null });
+      }
+      return out;
     });
     const hit = raws.find((r) => r.fn === reg.fnName)?.raw;
     if (!hit || !hit.generation) continue;
