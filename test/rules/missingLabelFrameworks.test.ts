@@ -59,3 +59,11 @@ describe(`rule ${RULE} with Gradio events wired in another file (test/fixtures/l
     assert.match(messages.get('studio/painter.py:15') ?? '', /event wired in app\.py:24/);
   });
 });
+
+describe(`rule ${RULE} through a tool registry (test/fixtures/labels/tool-registry)`, () => {
+  it('follows a generating function an importer calls through a dict of tools to the exit there', async () => {
+    const { problems, messages } = await problemsIn('tool-registry');
+    assert.deepEqual(problems, []);
+    assert.match(messages.get('agent/tools/draw.py:9') ?? '', /is returned by draw\(\) to app\.py/);
+  });
+});

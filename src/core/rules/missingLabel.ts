@@ -547,6 +547,11 @@ interface ReturnedValue {
   fnName: string;
   at: Node;
   origin: Origin;
+  /**
+   * The function's own body generates: its direct calls in an importer are generation calls
+   * there (wrappers, reported by that file), so only calls through a registry are followed.
+   */
+  ownGen: boolean;
 }
 
 /** A call passing generated content to a function that is not defined in this file. */
@@ -639,7 +644,7 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
     if (done.has(rv.at.id)) continue;
     const gen = rv.origin.gen;
     for (const rel of importers) {
-      const key = `returned:${ctx.file}#${rv.fnName}#${rel}#${gen.modality}#${rv.origin.explicit}${rv.origin.implicit}`;
+      const key = `returned:${ctx.file}#${rv.fnName}#${rel}#${gen.modality}#${rv.origin.explicit}${rv.origin.implicit}#${rv.ownGen}`;
       const exits = await foreignSummary(ws, key, async () => {
         const loaded = await ws.load(rel);
         const language = languageForPath(rel);
@@ -660,7 +665,8 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
         const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
         const tasks = new Map<number, Task>();
         const origin: Origin = { ...rv.origin, path: [] };
-        const calls = fidx.calls.filter((c) => callees.has(c.callee));
+        const registries = registriesHolding(fidx, callees);
+        const calls = fidx.calls.filter((c) => (!rv.ownGen && callees.has(c.callee)) || registries.has(c.callee));
         for (const c of calls) taskIn(tasks, enclosingFunction(c.node, fidx)).seeds.push({ node: c.node, origin });
         if (tasks.size === 0) return [];
         follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
@@ -698,6 +704,24 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
       break;
     }
   }
+}
+
+/**
+ * Calls through a registry that holds one of `names` (`TOOLS = {"draw": draw_image}`, a module
+ * level dict or list): `TOOLS[name](...)` and `TOOLS.get(name)(...)`, as the index writes their
+ * callees. Dynamic dispatch of tools and handlers reaches the function this way.
+ */
+function registriesHolding(fidx: FileIndex, names: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const a of fidx.assigns) {
+    if (a.targets.length !== 1 || (a.value.type !== 'dictionary' && a.value.type !== 'object' && a.value.type !== 'list' && a.value.type !== 'array')) continue;
+    const holds = a.value.namedChildren.some((e) => {
+      const v = e?.type === 'pair' ? e.childForFieldName('value') : e;
+      return !!v && v.type === 'identifier' && names.has(v.text);
+    });
+    if (holds) for (const callee of [`${a.targets[0]}[]`, `${a.targets[0]}.get()`]) out.add(callee);
+  }
+  return out;
 }
 
 function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reported: Set<number>, seen: Set<string>, nextTask: (fn: FunctionInfo | null) => Task, propagate: boolean, foreign: Foreign | undefined): void {
@@ -759,8 +783,10 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       // called from other files: followed into the files that import this one, after this file.
       // A function whose own body generates is left to the importer, whose generation rule sees
       // its call as a generation call (a wrapper) and reports the exit there: reported once.
-      if (callers.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && enclosingFunction(from.gen.node, idx) !== flow.fn && !reported.has(r.id) && !sinkIds.has(r.id)) {
-        foreign.returned.push({ fnName: flow.fn.name, at: r, origin });
+      // Such a function is still followed where an importer calls it through a registry
+      // (`TOOLS = {"draw": draw}` ... `TOOLS[name](args)`), which no generation rule sees.
+      if (callers.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && !reported.has(r.id) && !sinkIds.has(r.id)) {
+        foreign.returned.push({ fnName: flow.fn.name, at: r, origin, ownGen: enclosingFunction(from.gen.node, idx) === flow.fn });
       }
     }
   }
