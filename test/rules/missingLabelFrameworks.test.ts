@@ -67,3 +67,10 @@ describe(`rule ${RULE} through a tool registry (test/fixtures/labels/tool-regist
     assert.match(messages.get('agent/tools/draw.py:9') ?? '', /is returned by draw\(\) to app\.py/);
   });
 });
+
+describe(`rule ${RULE} through runners that call a function given by name (test/fixtures/labels/runners)`, () => {
+  it('continues a nested function’s result at run_in_threadpool(infer) / run_in_executor(None, render)', async () => {
+    const { problems } = await problemsIn('runners');
+    assert.deepEqual(problems, []);
+  });
+});

@@ -31,7 +31,7 @@ import { getFileModel } from '../analysis/model';
 import { generationRule } from './generation';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
-import { calleeFunction, parameterNames, paramsForArgument } from './flow/summaries';
+import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } from './flow/summaries';
 import { type Flow, type WrittenPath, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
 
 type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
@@ -770,12 +770,14 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       const origin = passOn(ctx, idx, env, flow, from, r, `returned by ${flow.fn.name ?? 'a function'}()`);
       if (!origin) continue;
       const passedAt = src >= seeds.length ? from.path[from.path.length - 1]?.node : undefined;
-      const callers = passedAt ? [passedAt] : flow.fn.name ? callersOf(flow.fn, idx) : callTakingCallback(flow.fn);
+      const direct = passedAt ? [passedAt] : flow.fn.name ? callersOf(flow.fn, idx) : callTakingCallback(flow.fn);
+      // A named function nothing calls directly may be handed by name to a runner that calls it.
+      const callers = direct.length > 0 || passedAt || !flow.fn.name ? direct : callsTakingByName(flow.fn, idx);
       for (const caller of callers) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
       // A public generator that yields content made here and is iterated nowhere in this file is
       // a streaming interface: its consumer (a UI loop, a streaming response, often reached by
       // dynamic dispatch from another file) shows each yielded value, so the yield is the exit.
-      if (callers.length === 0 && !passedAt && (r.type === 'yield' || r.type === 'yield_expression') && flow.fn.name && !flow.fn.name.startsWith('_') && !reported.has(r.id) && !sinkIds.has(r.id)) {
+      if (direct.length === 0 && !passedAt && (r.type === 'yield' || r.type === 'yield_expression') && flow.fn.name && !flow.fn.name.startsWith('_') && !reported.has(r.id) && !sinkIds.has(r.id)) {
         const sink: Sink = { node: r, kind: 'stream', label: `values yielded by ${flow.fn.name}() to the code iterating it` };
         if (check(ctx, idx, env, flow, originOf(r), sink, [...sinks, sink])) reported.add(r.id);
       }
@@ -785,7 +787,7 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       // its call as a generation call (a wrapper) and reports the exit there: reported once.
       // Such a function is still followed where an importer calls it through a registry
       // (`TOOLS = {"draw": draw}` ... `TOOLS[name](args)`), which no generation rule sees.
-      if (callers.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && !reported.has(r.id) && !sinkIds.has(r.id)) {
+      if (direct.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && !reported.has(r.id) && !sinkIds.has(r.id)) {
         foreign.returned.push({ fnName: flow.fn.name, at: r, origin, ownGen: enclosingFunction(from.gen.node, idx) === flow.fn });
       }
     }
