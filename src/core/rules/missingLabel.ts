@@ -28,10 +28,11 @@ import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, co
 import { compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
 import { getFileModel } from '../analysis/model';
+import { generationRule } from './generation';
 import { languageForPath } from '../languages';
-import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceOf } from './flow/crossFile';
-import { calleeFunction, parameterNames, paramsForArgument } from './flow/summaries';
-import { type Flow, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
+import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
+import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } from './flow/summaries';
+import { type Flow, type WrittenPath, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
 import { sessionOutputs } from './flow/sessions';
 
 type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
@@ -158,10 +159,27 @@ const MAX_CALLER_DEPTH = 4;
 
 export const missingLabelRule: Rule = {
   id: 'aigc-missing-label',
+  // The generation detector's prefilter, plus files that switch a writer's watermark off (a
+  // media helper in a file that generates nothing itself).
+  // A Python file that wires Gradio events may show what another project file's function generates.
+  mayApply: (input) => SWITCH_OFF_HINT.test(input.lower) || (input.workspace && input.language.family === 'python' && GRADIO_IMPORT.test(input.text)) || !!generationRule.mayApply?.(input),
   async run(ctx) {
+    const switchedOff = SWITCH_OFF_HINT.test(ctx.text.toLowerCase()) ? await reportSwitchedOffLabels(ctx) : new Set<number>();
+    const wsAny = workspaceOf(ctx);
+    if (wsAny && ctx.language.family === 'python' && GRADIO_IMPORT.test(ctx.text) && !nested.has(ctx.report)) await reportForeignGradioHandlers(ctx, wsAny);
     if (ctx.generationCalls.length === 0) return;
     const idx = await indexFor(ctx);
     const env = environment(ctx, idx);
+    const ws0 = workspaceOf(ctx);
+    // Importers are read for their Gradio wiring only when a named function here generates and
+    // gives something back (the functions such wiring can show): most generating files skip it.
+    const givesBack = (g: GenerationCall): boolean => {
+      const f = enclosingFunction(g.node, idx);
+      return !!f?.name && within(idx.returns, f.node.startIndex, f.node.endIndex, nodeSelf).some((r) => enclosingFunction(r, idx) === f);
+    };
+    if (ws0 && idx.family === 'python' && ctx.generationCalls.some(givesBack)) for (const [id, label] of await registeredByImporters(ctx, ws0, idx)) if (!env.handlers.has(id)) env.handlers.set(id, label);
+    const wiredFrom = nested.get(ctx.report);
+    if (wiredFrom) for (const f of idx.functions) if (f.name === wiredFrom.fnName && f.body && !env.handlers.has(f.node.id)) env.handlers.set(f.node.id, wiredFrom.label);
     const tasks = new Map<number, Task>();
     const channel = OUTPUT_CHANNELS[idx.family];
     for (const gen of ctx.generationCalls) {
@@ -195,11 +213,212 @@ export const missingLabelRule: Rule = {
     seedSessionOutputs(tasks, idx, ctx);
     const ws = workspaceOf(ctx);
     const foreign: Foreign | undefined = ws ? { calls: [], returned: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
-    follow(ctx, idx, env, tasks, foreign);
+    follow(ctx, idx, env, tasks, foreign, switchedOff);
     if (ws && foreign && foreign.calls.length > 0) await followIntoImports(ctx, ws, foreign.calls);
     if (ws && foreign && foreign.returned.length > 0) await followIntoImporters(ctx, ws, foreign.returned);
   },
 };
+
+/** Cheap text test (lower case) for the words a switched-off label can be named by. */
+const SWITCH_OFF_HINT = /watermark|ai_?label|aigc|c2pa|content_?credentials|ai_?notice/;
+const SWITCH_OFF = {
+  writers: compilePattern(sinksData.labelSwitchedOff.writers),
+  keys: compilePattern(sinksData.labelSwitchedOff.keys),
+  offValues: compilePattern(sinksData.labelSwitchedOff.offValues),
+  label: sinksData.labelSwitchedOff.label,
+};
+
+/** What a media writer writes, from its name and arguments (`save_video_with_watermark(..., 'out.mp4')`). */
+function writtenModality(text: string): Modality {
+  if (/video|mp4|\.avi|\.mov|webm|\.mkv|\bgif\b/i.test(text)) return 'video';
+  if (/audio|\.wav|\.mp3|\.flac|\.ogg|speech|voice|sound/i.test(text)) return 'audio';
+  return 'image';
+}
+
+/**
+ * A media writer told not to watermark or label what it writes (`save_video(src, audio, out,
+ * watermark=False)`, `writeImage(path, img, { addWatermark: false })`): the code itself says the
+ * output is generated media and that this exit goes without its label, so the call is reported
+ * whether or not this file generates (the generating code may call it from another file). The
+ * call's node ids are returned so the flow does not report the same exit twice. One pass over the
+ * file's calls.
+ */
+async function reportSwitchedOffLabels(ctx: RuleContext): Promise<Set<number>> {
+  const idx = await indexFor(ctx);
+  const out = new Set<number>();
+  for (const c of idx.calls) {
+    if (!SWITCH_OFF.writers.test(c.name)) continue;
+    let key: string | undefined;
+    for (const [k, v] of c.kwargs) if (SWITCH_OFF.keys.test(k) && SWITCH_OFF.offValues.test(v.text)) key = `${k}=${v.text.trim()}`;
+    if (!key) {
+      // An options object given to the writer (`{ watermark: false }`).
+      for (const a of c.args) {
+        if (a.type !== 'object' && a.type !== 'dictionary') continue;
+        const lit = within(idx.keyed, a.startIndex, a.endIndex, nodeOfKeyed).find((l) => l.node.id === a.id);
+        const e = lit?.entries.find((x) => SWITCH_OFF.keys.test(x.key) && !!x.value && SWITCH_OFF.offValues.test(x.value.text));
+        if (e) key = `${e.key}: ${e.value!.text.trim()}`;
+      }
+    }
+    if (!key) continue;
+    const gen = ctx.generationCalls.find((g) => enclosingFunction(g.node, idx) === enclosingFunction(c.node, idx)) ?? ctx.generationCalls[0];
+    const modality = gen && gen.modality !== 'text' ? gen.modality : writtenModality(c.node.text);
+    const need = required(modality, 'file', ctx);
+    const missing = need.implicit ? 'both' : 'explicit';
+    out.add(c.node.id);
+    ctx.report({
+      ruleId: 'aigc-missing-label',
+      range: rangeOfNode(c.node),
+      message: `${c.callee}() writes ${modality} with its label switched off (${key}): ${gen ? `the ${gen.modality} generated by ${gen.provider} (${gen.api}) in this file` : 'the code asks for no watermark, so what it writes is generated media, and it'} leaves without ${missing === 'both' ? 'an explicit label and implicit label metadata' : 'an explicit label'}; Labeling Measures Arts. 4-5 and GB 45438 require both for generated ${modality} written to a file.`,
+      // Without a generation call in view the content is known only from the code's own words.
+      confidence: gen && gen.confidence !== 'low' ? 'high' : 'medium',
+      ...(gen ? { generation: { provider: gen.provider, modality: gen.modality, api: gen.api }, related: [{ file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` }] } : {}),
+      data: { modality, missing, sinkKind: 'file', exit: SWITCH_OFF.label, partial: false, switchedOff: key },
+      fingerprintKey: `file:switched-off:${c.callee}`,
+    });
+  }
+  return out;
+}
+
+/** A Gradio event wiring (`btn.click(fn=obj.method, outputs=[video])`) whose function is defined in another project file. */
+interface Registration {
+  call: CallInfo;
+  /** The workspace-relative file that defines the function. */
+  target: string;
+  fnName: string;
+}
+
+/**
+ * The Gradio events a Python file wires to functions of other project files: the `fn` (or first
+ * argument) of a registration call, possibly wrapped (`fn=wrap(talker.run)`), is a name imported
+ * from a project file (`from .tts import speak`), a member of an imported module (`tts.speak`), or
+ * a method of an object made from an imported class (`talker = Talker(); ... fn=talker.run`).
+ * One pass over the file's calls and assignments.
+ */
+function gradioRegistrations(ws: FlowWorkspace, rel: string, imports: ReadonlyMap<string, { module: string; member: string | undefined; raw?: string }>, fidx: FileIndex, text: string): Registration[] {
+  if (!/gradio|\bgr\./.test(text)) return [];
+  const fileOf = (local: string): { file: string; member: string | undefined } | undefined => {
+    const imp = imports.get(local);
+    if (!imp) return undefined;
+    const spec = imp.raw ?? imp.module;
+    const direct = ws.resolveModule('python', rel, spec);
+    // `from . import tts` binds the submodule itself.
+    if (imp.member !== undefined) {
+      const sub = ws.resolveModule('python', rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`);
+      if (sub) return { file: sub, member: undefined };
+    }
+    return direct ? { file: direct, member: imp.member } : undefined;
+  };
+  // Objects made from an imported class (`talker = Talker(...)`, `talker = tts.Talker(...)`).
+  const instances = new Map<string, string>();
+  for (const a of fidx.assigns) {
+    if (a.targets.length !== 1 || !/call$/.test(a.value.type)) continue;
+    const callee = a.value.childForFieldName('function')?.text ?? '';
+    const m = /^([A-Za-z_]\w*)(?:\.([A-Z]\w*))?$/.exec(callee);
+    const f = m ? fileOf(m[1]!) : undefined;
+    if (f && (m![2] || (f.member && /^[A-Z]/.test(f.member)))) instances.set(a.targets[0]!, f.file);
+  }
+  const out: Registration[] = [];
+  for (const c of fidx.calls) {
+    if (!UI_REGISTRATION.test(c.callee)) continue;
+    let fnArg: Node | undefined = c.kwargs.get('fn') ?? c.args[0];
+    if (fnArg && /call$/.test(fnArg.type)) fnArg = fnArg.childForFieldName('arguments')?.namedChild(0) ?? undefined;
+    const m = fnArg ? /^([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?$/.exec(fnArg.text) : null;
+    if (!m) continue;
+    const [, root, attr] = m;
+    const f = fileOf(root!);
+    if (f && !attr && f.member) out.push({ call: c, target: f.file, fnName: f.member });
+    else if (f && attr && !f.member) out.push({ call: c, target: f.file, fnName: attr });
+    else if (attr && instances.has(root!)) out.push({ call: c, target: instances.get(root!)!, fnName: attr });
+  }
+  return out;
+}
+
+/**
+ * Functions of this file that the files importing it wire into Gradio events: what they return
+ * is shown in the event's output components, as for a function wired in this file. Read once per
+ * importer and scan.
+ */
+async function registeredByImporters(ctx: RuleContext, ws: FlowWorkspace, idx: FileIndex): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const rel of ws.importersOf?.(ctx.file) ?? []) {
+    if (!rel.endsWith('.py')) continue;
+    const regs = await workspaceMemo<{ target: string; fnName: string; line: number }[]>(ws, `gradio-registrations:${rel}`, [], async () => {
+      const loaded = await ws.load(rel);
+      if (!loaded) return [];
+      return gradioRegistrations(ws, rel, loaded.model.imports, fileIndex(loaded.tree, 'python'), loaded.model.text).map((r) => ({ target: r.target, fnName: r.fnName, line: r.call.node.startPosition.row + 1 }));
+    });
+    for (const r of regs) {
+      if (r.target !== ctx.file) continue;
+      for (const f of idx.functions) if (f.name === r.fnName && f.body && !out.has(f.node.id)) out.set(f.node.id, `Gradio output (the event wired in ${rel}:${r.line})`);
+    }
+  }
+  return out;
+}
+
+const GRADIO_IMPORT = /^\s*(?:import\s+gradio\b|from\s+gradio\b)/m;
+
+/**
+ * Report functions of the runs made for another file's Gradio events, with the wired function's
+ * name and where it is wired (those runs do not look for further wirings themselves).
+ */
+const nested = new WeakMap<RuleContext['report'], { fnName: string; label: string }>();
+
+/**
+ * Gradio events of this file wired to a function of another project file that generates and
+ * returns the content (`submit.click(fn=talker.run, outputs=[video])`): the event shows it in
+ * its output components, so the wiring is where it reaches users, reported here with the
+ * function's return in the other file as the last step. The other file's generation calls and
+ * exits are computed once per scan (the rule runs there with this file's wiring in view) and
+ * reused by every file that wires the same function.
+ */
+async function reportForeignGradioHandlers(ctx: RuleContext, ws: FlowWorkspace): Promise<void> {
+  const idx = await indexFor(ctx);
+  const model = await getFileModel(ctx);
+  for (const reg of gradioRegistrations(ws, ctx.file, model.imports, idx, ctx.text)) {
+    if (reg.target === ctx.file) continue;
+    const raws = await workspaceMemo<{ raw: RawFinding; fn: string | null }[]>(ws, `gradio-handler:${reg.target}#${reg.fnName}`, [], async () => {
+      const loaded = await ws.load(reg.target);
+      const language = languageForPath(reg.target);
+      if (!loaded || !language || language.family !== 'python') return [];
+      const base: RuleContext = { ...ctx, file: reg.target, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: () => undefined };
+      await generationRule.run(base);
+      if (base.generationCalls.length === 0) return [];
+      const found: RawFinding[] = [];
+      const report = (f: RawFinding): void => void found.push(f);
+      nested.set(report, { fnName: reg.fnName, label: `Gradio output (the event wired in ${ctx.file}:${reg.call.node.startPosition.row + 1})` });
+      await missingLabelRule.run({ ...base, report });
+      // Each exit the event shows, with the function it is in: the wired function's return, or an
+      // exit inside its return statement (`return export_to_video(frames)` writes the file whose
+      // path the event then shows).
+      const tidx = fileIndex(loaded.tree, 'python');
+      const out: { raw: RawFinding; fn: string | null }[] = [];
+      for (const raw of found) {
+        const at = loaded.tree.rootNode.descendantForIndex(raw.range.startOffset, Math.max(raw.range.startOffset, raw.range.endOffset - 1));
+        if (!at) continue;
+        const fn = enclosingFunction(at, tidx);
+        let returned = String(raw.data?.exit ?? '').startsWith('Gradio output (the event wired in ');
+        for (let p: Node | null = at; !returned && p && p.id !== fn?.node.id; p = p.parent) if (p.type === 'return_statement' || p.type === 'yield') returned = true;
+        if (returned) out.push({ raw, fn: fn?.name ?? null });
+      }
+      return out;
+    });
+    const hit = raws.find((r) => r.fn === reg.fnName)?.raw;
+    if (!hit || !hit.generation) continue;
+    const gen = hit.generation;
+    const missing = String(hit.data?.missing ?? 'explicit');
+    const what = missing === 'both' ? 'an explicit label and implicit label metadata' : missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
+    ctx.report({
+      ruleId: 'aigc-missing-label',
+      range: rangeOfNode(reg.call.node),
+      message: `This Gradio event shows what ${reg.fnName}() in ${reg.target} returns, generated ${gen.modality} from ${gen.provider} (${gen.api}) (${reg.target}:${hit.range.start.line + 1}), in its output components without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content reaches users.`,
+      confidence: hit.confidence,
+      generation: gen,
+      related: [...(hit.related ?? []).map((r) => ({ ...r, file: r.file })), { file: reg.target, range: hit.range, message: `returned here to the Gradio event` }],
+      data: { modality: gen.modality, missing, sinkKind: 'ui', exit: 'Gradio event output components', partial: false, hops: 1, exitFile: reg.target },
+      fingerprintKey: `ui:${gen.api}:gradio:${reg.target}#${reg.fnName}`,
+    });
+  }
+}
 
 interface StreamCallback {
   fn: FunctionInfo;
@@ -305,8 +524,8 @@ function taskIn(map: Map<number, Task>, fn: FunctionInfo | null): Task {
  * for all of them; a function is met at most once per round, so the work is linear in the file
  * per round, and the rounds are bounded.
  */
-function follow(ctx: RuleContext, idx: FileIndex, env: Env, first: Map<number, Task>, foreign: Foreign | undefined): void {
-  const reported = new Set<number>();
+function follow(ctx: RuleContext, idx: FileIndex, env: Env, first: Map<number, Task>, foreign: Foreign | undefined, already?: ReadonlySet<number>): void {
+  const reported = new Set<number>(already);
   const seen = new Set<string>();
   let tasks = first;
   for (let round = 0; round <= MAX_CALLER_DEPTH && tasks.size > 0; round++) {
@@ -330,6 +549,11 @@ interface ReturnedValue {
   fnName: string;
   at: Node;
   origin: Origin;
+  /**
+   * The function's own body generates: its direct calls in an importer are generation calls
+   * there (wrappers, reported by that file), so only calls through a registry are followed.
+   */
+  ownGen: boolean;
 }
 
 /** A call passing generated content to a function that is not defined in this file. */
@@ -422,7 +646,7 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
     if (done.has(rv.at.id)) continue;
     const gen = rv.origin.gen;
     for (const rel of importers) {
-      const key = `returned:${ctx.file}#${rv.fnName}#${rel}#${gen.modality}#${rv.origin.explicit}${rv.origin.implicit}`;
+      const key = `returned:${ctx.file}#${rv.fnName}#${rel}#${gen.modality}#${rv.origin.explicit}${rv.origin.implicit}#${rv.ownGen}`;
       const exits = await foreignSummary(ws, key, async () => {
         const loaded = await ws.load(rel);
         const language = languageForPath(rel);
@@ -443,7 +667,8 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
         const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
         const tasks = new Map<number, Task>();
         const origin: Origin = { ...rv.origin, path: [] };
-        const calls = fidx.calls.filter((c) => callees.has(c.callee));
+        const registries = registriesHolding(fidx, callees);
+        const calls = fidx.calls.filter((c) => (!rv.ownGen && callees.has(c.callee)) || registries.has(c.callee));
         for (const c of calls) taskIn(tasks, enclosingFunction(c.node, fidx)).seeds.push({ node: c.node, origin });
         if (tasks.size === 0) return [];
         follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
@@ -483,6 +708,24 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
   }
 }
 
+/**
+ * Calls through a registry that holds one of `names` (`TOOLS = {"draw": draw_image}`, a module
+ * level dict or list): `TOOLS[name](...)` and `TOOLS.get(name)(...)`, as the index writes their
+ * callees. Dynamic dispatch of tools and handlers reaches the function this way.
+ */
+function registriesHolding(fidx: FileIndex, names: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const a of fidx.assigns) {
+    if (a.targets.length !== 1 || (a.value.type !== 'dictionary' && a.value.type !== 'object' && a.value.type !== 'list' && a.value.type !== 'array')) continue;
+    const holds = a.value.namedChildren.some((e) => {
+      const v = e?.type === 'pair' ? e.childForFieldName('value') : e;
+      return !!v && v.type === 'identifier' && names.has(v.text);
+    });
+    if (holds) for (const callee of [`${a.targets[0]}[]`, `${a.targets[0]}.get()`]) out.add(callee);
+  }
+  return out;
+}
+
 function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reported: Set<number>, seen: Set<string>, nextTask: (fn: FunctionInfo | null) => Task, propagate: boolean, foreign: Foreign | undefined): void {
   const fnKey = task.fn ? task.fn.node.id : -1;
   const seeds = task.seeds.filter((s) => {
@@ -499,7 +742,7 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   });
   if (seeds.length === 0 && params.length === 0) return;
   const origins = [...seeds.map((s) => s.origin), ...params.map((p) => p.origin)];
-  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode);
+  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode, writtenPaths(seeds, env));
   const originOf = (n: Node): Origin => origins[Math.max(0, sourceOf(flow, n))]!;
   const sinks = findSinks(flow, idx, env);
   // A generation call that writes its own output (`tts_to_file(..., file_path=out)`) is an exit too.
@@ -529,12 +772,14 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       const origin = passOn(ctx, idx, env, flow, from, r, `returned by ${flow.fn.name ?? 'a function'}()`);
       if (!origin) continue;
       const passedAt = src >= seeds.length ? from.path[from.path.length - 1]?.node : undefined;
-      const callers = passedAt ? [passedAt] : flow.fn.name ? callersOf(flow.fn, idx) : callTakingCallback(flow.fn);
+      const direct = passedAt ? [passedAt] : flow.fn.name ? callersOf(flow.fn, idx) : callTakingCallback(flow.fn);
+      // A named function nothing calls directly may be handed by name to a runner that calls it.
+      const callers = direct.length > 0 || passedAt || !flow.fn.name ? direct : callsTakingByName(flow.fn, idx);
       for (const caller of callers) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
       // A public generator that yields content made here and is iterated nowhere in this file is
       // a streaming interface: its consumer (a UI loop, a streaming response, often reached by
       // dynamic dispatch from another file) shows each yielded value, so the yield is the exit.
-      if (callers.length === 0 && !passedAt && (r.type === 'yield' || r.type === 'yield_expression') && flow.fn.name && !flow.fn.name.startsWith('_') && !reported.has(r.id) && !sinkIds.has(r.id)) {
+      if (direct.length === 0 && !passedAt && (r.type === 'yield' || r.type === 'yield_expression') && flow.fn.name && !flow.fn.name.startsWith('_') && !reported.has(r.id) && !sinkIds.has(r.id)) {
         const sink: Sink = { node: r, kind: 'stream', label: `values yielded by ${flow.fn.name}() to the code iterating it` };
         if (check(ctx, idx, env, flow, originOf(r), sink, [...sinks, sink])) reported.add(r.id);
       }
@@ -542,8 +787,10 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       // called from other files: followed into the files that import this one, after this file.
       // A function whose own body generates is left to the importer, whose generation rule sees
       // its call as a generation call (a wrapper) and reports the exit there: reported once.
-      if (callers.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && enclosingFunction(from.gen.node, idx) !== flow.fn && !reported.has(r.id) && !sinkIds.has(r.id)) {
-        foreign.returned.push({ fnName: flow.fn.name, at: r, origin });
+      // Such a function is still followed where an importer calls it through a registry
+      // (`TOOLS = {"draw": draw}` ... `TOOLS[name](args)`), which no generation rule sees.
+      if (direct.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && !reported.has(r.id) && !sinkIds.has(r.id)) {
+        foreign.returned.push({ fnName: flow.fn.name, at: r, origin, ownGen: enclosingFunction(from.gen.node, idx) === flow.fn });
       }
     }
   }
@@ -587,6 +834,28 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       if (fn) nextTask(fn).seeds.push({ node: c.node, origin: { ...origins[flow.origin.get(root) ?? 0]!, path: [] } });
     }
   }
+}
+
+/** Keyword arguments that name the file a call writes to. */
+const PATH_KWARG = /^(?:file_?path|filepath|file_?name|filename|path|out(?:put)?_?(?:path|file)?|save_?path|dest(?:ination)?|target_?path|wav_?path|audio_?path)$/i;
+
+/**
+ * For generation calls that write their own output (`tts.tts_to_file(text, file_path=out)`):
+ * the path argument, so the flow follows the written file by its name (a handler that returns
+ * the path shows the generated file). The path is the keyword argument naming a file, else the
+ * last positional argument when there are two or more.
+ */
+function writtenPaths(seeds: readonly { node: Node; origin: Origin }[], env: Env): WrittenPath[] {
+  const out: WrittenPath[] = [];
+  const sorted = seeds.map((s) => s.node).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  for (const s of seeds) {
+    if (s.origin.gen.node.id !== s.node.id) continue;
+    const c = env.callAt(s.node);
+    if (!c || !GENERATION_WRITES.test(c.name)) continue;
+    const path = [...c.kwargs].find(([k]) => PATH_KWARG.test(k))?.[1] ?? (c.args.length >= 2 ? c.args[c.args.length - 1] : undefined);
+    if (path && !isStringNode(path, env.family)) out.push({ path, after: s.node.endIndex, source: sorted.indexOf(s.node) });
+  }
+  return out;
 }
 
 /**

@@ -63,3 +63,23 @@ export function workspaceOf(ctx: object): FlowWorkspace | undefined {
   if (ws && typeof (ws as FlowWorkspace).resolveModule === 'function' && typeof (ws as FlowWorkspace).load === 'function') return ws as FlowWorkspace;
   return undefined;
 }
+
+const memos = new WeakMap<object, { version: number | undefined; map: Map<string, Promise<unknown>> }>();
+
+/**
+ * Memoised per workspace like `foreignSummary`, for any fact about another file (the Gradio
+ * events an importer registers, a file's generation calls): computed once per scan and key.
+ */
+export function workspaceMemo<T>(ws: FlowWorkspace, key: string, fallback: T, compute: () => Promise<T>): Promise<T> {
+  let entry = memos.get(ws);
+  if (!entry || entry.version !== ws.version) {
+    entry = { version: ws.version, map: new Map() };
+    memos.set(ws, entry);
+  }
+  let p = entry.map.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = compute().catch(() => fallback);
+    entry.map.set(key, p);
+  }
+  return p;
+}

@@ -10,7 +10,7 @@
  * reached, values returned, arguments passed on) is reused for every caller.
  */
 import type { Node } from 'web-tree-sitter';
-import { type CallInfo, type FileIndex, type FunctionInfo, functionNamed, patternNames } from './ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, contains, enclosingFunction, functionNamed, patternNames } from './ast';
 
 const positional = new WeakMap<FunctionInfo, string[][]>();
 
@@ -62,4 +62,33 @@ export function paramsForArgument(fn: FunctionInfo, c: CallInfo, arg: Node): str
   if (i < 0) return [];
   const offset = byPos[0]?.length === 1 && (byPos[0][0] === 'self' || byPos[0][0] === 'cls') ? 1 : 0;
   return byPos[i + offset] ?? [];
+}
+
+const passedByName = new WeakMap<FileIndex, Map<string, Node[]>>();
+
+/**
+ * Calls that take the function by name as an argument (`await run_in_threadpool(infer)`,
+ * `loop.run_in_executor(None, render)`, `pool.submit(work)`): like a lambda given to a call,
+ * what the function returns becomes that call's result. One pass over the file's calls builds
+ * the map for every name; calls inside the function itself are not its callers.
+ */
+export function callsTakingByName(fn: FunctionInfo, idx: FileIndex): Node[] {
+  const name = fn.name;
+  if (!name) return [];
+  let byName = passedByName.get(idx);
+  if (!byName) {
+    byName = new Map();
+    for (const c of idx.calls) {
+      for (const a of [...c.args, ...c.kwargs.values()]) {
+        if (a.type !== 'identifier') continue;
+        const list = byName.get(a.text);
+        if (list) list.push(c.node);
+        else byName.set(a.text, [c.node]);
+      }
+    }
+    passedByName.set(idx, byName);
+  }
+  // The function is visible in the scope that defines it: calls elsewhere name something else.
+  const scope = enclosingFunction(fn.node, idx)?.node;
+  return (byName.get(name) ?? []).filter((n) => !contains(fn.node, n) && (!scope || contains(scope, n)));
 }

@@ -40,6 +40,17 @@ export interface ParamSource {
   source: number;
 }
 
+/**
+ * A path expression a call wrote generated content to (`file_path=tmp.name` of a TTS call that
+ * writes its own output): its root name holds the generated file from offset `after` onward, so
+ * returning or passing on the path passes on the content (names, not memory locations).
+ */
+export interface WrittenPath {
+  path: Node;
+  after: number;
+  source: number;
+}
+
 /** Steps spent by `flowFromSeeds` and `carries` (tests assert that the work grows linearly). */
 export const flowSteps = { count: 0 };
 
@@ -139,7 +150,7 @@ export function flowFrom(seed: Node, idx: FileIndex, root: Node): Flow {
  * expressions of that scope, the parameters hold a value passed in by a caller. Each name
  * remembers which source it came from, so a finding can name its generation call.
  */
-export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamSource[], fn: FunctionInfo | null, idx: FileIndex, root: Node): Flow {
+export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamSource[], fn: FunctionInfo | null, idx: FileIndex, root: Node, written: readonly WrittenPath[] = []): Flow {
   const scope = fn?.node ?? root;
   const seeds = [...seedList].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   const flow: Flow = { fn, scope, seed: seeds[0] ?? scope, seeds, names: new Map(), origin: new Map(), returns: [] };
@@ -161,6 +172,11 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
     flow.origin.set(name, source);
     return true;
   };
+  // The path a generation call wrote its output to names the generated file from then on.
+  for (const w of written) {
+    const name = /^[A-Za-z_$][\w$]*/.exec(w.path.text)?.[0];
+    if (name) add(name, w.after, w.source);
+  }
   // An assignment to an outer variable from inside a nested function (`remainText += delta` in
   // a stream's message callback) runs later than the code around it, so the variable carries the
   // value in the whole scope: another closure (an animation loop, a timer) written above the
