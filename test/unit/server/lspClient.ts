@@ -34,6 +34,7 @@ export interface Waiter<T> {
 
 export class TestClient {
   readonly conn: ProtocolConnection;
+  private readonly reader: StreamMessageReader;
   readonly proc: ChildProcess;
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   readonly statuses: StatusParams[] = [];
@@ -51,7 +52,8 @@ export class TestClient {
     if (!fs.existsSync(SERVER_JS)) throw new Error(`${SERVER_JS} is missing: run \`npm run build\` first`);
     this.proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.reader = new StreamMessageReader(this.proc.stdout!);
+    this.conn = createProtocolConnection(this.reader, new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => this.push('diagnostics', p));
     this.conn.onNotification(StatusNotification, (p) => this.push('statuses', p));
     this.conn.onNotification('$/progress', (p: { token: string | number; value: { kind: string } }) => this.push('progress', p));
@@ -111,7 +113,17 @@ export class TestClient {
     } catch {
       // The server may already be gone; killing it below is enough.
     }
-    this.conn.dispose();
+    // The server goes first, and its output is drained, so no data reaches the reader afterwards.
+    const closed = new Promise<void>((resolve) => {
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) resolve();
+      else this.proc.once('close', () => resolve());
+    });
     this.proc.kill();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+    this.conn.dispose();
+    // vscode-jsonrpc's reader re-arms a 10 s partial-message timer for as long as half a message
+    // sits in its buffer, and dispose() does not clear it: a server killed while it wrote kept the
+    // test process alive forever (seen on a loaded CI machine, after every test had passed).
+    (this.reader as unknown as { clearPartialMessageTimer?: () => void }).clearPartialMessageTimer?.();
   }
 }
