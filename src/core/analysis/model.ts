@@ -545,7 +545,75 @@ export class FileModel {
       const star = this.starModules.find((m) => cat.providersForModule(this.family, m).length > 0);
       if (star) return { module: star, root: name, segments: [name], chain: [], mock: false };
     }
+    const passed = at > 0 ? this.fromCallers(name, at, depth) : undefined;
+    if (passed) return passed;
     return { module: undefined, root: name, segments: [name], chain: [], mock: false };
+  }
+
+  private paramOwners: Map<string, Node[]> | undefined;
+  private bareCalls: Map<string, CallSite[]> | undefined;
+  private readonly callerMemo = new Map<string, ResolvedPath | null>();
+
+  /**
+   * A parameter of a plain function takes what the same-file calls of that function pass in its
+   * place: `stream_chat(self.model, tokenizer, query)` makes `self` in a module-level
+   * `def stream_chat(self, tokenizer, query)` the model, and `ask(client, q)` called with
+   * `ask(OpenAI(), q)` makes `client` a client. Methods are left out (they are called through
+   * objects, and their `self` is the class's). The first caller whose argument resolves to a
+   * module wins; memoised per function and parameter, depth-bounded like every resolution.
+   */
+  private fromCallers(name: string, at: number, depth: number): ResolvedPath | undefined {
+    if (this.family !== 'python' && this.family !== 'js') return undefined;
+    if (!this.paramOwners) {
+      this.paramOwners = new Map();
+      for (const defs of this.functions.values()) {
+        for (const def of defs) {
+          if (def.type === 'method_definition' || def.parent?.parent?.type === 'class_definition') continue;
+          for (const p of paramNames(def, (n) => this.textOf(n))) {
+            if (!p) continue;
+            const list = this.paramOwners.get(p);
+            if (list) list.push(def);
+            else this.paramOwners.set(p, [def]);
+          }
+        }
+      }
+    }
+    // The innermost plain function around `at` that has a parameter of this name.
+    let def: Node | undefined;
+    for (const d of this.paramOwners.get(name) ?? []) {
+      if (d.startIndex <= at && at < d.endIndex && (!def || d.startIndex >= def.startIndex)) def = d;
+    }
+    const fnName = def?.childForFieldName('name');
+    if (!def || !fnName) return undefined;
+    const key = `${def.id}\u0000${name}`;
+    const memo = this.callerMemo.get(key);
+    if (memo !== undefined) return memo ?? undefined;
+    this.callerMemo.set(key, null);
+    if (!this.bareCalls) {
+      this.bareCalls = new Map();
+      for (const c of this.calls) {
+        if (c.receiver || c.reference) continue;
+        const list = this.bareCalls.get(c.nameText);
+        if (list) list.push(c);
+        else this.bareCalls.set(c.nameText, [c]);
+      }
+    }
+    const index = paramNames(def, (n) => this.textOf(n)).indexOf(name);
+    let found: ResolvedPath | undefined;
+    let tried = 0;
+    for (const call of this.bareCalls.get(this.textOf(fnName)) ?? []) {
+      // A recursive call passes the parameter to itself; a few callers are enough to decide.
+      if (call.node.startIndex >= def.startIndex && call.node.endIndex <= def.endIndex) continue;
+      if (tried++ >= MAX_BINDINGS_TRIED) break;
+      const arg = this.positionalArgs(call)[index] ?? this.namedArg(call, new Set([name]));
+      const r = arg ? this.resolve(arg, depth + 1) : undefined;
+      if (r?.module !== undefined && !r.mock) {
+        found = r;
+        break;
+      }
+    }
+    this.callerMemo.set(key, found ?? null);
+    return found;
   }
 
   /** The linked model of an import, if the workspace linked its module. */
