@@ -15,7 +15,7 @@ import { Workspace } from './analysis/workspace';
 import { readTextFile } from './readFile';
 import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
-import { anyRuleMayMatch, importSpecifiers, linkRelevant } from './rules/prefilter';
+import { anyRuleMayMatch, linkRelevant } from './rules/prefilter';
 import type { GenerationCall, RawFinding, Rule, RuleBudget, RuleContext } from './rules/rule';
 import { applySuppressions } from './suppressions';
 import type { Finding, Range, RuleId, Severity } from './types';
@@ -283,27 +283,19 @@ export class Engine {
   private async importsRelevantFile(file: string, text: string, root: string, options: AnalyzeOptions): Promise<boolean> {
     const language = options.language ?? languageForPath(file);
     if (!language) return false;
-    const ws = this.workspace(root);
-    for (const spec of importSpecifiers(text, language)) {
-      const resolved = ws.resolveModule(language.family, file, spec);
-      if (resolved === undefined) continue;
-      // An interface handed to a proxy factory elsewhere (see `Workspace.proxyNames`) matters whatever its text.
-      if (language.family === 'java' && ws.proxyNames.has(spec.slice(spec.lastIndexOf('.') + 1))) return true;
-      // A Go import names a package folder: any of its files may be the relevant one.
-      for (const target of language.family === 'go' ? ws.goFiles(resolved) : [resolved]) {
-        const key = `${root}\u0000${target}`;
-        let verdict = this.relevantFiles.get(key);
-        if (!verdict) {
-          verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
-            (t) => this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined && this.mayBeLinked(target, t),
-            () => false,
-          );
-          this.relevantFiles.set(key, verdict);
-        }
-        if (await verdict) return true;
+    // A file the text prefilters accept, that the workspace model would link, is read once per root.
+    return this.workspace(root).importsAny(file, text, language, (target) => {
+      const key = `${root}\u0000${target}`;
+      let verdict = this.relevantFiles.get(key);
+      if (!verdict) {
+        verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
+          (t) => this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined && this.mayBeLinked(target, t),
+          () => false,
+        );
+        this.relevantFiles.set(key, verdict);
       }
-    }
-    return false;
+      return verdict;
+    });
   }
 
   /** Analyses one file's text. Never throws for bad input: problems become notices. */

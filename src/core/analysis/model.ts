@@ -116,6 +116,8 @@ const MEMBER = new Set(['member_expression', 'attribute', 'selector_expression',
 const CALL = new Set(['call_expression', 'new_expression', 'call', 'method_invocation', 'object_creation_expression']);
 /** Methods that hand out an element of a collection, stream, iterator or optional. */
 const ELEMENT_ACCESSORS = new Set(['get', 'getFirst', 'getLast', 'first', 'last', 'next', 'peek', 'poll', 'pop', 'elementAt', 'orElse', 'orElseGet', 'orElseThrow', 'getOrDefault', 'findFirst', 'findAny']);
+/** Python's wrappers of a type that say nothing of its class (`Optional[OpenAI]`, `typing.Union[...]`). */
+const TYPING_WRAPPER = /^(?:typing\.)?(?:Optional|Union|Annotated)$/;
 const ALTERNATIVES = new Set(['binary_expression', 'boolean_operator', 'ternary_expression', 'conditional_expression']);
 
 /** Go's package name for an import path: last element, without a major-version element or go- affixes. */
@@ -460,7 +462,7 @@ export class FileModel {
     // as `self.engine`; a TypeScript parameter property (`private readonly client: OpenAI`) as `this.client`.
     if (this.family === 'python' && node.type === 'assignment' && node.parent?.parent?.parent?.type === 'class_definition') {
       this.bind(`.${this.textOf(name)}`, value, type, node);
-    } else if (this.family === 'js' && node.type === 'required_parameter' && node.namedChildren.some((c) => c?.type === 'accessibility_modifier' || c?.type === 'override_modifier') ) {
+    } else if (this.family === 'js' && node.type === 'required_parameter' && node.namedChildren.some((c) => c?.type === 'accessibility_modifier' || c?.type === 'override_modifier')) {
       this.bind(`this.${this.textOf(name)}`, null, type, node);
       this.bind(`.${this.textOf(name)}`, null, type, node);
     }
@@ -550,7 +552,8 @@ export class FileModel {
     return { module: undefined, root: name, segments: [name], chain: [], mock: false };
   }
 
-  private paramOwners: Map<string, Node[]> | undefined;
+  /** Plain functions by parameter name, with the parameter's position. */
+  private paramOwners: Map<string, { def: Node; index: number }[]> | undefined;
   private bareCalls: Map<string, CallSite[]> | undefined;
   private readonly callerMemo = new Map<string, ResolvedPath | null>();
 
@@ -569,22 +572,23 @@ export class FileModel {
       for (const defs of this.functions.values()) {
         for (const def of defs) {
           if (def.type === 'method_definition' || def.parent?.parent?.type === 'class_definition') continue;
-          for (const p of paramNames(def, (n) => this.textOf(n))) {
-            if (!p) continue;
-            const list = this.paramOwners.get(p);
-            if (list) list.push(def);
-            else this.paramOwners.set(p, [def]);
-          }
+          paramNames(def, (n) => this.textOf(n)).forEach((p, index) => {
+            if (!p) return;
+            const list = this.paramOwners!.get(p);
+            if (list) list.push({ def, index });
+            else this.paramOwners!.set(p, [{ def, index }]);
+          });
         }
       }
     }
     // The innermost plain function around `at` that has a parameter of this name.
-    let def: Node | undefined;
-    for (const d of this.paramOwners.get(name) ?? []) {
-      if (d.startIndex <= at && at < d.endIndex && (!def || d.startIndex >= def.startIndex)) def = d;
+    let owner: { def: Node; index: number } | undefined;
+    for (const o of this.paramOwners.get(name) ?? []) {
+      if (o.def.startIndex <= at && at < o.def.endIndex && (!owner || o.def.startIndex >= owner.def.startIndex)) owner = o;
     }
+    const def = owner?.def;
     const fnName = def?.childForFieldName('name');
-    if (!def || !fnName) return undefined;
+    if (!owner || !def || !fnName) return undefined;
     const key = `${def.id}\u0000${name}`;
     const memo = this.callerMemo.get(key);
     if (memo !== undefined) return memo ?? undefined;
@@ -598,7 +602,7 @@ export class FileModel {
         else this.bareCalls.set(c.nameText, [c]);
       }
     }
-    const index = paramNames(def, (n) => this.textOf(n)).indexOf(name);
+    const { index } = owner;
     let found: ResolvedPath | undefined;
     let tried = 0;
     for (const call of this.bareCalls.get(this.textOf(fnName)) ?? []) {
@@ -749,7 +753,7 @@ export class FileModel {
         const base = node.childForFieldName('name') ?? node.firstNamedChild;
         if (!base) return undefined;
         // `Optional[OpenAI]` and `Union[OpenAI, None]` hold the type in their arguments.
-        if (this.family === 'python' && /^(?:typing\.)?(?:Optional|Union|Annotated)$/.test(this.textOf(base))) {
+        if (this.family === 'python' && TYPING_WRAPPER.test(this.textOf(base))) {
           const args = node.namedChildren.find((c) => c?.type === 'type_parameter');
           for (const a of args?.namedChildren ?? []) {
             const r = a ? this.resolveType(a, depth + 1) : undefined;
@@ -762,7 +766,7 @@ export class FileModel {
       case 'string': {
         // A forward reference names the class in a string (`"ChatOpenAI | None"`, `"Optional[OpenAI]"`).
         for (const name of stripQuotes(this.textOf(node)).match(/[A-Za-z_][\w.]*/g) ?? []) {
-          if (/^(?:typing\.)?(?:Optional|Union|Annotated|None)$/.test(name)) continue;
+          if (name === 'None' || TYPING_WRAPPER.test(name)) continue;
           const r = this.resolveDotted(name, depth + 1);
           if (r?.module !== undefined) return r;
         }

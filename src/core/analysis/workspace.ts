@@ -16,9 +16,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
-import { languageForPath } from '../languages';
+import { type LanguageInfo, languageForPath } from '../languages';
 import type { TreeSitterHost } from '../parser';
 import { catalog } from './catalog';
+import { importSpecifiers } from './importText';
 import { type FileModel, getFileModel } from './model';
 import { readTextFile, readTextFileSync } from '../readFile';
 
@@ -341,6 +342,22 @@ export class Workspace {
     if (!found && dir !== '.' && dir !== '') found = this.goModule(path.posix.dirname(dir));
     this.goModCache.set(dir, found);
     return found;
+  }
+
+  /**
+   * Whether `file` (read from its import statements' text, no parse) imports a project file that
+   * `accept` takes, or, in Java, an interface handed to a proxy factory elsewhere in the workspace
+   * (it matters whatever its text). A Go import names a package folder: any of its files counts.
+   * The engine's parse-or-skip decision and the generation rule's link filter both ask this.
+   */
+  async importsAny(file: string, text: string, language: LanguageInfo, accept: (target: string) => Promise<boolean>): Promise<boolean> {
+    for (const spec of importSpecifiers(text, language)) {
+      const resolved = this.resolveModule(language.family, file, spec);
+      if (resolved === undefined) continue;
+      if (language.family === 'java' && this.proxyNames.has(spec.slice(spec.lastIndexOf('.') + 1))) return true;
+      for (const target of language.family === 'go' ? this.goFiles(resolved) : [resolved]) if (target !== file && (await accept(target))) return true;
+    }
+    return false;
   }
 
   /** The workspace-relative file a module specifier names, if it is one of the project's files. */

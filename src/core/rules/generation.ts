@@ -10,7 +10,6 @@ import { type CompiledCatalog, type MethodSpec, type ProviderSpec, type ProxySpe
 import { type CallSite, type FileModel, type ResolvedPath, getFileModel, normalisePath } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence, Modality } from '../types';
-import { importSpecifiers } from './prefilter';
 import type { Rule, RuleContext } from './rule';
 
 const BASE_URL_NAMES: ReadonlySet<string> = new Set(['base_url', 'baseURL', 'baseUrl', 'api_base', 'openai_api_base', 'openAIApiBase', 'azure_endpoint', 'endpoint', 'basePath', 'BaseURL']);
@@ -107,7 +106,7 @@ export const generationRule: Rule = {
     // is modelled only when it imports (by its text) a project file whose text has hints, which
     // the import statements tell before any file model is built (most parsed files are here for
     // another rule).
-    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && (await importsRelevant(ctx.workspace, ctx.file, ctx.text, ctx.language, mayMatch)))) return;
+    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && (await ctx.workspace.importsAny(ctx.file, ctx.text, ctx.language, (t) => ctx.workspace!.passes(t, mayMatch))))) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
     // A candidate file links its imports whatever their text (a TS/Python constants module names
@@ -780,16 +779,4 @@ function detectProxy(model: FileModel, cat: CompiledCatalog, call: CallSite): De
     if (proxy.factory.test(normalisePath(r.segments.slice(0, -1)))) return { provider: proxy.provider.id, modality: proxy.modality, api: `${proxy.api} ${call.nameText}`, confidence: 'high' };
   }
   return undefined;
-}
-
-/** Whether a file imports (by its text, no parse) a project file whose text passes `filter`. */
-async function importsRelevant(ws: NonNullable<RuleContext['workspace']>, file: string, text: string, language: RuleContext['language'], filter: (text: string) => boolean): Promise<boolean> {
-  for (const spec of importSpecifiers(text, language)) {
-    const target = ws.resolveModule(language.family, file, spec);
-    if (target === undefined) continue;
-    // An interface handed to a proxy factory elsewhere in the workspace matters whatever its text.
-    if (language.family === 'java' && ws.proxyNames.has(spec.slice(spec.lastIndexOf('.') + 1))) return true;
-    for (const t of language.family === 'go' ? ws.goFiles(target) : [target]) if (t !== file && (await ws.passes(t, filter))) return true;
-  }
-  return false;
 }
