@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Family } from '../../src/core/analysis/model';
 import { Engine } from '../../src/core/engine';
+import { personalMayApply } from '../../src/core/rules/recbio/personal';
 import { FIXTURE_ROOT } from '../../scripts/precision';
 import { itChecksRuleFixtures } from './harness';
 
@@ -57,3 +59,37 @@ describe(`rule ${RULE} (fixtures)`, () => {
   });
 });
 
+
+describe('rec-no-opt-out prefilter (personalMayApply)', () => {
+  it('skips type files whose ranking words are only field names', () => {
+    const sdkTypes = [
+      'export interface MessageParams {',
+      '  user_id?: string;',
+      '  query: SearchQuery;',
+      '  top_k?: number;',
+      '  score: number;',
+      '}',
+      'const sort = params.sort;',
+      '',
+    ].join('\n');
+    assert.equal(personalMayApply(sdkTypes, 'js'), false);
+  });
+
+  it('keeps files that call a ranking name or declare a purpose-named function or type', () => {
+    const user = 'const userId = req.user.id;\n';
+    const cases: [string, Family][] = [
+      [`${user}const items = model.topK(vectors, userId);\n`, 'js'],
+      [`${user}const rows = sorted<Row>(items);\n`, 'js'],
+      [`${user}export const getFeed = async (req) => db.load(userId);\n`, 'js'],
+      ['class RecallService:\n    def get(self, user_id):\n        return self.store.fetch(user_id)\n', 'python'],
+      ['func (s *FeedService) Get(ctx context.Context, userId string) []Item {\n\treturn s.store.Pull(userId)\n}\n', 'go'],
+      ['List<Article> getTimeline(User user) { return repo.findAll(user.getId()); }\n', 'java'],
+      ['feed = lambda user_id: store.fetch(user_id)\n', 'python'],
+    ];
+    for (const [code, family] of cases) assert.equal(personalMayApply(code, family), true, code);
+  });
+
+  it('does not count a ranking word inside a string or a comment', () => {
+    assert.equal(personalMayApply('const userId = 1;\n// rank(items) for the user\nconst s = "topK(userId)";\n', 'js'), false);
+  });
+});

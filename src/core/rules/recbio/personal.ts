@@ -83,7 +83,41 @@ export function personalMayApply(text: string, family: Family): boolean {
   if (!USER_WORD.test(text) || !SITE_WORD.test(text)) return false;
   // Comments and docstrings say "the following", "user" and "order" far more often than names do.
   const code = codeWithoutProse(text, family);
-  return SITE_WORD.test(code) && hasUserName(code);
+  return hasUserName(code) && hasSiteName(code);
+}
+
+const SITE_WORDS = new RegExp(SITE_WORD.source, 'g');
+/** What follows a name that is called or declared with parameters: `rank(`, `topK<T>(`, `Slice[T](`. */
+const CALLED = /^\s*(?:<[^<>()\n]{0,80}>|\[[^[\]()\n]{0,80}\])?\s*\(/;
+/** What precedes a declared function or type name: `def `, `class `, Go's `func (s *`. */
+const DECLARED_AFTER = /(?:\b(?:class|struct|interface|def|func|function|fn|type|object|trait|enum|record)\s+|\bfunc\s*\(\s*\w+\s+\*?)$/;
+/** What follows a name bound to a function: `feed = async (`, `feed: function`, `feed = lambda`. */
+const BOUND_TO_FUNCTION = /^\s*(?::[^=\n]{0,80})?[=:]\s*(?:async\s*)?(?:function\b|lambda\b|\(|[A-Za-z_$][\w$]*\s*=>)/;
+
+/**
+ * True when some name can make a site (see `personalSites`): a called or declared name whose
+ * words rank, score or sort (`topk(`, `sorted(`, `getRecommendations(`), or a function or type
+ * whose name gives the purpose that makes plain queries count (`def feed`, `class RecallService`,
+ * `func (s *FeedService)`). SDK type files name fields `query`, `score` and `top_k` and pass the
+ * word test; they declare no such function, so they are not parsed for this rule.
+ */
+function hasSiteName(code: string): boolean {
+  SITE_WORDS.lastIndex = 0;
+  for (let m = SITE_WORDS.exec(code); m; m = SITE_WORDS.exec(code)) {
+    let a = m.index;
+    let b = m.index + m[0].length;
+    while (a > 0 && isNameChar(code.charCodeAt(a - 1))) a--;
+    while (b < code.length && isNameChar(code.charCodeAt(b))) b++;
+    SITE_WORDS.lastIndex = b;
+    const ws = words(code.slice(a, b));
+    const purpose = ws.some((w) => PURPOSE.has(w));
+    const ranks = purpose || ws.some((w) => STRONG.has(w) || SORT.has(w)) || /(?:^|_)top_?[kn](?:_|$)/.test(ws.join('_')) || (ws.includes('query') && ws.some((w) => VECTOR.has(w))) || ws.join('_') === 'rate';
+    if (!ranks) continue;
+    const after = code.slice(b, b + 120);
+    if (CALLED.test(after)) return true;
+    if (purpose && (DECLARED_AFTER.test(code.slice(Math.max(0, a - 40), a)) || BOUND_TO_FUNCTION.test(after))) return true;
+  }
+  return false;
 }
 
 const USER_WORDS = new RegExp(USER_WORD.source, 'g');
