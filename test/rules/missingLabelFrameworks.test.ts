@@ -74,3 +74,13 @@ describe(`rule ${RULE} through runners that call a function given by name (test/
     assert.deepEqual(problems, []);
   });
 });
+
+describe(`rule ${RULE} on agent tools (test/fixtures/labels/agent-tools)`, () => {
+  it('reports what a registered tool returns as its output, unless the dispatcher shows it or a notice labels it', async () => {
+    const { problems, messages } = await problemsIn('agent-tools');
+    assert.deepEqual(problems, []);
+    // A tool held in another file's table says where it was registered.
+    assert.match(messages.get('assistant/tools/painter.py:18') ?? '', /agent tool output .*registered in .*assistant\/tools\/registry\.py:5/);
+    assert.match(messages.get('server.ts:21') ?? '', /agent tool output/);
+  });
+});

@@ -79,6 +79,22 @@ const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
 const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
 const HANDLER_DIRECTIVES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerDirectives).map(([k, v]) => [k, compilePattern(v)]));
 const HANDLER_BASES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerBases).map(([k, v]) => [k, compilePattern(v)]));
+interface ToolHandlerSpec {
+  decorators?: RegExp;
+  registrations?: RegExp;
+  functionKeys?: RegExp;
+}
+const TOOL_HANDLERS: Record<string, ToolHandlerSpec> = Object.fromEntries(
+  Object.entries(sinksData.toolHandlers as Record<string, { decorators?: string; registrations?: string; functionKeys?: string }>).map(([k, v]) => [
+    k,
+    {
+      ...(v.decorators ? { decorators: compilePattern(v.decorators) } : {}),
+      ...(v.registrations ? { registrations: compilePattern(v.registrations) } : {}),
+      ...(v.functionKeys ? { functionKeys: compilePattern(v.functionKeys) } : {}),
+    },
+  ]),
+);
+const TOOL_OUTPUT = 'agent tool output (shown in the agent chat)';
 const GENERATION_WRITES = compilePattern(sinksData.generationWrites.names);
 const CALLBACK_KEYS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.callbackKeys).map(([k, v]) => [k, compilePattern(v)]));
 const OUTPUT_CHANNELS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.outputChannels).map(([k, v]) => [k, compilePattern(v)]));
@@ -213,9 +229,24 @@ export const missingLabelRule: Rule = {
     seedSessionOutputs(tasks, idx, ctx);
     const ws = workspaceOf(ctx);
     const foreign: Foreign | undefined = ws ? { calls: [], returned: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
-    follow(ctx, idx, env, tasks, foreign, switchedOff);
-    if (ws && foreign && foreign.calls.length > 0) await followIntoImports(ctx, ws, foreign.calls);
-    if (ws && foreign && foreign.returned.length > 0) await followIntoImporters(ctx, ws, foreign.returned);
+    // An agent tool's return is reported as the tool's output only when following it into the
+    // code that dispatches the tool finds no exit there: that exit says more about where it goes.
+    const held: RawFinding[] = [];
+    const reportedAt = new Set<number>();
+    const fctx: RuleContext = {
+      ...ctx,
+      report: (f) => {
+        if (String(f.data?.exit ?? '').startsWith(TOOL_OUTPUT)) held.push(f);
+        else {
+          reportedAt.add(f.range.startOffset);
+          ctx.report(f);
+        }
+      },
+    };
+    follow(fctx, idx, env, tasks, foreign, switchedOff);
+    if (ws && foreign && foreign.calls.length > 0) await followIntoImports(fctx, ws, foreign.calls);
+    if (ws && foreign && foreign.returned.length > 0) await followIntoImporters(fctx, ws, foreign.returned);
+    for (const f of held) if (!reportedAt.has(f.range.startOffset)) ctx.report(f);
   },
 };
 
@@ -294,9 +325,11 @@ interface Registration {
  * a method of an object made from an imported class (`talker = Talker(); ... fn=talker.run`).
  * One pass over the file's calls and assignments.
  */
-function gradioRegistrations(ws: FlowWorkspace, rel: string, imports: ReadonlyMap<string, { module: string; member: string | undefined; raw?: string }>, fidx: FileIndex, text: string): Registration[] {
-  if (!/gradio|\bgr\./.test(text)) return [];
-  const fileOf = (local: string): { file: string; member: string | undefined } | undefined => {
+type ImportMap = ReadonlyMap<string, { module: string; member: string | undefined; raw?: string }>;
+
+/** The project file a Python local name was imported from, with the member it names (none for a module). */
+function importedFileOf(ws: FlowWorkspace, rel: string, imports: ImportMap): (local: string) => { file: string; member: string | undefined } | undefined {
+  return (local) => {
     const imp = imports.get(local);
     if (!imp) return undefined;
     const spec = imp.raw ?? imp.module;
@@ -308,6 +341,35 @@ function gradioRegistrations(ws: FlowWorkspace, rel: string, imports: ReadonlyMa
     }
     return direct ? { file: direct, member: imp.member } : undefined;
   };
+}
+
+/**
+ * Agent tool registries of a Python file that hold functions of other project files: a dict or
+ * list whose name says it holds tools (`ALL_TOOLS = {"cogview": cogview}`, `tools = [search]`)
+ * with a name imported from a project file as a value. The agent calls the function by its key and
+ * shows what it returns, so that return is an exit in the defining file.
+ */
+function toolRegistryEntries(ws: FlowWorkspace, rel: string, imports: ImportMap, fidx: FileIndex): { target: string; fnName: string; line: number }[] {
+  const fileOf = importedFileOf(ws, rel, imports);
+  const out: { target: string; fnName: string; line: number }[] = [];
+  for (const a of fidx.assigns) {
+    if (a.targets.length !== 1 || !TOOL_REGISTRY_NAME.test(a.targets[0]!) || !/^(?:dictionary|list)$/.test(a.value.type)) continue;
+    for (const item of a.value.namedChildren) {
+      const v = item?.type === 'pair' ? item.childForFieldName('value') : item;
+      if (v?.type !== 'identifier') continue;
+      const f = fileOf(v.text);
+      if (f?.member) out.push({ target: f.file, fnName: f.member, line: v.startPosition.row + 1 });
+    }
+  }
+  return out;
+}
+
+/** A variable named for the tools it holds: `TOOLS`, `ALL_TOOLS`, `tool_map`, `available_tools`, `TOOL_REGISTRY`. */
+const TOOL_REGISTRY_NAME = /(?:^|_)(?:tools?|TOOLS?)(?:_|$)|[a-z]Tools?(?:[A-Z]|$)|^tools?[A-Z]/;
+
+function gradioRegistrations(ws: FlowWorkspace, rel: string, imports: ImportMap, fidx: FileIndex, text: string): Registration[] {
+  if (!/gradio|\bgr\./.test(text)) return [];
+  const fileOf = importedFileOf(ws, rel, imports);
   // Objects made from an imported class (`talker = Talker(...)`, `talker = tts.Talker(...)`).
   const instances = new Map<string, string>();
   for (const a of fidx.assigns) {
@@ -350,6 +412,14 @@ async function registeredByImporters(ctx: RuleContext, ws: FlowWorkspace, idx: F
     for (const r of regs) {
       if (r.target !== ctx.file) continue;
       for (const f of idx.functions) if (f.name === r.fnName && f.body && !out.has(f.node.id)) out.set(f.node.id, `Gradio output (the event wired in ${rel}:${r.line})`);
+    }
+    const tools = await workspaceMemo<{ target: string; fnName: string; line: number }[]>(ws, `tool-registries:${rel}`, [], async () => {
+      const loaded = await ws.load(rel);
+      return loaded ? toolRegistryEntries(ws, rel, loaded.model.imports, fileIndex(loaded.tree, 'python')) : [];
+    });
+    for (const r of tools) {
+      if (r.target !== ctx.file) continue;
+      for (const f of idx.functions) if (f.name === r.fnName && f.body && !out.has(f.node.id)) out.set(f.node.id, `${TOOL_OUTPUT} (registered in ${rel}:${r.line})`);
     }
   }
   return out;
@@ -758,8 +828,12 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   }
   if (!propagate) return;
   const sinkIds = new Set(sinks.map((s) => s.node.id));
+  const toolReturns = new Set(sinks.filter((s) => s.label.startsWith(TOOL_OUTPUT)).map((s) => s.node.id));
   // A value returned from a function that is not itself an exit continues at its callers.
-  if (flow.fn && flow.returns.length > 0 && !env.handlers.has(flow.fn.node.id)) {
+  // An agent tool's return is its output, and is also what the code that dispatches it goes on
+  // with: both are followed (a dispatcher that shows it says more about where it goes).
+  const handler = flow.fn ? env.handlers.get(flow.fn.node.id) : undefined;
+  if (flow.fn && flow.returns.length > 0 && (!handler || handler.startsWith(TOOL_OUTPUT))) {
     // Each source returned goes back to its own callers: a value made here to every caller, a
     // value that came in through a parameter only to the call that passed it (so a helper that
     // returns whatever `method(...)` gives is not a source for its other callers).
@@ -789,7 +863,8 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       // its call as a generation call (a wrapper) and reports the exit there: reported once.
       // Such a function is still followed where an importer calls it through a registry
       // (`TOOLS = {"draw": draw}` ... `TOOLS[name](args)`), which no generation rule sees.
-      if (direct.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && !reported.has(r.id) && !sinkIds.has(r.id)) {
+      // A tool's own output exit is held back until this is known (see `run`), so it does not stop it.
+      if (direct.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && ((!reported.has(r.id) && !sinkIds.has(r.id)) || toolReturns.has(r.id))) {
         foreign.returned.push({ fnName: flow.fn.name, at: r, origin, ownGen: enclosingFunction(from.gen.node, idx) === flow.fn });
       }
     }
@@ -981,6 +1056,8 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
       if (supers && base.test(supers)) handlers.set(f.node.id, 'gRPC service response');
     }
   }
+  const tools = TOOL_HANDLERS[family];
+  if (tools) for (const id of toolFunctions(idx, tools)) if (!handlers.has(id)) handlers.set(id, TOOL_OUTPUT);
   if (family === 'python' && /gradio|\bgr\./.test(ctx.text)) {
     // Functions wired into Gradio (`gr.Interface(fn=generate)`, `btn.click(generate, ...)`) render what they return.
     const names = new Set<string>();
@@ -1051,6 +1128,45 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
   return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => within(idx.calls, n.startIndex, n.endIndex, nodeOfCall).find((c) => c.node.id === n.id), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
 }
 
+/**
+ * Functions registered as agent tools: decorated (`@tool`, `@mcp.tool()`, a project's
+ * `@register_tool`), or handed to a registering call by name, inline, or under a function key
+ * (`StructuredTool.from_function(func=lookup)`, `server.tool("draw", schema, async (a) => ...)`,
+ * `tool({ execute: async (a) => ... })`). What they return is the tool's output, which agent UIs show.
+ */
+function toolFunctions(idx: FileIndex, spec: ToolHandlerSpec): Set<number> {
+  const out = new Set<number>();
+  if (spec.decorators) for (const f of idx.functions) if (f.decorators.some((d) => spec.decorators!.test(d))) out.add(f.node.id);
+  if (!spec.registrations) return out;
+  const byNode = new Map<number, FunctionInfo>();
+  const byName = new Map<string, FunctionInfo>();
+  for (const f of idx.functions) {
+    byNode.set(f.node.id, f);
+    if (f.name && !byName.has(f.name)) byName.set(f.name, f);
+  }
+  const take = (n: Node | null | undefined): void => {
+    if (!n) return;
+    const f = byNode.get(n.id) ?? (n.type === 'identifier' ? byName.get(n.text) : undefined);
+    if (f) out.add(f.node.id);
+  };
+  const keyed = spec.functionKeys;
+  for (const c of idx.calls) {
+    if (!spec.registrations.test(c.callee)) continue;
+    for (const a of c.args) {
+      take(a);
+      // An options object: `tool({ description, inputSchema, execute: async (input) => ... })`.
+      if (keyed && a.type === 'object') {
+        for (const pair of a.namedChildren) {
+          if (pair?.type === 'pair' && keyed.test(pair.childForFieldName('key')?.text ?? '')) take(pair.childForFieldName('value'));
+          else if (pair?.type === 'method_definition' && keyed.test(pair.childForFieldName('name')?.text ?? '')) take(pair);
+        }
+      }
+    }
+    if (keyed) for (const [k, v] of c.kwargs) if (keyed.test(k)) take(v);
+  }
+  return out;
+}
+
 function callCarries(flow: Flow, c: CallInfo): boolean {
   if (c.args.some((a) => carries(flow, a))) return true;
   for (const v of c.kwargs.values()) if (carries(flow, v)) return true;
@@ -1092,7 +1208,7 @@ function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
     for (const r of flow.returns) {
       // `return jsonify(text)` is already the jsonify sink.
       if (out.some((s) => contains(r, s.node))) continue;
-      out.push({ node: r, kind: handler.startsWith('Gradio') ? 'ui' : 'http', label: handler });
+      out.push({ node: r, kind: handler.startsWith('Gradio') || handler.startsWith(TOOL_OUTPUT) ? 'ui' : 'http', label: handler });
     }
   }
   return dropWrappers(out, idx, scope);

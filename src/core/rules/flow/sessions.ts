@@ -18,6 +18,8 @@ interface RawSessionRead {
   families: string[];
   methods?: string;
   iterate?: boolean;
+  path?: string;
+  generatedBy?: string;
   label: string;
 }
 
@@ -36,6 +38,8 @@ const READS = ((sinksData as { sessionReads?: RawSessionRead[] }).sessionReads ?
   families: r.families,
   methods: r.methods ? compilePattern(r.methods) : undefined,
   iterate: !!r.iterate,
+  path: r.path ? compilePattern(r.path) : undefined,
+  generatedBy: r.generatedBy ? compilePattern(r.generatedBy) : undefined,
   label: r.label,
 }));
 
@@ -79,6 +83,17 @@ function sessionOf(callee: string): string | undefined {
   if (parts.length < 2 || !parts.every((p) => NAME.test(p))) return undefined;
   const keep = SELF.has(parts[0]!) ? 2 : 1;
   return parts.length > keep ? parts.slice(0, keep).join('.') : undefined;
+}
+
+/** The outermost function around `node` (at most MAX_SCOPE_HOPS levels up), or null at module level. */
+function outermostFunction(node: Node, idx: FileIndex): FunctionInfo | null {
+  let fn: FunctionInfo | null = enclosingFunction(node, idx);
+  for (let hops = 0; fn && hops < MAX_SCOPE_HOPS; hops++) {
+    const outer = enclosingFunction(fn.node, idx);
+    if (!outer) break;
+    fn = outer;
+  }
+  return fn;
 }
 
 /**
@@ -151,7 +166,25 @@ export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], 
     return (list.filter((s) => s.gen.node.startIndex < at.startIndex).pop() ?? list[0]!).gen;
   };
   const out: SessionOutput[] = [];
+  // Reads named by their path under the client (`openai.beta.threads.messages.list(...)` after a
+  // run on the thread), owned by a generation call of the kind the row names.
+  const byPath = reads.filter((r) => r.path);
   for (const c of idx.calls) {
+    if (byPath.length) {
+      const parts = c.callee.split('.');
+      const keep = SELF.has(parts[0]!) ? 2 : 1;
+      const client = parts.slice(0, keep).join('.');
+      const rest = parts.length > keep ? parts.slice(keep).join('.') : '';
+      const read = rest && sessions.has(client) ? byPath.find((r) => r.path!.test(rest)) : undefined;
+      if (read) {
+        // The client is usually shared by the whole module; the run and the listing that reads its
+        // result are in one function (the outermost around the run).
+        const list = sessions.get(client)!.filter((h) => contains(outermostFunction(h.gen.node, idx)?.node ?? root, c.node) && (!read.generatedBy || read.generatedBy.test(byId.get(h.gen.node.id) ?? '')));
+        const gen = (list.filter((h) => h.gen.node.startIndex < c.node.startIndex).pop() ?? list[0])?.gen;
+        if (gen && gen.node.id !== c.node.id) out.push({ gen, seed: c.node, at: c.node, label: read.label });
+        continue;
+      }
+    }
     const dot = c.callee.lastIndexOf('.');
     if (dot < 0) continue;
     const session = c.callee.slice(0, dot);
