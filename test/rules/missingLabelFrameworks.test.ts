@@ -84,3 +84,12 @@ describe(`rule ${RULE} on agent tools (test/fixtures/labels/agent-tools)`, () =>
     assert.match(messages.get('server.ts:21') ?? '', /agent tool output/);
   });
 });
+
+describe(`rule ${RULE} through service methods (test/fixtures/labels/service-methods)`, () => {
+  it('follows a method’s return to the routes that call it on an injected or typed instance', async () => {
+    const { problems, messages } = await problemsIn('service-methods');
+    assert.deepEqual(problems, []);
+    assert.match(messages.get('api/llm_service.py:11') ?? '', /returned by answer\(\) to api\/routes\.py/);
+    assert.match(messages.get('nest/llm.service.ts:10') ?? '', /returned by answer\(\) to nest\/chat\.controller\.ts, which sends it out via route handler return/);
+  });
+});

@@ -144,10 +144,10 @@ export const generationRule: Rule = {
         const found = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
         if (found && found !== 'mock') report(ctx, cat, call, { ...found, confidence: found.confidence === 'high' ? 'medium' : found.confidence });
         else {
-          // A function or method of a linked project file that generates (`gateway.reply(q)`).
-          // (Only in a file without generation of its own: where the file generates directly,
-          // its own calls are the findings and a wrapper's would count the same one twice.)
-          const wrapped = !candidate && model.linked.size ? detectWrapper(model, cat, call) : undefined;
+          // A function or method of a linked project file that generates (`gateway.reply(q)`),
+          // whatever else the file does: a route file that imports its service, a script that
+          // also calls the SDK itself.
+          const wrapped = model.linked.size ? detectWrapper(model, cat, call) : undefined;
           if (wrapped) report(ctx, cat, call, wrapped);
         }
         continue;

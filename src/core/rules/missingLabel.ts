@@ -27,7 +27,7 @@ import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
-import { getFileModel } from '../analysis/model';
+import { type Family, getFileModel } from '../analysis/model';
 import { generationRule } from './generation';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
@@ -624,6 +624,8 @@ interface ReturnedValue {
    * there (wrappers, reported by that file), so only calls through a registry are followed.
    */
   ownGen: boolean;
+  /** For a method, the class it belongs to: importers call it on instances of that class. */
+  className?: string;
 }
 
 /** A call passing generated content to a function that is not defined in this file. */
@@ -699,6 +701,52 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
   }
 }
 
+/** The class a method is defined in (Python `class_definition`, TS/JS `class_declaration`), if any. */
+function classOf(fn: FunctionInfo): string | undefined {
+  for (let p = fn.node.parent, hops = 0; p && hops < 4; p = p.parent, hops++) {
+    if (/^class_(?:definition|declaration)$|^class$/.test(p.type)) return p.childForFieldName('name')?.text ?? undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The callees (`svc.answer`, `this.svc.answer`) under which an importer calls method `method` of
+ * class `className` defined in `file`: receivers declared with the class as their type, or
+ * assigned an instance of it, in the importer's text. One regular expression per receiver name,
+ * memoised, over the text.
+ */
+function methodCallsOn(className: string, method: string, file: string, rel: string, family: Family, imports: ImportMap, text: string, fidx: FileIndex, ws: FlowWorkspace): string[] {
+  const locals: string[] = [];
+  for (const [local, imp] of imports) {
+    const spec = imp.raw ?? imp.module;
+    if (imp.member === className && ws.resolveModule(family, rel, spec) === file) locals.push(local);
+    else if (imp.member === undefined && ws.resolveModule(family, rel, spec) === file) locals.push(`${local}.${className}`);
+  }
+  if (locals.length === 0) return [];
+  const cls = `(?:${locals.map((l) => l.replace(/[.$]/g, (ch) => `\\${ch}`)).join('|')})`;
+  const out = new Set<string>();
+  const memo = new Map<string, boolean>();
+  for (const c of fidx.calls) {
+    if (c.name !== method || !c.receiver) continue;
+    const recv = c.receiver.text;
+    // `LLMService().answer(q)`, `new LLMService().answer(q)`.
+    if (new RegExp(`^(?:new\\s+)?${cls}\\s*\\(`).test(recv)) {
+      out.add(c.callee);
+      continue;
+    }
+    const name = /^(?:(?:self|this)\.)?([A-Za-z_$][\w$]*)$/.exec(recv)?.[1];
+    if (!name) continue;
+    let typed = memo.get(name);
+    if (typed === undefined) {
+      const n = name.replace(/\$/g, '\\$');
+      typed = new RegExp(`(?<![\\w$.])${n}\\s*\\??\\s*:\\s*(?:Optional\\[|Annotated\\[)?["']?${cls}\\b|(?<![\\w$])${n}\\s*(?::[^=\\n]{0,80})?=\\s*(?:await\\s+)?(?:new\\s+)?${cls}\\s*\\(`).test(text);
+      memo.set(name, typed);
+    }
+    if (typed) out.add(c.callee);
+  }
+  return [...out];
+}
+
 /**
  * Follows values that functions of this file return to callers in the files that import it (the
  * scan's reverse-import index): in each importer, the calls of the function are seeds of that
@@ -716,7 +764,7 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
     if (done.has(rv.at.id)) continue;
     const gen = rv.origin.gen;
     for (const rel of importers) {
-      const key = `returned:${ctx.file}#${rv.fnName}#${rel}#${gen.modality}#${rv.origin.explicit}${rv.origin.implicit}#${rv.ownGen}`;
+      const key = `returned:${ctx.file}#${rv.className ?? ''}.${rv.fnName}#${rel}#${gen.modality}#${rv.origin.explicit}${rv.origin.implicit}#${rv.ownGen}`;
       const exits = await foreignSummary(ws, key, async () => {
         const loaded = await ws.load(rel);
         const language = languageForPath(rel);
@@ -731,14 +779,19 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
           // Python `from ..llm import answers` binds the submodule: `answers.caption(...)`.
           else if (imp.member !== undefined && family === 'python' && ws.resolveModule(family, rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) === ctx.file) callees.add(`${local}.${rv.fnName}`);
         }
-        if (callees.size === 0) return [];
         const fidx = fileIndex(loaded.tree, family);
+        // A method is called on instances of its class: `svc.answer(q)` where `svc: LLMService`
+        // (a typed parameter, FastAPI's `Depends`, a TypeScript parameter property) or
+        // `svc = LLMService(...)`. Its body generating does not make these calls generation calls
+        // in the importer (the generation rule does not follow typed receivers into methods).
+        if (rv.className) for (const c of methodCallsOn(rv.className, rv.fnName, ctx.file, rel, family, loaded.model.imports, loaded.model.text, fidx, ws)) callees.add(c);
+        if (callees.size === 0) return [];
         const raws: RawFinding[] = [];
         const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
         const tasks = new Map<number, Task>();
         const origin: Origin = { ...rv.origin, path: [] };
         const registries = registriesHolding(fidx, callees);
-        const calls = fidx.calls.filter((c) => (!rv.ownGen && callees.has(c.callee)) || registries.has(c.callee));
+        const calls = fidx.calls.filter((c) => ((!rv.ownGen || (rv.className && c.name === rv.fnName)) && callees.has(c.callee)) || registries.has(c.callee));
         for (const c of calls) taskIn(tasks, enclosingFunction(c.node, fidx)).seeds.push({ node: c.node, origin });
         if (tasks.size === 0) return [];
         follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
@@ -865,7 +918,8 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       // (`TOOLS = {"draw": draw}` ... `TOOLS[name](args)`), which no generation rule sees.
       // A tool's own output exit is held back until this is known (see `run`), so it does not stop it.
       if (direct.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && ((!reported.has(r.id) && !sinkIds.has(r.id)) || toolReturns.has(r.id))) {
-        foreign.returned.push({ fnName: flow.fn.name, at: r, origin, ownGen: enclosingFunction(from.gen.node, idx) === flow.fn });
+        const className = classOf(flow.fn);
+        foreign.returned.push({ fnName: flow.fn.name, at: r, origin, ownGen: enclosingFunction(from.gen.node, idx) === flow.fn, ...(className ? { className } : {}) });
       }
     }
   }

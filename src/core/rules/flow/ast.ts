@@ -347,6 +347,12 @@ function functionInfo(node: Node, family: Family): FunctionInfo {
     const mods = node.namedChildren.find((c) => c?.type === 'modifiers');
     if (mods) for (const a of mods.namedChildren) if (a && /annotation/.test(a.type)) decorators.push(a.text);
   }
+  // TypeScript decorators of a method (`@Post()` in a NestJS controller) precede it in the class body.
+  if (family === 'js' && node.type === 'method_definition') {
+    const found: string[] = [];
+    for (let d = node.previousNamedSibling; d?.type === 'decorator' && found.length < 8; d = d.previousNamedSibling) found.unshift(d.text);
+    decorators.push(...found);
+  }
   if (family === 'js' && node.parent?.type === 'export_statement') decorators.push('export');
   return { node, name, body: node.childForFieldName('body'), params, decorators };
 }
