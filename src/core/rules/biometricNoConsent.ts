@@ -10,6 +10,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import bioData from '../../../data/biometric.json';
+import { catalog } from '../analysis/catalog';
 import { getFileModel } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence } from '../types';
@@ -197,6 +198,16 @@ function matchCall(c: CallInfo, op: Operation): boolean {
   return true;
 }
 
+/** Calls that run a command line: process spawns (`subprocess.run`, `os.system`, `exec.Command`, `ProcessBuilder`, `child_process.exec`). */
+const COMMAND_RUNNER = /^(?:system|popen|Popen|run|call|check_call|check_output|getoutput|getstatusoutput|create_subprocess_exec|create_subprocess_shell|spawn|spawnSync|exec|execSync|execFile|execFileSync|execa|Command|CommandContext|ProcessBuilder|command|start)$/;
+
+const DOWNLOADER = /\b(?:wget|curl|aria2c|download|huggingface-cli|git)\b/;
+
+/** The HTTP call names of a family (data/providers.json `httpCallees`), where endpoint paths are requested. */
+function httpCallees(family: FileIndex['family']): ReadonlySet<string> {
+  return catalog().httpCallees[family];
+}
+
 function collectSites(idx: FileIndex, ops: Operation[], resolve?: (n: Node) => string | undefined): Site[] {
   const specific: Site[] = [];
   const generic: Site[] = [];
@@ -205,9 +216,16 @@ function collectSites(idx: FileIndex, ops: Operation[], resolve?: (n: Node) => s
   for (const c of idx.calls) {
     for (const op of ops) {
       if (op.commandText) {
-        // A model file (`inswapper_128.onnx`) is loaded, not run as a command.
-        const command = (v: string | undefined): boolean => v !== undefined && op.commandText!.test(v) && !MODEL_FILE.test(v);
-        const literal = c.args.some((a) => isStringNode(a, idx.family) && command(stringValue(a))) || c.args.some((a) => /^(?:list|array|array_type|composite_literal)$/.test(a.type) && op.commandText!.test(a.text));
+        // Only a process spawn or a request runs the command: a tool's name in a log line, an
+        // import path or a model download (`roop.processors.frame.{name}`) edits nobody's face.
+        const spawn = COMMAND_RUNNER.test(c.name);
+        if (!spawn && !httpCallees(idx.family).has(c.name)) continue;
+        // A model file (`inswapper_128.onnx`) requested over HTTP or fetched by a downloader is
+        // loaded, not run; in a command line it names the tool being run (`--checkpoint_path wav2lip_gan.pth`).
+        const download = !spawn || DOWNLOADER.test(c.node.text.slice(0, 400));
+        const command = (v: string | undefined): boolean => v !== undefined && op.commandText!.test(v) && !(download && MODEL_FILE.test(v));
+        // In a list (`["python", "inference.py", ...]`) only its strings are the command, not the code around them.
+        const literal = c.args.some((a) => isStringNode(a, idx.family) && command(stringValue(a))) || c.args.some((a) => /^(?:list|array|array_type|composite_literal)$/.test(a.type) && a.namedChildren.some((e) => !!e && isStringNode(e, idx.family) && command(stringValue(e))));
         // The first argument of an HTTP call, resolved through constants and template strings.
         const first = c.args[0];
         if (literal || (resolve && first && URL_ARG.test(first.type) && command(resolve(first)))) {
