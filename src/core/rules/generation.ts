@@ -9,6 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import { type CompiledCatalog, type MethodSpec, type ProviderSpec, type ProxySpec, catalog } from '../analysis/catalog';
 import { type CallSite, type FileModel, type ResolvedPath, getFileModel, normalisePath } from '../analysis/model';
 import { rangeOfNode } from '../position';
+import { goDispatchOf } from './goDispatch';
 import type { Confidence, Modality } from '../types';
 import type { Rule, RuleContext } from './rule';
 
@@ -113,9 +114,12 @@ export const generationRule: Rule = {
     // an endpoint without any hint of its own); Java and Go files import many more project classes
     // and packages, and only those with hints can matter, so they are always filtered.
     if (ctx.workspace) await ctx.workspace.link(model, ctx.file, candidate && (family === 'js' || family === 'python') ? undefined : mayMatch);
+    // Go calls into other project files as Go dispatches them (package functions, methods of
+    // project types and interfaces): the targets are resolved before any string is read.
+    const goFound = family === 'go' && ctx.workspace ? await goDispatchOf(ctx.workspace, directDetection).prepareFile(model, ctx.file) : undefined;
     // A file without hints of its own generates only through what it linked: a wrapper, a client
     // built by a project helper (a Go package's constructor), an AI-service interface.
-    if (!candidate && !model.linked.size) return;
+    if (!candidate && !model.linked.size && !goFound?.size) return;
     const interesting = cat.interestingNames(family);
     const local = cat.localModels;
     const http = cat.httpCallees[family];
@@ -147,7 +151,7 @@ export const generationRule: Rule = {
           // A function or method of a linked project file that generates (`gateway.reply(q)`).
           // (Only in a file without generation of its own: where the file generates directly,
           // its own calls are the findings and a wrapper's would count the same one twice.)
-          const wrapped = !candidate && model.linked.size ? detectWrapper(model, cat, call) : undefined;
+          const wrapped = (!candidate && model.linked.size ? detectWrapper(model, cat, call) : undefined) ?? goFound?.get(call.node.id);
           if (wrapped) report(ctx, cat, call, wrapped);
         }
         continue;
@@ -162,7 +166,7 @@ export const generationRule: Rule = {
         const viaHelper = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
         if (viaHelper && viaHelper !== 'mock') found = { ...viaHelper, confidence: viaHelper.confidence === 'high' ? 'medium' : viaHelper.confidence };
       }
-      if (!found) found = detectWrapper(model, cat, call);
+      if (!found) found = detectWrapper(model, cat, call) ?? goFound?.get(call.node.id);
       if (!found || found === 'mock') continue;
       if (found.mockModule) {
         mocked ??= model.mockTargets();
@@ -610,6 +614,21 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
     memo.set(name, d);
   }
   return d ?? undefined;
+}
+
+/**
+ * What one call generates by itself (an SDK call, an HTTP call to an endpoint, a local model),
+ * without following it into a project function: the step the Go dispatch repeats in each target.
+ */
+function directDetection(model: FileModel, call: CallSite): Detection | undefined {
+  const cat = catalog();
+  let found: SdkResult = detectSdk(model, cat, call);
+  if (found === 'negative' || found === 'mock') return undefined;
+  if (!found && cat.httpCallees[model.family].has(call.nameText)) {
+    const h = detectHttp(model, cat, call);
+    if (h && h !== 'mock') found = h;
+  }
+  return found ?? detectLocalModel(model, cat, call);
 }
 
 /** The parameter a local or linked helper function sends over HTTP, if any. */

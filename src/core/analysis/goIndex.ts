@@ -1,0 +1,234 @@
+/**
+ * A text index of a workspace's Go code: which package folder declares which functions, methods
+ * (by receiver type) and interfaces (with their method names). Go dispatches through interfaces
+ * that types satisfy by their method sets alone, and a gateway's handler reaches its providers
+ * that way (`a := relay.GetAdaptor(t); a.DoRequest(...)`, one implementation per provider
+ * package): to follow such a call, aireg needs the implementations of an interface method, which
+ * no import names.
+ *
+ * The index is read from the files' text with a few line regexes (no parse): linear in the size of
+ * the Go sources, built once per workspace on first use, at most `MAX_GO_FILES` files, and updated
+ * per file when the language server says one changed. Implementations of an interface are the
+ * types of the workspace whose method set (as declared in their package) holds every method the
+ * interface declares; they are computed once per interface, at most `MAX_IMPLEMENTATIONS`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readTextFileSync } from '../readFile';
+import { catalog } from './catalog';
+
+/** Go files indexed per workspace at most. */
+const MAX_GO_FILES = 6000;
+/** Files larger than this are not indexed. */
+const MAX_BYTES = 512 * 1024;
+/** Implementations kept per interface (the most a call through it is followed into). */
+export const MAX_IMPLEMENTATIONS = 48;
+/** Folders never walked: dependencies, generated trees and tool state. */
+const SKIP_DIRS = new Set(['vendor', 'node_modules', 'testdata', 'third_party', 'dist', 'build']);
+
+const FUNC = /^func[ \t]+([A-Za-z_]\w*)[ \t]*[[(]/gm;
+const METHOD = /^func[ \t]*\([ \t]*(?:[A-Za-z_]\w*[ \t]+)?\*?[ \t]*([A-Za-z_]\w*)(?:\[[^\]]*\])?[ \t]*\)[ \t]*([A-Za-z_]\w*)[ \t]*[[(]/gm;
+const INTERFACE = /^(?:type[ \t]+|[ \t]+)([A-Za-z_]\w*)(?:\[[^\]]*\])?[ \t]+interface[ \t]*\{/gm;
+const IFACE_METHOD = /^[ \t]*([A-Za-z_]\w*)[ \t]*\(/;
+
+/** One function or method the index knows: the file that declares it. */
+export interface GoDecl {
+  file: string;
+  dir: string;
+  /** The receiver type of a method; undefined for a function. */
+  type: string | undefined;
+  name: string;
+}
+
+interface FileFacts {
+  dir: string;
+  /** The text names an SDK module, endpoint or name-only path of the catalog. */
+  hinted: boolean;
+  funcs: string[];
+  methods: { type: string; name: string }[];
+  interfaces: { name: string; methods: string[] }[];
+}
+
+export class GoIndex {
+  private files: Map<string, FileFacts> | undefined;
+  private derived: Derived | undefined;
+
+  constructor(private readonly root: string) {}
+
+  /** Forgets a changed file: it is read again, and what was derived from the whole is rebuilt, on next use. */
+  invalidate(rel: string): void {
+    if (!this.files || !rel.endsWith('.go')) return;
+    this.files.delete(rel);
+    const facts = this.read(rel);
+    if (facts) this.files.set(rel, facts);
+    this.derived = undefined;
+  }
+
+  /** The functions named `name` declared in the package folder `dir`. */
+  functions(dir: string, name: string): GoDecl[] {
+    return this.get().funcs.get(`${dir}\u0000${name}`) ?? [];
+  }
+
+  /** The methods `name` of type `type` declared in the package folder `dir`. */
+  methods(dir: string, type: string, name: string): GoDecl[] {
+    return (this.get().byMethod.get(name) ?? []).filter((m) => m.dir === dir && m.type === type);
+  }
+
+  /** Whether `dir` declares an interface `name`, and its methods. */
+  interfaceOf(dir: string, name: string): readonly string[] | undefined {
+    return this.get().interfaces.get(`${dir}\u0000${name}`);
+  }
+
+  /**
+   * The methods `method` of the workspace's types that satisfy the interface `name` of `dir` by
+   * their declared method sets (Go's structural typing), in path order, at most MAX_IMPLEMENTATIONS.
+   */
+  implementations(dir: string, name: string, method: string): GoDecl[] {
+    const d = this.get();
+    const key = `${dir}\u0000${name}\u0000${method}`;
+    let hit = d.impls.get(key);
+    if (!hit) {
+      const wanted = d.interfaces.get(`${dir}\u0000${name}`) ?? [];
+      hit = [];
+      if (wanted.includes(method)) {
+        for (const m of d.byMethod.get(method) ?? []) {
+          const set = d.typeMethods.get(`${m.dir}\u0000${m.type!}`);
+          if (set && wanted.every((w) => set.has(w))) hit.push(m);
+          if (hit.length >= MAX_IMPLEMENTATIONS) break;
+        }
+      }
+      d.impls.set(key, hit);
+    }
+    return hit;
+  }
+
+  /**
+   * Whether a package folder can make its importers' calls reach a generation call: one of its
+   * files names an SDK or endpoint the catalog knows, or it declares an interface that a type
+   * of such a package implements (the importer may call through it). For the parse-or-skip
+   * decision only: findings still need the calls to resolve.
+   */
+  reachesGeneration(dir: string): boolean {
+    return this.get().reaching.has(dir);
+  }
+
+  /** The package folders for which `reachesGeneration` holds. */
+  reachingDirs(): ReadonlySet<string> {
+    return this.get().reaching;
+  }
+
+  private get(): Derived {
+    if (!this.files) this.files = this.walk();
+    this.derived ??= derive(this.files);
+    return this.derived;
+  }
+
+  private walk(): Map<string, FileFacts> {
+    const out = new Map<string, FileFacts>();
+    const stack = [''];
+    while (stack.length && out.size < MAX_GO_FILES) {
+      const dir = stack.pop()!;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(path.join(this.root, dir), { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        const rel = dir ? `${dir}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          if (!e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) stack.push(rel);
+        } else if (e.isFile() && e.name.endsWith('.go') && !e.name.endsWith('_test.go')) {
+          const facts = this.read(rel);
+          if (facts) out.set(rel, facts);
+          if (out.size >= MAX_GO_FILES) break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private read(rel: string): FileFacts | undefined {
+    let text: string;
+    try {
+      text = readTextFileSync(path.join(this.root, rel), MAX_BYTES);
+    } catch {
+      return undefined;
+    }
+    return goFileFacts(rel, text);
+  }
+}
+
+/** The declarations of one Go file, read from its text. */
+export function goFileFacts(rel: string, text: string): FileFacts {
+  const dir = path.posix.dirname(rel);
+  const facts: FileFacts = { dir: dir === '.' ? '' : dir, hinted: catalog().mayMatch('go', text), funcs: [], methods: [], interfaces: [] };
+  for (const m of text.matchAll(FUNC)) facts.funcs.push(m[1]!);
+  for (const m of text.matchAll(METHOD)) facts.methods.push({ type: m[1]!, name: m[2]! });
+  for (const m of text.matchAll(INTERFACE)) {
+    // The method lines up to the closing brace at the declaration's own indentation.
+    const methods: string[] = [];
+    let depth = 1;
+    let i = m.index + m[0].length;
+    for (const line of text.slice(i, i + 8000).split('\n')) {
+      i += line.length + 1;
+      if (depth === 1) {
+        const mm = IFACE_METHOD.exec(line);
+        if (mm) methods.push(mm[1]!);
+      }
+      for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+      if (depth <= 0) break;
+    }
+    facts.interfaces.push({ name: m[1]!, methods });
+  }
+  return facts;
+}
+
+interface Derived {
+  funcs: Map<string, GoDecl[]>;
+  byMethod: Map<string, GoDecl[]>;
+  typeMethods: Map<string, Set<string>>;
+  interfaces: Map<string, string[]>;
+  impls: Map<string, GoDecl[]>;
+  reaching: Set<string>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The lookups of the whole index, linear in the number of declarations. */
+function derive(files: Map<string, FileFacts>): Derived {
+  const d: Derived = { funcs: new Map(), byMethod: new Map(), typeMethods: new Map(), interfaces: new Map(), impls: new Map(), reaching: new Set() };
+  const hintedDirs = new Set<string>();
+  for (const [file, f] of [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (f.hinted) hintedDirs.add(f.dir);
+    for (const name of f.funcs) push(d.funcs, `${f.dir}\u0000${name}`, { file, dir: f.dir, type: undefined, name });
+    for (const m of f.methods) {
+      push(d.byMethod, m.name, { file, dir: f.dir, type: m.type, name: m.name });
+      const key = `${f.dir}\u0000${m.type}`;
+      let set = d.typeMethods.get(key);
+      if (!set) d.typeMethods.set(key, (set = new Set()));
+      set.add(m.name);
+    }
+    for (const i of f.interfaces) if (i.methods.length) d.interfaces.set(`${f.dir}\u0000${i.name}`, i.methods);
+  }
+  for (const dir of hintedDirs) d.reaching.add(dir);
+  // An interface reaches generation when a type of a hinted package implements it (checked on
+  // its first method's implementations, by method set).
+  for (const [key, methods] of d.interfaces) {
+    const dir = key.slice(0, key.indexOf('\u0000'));
+    if (d.reaching.has(dir)) continue;
+    for (const m of d.byMethod.get(methods[0]!) ?? []) {
+      if (!hintedDirs.has(m.dir)) continue;
+      const set = d.typeMethods.get(`${m.dir}\u0000${m.type!}`);
+      if (set && methods.every((w) => set.has(w))) {
+        d.reaching.add(dir);
+        break;
+      }
+    }
+  }
+  return d;
+}
