@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { type CompiledCatalog, type MethodSpec, type ProviderSpec, type ProxySpec, catalog } from '../analysis/catalog';
-import { type CallSite, type FileModel, type ResolvedPath, getFileModel, normalisePath } from '../analysis/model';
+import { type CallSite, type FileModel, type ResolvedPath, getFileModel, goPackageName, normalisePath } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import { goDispatchOf } from './goDispatch';
 import type { Confidence, Modality } from '../types';
@@ -207,8 +207,11 @@ function detectSdk(model: FileModel, cat: CompiledCatalog, call: CallSite): SdkR
     for (const p of candidates.providers) if (p.negative.some((t) => t(path))) return 'negative';
     const methods = cat.methodsByName.get(lastName(path));
     if (!methods) return undefined;
+    // A Go package's function is written with its package name (`chains.Run`), which the import
+    // path holds rather than the segments.
+    const qualified = model.family === 'go' && candidates.segments.length === 1 ? `${goPackageName(r.module!)}.${path}` : undefined;
     for (const m of methods) {
-      if (!candidates.providers.includes(m.provider) || !m.test(path)) continue;
+      if (!candidates.providers.includes(m.provider) || !(m.test(path) || (qualified !== undefined && m.test(qualified)))) continue;
       // A property passed as a value (`from_pipe(shared.pipeline)`) is only a method when the
       // catalog names a method there, not a factory called for its result.
       if (call.reference && (m.tasks || m.callsResult)) continue;
