@@ -30,6 +30,10 @@ const FUNC = /^func[ \t]+([A-Za-z_]\w*)[ \t]*[[(]/gm;
 const METHOD = /^func[ \t]*\([ \t]*(?:[A-Za-z_]\w*[ \t]+)?\*?[ \t]*([A-Za-z_]\w*)(?:\[[^\]]*\])?[ \t]*\)[ \t]*([A-Za-z_]\w*)[ \t]*[[(]/gm;
 const INTERFACE = /^(?:type[ \t]+|[ \t]+)([A-Za-z_]\w*)(?:\[[^\]]*\])?[ \t]+interface[ \t]*\{/gm;
 const IFACE_METHOD = /^[ \t]*([A-Za-z_]\w*)[ \t]*\(/;
+/** `const X = ...`, `var X T`, and the names of a `const (` / `var (` block. */
+const VALUE = /^(?:const|var)[ \t]+([A-Za-z_]\w*)/gm;
+const VALUE_BLOCK = /^(?:const|var)[ \t]*\(([^)]*)\)/gm;
+const BLOCK_NAME = /^[ \t]+([A-Za-z_]\w*)\b/gm;
 
 /** One function or method the index knows: the file that declares it. */
 export interface GoDecl {
@@ -45,6 +49,8 @@ interface FileFacts {
   /** The text names an SDK module, endpoint or name-only path of the catalog. */
   hinted: boolean;
   funcs: string[];
+  /** Package-level constants and variables. */
+  values: string[];
   methods: { type: string; name: string }[];
   interfaces: { name: string; methods: string[] }[];
 }
@@ -72,6 +78,11 @@ export class GoIndex {
   /** The methods `name` of type `type` declared in the package folder `dir`. */
   methods(dir: string, type: string, name: string): GoDecl[] {
     return (this.get().byMethod.get(name) ?? []).filter((m) => m.dir === dir && m.type === type);
+  }
+
+  /** The package-level values of `dir`'s files that name an SDK or endpoint, with their files. */
+  hintedValues(dir: string): ReadonlyMap<string, string> | undefined {
+    return this.get().values.get(dir);
   }
 
   /** Whether `dir` declares an interface `name`, and its methods. */
@@ -162,8 +173,13 @@ export class GoIndex {
 /** The declarations of one Go file, read from its text. */
 export function goFileFacts(rel: string, text: string): FileFacts {
   const dir = path.posix.dirname(rel);
-  const facts: FileFacts = { dir: dir === '.' ? '' : dir, hinted: catalog().mayMatch('go', text), funcs: [], methods: [], interfaces: [] };
+  const facts: FileFacts = { dir: dir === '.' ? '' : dir, hinted: catalog().mayMatch('go', text), funcs: [], values: [], methods: [], interfaces: [] };
   for (const m of text.matchAll(FUNC)) facts.funcs.push(m[1]!);
+  if (facts.hinted) {
+    // Only the values of a file that names an SDK or endpoint can be one (a URL constant).
+    for (const m of text.matchAll(VALUE)) facts.values.push(m[1]!);
+    for (const b of text.matchAll(VALUE_BLOCK)) for (const m of b[1]!.matchAll(BLOCK_NAME)) facts.values.push(m[1]!);
+  }
   for (const m of text.matchAll(METHOD)) facts.methods.push({ type: m[1]!, name: m[2]! });
   for (const m of text.matchAll(INTERFACE)) {
     // The method lines up to the closing brace at the declaration's own indentation.
@@ -189,6 +205,7 @@ interface Derived {
   byMethod: Map<string, GoDecl[]>;
   typeMethods: Map<string, Set<string>>;
   interfaces: Map<string, string[]>;
+  values: Map<string, Map<string, string>>;
   impls: Map<string, GoDecl[]>;
   reaching: Set<string>;
 }
@@ -201,7 +218,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** The lookups of the whole index, linear in the number of declarations. */
 function derive(files: Map<string, FileFacts>): Derived {
-  const d: Derived = { funcs: new Map(), byMethod: new Map(), typeMethods: new Map(), interfaces: new Map(), impls: new Map(), reaching: new Set() };
+  const d: Derived = { funcs: new Map(), byMethod: new Map(), typeMethods: new Map(), interfaces: new Map(), values: new Map(), impls: new Map(), reaching: new Set() };
   const hintedDirs = new Set<string>();
   for (const [file, f] of [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (f.hinted) hintedDirs.add(f.dir);
@@ -214,6 +231,11 @@ function derive(files: Map<string, FileFacts>): Derived {
       set.add(m.name);
     }
     for (const i of f.interfaces) if (i.methods.length) d.interfaces.set(`${f.dir}\u0000${i.name}`, i.methods);
+    if (f.values.length) {
+      let vals = d.values.get(f.dir);
+      if (!vals) d.values.set(f.dir, (vals = new Map()));
+      for (const v of f.values) if (!vals.has(v)) vals.set(v, file);
+    }
   }
   for (const dir of hintedDirs) d.reaching.add(dir);
   // An interface reaches generation when a type of a hinted package implements it (checked on

@@ -161,6 +161,8 @@ export class FileModel {
    * (`url, err := a.GetRequestURL(meta)`) is read from their returns.
    */
   goTargets: Map<number, readonly GoCallTarget[]> | undefined;
+  /** Go: the files declaring the package-level values this file names from other files, by `name` or `pkg.Name`. */
+  goValues: Map<string, FileModel> | undefined;
   /** The Java package this file declares (`package com.acme.ai;`), if any. */
   packageName: string | undefined;
   /**
@@ -1214,6 +1216,10 @@ export class FileModel {
 
   /** The string a name imported from a linked project file stands for there (`member` of it, if given). */
   private importedString(name: string, member: string | undefined): string | undefined {
+    // Go: a package-level constant of another file of this package (`chatURL`), or of a project
+    // package (`conf.ChatURL`), found by the Go dispatch's preparation.
+    const goValue = this.goValues?.get(member === undefined ? name : `${name}.${member}`);
+    if (goValue) return goValue.exportedString(member ?? name);
     const imp = this.imports.get(name);
     const ext = imp ? this.linkedOf(imp) : undefined;
     if (!imp || !ext) return undefined;

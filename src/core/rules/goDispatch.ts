@@ -40,6 +40,8 @@ const MAX_DEPTH = 3;
 const MAX_CALLS_PER_FILE = 4000;
 /** Targets followed per call at most (implementations of one interface method). */
 const MAX_TARGETS = 48;
+/** Files read for package-level values per file at most. */
+const MAX_VALUE_FILES = 16;
 /** Summaries, target resolutions and loads per workspace (the guarantee behind the memos). */
 const STEP_BUDGET = 200_000;
 const FUNCTION_DECLS = new Set(['function_declaration', 'method_declaration']);
@@ -101,7 +103,10 @@ export class GoDispatch {
 
   private async prepareFileNow(model: FileModel, rel: string): Promise<Map<number, GoDetection>> {
     // Targets found in an earlier analysis may point into trees the workspace has evicted since.
-    for (const m of this.touched) m.goTargets = undefined;
+    for (const m of this.touched) {
+      m.goTargets = undefined;
+      m.goValues = undefined;
+    }
     this.touched = [];
     this.prepared = new WeakMap();
     const calls = model.calls.slice(0, MAX_CALLS_PER_FILE);
@@ -130,7 +135,10 @@ export class GoDispatch {
    */
   private async prepare(model: FileModel, rel: string, calls: readonly CallSite[], withStrings: boolean): Promise<Map<number, Decl[]>> {
     let done = this.prepared.get(model);
-    if (!done) this.prepared.set(model, (done = new Set()));
+    if (!done) {
+      this.prepared.set(model, (done = new Set()));
+      await this.prepareValues(model, rel);
+    }
     const out = new Map<number, Decl[]>();
     for (const call of calls) {
       const decls = await this.targets(model, rel, call, 0);
@@ -142,11 +150,45 @@ export class GoDispatch {
       if (!loaded.length) continue;
       if (!model.goTargets) {
         model.goTargets = new Map();
-        this.touched.push(model);
+        if (!model.goValues) this.touched.push(model);
       }
       model.goTargets.set(call.node.id, loaded);
     }
     return out;
+  }
+
+  /**
+   * Finds the package-level values the file names from its package's other files (`chatURL`) and
+   * from project packages (`conf.ChatURL`), among those of files that name an SDK or endpoint,
+   * and records their files on the model (`FileModel.goValues`), so their strings resolve.
+   */
+  private async prepareValues(model: FileModel, rel: string): Promise<void> {
+    const idx = this.ws.goIndex();
+    const wanted: { key: string; name: string; file: string }[] = [];
+    const own = idx.hintedValues(dirOf(rel));
+    if (own) {
+      const tokens = new Set(model.text.match(/[A-Za-z_]\w*/g) ?? []);
+      for (const [name, file] of own) if (file !== rel && tokens.has(name) && !model.bindings.has(name)) wanted.push({ key: name, name, file });
+    }
+    for (const imp of model.imports.values()) {
+      const pkgDir = this.packageDir(rel, imp.module);
+      const vals = pkgDir !== undefined ? idx.hintedValues(pkgDir) : undefined;
+      if (!vals) continue;
+      for (const m of model.text.matchAll(new RegExp(`\\b${imp.local.replace(/\W/g, '')}\\.([A-Za-z_]\\w*)`, 'g'))) {
+        const file = vals.get(m[1]!);
+        if (file) wanted.push({ key: `${imp.local}.${m[1]!}`, name: m[1]!, file });
+      }
+    }
+    for (const w of wanted.slice(0, MAX_VALUE_FILES)) {
+      if (--this.steps < 0) return;
+      const loaded = await this.ws.load(w.file);
+      if (!loaded) continue;
+      if (!model.goValues) {
+        model.goValues = new Map();
+        if (!model.goTargets) this.touched.push(model);
+      }
+      model.goValues.set(w.key, loaded.model);
+    }
   }
 
   /** Whether a declaration generates (directly, or through its calls' targets). Memoised per declaration. */
