@@ -30,6 +30,10 @@ const FUNC = /^func[ \t]+([A-Za-z_]\w*)[ \t]*[[(]/gm;
 const METHOD = /^func[ \t]*\([ \t]*(?:[A-Za-z_]\w*[ \t]+)?\*?[ \t]*([A-Za-z_]\w*)(?:\[[^\]]*\])?[ \t]*\)[ \t]*([A-Za-z_]\w*)[ \t]*[[(]/gm;
 const INTERFACE = /^(?:type[ \t]+|[ \t]+)([A-Za-z_]\w*)(?:\[[^\]]*\])?[ \t]+interface[ \t]*\{/gm;
 const IFACE_METHOD = /^[ \t]*([A-Za-z_]\w*)[ \t]*\(/;
+/** A quoted import path with a domain (standard-library paths have none). */
+const IMPORT_PATH = /"([\w-]+(?:\.[\w-]+)+\/[^"\s]+)"/g;
+/** Implementation candidates scanned per interface when the whole index is derived. */
+const MAX_CANDIDATES = 256;
 /** `const X = ...`, `var X T`, and the names of a `const (` / `var (` block. */
 const VALUE = /^(?:const|var)[ \t]+([A-Za-z_]\w*)/gm;
 const VALUE_BLOCK = /^(?:const|var)[ \t]*\(([^)]*)\)/gm;
@@ -48,6 +52,10 @@ interface FileFacts {
   dir: string;
   /** The text names an SDK module, endpoint or name-only path of the catalog. */
   hinted: boolean;
+  /** Hinted, or the file makes an HTTP call (a URL may come from elsewhere). */
+  sends: boolean;
+  /** Import paths with a domain (the project's own packages among them). */
+  imports: string[];
   funcs: string[];
   /** Package-level constants and variables. */
   values: string[];
@@ -57,6 +65,8 @@ interface FileFacts {
 
 export class GoIndex {
   private files: Map<string, FileFacts> | undefined;
+  /** The `go.mod` modules of the workspace: folder and module path. */
+  private modules: { dir: string; path: string }[] = [];
   private derived: Derived | undefined;
 
   constructor(private readonly root: string) {}
@@ -123,6 +133,22 @@ export class GoIndex {
     return this.get().reaching.has(dir);
   }
 
+  /**
+   * Whether a function of package folder `dir` may make a generation call, directly or through
+   * the project packages it imports and the implementations of the interfaces it declares (a
+   * package whose files name an SDK or endpoint, or make HTTP calls, is where such paths end).
+   * The Go dispatch follows calls only into such packages.
+   */
+  mayGenerate(dir: string): boolean {
+    return this.get().generating.has(dir);
+  }
+
+  /** Whether some type of a package that may generate has a method `name`. */
+  methodMayGenerate(name: string): boolean {
+    const d = this.get();
+    return (d.byMethod.get(name) ?? []).some((m) => d.generating.has(m.dir));
+  }
+
   /** The package folders for which `reachesGeneration` holds. */
   reachingDirs(): ReadonlySet<string> {
     return this.get().reaching;
@@ -130,7 +156,7 @@ export class GoIndex {
 
   private get(): Derived {
     if (!this.files) this.files = this.walk();
-    this.derived ??= derive(this.files);
+    this.derived ??= derive(this.files, this.modules);
     return this.derived;
   }
 
@@ -149,6 +175,13 @@ export class GoIndex {
         const rel = dir ? `${dir}/${e.name}` : e.name;
         if (e.isDirectory()) {
           if (!e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) stack.push(rel);
+        } else if (e.isFile() && e.name === 'go.mod') {
+          try {
+            const m = /^\s*module\s+(\S+)/m.exec(readTextFileSync(path.join(this.root, rel), MAX_BYTES));
+            if (m) this.modules.push({ dir, path: m[1]!.replace(/^"|"$/g, '') });
+          } catch {
+            // An unreadable go.mod names no module.
+          }
         } else if (e.isFile() && e.name.endsWith('.go') && !e.name.endsWith('_test.go')) {
           const facts = this.read(rel);
           if (facts) out.set(rel, facts);
@@ -173,7 +206,9 @@ export class GoIndex {
 /** The declarations of one Go file, read from its text. */
 export function goFileFacts(rel: string, text: string): FileFacts {
   const dir = path.posix.dirname(rel);
-  const facts: FileFacts = { dir: dir === '.' ? '' : dir, hinted: catalog().mayMatch('go', text), funcs: [], values: [], methods: [], interfaces: [] };
+  const hinted = catalog().mayMatch('go', text);
+  const facts: FileFacts = { dir: dir === '.' ? '' : dir, hinted, sends: hinted || catalog().mayCallHttp('go', text), imports: [], funcs: [], values: [], methods: [], interfaces: [] };
+  for (const m of text.matchAll(IMPORT_PATH)) facts.imports.push(m[1]!);
   for (const m of text.matchAll(FUNC)) facts.funcs.push(m[1]!);
   if (facts.hinted) {
     // Only the values of a file that names an SDK or endpoint can be one (a URL constant).
@@ -208,6 +243,7 @@ interface Derived {
   values: Map<string, Map<string, string>>;
   impls: Map<string, GoDecl[]>;
   reaching: Set<string>;
+  generating: Set<string>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -217,8 +253,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /** The lookups of the whole index, linear in the number of declarations. */
-function derive(files: Map<string, FileFacts>): Derived {
-  const d: Derived = { funcs: new Map(), byMethod: new Map(), typeMethods: new Map(), interfaces: new Map(), values: new Map(), impls: new Map(), reaching: new Set() };
+function derive(files: Map<string, FileFacts>, modules: readonly { dir: string; path: string }[]): Derived {
+  const d: Derived = { funcs: new Map(), byMethod: new Map(), typeMethods: new Map(), interfaces: new Map(), values: new Map(), impls: new Map(), reaching: new Set(), generating: new Set() };
   const hintedDirs = new Set<string>();
   for (const [file, f] of [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (f.hinted) hintedDirs.add(f.dir);
@@ -238,6 +274,49 @@ function derive(files: Map<string, FileFacts>): Derived {
     }
   }
   for (const dir of hintedDirs) d.reaching.add(dir);
+  // Which packages may generate: a reverse walk from the packages that name an SDK or endpoint
+  // or send HTTP, over "imports" edges and "declares an interface implemented in" edges.
+  const dirs = new Set<string>();
+  for (const f of files.values()) dirs.add(f.dir);
+  const dependents = new Map<string, Set<string>>();
+  const edge = (from: string, to: string): void => {
+    if (from === to) return;
+    let set = dependents.get(to);
+    if (!set) dependents.set(to, (set = new Set()));
+    set.add(from);
+  };
+  const work: string[] = [];
+  for (const f of files.values()) {
+    if (f.sends && !d.generating.has(f.dir)) {
+      d.generating.add(f.dir);
+      work.push(f.dir);
+    }
+    for (const p of f.imports) {
+      for (const m of modules) {
+        if (p !== m.path && !p.startsWith(`${m.path}/`)) continue;
+        const rest = p.slice(m.path.length + 1);
+        const target = m.dir ? (rest ? `${m.dir}/${rest}` : m.dir) : rest;
+        if (dirs.has(target)) edge(f.dir, target);
+      }
+    }
+  }
+  for (const [key, methods] of d.interfaces) {
+    const dir = key.slice(0, key.indexOf('\u0000'));
+    let scanned = 0;
+    for (const m of d.byMethod.get(methods[0]!) ?? []) {
+      if (++scanned > MAX_CANDIDATES) break;
+      const set = d.typeMethods.get(`${m.dir}\u0000${m.type!}`);
+      if (set && methods.every((w) => set.has(w))) edge(dir, m.dir);
+    }
+  }
+  while (work.length) {
+    const dir = work.pop()!;
+    for (const from of dependents.get(dir) ?? []) {
+      if (d.generating.has(from)) continue;
+      d.generating.add(from);
+      work.push(from);
+    }
+  }
   // An interface reaches generation when a type of a hinted package implements it (checked on
   // its first method's implementations, by method set).
   for (const [key, methods] of d.interfaces) {

@@ -146,7 +146,8 @@ export class GoDispatch {
       out.set(call.node.id, decls);
       if (!withStrings || done.has(call.node.id)) continue;
       done.add(call.node.id);
-      const loaded = await this.load(decls);
+      const idx = this.ws.goIndex();
+      const loaded = await this.load(decls.filter((d) => idx.mayGenerate(dirOf(d.file))));
       if (!loaded.length) continue;
       if (!model.goTargets) {
         model.goTargets = new Map();
@@ -204,7 +205,8 @@ export class GoDispatch {
   }
 
   private async summarizeUncached(key: string, decl: Decl, depth: number): Promise<GoDetection | null> {
-    if (--this.steps < 0) return null;
+    // A package that cannot reach an SDK, an endpoint or an HTTP call is not read at all.
+    if (--this.steps < 0 || !this.ws.goIndex().mayGenerate(dirOf(decl.file))) return null;
     this.inFlight.add(key);
     try {
       const [t] = await this.load([decl]);
@@ -251,6 +253,9 @@ export class GoDispatch {
         return pkgDir === undefined ? [] : idx.functions(pkgDir, call.nameText);
       }
     }
+    // Typing the receiver may read a factory's file: only worth it when a type of a package that
+    // may generate has a method of this name.
+    if (!idx.methodMayGenerate(call.nameText)) return [];
     const type = await this.typeOf(model, rel, recv, depth + 1);
     if (!type) return [];
     const iface = idx.interfaceOf(type.dir, type.name);

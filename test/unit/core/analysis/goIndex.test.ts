@@ -41,6 +41,21 @@ describe('GoIndex (the text index of Go declarations)', () => {
       // The interface's package reaches generation: a package naming an endpoint implements it.
       assert.ok(idx.reachesGeneration('port'));
       assert.ok(!idx.reachesGeneration('half'));
+      // What the dispatch follows: packages that may generate, directly or through an interface.
+      assert.ok(idx.mayGenerate('full') && idx.mayGenerate('port'));
+      assert.ok(!idx.mayGenerate('half'));
+      assert.ok(idx.methodMayGenerate('Endpoint') && !idx.methodMayGenerate('Missing'));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('lets a package that imports a generating package generate, and not the other way', () => {
+    const root = workspace({ 'go.mod': 'module ex.org/m\n', 'full/t.go': FULL, 'app/app.go': 'package app\n\nimport "ex.org/m/full"\n\nfunc Run() { (&full.T{}).Send(nil) }\n', 'half/h.go': HALF });
+    try {
+      const idx = new GoIndex(root);
+      assert.ok(idx.mayGenerate('app'));
+      assert.ok(!idx.mayGenerate('half'));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
