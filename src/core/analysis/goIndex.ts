@@ -46,21 +46,64 @@ export interface GoDecl {
   /** The receiver type of a method; undefined for a function. */
   type: string | undefined;
   name: string;
+  /** Its file names an SDK or endpoint, or its body makes an HTTP call. */
+  hint?: boolean;
+  /** The names its body calls (`x.Name(`, `Name(`), a superset. */
+  calls?: readonly string[];
+  /** Its first declared result type, as a package folder and type name, when the index can tell. */
+  result?: { dir: string; name: string } | undefined;
 }
 
 interface FileFacts {
   dir: string;
   /** The text names an SDK module, endpoint or name-only path of the catalog. */
   hinted: boolean;
-  /** Hinted, or the file makes an HTTP call (a URL may come from elsewhere). */
-  sends: boolean;
   /** Import paths with a domain (the project's own packages among them). */
   imports: string[];
-  funcs: string[];
+  funcs: BodyFacts[];
   /** Package-level constants and variables. */
   values: string[];
-  methods: { type: string; name: string }[];
+  methods: (BodyFacts & { type: string })[];
   interfaces: { name: string; methods: string[] }[];
+}
+
+/** A function's or method's name, and what its signature and body text say (see `GoDecl`). */
+interface BodyFacts {
+  name: string;
+  http: boolean;
+  calls: string[];
+  /** The first declared result type as written, without `*` (`upstream.Vendor`, `Client`). */
+  result: string | undefined;
+}
+
+/** The first result type of a signature whose parameter list starts at `from` (just after its `(`). */
+function resultOf(text: string, from: number): string | undefined {
+  let depth = 1;
+  let i = from;
+  for (; i < text.length && depth > 0 && i < from + 4000; i++) depth += text[i] === '(' ? 1 : text[i] === ')' ? -1 : 0;
+  const brace = text.indexOf('{', i);
+  const line = text.indexOf('\n', i);
+  let rest = text.slice(i, brace < 0 || (line >= 0 && line < brace) ? line : brace).trim();
+  if (rest.startsWith('(')) rest = rest.slice(1).split(',')[0]!.trim().split(/\s+/).pop() ?? '';
+  const m = /^\*?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)/.exec(rest);
+  return m?.[1];
+}
+
+/** Names called in a body: `name(`, `x.name(` (keywords and conversions too: a superset). */
+const CALLED = /\b([A-Za-z_]\w*)[ \t]*\(/g;
+/** Names a body may call at most are kept per function. */
+const MAX_CALLED = 64;
+
+/** The body of the declaration starting at `from`: up to the first line that is a lone `}` (gofmt). */
+function bodyFacts(text: string, from: number, name: string): BodyFacts {
+  const close = text.indexOf('\n}', from);
+  const body = text.slice(from, close < 0 ? Math.min(text.length, from + 20000) : close);
+  const calls = new Set<string>();
+  for (const m of body.matchAll(CALLED)) {
+    calls.add(m[1]!);
+    if (calls.size >= MAX_CALLED) break;
+  }
+  return { name, http: catalog().mayCallHttp('go', body), calls: [...calls], result: resultOf(text, from) };
 }
 
 export class GoIndex {
@@ -136,17 +179,47 @@ export class GoIndex {
   /**
    * Whether a function of package folder `dir` may make a generation call, directly or through
    * the project packages it imports and the implementations of the interfaces it declares (a
-   * package whose files name an SDK or endpoint, or make HTTP calls, is where such paths end).
-   * The Go dispatch follows calls only into such packages.
+   * package whose files name an SDK or endpoint is where such paths end).
+   * The Go dispatch follows calls only into such packages, and only into those within as many
+   * hops as it has calls left to follow (`within`).
    */
-  mayGenerate(dir: string): boolean {
-    return this.get().generating.has(dir);
+  mayGenerate(dir: string, within = Infinity): boolean {
+    const hops = this.get().generating.get(dir);
+    return hops !== undefined && hops <= within;
   }
 
-  /** Whether some type of a package that may generate has a method `name`. */
-  methodMayGenerate(name: string): boolean {
+  /**
+   * Whether a function or method may make a generation call within `calls` more calls, from its
+   * body's text alone: its file names an SDK or endpoint, or the body makes an HTTP call, or it
+   * calls a name that some function or method of the workspace declares that may (by name, a
+   * superset). Memoised per declaration and depth; a cycle counts as no.
+   */
+  declMayGenerate(decl: GoDecl, calls: number): boolean {
     const d = this.get();
-    return (d.byMethod.get(name) ?? []).some((m) => d.generating.has(m.dir));
+    let memo = d.declMemo.get(decl);
+    if (!memo) d.declMemo.set(decl, (memo = []));
+    const hit = memo[calls];
+    if (hit !== undefined) return hit;
+    memo[calls] = false;
+    let out = !!decl.hint;
+    if (!out && calls > 0) {
+      outer: for (const n of decl.calls ?? []) {
+        for (const other of d.byName.get(n) ?? []) {
+          if (other !== decl && this.declMayGenerate(other, calls - 1)) {
+            out = true;
+            break outer;
+          }
+        }
+      }
+    }
+    memo[calls] = out;
+    return out;
+  }
+
+  /** Whether some type of a package that may generate (within `within` hops) has a method `name`. */
+  methodMayGenerate(name: string, within = Infinity): boolean {
+    const d = this.get();
+    return (d.byMethod.get(name) ?? []).some((m) => (d.generating.get(m.dir) ?? Infinity) <= within);
   }
 
   /** The package folders for which `reachesGeneration` holds. */
@@ -207,15 +280,15 @@ export class GoIndex {
 export function goFileFacts(rel: string, text: string): FileFacts {
   const dir = path.posix.dirname(rel);
   const hinted = catalog().mayMatch('go', text);
-  const facts: FileFacts = { dir: dir === '.' ? '' : dir, hinted, sends: hinted || catalog().mayCallHttp('go', text), imports: [], funcs: [], values: [], methods: [], interfaces: [] };
+  const facts: FileFacts = { dir: dir === '.' ? '' : dir, hinted, imports: [], funcs: [], values: [], methods: [], interfaces: [] };
   for (const m of text.matchAll(IMPORT_PATH)) facts.imports.push(m[1]!);
-  for (const m of text.matchAll(FUNC)) facts.funcs.push(m[1]!);
+  for (const m of text.matchAll(FUNC)) facts.funcs.push(bodyFacts(text, m.index + m[0].length, m[1]!));
   if (facts.hinted) {
     // Only the values of a file that names an SDK or endpoint can be one (a URL constant).
     for (const m of text.matchAll(VALUE)) facts.values.push(m[1]!);
     for (const b of text.matchAll(VALUE_BLOCK)) for (const m of b[1]!.matchAll(BLOCK_NAME)) facts.values.push(m[1]!);
   }
-  for (const m of text.matchAll(METHOD)) facts.methods.push({ type: m[1]!, name: m[2]! });
+  for (const m of text.matchAll(METHOD)) facts.methods.push({ type: m[1]!, ...bodyFacts(text, m.index + m[0].length, m[2]!) });
   for (const m of text.matchAll(INTERFACE)) {
     // The method lines up to the closing brace at the declaration's own indentation.
     const methods: string[] = [];
@@ -238,12 +311,17 @@ export function goFileFacts(rel: string, text: string): FileFacts {
 interface Derived {
   funcs: Map<string, GoDecl[]>;
   byMethod: Map<string, GoDecl[]>;
+  /** Functions and methods by name, whatever their package. */
+  byName: Map<string, GoDecl[]>;
+  /** Memo of `declMayGenerate` by declaration and hops left. */
+  declMemo: Map<GoDecl, (boolean | undefined)[]>;
   typeMethods: Map<string, Set<string>>;
   interfaces: Map<string, string[]>;
   values: Map<string, Map<string, string>>;
   impls: Map<string, GoDecl[]>;
   reaching: Set<string>;
-  generating: Set<string>;
+  /** Packages that may generate, with the fewest hops (imports, interface implementations) to one that names an SDK or endpoint. */
+  generating: Map<string, number>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -252,15 +330,44 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/**
+ * A result type written in a file as a package folder and name: `Vendor` is the file's own
+ * package's; `upstream.Vendor` is the project package the file imports under that name (its path's
+ * last element; an aliased import is not seen here, and the dispatch then reads the file).
+ */
+function typeDir(f: FileFacts, written: string | undefined, modules: readonly { dir: string; path: string }[]): { dir: string; name: string } | undefined {
+  if (!written) return undefined;
+  const dot = written.indexOf('.');
+  if (dot < 0) return /^[A-Z_a-z]/.test(written) && !GO_BUILTIN.has(written) ? { dir: f.dir, name: written } : undefined;
+  const pkg = written.slice(0, dot);
+  const p = f.imports.find((i) => i.slice(i.lastIndexOf('/') + 1) === pkg);
+  if (!p) return undefined;
+  for (const m of modules) {
+    if (p !== m.path && !p.startsWith(`${m.path}/`)) continue;
+    const rest = p.slice(m.path.length + 1);
+    return { dir: m.dir ? (rest ? `${m.dir}/${rest}` : m.dir) : rest, name: written.slice(dot + 1) };
+  }
+  return undefined;
+}
+
+/** Go's predeclared types: never a project type. */
+const GO_BUILTIN = new Set(['string', 'error', 'bool', 'byte', 'rune', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'any', 'interface', 'map', 'chan', 'func', 'struct']);
+
 /** The lookups of the whole index, linear in the number of declarations. */
 function derive(files: Map<string, FileFacts>, modules: readonly { dir: string; path: string }[]): Derived {
-  const d: Derived = { funcs: new Map(), byMethod: new Map(), typeMethods: new Map(), interfaces: new Map(), values: new Map(), impls: new Map(), reaching: new Set(), generating: new Set() };
+  const d: Derived = { funcs: new Map(), byMethod: new Map(), byName: new Map(), declMemo: new Map(), typeMethods: new Map(), interfaces: new Map(), values: new Map(), impls: new Map(), reaching: new Set(), generating: new Map() };
   const hintedDirs = new Set<string>();
   for (const [file, f] of [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (f.hinted) hintedDirs.add(f.dir);
-    for (const name of f.funcs) push(d.funcs, `${f.dir}\u0000${name}`, { file, dir: f.dir, type: undefined, name });
+    for (const fn of f.funcs) {
+      const decl: GoDecl = { file, dir: f.dir, type: undefined, name: fn.name, hint: f.hinted || fn.http, calls: fn.calls, result: typeDir(f, fn.result, modules) };
+      push(d.funcs, `${f.dir}\u0000${fn.name}`, decl);
+      push(d.byName, fn.name, decl);
+    }
     for (const m of f.methods) {
-      push(d.byMethod, m.name, { file, dir: f.dir, type: m.type, name: m.name });
+      const decl: GoDecl = { file, dir: f.dir, type: m.type, name: m.name, hint: f.hinted || m.http, calls: m.calls, result: typeDir(f, m.result, modules) };
+      push(d.byMethod, m.name, decl);
+      push(d.byName, m.name, decl);
       const key = `${f.dir}\u0000${m.type}`;
       let set = d.typeMethods.get(key);
       if (!set) d.typeMethods.set(key, (set = new Set()));
@@ -275,7 +382,9 @@ function derive(files: Map<string, FileFacts>, modules: readonly { dir: string; 
   }
   for (const dir of hintedDirs) d.reaching.add(dir);
   // Which packages may generate: a reverse walk from the packages that name an SDK or endpoint
-  // or send HTTP, over "imports" edges and "declares an interface implemented in" edges.
+  // over "imports" edges and "declares an interface implemented in" edges. (An HTTP call in a
+  // package without hints sends a URL made elsewhere: through an interface or an import, and
+  // the walk gets there that way.)
   const dirs = new Set<string>();
   for (const f of files.values()) dirs.add(f.dir);
   const dependents = new Map<string, Set<string>>();
@@ -285,10 +394,10 @@ function derive(files: Map<string, FileFacts>, modules: readonly { dir: string; 
     if (!set) dependents.set(to, (set = new Set()));
     set.add(from);
   };
-  const work: string[] = [];
+  let work: string[] = [];
   for (const f of files.values()) {
-    if (f.sends && !d.generating.has(f.dir)) {
-      d.generating.add(f.dir);
+    if (f.hinted && !d.generating.has(f.dir)) {
+      d.generating.set(f.dir, 0);
       work.push(f.dir);
     }
     for (const p of f.imports) {
@@ -309,13 +418,17 @@ function derive(files: Map<string, FileFacts>, modules: readonly { dir: string; 
       if (set && methods.every((w) => set.has(w))) edge(dir, m.dir);
     }
   }
-  while (work.length) {
-    const dir = work.pop()!;
-    for (const from of dependents.get(dir) ?? []) {
-      if (d.generating.has(from)) continue;
-      d.generating.add(from);
-      work.push(from);
+  // Breadth first, so each package gets its fewest hops.
+  for (let hops = 1; work.length; hops++) {
+    const next: string[] = [];
+    for (const dir of work) {
+      for (const from of dependents.get(dir) ?? []) {
+        if (d.generating.has(from)) continue;
+        d.generating.set(from, hops);
+        next.push(from);
+      }
     }
+    work = next;
   }
   // An interface reaches generation when a type of a hinted package implements it (checked on
   // its first method's implementations, by method set).

@@ -19,6 +19,7 @@
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { Binding, CallSite, FileModel, GoCallTarget } from '../analysis/model';
+import type { GoDecl } from '../analysis/goIndex';
 import type { Workspace } from '../analysis/workspace';
 import { catalog } from '../analysis/catalog';
 import type { Confidence, Modality } from '../types';
@@ -64,11 +65,7 @@ interface TypeRef {
 }
 
 /** A function or method the index declares: the file, receiver type (for a method) and name. */
-interface Decl {
-  file: string;
-  type: string | undefined;
-  name: string;
-}
+type Decl = GoDecl;
 
 export class GoDispatch {
   readonly version: number;
@@ -147,7 +144,8 @@ export class GoDispatch {
       if (!withStrings || done.has(call.node.id)) continue;
       done.add(call.node.id);
       const idx = this.ws.goIndex();
-      const loaded = await this.load(decls.filter((d) => idx.mayGenerate(dirOf(d.file))));
+      // A returned URL is read from the target's own package or one hop away.
+      const loaded = await this.load(decls.filter((d) => idx.mayGenerate(dirOf(d.file), 1)));
       if (!loaded.length) continue;
       if (!model.goTargets) {
         model.goTargets = new Map();
@@ -206,7 +204,10 @@ export class GoDispatch {
 
   private async summarizeUncached(key: string, decl: Decl, depth: number): Promise<GoDetection | null> {
     // A package that cannot reach an SDK, an endpoint or an HTTP call is not read at all.
-    if (--this.steps < 0 || !this.ws.goIndex().mayGenerate(dirOf(decl.file))) return null;
+    // At depth k, the calls left to follow and one more hop (a URL or constant read from
+    // another package) are what can still reach a package that names an SDK or endpoint.
+    const idx = this.ws.goIndex();
+    if (--this.steps < 0 || !idx.mayGenerate(dirOf(decl.file), MAX_DEPTH - depth + 1) || !idx.declMayGenerate(decl, MAX_DEPTH - depth)) return null;
     this.inFlight.add(key);
     try {
       const [t] = await this.load([decl]);
@@ -241,8 +242,12 @@ export class GoDispatch {
     if (!recv) {
       if (call.callee.type !== 'identifier') return [];
       // A function of the file's own package: this file's, else the folder's other files'.
-      if ((model.functions.get(call.nameText) ?? []).some((d) => d.type === 'function_declaration')) return [{ file: rel, type: undefined, name: call.nameText }];
-      return idx.functions(dir, call.nameText);
+      const inPackage = idx.functions(dir, call.nameText);
+      if ((model.functions.get(call.nameText) ?? []).some((d) => d.type === 'function_declaration')) {
+        // This file's own (the index may know it by its text on disk, an editor's buffer may differ).
+        return inPackage.filter((d) => d.file === rel).slice(0, 1).concat(inPackage.some((d) => d.file === rel) ? [] : [{ file: rel, dir, type: undefined, name: call.nameText, hint: true }]);
+      }
+      return inPackage;
     }
     if (recv.type === 'identifier') {
       const name = model.textOf(recv);
@@ -255,7 +260,7 @@ export class GoDispatch {
     }
     // Typing the receiver may read a factory's file: only worth it when a type of a package that
     // may generate has a method of this name.
-    if (!idx.methodMayGenerate(call.nameText)) return [];
+    if (!idx.methodMayGenerate(call.nameText, MAX_DEPTH)) return [];
     const type = await this.typeOf(model, rel, recv, depth + 1);
     if (!type) return [];
     const iface = idx.interfaceOf(type.dir, type.name);
@@ -321,12 +326,31 @@ export class GoDispatch {
     if (!site) return undefined;
     const decls = await this.targets(model, rel, site, depth + 1);
     // The declared result says what the function makes (an interface, or a concrete type).
-    for (const t of await this.load(decls.slice(0, 4))) {
-      const result = declaredResult(t.def);
-      const ref = result ? this.typeRef(t.model, t.rel, result) : undefined;
+    for (const d of decls.slice(0, 4)) {
+      const ref = await this.resultType(d);
       if (ref) return ref;
     }
     return undefined;
+  }
+
+  /** Memo of `resultType` by declaration: a factory's file is read once per scan, not once per caller. */
+  private readonly results = new Map<string, Promise<TypeRef | null>>();
+
+  /** The project type a function or method declares as its (first) result. */
+  private resultType(d: Decl): Promise<TypeRef | null> {
+    const key = `${d.file}\u0000${d.type ?? ''}\u0000${d.name}`;
+    let p = this.results.get(key);
+    // The index read the result type from the signature's text: no file to parse.
+    if (!p && d.result) p = Promise.resolve({ dir: d.result.dir, name: d.result.name });
+    if (!p) {
+      p = (async () => {
+        const [t] = await this.load([d]);
+        const result = t ? declaredResult(t.def) : null;
+        return (t && result && this.typeRef(t.model, t.rel, result)) || null;
+      })().catch(() => null);
+      this.results.set(key, p);
+    }
+    return p;
   }
 
   /** A type node of `model` as a project package folder and type name (`*adaptor.Adaptor`, `Adaptor`). */
@@ -375,29 +399,67 @@ function declaredResult(def: Node): Node | null {
   return first?.childForFieldName('type') ?? null;
 }
 
-/** The top-level declaration a node is in (a function, a method, or the file's `var` block). */
-function topLevel(node: Node): Node | null {
-  let n: Node | null = node;
-  while (n?.parent && n.parent.type !== 'source_file') n = n.parent;
-  return n;
+/** Per model: the top-level declarations' ranges, in file order (read once from the root's children). */
+const topMemo = new WeakMap<FileModel, { start: number; end: number; fn: boolean }[]>();
+
+/**
+ * The top-level declaration an offset is in (a function, a method, or a `var` block), by binary
+ * search over ranges read once per file: walking parents costs a WebAssembly call per step.
+ */
+function topLevelAt(model: FileModel, at: number): { start: number; fn: boolean } | undefined {
+  let tops = topMemo.get(model);
+  if (!tops) {
+    tops = [];
+    for (const c of model.rootNode.namedChildren) if (c) tops.push({ start: c.startIndex, end: c.endIndex, fn: FUNCTION_DECLS.has(c.type) });
+    topMemo.set(model, tops);
+  }
+  let lo = 0;
+  let hi = tops.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tops[mid]!.start <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  const t = tops[lo - 1];
+  return t && at < t.end ? t : undefined;
 }
+
+/** Per model and name: the bindings sorted by start, with the start of the top-level declaration each is in. */
+const scopeMemo = new WeakMap<FileModel, Map<string, { b: Binding; top: number; inFunction: boolean }[]>>();
 
 /**
  * The binding of `name` visible at `use`: the nearest one before it in the same function (a local,
  * a parameter, a receiver), else a package-level one. In Go a local of the name shadows an
  * imported package (`adaptor := relay.GetAdaptor(t)` in a file importing package `adaptor`).
+ * A binary search over the name's bindings sorted once per file.
  */
 function scopedBinding(model: FileModel, name: string, use: Node): Binding | undefined {
   const list = model.bindings.get(name);
   if (!list) return undefined;
-  const top = topLevel(use);
-  let best: Binding | undefined;
-  let global: Binding | undefined;
-  for (const b of list) {
-    const bt = topLevel(b.node);
-    if (bt && top && bt.id === top.id && FUNCTION_DECLS.has(top.type)) {
-      if (b.node.startIndex < use.startIndex && (!best || b.node.startIndex > best.node.startIndex)) best = b;
-    } else if (bt && !FUNCTION_DECLS.has(bt.type)) global ??= b;
+  let memo = scopeMemo.get(model);
+  if (!memo) scopeMemo.set(model, (memo = new Map()));
+  let sorted = memo.get(name);
+  if (!sorted) {
+    sorted = list
+      .map((b) => {
+        const t = topLevelAt(model, b.node.startIndex);
+        return { b, top: t?.start ?? -1, inFunction: !!t?.fn };
+      })
+      .sort((x, y) => x.b.node.startIndex - y.b.node.startIndex);
+    memo.set(name, sorted);
   }
-  return best ?? global;
+  const top = topLevelAt(model, use.startIndex);
+  if (top?.fn) {
+    // The last binding that starts before the use, if it is in the same function.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]!.b.node.startIndex < use.startIndex) lo = mid + 1;
+      else hi = mid;
+    }
+    const last = sorted[lo - 1];
+    if (last && last.inFunction && last.top === top.start) return last.b;
+  }
+  return sorted.find((s) => !s.inFunction)?.b;
 }

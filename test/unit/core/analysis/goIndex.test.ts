@@ -22,8 +22,8 @@ const HALF = 'package half\n\ntype H struct{}\n\nfunc (h H) Send(b []byte) error
 describe('GoIndex (the text index of Go declarations)', () => {
   it('reads functions, methods by receiver, interfaces and the values of a hinted file', () => {
     const f = goFileFacts('svc/a.go', 'package svc\n\nconst (\n\tchatURL = "https://api.openai.com/v1/chat/completions"\n\tretries = 3\n)\n\nvar Base = "x"\n\nfunc New() *C { return nil }\n\nfunc (c *C[T]) Ask(q T) {}\n\ntype Port interface {\n\tAsk(q string) (string, error)\n\tio.Closer\n}\n');
-    assert.deepEqual(f.funcs, ['New']);
-    assert.deepEqual(f.methods, [{ type: 'C', name: 'Ask' }]);
+    assert.deepEqual(f.funcs.map((x) => x.name), ['New']);
+    assert.deepEqual(f.methods.map((m) => `${m.type}.${m.name}`), ['C.Ask']);
     assert.deepEqual(f.interfaces, [{ name: 'Port', methods: ['Ask'] }]);
     assert.deepEqual(f.values.sort(), ['Base', 'chatURL', 'retries']);
     assert.equal(f.dir, 'svc');
@@ -56,6 +56,21 @@ describe('GoIndex (the text index of Go declarations)', () => {
       const idx = new GoIndex(root);
       assert.ok(idx.mayGenerate('app'));
       assert.ok(!idx.mayGenerate('half'));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a factory\'s declared result type, and what a body calls and sends, without a parse', () => {
+    const root = workspace({ 'go.mod': 'module ex.org/m\n', 'port/port.go': IFACE, 'full/t.go': FULL, 'app/pick.go': 'package app\n\nimport (\n\t"net/http"\n\n\t"ex.org/m/port"\n)\n\nfunc Pick(kind string) (port.Sender, error) {\n\treturn nil, nil\n}\n\nfunc Local() *Conf { return nil }\n\nfunc Ping() { _, _ = http.Post("http://localhost/health", "text/plain", nil) }\n\nfunc Idle() int { return 1 }\n' });
+    try {
+      const idx = new GoIndex(root);
+      assert.deepEqual(idx.functions('app', 'Pick')[0]?.result, { dir: 'port', name: 'Sender' });
+      assert.deepEqual(idx.functions('app', 'Local')[0]?.result, { dir: 'app', name: 'Conf' });
+      assert.equal(idx.functions('app', 'Idle')[0]?.result, undefined);
+      // A body that sends HTTP may generate with a URL from elsewhere; one that calls nothing may not.
+      assert.ok(idx.declMayGenerate(idx.functions('app', 'Ping')[0]!, 0));
+      assert.ok(!idx.declMayGenerate(idx.functions('app', 'Idle')[0]!, 3));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
