@@ -1313,6 +1313,8 @@ export class FileModel {
       const def = args[1] ?? this.namedArg(site, new Set(['default']));
       return def ? this.stringValue(def, depth + 1) : undefined;
     }
+    // A URL parsed from a string is that string (Go's `url.Parse(base)`).
+    if (/^url\.(?:Parse|ParseRequestURI)$/.test(simpleCallee) && args[0]) return this.stringValue(args[0], depth + 1);
     if (/^(fmt\.Sprintf|String\.format|format|util\.format)$/.test(simpleCallee) && args[0]) {
       const fmt = this.stringValue(args[0], depth + 1);
       if (fmt === undefined) return undefined;

@@ -47,6 +47,8 @@ const PROJECT_IMPORT: Record<FileModel['family'], RegExp> = {
   // project import can name one.
   java: /^\s*(?:package|import)\s+[\w.]+/m,
 };
+/** Constructors of a reverse proxy to one host: the host is where every request goes. */
+const REVERSE_PROXY: ReadonlySet<string> = new Set(['NewSingleHostReverseProxy']);
 /** Methods every Java object has: never a proxied interface method. */
 const OBJECT_METHODS: ReadonlySet<string> = new Set(['toString', 'hashCode', 'equals', 'getClass', 'notify', 'notifyAll', 'wait']);
 
@@ -672,7 +674,9 @@ function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite, only
     }
     // A gateway: the request goes to a provider's host with the path of the incoming request
     // (`${PROVIDER_BASE_URL}/${path}`). Only the host is known, so it is likely, not certain.
-    const host = /^(?:https?:\/\/)?[\w.-]+(?::\d+)?\/?\{\}/.test(url) ? cat.hostProvider(url) : undefined;
+    // A reverse proxy to a provider's host (Go's `httputil.NewSingleHostReverseProxy(target)`)
+    // forwards every incoming path to it.
+    const host = /^(?:https?:\/\/)?[\w.-]+(?::\d+)?\/?\{\}/.test(url) || (REVERSE_PROXY.has(call.nameText) && /^https?:\/\/[\w.-]+(?::\d+)?\/?$/.test(url)) ? cat.hostProvider(url) : undefined;
     if (host && host !== 'local') return { provider: host, modality: 'text', api: 'proxy to the provider API', confidence: 'medium' };
   }
   return undefined;
