@@ -129,12 +129,24 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
     return out;
   };
   for (const d of parsedSpecs) for (const { target } of targetsOf(d)) if (parsed.has(target)) edge(d.task.relPath, target);
+  // Go packages that declare an interface a generating package implements (see GoIndex): their
+  // importers may call a provider through it. Their names join the stems once per root.
+  const goReaching = new Map<string, ReadonlySet<string>>();
   for (const d of deferred) {
     const root = rootOf(d.task);
     const proxies = root !== undefined ? engine.workspace(root).proxyNames : undefined;
     if (proxies) for (const n of proxies) stems.add(n);
+    let reaching: ReadonlySet<string> | undefined;
+    if (d.family === 'go' && root !== undefined) {
+      reaching = goReaching.get(root);
+      if (!reaching) {
+        reaching = engine.workspace(root).goIndex().reachingDirs();
+        goReaching.set(root, reaching);
+        for (const dir of reaching) stems.add(path.posix.basename(dir));
+      }
+    }
     const targets = targetsOf(d);
-    const imports = targets.some(({ spec, target }) => linkable.has(target) || linkableDirs.has(target) || !!proxies?.has(specStem(spec)));
+    const imports = targets.some(({ spec, target }) => linkable.has(target) || linkableDirs.has(target) || !!proxies?.has(specStem(spec)) || !!reaching?.has(target === '.' ? '' : target));
     if (imports) {
       rest.push(d.task);
       if (REVERSE_INDEXED_FAMILIES.has(d.family)) for (const { target } of targets) if (parsed.has(target)) edge(d.task.relPath, target);

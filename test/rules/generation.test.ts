@@ -189,7 +189,7 @@ describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
   after(() => engine.host.dispose());
   const WS = path.join(FIXTURES, 'generation-workspace');
 
-  for (const project of ['ts', 'python', 'java', 'go']) {
+  for (const project of ['ts', 'python', 'java', 'go', 'go-gateway']) {
     const root = path.join(WS, project);
     // The CLI's triage pass notes the interfaces handed to a proxy factory anywhere in the tree.
     before(() => {
@@ -222,6 +222,27 @@ describe(`rule ${RULE} (workspace model: names defined in other files)`, () => {
     const quarkus = 'src/main/java/com/acme/support/web/ReviewResource.java';
     const q = await engine.analyze(quarkus, fs.readFileSync(path.join(root, quarkus), 'utf8'), { root, onlyRules: new Set([RULE]) });
     assert.deepEqual(q.findings.map((f) => f.generation?.api), ['AI service ReviewTriage.triage', 'AI service ReviewTriage.explain (streaming)']);
+  });
+
+  it('follows a Go call through an interface to the implementations, and the relayed answer to its exit', async () => {
+    const root = path.join(WS, 'go-gateway');
+    const rel = 'internal/relay/handler.go';
+    const text = fs.readFileSync(path.join(root, rel), 'utf8');
+    const res = await engine.analyze(rel, text, { root });
+    // Two implementations of three send a request (the echo vendor answers locally).
+    assert.deepEqual(
+      res.findings.filter((f) => f.ruleId === RULE).map((f) => f.generation?.api),
+      ['Relay (3 implementations; wraps Send → POST chat/completions)', 'Relay (3 implementations; wraps Send → POST chat/completions)', 'Relay (wraps POST chat/completions)'],
+    );
+    const labels = parseExpectations(text).filter((e) => e.ruleId === 'aigc-missing-label').map((e) => e.line);
+    assert.deepEqual(res.findings.filter((f) => f.ruleId === 'aigc-missing-label').map((f) => f.range.start.line), labels);
+  });
+
+  it('keeps a Go interface unrelated to AI quiet, even over HTTP', async () => {
+    const root = path.join(WS, 'go-gateway');
+    const rel = 'internal/blob/store.go';
+    const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { root });
+    assert.deepEqual(res.findings, []);
   });
 
   it('finds AI services built in the same file without a workspace root (the editor path)', async () => {

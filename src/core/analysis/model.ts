@@ -70,6 +70,15 @@ export interface CallSite {
   reference?: boolean;
 }
 
+/** A function or method of a (usually other) project file that a Go call runs. */
+export interface GoCallTarget {
+  model: FileModel;
+  /** Its workspace-relative path. */
+  rel: string;
+  /** Its `function_declaration` or `method_declaration`. */
+  def: Node;
+}
+
 /** A callee or expression traced back through bindings to an import (or to an unresolved root name). */
 export interface ResolvedPath {
   /** The module of the import the path starts at; undefined when the root is not an import. */
@@ -145,6 +154,15 @@ export class FileModel {
    * the whole tree collected them (set by the workspace model when it links this file).
    */
   workspaceProxies: ReadonlySet<string> | undefined;
+  /**
+   * Go: what a call of this file runs in other files (the implementations of an interface method,
+   * a package's function), by call node id, set by the generation rule's asynchronous preparation
+   * (`rules/goDispatch.ts`) before any string of the file is read. A URL returned by such a call
+   * (`url, err := a.GetRequestURL(meta)`) is read from their returns.
+   */
+  goTargets: Map<number, readonly GoCallTarget[]> | undefined;
+  /** Go: the files declaring the package-level values this file names from other files, by `name` or `pkg.Name`. */
+  goValues: Map<string, FileModel> | undefined;
   /** The Java package this file declares (`package com.acme.ai;`), if any. */
   packageName: string | undefined;
   /**
@@ -1198,6 +1216,10 @@ export class FileModel {
 
   /** The string a name imported from a linked project file stands for there (`member` of it, if given). */
   private importedString(name: string, member: string | undefined): string | undefined {
+    // Go: a package-level constant of another file of this package (`chatURL`), or of a project
+    // package (`conf.ChatURL`), found by the Go dispatch's preparation.
+    const goValue = this.goValues?.get(member === undefined ? name : `${name}.${member}`);
+    if (goValue) return goValue.exportedString(member ?? name);
     const imp = this.imports.get(name);
     const ext = imp ? this.linkedOf(imp) : undefined;
     if (!imp || !ext) return undefined;
@@ -1279,6 +1301,11 @@ export class FileModel {
   private callString(n: Node, depth: number): string | undefined {
     const site = this.callById.get(n.id);
     if (!site) return undefined;
+    const targets = this.goTargets?.get(n.id);
+    if (targets) {
+      const v = goTargetsString(targets, depth);
+      if (v !== undefined) return v;
+    }
     const calleeText = (site.receiver ? `${this.textOf(site.receiver)}.` : '') + site.nameText;
     const simpleCallee = n.type === 'method_invocation' ? calleeText : this.textOf(site.callee).replace(/\s+/g, '');
     const args = this.positionalArgs(site);
@@ -1286,6 +1313,8 @@ export class FileModel {
       const def = args[1] ?? this.namedArg(site, new Set(['default']));
       return def ? this.stringValue(def, depth + 1) : undefined;
     }
+    // A URL parsed from a string is that string (Go's `url.Parse(base)`).
+    if (/^url\.(?:Parse|ParseRequestURI)$/.test(simpleCallee) && args[0]) return this.stringValue(args[0], depth + 1);
     if (/^(fmt\.Sprintf|String\.format|format|util\.format)$/.test(simpleCallee) && args[0]) {
       const fmt = this.stringValue(args[0], depth + 1);
       if (fmt === undefined) return undefined;
@@ -1358,6 +1387,26 @@ export class FileModel {
     this.mockTargetsCache = out;
     return out;
   }
+}
+
+/**
+ * The string a Go call returns through its targets (each implementation's first returned value):
+ * the first one that names an endpoint of the catalog, else the first one known. Any
+ * implementation may be the one in use; the one that names an endpoint is the evidence.
+ */
+function goTargetsString(targets: readonly GoCallTarget[], depth: number): string | undefined {
+  const endpoints = catalog().endpoints;
+  let fallback: string | undefined;
+  for (const t of targets) {
+    for (const expr of t.model.returnsOf(t.def)) {
+      const e = expr.type === 'expression_list' ? expr.firstNamedChild ?? expr : expr;
+      const v = t.model.stringValue(e, depth + 1);
+      if (v === undefined || v === UNRESOLVED) continue;
+      if (endpoints.some((p) => p.pattern.test(v))) return v;
+      fallback ??= v;
+    }
+  }
+  return fallback;
 }
 
 /** How many bindings (sorted by end offset) end at or before `at`: a binary search. */

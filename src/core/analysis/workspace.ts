@@ -19,6 +19,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { type LanguageInfo, languageForPath } from '../languages';
 import type { TreeSitterHost } from '../parser';
 import { catalog } from './catalog';
+import { GoIndex } from './goIndex';
 import { importSpecifiers } from './importText';
 import { type FileModel, getFileModel } from './model';
 import { readTextFile, readTextFileSync } from '../readFile';
@@ -58,6 +59,7 @@ export class Workspace {
   private readonly goModCache = new Map<string, { dir: string; path: string } | null>();
   private tsPaths: { baseUrl: string; paths: [string, string[]][] } | null | undefined;
   private count = 0;
+  private readonly everLoaded = new Set<string>();
 
   /**
    * Names of the interfaces handed to a framework's proxy factory anywhere in the workspace
@@ -68,6 +70,14 @@ export class Workspace {
   readonly proxyNames = new Set<string>();
 
   constructor(readonly root: string, private readonly host: TreeSitterHost) {}
+
+  private goIdx: GoIndex | undefined;
+
+  /** The text index of the workspace's Go declarations (built on first use; see goIndex.ts). */
+  goIndex(): GoIndex {
+    this.goIdx ??= new GoIndex(this.root);
+    return this.goIdx;
+  }
 
   private readonly importers = new Map<string, readonly string[]>();
 
@@ -120,6 +130,7 @@ export class Workspace {
     }
     this.dropText(rel);
     this.verdicts.delete(rel);
+    this.goIdx?.invalidate(rel);
     // A file created or deleted changes what a specifier resolves to (and which files a Go
     // package holds); a tsconfig its path aliases, a go.mod its module path.
     this.existsCache.clear();
@@ -355,6 +366,8 @@ export class Workspace {
       const resolved = this.resolveModule(language.family, file, spec);
       if (resolved === undefined) continue;
       if (language.family === 'java' && this.proxyNames.has(spec.slice(spec.lastIndexOf('.') + 1))) return true;
+      // A Go package whose interface a generating package implements: the importer may call through it.
+      if (language.family === 'go' && this.goIndex().reachesGeneration(resolved === '.' ? '' : resolved)) return true;
       for (const target of language.family === 'go' ? this.goFiles(resolved) : [resolved]) if (target !== file && (await accept(target))) return true;
     }
     return false;
@@ -546,12 +559,16 @@ export class Workspace {
   }
 
   private async loadUncached(rel: string): Promise<Loaded | undefined> {
-    if (this.count >= MAX_FILES) return undefined;
+    // The bound counts files, not loads: a file evicted and loaded again is the same file.
+    if (this.count >= MAX_FILES && !this.everLoaded.has(rel)) return undefined;
     const language = languageForPath(rel);
     if (!language) return undefined;
     const text = await this.text(rel);
     if (text === undefined) return undefined;
-    this.count++;
+    if (!this.everLoaded.has(rel)) {
+      this.everLoaded.add(rel);
+      this.count++;
+    }
     try {
       const tree = await this.host.parse(language.id, text, rel);
       const model = await getFileModel({ tree, text, language, host: this.host });

@@ -7,8 +7,9 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { type CompiledCatalog, type MethodSpec, type ProviderSpec, type ProxySpec, catalog } from '../analysis/catalog';
-import { type CallSite, type FileModel, type ResolvedPath, getFileModel, normalisePath } from '../analysis/model';
+import { type CallSite, type FileModel, type ResolvedPath, getFileModel, goPackageName, normalisePath } from '../analysis/model';
 import { rangeOfNode } from '../position';
+import { goDispatchOf } from './goDispatch';
 import type { Confidence, Modality } from '../types';
 import type { Rule, RuleContext } from './rule';
 
@@ -46,6 +47,8 @@ const PROJECT_IMPORT: Record<FileModel['family'], RegExp> = {
   // project import can name one.
   java: /^\s*(?:package|import)\s+[\w.]+/m,
 };
+/** Constructors of a reverse proxy to one host: the host is where every request goes. */
+const REVERSE_PROXY: ReadonlySet<string> = new Set(['NewSingleHostReverseProxy']);
 /** Methods every Java object has: never a proxied interface method. */
 const OBJECT_METHODS: ReadonlySet<string> = new Set(['toString', 'hashCode', 'equals', 'getClass', 'notify', 'notifyAll', 'wait']);
 
@@ -113,9 +116,12 @@ export const generationRule: Rule = {
     // an endpoint without any hint of its own); Java and Go files import many more project classes
     // and packages, and only those with hints can matter, so they are always filtered.
     if (ctx.workspace) await ctx.workspace.link(model, ctx.file, candidate && (family === 'js' || family === 'python') ? undefined : mayMatch);
+    // Go calls into other project files as Go dispatches them (package functions, methods of
+    // project types and interfaces): the targets are resolved before any string is read.
+    const goFound = family === 'go' && ctx.workspace ? await goDispatchOf(ctx.workspace, directDetection).prepareFile(model, ctx.file) : undefined;
     // A file without hints of its own generates only through what it linked: a wrapper, a client
     // built by a project helper (a Go package's constructor), an AI-service interface.
-    if (!candidate && !model.linked.size) return;
+    if (!candidate && !model.linked.size && !goFound?.size) return;
     const interesting = cat.interestingNames(family);
     const local = cat.localModels;
     const http = cat.httpCallees[family];
@@ -147,7 +153,7 @@ export const generationRule: Rule = {
           // A function or method of a linked project file that generates (`gateway.reply(q)`),
           // whatever else the file does: a route file that imports its service, a script that
           // also calls the SDK itself.
-          const wrapped = model.linked.size ? detectWrapper(model, cat, call) : undefined;
+          const wrapped = (model.linked.size ? detectWrapper(model, cat, call) : undefined) ?? goFound?.get(call.node.id);
           if (wrapped) report(ctx, cat, call, wrapped);
         }
         continue;
@@ -162,7 +168,7 @@ export const generationRule: Rule = {
         const viaHelper = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
         if (viaHelper && viaHelper !== 'mock') found = { ...viaHelper, confidence: viaHelper.confidence === 'high' ? 'medium' : viaHelper.confidence };
       }
-      if (!found) found = detectWrapper(model, cat, call);
+      if (!found) found = detectWrapper(model, cat, call) ?? goFound?.get(call.node.id);
       if (!found || found === 'mock') continue;
       if (found.mockModule) {
         mocked ??= model.mockTargets();
@@ -203,8 +209,11 @@ function detectSdk(model: FileModel, cat: CompiledCatalog, call: CallSite): SdkR
     for (const p of candidates.providers) if (p.negative.some((t) => t(path))) return 'negative';
     const methods = cat.methodsByName.get(lastName(path));
     if (!methods) return undefined;
+    // A Go package's function is written with its package name (`chains.Run`), which the import
+    // path holds rather than the segments.
+    const qualified = model.family === 'go' && candidates.segments.length === 1 ? `${goPackageName(r.module!)}.${path}` : undefined;
     for (const m of methods) {
-      if (!candidates.providers.includes(m.provider) || !m.test(path)) continue;
+      if (!candidates.providers.includes(m.provider) || !(m.test(path) || (qualified !== undefined && m.test(qualified)))) continue;
       // A property passed as a value (`from_pipe(shared.pipeline)`) is only a method when the
       // catalog names a method there, not a factory called for its result.
       if (call.reference && (m.tasks || m.callsResult)) continue;
@@ -612,6 +621,21 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
   return d ?? undefined;
 }
 
+/**
+ * What one call generates by itself (an SDK call, an HTTP call to an endpoint, a local model),
+ * without following it into a project function: the step the Go dispatch repeats in each target.
+ */
+function directDetection(model: FileModel, call: CallSite): Detection | undefined {
+  const cat = catalog();
+  let found: SdkResult = detectSdk(model, cat, call);
+  if (found === 'negative' || found === 'mock') return undefined;
+  if (!found && cat.httpCallees[model.family].has(call.nameText)) {
+    const h = detectHttp(model, cat, call);
+    if (h && h !== 'mock') found = h;
+  }
+  return found ?? detectLocalModel(model, cat, call);
+}
+
 /** The parameter a local or linked helper function sends over HTTP, if any. */
 function helperHttpParam(model: FileModel, name: string): number | undefined {
   if (model.functions.has(name)) return model.httpParam(name);
@@ -650,7 +674,9 @@ function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite, only
     }
     // A gateway: the request goes to a provider's host with the path of the incoming request
     // (`${PROVIDER_BASE_URL}/${path}`). Only the host is known, so it is likely, not certain.
-    const host = /^(?:https?:\/\/)?[\w.-]+(?::\d+)?\/?\{\}/.test(url) ? cat.hostProvider(url) : undefined;
+    // A reverse proxy to a provider's host (Go's `httputil.NewSingleHostReverseProxy(target)`)
+    // forwards every incoming path to it.
+    const host = /^(?:https?:\/\/)?[\w.-]+(?::\d+)?\/?\{\}/.test(url) || (REVERSE_PROXY.has(call.nameText) && /^https?:\/\/[\w.-]+(?::\d+)?\/?$/.test(url)) ? cat.hostProvider(url) : undefined;
     if (host && host !== 'local') return { provider: host, modality: 'text', api: 'proxy to the provider API', confidence: 'medium' };
   }
   return undefined;

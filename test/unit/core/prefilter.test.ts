@@ -120,7 +120,7 @@ describe('parse-or-skip prefilter', () => {
 
   // The CLI triage gives a parse to every workspace fixture that expects a finding, including
   // those whose text names no SDK but that import a file the prefilter accepted.
-  for (const lang of ['ts', 'python', 'java', 'go']) {
+  for (const lang of ['ts', 'python', 'java', 'go', 'go-gateway']) {
     it(`the CLI triage keeps every ${lang} workspace fixture that expects a finding`, async () => {
       const root = path.join(FIXTURES, 'generation-workspace', lang);
       const files = fixtureFilesUnder(root);
