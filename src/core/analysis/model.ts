@@ -542,7 +542,9 @@ export class FileModel {
     // Java reads fields by bare name; a field assigned in a constructor is bound as `.name`.
     const fromBinding = (this.family === 'java' ? this.resolveKey(`.${name}`, depth, at) : undefined) ?? this.resolveKey(name, depth, at);
     if (fromBinding) return fromBinding;
-    if (this.starModules.length && /^[A-Za-z_]/.test(name)) {
+    // (A Java on-demand import brings classes, which are capitalised; a lower-case name is a
+    // method or variable of the file, such as a helper whose return resolves below.)
+    if (this.starModules.length && (this.family === 'java' ? /^[A-Z]/ : /^[A-Za-z_]/).test(name)) {
       const cat = catalog();
       const star = this.starModules.find((m) => cat.providersForModule(this.family, m).length > 0);
       if (star) return { module: star, root: name, segments: [name], chain: [], mock: false };
@@ -995,6 +997,12 @@ export class FileModel {
     const module = this.moduleLoad(node);
     if (module !== undefined) return { module, root: module, segments: [], chain: [node], mock: false };
     let base: ResolvedPath | undefined;
+    // A Java call without a receiver names a method of the class (`assistant()`), never a field
+    // of the same name: what the method returns is the value.
+    if (site && this.family === 'java' && site.node.type === 'method_invocation' && !site.receiver && this.functions.has(site.nameText) && !this.imports.has(site.nameText)) {
+      const returned = this.resolveReturns(site.nameText, undefined, depth + 1);
+      if (returned && (returned.module !== undefined || returned.mock)) return { ...returned, chain: [...returned.chain, node] };
+    }
     if (site) base = site.node.type === 'method_invocation' ? (site.receiver ? (() => {
       const r = this.resolve(site.receiver, depth + 1);
       return r ? { ...r, segments: [...r.segments, site.nameText] } : undefined;
@@ -1028,7 +1036,8 @@ export class FileModel {
     const calleePath = normalisePath(base.segments);
     const rawCallee = base.module === undefined ? calleePath : `${base.root}.${calleePath}`;
     const mock = base.mock || cat.mockConstructors.has(calleePath) || cat.mockConstructors.has(rawCallee) || (base.module !== undefined && cat.mockModules.has(base.module));
-    const segments = base.segments.length ? [...base.segments.slice(0, -1), `${base.segments[base.segments.length - 1]}()`] : ['()'];
+    let segments = base.segments.length ? [...base.segments.slice(0, -1), `${base.segments[base.segments.length - 1]}()`] : ['()'];
+    if (this.family === 'java' && site?.nameText === 'build') segments = javaBuilt(segments);
     return { module: base.module, root: base.root, segments, chain: [...base.chain, node], mock };
   }
 
@@ -1395,6 +1404,25 @@ function paramNames(def: Node, text: (n: Node) => string): string[] {
     out.push(id ? text(id) : '');
   }
   return out;
+}
+
+/** Segments that start a Java builder: `X.builder()`, a declared `X.Builder`, `x.mutate()`/`x.toBuilder()`. */
+const JAVA_BUILDER_START = /^(?:builder|newBuilder|mutate|toBuilder)\(\)$|^Builder(?:\(\))?$/;
+
+/**
+ * What a Java builder's `build()` makes: an instance of the builder's owner class, whatever was
+ * set on the way (`DashScopeChatModel.builder().dashScopeApi(api).build()` is a
+ * `DashScopeChatModel()`, `builder.defaultSystem(s).build()` with a `ChatClient.Builder builder`
+ * is a `ChatClient()`). The setters' calls stay in the chain (a base URL is read from there).
+ * Segments without a builder start are returned as they are.
+ */
+function javaBuilt(segments: string[]): string[] {
+  for (let i = segments.length - 2; i >= 1; i--) {
+    if (!JAVA_BUILDER_START.test(segments[i]!)) continue;
+    const owner = segments[i - 1]!.replace(/\(\)$/, '');
+    return /^[A-Z]/.test(owner) ? [...segments.slice(0, i - 1), `${owner}()`] : segments;
+  }
+  return segments;
 }
 
 /** The declared result type of a Go function (the first result) or a Java method. */

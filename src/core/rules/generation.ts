@@ -601,6 +601,8 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
           if (h && h !== 'mock') found = h;
         }
         found ??= detectLocalModel(ext, cat, inner);
+        // A Java method that calls an AI service of its own class (`getAssistant().chat(id, m)`).
+        found ??= detectProxy(ext, cat, inner);
         if (found) {
           d = { provider: found.provider, modality: found.modality, api: `${name} (wraps ${found.api})`, confidence: found.confidence === 'low' ? 'low' : 'medium' };
           break outer;
@@ -761,13 +763,16 @@ function detectProxy(model: FileModel, cat: CompiledCatalog, call: CallSite): De
       }
       if (owner && iface && (annotatedProxy(owner, iface, proxy) || proxyClasses(model, proxy).has(type) || (owner !== model && proxyClasses(owner, proxy).has(type)) || !!model.workspaceProxies?.has(type))) {
         const method = iface.childForFieldName('body')?.namedChildren.find((m) => m?.type === 'method_declaration' && m.childForFieldName('name') && owner!.textOf(m.childForFieldName('name')!) === call.nameText);
-        // A default method has a body of its own; only abstract methods are proxied.
-        if (!method || method.childForFieldName('body')) continue;
-        const returns = method.childForFieldName('type');
-        let rt: Node | null = returns;
-        while (rt?.type === 'generic_type') rt = rt.firstNamedChild;
-        const streaming = !!rt && proxy.streamingTypes.has(owner.textOf(rt).replace(/^.*\./, ''));
-        return { provider: proxy.provider.id, modality: proxy.modality, api: `${proxy.api} ${type}.${call.nameText}${streaming ? ' (streaming)' : ''}`, confidence: 'high' };
+        // A default method has a body of its own; only abstract methods are proxied. (The method
+        // may belong to another interface of the same name, nested elsewhere in the file: the
+        // factory's result below still decides.)
+        if (method && !method.childForFieldName('body')) {
+          const returns = method.childForFieldName('type');
+          let rt: Node | null = returns;
+          while (rt?.type === 'generic_type') rt = rt.firstNamedChild;
+          const streaming = !!rt && proxy.streamingTypes.has(owner.textOf(rt).replace(/^.*\./, ''));
+          return { provider: proxy.provider.id, modality: proxy.modality, api: `${proxy.api} ${type}.${call.nameText}${streaming ? ' (streaming)' : ''}`, confidence: 'high' };
+        }
       }
     }
     // Any method of the factory's result (`AiServices.create(Assistant.class, model).chat(q)`, or
