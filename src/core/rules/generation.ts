@@ -10,6 +10,7 @@ import { type CompiledCatalog, type MethodSpec, type ProviderSpec, type ProxySpe
 import { type CallSite, type FileModel, type ResolvedPath, getFileModel, normalisePath } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence, Modality } from '../types';
+import { labelCatalog } from './flow/catalog';
 import type { Rule, RuleContext } from './rule';
 
 const BASE_URL_NAMES: ReadonlySet<string> = new Set(['base_url', 'baseURL', 'baseUrl', 'api_base', 'openai_api_base', 'openAIApiBase', 'azure_endpoint', 'endpoint', 'basePath', 'BaseURL']);
@@ -65,6 +66,8 @@ interface Detection {
   modality: Modality;
   api: string;
   confidence: Confidence;
+  /** A wrapper that labels what it returns (see `GenerationCall.labeled`). */
+  labeled?: boolean;
 }
 
 /**
@@ -120,6 +123,7 @@ export const generationRule: Rule = {
     const local = cat.localModels;
     const http = cat.httpCallees[family];
     let mocked: string[] | undefined;
+    let pendingWrappers: { call: CallSite; d: Detection }[] | undefined;
     for (const call of model.calls) {
       // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`), are resolved.
       const callsValue = call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText);
@@ -149,6 +153,13 @@ export const generationRule: Rule = {
           // its own calls are the findings and a wrapper's would count the same one twice.)
           const wrapped = !candidate && model.linked.size ? detectWrapper(model, cat, call) : undefined;
           if (wrapped) report(ctx, cat, call, wrapped);
+          else if (candidate && family === 'java' && model.linked.size) {
+            // A Java file that names the SDK only for its types (a controller importing
+            // `ChatResponse`) still calls the service that generates: its wrapper calls count in
+            // the methods that make no generation call of their own (decided after the loop).
+            const w = detectWrapper(model, cat, call);
+            if (w) (pendingWrappers ??= []).push({ call, d: w });
+          }
         }
         continue;
       }
@@ -171,8 +182,26 @@ export const generationRule: Rule = {
       }
       report(ctx, cat, call, found);
     }
+    if (pendingWrappers) {
+      // The methods holding a direct generation call: a wrapper call there would count it twice.
+      const direct = new Set<number>();
+      for (const g of ctx.generationCalls) {
+        const m = enclosingMethod(g.node);
+        if (m) direct.add(m.id);
+      }
+      for (const { call, d } of pendingWrappers) {
+        const m = enclosingMethod(call.node);
+        if (!m || !direct.has(m.id)) report(ctx, cat, call, d);
+      }
+    }
   },
 };
+
+/** The Java method, constructor or lambda around a node. */
+function enclosingMethod(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'method_declaration' || n.type === 'constructor_declaration' || n.type === 'lambda_expression') return n;
+  return null;
+}
 
 type SdkResult = (Detection & { mockModule?: string; mockMember?: string }) | 'negative' | 'mock' | undefined;
 
@@ -188,7 +217,7 @@ function report(ctx: RuleContext, cat: CompiledCatalog, call: CallSite, d: Detec
     generation,
     data: { provider: d.provider, modality: d.modality, api: d.api },
   });
-  ctx.generationCalls.push({ ...generation, node: call.node, range, confidence: d.confidence });
+  ctx.generationCalls.push({ ...generation, node: call.node, range, confidence: d.confidence, ...(d.labeled ? { labeled: true } : {}) });
 }
 
 /** Finds the catalog method a resolved path names, for the providers of its module. */
@@ -604,7 +633,7 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
         // A Java method that calls an AI service of its own class (`getAssistant().chat(id, m)`).
         found ??= detectProxy(ext, cat, inner);
         if (found) {
-          d = { provider: found.provider, modality: found.modality, api: `${name} (wraps ${found.api})`, confidence: found.confidence === 'low' ? 'low' : 'medium' };
+          d = { provider: found.provider, modality: found.modality, api: `${name} (wraps ${found.api})`, confidence: found.confidence === 'low' ? 'low' : 'medium', ...(returnsLabeled(ext, def) ? { labeled: true } : {}) };
           break outer;
         }
       }
@@ -612,6 +641,17 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
     memo.set(name, d);
   }
   return d ?? undefined;
+}
+
+/** Whether every value a function returns carries a visible AI label in its own text (`"【AI生成】" + reply`). */
+function returnsLabeled(model: FileModel, def: Node): boolean {
+  const returns = model.returnsOf(def);
+  if (!returns.length) return false;
+  const patterns = labelCatalog().explicitText;
+  return returns.every((e) => {
+    const text = model.textOf(e);
+    return patterns.some((p) => p.test(text));
+  });
 }
 
 /** The parameter a local or linked helper function sends over HTTP, if any. */

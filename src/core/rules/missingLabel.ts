@@ -183,7 +183,8 @@ export const missingLabelRule: Rule = {
     const tasks = new Map<number, Task>();
     const channel = OUTPUT_CHANNELS[idx.family];
     for (const gen of ctx.generationCalls) {
-      const origin: Origin = { gen, path: [], depth: 0, explicit: false, implicit: false };
+      // A project wrapper that labels what it returns hands back labeled content.
+      const origin: Origin = { gen, path: [], depth: 0, explicit: !!gen.labeled, implicit: false };
       const fn = enclosingFunction(gen.node, idx);
       taskIn(tasks, fn).seeds.push({ node: gen.node, origin });
       // A streamer object the model writes into (`TextIteratorStreamer`, often driven from a
