@@ -706,9 +706,12 @@ export class FileModel {
       // what it is; the value would resolve to the collection's class.
       const element = !!b.type && !!b.value && this.isElementAccess(b.value);
       let r = b.value && !element ? (b.index !== undefined ? this.resolveElement(b.value, b.index, depth + 1) : this.resolve(b.value, depth + 1)) : undefined;
-      if ((!r || r.module === undefined) && b.type) {
+      // The declared type also wins over a value that comes from the project's own code
+      // (`ChatClient client = sessions.clientFor(id)`): the type names the SDK, the value only a
+      // project method.
+      if (b.type && (!r || r.module === undefined || (!r.mock && !catalog().providersForModule(this.family, r.module).length))) {
         const t = this.resolveType(b.type, depth + 1);
-        if (t?.module !== undefined) r = { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`], chain: r?.chain ?? t.chain };
+        if (t?.module !== undefined && (!r || r.module === undefined || catalog().providersForModule(this.family, t.module).length)) r = { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`], chain: r?.chain ?? t.chain };
       }
       if (r && (r.module !== undefined || r.mock)) {
         result = r;
