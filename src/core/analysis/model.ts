@@ -116,6 +116,8 @@ const MEMBER = new Set(['member_expression', 'attribute', 'selector_expression',
 const CALL = new Set(['call_expression', 'new_expression', 'call', 'method_invocation', 'object_creation_expression']);
 /** Methods that hand out an element of a collection, stream, iterator or optional. */
 const ELEMENT_ACCESSORS = new Set(['get', 'getFirst', 'getLast', 'first', 'last', 'next', 'peek', 'poll', 'pop', 'elementAt', 'orElse', 'orElseGet', 'orElseThrow', 'getOrDefault', 'findFirst', 'findAny']);
+/** Spring's `ObjectProvider<T>` (and similar holders) hand out their T through these. */
+const JAVA_PROVIDER_ACCESSORS = new Set(['getObject', 'getIfAvailable', 'getIfUnique']);
 /** Python's wrappers of a type that say nothing of its class (`Optional[OpenAI]`, `typing.Union[...]`). */
 const TYPING_WRAPPER = /^(?:typing\.)?(?:Optional|Union|Annotated)$/;
 const ALTERNATIVES = new Set(['binary_expression', 'boolean_operator', 'ternary_expression', 'conditional_expression']);
@@ -793,6 +795,28 @@ export class FileModel {
     return base && rest.length ? { ...base, segments: [...base.segments, ...rest] } : base;
   }
 
+  /**
+   * The SDK class a Java container's last type argument names (`Map<String, ChatModel>` gives
+   * ChatModel), for a receiver that is a name or `this.name` declared with that container type;
+   * undefined when the argument is not a type of a catalog module.
+   */
+  private javaElementType(receiver: Node, depth: number): ResolvedPath | undefined {
+    const r = unwrap(receiver);
+    const name = r.type === 'identifier' ? this.textOf(r) : r.type === 'field_access' && r.childForFieldName('object')?.type === 'this' ? this.textOf(r.childForFieldName('field') ?? r) : undefined;
+    if (!name) return undefined;
+    let type: Node | null = null;
+    for (const key of r.type === 'identifier' ? [name, `.${name}`] : [`.${name}`]) {
+      for (const b of this.bindings.get(key) ?? []) if (b.type && (!type || b.node.startIndex < receiver.startIndex)) type = b.type;
+      if (type) break;
+    }
+    if (type?.type !== 'generic_type') return undefined;
+    const args = type.namedChildren.find((c) => c?.type === 'type_arguments');
+    const last = args?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
+    const t = last ? this.resolveType(last, depth + 1) : undefined;
+    if (t?.module === undefined || !catalog().providersForModule(this.family, t.module).length) return undefined;
+    return { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`] };
+  }
+
   /** A call that reads an element of a collection or optional (`list.get(i)`, `it.next()`, `opt.orElseThrow()`). */
   private isElementAccess(value: Node): boolean {
     const v = unwrap(value);
@@ -1000,6 +1024,13 @@ export class FileModel {
     const module = this.moduleLoad(node);
     if (module !== undefined) return { module, root: module, segments: [], chain: [node], mock: false };
     let base: ResolvedPath | undefined;
+    // An element of a Java collection, optional or provider declared with an SDK type argument
+    // (`Map<String, ChatModel> models` → `models.get(name)`, `ObjectProvider<ChatClient>` →
+    // `clients.getObject()`) is an instance of that type.
+    if (site?.receiver && this.family === 'java' && (ELEMENT_ACCESSORS.has(site.nameText) || JAVA_PROVIDER_ACCESSORS.has(site.nameText))) {
+      const element = this.javaElementType(site.receiver, depth + 1);
+      if (element) return { ...element, chain: [...element.chain, node] };
+    }
     // A Java call without a receiver names a method of the class (`assistant()`), never a field
     // of the same name: what the method returns is the value.
     if (site && this.family === 'java' && site.node.type === 'method_invocation' && !site.receiver && this.functions.has(site.nameText) && !this.imports.has(site.nameText)) {
