@@ -665,6 +665,50 @@ export class FileModel {
     return this.stepsLeft < 0;
   }
 
+  private readonly javaScopeMemo = new Map<number, Node | null>();
+  private readonly scopedSorted = new Map<string, { valued: Binding[]; bare: Binding[] } | null>();
+
+  /** The Java method or constructor around a node (memoised per node), or null outside any. */
+  private javaScopeOf(node: Node): Node | null {
+    const memo = this.javaScopeMemo.get(node.id);
+    if (memo !== undefined) return memo;
+    let found: Node | null = null;
+    for (let n = node.parent; n; n = n.parent) {
+      if (n.type === 'method_declaration' || n.type === 'constructor_declaration' || n.type === 'compact_constructor_declaration') {
+        found = n;
+        break;
+      }
+    }
+    this.javaScopeMemo.set(node.id, found);
+    return found;
+  }
+
+  /** The Java method or constructor around an offset. */
+  private javaScopeAt(at: number): Node | null {
+    const node = this.rootNode.descendantForIndex(at);
+    return node ? this.javaScopeOf(node) : null;
+  }
+
+  /** The bindings of `key` visible in a Java method: its own, and those outside every method (fields). */
+  private scopedSortedOf(key: string, scope: Node): { valued: Binding[]; bare: Binding[] } | undefined {
+    const memoKey = `${key}\u0000${scope.id}`;
+    let out = this.scopedSorted.get(memoKey);
+    if (out === undefined) {
+      const all = this.sortedOf(key);
+      // (A field, or `this.x = ...` in a constructor, is seen from every method; a local
+      // variable or parameter only from its own.)
+      const visible = (b: Binding): boolean => {
+        if (!isJavaLocal(b.node)) return true;
+        const s = this.javaScopeOf(b.node);
+        return s === null || s.id === scope.id;
+      };
+      out = all ? { valued: all.valued.filter(visible), bare: all.bare.filter(visible) } : null;
+      if (out && !out.valued.length && !out.bare.length) out = null;
+      this.scopedSorted.set(memoKey, out);
+    }
+    return out ?? undefined;
+  }
+
   /** The bindings of `key` sorted once by end offset, valued ones apart from bare declarations. */
   private sortedOf(key: string): { valued: Binding[]; bare: Binding[] } | undefined {
     let sorted = this.sortedBindings.get(key);
@@ -686,11 +730,14 @@ export class FileModel {
    */
   private resolveKey(key: string, depth: number, at = 0): ResolvedPath | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    const sorted = this.sortedOf(key);
+    // A Java local or parameter lives in its method: a bare name used in one method is never a
+    // variable of another (a field of the same name is still seen).
+    const scope = this.family === 'java' && at > 0 && /^\.?[\w$]+$/.test(key) ? this.javaScopeAt(at) : null;
+    const sorted = scope ? this.scopedSortedOf(key, scope) : this.sortedOf(key);
     if (!sorted) return undefined;
     const splitValued = countEndingBefore(sorted.valued, at);
     const splitBare = countEndingBefore(sorted.bare, at);
-    const memoKey = `${key}\u0000${splitValued}\u0000${splitBare}`;
+    const memoKey = `${key}\u0000${splitValued}\u0000${splitBare}${scope ? `\u0000${scope.id}` : ''}`;
     const memo = this.keyMemo.get(memoKey);
     if (memo !== undefined) return memo ?? undefined;
     if (this.inProgress.has(memoKey) || !this.step()) return undefined;
@@ -844,6 +891,12 @@ export class FileModel {
     if (IDENT.has(type)) return this.resolveName(this.textOf(node), depth, node.startIndex);
     if (MEMBER.has(type)) {
       const key = this.textOf(node).replace(/\s+/g, '');
+      // A Java fully-qualified name (`org.springframework.ai.openai.api.OpenAiApi` as a type): its
+      // lower-case head is the package, as if the class were imported.
+      const qualified = this.family === 'java' ? JAVA_QUALIFIED.exec(key) : null;
+      if (qualified && !this.imports.has(qualified[1]!.split('.')[0]!) && !this.bindings.has(qualified[1]!.split('.')[0]!)) {
+        return { module: qualified[1]!, root: qualified[2]!.split('.')[0]!, segments: qualified[2]!.split('.'), chain: [], mock: false };
+      }
       if (!key.includes('(')) {
         const bound = this.resolveKey(key, depth, node.startIndex);
         if (bound) return bound;
@@ -1438,6 +1491,25 @@ function paramNames(def: Node, text: (n: Node) => string): string[] {
     out.push(id ? text(id) : '');
   }
   return out;
+}
+
+/** A Java fully-qualified class name: a lower-case package, then the class and its nested classes. */
+const JAVA_QUALIFIED = /^([a-z_][\w]*(?:\.[a-z_][\w]*)+)\.([A-Z][\w]*(?:\.[A-Z][\w]*)*)$/;
+
+/** Whether a Java binding node declares a local variable or parameter (scoped to its method). */
+function isJavaLocal(node: Node): boolean {
+  switch (node.type) {
+    case 'formal_parameter':
+    case 'spread_parameter':
+    case 'catch_formal_parameter':
+    case 'enhanced_for_statement':
+    case 'resource':
+      return true;
+    case 'variable_declarator':
+      return node.parent?.type === 'local_variable_declaration';
+    default:
+      return false;
+  }
 }
 
 /** Segments that start a Java builder: `X.builder()`, a declared `X.Builder`, `x.mutate()`/`x.toBuilder()`. */
