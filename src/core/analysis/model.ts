@@ -695,12 +695,15 @@ export class FileModel {
     let out = this.scopedSorted.get(memoKey);
     if (out === undefined) {
       const all = this.sortedOf(key);
+      // A method of an anonymous or local class sees the locals of the methods around it.
+      const enclosing = new Set<number>();
+      for (let m: Node | null = scope; m && enclosing.size < MAX_DEPTH; m = this.javaScopeOf(m)) enclosing.add(m.id);
       // (A field, or `this.x = ...` in a constructor, is seen from every method; a local
-      // variable or parameter only from its own.)
+      // variable or parameter only from its own and the methods nested in it.)
       const visible = (b: Binding): boolean => {
         if (!isJavaLocal(b.node)) return true;
         const s = this.javaScopeOf(b.node);
-        return s === null || s.id === scope.id;
+        return s === null || enclosing.has(s.id);
       };
       out = all ? { valued: all.valued.filter(visible), bare: all.bare.filter(visible) } : null;
       if (out && !out.valued.length && !out.bare.length) out = null;
