@@ -806,7 +806,8 @@ function detectProxy(model: FileModel, cat: CompiledCatalog, call: CallSite): De
         // A default method has a body of its own; only abstract methods are proxied. (The method
         // may belong to another interface of the same name, nested elsewhere in the file: the
         // factory's result below still decides.)
-        if (method && !method.childForFieldName('body')) {
+        if (method?.childForFieldName('body')) continue;
+        if (method) {
           const returns = method.childForFieldName('type');
           let rt: Node | null = returns;
           while (rt?.type === 'generic_type') rt = rt.firstNamedChild;
