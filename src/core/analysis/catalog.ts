@@ -261,7 +261,12 @@ function build(raw: RawCatalog): CompiledCatalog {
       proxies: [],
     };
     for (const rx of rp.proxies ?? []) {
-      p.proxies.push({ provider: p, factory: compile(rx.factory), factoryHint: literalHint(rx.factory), classArg: new RegExp(`${escapeRegex(literalHint(rx.factory))}\\w+\\s*\\(\\s*([A-Z]\\w*)\\.class\\b`, 'g'), annotations: new Set(rx.annotations ?? []), streamingTypes: new Set(rx.streamingTypes ?? []), modality: rx.modality, api: rx.api ?? 'proxy' });
+      // The factory's class name, a dot apart from its method or not: Java chains are often
+      // broken across lines (`AgenticServices\n    .agentBuilder(CvWriter.class)`).
+      const hint = literalHint(rx.factory);
+      const className = hint.replace(/\.$/, '');
+      const classArg = new RegExp(`${escapeRegex(className)}${hint.endsWith('.') ? '\\s*\\.\\s*' : ''}\\w+\\s*\\(\\s*([A-Z]\\w*)\\.class\\b`, 'g');
+      p.proxies.push({ provider: p, factory: compile(rx.factory), factoryHint: className, classArg, annotations: new Set(rx.annotations ?? []), streamingTypes: new Set(rx.streamingTypes ?? []), modality: rx.modality, api: rx.api ?? 'proxy' });
     }
     for (const rm of rp.methods) {
       const spec: MethodSpec = {

@@ -125,6 +125,8 @@ const MEMBER = new Set(['member_expression', 'attribute', 'selector_expression',
 const CALL = new Set(['call_expression', 'new_expression', 'call', 'method_invocation', 'object_creation_expression']);
 /** Methods that hand out an element of a collection, stream, iterator or optional. */
 const ELEMENT_ACCESSORS = new Set(['get', 'getFirst', 'getLast', 'first', 'last', 'next', 'peek', 'poll', 'pop', 'elementAt', 'orElse', 'orElseGet', 'orElseThrow', 'getOrDefault', 'findFirst', 'findAny']);
+/** Spring's `ObjectProvider<T>` (and similar holders) hand out their T through these. */
+const JAVA_PROVIDER_ACCESSORS = new Set(['getObject', 'getIfAvailable', 'getIfUnique']);
 /** Python's wrappers of a type that say nothing of its class (`Optional[OpenAI]`, `typing.Union[...]`). */
 const TYPING_WRAPPER = /^(?:typing\.)?(?:Optional|Union|Annotated)$/;
 const ALTERNATIVES = new Set(['binary_expression', 'boolean_operator', 'ternary_expression', 'conditional_expression']);
@@ -560,7 +562,9 @@ export class FileModel {
     // Java reads fields by bare name; a field assigned in a constructor is bound as `.name`.
     const fromBinding = (this.family === 'java' ? this.resolveKey(`.${name}`, depth, at) : undefined) ?? this.resolveKey(name, depth, at);
     if (fromBinding) return fromBinding;
-    if (this.starModules.length && /^[A-Za-z_]/.test(name)) {
+    // (A Java on-demand import brings classes, which are capitalised; a lower-case name is a
+    // method or variable of the file, such as a helper whose return resolves below.)
+    if (this.starModules.length && (this.family === 'java' ? /^[A-Z]/ : /^[A-Za-z_]/).test(name)) {
       const cat = catalog();
       const star = this.starModules.find((m) => cat.providersForModule(this.family, m).length > 0);
       if (star) return { module: star, root: name, segments: [name], chain: [], mock: false };
@@ -679,6 +683,53 @@ export class FileModel {
     return this.stepsLeft < 0;
   }
 
+  private readonly javaScopeMemo = new Map<number, Node | null>();
+  private readonly scopedSorted = new Map<string, { valued: Binding[]; bare: Binding[] } | null>();
+
+  /** The Java method or constructor around a node (memoised per node), or null outside any. */
+  private javaScopeOf(node: Node): Node | null {
+    const memo = this.javaScopeMemo.get(node.id);
+    if (memo !== undefined) return memo;
+    let found: Node | null = null;
+    for (let n = node.parent; n; n = n.parent) {
+      if (n.type === 'method_declaration' || n.type === 'constructor_declaration' || n.type === 'compact_constructor_declaration') {
+        found = n;
+        break;
+      }
+    }
+    this.javaScopeMemo.set(node.id, found);
+    return found;
+  }
+
+  /** The Java method or constructor around an offset. */
+  private javaScopeAt(at: number): Node | null {
+    const node = this.rootNode.descendantForIndex(at);
+    return node ? this.javaScopeOf(node) : null;
+  }
+
+  /** The bindings of `key` visible in a Java method: its own, and those outside every method (fields). */
+  private scopedSortedOf(key: string, scope: Node): { valued: Binding[]; bare: Binding[] } | undefined {
+    const memoKey = `${key}\u0000${scope.id}`;
+    let out = this.scopedSorted.get(memoKey);
+    if (out === undefined) {
+      const all = this.sortedOf(key);
+      // A method of an anonymous or local class sees the locals of the methods around it.
+      const enclosing = new Set<number>();
+      for (let m: Node | null = scope; m && enclosing.size < MAX_DEPTH; m = this.javaScopeOf(m)) enclosing.add(m.id);
+      // (A field, or `this.x = ...` in a constructor, is seen from every method; a local
+      // variable or parameter only from its own and the methods nested in it.)
+      const visible = (b: Binding): boolean => {
+        if (!isJavaLocal(b.node)) return true;
+        const s = this.javaScopeOf(b.node);
+        return s === null || enclosing.has(s.id);
+      };
+      out = all ? { valued: all.valued.filter(visible), bare: all.bare.filter(visible) } : null;
+      if (out && !out.valued.length && !out.bare.length) out = null;
+      this.scopedSorted.set(memoKey, out);
+    }
+    return out ?? undefined;
+  }
+
   /** The bindings of `key` sorted once by end offset, valued ones apart from bare declarations. */
   private sortedOf(key: string): { valued: Binding[]; bare: Binding[] } | undefined {
     let sorted = this.sortedBindings.get(key);
@@ -700,11 +751,14 @@ export class FileModel {
    */
   private resolveKey(key: string, depth: number, at = 0): ResolvedPath | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    const sorted = this.sortedOf(key);
+    // A Java local or parameter lives in its method: a bare name used in one method is never a
+    // variable of another (a field of the same name is still seen).
+    const scope = this.family === 'java' && at > 0 && /^\.?[\w$]+$/.test(key) ? this.javaScopeAt(at) : null;
+    const sorted = scope ? this.scopedSortedOf(key, scope) : this.sortedOf(key);
     if (!sorted) return undefined;
     const splitValued = countEndingBefore(sorted.valued, at);
     const splitBare = countEndingBefore(sorted.bare, at);
-    const memoKey = `${key}\u0000${splitValued}\u0000${splitBare}`;
+    const memoKey = `${key}\u0000${splitValued}\u0000${splitBare}${scope ? `\u0000${scope.id}` : ''}`;
     const memo = this.keyMemo.get(memoKey);
     if (memo !== undefined) return memo ?? undefined;
     if (this.inProgress.has(memoKey) || !this.step()) return undefined;
@@ -722,9 +776,12 @@ export class FileModel {
       // what it is; the value would resolve to the collection's class.
       const element = !!b.type && !!b.value && this.isElementAccess(b.value);
       let r = b.value && !element ? (b.index !== undefined ? this.resolveElement(b.value, b.index, depth + 1) : this.resolve(b.value, depth + 1)) : undefined;
-      if ((!r || r.module === undefined) && b.type) {
+      // The declared type also wins over a value that comes from the project's own code
+      // (`ChatClient client = sessions.clientFor(id)`): the type names the SDK, the value only a
+      // project method.
+      if (b.type && (!r || r.module === undefined || (!r.mock && !catalog().providersForModule(this.family, r.module).length))) {
         const t = this.resolveType(b.type, depth + 1);
-        if (t?.module !== undefined) r = { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`], chain: r?.chain ?? t.chain };
+        if (t?.module !== undefined && (!r || r.module === undefined || catalog().providersForModule(this.family, t.module).length)) r = { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`], chain: r?.chain ?? t.chain };
       }
       if (r && (r.module !== undefined || r.mock)) {
         result = r;
@@ -806,6 +863,28 @@ export class FileModel {
     return base && rest.length ? { ...base, segments: [...base.segments, ...rest] } : base;
   }
 
+  /**
+   * The SDK class a Java container's last type argument names (`Map<String, ChatModel>` gives
+   * ChatModel), for a receiver that is a name or `this.name` declared with that container type;
+   * undefined when the argument is not a type of a catalog module.
+   */
+  private javaElementType(receiver: Node, depth: number): ResolvedPath | undefined {
+    const r = unwrap(receiver);
+    const name = r.type === 'identifier' ? this.textOf(r) : r.type === 'field_access' && r.childForFieldName('object')?.type === 'this' ? this.textOf(r.childForFieldName('field') ?? r) : undefined;
+    if (!name) return undefined;
+    let type: Node | null = null;
+    for (const key of r.type === 'identifier' ? [name, `.${name}`] : [`.${name}`]) {
+      for (const b of this.bindings.get(key) ?? []) if (b.type && (!type || b.node.startIndex < receiver.startIndex)) type = b.type;
+      if (type) break;
+    }
+    if (type?.type !== 'generic_type') return undefined;
+    const args = type.namedChildren.find((c) => c?.type === 'type_arguments');
+    const last = args?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
+    const t = last ? this.resolveType(last, depth + 1) : undefined;
+    if (t?.module === undefined || !catalog().providersForModule(this.family, t.module).length) return undefined;
+    return { ...t, segments: [...t.segments.slice(0, -1), `${t.segments[t.segments.length - 1] ?? ''}()`] };
+  }
+
   /** A call that reads an element of a collection or optional (`list.get(i)`, `it.next()`, `opt.orElseThrow()`). */
   private isElementAccess(value: Node): boolean {
     const v = unwrap(value);
@@ -833,6 +912,12 @@ export class FileModel {
     if (IDENT.has(type)) return this.resolveName(this.textOf(node), depth, node.startIndex);
     if (MEMBER.has(type)) {
       const key = this.textOf(node).replace(/\s+/g, '');
+      // A Java fully-qualified name (`org.springframework.ai.openai.api.OpenAiApi` as a type): its
+      // lower-case head is the package, as if the class were imported.
+      const qualified = this.family === 'java' ? JAVA_QUALIFIED.exec(key) : null;
+      if (qualified && !this.imports.has(qualified[1]!.split('.')[0]!) && !this.bindings.has(qualified[1]!.split('.')[0]!)) {
+        return { module: qualified[1]!, root: qualified[2]!.split('.')[0]!, segments: qualified[2]!.split('.'), chain: [], mock: false };
+      }
       if (!key.includes('(')) {
         const bound = this.resolveKey(key, depth, node.startIndex);
         if (bound) return bound;
@@ -1013,6 +1098,19 @@ export class FileModel {
     const module = this.moduleLoad(node);
     if (module !== undefined) return { module, root: module, segments: [], chain: [node], mock: false };
     let base: ResolvedPath | undefined;
+    // An element of a Java collection, optional or provider declared with an SDK type argument
+    // (`Map<String, ChatModel> models` → `models.get(name)`, `ObjectProvider<ChatClient>` →
+    // `clients.getObject()`) is an instance of that type.
+    if (site?.receiver && this.family === 'java' && (ELEMENT_ACCESSORS.has(site.nameText) || JAVA_PROVIDER_ACCESSORS.has(site.nameText))) {
+      const element = this.javaElementType(site.receiver, depth + 1);
+      if (element) return { ...element, chain: [...element.chain, node] };
+    }
+    // A Java call without a receiver names a method of the class (`assistant()`), never a field
+    // of the same name: what the method returns is the value.
+    if (site && this.family === 'java' && site.node.type === 'method_invocation' && !site.receiver && this.functions.has(site.nameText) && !this.imports.has(site.nameText)) {
+      const returned = this.resolveReturns(site.nameText, undefined, depth + 1);
+      if (returned && (returned.module !== undefined || returned.mock)) return { ...returned, chain: [...returned.chain, node] };
+    }
     if (site) base = site.node.type === 'method_invocation' ? (site.receiver ? (() => {
       const r = this.resolve(site.receiver, depth + 1);
       return r ? { ...r, segments: [...r.segments, site.nameText] } : undefined;
@@ -1046,7 +1144,8 @@ export class FileModel {
     const calleePath = normalisePath(base.segments);
     const rawCallee = base.module === undefined ? calleePath : `${base.root}.${calleePath}`;
     const mock = base.mock || cat.mockConstructors.has(calleePath) || cat.mockConstructors.has(rawCallee) || (base.module !== undefined && cat.mockModules.has(base.module));
-    const segments = base.segments.length ? [...base.segments.slice(0, -1), `${base.segments[base.segments.length - 1]}()`] : ['()'];
+    let segments = base.segments.length ? [...base.segments.slice(0, -1), `${base.segments[base.segments.length - 1]}()`] : ['()'];
+    if (this.family === 'java' && site?.nameText === 'build') segments = javaBuilt(segments);
     return { module: base.module, root: base.root, segments, chain: [...base.chain, node], mock };
   }
 
@@ -1444,6 +1543,44 @@ function paramNames(def: Node, text: (n: Node) => string): string[] {
     out.push(id ? text(id) : '');
   }
   return out;
+}
+
+/** A Java fully-qualified class name: a lower-case package, then the class and its nested classes. */
+const JAVA_QUALIFIED = /^([a-z_][\w]*(?:\.[a-z_][\w]*)+)\.([A-Z][\w]*(?:\.[A-Z][\w]*)*)$/;
+
+/** Whether a Java binding node declares a local variable or parameter (scoped to its method). */
+function isJavaLocal(node: Node): boolean {
+  switch (node.type) {
+    case 'formal_parameter':
+    case 'spread_parameter':
+    case 'catch_formal_parameter':
+    case 'enhanced_for_statement':
+    case 'resource':
+      return true;
+    case 'variable_declarator':
+      return node.parent?.type === 'local_variable_declaration';
+    default:
+      return false;
+  }
+}
+
+/** Segments that start a Java builder: `X.builder()`, a declared `X.Builder`, `x.mutate()`/`x.toBuilder()`. */
+const JAVA_BUILDER_START = /^(?:builder|newBuilder|mutate|toBuilder)\(\)$|^Builder(?:\(\))?$/;
+
+/**
+ * What a Java builder's `build()` makes: an instance of the builder's owner class, whatever was
+ * set on the way (`DashScopeChatModel.builder().dashScopeApi(api).build()` is a
+ * `DashScopeChatModel()`, `builder.defaultSystem(s).build()` with a `ChatClient.Builder builder`
+ * is a `ChatClient()`). The setters' calls stay in the chain (a base URL is read from there).
+ * Segments without a builder start are returned as they are.
+ */
+function javaBuilt(segments: string[]): string[] {
+  for (let i = segments.length - 2; i >= 1; i--) {
+    if (!JAVA_BUILDER_START.test(segments[i]!)) continue;
+    const owner = segments[i - 1]!.replace(/\(\)$/, '');
+    return /^[A-Z]/.test(owner) ? [...segments.slice(0, i - 1), `${owner}()`] : segments;
+  }
+  return segments;
 }
 
 /** The declared result type of a Go function (the first result) or a Java method. */

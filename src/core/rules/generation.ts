@@ -11,6 +11,7 @@ import { type CallSite, type FileModel, type ResolvedPath, getFileModel, goPacka
 import { rangeOfNode } from '../position';
 import { goDispatchOf } from './goDispatch';
 import type { Confidence, Modality } from '../types';
+import { labelCatalog } from './flow/catalog';
 import type { Rule, RuleContext } from './rule';
 
 const BASE_URL_NAMES: ReadonlySet<string> = new Set(['base_url', 'baseURL', 'baseUrl', 'api_base', 'openai_api_base', 'openAIApiBase', 'azure_endpoint', 'endpoint', 'basePath', 'BaseURL']);
@@ -68,6 +69,8 @@ interface Detection {
   modality: Modality;
   api: string;
   confidence: Confidence;
+  /** A wrapper that labels what it returns (see `GenerationCall.labeled`). */
+  labeled?: boolean;
 }
 
 /**
@@ -126,6 +129,7 @@ export const generationRule: Rule = {
     const local = cat.localModels;
     const http = cat.httpCallees[family];
     let mocked: string[] | undefined;
+    let pendingWrappers: { call: CallSite; d: Detection }[] | undefined;
     for (const call of model.calls) {
       // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`), are resolved.
       const callsValue = call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText);
@@ -153,8 +157,17 @@ export const generationRule: Rule = {
           // A function or method of a linked project file that generates (`gateway.reply(q)`),
           // whatever else the file does: a route file that imports its service, a script that
           // also calls the SDK itself.
-          const wrapped = (model.linked.size ? detectWrapper(model, cat, call) : undefined) ?? goFound?.get(call.node.id);
+          // (Java files that name the SDK are handled below, per method.)
+          const javaCandidate = candidate && family === 'java';
+          const wrapped = (model.linked.size && !javaCandidate ? detectWrapper(model, cat, call) : undefined) ?? goFound?.get(call.node.id);
           if (wrapped) report(ctx, cat, call, wrapped);
+          else if (javaCandidate && model.linked.size) {
+            // A Java file that names the SDK only for its types (a controller importing
+            // `ChatResponse`) still calls the service that generates: its wrapper calls count in
+            // the methods that make no generation call of their own (decided after the loop).
+            const w = detectWrapper(model, cat, call);
+            if (w) (pendingWrappers ??= []).push({ call, d: w });
+          }
         }
         continue;
       }
@@ -177,8 +190,26 @@ export const generationRule: Rule = {
       }
       report(ctx, cat, call, found);
     }
+    if (pendingWrappers) {
+      // The methods holding a direct generation call: a wrapper call there would count it twice.
+      const direct = new Set<number>();
+      for (const g of ctx.generationCalls) {
+        const m = enclosingMethod(g.node);
+        if (m) direct.add(m.id);
+      }
+      for (const { call, d } of pendingWrappers) {
+        const m = enclosingMethod(call.node);
+        if (!m || !direct.has(m.id)) report(ctx, cat, call, d);
+      }
+    }
   },
 };
+
+/** The Java method, constructor or lambda around a node. */
+function enclosingMethod(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'method_declaration' || n.type === 'constructor_declaration' || n.type === 'lambda_expression') return n;
+  return null;
+}
 
 type SdkResult = (Detection & { mockModule?: string; mockMember?: string }) | 'negative' | 'mock' | undefined;
 
@@ -194,7 +225,7 @@ function report(ctx: RuleContext, cat: CompiledCatalog, call: CallSite, d: Detec
     generation,
     data: { provider: d.provider, modality: d.modality, api: d.api },
   });
-  ctx.generationCalls.push({ ...generation, node: call.node, range, confidence: d.confidence });
+  ctx.generationCalls.push({ ...generation, node: call.node, range, confidence: d.confidence, ...(d.labeled ? { labeled: true } : {}) });
 }
 
 /** Finds the catalog method a resolved path names, for the providers of its module. */
@@ -610,8 +641,10 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
           if (h && h !== 'mock') found = h;
         }
         found ??= detectLocalModel(ext, cat, inner);
+        // A Java method that calls an AI service of its own class (`getAssistant().chat(id, m)`).
+        found ??= detectProxy(ext, cat, inner);
         if (found) {
-          d = { provider: found.provider, modality: found.modality, api: `${name} (wraps ${found.api})`, confidence: found.confidence === 'low' ? 'low' : 'medium' };
+          d = { provider: found.provider, modality: found.modality, api: `${name} (wraps ${found.api})`, confidence: found.confidence === 'low' ? 'low' : 'medium', ...(returnsLabeled(ext, def) ? { labeled: true } : {}) };
           break outer;
         }
       }
@@ -634,6 +667,17 @@ function directDetection(model: FileModel, call: CallSite): Detection | undefine
     if (h && h !== 'mock') found = h;
   }
   return found ?? detectLocalModel(model, cat, call);
+}
+
+/** Whether every value a function returns carries a visible AI label in its own text (`"【AI生成】" + reply`). */
+function returnsLabeled(model: FileModel, def: Node): boolean {
+  const returns = model.returnsOf(def);
+  if (!returns.length) return false;
+  const patterns = labelCatalog().explicitText;
+  return returns.every((e) => {
+    const text = model.textOf(e);
+    return patterns.some((p) => p.test(text));
+  });
 }
 
 /** The parameter a local or linked helper function sends over HTTP, if any. */
@@ -787,13 +831,17 @@ function detectProxy(model: FileModel, cat: CompiledCatalog, call: CallSite): De
       }
       if (owner && iface && (annotatedProxy(owner, iface, proxy) || proxyClasses(model, proxy).has(type) || (owner !== model && proxyClasses(owner, proxy).has(type)) || !!model.workspaceProxies?.has(type))) {
         const method = iface.childForFieldName('body')?.namedChildren.find((m) => m?.type === 'method_declaration' && m.childForFieldName('name') && owner!.textOf(m.childForFieldName('name')!) === call.nameText);
-        // A default method has a body of its own; only abstract methods are proxied.
-        if (!method || method.childForFieldName('body')) continue;
-        const returns = method.childForFieldName('type');
-        let rt: Node | null = returns;
-        while (rt?.type === 'generic_type') rt = rt.firstNamedChild;
-        const streaming = !!rt && proxy.streamingTypes.has(owner.textOf(rt).replace(/^.*\./, ''));
-        return { provider: proxy.provider.id, modality: proxy.modality, api: `${proxy.api} ${type}.${call.nameText}${streaming ? ' (streaming)' : ''}`, confidence: 'high' };
+        // A default method has a body of its own; only abstract methods are proxied. (The method
+        // may belong to another interface of the same name, nested elsewhere in the file: the
+        // factory's result below still decides.)
+        if (method?.childForFieldName('body')) continue;
+        if (method) {
+          const returns = method.childForFieldName('type');
+          let rt: Node | null = returns;
+          while (rt?.type === 'generic_type') rt = rt.firstNamedChild;
+          const streaming = !!rt && proxy.streamingTypes.has(owner.textOf(rt).replace(/^.*\./, ''));
+          return { provider: proxy.provider.id, modality: proxy.modality, api: `${proxy.api} ${type}.${call.nameText}${streaming ? ' (streaming)' : ''}`, confidence: 'high' };
+        }
       }
     }
     // Any method of the factory's result (`AiServices.create(Assistant.class, model).chat(q)`, or

@@ -107,6 +107,30 @@ interface RawStreamCallback {
   methods?: string;
   params: number[];
   label: string;
+  /** For a handler type: the framework whose import makes a class of that type its handler. */
+  provider?: { id: string; module: string };
+}
+
+/**
+ * Named classes of a Java file that implement a framework's streaming handler (a `handlerType`
+ * row of `streamCallbacks`, imported from the framework the row names), each standing for the
+ * generation call that will stream into it from another file. One pass over the file's classes;
+ * only when the text names such a type.
+ */
+function streamHandlerClasses(ctx: RuleContext): GenerationCall[] {
+  if (ctx.language.family !== 'java') return [];
+  const rows = STREAM_CALLBACKS.filter((r) => r.handlerType && r.families.includes('java') && r.provider && ctx.text.includes(r.provider.module));
+  if (rows.length === 0 || !rows.some((r) => r.handlerType!.test(ctx.text))) return [];
+  const out: GenerationCall[] = [];
+  for (const cls of ctx.tree.rootNode.descendantsOfType('class_declaration')) {
+    if (!cls) continue;
+    const typeText = `${cls.childForFieldName('superclass')?.text ?? ''} ${cls.childForFieldName('interfaces')?.text ?? ''}`;
+    const row = rows.find((r) => r.handlerType!.test(typeText));
+    const name = cls.childForFieldName('name');
+    if (!row || !name) continue;
+    out.push({ provider: row.provider!.id, modality: 'text', api: `${name.text} (streaming handler)`, node: name, range: rangeOfNode(name), confidence: 'medium' });
+  }
+  return out;
 }
 
 /** Callbacks a generation call streams its output into (data/sinks.json `streamCallbacks`). */
@@ -118,6 +142,7 @@ const STREAM_CALLBACKS = (sinksData.streamCallbacks as RawStreamCallback[]).map(
   methods: r.methods ? compilePattern(r.methods) : undefined,
   params: r.params,
   label: r.label,
+  provider: r.provider,
 }));
 
 /** Call rows the team declared in `.aireg.json` (`rules["aigc-missing-label"].exits`); bad patterns are skipped. */
@@ -183,7 +208,11 @@ export const missingLabelRule: Rule = {
     const switchedOff = SWITCH_OFF_HINT.test(ctx.text.toLowerCase()) ? await reportSwitchedOffLabels(ctx) : new Set<number>();
     const wsAny = workspaceOf(ctx);
     if (wsAny && ctx.language.family === 'python' && GRADIO_IMPORT.test(ctx.text) && !nested.has(ctx.report)) await reportForeignGradioHandlers(ctx, wsAny);
-    if (ctx.generationCalls.length === 0) return;
+    // A Java streaming handler class in a file of its own receives the tokens of a generation call
+    // made elsewhere (`model.chat(messages, new SseHandler(sink))`): its methods' parameters are
+    // generated content even though this file generates nothing.
+    const handlerGens = ctx.generationCalls.length === 0 ? streamHandlerClasses(ctx) : [];
+    if (ctx.generationCalls.length === 0 && handlerGens.length === 0) return;
     const idx = await indexFor(ctx);
     const env = environment(ctx, idx);
     const ws0 = workspaceOf(ctx);
@@ -199,7 +228,8 @@ export const missingLabelRule: Rule = {
     const tasks = new Map<number, Task>();
     const channel = OUTPUT_CHANNELS[idx.family];
     for (const gen of ctx.generationCalls) {
-      const origin: Origin = { gen, path: [], depth: 0, explicit: false, implicit: false };
+      // A project wrapper that labels what it returns hands back labeled content.
+      const origin: Origin = { gen, path: [], depth: 0, explicit: !!gen.labeled, implicit: false };
       const fn = enclosingFunction(gen.node, idx);
       taskIn(tasks, fn).seeds.push({ node: gen.node, origin });
       // A streamer object the model writes into (`TextIteratorStreamer`, often driven from a
@@ -220,7 +250,7 @@ export const missingLabelRule: Rule = {
     // LangChain4j `StreamingChatResponseHandler`) receive the output piece by piece: their
     // content parameters carry it. A callback written inside the generating function is followed
     // in that function's flow, so a label written to the same response before the stream counts.
-    for (const cb of streamCallbacks(idx, ctx.generationCalls)) {
+    for (const cb of streamCallbacks(idx, handlerGens.length ? handlerGens : ctx.generationCalls)) {
       const origin: Origin = { gen: cb.gen, path: [{ node: cb.at, message: cb.label }], depth: 1, explicit: false, implicit: false };
       const outer = enclosingFunction(cb.fn.node, idx);
       const target = outer && outer === enclosingFunction(cb.gen.node, idx) ? outer : cb.fn;

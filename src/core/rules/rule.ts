@@ -16,6 +16,11 @@ export interface GenerationCall extends GenerationInfo {
   /** Range of the callee name (the finding's location). */
   range: Range;
   confidence: Confidence;
+  /**
+   * A call of a project wrapper whose every return already carries a visible AI label
+   * (`return "【AI生成】" + chat(...)`): what it hands back is labeled content.
+   */
+  labeled?: boolean;
 }
 
 /** A finding as a rule reports it; the engine fills in severity, obligations and fingerprint. */

@@ -57,6 +57,8 @@ export const flowSteps = { count: 0 };
 const IDENT = /[A-Za-z_$\u4e00-\u9fff][\w$\u4e00-\u9fff]*/g;
 /** Members of a generation result that describe it rather than carry its content. */
 const METADATA_MEMBER = /^\s*(?:\?\.|\.)\s*(?:length|size|usage|id|type|model|created|created_at|status|status_code|statusCode|finish_reason|finishReason|object|system_fingerprint|headers|request_id|requestId|elapsed|total_tokens|prompt_tokens|completion_tokens)\b(?!\s*[[(]|\s*\.\s*(?:choices|content|text|data|output))/;
+/** The same facts read through Java accessors (`messages.size()`, `reply.isEmpty()`, `response.getMetadata()`). */
+const METADATA_ACCESSOR = /^\s*\.\s*(?:size|length|isEmpty|isBlank|hashCode|getUsage|getMetadata|getId|getModel|getStatus|getStatusCode|getFinishReason)\s*\(\s*\)/;
 /** Calls that measure a value rather than pass it on. */
 const MEASURING_CALL = /(?:\blen|\bcount_tokens|\bcountTokens|\bhash|\bNumber|\bBoolean|\bbool|\bint|\bfloat|\bisinstance|\bsha256|\bmd5|\btypeof)\s*\(\s*$|\btypeof\s+$/;
 
@@ -105,7 +107,7 @@ export function sourceOf(flow: Flow, expr: Node): number {
     // Quoted words are data, not references.
     if (inQuotes(text, m.index)) continue;
     // Facts about the value are not the value: `text.length`, `len(text)`, `completion.usage`.
-    if (METADATA_MEMBER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40))) continue;
+    if (METADATA_MEMBER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40)) || METADATA_ACCESSOR.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40))) continue;
     if (MEASURING_CALL.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
     return flow.origin.get(m[0]) ?? 0;
   }
