@@ -975,6 +975,8 @@ export class FileModel {
 
   /** Resolves element `index` of a tuple-valued expression: a tuple literal or a local helper's returns. */
   private resolveElement(value: Node, index: number, depth: number): ResolvedPath | undefined {
+    // A helper that returns its own call (`return f()`) would otherwise recurse without end.
+    if (depth > MAX_DEPTH) return undefined;
     const v = unwrap(value);
     if (v.type === 'expression_list' || v.type === 'tuple' || v.type === 'array' || v.type === 'list') {
       const el = v.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment')[index];
@@ -994,6 +996,7 @@ export class FileModel {
 
   /** What a local helper returns: the first return expression (or its element `index`) that reaches an import. */
   private resolveReturns(fn: string, index: number | undefined, depth: number): ResolvedPath | undefined {
+    if (depth > MAX_DEPTH) return undefined;
     let fallback: ResolvedPath | undefined;
     for (const def of this.functions.get(fn) ?? []) {
       for (const expr of this.returnsOf(def)) {

@@ -131,6 +131,14 @@ describe('robustness: pathological shapes', function () {
     });
   }
 
+  it('a helper that returns its own call (unpacked into a tuple) does not overflow the resolver', async () => {
+    // `a, b = pair()` where `pair` returns `pair()`: element resolution through returns must stop.
+    const text = 'from openai import OpenAI\n\n\ndef pair():\n    return pair()\n\n\ndef run():\n    a, b = pair()\n    return a.chat.completions.create(model="x", messages=[])\n';
+    const r = await engine2.analyze('recursive.py', text);
+    checkResult('recursive.py', text, r);
+    assert.deepEqual(r.notices.map((n) => n.message), [], 'no rule failed');
+  });
+
   it('a huge string literal in an otherwise normal file is parsed and positions stay exact', async () => {
     const big = 'a'.repeat(1_000_000);
     const lines = Array.from({ length: 3000 }, (_, i) => `const v${i} = ${i};`).join('\n');
