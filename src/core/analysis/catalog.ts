@@ -43,7 +43,7 @@ interface RawCatalog {
   mockModules: string[];
   passThroughMethods?: string[];
   envUrlPrefixes?: Record<string, string>;
-  localModels?: { methods: string; unresolvedMethods?: string; unresolvedReceivers?: string; excludedMethods?: string; hints: { pattern: string; modality: Modality }[] };
+  localModels?: { methods: string; unresolvedMethods?: string; unresolvedReceivers?: string; excludedMethods?: string; analysisModules?: string[]; hints: { pattern: string; modality: Modality }[] };
 }
 
 /** Local inference through the project's own model classes, compiled (see `localModels` in the schema). */
@@ -52,6 +52,8 @@ export interface LocalModelSpec {
   unresolvedMethods: RegExp | undefined;
   unresolvedReceivers: RegExp | undefined;
   excludedMethods: RegExp | undefined;
+  /** True for a module of a library whose models analyse rather than generate (ASR, OCR, embeddings). */
+  analyses(module: string): boolean;
   /** The modality a class or module name suggests, if any. */
   modalityOf(name: string): Modality | undefined;
   /** True when the text calls something named like a local model method (the prefilter). */
@@ -219,6 +221,7 @@ function compileLocalModels(raw: NonNullable<RawCatalog['localModels']>): LocalM
     unresolvedMethods: raw.unresolvedMethods ? compile(raw.unresolvedMethods) : undefined,
     unresolvedReceivers: raw.unresolvedReceivers ? compile(raw.unresolvedReceivers) : undefined,
     excludedMethods: raw.excludedMethods ? compile(raw.excludedMethods) : undefined,
+    analyses: (module) => (raw.analysisModules ?? []).some((m) => module === m || module.startsWith(`${m}.`) || module.startsWith(`${m}/`)),
     modalityOf: (name) => hints.find((h) => h.re.test(name))?.modality,
     // The method-name pattern, unanchored, followed by a call's parenthesis; or a class whose name
     // says what it makes built by its constructor or a factory (`Wav2Lip()`, `Net.from_pretrained(`),

@@ -501,6 +501,9 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
   if (!spec.methods.test(call.nameText) || spec.excludedMethods?.test(call.nameText)) return undefined;
   const r = model.resolveCall(call);
   if (!r || r.mock) return undefined;
+  // FunASR's `AutoModel(...).generate(input=wav)` transcribes: a library whose models analyse
+  // (speech recognition, OCR, embeddings) makes no generation call under any method name.
+  if (r.module !== undefined && spec.analyses(r.module)) return undefined;
   if (r.module !== undefined) {
     // SDK and framework modules are the catalog's business; a known SDK path that did not match is
     // not a guess. Libraries of local models (a TTS package) may have more model classes.
