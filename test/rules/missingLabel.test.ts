@@ -307,46 +307,43 @@ describe(`rule ${RULE} across project files (the scan's reverse-import index)`, 
   const WS = path.join(__dirname, '..', 'fixtures', 'flow-workspace');
   const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 
-  it('java: a service method that generates is a generation call in the controller, whose return is the exit', async () => {
-    // Spring: the controller imports Spring AI for one direct call of its own and calls services
-    // (a ChatClient built from the injected builder, a Spring AI Alibaba agent) in other methods;
-    // a service method that labels what it returns hands back labeled content.
-    const root = path.join(WS, 'java');
-    const tasks = walk(root).filter((f) => f.endsWith('.java')).map((f) => ({ path: f, relPath: path.relative(root, f).split(path.sep).join('/') }));
+  /**
+   * Scans a fixture project as the CLI does and lists where the findings of this rule and the
+   * generation rule differ from the `expect:` markers (and, with `attrs`, from the markers' values
+   * other than modality).
+   */
+  async function workspaceProblems(root: string, files: RegExp, attrs: boolean): Promise<{ results: Awaited<ReturnType<typeof analyzeFiles>>['results']; problems: string[] }> {
+    const tasks = walk(root).filter((f) => files.test(f)).map((f) => ({ path: f, relPath: path.relative(root, f).split(path.sep).join('/') }));
     const { results } = await analyzeFiles(tasks, { config: defaultConfig(), jobs: 1 });
-    assert.equal(results.length, 3);
     const problems: string[] = [];
     for (const r of results) {
       const text = fs.readFileSync(path.join(root, r.file), 'utf8');
       for (const rule of [RULE, 'aigc-generation-call'] as const) {
         const expected = parseExpectations(text).filter((e) => e.ruleId === rule);
         const found = r.findings.filter((f) => f.ruleId === rule);
-        for (const e of expected) if (!found.some((x) => x.range.start.line === e.line)) problems.push(`${r.file}:${e.line + 1} missing ${rule}`);
+        for (const e of expected) {
+          const f = found.find((x) => x.range.start.line === e.line);
+          if (!f) problems.push(`${r.file}:${e.line + 1} missing ${rule}`);
+          else if (attrs) for (const [k, v] of Object.entries(e.attrs)) if (String(f.data?.[k] ?? '') !== v && k !== 'modality') problems.push(`${r.file}:${e.line + 1} ${k}=${String(f.data?.[k])}, expected ${v}`);
+        }
         for (const f of found) if (!expected.some((e) => e.line === f.range.start.line)) problems.push(`${r.file}:${f.range.start.line + 1} unexpected ${rule}: ${f.message}`);
       }
     }
+    return { results, problems };
+  }
+
+  it('java: a service method that generates is a generation call in the controller, whose return is the exit', async () => {
+    // Spring: the controller imports Spring AI for one direct call of its own and calls services
+    // (a ChatClient built from the injected builder, a Spring AI Alibaba agent) in other methods;
+    // a service method that labels what it returns hands back labeled content.
+    const { results, problems } = await workspaceProblems(path.join(WS, 'java'), /\.java$/, false);
+    assert.equal(results.length, 3);
     assert.deepEqual(problems, []);
   });
 
   for (const project of ['python', 'ts']) {
     it(`${project}: a value a helper returns is reported once, where an importer sends it or at the return`, async () => {
-      const root = path.join(WS, project);
-      const tasks = walk(root).filter((f) => /\.(?:py|ts)$/.test(f)).map((f) => ({ path: f, relPath: path.relative(root, f).split(path.sep).join('/') }));
-      const { results } = await analyzeFiles(tasks, { config: defaultConfig(), jobs: 1 });
-      const problems: string[] = [];
-      for (const r of results) {
-        const text = fs.readFileSync(path.join(root, r.file), 'utf8');
-        for (const rule of [RULE, 'aigc-generation-call'] as const) {
-          const expected = parseExpectations(text).filter((e) => e.ruleId === rule);
-          const found = r.findings.filter((f) => f.ruleId === rule);
-          for (const e of expected) {
-            const f = found.find((x) => x.range.start.line === e.line);
-            if (!f) problems.push(`${r.file}:${e.line + 1} missing ${rule}`);
-            else for (const [k, v] of Object.entries(e.attrs)) if (String(f.data?.[k] ?? '') !== v && k !== 'modality') problems.push(`${r.file}:${e.line + 1} ${k}=${String(f.data?.[k])}, expected ${v}`);
-          }
-          for (const f of found) if (!expected.some((e) => e.line === f.range.start.line)) problems.push(`${r.file}:${f.range.start.line + 1} unexpected ${rule}: ${f.message}`);
-        }
-      }
+      const { results, problems } = await workspaceProblems(path.join(WS, project), /\.(?:py|ts)$/, true);
       assert.deepEqual(problems, []);
       // The finding at the return names the importer's call and exit as its last steps.
       const returned = results.flatMap((r) => r.findings).find((f) => f.ruleId === RULE && /is returned by/.test(f.message));
