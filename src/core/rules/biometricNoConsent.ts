@@ -10,14 +10,13 @@
  */
 import type { Node } from 'web-tree-sitter';
 import bioData from '../../../data/biometric.json';
-import sinksData from '../../../data/sinks.json';
 import { catalog } from '../analysis/catalog';
 import { getFileModel } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence } from '../types';
 import type { Rule } from './rule';
 import { type CallInfo, type FileIndex, contains, enclosingFunction, indexFor, isStringNode, nodeOfCall, stringValue, within } from './flow/ast';
-import { compilePattern } from './flow/catalog';
+import { UI_REGISTRATION, compilePattern } from './flow/catalog';
 import { consultedOnPath, namesPattern } from './flow/guards';
 import { mayApply, registerKeywords } from './flow/text';
 import { instanceUses } from './recbio/instances';
@@ -202,9 +201,6 @@ function matchCall(c: CallInfo, op: Operation): boolean {
 /** Calls that run a command line: process spawns (`subprocess.run`, `os.system`, `exec.Command`, `ProcessBuilder`, `child_process.exec`). */
 const COMMAND_RUNNER = /^(?:system|popen|Popen|run|call|check_call|check_output|getoutput|getstatusoutput|create_subprocess_exec|create_subprocess_shell|spawn|spawnSync|exec|execSync|execFile|execFileSync|execa|Command|CommandContext|ProcessBuilder|command|start)$/;
 
-/** Gradio's event wirings (data/sinks.json `uiRegistrations`), which run the function they are given. */
-const UI_WIRING = compilePattern(sinksData.uiRegistrations.python);
-
 const DOWNLOADER = /\b(?:wget|curl|aria2c|download|huggingface-cli|git)\b/;
 
 /** The HTTP call names of a family (data/providers.json `httpCallees`), where endpoint paths are requested. */
@@ -240,7 +236,7 @@ function collectSites(idx: FileIndex, ops: Operation[], resolve?: (n: Node) => s
       }
       // An operation wired by reference to a UI event (`convert.click(vc.vc_single, inputs, outputs)`)
       // runs when the user clicks: the wiring is the site.
-      if (idx.family === 'python' && op.callee && !op.kwarg && !op.kwargPattern && !op.argText && !op.receiver && UI_WIRING.test(c.callee)) {
+      if (idx.family === 'python' && op.callee && !op.kwarg && !op.kwargPattern && !op.argText && !op.receiver && UI_REGISTRATION.test(c.callee)) {
         const fn = c.kwargs.get('fn') ?? c.args[0];
         if (fn && /^(?:identifier|attribute)$/.test(fn.type) && op.callee.test(fn.text)) {
           specific.push({ node: c.node, op });

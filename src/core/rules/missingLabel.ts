@@ -25,7 +25,7 @@ import type { RuleSetting } from '../config';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
-import { compilePattern, labelCatalog } from './flow/catalog';
+import { UI_REGISTRATION, compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
 import { type Family, getFileModel } from '../analysis/model';
 import { generationRule } from './generation';
@@ -74,7 +74,6 @@ const CALL_SINKS: CallSinkSpec[] = (sinksData.calls as RawCallSink[]).map((s) =>
 }));
 const ASSIGN_SINKS = sinksData.assignments.map((s) => ({ kind: s.kind as SinkKind, families: s.families, left: compilePattern(s.left), label: s.label }));
 const ROUTE_DECORATORS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.routeDecorators).map(([k, v]) => [k, compilePattern(v)]));
-const UI_REGISTRATION = compilePattern(sinksData.uiRegistrations.python);
 const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
 const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
 const HANDLER_DIRECTIVES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerDirectives).map(([k, v]) => [k, compilePattern(v)]));
@@ -740,18 +739,29 @@ function classOf(fn: FunctionInfo): string | undefined {
 }
 
 /**
+ * The names under which the importer `rel` refers to the top-level `member` of `file`: `f` for a
+ * member import (`from .utils import f`, `import { f } from './utils'`), `m.f` for the module
+ * (`import utils as m`), and in Python `answers.f` for a submodule bound by `from ..llm import answers`.
+ */
+function namesInImporter(member: string, file: string, rel: string, family: Family, imports: ImportMap, ws: FlowWorkspace): string[] {
+  const out: string[] = [];
+  for (const [local, imp] of imports) {
+    const spec = imp.raw ?? imp.module;
+    if (imp.member === member && ws.resolveModule(family, rel, spec) === file) out.push(local);
+    else if (imp.member === undefined && ws.resolveModule(family, rel, spec) === file) out.push(`${local}.${member}`);
+    else if (imp.member !== undefined && family === 'python' && ws.resolveModule(family, rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) === file) out.push(`${local}.${member}`);
+  }
+  return out;
+}
+
+/**
  * The callees (`svc.answer`, `this.svc.answer`) under which an importer calls method `method` of
  * class `className` defined in `file`: receivers declared with the class as their type, or
  * assigned an instance of it, in the importer's text. One regular expression per receiver name,
  * memoised, over the text.
  */
 function methodCallsOn(className: string, method: string, file: string, rel: string, family: Family, imports: ImportMap, text: string, fidx: FileIndex, ws: FlowWorkspace): string[] {
-  const locals: string[] = [];
-  for (const [local, imp] of imports) {
-    const spec = imp.raw ?? imp.module;
-    if (imp.member === className && ws.resolveModule(family, rel, spec) === file) locals.push(local);
-    else if (imp.member === undefined && ws.resolveModule(family, rel, spec) === file) locals.push(`${local}.${className}`);
-  }
+  const locals = namesInImporter(className, file, rel, family, imports, ws);
   if (locals.length === 0) return [];
   const cls = `(?:${locals.map((l) => l.replace(/[.$]/g, (ch) => `\\${ch}`)).join('|')})`;
   const out = new Set<string>();
@@ -799,16 +809,8 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
         const loaded = await ws.load(rel);
         const language = languageForPath(rel);
         if (!loaded || !language || language.family !== family) return [];
-        // The local names under which the importer calls the function: `f(...)` for a member
-        // import (`from .utils import f`, `import { f } from './utils'`), `m.f(...)` for the module.
-        const callees = new Set<string>();
-        for (const [local, imp] of loaded.model.imports) {
-          const spec = imp.raw ?? imp.module;
-          if (imp.member === rv.fnName && ws.resolveModule(family, rel, spec) === ctx.file) callees.add(local);
-          else if (imp.member === undefined && ws.resolveModule(family, rel, spec) === ctx.file) callees.add(`${local}.${rv.fnName}`);
-          // Python `from ..llm import answers` binds the submodule: `answers.caption(...)`.
-          else if (imp.member !== undefined && family === 'python' && ws.resolveModule(family, rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) === ctx.file) callees.add(`${local}.${rv.fnName}`);
-        }
+        // The local names under which the importer calls the function (`f(...)`, `m.f(...)`).
+        const callees = new Set(namesInImporter(rv.fnName, ctx.file, rel, family, loaded.model.imports, ws));
         const fidx = fileIndex(loaded.tree, family);
         // A method is called on instances of its class: `svc.answer(q)` where `svc: LLMService`
         // (a typed parameter, FastAPI's `Depends`, a TypeScript parameter property) or
@@ -1222,15 +1224,9 @@ function toolFunctions(idx: FileIndex, spec: ToolHandlerSpec): Set<number> {
   const out = new Set<number>();
   if (spec.decorators) for (const f of idx.functions) if (f.decorators.some((d) => spec.decorators!.test(d))) out.add(f.node.id);
   if (!spec.registrations) return out;
-  const byNode = new Map<number, FunctionInfo>();
-  const byName = new Map<string, FunctionInfo>();
-  for (const f of idx.functions) {
-    byNode.set(f.node.id, f);
-    if (f.name && !byName.has(f.name)) byName.set(f.name, f);
-  }
   const take = (n: Node | null | undefined): void => {
     if (!n) return;
-    const f = byNode.get(n.id) ?? (n.type === 'identifier' ? byName.get(n.text) : undefined);
+    const f = idx.fnById.get(n.id) ?? (n.type === 'identifier' ? functionNamed(idx, n.text) : undefined);
     if (f) out.add(f.node.id);
   };
   const keyed = spec.functionKeys;

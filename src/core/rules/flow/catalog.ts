@@ -4,12 +4,16 @@
  * leading `(?i)` marks a case-insensitive pattern, because JSON cannot carry regex flags.
  */
 import labelsData from '../../../../data/labels.json';
+import sinksData from '../../../../data/sinks.json';
 
 /** Compiles a catalog pattern, honouring a leading `(?i)` for case-insensitive matching. */
 export function compilePattern(source: string): RegExp {
   if (source.startsWith('(?i)')) return new RegExp(source.slice(4), 'i');
   return new RegExp(source);
 }
+
+/** Gradio's event wirings (data/sinks.json `uiRegistrations`): calls that run the function they are given. */
+export const UI_REGISTRATION = compilePattern(sinksData.uiRegistrations.python);
 
 export interface LabelCall {
   callee: RegExp;

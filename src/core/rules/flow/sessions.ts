@@ -103,12 +103,7 @@ function outermostFunction(node: Node, idx: FileIndex): FunctionInfo | null {
  */
 function scopeOf(gen: Node, session: string, idx: FileIndex, root: Node, memo: Map<string, Node>): Node {
   if (SELF.has(session.split('.')[0]!)) return root;
-  let fn: FunctionInfo | null = enclosingFunction(gen, idx);
-  for (let hops = 0; fn && hops < MAX_SCOPE_HOPS; hops++) {
-    const outer = enclosingFunction(fn.node, idx);
-    if (!outer) break;
-    fn = outer;
-  }
+  const fn = outermostFunction(gen, idx);
   if (!fn) return root;
   // Many calls on one session in one function share the answer (the walk over its assignments).
   const key = `${fn.node.id}\u0000${session}`;

@@ -102,22 +102,14 @@ const BOUND_TO_FUNCTION = /^\s*(?::[^=\n]{0,80})?[=:]\s*(?:async\s*)?(?:function
  * word test; they declare no such function, so they are not parsed for this rule.
  */
 function hasSiteName(code: string): boolean {
-  SITE_WORDS.lastIndex = 0;
-  for (let m = SITE_WORDS.exec(code); m; m = SITE_WORDS.exec(code)) {
-    let a = m.index;
-    let b = m.index + m[0].length;
-    while (a > 0 && isNameChar(code.charCodeAt(a - 1))) a--;
-    while (b < code.length && isNameChar(code.charCodeAt(b))) b++;
-    SITE_WORDS.lastIndex = b;
-    const ws = words(code.slice(a, b));
+  return someWholeName(code, SITE_WORDS, (name, a, b) => {
+    const ws = words(name);
     const purpose = ws.some((w) => PURPOSE.has(w));
-    const ranks = purpose || ws.some((w) => STRONG.has(w) || SORT.has(w)) || /(?:^|_)top_?[kn](?:_|$)/.test(ws.join('_')) || (ws.includes('query') && ws.some((w) => VECTOR.has(w))) || ws.join('_') === 'rate';
-    if (!ranks) continue;
+    if (!purpose && !ranksByName(ws, ws.join('_')) && !ws.some((w) => SORT.has(w))) return false;
     const after = code.slice(b, b + 120);
     if (CALLED.test(after)) return true;
-    if (purpose && (DECLARED_AFTER.test(code.slice(Math.max(0, a - 40), a)) || BOUND_TO_FUNCTION.test(after))) return true;
-  }
-  return false;
+    return purpose && (DECLARED_AFTER.test(code.slice(Math.max(0, a - 40), a)) || BOUND_TO_FUNCTION.test(after));
+  });
 }
 
 const USER_WORDS = new RegExp(USER_WORD.source, 'g');
@@ -128,18 +120,33 @@ const USER_WORDS = new RegExp(USER_WORD.source, 'g');
  * `createUserContent` hold the word and are still not about the person served).
  */
 function hasUserName(code: string): boolean {
-  USER_WORDS.lastIndex = 0;
-  for (let m = USER_WORDS.exec(code); m; m = USER_WORDS.exec(code)) {
+  return someWholeName(code, USER_WORDS, (name) => classifyName(name) !== null || words(name).some((w) => SOCIAL.has(w)));
+}
+
+/**
+ * True when `test` holds for some whole name (`[A-Za-z0-9_$]+`) around a match of the global
+ * pattern `words`, given the name and its span. Each name is tested once: the scan resumes after
+ * it, since the rest of a name cannot hold another candidate. Linear in the code.
+ */
+function someWholeName(code: string, pattern: RegExp, test: (name: string, start: number, end: number) => boolean): boolean {
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(code); m; m = pattern.exec(code)) {
     let a = m.index;
     let b = m.index + m[0].length;
     while (a > 0 && isNameChar(code.charCodeAt(a - 1))) a--;
     while (b < code.length && isNameChar(code.charCodeAt(b))) b++;
-    const name = code.slice(a, b);
-    if (classifyName(name) !== null || words(name).some((w) => SOCIAL.has(w))) return true;
-    // The rest of this name cannot hold another candidate.
-    USER_WORDS.lastIndex = b;
+    if (test(code.slice(a, b), a, b)) return true;
+    pattern.lastIndex = b;
   }
   return false;
+}
+
+/**
+ * Whether a callee's words say it ranks or scores (`topk`, `SearchScores`, `.dot`, `knnQuery`,
+ * `queryVectors`, `rate`): the strong sites of `callSite`, and the names the prefilter looks for.
+ */
+function ranksByName(ws: readonly string[], name: string): boolean {
+  return ws.some((w) => STRONG.has(w)) || /(?:^|_)top_?[kn](?:_|$)/.test(ws.join('_')) || (ws.includes('query') && ws.some((w) => VECTOR.has(w))) || name === 'rate';
 }
 
 function isNameChar(c: number): boolean {
@@ -469,7 +476,7 @@ function callSite(c: CallInfo, fn: FunctionInfo, scopeFor: () => Scope, purposef
   const ws = words(c.name);
   // Storing or sending (`saveSuggestions`, `updateScores`) is not selecting for anyone.
   if (ws.length === 0 || WRITE_VERBS.has(ws[0]!)) return null;
-  const strong = ws.some((w) => STRONG.has(w)) || /(?:^|_)top_?[kn](?:_|$)/.test(ws.join('_')) || (ws.includes('query') && ws.some((w) => VECTOR.has(w))) || c.name === 'rate';
+  const strong = ranksByName(ws, c.name);
   const sort = !strong && ws.some((w) => SORT.has(w));
   const verb = ws[0]!;
   const weak = !strong && !sort && purposeful && (WEAK_VERBS.has(verb) || KEY_VERBS.has(verb));
