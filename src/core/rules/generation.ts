@@ -33,6 +33,16 @@ const GENERATOR_ARG = /^(?:[\w.]*[._])?(?:generator|netG)$/;
  * it, so type names (`AsyncGenerator)`, `Generator,` in a signature) do not count.
  */
 const GENERATOR_PASSED = /(?<![A-Za-z0-9])generator\s*[,)]|\bnetG\s*[,)]/;
+/**
+ * A generator network run on its inputs: a torch or TensorFlow module is called like a function
+ * (its `forward`), and GAN, face-reenactment and vocoder code names that module `generator`
+ * (`self.spade_generator(feature=f)`, `netG(x)`, StyleGAN's `G_ema(z, c)`).
+ */
+const NETWORK_CALLED = /^(?:\w+_)?generator$|^netG(?:_\w+)?$|^G_ema$/;
+/** The prefilter's view of {@link NETWORK_CALLED}: such a name followed by its argument list. */
+const NETWORK_CALLED_TEXT = /(?<![A-Za-z0-9])(?:\w+_)?generator\s*\(|\bnetG(?:_\w+)?\s*\(|\bG_ema\s*\(/;
+/** Deep-learning frameworks whose modules are called to run a network. */
+const ML_FRAMEWORK = /^(?:torch|tensorflow|keras|paddle|jax|flax|mindspore|oneflow|megengine)(?:\.|$)/;
 /** Session or model names of generative face and image models (swap, lip sync, reenactment, a generator network). */
 const SESSION_GENERATIVE = /swap|lip_?sync|wav2lip|reenact|live_?portrait|deepfake|face_?edit|(?:^|[^a-z])generator/i;
 /** Names of analysis models that share the session shape: a detector or converter makes no content. */
@@ -80,7 +90,7 @@ interface Detection {
  */
 function generationMayApply(text: string, family: RuleContext['language']['family'], declared: readonly Declared[], workspace: boolean): boolean {
   const cat = catalog();
-  return cat.mayMatch(family, text) || (workspace && LINKED_BY_IMPORT_ONLY[family] === false && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text) || declared.some((d) => text.includes(d.last));
+  return cat.mayMatch(family, text) || (workspace && LINKED_BY_IMPORT_ONLY[family] === false && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text) || NETWORK_CALLED_TEXT.test(text) || declared.some((d) => text.includes(d.last));
 }
 
 /**
@@ -138,7 +148,7 @@ export const generationRule: Rule = {
         report(ctx, cat, call, own);
         continue;
       }
-      const session = call.nameText === 'run' ? detectSessionRun(model, call) : handedGenerator(model, cat, call);
+      const session = call.nameText === 'run' ? detectSessionRun(model, call) : (handedGenerator(model, cat, call) ?? calledNetwork(model, cat, call));
       if (session) {
         report(ctx, cat, call, session);
         continue;
@@ -546,6 +556,24 @@ function handedGenerator(model: FileModel, cat: CompiledCatalog, call: CallSite)
 }
 
 /**
+ * `frames = self.spade_generator(feature=f)`: a generator network of a Python file that uses a
+ * deep-learning framework, called on its inputs. A function or method the file defines under that
+ * name (a Python generator function such as `batch_generator()`) or an imported one is not a
+ * network; neither is a module's attribute (`random.generator(...)`).
+ */
+function calledNetwork(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
+  if (model.family !== 'python' || call.reference || !NETWORK_CALLED.test(call.nameText)) return undefined;
+  if (model.functions.has(call.nameText) || model.imports.has(call.nameText)) return undefined;
+  const root = call.receiver ? /^[\w]+/.exec(model.textOf(call.receiver))?.[0] : undefined;
+  if (root !== undefined && model.imports.has(root)) return undefined;
+  let framework = false;
+  for (const imp of model.imports.values()) if (ML_FRAMEWORK.test(imp.module)) framework = true;
+  if (!framework) return undefined;
+  const modality = cat.localModels?.modalityOf(call.nameText) ?? 'image';
+  return { provider: 'local', modality, api: `${call.nameText} (generator network)`, confidence: 'medium' };
+}
+
+/**
  * `swapper.run(None, feeds)`: an inference session (ONNX Runtime's call shape) of a generative
  * model. Projects obtain sessions through their own helpers (`get_inference_pool().get('lip_syncer')`,
  * `get_session(path)`), so the model is named by the receiver or by the strings of the expression
@@ -605,14 +633,18 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
     const imp = model.imports.get(model.textOf(call.receiver))!;
     ext = model.family === 'go' ? model.linkedMember(imp, call.nameText) : model.linkedOf(imp);
     name = call.nameText;
-  } else if (model.family === 'go' && call.receiver) {
+  } else if ((model.family === 'go' || (model.family === 'python' && !call.reference)) && call.receiver) {
     // `svc.Answer(ctx, q)` where `svc` comes from a package of the module (`llm.NewService(m)`,
     // or declared `*llm.Service`): the method is looked up in the file that declares that name.
+    // Python the same way: `self.renderer.decode(x)` after `self.renderer = Renderer(cfg)` with
+    // `Renderer` imported from a project module. A bound method handed to a UI (`fn=talker.run`)
+    // is where the UI is wired, not a call. (TypeScript services reach their routes through the
+    // label rule's method follow, which reports at the service.)
     const r = model.resolveCall(call);
     const head = r?.module !== undefined && r.segments.length === 2 && r.segments[0]!.endsWith('()') ? r.segments[0]!.slice(0, -2) : undefined;
     const imp = head ? model.imports.get(r!.root) : undefined;
     if (imp && head) {
-      ext = model.linkedMember(imp, head);
+      ext = model.family === 'go' ? model.linkedMember(imp, head) : model.linkedOf(imp);
       name = call.nameText;
     }
   } else if (javaMethod && call.receiver) {
@@ -643,7 +675,7 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
           const h = detectHttp(ext, cat, inner);
           if (h && h !== 'mock') found = h;
         }
-        found ??= detectLocalModel(ext, cat, inner);
+        found ??= detectLocalModel(ext, cat, inner) ?? calledNetwork(ext, cat, inner);
         // A Java method that calls an AI service of its own class (`getAssistant().chat(id, m)`).
         found ??= detectProxy(ext, cat, inner);
         if (found) {

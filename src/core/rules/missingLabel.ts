@@ -760,18 +760,19 @@ function namesInImporter(member: string, file: string, rel: string, family: Fami
  * assigned an instance of it, in the importer's text. One regular expression per receiver name,
  * memoised, over the text.
  */
-function methodCallsOn(className: string, method: string, file: string, rel: string, family: Family, imports: ImportMap, text: string, fidx: FileIndex, ws: FlowWorkspace): string[] {
+function methodCallsOn(className: string, method: string, file: string, rel: string, family: Family, imports: ImportMap, text: string, fidx: FileIndex, ws: FlowWorkspace, built?: Set<string>): string[] {
   const locals = namesInImporter(className, file, rel, family, imports, ws);
   if (locals.length === 0) return [];
   const cls = `(?:${locals.map((l) => l.replace(/[.$]/g, (ch) => `\\${ch}`)).join('|')})`;
   const out = new Set<string>();
-  const memo = new Map<string, boolean>();
+  const memo = new Map<string, boolean | 'built'>();
   for (const c of fidx.calls) {
     if (c.name !== method || !c.receiver) continue;
     const recv = c.receiver.text;
     // `LLMService().answer(q)`, `new LLMService().answer(q)`.
     if (new RegExp(`^(?:new\\s+)?${cls}\\s*\\(`).test(recv)) {
       out.add(c.callee);
+      built?.add(c.callee);
       continue;
     }
     const name = /^(?:(?:self|this)\.)?([A-Za-z_$][\w$]*)$/.exec(recv)?.[1];
@@ -779,10 +780,12 @@ function methodCallsOn(className: string, method: string, file: string, rel: str
     let typed = memo.get(name);
     if (typed === undefined) {
       const n = name.replace(/\$/g, '\\$');
-      typed = new RegExp(`(?<![\\w$.])${n}\\s*\\??\\s*:\\s*(?:Optional\\[|Annotated\\[)?["']?${cls}\\b|(?<![\\w$])${n}\\s*(?::[^=\\n]{0,80})?=\\s*(?:await\\s+)?(?:new\\s+)?${cls}\\s*\\(`).test(text);
+      const assigned = new RegExp(`(?<![\\w$])${n}\\s*(?::[^=\\n]{0,80})?=\\s*(?:await\\s+)?(?:new\\s+)?${cls}\\s*\\(`).test(text);
+      typed = assigned ? 'built' : new RegExp(`(?<![\\w$.])${n}\\s*\\??\\s*:\\s*(?:Optional\\[|Annotated\\[)?["']?${cls}\\b`).test(text);
       memo.set(name, typed);
     }
     if (typed) out.add(c.callee);
+    if (typed === 'built') built?.add(c.callee);
   }
   return [...out];
 }
@@ -816,7 +819,11 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
         // (a typed parameter, FastAPI's `Depends`, a TypeScript parameter property) or
         // `svc = LLMService(...)`. Its body generating does not make these calls generation calls
         // in the importer (the generation rule does not follow typed receivers into methods).
-        if (rv.className) for (const c of methodCallsOn(rv.className, rv.fnName, ctx.file, rel, family, loaded.model.imports, loaded.model.text, fidx, ws)) callees.add(c);
+        // A Python method that generates, called on an instance the importer builds
+        // (`self.renderer = Renderer(cfg)`), is a generation call there (the generation rule's
+        // wrappers): the importer's own flow reports its exits, so it is not followed from here.
+        const built = family === 'python' && rv.ownGen ? new Set<string>() : undefined;
+        if (rv.className) for (const c of methodCallsOn(rv.className, rv.fnName, ctx.file, rel, family, loaded.model.imports, loaded.model.text, fidx, ws, built)) if (!built?.has(c)) callees.add(c);
         if (callees.size === 0) return [];
         const raws: RawFinding[] = [];
         const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
