@@ -289,7 +289,12 @@ export class Engine {
       let verdict = this.relevantFiles.get(key);
       if (!verdict) {
         verdict = readTextFile(path.join(root, target), RELEVANT_FILE_MAX_BYTES).then(
-          (t) => this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined && this.mayBeLinked(target, t),
+          async (t) => {
+            if (this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined && this.mayBeLinked(target, t)) return true;
+            // Python wrappers are followed two files deep: the import of an import may generate.
+            const lang = languageForPath(target);
+            return lang?.family === 'python' && language.family === 'python' ? this.workspace(root).reaches(target, (x) => linkRelevant(x, lang, this.config)) : false;
+          },
           () => false,
         );
         this.relevantFiles.set(key, verdict);

@@ -131,6 +131,11 @@ const JAVA_PROVIDER_ACCESSORS = new Set(['getObject', 'getIfAvailable', 'getIfUn
 const TYPING_WRAPPER = /^(?:typing\.)?(?:Optional|Union|Annotated)$/;
 const ALTERNATIVES = new Set(['binary_expression', 'boolean_operator', 'ternary_expression', 'conditional_expression']);
 
+/** The module `from <spec> import <member>` imports when `member` is a module of the package. */
+export function pythonSubmodule(spec: string, member: string): string {
+  return spec.endsWith('.') ? spec + member : `${spec}.${member}`;
+}
+
 /** Go's package name for an import path: last element, without a major-version element or go- affixes. */
 export function goPackageName(path: string): string {
   const parts = path.split('/');
@@ -644,6 +649,11 @@ export class FileModel {
 
   /** The linked model of an import, if the workspace linked its module. */
   linkedOf(imp: ImportBinding): FileModel | undefined {
+    // `from pkg import module` names a module file of the package when there is one.
+    if (this.family === 'python' && imp.member !== undefined) {
+      const sub = this.linked.get(pythonSubmodule(imp.raw ?? imp.module, imp.member));
+      if (sub) return sub;
+    }
     return this.linked.get(imp.raw ?? imp.module) ?? this.linked.get(imp.module);
   }
 

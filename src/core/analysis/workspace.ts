@@ -21,7 +21,7 @@ import type { TreeSitterHost } from '../parser';
 import { catalog } from './catalog';
 import { GoIndex } from './goIndex';
 import { importSpecifiers } from './importText';
-import { type FileModel, getFileModel } from './model';
+import { type FileModel, getFileModel, pythonSubmodule } from './model';
 import { readTextFile, readTextFileSync } from '../readFile';
 
 /** Files loaded per workspace at most (a bound on the parsing the model may add to a scan). */
@@ -130,6 +130,8 @@ export class Workspace {
     }
     this.dropText(rel);
     this.verdicts.delete(rel);
+    // A file's reach depends on the files it imports: any change may alter any verdict.
+    this.reachVerdicts.clear();
     this.goIdx?.invalidate(rel);
     // A file created or deleted changes what a specifier resolves to (and which files a Go
     // package holds); a tsconfig its path aliases, a go.mod its module path.
@@ -188,7 +190,33 @@ export class Workspace {
    * Links the imports of `model` (the file `rel`) that name files of this workspace: afterwards
    * `model.linked` maps each such module specifier to the imported file's model.
    */
-  async link(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
+  /**
+   * Whether a project file passes `filter` or, in Python, imports a project file that does: a
+   * wrapper of a wrapper (`pipeline.run()` calling `core.sample()`, which runs the model) can make
+   * its importers' calls generation calls. Decided once per file; one level, never further.
+   */
+  reaches(target: string, filter: (text: string) => boolean): Promise<boolean> {
+    let v = this.reachVerdicts.get(target);
+    if (!v) {
+      v = (async () => {
+        if (await this.passes(target, filter)) return true;
+        const language = languageForPath(target);
+        if (!language || language.family !== 'python') return false;
+        const text = await this.text(target);
+        return text !== undefined && (await this.importsAny(target, text, language, (t) => this.passes(t, filter)));
+      })();
+      this.reachVerdicts.set(target, v);
+    }
+    return v;
+  }
+
+  private readonly reachVerdicts = new Map<string, Promise<boolean>>();
+
+  /**
+   * Links the project files `model` imports. With `filter`, only files whose text passes it; with
+   * `reach` as well (Python), also files that import one that passes (see `reaches`).
+   */
+  async link(model: FileModel, rel: string, filter?: (text: string) => boolean, reach = false): Promise<void> {
     if (model.family === 'java') return this.linkJava(model, rel, filter);
     if (model.family === 'go') return this.linkGo(model, rel, filter);
     const cat = catalog();
@@ -200,10 +228,25 @@ export class Workspace {
       seen.add(spec);
       // Modules the catalog knows are SDKs; the project's own modules are what we link.
       if (cat.providersForModule(model.family, imp.module).length) continue;
+      // `from pkg import module`: the module file, linked under its dotted name (see `linkedOf`).
+      if (model.family === 'python' && imp.member !== undefined) {
+        const subSpec = pythonSubmodule(spec, imp.member);
+        const sub = model.linked.has(subSpec) ? undefined : this.resolveModule(model.family, rel, subSpec);
+        if (sub !== undefined) {
+          const other = filter && reach ? ((await this.reaches(sub, filter)) ? (await this.load(sub))?.model : undefined) : await this.linkable(sub, filter);
+          if (other) {
+            model.linked.set(subSpec, other);
+            if (++links >= MAX_LINKS_PER_FILE) break;
+          }
+          continue;
+        }
+      }
       const target = this.resolveModule(model.family, rel, spec);
       if (!target) continue;
       // With a filter, a file is parsed only when its text can matter (checked on the text first).
-      if (filter) {
+      if (filter && reach) {
+        if (!(await this.reaches(target, filter))) continue;
+      } else if (filter) {
         const text = await this.text(target);
         if (text === undefined || !filter(text)) continue;
       }
@@ -545,6 +588,13 @@ export class Workspace {
   }
 
   /** Reads, parses and models one workspace file (once while cached; evicted least recently used first). */
+  /** The workspace-relative path of a model this workspace loaded. */
+  relOf(model: FileModel): string | undefined {
+    return this.relOfModel.get(model);
+  }
+
+  private readonly relOfModel = new WeakMap<FileModel, string>();
+
   load(rel: string): Promise<Loaded | undefined> {
     let p = this.loaded.get(rel);
     if (p) this.loaded.delete(rel);
@@ -572,6 +622,7 @@ export class Workspace {
     try {
       const tree = await this.host.parse(language.id, text, rel);
       const model = await getFileModel({ tree, text, language, host: this.host });
+      this.relOfModel.set(model, rel);
       return { hash: createHash('sha1').update(text).digest('hex'), model, tree };
     } catch {
       return undefined;

@@ -51,7 +51,7 @@ const SESSION_ANALYSIS = /detect|classif|landmark|recogn|mask|pars(?:er|ing)|seg
 /** An import of the project's own code, by the usual conventions of each language (a cheap text test). */
 const PROJECT_IMPORT: Record<FileModel['family'], RegExp> = {
   js: /\bfrom\s+['"](?:\.{1,2}\/|[@~]\/)|\brequire\(\s*['"]\.{1,2}\//,
-  python: /^\s*from\s+[\w.]+\s+import\b/m,
+  python: /^\s*(?:from\s+[\w.]+\s+import|import\s+\w+(?:\.\w+)+)\b/m,
   // Go: an import path with a domain, which may be a package of the file's own module.
   go: /"[\w-]+(?:\.[\w-]+)+\/[^"\s]+"/,
   // Java: any class of the file's own package is visible without an import; a declared type or a
@@ -122,13 +122,27 @@ export const generationRule: Rule = {
     // is modelled only when it imports (by its text) a project file whose text has hints, which
     // the import statements tell before any file model is built (most parsed files are here for
     // another rule).
-    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && (await ctx.workspace.importsAny(ctx.file, ctx.text, ctx.language, (t) => ctx.workspace!.passes(t, mayMatch))))) return;
+    // Python follows wrappers two files deep (see `detectWrapper`), so a file whose import only
+    // imports such a file may call one.
+    const reach = family === 'python';
+    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && (await ctx.workspace.importsAny(ctx.file, ctx.text, ctx.language, (t) => (reach ? ctx.workspace!.reaches(t, mayMatch) : ctx.workspace!.passes(t, mayMatch)))))) return;
     const model = await getFileModel(ctx);
     // Constants, helpers and clients defined in the project's other files resolve through imports.
     // A candidate file links its imports whatever their text (a TS/Python constants module names
     // an endpoint without any hint of its own); Java and Go files import many more project classes
     // and packages, and only those with hints can matter, so they are always filtered.
-    if (ctx.workspace) await ctx.workspace.link(model, ctx.file, candidate && (family === 'js' || family === 'python') ? undefined : mayMatch);
+    if (ctx.workspace) {
+      await ctx.workspace.link(model, ctx.file, candidate && (family === 'js' || family === 'python') ? undefined : mayMatch, family === 'python');
+      // A Python wrapper may call another project file's wrapper (`pipeline.run()` calls
+      // `core.sample()`, which runs the model): the linked files link their own imports that
+      // have hints, once per file for the whole scan, and wrappers are followed two levels deep.
+      if (family === 'python') {
+        for (const ext of new Set(model.linked.values())) {
+          const rel = ctx.workspace.relOf(ext);
+          if (rel !== undefined) await ctx.workspace.link(ext, rel, mayMatch);
+        }
+      }
+    }
     // Go calls into other project files as Go dispatches them (package functions, methods of
     // project types and interfaces): the targets are resolved before any string is read.
     const goFound = family === 'go' && ctx.workspace ? await goDispatchOf(ctx.workspace, directDetection).prepareFile(model, ctx.file) : undefined;
@@ -564,6 +578,11 @@ function handedGenerator(model: FileModel, cat: CompiledCatalog, call: CallSite)
 function calledNetwork(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
   if (model.family !== 'python' || call.reference || !NETWORK_CALLED.test(call.nameText)) return undefined;
   if (model.functions.has(call.nameText) || model.imports.has(call.nameText)) return undefined;
+  // Inside a network's own `forward` the generator is one layer of a larger model (CodeFormer's
+  // decoder): the model is run where the application calls it, not here.
+  let fn: Node | null = call.node.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  if (fn && /^(?:forward|__call__|call)$/.test(fn.childForFieldName('name')?.text ?? '')) return undefined;
   const root = call.receiver ? /^[\w]+/.exec(model.textOf(call.receiver))?.[0] : undefined;
   if (root !== undefined && model.imports.has(root)) return undefined;
   let framework = false;
@@ -611,6 +630,8 @@ function envName(model: FileModel, node: Node): string | undefined {
 }
 
 const wrapperMemo = new WeakMap<FileModel, Map<string, Detection | null>>();
+/** The same for wrappers reached from another wrapper, which are not followed further. */
+const nestedWrapperMemo = new WeakMap<FileModel, Map<string, Detection | null>>();
 
 /**
  * A call of a function or method defined in another project file (linked by the workspace model)
@@ -618,7 +639,7 @@ const wrapperMemo = new WeakMap<FileModel, Map<string, Detection | null>>();
  * (`from utils import generate_reply` / `agentClient.createMessage(...)`). Summaries are memoised
  * per linked file and function, and are one level deep.
  */
-function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
+function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, nested = false): Detection | undefined {
   let ext: FileModel | undefined;
   let name: string | undefined;
   const javaMethod = call.node.type === 'method_invocation';
@@ -658,10 +679,11 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
     }
   }
   if (!ext || !name || !ext.functions.has(name)) return undefined;
-  let memo = wrapperMemo.get(ext);
+  const memos = nested ? nestedWrapperMemo : wrapperMemo;
+  let memo = memos.get(ext);
   if (!memo) {
     memo = new Map();
-    wrapperMemo.set(ext, memo);
+    memos.set(ext, memo);
   }
   let d = memo.get(name);
   if (d === undefined) {
@@ -675,9 +697,14 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite): 
           const h = detectHttp(ext, cat, inner);
           if (h && h !== 'mock') found = h;
         }
-        found ??= detectLocalModel(ext, cat, inner) ?? calledNetwork(ext, cat, inner);
+        // Two files away only what the catalog names for certain counts (an SDK or endpoint
+        // call): a model guessed from its names there is too often an intermediate network
+        // (motion coefficients, embeddings) wrapped for another purpose.
+        if (!nested) found ??= detectLocalModel(ext, cat, inner) ?? calledNetwork(ext, cat, inner);
         // A Java method that calls an AI service of its own class (`getAssistant().chat(id, m)`).
         found ??= detectProxy(ext, cat, inner);
+        // A wrapper of a wrapper in a third file (one level more, never further).
+        if (!found && !nested && ext.family === 'python') found = detectWrapper(ext, cat, inner, true);
         if (found) {
           d = { provider: found.provider, modality: found.modality, api: `${name} (wraps ${found.api})`, confidence: found.confidence === 'low' ? 'low' : 'medium', ...(returnsLabeled(ext, def) ? { labeled: true } : {}) };
           break outer;

@@ -177,6 +177,11 @@ interface Origin {
   /** Labels already applied on the way (by a caller before passing it, by a helper before returning it). */
   explicit: boolean;
   implicit: boolean;
+  /**
+   * At a call of a function that returns a tuple (`return frames, path, progress`), the positions
+   * that hold the generated value: unpacking the call (`a, b, c = f()`) taints only those names.
+   */
+  element?: readonly number[];
 }
 
 /** The values entering one function (or the module level) at one round of the fixpoint. */
@@ -904,7 +909,9 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   });
   if (seeds.length === 0 && params.length === 0) return;
   const origins = [...seeds.map((s) => s.origin), ...params.map((p) => p.origin)];
-  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode, writtenPaths(seeds, env));
+  const elements = new Map<number, readonly number[]>();
+  for (const sd of seeds) if (sd.origin.element) elements.set(sd.node.id, sd.origin.element);
+  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode, writtenPaths(seeds, env), elements);
   const originOf = (n: Node): Origin => origins[Math.max(0, sourceOf(flow, n))]!;
   const sinks = findSinks(flow, idx, env);
   // A generation call that writes its own output (`tts_to_file(..., file_path=out)`) is an exit too.
@@ -930,13 +937,16 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
     // value that came in through a parameter only to the call that passed it (so a helper that
     // returns whatever `method(...)` gives is not a source for its other callers).
     const done = new Set<number>();
+    const elementsOf = returnedElements(flow);
     for (const r of flow.returns) {
       const src = Math.max(0, sourceOf(flow, r));
       if (done.has(src)) continue;
       done.add(src);
       const from = origins[src]!;
-      const origin = passOn(ctx, idx, env, flow, from, r, `returned by ${flow.fn.name ?? 'a function'}()`);
-      if (!origin) continue;
+      const passed = passOn(ctx, idx, env, flow, from, r, `returned by ${flow.fn.name ?? 'a function'}()`);
+      if (!passed) continue;
+      const element = elementsOf.get(src);
+      const origin: Origin = element ? { ...passed, element } : passed;
       const passedAt = src >= seeds.length ? from.path[from.path.length - 1]?.node : undefined;
       const direct = passedAt ? [passedAt] : flow.fn.name ? callersOf(flow.fn, idx) : callTakingCallback(flow.fn);
       // A named function nothing calls directly may be handed by name to a runner that calls it.
@@ -1074,6 +1084,33 @@ function callbackObjects(flow: Flow, keys: RegExp): Set<string> {
  * applied before it leaves this function (a helper that prepends "AI生成" and returns) travel
  * with it, so an exit further on needs only what is still missing.
  */
+/**
+ * For each source a function returns, the tuple positions that carry it when every return of
+ * that source is a tuple written out (`return frames, path, progress`); sources returned whole
+ * anywhere are absent (the whole value carries it).
+ */
+function returnedElements(flow: Flow): Map<number, readonly number[]> {
+  const out = new Map<number, number[]>();
+  const whole = new Set<number>();
+  for (const r of flow.returns) {
+    const src = Math.max(0, sourceOf(flow, r));
+    const expr = r.type === 'return_statement' ? r.namedChild(0) : null;
+    if (!expr || (expr.type !== 'expression_list' && expr.type !== 'tuple')) {
+      whole.add(src);
+      continue;
+    }
+    const items = expr.namedChildren;
+    const carrying: number[] = [];
+    items.forEach((item, i) => {
+      if (item && carries(flow, item)) carrying.push(i);
+    });
+    if (carrying.length === 0 || carrying.length === items.length) whole.add(src);
+    else out.set(src, [...new Set([...(out.get(src) ?? []), ...carrying])].sort((a, b) => a - b));
+  }
+  for (const src of whole) out.delete(src);
+  return out;
+}
+
 function passOn(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, origin: Origin, at: Node, message: string): Origin | undefined {
   const ev = labelEvidence(ctx, idx, env, flow, { node: at, kind: 'http', label: message }, []);
   const explicit = origin.explicit || ev.explicit === 'full';

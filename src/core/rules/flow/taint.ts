@@ -152,7 +152,7 @@ export function flowFrom(seed: Node, idx: FileIndex, root: Node): Flow {
  * expressions of that scope, the parameters hold a value passed in by a caller. Each name
  * remembers which source it came from, so a finding can name its generation call.
  */
-export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamSource[], fn: FunctionInfo | null, idx: FileIndex, root: Node, written: readonly WrittenPath[] = []): Flow {
+export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamSource[], fn: FunctionInfo | null, idx: FileIndex, root: Node, written: readonly WrittenPath[] = [], elements?: ReadonlyMap<number, readonly number[]>): Flow {
   const scope = fn?.node ?? root;
   const seeds = [...seedList].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   const flow: Flow = { fn, scope, seed: seeds[0] ?? scope, seeds, names: new Map(), origin: new Map(), returns: [] };
@@ -191,7 +191,9 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
     let changed = false;
     for (const a of assigns) {
       const s = sourceOf(flow, a.value);
-      if (s >= 0) for (const t of a.targets) changed = add(t, closureWrite.has(a.node.id) ? scope.startIndex : a.node.startIndex, s) || changed;
+      if (s < 0) continue;
+      const only = elements?.get(a.value.id);
+      for (const t of only ? unpacked(a, only) : a.targets) changed = add(t, closureWrite.has(a.node.id) ? scope.startIndex : a.node.startIndex, s) || changed;
     }
     for (const l of loops) {
       const s = sourceOf(flow, l.iter);
@@ -219,6 +221,18 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
   // Arrow functions with an expression body return it.
   if (fn?.body && fn.body.type !== 'statement_block' && fn.body.type !== 'block' && carries(flow, fn.body)) flow.returns.push(fn.body);
   return flow;
+}
+
+/**
+ * The names at `positions` of a flat unpacking (`a, b, c = f()`, `(a, b) = f()`); every target
+ * when the left side is not a flat list of names (nested or starred patterns).
+ */
+function unpacked(a: FileIndex['assigns'][number], positions: readonly number[]): readonly string[] {
+  const left = a.node.childForFieldName('left');
+  if (!left || (left.type !== 'pattern_list' && left.type !== 'tuple_pattern')) return a.targets;
+  const items = left.namedChildren;
+  if (items.length !== a.targets.length || items.some((n) => n?.type !== 'identifier')) return a.targets;
+  return positions.filter((i) => i < items.length).map((i) => a.targets[i]!);
 }
 
 const callsByName = new WeakMap<FileIndex, Map<string, Node[]>>();
