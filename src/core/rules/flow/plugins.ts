@@ -1,0 +1,432 @@
+/**
+ * Python plugin modules, and generated content that reaches a file through calls of other files.
+ *
+ * Media tools (face swappers, enhancers, lip-sync) load their frame processors by name:
+ * `importlib.import_module(f'app.processors.{name}')`, `import_module('app.processors.' + name +
+ * '.core')` or `__import__(...)`, usually in a small loader function whose result is kept in a list
+ * (`get_processors(names)`), and then call one fixed interface on every module
+ * (`for p in get_processors(names): frame = p.process_frame(frame)`). No import statement names
+ * the modules, so the reverse-import index never links the call to them. Here a module object made
+ * by a dynamic import with a literal package prefix stands for every module of that package
+ * folder (`Workspace.pluginFiles`), and a call `m.fn(...)` on it, directly, through a loader
+ * function of the same or an imported file, or through a list or loop variable filled from one, is
+ * a call of `fn` in those modules.
+ *
+ * A call of such a function whose return carries generated content (a per-file summary: the
+ * file's own generation calls, followed through its functions' returns to their same-file callers)
+ * is a source of generated content in the calling file (a *derived* generation). So is a call of a
+ * project function whose return carries a derived generation of its own file, a few files deep:
+ * the file that writes or shows the frame is where the finding is reported. Content a function
+ * returns from its own file's direct generation call is left to that file's own following of
+ * returned values into its importers, so nothing is reported twice.
+ *
+ * Bounds: a plugin package is listed once (at most 32 modules), each file's summary is computed
+ * once per scan and depth (memoised per workspace), derived sources are followed at most
+ * {@link DERIVED_DEPTH} files back, and the text test that gates all of this reads each imported
+ * file's text once.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import { importSpecifiers } from '../../analysis/importText';
+import { languageForPath } from '../../languages';
+import { rangeOfNode } from '../../position';
+import type { Confidence, Modality } from '../../types';
+import { generationRule } from '../generation';
+import type { GenerationCall, RuleContext } from '../rule';
+import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, fileIndex, nodeOfCall, within } from './ast';
+import { type FlowWorkspace, workspaceMemo } from './crossFile';
+import { callersOf, flowFromSeeds, sourceOf } from './taint';
+
+/** Text of a file that may load modules by a computed name. */
+export const PLUGIN_LOADER_HINT = /\bimport_module\s*\(|\b__import__\s*\(/;
+
+/** Files back from the analysed file a derived generation is looked for (importers of importers). */
+const DERIVED_DEPTH = 2;
+/** Rounds of same-file callers a summary follows a returned value through. */
+const RETURN_ROUNDS = 4;
+
+/** Where a dynamic import loads from: the package spelled by its literal prefix, and what follows the name. */
+interface PluginRef {
+  /** The file holding the dynamic import (the package is looked up from its folder). */
+  from: string;
+  pkg: string;
+  /** `.core` for `'pkg.' + name + '.core'`; empty when the name is the module itself. */
+  suffix: string;
+}
+
+const DYNAMIC_IMPORT = /^(?:importlib\.)?import_module$|^__import__$/;
+const PREFIX = String.raw`([A-Za-z_][\w.]*\.)`;
+const SUFFIX = String.raw`((?:\.[A-Za-z_]\w*)*)`;
+/** `'pkg.' + name [+ '.core']`. */
+const CONCAT = new RegExp(String.raw`^(['"])${PREFIX}\1 ?\+ ?[^'"+]+?(?: ?\+ ?(['"])(\.[A-Za-z_][\w.]*)\3)?$`);
+/** `f'pkg.{name}[.core]'`. */
+const FSTRING = new RegExp(String.raw`^[fF](['"])${PREFIX}\{[^{}]+\}${SUFFIX}\1$`);
+/** `'pkg.%s' % name`, `'pkg.{}'.format(name)`. */
+const FORMATTED = new RegExp(String.raw`^(['"])${PREFIX}(?:%s|\{\w*\})${SUFFIX}\1 ?(?:%|\.format\()`);
+
+/** The package a dynamic import with a literal package prefix loads its module from. */
+export function dynamicImport(c: CallInfo, rel: string): PluginRef | undefined {
+  if (!DYNAMIC_IMPORT.test(c.callee)) return undefined;
+  const arg = c.args[0] ?? c.kwargs.get('name');
+  if (!arg) return undefined;
+  const text = arg.text.replace(/\s+/g, ' ').trim();
+  const cat = CONCAT.exec(text);
+  if (cat) return { from: rel, pkg: cat[2]!.slice(0, -1), suffix: cat[4] ?? '' };
+  const m = FSTRING.exec(text) ?? FORMATTED.exec(text);
+  return m ? { from: rel, pkg: m[2]!.slice(0, -1), suffix: m[3] ?? '' } : undefined;
+}
+
+/** Methods that add their argument to the receiving collection. */
+const COLLECTING = /^(?:append|appendleft|extend|add|insert)$/;
+const IDENT = /(?<![\w.])[A-Za-z_]\w*/g;
+
+/**
+ * The names of a file that hold plugin modules (or lists of them), each with the function it is
+ * bound in: assigned a call that loads one, a loop variable over such a value, a collection one is
+ * added to. `refOf` says which calls load a plugin module. A few rounds over the assignments,
+ * loops and collecting calls, each linear in the file.
+ */
+function holders(idx: FileIndex, refOf: (c: CallInfo) => PluginRef | undefined): (expr: Node, at: Node) => PluginRef | undefined {
+  const loading = idx.calls.map((c) => ({ c, ref: refOf(c) })).filter((x): x is { c: CallInfo; ref: PluginRef } => !!x.ref);
+  const named = new Map<string, { scope: number; ref: PluginRef }[]>();
+  const moduleLevel = new Set<string>();
+  for (const a of idx.assigns) if (!enclosingFunction(a.node, idx)) for (const t of a.targets) moduleLevel.add(t);
+  const scopeOf = (n: Node): number => enclosingFunction(n, idx)?.node.id ?? -1;
+  const refAt = (expr: Node, at: Node): PluginRef | undefined => {
+    const inside = within(loading, expr.startIndex, expr.endIndex, (x) => x.c.node)[0];
+    if (inside) return inside.ref;
+    if (named.size === 0) return undefined;
+    const scope = scopeOf(at);
+    for (const m of expr.text.match(IDENT) ?? []) {
+      // A global list filled in one function and read in another is the same list.
+      const hit = named.get(m)?.find((h) => h.scope === scope || h.scope === -1 || moduleLevel.has(m));
+      if (hit) return hit.ref;
+    }
+    return undefined;
+  };
+  const bind = (name: string, at: Node, ref: PluginRef): boolean => {
+    const scope = scopeOf(at);
+    const list = named.get(name) ?? [];
+    if (list.some((h) => h.scope === scope)) return false;
+    list.push({ scope, ref });
+    named.set(name, list);
+    return true;
+  };
+  if (loading.length === 0) return refAt;
+  const collects = idx.calls.filter((c) => COLLECTING.test(c.name) && c.receiver?.type === 'identifier' && c.args.length > 0);
+  for (let round = 0; round < 3; round++) {
+    let changed = false;
+    for (const a of idx.assigns) {
+      const ref = refAt(a.value, a.node);
+      if (!ref) continue;
+      // `mods[name] = load(name)` fills the dict `mods`.
+      const targets = a.targets.length ? a.targets : [/^[A-Za-z_]\w*/.exec(a.leftText)?.[0] ?? ''].filter(Boolean);
+      for (const t of targets) changed = bind(t, a.node, ref) || changed;
+    }
+    for (const l of idx.loops) {
+      const ref = refAt(l.iter, l.node);
+      if (ref) for (const v of l.vars) changed = bind(v, l.node, ref) || changed;
+    }
+    for (const c of collects) {
+      const ref = c.args.map((a) => refAt(a, c.node)).find((r) => r);
+      if (ref) changed = bind(c.receiver!.text, c.node, ref) || changed;
+    }
+    if (!changed) break;
+  }
+  return refAt;
+}
+
+/** A top-level function (not a method, not nested). */
+function topLevel(fn: FunctionInfo, idx: FileIndex): boolean {
+  if (!fn.name || enclosingFunction(fn.node, idx)) return false;
+  for (let p = fn.node.parent; p; p = p.parent) if (p.type === 'class_definition') return false;
+  return true;
+}
+
+const loaderMemo = new WeakMap<FileIndex, Map<string, PluginRef>>();
+
+/**
+ * The top-level functions of a file that return plugin modules, or collections of them: a dynamic
+ * import's result, or what another such function of the file returns (`load(name)` used by
+ * `get_all(names)`). Memoised per file index.
+ */
+export function pluginLoaders(idx: FileIndex, rel: string): Map<string, PluginRef> {
+  let fns = loaderMemo.get(idx);
+  if (fns) return fns;
+  fns = new Map();
+  const found = fns;
+  const refOf = (c: CallInfo): PluginRef | undefined => dynamicImport(c, rel) ?? found.get(/^(?:(?:self|cls)\.)?([A-Za-z_]\w*)$/.exec(c.callee)?.[1] ?? '');
+  for (let round = 0; round < 3; round++) {
+    const size = found.size;
+    const refAt = holders(idx, refOf);
+    for (const r of idx.returns) {
+      const fn = enclosingFunction(r, idx);
+      if (!fn?.name || found.has(fn.name) || !topLevel(fn, idx)) continue;
+      const ref = refAt(r, r);
+      if (ref) found.set(fn.name, ref);
+    }
+    if (found.size === size) break;
+  }
+  loaderMemo.set(idx, found);
+  return found;
+}
+
+/** A call of a function on a plugin module object, with the package the object stands for. */
+interface PluginCall {
+  call: CallInfo;
+  ref: PluginRef;
+}
+
+/**
+ * The calls `m.fn(...)` of a file whose receiver is a plugin module: a name holding one (see
+ * `holders`), or a call of a loader (`load(name).fn()`). `imported` maps callee texts of loaders
+ * defined in other files (`get_processors`, `loader.get_processors`) to their packages.
+ */
+function pluginCalls(idx: FileIndex, rel: string, imported: ReadonlyMap<string, PluginRef>): PluginCall[] {
+  const local = pluginLoaders(idx, rel);
+  const refOf = (c: CallInfo): PluginRef | undefined => dynamicImport(c, rel) ?? local.get(c.callee) ?? imported.get(c.callee);
+  const refAt = holders(idx, refOf);
+  const out: PluginCall[] = [];
+  for (const c of idx.calls) {
+    const recv = c.receiver;
+    if (!recv || c.name.startsWith('__')) continue;
+    let ref: PluginRef | undefined;
+    if (recv.type === 'identifier') ref = refAt(recv, c.node);
+    else if (recv.type === 'call') {
+      const inner = within(idx.calls, recv.startIndex, recv.endIndex, nodeOfCall).find((x) => x.node.id === recv.id);
+      ref = inner ? refOf(inner) : undefined;
+    }
+    if (ref) out.push({ call: c, ref });
+  }
+  return out;
+}
+
+/** Generated content a function of another file gives back, as the summaries record it. */
+interface Returned {
+  provider: string;
+  modality: Modality;
+  api: string;
+  confidence: Confidence;
+  /** Where it was generated (file and 1-based line). */
+  file: string;
+  line: number;
+}
+
+/** What a file's top-level functions return: content of the file's own generation calls, and derived content. */
+interface ReturnSummary {
+  own: Map<string, Returned>;
+  derived: Map<string, Returned>;
+}
+
+type Imports = ReadonlyMap<string, { module: string; member: string | undefined; raw?: string }>;
+
+/** The project file and function a callee text names through the file's imports (`f`, `m.f`, a submodule's `sub.f`). */
+function importedFunction(ws: FlowWorkspace, rel: string, imports: Imports, callee: string): { file: string; fn: string } | undefined {
+  const m = /^([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?$/.exec(callee);
+  const imp = m ? imports.get(m[1]!) : undefined;
+  if (!m || !imp) return undefined;
+  const spec = imp.raw ?? imp.module;
+  if (m[2] === undefined) {
+    if (imp.member === undefined) return undefined;
+    const file = ws.resolveModule('python', rel, spec);
+    return file && file !== rel ? { file, fn: imp.member } : undefined;
+  }
+  // `from pkg import module` binds the submodule; `import pkg.module as m` the module itself.
+  const sub = imp.member !== undefined ? ws.resolveModule('python', rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
+  const file = sub ?? (imp.member === undefined ? ws.resolveModule('python', rel, spec) : undefined);
+  return file && file !== rel ? { file, fn: m[2] } : undefined;
+}
+
+/** The project files a Python file imports, read from its import statements. */
+function importedFiles(ws: FlowWorkspace, rel: string, text: string): string[] {
+  const language = languageForPath(rel);
+  if (!language) return [];
+  const out = new Set<string>();
+  for (const spec of importSpecifiers(text, language)) {
+    const t = ws.resolveModule('python', rel, spec);
+    if (t && t !== rel) out.add(t);
+  }
+  return [...out];
+}
+
+async function textOf(ws: FlowWorkspace, rel: string): Promise<string | undefined> {
+  if (ws.text) return ws.text(rel);
+  return (await ws.load(rel))?.model.text;
+}
+
+/** Whether a file may call plugin modules: it loads some itself, or imports a file that does (text only). */
+function mayCallPlugins(ws: FlowWorkspace, rel: string, text: string): Promise<boolean> {
+  return workspaceMemo(ws, `plugin-caller:${rel}`, false, async () => {
+    if (PLUGIN_LOADER_HINT.test(text)) return true;
+    for (const t of importedFiles(ws, rel, text)) {
+      const other = await textOf(ws, t);
+      if (other !== undefined && PLUGIN_LOADER_HINT.test(other)) return true;
+    }
+    return false;
+  });
+}
+
+/** Whether a file may have derived generations within `depth` files back (text only, memoised). */
+function mayDerive(ws: FlowWorkspace, rel: string, text: string, depth: number): Promise<boolean> {
+  return workspaceMemo(ws, `plugin-derive:${rel}#${depth}`, false, async () => {
+    if (await mayCallPlugins(ws, rel, text)) return true;
+    if (depth <= 0) return false;
+    for (const t of importedFiles(ws, rel, text)) {
+      const other = await textOf(ws, t);
+      if (other !== undefined && (await mayDerive(ws, t, other, depth - 1))) return true;
+    }
+    return false;
+  });
+}
+
+/** A call of a file whose result is generated content made in another file. */
+interface DerivedCall {
+  node: Node;
+  callee: string;
+  src: Returned;
+}
+
+/**
+ * The derived generations of a file: calls of plugin functions whose return carries generated
+ * content (own or derived), and, with depth left, calls of imported project functions whose
+ * return carries derived content of their file.
+ */
+async function derivedCalls(base: RuleContext, ws: FlowWorkspace, rel: string, tree: Tree, text: string, imports: Imports, depth: number): Promise<DerivedCall[]> {
+  const idx = fileIndex(tree, 'python');
+  const out: DerivedCall[] = [];
+  if (ws.pluginFiles && (await mayCallPlugins(ws, rel, text))) {
+    // Loaders defined in the files this one imports, under the callee texts that call them here.
+    const imported = new Map<string, PluginRef>();
+    for (const [local, imp] of imports) {
+      const spec = imp.raw ?? imp.module;
+      const viaMember = imp.member !== undefined ? ws.resolveModule('python', rel, spec) : undefined;
+      const viaModule = imp.member !== undefined ? ws.resolveModule('python', rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : ws.resolveModule('python', rel, spec);
+      for (const [file, member] of [[viaMember, imp.member], [viaModule, undefined]] as const) {
+        if (!file || file === rel) continue;
+        const t = await textOf(ws, file);
+        if (t === undefined || !PLUGIN_LOADER_HINT.test(t)) continue;
+        const loaded = await ws.load(file);
+        if (!loaded) continue;
+        const loaders = pluginLoaders(fileIndex(loaded.tree, 'python'), file);
+        if (member !== undefined) {
+          const ref = loaders.get(member);
+          if (ref) imported.set(local, ref);
+        } else for (const [fn, ref] of loaders) imported.set(`${local}.${fn}`, ref);
+      }
+    }
+    for (const { call, ref } of pluginCalls(idx, rel, imported)) {
+      for (const file of ws.pluginFiles(ref.from, ref.pkg, ref.suffix)) {
+        if (file === rel) continue;
+        const s = await returnSummary(base, ws, file, 0);
+        const src = s.derived.get(call.name) ?? s.own.get(call.name);
+        if (!src) continue;
+        out.push({ node: call.node, callee: `${call.callee}() (plugin modules of ${ref.pkg})`, src });
+        break;
+      }
+    }
+  }
+  if (depth > 0) {
+    const seen = new Set(out.map((d) => d.node.id));
+    for (const c of idx.calls) {
+      if (seen.has(c.node.id)) continue;
+      const target = importedFunction(ws, rel, imports, c.callee);
+      if (!target) continue;
+      const t = await textOf(ws, target.file);
+      if (t === undefined || !(await mayDerive(ws, target.file, t, depth - 1))) continue;
+      const src = (await returnSummary(base, ws, target.file, depth - 1)).derived.get(target.fn);
+      if (src) out.push({ node: c.node, callee: `${c.callee}() (${target.file})`, src });
+    }
+  }
+  return out;
+}
+
+/**
+ * Which top-level functions of `rel` return generated content: the file's own generation calls
+ * (found by the generation rule run on that file) and its derived generations (`depth` files
+ * back), each followed through its function's returns to the same-file callers, a few rounds.
+ * Computed once per scan, file and depth.
+ */
+function returnSummary(base: RuleContext, ws: FlowWorkspace, rel: string, depth: number): Promise<ReturnSummary> {
+  const empty: ReturnSummary = { own: new Map(), derived: new Map() };
+  return workspaceMemo(ws, `plugin-returns:${rel}#${depth}`, empty, async () => {
+    const loaded = await ws.load(rel);
+    const language = languageForPath(rel);
+    if (!loaded || language?.family !== 'python') return empty;
+    const text = loaded.model.text;
+    const gctx: RuleContext = { ...base, file: rel, text, tree: loaded.tree, language, generationCalls: [], report: () => undefined };
+    await generationRule.run(gctx);
+    const sources: { src: Returned; own: boolean }[] = [];
+    const byNode = new Map<number, number>();
+    const idx = fileIndex(loaded.tree, 'python');
+    const tasks = new Map<number, { fn: FunctionInfo; nodes: Node[] }>();
+    const seen = new Set<string>();
+    const seed = (node: Node, source: number): void => {
+      const fn = enclosingFunction(node, idx);
+      if (!fn || seen.has(`${fn.node.id}:${node.id}`)) return;
+      seen.add(`${fn.node.id}:${node.id}`);
+      byNode.set(node.id, source);
+      const t = tasks.get(fn.node.id) ?? { fn, nodes: [] };
+      t.nodes.push(node);
+      tasks.set(fn.node.id, t);
+    };
+    for (const g of gctx.generationCalls) {
+      sources.push({ src: { provider: g.provider, modality: g.modality, api: g.api, confidence: g.confidence, file: rel, line: g.range.start.line + 1 }, own: true });
+      seed(g.node, sources.length - 1);
+    }
+    for (const d of await derivedCalls(base, ws, rel, loaded.tree, text, loaded.model.imports, depth)) {
+      sources.push({ src: d.src, own: false });
+      seed(d.node, sources.length - 1);
+    }
+    const out: ReturnSummary = { own: new Map(), derived: new Map() };
+    for (let round = 0; round < RETURN_ROUNDS && tasks.size > 0; round++) {
+      const current = [...tasks.values()];
+      tasks.clear();
+      for (const { fn, nodes } of current) {
+        const flow = flowFromSeeds(nodes, [], fn, idx, loaded.tree.rootNode);
+        if (flow.returns.length === 0) continue;
+        const at = flow.seeds[Math.max(0, sourceOf(flow, flow.returns[0]!))];
+        const source = (at && byNode.get(at.id)) ?? byNode.get(nodes[0]!.id) ?? 0;
+        const s = sources[source]!;
+        if (fn.name && topLevel(fn, idx)) {
+          const into = s.own ? out.own : out.derived;
+          if (!into.has(fn.name)) into.set(fn.name, s.src);
+        }
+        for (const call of callersOf(fn, idx)) seed(call, source);
+      }
+    }
+    return out;
+  });
+}
+
+const derivedGens = new WeakSet<GenerationCall>();
+
+/** Whether a generation call of the flow stands for content generated in another file (see `derivedGenerations`). */
+export function isDerived(g: GenerationCall): boolean {
+  return derivedGens.has(g);
+}
+
+/**
+ * The calls of the analysed Python file whose result is generated content made in another file:
+ * through plugin modules, or returned by an imported function that has it from further away.
+ * Empty unless the file's imports (read from the texts, a few files deep) reach a plugin loader.
+ */
+export async function derivedGenerations(ctx: RuleContext, ws: FlowWorkspace, imports: () => Promise<Imports>): Promise<GenerationCall[]> {
+  if (ctx.language.family !== 'python' || !ws.pluginFiles) return [];
+  if (!(await mayDerive(ws, ctx.file, ctx.text, DERIVED_DEPTH))) return [];
+  const known = new Set(ctx.generationCalls.map((g) => g.node.id));
+  const out: GenerationCall[] = [];
+  for (const d of await derivedCalls(ctx, ws, ctx.file, ctx.tree, ctx.text, await imports(), DERIVED_DEPTH)) {
+    if (known.has(d.node.id)) continue;
+    known.add(d.node.id);
+    const g: GenerationCall = {
+      provider: d.src.provider,
+      modality: d.src.modality,
+      api: `${d.callee} returning ${d.src.api} (${d.src.file}:${d.src.line})`,
+      node: d.node,
+      range: rangeOfNode(d.node.childForFieldName('function') ?? d.node),
+      confidence: d.src.confidence === 'low' ? 'low' : 'medium',
+    };
+    derivedGens.add(g);
+    out.push(g);
+  }
+  return out;
+}
