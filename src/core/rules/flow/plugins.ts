@@ -26,18 +26,20 @@
  * file's text once.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { importSpecifiers } from '../../analysis/importText';
 import { languageForPath } from '../../languages';
 import { rangeOfNode } from '../../position';
 import type { Confidence, Modality } from '../../types';
 import { generationRule } from '../generation';
 import type { GenerationCall, RuleContext } from '../rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, fileIndex, nodeOfCall, within } from './ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, fileIndex, indexFor, nodeOfCall, within } from './ast';
 import { type FlowWorkspace, workspaceMemo } from './crossFile';
 import { callersOf, flowFromSeeds, sourceOf } from './taint';
 
-/** Text of a file that may load modules by a computed name. */
-export const PLUGIN_LOADER_HINT = /\bimport_module\s*\(|\b__import__\s*\(/;
+/**
+ * Text of a file that loads modules by a computed name under a literal package prefix:
+ * `import_module('pkg.' + name`, `import_module(f'pkg.{name}'`, `__import__('pkg.%s' % name`.
+ */
+export const PLUGIN_LOADER_HINT = /\b(?:import_module|__import__)\s*\(\s*[fF]?(['"])[A-Za-z_][\w.]*\.(?:\1\s*\+|\{|%s)/;
 
 /** Files back from the analysed file a derived generation is looked for (importers of importers). */
 const DERIVED_DEPTH = 2;
@@ -227,25 +229,142 @@ function importedFunction(ws: FlowWorkspace, rel: string, imports: Imports, call
   const spec = imp.raw ?? imp.module;
   if (m[2] === undefined) {
     if (imp.member === undefined) return undefined;
-    const file = ws.resolveModule('python', rel, spec);
+    const file = resolvePy(ws, rel, spec);
     return file && file !== rel ? { file, fn: imp.member } : undefined;
   }
   // `from pkg import module` binds the submodule; `import pkg.module as m` the module itself.
-  const sub = imp.member !== undefined ? ws.resolveModule('python', rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
-  const file = sub ?? (imp.member === undefined ? ws.resolveModule('python', rel, spec) : undefined);
+  const sub = imp.member !== undefined ? resolvePy(ws, rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
+  const file = sub ?? (imp.member === undefined ? resolvePy(ws, rel, spec) : undefined);
   return file && file !== rel ? { file, fn: m[2] } : undefined;
 }
 
-/** The project files a Python file imports, read from its import statements. */
-function importedFiles(ws: FlowWorkspace, rel: string, text: string): string[] {
-  const language = languageForPath(rel);
-  if (!language) return [];
-  const out = new Set<string>();
-  for (const spec of importSpecifiers(text, language)) {
-    const t = ws.resolveModule('python', rel, spec);
-    if (t && t !== rel) out.add(t);
+/** `from X import a, b as c` (parenthesised lists too) and `import X.Y [as Z]`, read from the text. */
+const FROM_IMPORT = /^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)/gm;
+const PLAIN_IMPORT = /^[ \t]*import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+(\w+))?[ \t]*$/gm;
+
+/** A function of another project file a file calls by name (`f(...)`, `m.f(...)`), read from its text. */
+interface CalledImport {
+  file: string;
+  fn: string;
+}
+
+const calledMemo = new WeakMap<FlowWorkspace, { version: number | undefined; map: Map<string, CalledImport[]> }>();
+
+/**
+ * The functions of other project files a Python file calls through its imports, found in its text
+ * without a parse: a name imported from a module and called (`from .core import run` ... `run(`),
+ * or a member called on an imported module (`from app import media` ... `media.save(`). Once per
+ * file and workspace version.
+ */
+function calledImports(ws: FlowWorkspace, rel: string, text: string): CalledImport[] {
+  let memo = calledMemo.get(ws);
+  if (!memo || memo.version !== ws.version) {
+    memo = { version: ws.version, map: new Map() };
+    calledMemo.set(ws, memo);
   }
-  return [...out];
+  const hit = memo.map.get(rel);
+  if (hit) return hit;
+  const out = new Map<string, CalledImport>();
+  // Every name the text calls, in one pass (`run`), and the members called on each dotted prefix
+  // (`media.save` under `media`, `app.media.save` under `app.media`).
+  const called = new Set<string>();
+  const members = new Map<string, string[]>();
+  for (const m of text.matchAll(/(?<![\w.])([A-Za-z_][\w.]*)\s*\(/g)) {
+    const c = m[1]!;
+    const dot = c.lastIndexOf('.');
+    if (dot < 0) called.add(c);
+    else if (dot > 0 && dot < c.length - 1) members.set(c.slice(0, dot), [...(members.get(c.slice(0, dot)) ?? []), c.slice(dot + 1)]);
+  }
+  const moduleCalls = (local: string, file: string): void => {
+    for (const fn of members.get(local) ?? []) out.set(`${file}#${fn}`, { file, fn });
+  };
+  for (const m of text.matchAll(FROM_IMPORT)) {
+    const spec = m[1]!;
+    for (const part of m[2]!.replace(/[()\\]/g, ' ').split(',')) {
+      const bits = /^\s*([A-Za-z_]\w*)(?:\s+as\s+([A-Za-z_]\w*))?\s*$/.exec(part);
+      if (!bits) continue;
+      const [, name, alias] = bits;
+      const local = alias ?? name!;
+      // Names the file never calls (types, constants) are not looked up.
+      if (!called.has(local) && !members.has(local)) continue;
+      const sub = resolvePy(ws, rel, spec.endsWith('.') ? spec + name! : `${spec}.${name!}`);
+      if (sub && sub !== rel) {
+        moduleCalls(local, sub);
+        continue;
+      }
+      const file = resolvePy(ws, rel, spec);
+      if (file && file !== rel && called.has(local)) out.set(`${file}#${name!}`, { file, fn: name! });
+    }
+  }
+  for (const m of text.matchAll(PLAIN_IMPORT)) {
+    if (!members.has(m[2] ?? m[1]!)) continue;
+    const file = resolvePy(ws, rel, m[1]!);
+    if (file && file !== rel) moduleCalls(m[2] ?? m[1]!, file);
+  }
+  const list = [...out.values()];
+  memo.map.set(rel, list);
+  return list;
+}
+
+const valueMemo = new WeakMap<FlowWorkspace, { version: number | undefined; map: Map<string, Set<string>> }>();
+
+/**
+ * The top-level functions of a Python file that return a value (`return x`, not a bare `return`
+ * or `return None`), read from its text: the lines from `def f(` at the start of a line to the
+ * next line that starts at column 0. One pass over the lines, once per file and workspace version.
+ */
+function valueReturning(ws: FlowWorkspace, rel: string, text: string): Set<string> {
+  let memo = valueMemo.get(ws);
+  if (!memo || memo.version !== ws.version) {
+    memo = { version: ws.version, map: new Map() };
+    valueMemo.set(ws, memo);
+  }
+  let hit = memo.map.get(rel);
+  if (!hit) {
+    hit = new Set();
+    let current: string | undefined;
+    for (const line of text.split('\n')) {
+      const def = /^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/.exec(line);
+      if (def) current = def[1];
+      else if (/^[^\s#)\]]/.test(line)) current = undefined;
+      else if (current && /^\s+return[ \t(]+(?!None\b)\S/.test(line)) hit.add(current);
+    }
+    memo.map.set(rel, hit);
+  }
+  return hit;
+}
+
+/** Whether a call's result is used as a value (assigned, returned, passed on), not only tested or dropped. */
+function resultUsed(call: Node): boolean {
+  let p = call.parent;
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'await')) p = p.parent;
+  return !!p && !/^(?:expression_statement|not_operator|boolean_operator|comparison_operator|if_statement|elif_clause|while_statement|assert_statement|conditional_expression)$/.test(p.type);
+}
+
+const resolveMemo = new WeakMap<FlowWorkspace, { version: number | undefined; map: Map<string, string | undefined> }>();
+
+/**
+ * `ws.resolveModule` for Python, memoised per importing folder and specifier: the files of one
+ * package import the same modules, and each lookup tries several paths on disk.
+ */
+function resolvePy(ws: FlowWorkspace, rel: string, spec: string): string | undefined {
+  let memo = resolveMemo.get(ws);
+  if (!memo || memo.version !== ws.version) {
+    memo = { version: ws.version, map: new Map() };
+    resolveMemo.set(ws, memo);
+  }
+  const slash = rel.lastIndexOf('/');
+  const key = `${slash < 0 ? '' : rel.slice(0, slash)}|${spec}`;
+  if (memo.map.has(key)) return memo.map.get(key);
+  const hit = ws.resolveModule('python', rel, spec);
+  memo.map.set(key, hit);
+  return hit;
+}
+
+/** The index of a loaded file, built with the analysed file's host (the query-based index). */
+function indexOf(base: RuleContext, rel: string, tree: Tree, text: string): Promise<FileIndex> {
+  const language = languageForPath(rel);
+  return language ? indexFor({ ...base, file: rel, tree, text, language }) : Promise.resolve(fileIndex(tree, 'python'));
 }
 
 async function textOf(ws: FlowWorkspace, rel: string): Promise<string | undefined> {
@@ -253,26 +372,41 @@ async function textOf(ws: FlowWorkspace, rel: string): Promise<string | undefine
   return (await ws.load(rel))?.model.text;
 }
 
-/** Whether a file may call plugin modules: it loads some itself, or imports a file that does (text only). */
+/** The plugin loader functions a file defines (parsed only when its text loads modules by name). */
+function loadersIn(ws: FlowWorkspace, rel: string): Promise<Map<string, PluginRef>> {
+  return workspaceMemo(ws, `plugin-loaders:${rel}`, new Map<string, PluginRef>(), async () => {
+    const t = await textOf(ws, rel);
+    if (t === undefined || !PLUGIN_LOADER_HINT.test(t)) return new Map<string, PluginRef>();
+    const loaded = await ws.load(rel);
+    return loaded ? new Map(pluginLoaders(fileIndex(loaded.tree, 'python'), rel)) : new Map<string, PluginRef>();
+  });
+}
+
+/**
+ * Whether a file may call plugin modules: it loads some itself, or it imports a file that defines
+ * a loader function and calls one by its name (a file importing the loader's module for other
+ * names does not count). Text tests, and a parse of the few loader files.
+ */
 function mayCallPlugins(ws: FlowWorkspace, rel: string, text: string): Promise<boolean> {
   return workspaceMemo(ws, `plugin-caller:${rel}`, false, async () => {
     if (PLUGIN_LOADER_HINT.test(text)) return true;
-    for (const t of importedFiles(ws, rel, text)) {
-      const other = await textOf(ws, t);
-      if (other !== undefined && PLUGIN_LOADER_HINT.test(other)) return true;
-    }
+    for (const c of calledImports(ws, rel, text)) if ((await loadersIn(ws, c.file)).has(c.fn)) return true;
     return false;
   });
 }
 
-/** Whether a file may have derived generations within `depth` files back (text only, memoised). */
+/**
+ * Whether a file may have derived generations within `depth` files back: it may call plugin
+ * modules, or it calls a function of another project file that is defined there (`def f(`) and
+ * whose file may have them one file less deep. Text only, memoised.
+ */
 function mayDerive(ws: FlowWorkspace, rel: string, text: string, depth: number): Promise<boolean> {
   return workspaceMemo(ws, `plugin-derive:${rel}#${depth}`, false, async () => {
     if (await mayCallPlugins(ws, rel, text)) return true;
     if (depth <= 0) return false;
-    for (const t of importedFiles(ws, rel, text)) {
-      const other = await textOf(ws, t);
-      if (other !== undefined && (await mayDerive(ws, t, other, depth - 1))) return true;
+    for (const c of calledImports(ws, rel, text)) {
+      const other = await textOf(ws, c.file);
+      if (other !== undefined && valueReturning(ws, c.file, other).has(c.fn) && (await mayDerive(ws, c.file, other, depth - 1))) return true;
     }
     return false;
   });
@@ -291,22 +425,19 @@ interface DerivedCall {
  * return carries derived content of their file.
  */
 async function derivedCalls(base: RuleContext, ws: FlowWorkspace, rel: string, tree: Tree, text: string, imports: Imports, depth: number): Promise<DerivedCall[]> {
-  const idx = fileIndex(tree, 'python');
+  const idx = rel === base.file && tree === base.tree ? await indexFor(base) : await indexOf(base, rel, tree, text);
   const out: DerivedCall[] = [];
   if (ws.pluginFiles && (await mayCallPlugins(ws, rel, text))) {
     // Loaders defined in the files this one imports, under the callee texts that call them here.
     const imported = new Map<string, PluginRef>();
     for (const [local, imp] of imports) {
       const spec = imp.raw ?? imp.module;
-      const viaMember = imp.member !== undefined ? ws.resolveModule('python', rel, spec) : undefined;
-      const viaModule = imp.member !== undefined ? ws.resolveModule('python', rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : ws.resolveModule('python', rel, spec);
+      const viaMember = imp.member !== undefined ? resolvePy(ws, rel, spec) : undefined;
+      const viaModule = imp.member !== undefined ? resolvePy(ws, rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : resolvePy(ws, rel, spec);
       for (const [file, member] of [[viaMember, imp.member], [viaModule, undefined]] as const) {
         if (!file || file === rel) continue;
-        const t = await textOf(ws, file);
-        if (t === undefined || !PLUGIN_LOADER_HINT.test(t)) continue;
-        const loaded = await ws.load(file);
-        if (!loaded) continue;
-        const loaders = pluginLoaders(fileIndex(loaded.tree, 'python'), file);
+        const loaders = await loadersIn(ws, file);
+        if (loaders.size === 0) continue;
         if (member !== undefined) {
           const ref = loaders.get(member);
           if (ref) imported.set(local, ref);
@@ -314,9 +445,12 @@ async function derivedCalls(base: RuleContext, ws: FlowWorkspace, rel: string, t
       }
     }
     for (const { call, ref } of pluginCalls(idx, rel, imported)) {
+      if (!resultUsed(call.node)) continue;
       for (const file of ws.pluginFiles(ref.from, ref.pkg, ref.suffix)) {
         if (file === rel) continue;
-        const s = await returnSummary(base, ws, file, 0);
+        const t = await textOf(ws, file);
+        if (t === undefined || !valueReturning(ws, file, t).has(call.name)) continue;
+        const s = await returnSummary(base, ws, file, 0, true);
         const src = s.derived.get(call.name) ?? s.own.get(call.name);
         if (!src) continue;
         out.push({ node: call.node, callee: `${call.callee}() (plugin modules of ${ref.pkg})`, src });
@@ -326,13 +460,26 @@ async function derivedCalls(base: RuleContext, ws: FlowWorkspace, rel: string, t
   }
   if (depth > 0) {
     const seen = new Set(out.map((d) => d.node.id));
+    // Per callee text: the imported function it names, when its file may return derived content.
+    const targets = new Map<string, Promise<{ file: string; fn: string } | undefined>>();
+    const targetOf = (callee: string): Promise<{ file: string; fn: string } | undefined> => {
+      let p = targets.get(callee);
+      if (!p) {
+        p = (async () => {
+          const target = importedFunction(ws, rel, imports, callee);
+          if (!target) return undefined;
+          const t = await textOf(ws, target.file);
+          return t !== undefined && valueReturning(ws, target.file, t).has(target.fn) && (await mayDerive(ws, target.file, t, depth - 1)) ? target : undefined;
+        })();
+        targets.set(callee, p);
+      }
+      return p;
+    };
     for (const c of idx.calls) {
-      if (seen.has(c.node.id)) continue;
-      const target = importedFunction(ws, rel, imports, c.callee);
+      if (seen.has(c.node.id) || !imports.has(/^[A-Za-z_]\w*/.exec(c.callee)?.[0] ?? '') || !resultUsed(c.node)) continue;
+      const target = await targetOf(c.callee);
       if (!target) continue;
-      const t = await textOf(ws, target.file);
-      if (t === undefined || !(await mayDerive(ws, target.file, t, depth - 1))) continue;
-      const src = (await returnSummary(base, ws, target.file, depth - 1)).derived.get(target.fn);
+      const src = (await returnSummary(base, ws, target.file, depth - 1, false)).derived.get(target.fn);
       if (src) out.push({ node: c.node, callee: `${c.callee}() (${target.file})`, src });
     }
   }
@@ -345,18 +492,25 @@ async function derivedCalls(base: RuleContext, ws: FlowWorkspace, rel: string, t
  * back), each followed through its function's returns to the same-file callers, a few rounds.
  * Computed once per scan, file and depth.
  */
-function returnSummary(base: RuleContext, ws: FlowWorkspace, rel: string, depth: number): Promise<ReturnSummary> {
+function returnSummary(base: RuleContext, ws: FlowWorkspace, rel: string, depth: number, withOwn: boolean): Promise<ReturnSummary> {
   const empty: ReturnSummary = { own: new Map(), derived: new Map() };
-  return workspaceMemo(ws, `plugin-returns:${rel}#${depth}`, empty, async () => {
-    const loaded = await ws.load(rel);
+  return workspaceMemo(ws, `plugin-returns:${rel}#${depth}#${withOwn}`, empty, async () => {
     const language = languageForPath(rel);
-    if (!loaded || language?.family !== 'python') return empty;
+    const raw = await textOf(ws, rel);
+    if (raw === undefined || language?.family !== 'python') return empty;
+    // Only a file that may generate, or that may call what does, is parsed for its summary. The
+    // file's own generation calls matter only to the callers of a plugin module: a static importer
+    // is reached by the file's own following of what it returns.
+    const generates = withOwn && !!generationRule.mayApply?.({ text: raw, lower: raw.toLowerCase(), language, config: base.config, workspace: true });
+    if (!generates && !(await mayDerive(ws, rel, raw, depth))) return empty;
+    const loaded = await ws.load(rel);
+    if (!loaded) return empty;
     const text = loaded.model.text;
     const gctx: RuleContext = { ...base, file: rel, text, tree: loaded.tree, language, generationCalls: [], report: () => undefined };
-    await generationRule.run(gctx);
+    if (generates) await generationRule.run(gctx);
     const sources: { src: Returned; own: boolean }[] = [];
     const byNode = new Map<number, number>();
-    const idx = fileIndex(loaded.tree, 'python');
+    const idx = await indexOf(base, rel, loaded.tree, text);
     const tasks = new Map<number, { fn: FunctionInfo; nodes: Node[] }>();
     const seen = new Set<string>();
     const seed = (node: Node, source: number): void => {
