@@ -687,7 +687,9 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
     const fnName = fc.call.callee === root ? imp.member ?? root : /\.([A-Za-z_$][\w$]*)$/.exec(fc.call.callee)?.[1];
     if (!fnName || (fc.call.callee !== root && fc.call.callee !== `${root}.${fnName}`)) continue;
     const spec = (imp as { raw?: string }).raw ?? imp.module;
-    const rel = ws.resolveModule(family, ctx.file, spec);
+    // `from pkg import media` ... `media.save(x)`: the submodule, not the package's `__init__`.
+    const sub = family === 'python' && imp.member !== undefined && fc.call.callee !== root ? ws.resolveModule(family, ctx.file, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
+    const rel = sub ?? ws.resolveModule(family, ctx.file, spec);
     if (!rel || rel === ctx.file) continue;
     const kw = [...fc.call.kwargs].find(([, v]) => v.id === fc.arg.id)?.[0];
     const argKey = kw ?? String(fc.call.args.findIndex((a) => a.id === fc.arg.id));

@@ -33,6 +33,7 @@ import { generationRule } from '../generation';
 import type { GenerationCall, RuleContext } from '../rule';
 import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, fileIndex, indexFor, nodeOfCall, within } from './ast';
 import { type FlowWorkspace, workspaceMemo } from './crossFile';
+import { calleeFunction, paramsForArgument } from './summaries';
 import { callersOf, flowFromSeeds, sourceOf } from './taint';
 
 /**
@@ -81,11 +82,18 @@ export function dynamicImport(c: CallInfo, rel: string): PluginRef | undefined {
 const COLLECTING = /^(?:append|appendleft|extend|add|insert)$/;
 const IDENT = /(?<![\w.])[A-Za-z_]\w*/g;
 
+/** Literals and comprehensions whose elements a plugin module can be (`[load(n) for n in names]`). */
+const CONTAINERS = new Set(['list', 'tuple', 'set', 'dictionary', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression', 'pair']);
+/** Calls that hand back the modules of a collection they are given (`list(mods)`, `mods.values()`). */
+const PASSING = /^(?:list|tuple|sorted|reversed|filter|iter|enumerate|values|copy)$/;
+
 /**
  * The names of a file that hold plugin modules (or lists of them), each with the function it is
  * bound in: assigned a call that loads one, a loop variable over such a value, a collection one is
- * added to. `refOf` says which calls load a plugin module. A few rounds over the assignments,
- * loops and collecting calls, each linear in the file.
+ * added to, a parameter of a same-file function given one. `refOf` says which calls load a plugin
+ * module. A few rounds over the assignments, loops and calls, each linear in the file. Returns
+ * the package a value expression holds there: a holding name, a loading call, an element of a
+ * holding collection, or a literal or comprehension made of those.
  */
 function holders(idx: FileIndex, refOf: (c: CallInfo) => PluginRef | undefined): (expr: Node, at: Node) => PluginRef | undefined {
   const loading = idx.calls.map((c) => ({ c, ref: refOf(c) })).filter((x): x is { c: CallInfo; ref: PluginRef } => !!x.ref);
@@ -93,20 +101,42 @@ function holders(idx: FileIndex, refOf: (c: CallInfo) => PluginRef | undefined):
   const moduleLevel = new Set<string>();
   for (const a of idx.assigns) if (!enclosingFunction(a.node, idx)) for (const t of a.targets) moduleLevel.add(t);
   const scopeOf = (n: Node): number => enclosingFunction(n, idx)?.node.id ?? -1;
-  const refAt = (expr: Node, at: Node): PluginRef | undefined => {
-    const inside = within(loading, expr.startIndex, expr.endIndex, (x) => x.c.node)[0];
-    if (inside) return inside.ref;
-    if (named.size === 0) return undefined;
-    const scope = scopeOf(at);
-    for (const m of expr.text.match(IDENT) ?? []) {
-      // A global list filled in one function and read in another is the same list.
-      const hit = named.get(m)?.find((h) => h.scope === scope || h.scope === -1 || moduleLevel.has(m));
-      if (hit) return hit.ref;
+  const callAt = (n: Node): { c: CallInfo; ref: PluginRef | undefined } | undefined => {
+    const c = within(idx.calls, n.startIndex, n.endIndex, nodeOfCall).find((x) => x.node.id === n.id);
+    return c ? { c, ref: loading.find((x) => x.c === c)?.ref } : undefined;
+  };
+  const nameRef = (name: string, scope: number): PluginRef | undefined =>
+    // A global list filled in one function and read in another is the same list.
+    named.get(name)?.find((h) => h.scope === scope || h.scope === -1 || moduleLevel.has(name))?.ref;
+  const refAt = (expr: Node, at: Node, depth = 0): PluginRef | undefined => {
+    let e: Node | null = expr;
+    while (e && (e.type === 'parenthesized_expression' || e.type === 'await' || e.type === 'return_statement' || e.type === 'expression_list')) e = e.type === 'expression_list' ? null : e.firstNamedChild;
+    if (!e || depth > 3) return undefined;
+    if (e.type === 'identifier') return nameRef(e.text, scopeOf(at));
+    if (e.type === 'subscript') {
+      const v = e.childForFieldName('value');
+      return v ? refAt(v, at, depth + 1) : undefined;
+    }
+    if (e.type === 'call') {
+      const found = callAt(e);
+      if (!found) return undefined;
+      if (found.ref) return found.ref;
+      // `list(mods)`, `mods.values()`, `mods.get(name)`.
+      if (!PASSING.test(found.c.name) && found.c.name !== 'get') return undefined;
+      const from = found.c.receiver ?? found.c.args[0];
+      return from ? refAt(from, at, depth + 1) : undefined;
+    }
+    if (CONTAINERS.has(e.type)) {
+      const inside = within(loading, e.startIndex, e.endIndex, (x) => x.c.node)[0];
+      if (inside) return inside.ref;
+      for (const m of e.text.match(IDENT) ?? []) {
+        const r = nameRef(m, scopeOf(at));
+        if (r) return r;
+      }
     }
     return undefined;
   };
-  const bind = (name: string, at: Node, ref: PluginRef): boolean => {
-    const scope = scopeOf(at);
+  const bind = (name: string, scope: number, ref: PluginRef): boolean => {
     const list = named.get(name) ?? [];
     if (list.some((h) => h.scope === scope)) return false;
     list.push({ scope, ref });
@@ -115,6 +145,7 @@ function holders(idx: FileIndex, refOf: (c: CallInfo) => PluginRef | undefined):
   };
   if (loading.length === 0) return refAt;
   const collects = idx.calls.filter((c) => COLLECTING.test(c.name) && c.receiver?.type === 'identifier' && c.args.length > 0);
+  const passing = idx.calls.filter((c) => c.args.length + c.kwargs.size > 0 && calleeFunction(c, idx));
   for (let round = 0; round < 3; round++) {
     let changed = false;
     for (const a of idx.assigns) {
@@ -122,15 +153,23 @@ function holders(idx: FileIndex, refOf: (c: CallInfo) => PluginRef | undefined):
       if (!ref) continue;
       // `mods[name] = load(name)` fills the dict `mods`.
       const targets = a.targets.length ? a.targets : [/^[A-Za-z_]\w*/.exec(a.leftText)?.[0] ?? ''].filter(Boolean);
-      for (const t of targets) changed = bind(t, a.node, ref) || changed;
+      for (const t of targets) changed = bind(t, scopeOf(a.node), ref) || changed;
     }
     for (const l of idx.loops) {
       const ref = refAt(l.iter, l.node);
-      if (ref) for (const v of l.vars) changed = bind(v, l.node, ref) || changed;
+      if (ref) for (const v of l.vars) changed = bind(v, scopeOf(l.node), ref) || changed;
     }
     for (const c of collects) {
       const ref = c.args.map((a) => refAt(a, c.node)).find((r) => r);
-      if (ref) changed = bind(c.receiver!.text, c.node, ref) || changed;
+      if (ref) changed = bind(c.receiver!.text, scopeOf(c.node), ref) || changed;
+    }
+    // `run_pipeline(frame, processors)`: the helper's parameter holds what the caller gave it.
+    for (const c of passing) {
+      const fn = calleeFunction(c, idx)!;
+      for (const arg of [...c.args, ...c.kwargs.values()]) {
+        const ref = refAt(arg, c.node);
+        if (ref) for (const p of paramsForArgument(fn, c, arg)) changed = bind(p, fn.node.id, ref) || changed;
+      }
     }
     if (!changed) break;
   }
@@ -191,12 +230,9 @@ function pluginCalls(idx: FileIndex, rel: string, imported: ReadonlyMap<string, 
   for (const c of idx.calls) {
     const recv = c.receiver;
     if (!recv || c.name.startsWith('__')) continue;
-    let ref: PluginRef | undefined;
-    if (recv.type === 'identifier') ref = refAt(recv, c.node);
-    else if (recv.type === 'call') {
-      const inner = within(idx.calls, recv.startIndex, recv.endIndex, nodeOfCall).find((x) => x.node.id === recv.id);
-      ref = inner ? refOf(inner) : undefined;
-    }
+    // `m.fn()`, `load(name).fn()`, `mods[name].fn()`; not a collection's own methods (`mods.append`).
+    if (recv.type !== 'identifier' && recv.type !== 'call' && recv.type !== 'subscript') continue;
+    const ref = COLLECTING.test(c.name) || c.name === 'remove' ? undefined : refAt(recv, c.node);
     if (ref) out.push({ call: c, ref });
   }
   return out;
