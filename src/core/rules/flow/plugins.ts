@@ -284,7 +284,7 @@ interface CalledImport {
   fn: string;
 }
 
-const calledMemo = new WeakMap<FlowWorkspace, { version: number | undefined; map: Map<string, CalledImport[]> }>();
+const calledMemo = new WeakMap<FlowWorkspace, { version: number | undefined; map: Map<string, { text: string; list: CalledImport[] }> }>();
 
 /**
  * The functions of other project files a Python file calls through its imports, found in its text
@@ -298,8 +298,9 @@ function calledImports(ws: FlowWorkspace, rel: string, text: string): CalledImpo
     memo = { version: ws.version, map: new Map() };
     calledMemo.set(ws, memo);
   }
+  // Kept with the text it was read from: the analysed file's text may change between analyses.
   const hit = memo.map.get(rel);
-  if (hit) return hit;
+  if (hit && hit.text === text) return hit.list;
   const out = new Map<string, CalledImport>();
   // Every name the text calls, in one pass (`run`), and the members called on each dotted prefix
   // (`media.save` under `media`, `app.media.save` under `app.media`).
@@ -338,7 +339,7 @@ function calledImports(ws: FlowWorkspace, rel: string, text: string): CalledImpo
     if (file && file !== rel) moduleCalls(m[2] ?? m[1]!, file);
   }
   const list = [...out.values()];
-  memo.map.set(rel, list);
+  memo.map.set(rel, { text, list });
   return list;
 }
 
@@ -423,29 +424,32 @@ function loadersIn(ws: FlowWorkspace, rel: string): Promise<Map<string, PluginRe
  * a loader function and calls one by its name (a file importing the loader's module for other
  * names does not count). Text tests, and a parse of the few loader files.
  */
-function mayCallPlugins(ws: FlowWorkspace, rel: string, text: string): Promise<boolean> {
-  return workspaceMemo(ws, `plugin-caller:${rel}`, false, async () => {
+function mayCallPlugins(ws: FlowWorkspace, rel: string, text: string, fresh = false): Promise<boolean> {
+  const compute = async (): Promise<boolean> => {
     if (PLUGIN_LOADER_HINT.test(text)) return true;
     for (const c of calledImports(ws, rel, text)) if ((await loadersIn(ws, c.file)).has(c.fn)) return true;
     return false;
-  });
+  };
+  // The analysed file's text may be newer than the disk's (the editor): its own verdict is not kept.
+  return fresh ? compute() : workspaceMemo(ws, `plugin-caller:${rel}`, false, compute);
 }
 
 /**
  * Whether a file may have derived generations within `depth` files back: it may call plugin
- * modules, or it calls a function of another project file that is defined there (`def f(`) and
- * whose file may have them one file less deep. Text only, memoised.
+ * modules, or it calls a function of another project file that returns a value there and whose
+ * file may have them one file less deep. Text only, memoised (except for the analysed file, `fresh`).
  */
-function mayDerive(ws: FlowWorkspace, rel: string, text: string, depth: number): Promise<boolean> {
-  return workspaceMemo(ws, `plugin-derive:${rel}#${depth}`, false, async () => {
-    if (await mayCallPlugins(ws, rel, text)) return true;
+function mayDerive(ws: FlowWorkspace, rel: string, text: string, depth: number, fresh = false): Promise<boolean> {
+  const compute = async (): Promise<boolean> => {
+    if (await mayCallPlugins(ws, rel, text, fresh)) return true;
     if (depth <= 0) return false;
     for (const c of calledImports(ws, rel, text)) {
       const other = await textOf(ws, c.file);
       if (other !== undefined && valueReturning(ws, c.file, other).has(c.fn) && (await mayDerive(ws, c.file, other, depth - 1))) return true;
     }
     return false;
-  });
+  };
+  return fresh ? compute() : workspaceMemo(ws, `plugin-derive:${rel}#${depth}`, false, compute);
 }
 
 /** A call of a file whose result is generated content made in another file. */
@@ -463,7 +467,7 @@ interface DerivedCall {
 async function derivedCalls(base: RuleContext, ws: FlowWorkspace, rel: string, tree: Tree, text: string, imports: Imports, depth: number): Promise<DerivedCall[]> {
   const idx = rel === base.file && tree === base.tree ? await indexFor(base) : await indexOf(base, rel, tree, text);
   const out: DerivedCall[] = [];
-  if (ws.pluginFiles && (await mayCallPlugins(ws, rel, text))) {
+  if (ws.pluginFiles && (await mayCallPlugins(ws, rel, text, rel === base.file && text === base.text))) {
     // Loaders defined in the files this one imports, under the callee texts that call them here.
     const imported = new Map<string, PluginRef>();
     for (const [local, imp] of imports) {
@@ -601,7 +605,7 @@ export function isDerived(g: GenerationCall): boolean {
  */
 export async function derivedGenerations(ctx: RuleContext, ws: FlowWorkspace, imports: () => Promise<Imports>): Promise<GenerationCall[]> {
   if (ctx.language.family !== 'python' || !ws.pluginFiles) return [];
-  if (!(await mayDerive(ws, ctx.file, ctx.text, DERIVED_DEPTH))) return [];
+  if (!(await mayDerive(ws, ctx.file, ctx.text, DERIVED_DEPTH, true))) return [];
   const known = new Set(ctx.generationCalls.map((g) => g.node.id));
   const out: GenerationCall[] = [];
   for (const d of await derivedCalls(ctx, ws, ctx.file, ctx.tree, ctx.text, await imports(), DERIVED_DEPTH)) {
