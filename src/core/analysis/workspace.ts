@@ -177,8 +177,9 @@ export class Workspace {
     if (hit === undefined) {
       try {
         this.realRoot ??= fs.realpathSync.native(this.root);
-        const real = fs.realpathSync.native(abs);
-        hit = (real === this.realRoot || real.startsWith(this.realRoot + path.sep)) && fs.statSync(real).isFile();
+        // Most candidate paths of a module lookup do not exist: asking first spares the exception.
+        const real = fs.existsSync(abs) ? fs.realpathSync.native(abs) : undefined;
+        hit = real !== undefined && (real === this.realRoot || real.startsWith(this.realRoot + path.sep)) && fs.statSync(real).isFile();
       } catch {
         hit = false;
       }

@@ -213,7 +213,7 @@ export const missingLabelRule: Rule = {
     // generated content even though this file generates nothing.
     // Frames a plugin module returns (`for p in get_processors(): frame = p.process_frame(frame)`),
     // and what a function of another file returns from such a call, are generated content here.
-    const derived = wsAny && ctx.language.family === 'python' ? await derivedGenerations(ctx, wsAny, async () => (await getFileModel(ctx)).imports) : [];
+    const derived = wsAny && ctx.language.family === 'python' ? await derivedGenerations(ctx, wsAny) : [];
     const gens = derived.length ? [...ctx.generationCalls, ...derived] : ctx.generationCalls;
     const handlerGens = gens.length === 0 ? streamHandlerClasses(ctx) : [];
     if (gens.length === 0 && handlerGens.length === 0) return;

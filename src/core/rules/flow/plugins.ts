@@ -269,7 +269,7 @@ function importedFunction(ws: FlowWorkspace, rel: string, imports: Imports, call
     return file && file !== rel ? { file, fn: imp.member } : undefined;
   }
   // `from pkg import module` binds the submodule; `import pkg.module as m` the module itself.
-  const sub = imp.member !== undefined ? resolvePy(ws, rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
+  const sub = imp.member !== undefined ? submodule(ws, rel, spec, imp.member) : undefined;
   const file = sub ?? (imp.member === undefined ? resolvePy(ws, rel, spec) : undefined);
   return file && file !== rel ? { file, fn: m[2] } : undefined;
 }
@@ -277,6 +277,22 @@ function importedFunction(ws: FlowWorkspace, rel: string, imports: Imports, call
 /** `from X import a, b as c` (parenthesised lists too) and `import X.Y [as Z]`, read from the text. */
 const FROM_IMPORT = /^[ \t]*from[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)/gm;
 const PLAIN_IMPORT = /^[ \t]*import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+(\w+))?[ \t]*$/gm;
+
+/**
+ * The imports of a Python file read from its text, in the shape of a file model's: what the
+ * analysed file needs to resolve its calls, without building its model.
+ */
+function textImports(text: string): Imports {
+  const out = new Map<string, { module: string; member: string | undefined; raw?: string }>();
+  for (const m of text.matchAll(FROM_IMPORT)) {
+    for (const part of m[2]!.replace(/[()\\]/g, ' ').split(',')) {
+      const bits = /^\s*([A-Za-z_]\w*)(?:\s+as\s+([A-Za-z_]\w*))?\s*$/.exec(part);
+      if (bits) out.set(bits[2] ?? bits[1]!, { module: m[1]!, member: bits[1]!, raw: m[1]! });
+    }
+  }
+  for (const m of text.matchAll(PLAIN_IMPORT)) if (m[2] || !m[1]!.includes('.')) out.set(m[2] ?? m[1]!, { module: m[1]!, member: undefined, raw: m[1]! });
+  return out;
+}
 
 /** A function of another project file a file calls by name (`f(...)`, `m.f(...)`), read from its text. */
 interface CalledImport {
@@ -310,7 +326,11 @@ function calledImports(ws: FlowWorkspace, rel: string, text: string): CalledImpo
     const c = m[1]!;
     const dot = c.lastIndexOf('.');
     if (dot < 0) called.add(c);
-    else if (dot > 0 && dot < c.length - 1) members.set(c.slice(0, dot), [...(members.get(c.slice(0, dot)) ?? []), c.slice(dot + 1)]);
+    else if (dot > 0 && dot < c.length - 1) {
+      const list = members.get(c.slice(0, dot));
+      if (list) list.push(c.slice(dot + 1));
+      else members.set(c.slice(0, dot), [c.slice(dot + 1)]);
+    }
   }
   const moduleCalls = (local: string, file: string): void => {
     for (const fn of members.get(local) ?? []) out.set(`${file}#${fn}`, { file, fn });
@@ -324,7 +344,7 @@ function calledImports(ws: FlowWorkspace, rel: string, text: string): CalledImpo
       const local = alias ?? name!;
       // Names the file never calls (types, constants) are not looked up.
       if (!called.has(local) && !members.has(local)) continue;
-      const sub = resolvePy(ws, rel, spec.endsWith('.') ? spec + name! : `${spec}.${name!}`);
+      const sub = submodule(ws, rel, spec, name!);
       if (sub && sub !== rel) {
         moduleCalls(local, sub);
         continue;
@@ -396,6 +416,16 @@ function resolvePy(ws: FlowWorkspace, rel: string, spec: string): string | undef
   const hit = ws.resolveModule('python', rel, spec);
   memo.map.set(key, hit);
   return hit;
+}
+
+/**
+ * The submodule `from spec import name` binds, if any: only a package (`__init__.py`, or a folder
+ * the lookup does not find as a file) has submodules, so a plain module's members cost no lookup.
+ */
+function submodule(ws: FlowWorkspace, rel: string, spec: string, name: string): string | undefined {
+  const pkg = resolvePy(ws, rel, spec);
+  if (pkg !== undefined && !pkg.endsWith('__init__.py')) return undefined;
+  return resolvePy(ws, rel, spec.endsWith('.') ? spec + name : `${spec}.${name}`);
 }
 
 /** The index of a loaded file, built with the analysed file's host (the query-based index). */
@@ -473,7 +503,7 @@ async function derivedCalls(base: RuleContext, ws: FlowWorkspace, rel: string, t
     for (const [local, imp] of imports) {
       const spec = imp.raw ?? imp.module;
       const viaMember = imp.member !== undefined ? resolvePy(ws, rel, spec) : undefined;
-      const viaModule = imp.member !== undefined ? resolvePy(ws, rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : resolvePy(ws, rel, spec);
+      const viaModule = imp.member !== undefined ? submodule(ws, rel, spec, imp.member) : resolvePy(ws, rel, spec);
       for (const [file, member] of [[viaMember, imp.member], [viaModule, undefined]] as const) {
         if (!file || file === rel) continue;
         const loaders = await loadersIn(ws, file);
@@ -546,7 +576,10 @@ function returnSummary(base: RuleContext, ws: FlowWorkspace, rel: string, depth:
     const loaded = await ws.load(rel);
     if (!loaded) return empty;
     const text = loaded.model.text;
-    const gctx: RuleContext = { ...base, file: rel, text, tree: loaded.tree, language, generationCalls: [], report: () => undefined };
+    // The module's own generation calls, found without linking its imports: a processor runs its
+    // model itself, and linking would load every helper module it imports once more per worker.
+    const { workspace: _ignored, ...unlinked } = base;
+    const gctx: RuleContext = { ...unlinked, file: rel, text, tree: loaded.tree, language, generationCalls: [], report: () => undefined };
     if (generates) await generationRule.run(gctx);
     const sources: { src: Returned; own: boolean }[] = [];
     const byNode = new Map<number, number>();
@@ -603,12 +636,12 @@ export function isDerived(g: GenerationCall): boolean {
  * through plugin modules, or returned by an imported function that has it from further away.
  * Empty unless the file's imports (read from the texts, a few files deep) reach a plugin loader.
  */
-export async function derivedGenerations(ctx: RuleContext, ws: FlowWorkspace, imports: () => Promise<Imports>): Promise<GenerationCall[]> {
+export async function derivedGenerations(ctx: RuleContext, ws: FlowWorkspace): Promise<GenerationCall[]> {
   if (ctx.language.family !== 'python' || !ws.pluginFiles) return [];
   if (!(await mayDerive(ws, ctx.file, ctx.text, DERIVED_DEPTH, true))) return [];
   const known = new Set(ctx.generationCalls.map((g) => g.node.id));
   const out: GenerationCall[] = [];
-  for (const d of await derivedCalls(ctx, ws, ctx.file, ctx.tree, ctx.text, await imports(), DERIVED_DEPTH)) {
+  for (const d of await derivedCalls(ctx, ws, ctx.file, ctx.tree, ctx.text, textImports(ctx.text), DERIVED_DEPTH)) {
     if (known.has(d.node.id)) continue;
     known.add(d.node.id);
     const g: GenerationCall = {
