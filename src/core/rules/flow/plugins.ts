@@ -69,6 +69,8 @@ const FORMATTED = new RegExp(String.raw`^(['"])${PREFIX}(?:%s|\{\w*\})${SUFFIX}\
 /** The package a dynamic import with a literal package prefix loads its module from. */
 export function dynamicImport(c: CallInfo, rel: string): PluginRef | undefined {
   if (!DYNAMIC_IMPORT.test(c.callee)) return undefined;
+  // `__import__('pkg.' + name)` returns the top package `pkg`; only with a `fromlist` the module.
+  if (c.callee === '__import__' && !c.kwargs.has('fromlist') && c.args.length < 4) return undefined;
   const arg = c.args[0] ?? c.kwargs.get('name');
   if (!arg) return undefined;
   const text = arg.text.replace(/\s+/g, ' ').trim();
@@ -80,10 +82,10 @@ export function dynamicImport(c: CallInfo, rel: string): PluginRef | undefined {
 
 /** Methods that add their argument to the receiving collection. */
 const COLLECTING = /^(?:append|appendleft|extend|add|insert)$/;
-const IDENT = /(?<![\w.])[A-Za-z_]\w*/g;
 
 /** Literals and comprehensions whose elements a plugin module can be (`[load(n) for n in names]`). */
-const CONTAINERS = new Set(['list', 'tuple', 'set', 'dictionary', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression', 'pair']);
+const CONTAINERS = new Set(['list', 'tuple', 'set', 'dictionary']);
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 /** Calls that hand back the modules of a collection they are given (`list(mods)`, `mods.values()`). */
 const PASSING = /^(?:list|tuple|sorted|reversed|filter|iter|enumerate|values|copy)$/;
 
@@ -126,11 +128,26 @@ function holders(idx: FileIndex, refOf: (c: CallInfo) => PluginRef | undefined):
       const from = found.c.receiver ?? found.c.args[0];
       return from ? refAt(from, at, depth + 1) : undefined;
     }
+    if (e.type === 'pair') {
+      const v = e.childForFieldName('value');
+      return v ? refAt(v, at, depth + 1) : undefined;
+    }
+    if (COMPREHENSIONS.has(e.type)) {
+      // `[load(n) for n in names]`, `{n: load(n) for n in names}`, `[m for m in mods if m.ok]`.
+      const body = e.childForFieldName('body');
+      if (!body) return undefined;
+      if (body.type === 'identifier') {
+        for (const clause of e.namedChildren) {
+          if (clause?.type !== 'for_in_clause' || clause.childForFieldName('left')?.text !== body.text) continue;
+          const right = clause.childForFieldName('right');
+          if (right) return refAt(right, at, depth + 1);
+        }
+      }
+      return refAt(body, at, depth + 1);
+    }
     if (CONTAINERS.has(e.type)) {
-      const inside = within(loading, e.startIndex, e.endIndex, (x) => x.c.node)[0];
-      if (inside) return inside.ref;
-      for (const m of e.text.match(IDENT) ?? []) {
-        const r = nameRef(m, scopeOf(at));
+      for (const item of e.namedChildren) {
+        const r = item ? refAt(item, at, depth + 1) : undefined;
         if (r) return r;
       }
     }
