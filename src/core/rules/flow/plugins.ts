@@ -410,9 +410,16 @@ function valueReturning(ws: FlowWorkspace, rel: string, text: string): Set<strin
 
 /** Whether a call's result is used as a value (assigned, returned, passed on), not only tested or dropped. */
 function resultUsed(call: Node): boolean {
+  let at = call;
   let p = call.parent;
-  while (p && (p.type === 'parenthesized_expression' || p.type === 'await')) p = p.parent;
-  return !!p && !/^(?:expression_statement|not_operator|boolean_operator|comparison_operator|if_statement|elif_clause|while_statement|assert_statement|conditional_expression)$/.test(p.type);
+  while (p && (p.type === 'parenthesized_expression' || p.type === 'await')) {
+    at = p;
+    p = p.parent;
+  }
+  if (!p) return false;
+  // `a if p.ok() else b` tests the call; `p.run(f) if p else f` uses it.
+  if (p.type === 'conditional_expression') return p.namedChild(1)?.id !== at.id;
+  return !/^(?:expression_statement|not_operator|boolean_operator|comparison_operator|if_statement|elif_clause|while_statement|assert_statement)$/.test(p.type);
 }
 
 const resolveMemo = new WeakMap<FlowWorkspace, { version: number | undefined; map: Map<string, string | undefined> }>();
