@@ -355,6 +355,16 @@ describe(`rule ${RULE} across project files (the scan's reverse-import index)`, 
     });
   }
 
+  it('python plugins: what a processor module loaded with importlib returns leaves where its callers write or show it', async () => {
+    // A face-swap tool: processors under a package are loaded by name (`importlib.import_module(f'pkg.{name}')`,
+    // `import_module('pkg.' + name)`), kept in a list and called through one interface; the frames
+    // they return are written by a helper of another file, piped to an encoder, shown in Gradio or
+    // in a window. A debug overlay in the same package and exporters loaded with `__import__`
+    // generate nothing: what they return is not reported.
+    const { problems } = await workspaceProblems(path.join(WS, 'plugins'), /\.py$/, true);
+    assert.deepEqual(problems, []);
+  });
+
   it('reports nothing at the return when the scan gives no importers (the editor path)', async () => {
     const engine = new Engine();
     try {

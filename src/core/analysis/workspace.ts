@@ -39,6 +39,8 @@ const MAX_LINKS_PER_FILE = 24;
 /** Files larger than this are not loaded for their symbols. */
 const MAX_BYTES = 512 * 1024;
 
+/** Modules of one plugin package a dynamic import is resolved to at most. */
+const MAX_PLUGIN_MODULES = 32;
 /** Names looked up in one Go package per importing file at most. */
 const MAX_NAMES_PER_PACKAGE = 16;
 /** Type names a Java file uses without an import that are looked up as classes of its package. */
@@ -137,6 +139,7 @@ export class Workspace {
     // package holds); a tsconfig its path aliases, a go.mod its module path.
     this.existsCache.clear();
     this.dirCache.clear();
+    this.pluginCache.clear();
     if (/(?:^|\/)go\.mod$/.test(rel)) this.goModCache.clear();
     if (/(?:^|\/)tsconfig[^/]*\.json$/.test(rel)) this.tsPaths = undefined;
   }
@@ -176,8 +179,9 @@ export class Workspace {
     if (hit === undefined) {
       try {
         this.realRoot ??= fs.realpathSync.native(this.root);
-        const real = fs.realpathSync.native(abs);
-        hit = (real === this.realRoot || real.startsWith(this.realRoot + path.sep)) && fs.statSync(real).isFile();
+        // Most candidate paths of a module lookup do not exist: asking first spares the exception.
+        const real = fs.existsSync(abs) ? fs.realpathSync.native(abs) : undefined;
+        hit = real !== undefined && (real === this.realRoot || real.startsWith(this.realRoot + path.sep)) && fs.statSync(real).isFile();
       } catch {
         hit = false;
       }
@@ -414,6 +418,69 @@ export class Workspace {
       for (const target of language.family === 'go' ? this.goFiles(resolved) : [resolved]) if (target !== file && (await accept(target))) return true;
     }
     return false;
+  }
+
+  private readonly pluginCache = new Map<string, string[]>();
+
+  /**
+   * The modules a Python plugin loader can load: `importlib.import_module('pkg.plugins.' + name)`
+   * (`suffix` empty) loads a module file or subpackage of the package `pkg.plugins`;
+   * `import_module('pkg.plugins.' + name + '.core')` (`suffix` `.core`) the module `core` of each
+   * subpackage. The package folder is found as an absolute import is, from the loading file's
+   * folder upwards (a namespace package without `__init__.py` too). Listed once per package and
+   * suffix, sorted, at most {@link MAX_PLUGIN_MODULES}.
+   */
+  pluginFiles(fromRel: string, pkg: string, suffix: string): string[] {
+    const parts = pkg.split('.').filter(Boolean);
+    const tail = suffix.split('.').filter(Boolean);
+    if (!parts.length) return [];
+    let dir: string | undefined;
+    for (let from = path.posix.dirname(fromRel); ; from = path.posix.dirname(from)) {
+      const cand = path.posix.join(from === '.' ? '' : from, ...parts);
+      if (this.isDir(cand)) {
+        dir = cand;
+        break;
+      }
+      if (from === '.' || from === '' || from === '/') break;
+    }
+    if (dir === undefined) return [];
+    const key = `${dir}|${tail.join('.')}`;
+    let hit = this.pluginCache.get(key);
+    if (!hit) {
+      hit = [];
+      let entries: fs.Dirent[] = [];
+      try {
+        entries = fs.readdirSync(path.join(this.root, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      } catch {
+        // An unreadable folder loads nothing we can see.
+      }
+      for (const e of entries) {
+        if (hit.length >= MAX_PLUGIN_MODULES || e.name.startsWith('_') || e.name.startsWith('.')) continue;
+        const base = e.isDirectory() ? path.posix.join(dir, e.name, ...tail) : !tail.length && e.name.endsWith('.py') ? path.posix.join(dir, e.name.slice(0, -3)) : undefined;
+        const file = base !== undefined ? this.pyFile(base) : undefined;
+        if (file) hit.push(file);
+      }
+      this.pluginCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** Whether a workspace-relative path is a folder inside the workspace (memoised with the file checks). */
+  private isDir(rel: string): boolean {
+    const abs = path.join(this.root, rel);
+    const key = `${abs}${path.sep}`;
+    let hit = this.existsCache.get(key);
+    if (hit === undefined) {
+      try {
+        this.realRoot ??= fs.realpathSync.native(this.root);
+        const real = fs.realpathSync.native(abs);
+        hit = real.startsWith(this.realRoot + path.sep) && fs.statSync(real).isDirectory();
+      } catch {
+        hit = false;
+      }
+      this.existsCache.set(key, hit);
+    }
+    return hit;
   }
 
   /** The workspace-relative file a module specifier names, if it is one of the project's files. */

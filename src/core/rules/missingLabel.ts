@@ -34,6 +34,7 @@ import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, wo
 import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } from './flow/summaries';
 import { type Flow, type WrittenPath, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
 import { sessionOutputs } from './flow/sessions';
+import { derivedGenerations, isDerived } from './flow/plugins';
 
 type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
 
@@ -215,8 +216,12 @@ export const missingLabelRule: Rule = {
     // A Java streaming handler class in a file of its own receives the tokens of a generation call
     // made elsewhere (`model.chat(messages, new SseHandler(sink))`): its methods' parameters are
     // generated content even though this file generates nothing.
-    const handlerGens = ctx.generationCalls.length === 0 ? streamHandlerClasses(ctx) : [];
-    if (ctx.generationCalls.length === 0 && handlerGens.length === 0) return;
+    // Frames a plugin module returns (`for p in get_processors(): frame = p.process_frame(frame)`),
+    // and what a function of another file returns from such a call, are generated content here.
+    const derived = wsAny && ctx.language.family === 'python' ? await derivedGenerations(ctx, wsAny) : [];
+    const gens = derived.length ? [...ctx.generationCalls, ...derived] : ctx.generationCalls;
+    const handlerGens = gens.length === 0 ? streamHandlerClasses(ctx) : [];
+    if (gens.length === 0 && handlerGens.length === 0) return;
     const idx = await indexFor(ctx);
     const env = environment(ctx, idx);
     const ws0 = workspaceOf(ctx);
@@ -226,12 +231,12 @@ export const missingLabelRule: Rule = {
       const f = enclosingFunction(g.node, idx);
       return !!f?.name && within(idx.returns, f.node.startIndex, f.node.endIndex, nodeSelf).some((r) => enclosingFunction(r, idx) === f);
     };
-    if (ws0 && idx.family === 'python' && ctx.generationCalls.some(givesBack)) for (const [id, label] of await registeredByImporters(ctx, ws0, idx)) if (!env.handlers.has(id)) env.handlers.set(id, label);
+    if (ws0 && idx.family === 'python' && gens.some(givesBack)) for (const [id, label] of await registeredByImporters(ctx, ws0, idx)) if (!env.handlers.has(id)) env.handlers.set(id, label);
     const wiredFrom = nested.get(ctx.report);
     if (wiredFrom) for (const f of idx.functions) if (f.name === wiredFrom.fnName && f.body && !env.handlers.has(f.node.id)) env.handlers.set(f.node.id, wiredFrom.label);
     const tasks = new Map<number, Task>();
     const channel = OUTPUT_CHANNELS[idx.family];
-    for (const gen of ctx.generationCalls) {
+    for (const gen of gens) {
       // A project wrapper that labels what it returns hands back labeled content.
       const origin: Origin = { gen, path: [], depth: 0, explicit: !!gen.labeled, implicit: false };
       const fn = enclosingFunction(gen.node, idx);
@@ -687,7 +692,9 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
     const fnName = fc.call.callee === root ? imp.member ?? root : /\.([A-Za-z_$][\w$]*)$/.exec(fc.call.callee)?.[1];
     if (!fnName || (fc.call.callee !== root && fc.call.callee !== `${root}.${fnName}`)) continue;
     const spec = (imp as { raw?: string }).raw ?? imp.module;
-    const rel = ws.resolveModule(family, ctx.file, spec);
+    // `from pkg import media` ... `media.save(x)`: the submodule, not the package's `__init__`.
+    const sub = family === 'python' && imp.member !== undefined && fc.call.callee !== root ? ws.resolveModule(family, ctx.file, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
+    const rel = sub ?? ws.resolveModule(family, ctx.file, spec);
     if (!rel || rel === ctx.file) continue;
     const kw = [...fc.call.kwargs].find(([, v]) => v.id === fc.arg.id)?.[0];
     const argKey = kw ?? String(fc.call.args.findIndex((a) => a.id === fc.arg.id));
@@ -966,7 +973,9 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       // Such a function is still followed where an importer calls it through a registry
       // (`TOOLS = {"draw": draw}` ... `TOOLS[name](args)`), which no generation rule sees.
       // A tool's own output exit is held back until this is known (see `run`), so it does not stop it.
-      if (direct.length === 0 && !passedAt && foreign && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && ((!reported.has(r.id) && !sinkIds.has(r.id)) || toolReturns.has(r.id))) {
+      // Content derived from another file's generation is reported by each file it reaches
+      // (see flow/plugins.ts): the importers find it themselves.
+      if (direct.length === 0 && !passedAt && foreign && !isDerived(from.gen) && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && ((!reported.has(r.id) && !sinkIds.has(r.id)) || toolReturns.has(r.id))) {
         const className = classOf(flow.fn);
         foreign.returned.push({ fnName: flow.fn.name, at: r, origin, ownGen: enclosingFunction(from.gen.node, idx) === flow.fn, ...(className ? { className } : {}) });
       }

@@ -20,6 +20,10 @@ export interface FlowWorkspace {
   load(rel: string): Promise<{ tree: Tree; model: { text: string; imports: ReadonlyMap<string, { module: string; member: string | undefined; raw?: string }> } } | undefined>;
   /** The project files that import `rel`, when the scan computed them (the reverse-import index). */
   importersOf?(rel: string): readonly string[];
+  /** The modules of a Python plugin package (see `Workspace.pluginFiles`). */
+  pluginFiles?(fromRel: string, pkg: string, suffix: string): string[];
+  /** A workspace file's text (read once while cached), without a parse. */
+  text?(rel: string): Promise<string | undefined>;
   /** Moves when a file of the workspace changed (the language server tells it). */
   version?: number;
 }
