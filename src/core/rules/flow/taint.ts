@@ -10,7 +10,7 @@
  * the value onward, so a sink above that assignment does not count.
  */
 import type { Node } from 'web-tree-sitter';
-import { type FileIndex, type FunctionInfo, contains, enclosingFunction, nodeOfAssign, nodeOfCall, nodeOfLoop, nodeSelf, within } from './ast';
+import { type FileIndex, type FunctionInfo, contains, enclosingFunction, nodeOfAssign, nodeOfCall, nodeOfKeyed, nodeOfLoop, nodeSelf, within } from './ast';
 
 export interface Flow {
   /** The function the value lives in (null: module level). */
@@ -164,6 +164,29 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
   const loops = within(idx.loops, scope.startIndex, scope.endIndex, nodeOfLoop);
   const scopeCalls = within(idx.calls, scope.startIndex, scope.endIndex, nodeOfCall);
   const callbacks = scopeCalls.filter((c) => c.receiver && c.args.some((a) => idx.fnById.has(a.id)));
+  // Functions handed to a call that produces the value (`api.send(msg, { onProgress: (p) => ... })`,
+  // `chatReply({ message, process: (chunk) => res.write(chunk) })`): what they receive is the
+  // content, streamed or finished, so their parameters hold it.
+  const seedIds = new Set(seeds.map((n) => n.id));
+  const handed: { call: Node; fns: FunctionInfo[] }[] = [];
+  for (const c of scopeCalls) {
+    if (!seedIds.has(c.node.id)) continue;
+    const fns: FunctionInfo[] = [];
+    for (const a of c.args) {
+      const f = idx.fnById.get(a.id);
+      if (f) fns.push(f);
+      else if (a.type === 'object') {
+        for (const lit of within(idx.keyed, a.startIndex, a.endIndex, nodeOfKeyed)) {
+          if (lit.node.id !== a.id) continue;
+          for (const e of lit.entries) {
+            const g = e.value ? idx.fnById.get(e.value.id) : undefined;
+            if (g) fns.push(g);
+          }
+        }
+      }
+    }
+    if (fns.length) handed.push({ call: c.node, fns });
+  }
   // A collection a statement adds the value to (`replies.append(text)`, `parts.push(chunk)`,
   // `sb.append(token)`) holds it from then on, as an assignment would.
   const collects = scopeCalls.filter((c) => c.receiver && c.args.length > 0 && COLLECTING.test(c.name) && PLAIN_NAME.test(c.receiver.text) && c.node.parent?.type === 'expression_statement');
@@ -178,6 +201,10 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
   for (const w of written) {
     const name = /^[A-Za-z_$][\w$]*/.exec(w.path.text)?.[0];
     if (name) add(name, w.after, w.source);
+  }
+  for (const h of handed) {
+    const s = sourceOf(flow, h.call);
+    if (s >= 0) for (const f of h.fns) for (const p of f.params) add(p, f.node.startIndex, s);
   }
   // An assignment to an outer variable from inside a nested function (`remainText += delta` in
   // a stream's message callback) runs later than the code around it, so the variable carries the
