@@ -86,7 +86,8 @@ interface Slot {
 /** What `WorkerPool.run` is doing: the messages left to send and whom to tell. */
 interface Run {
   jobs: readonly ToWorker[];
-  next: number;
+  /** Per worker, the range of `jobs` it works through: [start, end). */
+  ranges: Map<Slot, { next: number; end: number }>;
   open: number;
   onAnswer: (msg: FromWorker) => void;
   settle: (err?: Error) => void;
@@ -158,21 +159,40 @@ class WorkerPool {
     }
   }
 
+  /**
+   * Sends a worker the next message of its own range, or, once that is done, the last message of
+   * the range with the most left (taken from its end, so the owner's order is kept).
+   */
   private send(slot: Slot): void {
     const run = this.current;
-    if (!run || run.next >= run.jobs.length) return;
-    const msg = run.jobs[run.next++]!;
+    if (!run) return;
+    let range = run.ranges.get(slot);
+    let index: number | undefined;
+    if (range && range.next < range.end) index = range.next++;
+    else {
+      for (const r of run.ranges.values()) if (r.end - r.next > (range && range.next < range.end ? range.end - range.next : 0)) range = r;
+      if (range && range.next < range.end) index = --range.end;
+    }
+    if (index === undefined) return;
+    const msg = run.jobs[index]!;
     slot.inflight.push(msg);
     slot.worker.postMessage(msg);
   }
 
-  /** Sends every message of `jobs` and resolves once each is answered; a worker's failure rejects. */
+  /**
+   * Sends every message of `jobs` and resolves once each is answered; a worker's failure rejects.
+   * Each worker works through its own contiguous share of the list (files of one folder go to one
+   * worker, so the project files they import are read, parsed and modelled by that worker only,
+   * not by every worker), and then helps with the largest share left.
+   */
   run(jobs: readonly ToWorker[], onAnswer: (msg: FromWorker) => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (!jobs.length) return resolve();
+      const ranges = new Map<Slot, { next: number; end: number }>();
+      this.slots.forEach((slot, k) => ranges.set(slot, { next: Math.floor((k * jobs.length) / this.slots.length), end: Math.floor(((k + 1) * jobs.length) / this.slots.length) }));
       const run: Run = {
         jobs,
-        next: 0,
+        ranges,
         open: jobs.length,
         onAnswer,
         settle: (err) => {

@@ -12,7 +12,7 @@ import { rangeOfNode } from '../position';
 import { goDispatchOf } from './goDispatch';
 import type { Confidence, Modality } from '../types';
 import { labelCatalog } from './flow/catalog';
-import type { Rule, RuleContext } from './rule';
+import type { PrefilterInput, Rule, RuleContext } from './rule';
 
 const BASE_URL_NAMES: ReadonlySet<string> = new Set(['base_url', 'baseURL', 'baseUrl', 'api_base', 'openai_api_base', 'openAIApiBase', 'azure_endpoint', 'endpoint', 'basePath', 'BaseURL']);
 const BASE_URL_METHODS: ReadonlySet<string> = new Set(['baseUrl', 'baseURL', 'base_url', 'WithBaseURL', 'endpoint', 'setBaseUrl', 'WithEndpoint']);
@@ -95,9 +95,22 @@ export function linkTargetMayApply(text: string, family: RuleContext['language']
   return generationMayApply(text, family, declared, true);
 }
 
+/** The prefilter's verdict per prefilter input (one object per file and triage). */
+const generationVerdicts = new WeakMap<PrefilterInput, boolean>();
+
 export const generationRule: Rule = {
   id: 'aigc-generation-call',
-  mayApply: ({ text, language, config, workspace }) => generationMayApply(text, language.family, declaredFunctions(config.generationFunctions), workspace),
+  mayApply: (input) => {
+    // Other rules' prefilters include this one (aigc-missing-label), and the triage asks every
+    // rule of a file that none accepts: the verdict is kept per input, so one file pays for the
+    // catalog's token regex once rather than twice.
+    let v = generationVerdicts.get(input);
+    if (v === undefined) {
+      v = generationMayApply(input.text, input.language.family, declaredFunctions(input.config.generationFunctions), input.workspace);
+      generationVerdicts.set(input, v);
+    }
+    return v;
+  },
   async run(ctx: RuleContext): Promise<void> {
     const cat = catalog();
     const family = ctx.language.family;
