@@ -141,7 +141,29 @@ describe('parse-or-skip prefilter', () => {
   it('reads import specifiers from text without a parse', () => {
     const ts = languageForPath('a.ts')!;
     const py = languageForPath('a.py')!;
-    assert.deepEqual(importSpecifiers('import { a } from "@/config/paths";\nexport * from \'./x.js\';\nconst s = require("../lib/sse");\nawait import("./lazy");\n', ts), ['@/config/paths', './x.js', '../lib/sse', './lazy']);
+    assert.deepEqual(importSpecifiers('import { a } from "@/config/paths";\nexport * from \'./x.js\';\nconst s = require("../lib/sse");\nawait import("./lazy");\n', ts), ['@/config/paths', '../lib/sse', './lazy']);
+    // A type-only import and a re-export let the file call nothing of the module: no parse for
+    // them. Value imports stay, also next to such statements, with inline `type` modifiers, a
+    // default import named `type`, and after an `export` in code without semicolons.
+    assert.deepEqual(
+      importSpecifiers(
+        [
+          "import type { ChatRequest } from './types';",
+          "import type * as T from './shapes';",
+          "import type Client from './client-type';",
+          "export { streamReply } from './stream';",
+          "export type { Reply } from './reply';",
+          "import { type Model, createClient } from './ai/client';",
+          "import type, { helper } from './type-helper';",
+          'export const retries = 3',
+          "import { send } from './send'",
+          "// export nothing; import { gone } from './in-a-comment'",
+          "export async function handler(req: ChatRequest) { return createClient().send(req); }",
+        ].join('\n'),
+        ts,
+      ),
+      ['./ai/client', './type-helper', './send', './in-a-comment'],
+    );
     assert.deepEqual(importSpecifiers('from .core import clients, util\nimport app.llm as llm\nfrom svc.core.clients import make\n', py), ['.core', '.core.clients', '.core.util', 'app.llm', 'svc.core.clients', 'svc.core.clients.make']);
     // Java: imported classes (not the JDK's), then classes of the file's own package that it names
     // without an import (declared types, constructed classes, static calls).
