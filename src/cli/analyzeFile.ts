@@ -3,10 +3,11 @@
  * both produce identical results; a file that cannot be read becomes a notice.
  */
 import * as path from 'node:path';
-import { readTextFile } from '../core/readFile';
+import { readTextFile, readTextFileSync } from '../core/readFile';
 import type { Engine, FileResult } from '../core/engine';
 import { type LanguageInfo, languageForPath } from '../core/languages';
 import { importSpecifiers } from '../core/rules/prefilter';
+import { proxyFactoryNames } from '../core/analysis/workspace';
 
 /** A file as the main thread hands it to whoever analyses it. */
 export interface FileTask {
@@ -19,7 +20,7 @@ export interface FileTask {
 }
 
 /** A file's text, or the error that kept it from being read. */
-type ReadOutcome = { text: string } | { error: Error };
+export type ReadOutcome = { text: string } | { error: Error };
 
 function readTask(task: FileTask): Promise<ReadOutcome> {
   // Only regular files are read (a FIFO swapped in after discovery would block), UTF-16 decoded.
@@ -54,10 +55,84 @@ export async function analyzeTasks(engine: Engine, tasks: readonly FileTask[], o
 }
 
 /**
+ * What the triage learned of one file from its text alone. It is plain data, so worker threads
+ * can triage files in parallel and send it to the main thread, which decides the rest once
+ * every file has been read (`finishTriage`).
+ */
+export interface TriageRecord {
+  /** The file's result when it needs no parse (with `deferred`: unless it imports a linkable file). */
+  result?: FileResult;
+  /** Turned down by the text prefilters only, with project imports: decided after the pass. */
+  deferred?: boolean;
+  /** Module specifiers read from its text (deferred files, and parsed files of reverse-indexed families). */
+  specs?: string[];
+  /** For a file to parse: its length in characters. */
+  chars?: number;
+  /** A file to parse that the workspace model would link (see `Engine.mayBeLinked`). */
+  linkable?: boolean;
+  /** Interfaces a Java file hands to a framework's proxy factory (see `Workspace.proxyNames`). */
+  proxies?: string[];
+}
+
+/** Triages one read file (see `Engine.triage`); pure, so any thread can do it. */
+export function triageRead(engine: Engine, task: FileTask, outcome: ReadOutcome): TriageRecord {
+  if ('error' in outcome) return { result: readError(task, outcome.error) };
+  const root = rootOf(task);
+  const t = engine.triage(task.relPath, outcome.text, root !== undefined ? { root } : {});
+  if (!t) {
+    const rec: TriageRecord = { chars: outcome.text.length };
+    if (root === undefined) return rec;
+    // Interfaces a file hands to a framework's proxy factory make their callers' calls
+    // generation calls wherever those are (AiServices in a configuration class).
+    if (task.relPath.endsWith('.java')) {
+      const proxies = proxyFactoryNames(outcome.text);
+      if (proxies.length) rec.proxies = proxies;
+    }
+    if (engine.mayBeLinked(task.relPath, outcome.text)) rec.linkable = true;
+    const language = languageForPath(task.relPath);
+    if (language && REVERSE_INDEXED_FAMILIES.has(language.family)) {
+      const specs = importSpecifiers(outcome.text, language);
+      if (specs.length) rec.specs = specs;
+    }
+    return rec;
+  }
+  const language = t.why === 'prefilter' ? languageForPath(task.relPath) : undefined;
+  const specs = language ? importSpecifiers(outcome.text, language) : [];
+  return language && specs.length ? { result: t.result, deferred: true, specs } : { result: t.result };
+}
+
+/** Triages files read synchronously (a worker thread has nothing else to do while it reads). */
+export function triageTasksSync(engine: Engine, tasks: readonly FileTask[]): TriageRecord[] {
+  return tasks.map((task) => {
+    let outcome: ReadOutcome;
+    try {
+      outcome = { text: readTextFileSync(task.path) };
+    } catch (error) {
+      outcome = { error: error instanceof Error ? error : new Error(String(error)) };
+    }
+    return triageRead(engine, task, outcome);
+  });
+}
+
+/**
  * Reads every task and decides those that need no parse (see `Engine.triage`): their results go
  * to `onDecided`; the others are returned, in order, for a full analysis.
  */
 export async function triageTasks(engine: Engine, tasks: readonly FileTask[], onDecided: (r: FileResult) => void): Promise<FileTask[]> {
+  const records: TriageRecord[] = new Array<TriageRecord>(tasks.length);
+  await forEachRead(tasks, (task, outcome, i) => {
+    records[i] = triageRead(engine, task, outcome);
+  });
+  return finishTriage(engine, tasks, records, onDecided);
+}
+
+/**
+ * Decides, from every file's triage record, which files are parsed: those the prefilters accept,
+ * and those they turned down that import a file the workspace model would link. Results of the
+ * others go to `onDecided`. Also records the reverse-import index on the returned tasks and the
+ * proxy interfaces on the engine's workspaces.
+ */
+export function finishTriage(engine: Engine, tasks: readonly FileTask[], records: readonly TriageRecord[], onDecided: (r: FileResult) => void): FileTask[] {
   const rest: FileTask[] = [];
   // Files that will be parsed (for the reverse-import index), and among them those the workspace
   // model would link (only these make an importing file worth a parse).
@@ -69,30 +144,25 @@ export async function triageTasks(engine: Engine, tasks: readonly FileTask[], on
   // The imports of the parsed files too, for the reverse-import index (which files import a
   // file that is parsed): only families whose module specifiers map to project files.
   const parsedSpecs: { task: FileTask; family: LanguageInfo['family']; specs: string[] }[] = [];
-  await forEachRead(tasks, (task, outcome) => {
-    if ('error' in outcome) return onDecided(readError(task, outcome.error));
-    const root = rootOf(task);
-    const t = engine.triage(task.relPath, outcome.text, root !== undefined ? { root } : {});
-    if (!t) {
-      task.chars = outcome.text.length;
-      rest.push(task);
-      parsed.add(task.relPath);
-      // Interfaces a file hands to a framework's proxy factory make their callers' calls
-      // generation calls wherever those are (AiServices in a configuration class).
-      if (root !== undefined && task.relPath.endsWith('.java')) engine.workspace(root).noteProxyFactories(outcome.text);
-      if (root !== undefined && engine.mayBeLinked(task.relPath, outcome.text)) linkable.add(task.relPath);
-      const language = root !== undefined ? languageForPath(task.relPath) : undefined;
-      if (language && REVERSE_INDEXED_FAMILIES.has(language.family)) {
-        const specs = importSpecifiers(outcome.text, language);
-        if (specs.length) parsedSpecs.push({ task, family: language.family, specs });
-      }
-      return;
+  for (let i = 0; i < tasks.length; i++) {
+    const task = tasks[i]!;
+    const rec = records[i]!;
+    if (rec.result) {
+      const language = rec.deferred ? languageForPath(task.relPath) : undefined;
+      if (language && rec.specs?.length) deferred.push({ task, result: rec.result, family: language.family, specs: rec.specs });
+      else onDecided(rec.result);
+      continue;
     }
-    const language = t.why === 'prefilter' ? languageForPath(task.relPath) : undefined;
-    const specs = language ? importSpecifiers(outcome.text, language) : [];
-    if (language && specs.length) deferred.push({ task, result: t.result, family: language.family, specs });
-    else onDecided(t.result);
-  });
+    task.chars = rec.chars;
+    rest.push(task);
+    parsed.add(task.relPath);
+    const root = rootOf(task);
+    if (root === undefined) continue;
+    if (rec.proxies) for (const n of rec.proxies) engine.workspace(root).proxyNames.add(n);
+    if (rec.linkable) linkable.add(task.relPath);
+    const language = rec.specs?.length ? languageForPath(task.relPath) : undefined;
+    if (language) parsedSpecs.push({ task, family: language.family, specs: rec.specs! });
+  }
   // A file that imports a linkable file gets its parse: with the workspace model, a constant,
   // client or wrapper defined there can make its calls generation calls. One level, like the
   // workspace model's own links. Most specifiers are ruled out by name before any file lookup.

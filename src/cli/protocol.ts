@@ -1,11 +1,12 @@
 /**
  * Messages between the CLI's main thread and its worker threads (dist/worker.js). The main
- * thread hands out batches of files; each worker runs its own Engine and answers each batch
- * with its results, then asks for more by virtue of answering.
+ * thread hands out batches of files, first to triage (read and decide from the text, in
+ * parallel), then to analyse; each worker runs its own Engine and answers each batch with its
+ * results, then asks for more by virtue of answering.
  */
 import type { AiregConfig } from '../core/config';
 import type { FileResult } from '../core/engine';
-import type { FileTask } from './analyzeFile';
+import type { FileTask, TriageRecord } from './analyzeFile';
 
 /** `workerData` of every worker: the resolved configuration. */
 export interface WorkerInit {
@@ -15,7 +16,14 @@ export interface WorkerInit {
 }
 
 /** Main → worker. */
-export type ToWorker = { type: 'batch'; id: number; files: FileTask[] } | { type: 'stop' };
+export type ToWorker =
+  | { type: 'triage'; id: number; files: FileTask[] }
+  | { type: 'proxies'; proxyNames: Record<string, string[]> }
+  | { type: 'batch'; id: number; files: FileTask[] }
+  | { type: 'stop' };
 
 /** Worker → main. */
-export type FromWorker = { type: 'results'; id: number; results: FileResult[] } | { type: 'fatal'; message: string };
+export type FromWorker =
+  | { type: 'triaged'; id: number; records: TriageRecord[] }
+  | { type: 'results'; id: number; results: FileResult[] }
+  | { type: 'fatal'; message: string };

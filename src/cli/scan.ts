@@ -10,7 +10,8 @@ import * as path from 'node:path';
 // one-file scan about 20 ms before it has read anything, and most scans need neither.
 import type { AiregConfig } from '../core/config';
 import { Engine, type FileResult } from '../core/engine';
-import { type FileTask, analyzeTasks, triageTasks } from './analyzeFile';
+import type { Worker } from 'node:worker_threads';
+import { type FileTask, type TriageRecord, analyzeTasks, finishTriage, triageTasks } from './analyzeFile';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
 /**
@@ -19,6 +20,13 @@ import type { FromWorker, ToWorker, WorkerInit } from './protocol';
  */
 export const WORKER_THRESHOLD = 200;
 const BATCH_SIZE = 16;
+/**
+ * From this many discovered files on, the workers start at once and triage the files in parallel
+ * (reading and running the text prefilters costs about 1 ms per file, a worker's start-up about
+ * 100 ms); below it the main thread triages alone.
+ */
+export const TRIAGE_WORKER_THRESHOLD = 1000;
+const TRIAGE_BATCH_SIZE = 64;
 
 export interface RunOptions {
   config: AiregConfig;
@@ -32,6 +40,12 @@ export function plannedJobs(fileCount: number, jobs: number | undefined): number
   if (jobs !== undefined) return Math.max(1, Math.min(jobs, fileCount || 1));
   if (fileCount < WORKER_THRESHOLD) return 1;
   return Math.max(1, Math.min(os.availableParallelism(), Math.ceil(fileCount / BATCH_SIZE)));
+}
+
+/** How many threads triage a scan of `fileCount` discovered files (1: the main thread alone). */
+export function triageJobs(fileCount: number, jobs: number | undefined): number {
+  if (fileCount < TRIAGE_WORKER_THRESHOLD || (jobs !== undefined && jobs <= 1)) return 1;
+  return Math.max(1, Math.min(jobs ?? os.availableParallelism(), Math.ceil(fileCount / TRIAGE_BATCH_SIZE)));
 }
 
 function workerScript(): string | undefined {
@@ -48,51 +62,209 @@ async function analyzeInProcess(engine: Engine, files: readonly FileTask[], prog
   return results;
 }
 
-async function analyzeWithWorkers(files: readonly FileTask[], jobs: number, script: string, options: RunOptions, progress: (r: FileResult) => void, proxyNames: Record<string, string[]>): Promise<FileResult[]> {
-  const batches: FileTask[][] = [];
-  for (let i = 0; i < files.length; i += BATCH_SIZE) batches.push(files.slice(i, i + BATCH_SIZE));
-  const results: FileResult[] = [];
-  let next = 0;
-  const init: WorkerInit = { config: options.config, proxyNames };
-  const { Worker } = await import('node:worker_threads');
+/**
+ * Old-space limit of a worker's JavaScript heap, in MB. A scan allocates node wrappers at a high
+ * rate and keeps little: at the end of a large scan about 50 MB of a worker's heap is reachable,
+ * yet without a limit V8 let each heap grow to 300-400 MB of garbage before collecting it, and a
+ * two-worker scan of the large bench corpus peaked at 800-900 MB. A worker that runs out of
+ * memory under the limit is replaced by one without it, which redoes its unanswered batches.
+ */
+export const WORKER_OLD_SPACE_MB = 160;
 
-  const runWorker = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const worker = new Worker(script, { workerData: init });
-      let settled = false;
-      const finish = (err?: Error): void => {
-        if (settled) return;
-        settled = true;
-        if (err) {
-          void worker.terminate();
-          reject(err);
-        } else resolve();
-      };
-      const send = (): void => {
-        if (next >= batches.length) {
-          worker.postMessage({ type: 'stop' } satisfies ToWorker);
-          return;
-        }
-        const id = next++;
-        worker.postMessage({ type: 'batch', id, files: batches[id]! } satisfies ToWorker);
-      };
-      worker.on('message', (msg: FromWorker) => {
-        if (msg.type === 'fatal') return finish(new Error(`worker failed: ${msg.message}`));
-        for (const r of msg.results) {
-          results.push(r);
-          progress(r);
-        }
-        send();
-      });
-      worker.on('error', (err) => finish(err));
-      worker.on('exit', (code) => finish(code === 0 || next >= batches.length ? undefined : new Error(`worker exited with code ${code}`)));
-      // Two batches in flight keep a worker busy while the main thread handles the last answer.
-      send();
-      send();
+/** The limit in effect: `AIREG_WORKER_HEAP_MB` overrides it (a team with huge generated files may raise it). */
+function workerOldSpaceMb(): number {
+  const v = Number(process.env.AIREG_WORKER_HEAP_MB);
+  return Number.isFinite(v) && v > 0 ? v : WORKER_OLD_SPACE_MB;
+}
+
+/** A worker thread and the messages it was sent and has not answered yet, oldest first. */
+interface Slot {
+  worker: Worker;
+  inflight: ToWorker[];
+}
+
+/** What `WorkerPool.run` is doing: the messages left to send and whom to tell. */
+interface Run {
+  jobs: readonly ToWorker[];
+  /** Per worker, the range of `jobs` it works through: [start, end). */
+  ranges: Map<Slot, { next: number; end: number }>;
+  open: number;
+  onAnswer: (msg: FromWorker) => void;
+  settle: (err?: Error) => void;
+}
+
+/**
+ * The scan's worker threads. Each answers the batches it is sent in order; `run` hands out a list
+ * of batches with two in flight per worker (the next one goes out when one is answered), so a
+ * worker never waits while the main thread handles an answer.
+ */
+class WorkerPool {
+  private readonly slots: Slot[] = [];
+  /** Messages every worker must have seen (replayed to a replacement). */
+  private readonly sticky: ToWorker[] = [];
+  private current: Run | undefined;
+  private stopping = false;
+
+  private constructor(
+    private readonly WorkerThread: typeof Worker,
+    private readonly script: string,
+    private readonly init: WorkerInit,
+  ) {}
+
+  static async start(script: string, n: number, init: WorkerInit): Promise<WorkerPool> {
+    const { Worker: WorkerThread } = await import('node:worker_threads');
+    const pool = new WorkerPool(WorkerThread, script, init);
+    for (let i = 0; i < n; i++) pool.slots.push(pool.spawn(true));
+    return pool;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  private spawn(limited: boolean): Slot {
+    const worker = new this.WorkerThread(this.script, { workerData: this.init, ...(limited ? { resourceLimits: { maxOldGenerationSizeMb: workerOldSpaceMb() } } : {}) });
+    const slot: Slot = { worker, inflight: [] };
+    worker.on('message', (msg: FromWorker) => {
+      const run = this.current;
+      if (msg.type === 'fatal') return run?.settle(new Error(`worker failed: ${msg.message}`));
+      slot.inflight.shift();
+      if (!run) return;
+      run.onAnswer(msg);
+      if (--run.open === 0) return run.settle();
+      this.send(slot);
     });
+    worker.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY' && limited) return this.replace(slot);
+      this.current?.settle(err);
+    });
+    worker.on('exit', (code) => {
+      if (this.stopping || slot.worker !== worker || !this.current) return;
+      // An exit after an out-of-memory error is handled by `replace`; any other is a failure.
+      if (this.slots.includes(slot)) this.current.settle(new Error(`worker exited with code ${code}`));
+    });
+    return slot;
+  }
 
-  await Promise.all(Array.from({ length: jobs }, runWorker));
+  /** Replaces a worker that ran out of memory by one without the limit, resending its unanswered messages. */
+  private replace(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    const fresh = this.spawn(false);
+    this.slots[i] = fresh;
+    for (const m of this.sticky) fresh.worker.postMessage(m);
+    for (const m of slot.inflight) {
+      fresh.inflight.push(m);
+      fresh.worker.postMessage(m);
+    }
+  }
+
+  /**
+   * Sends a worker the next message of its own range, or, once that is done, the last message of
+   * the range with the most left (taken from its end, so the owner's order is kept).
+   */
+  private send(slot: Slot): void {
+    const run = this.current;
+    if (!run) return;
+    let range = run.ranges.get(slot);
+    let index: number | undefined;
+    if (range && range.next < range.end) index = range.next++;
+    else {
+      for (const r of run.ranges.values()) if (r.end - r.next > (range && range.next < range.end ? range.end - range.next : 0)) range = r;
+      if (range && range.next < range.end) index = --range.end;
+    }
+    if (index === undefined) return;
+    const msg = run.jobs[index]!;
+    slot.inflight.push(msg);
+    slot.worker.postMessage(msg);
+  }
+
+  /**
+   * Sends every message of `jobs` and resolves once each is answered; a worker's failure rejects.
+   * Each worker works through its own contiguous share of the list (files of one folder go to one
+   * worker, so the project files they import are read, parsed and modelled by that worker only,
+   * not by every worker), and then helps with the largest share left.
+   */
+  run(jobs: readonly ToWorker[], onAnswer: (msg: FromWorker) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (!jobs.length) return resolve();
+      const ranges = new Map<Slot, { next: number; end: number }>();
+      this.slots.forEach((slot, k) => ranges.set(slot, { next: Math.floor((k * jobs.length) / this.slots.length), end: Math.floor(((k + 1) * jobs.length) / this.slots.length) }));
+      const run: Run = {
+        jobs,
+        ranges,
+        open: jobs.length,
+        onAnswer,
+        settle: (err) => {
+          if (this.current !== run) return;
+          this.current = undefined;
+          if (err) reject(err);
+          else resolve();
+        },
+      };
+      this.current = run;
+      for (const slot of this.slots) {
+        this.send(slot);
+        this.send(slot);
+      }
+    });
+  }
+
+  /** Sends one message to every worker (handled before whatever is sent to it afterwards). */
+  broadcast(msg: ToWorker): void {
+    this.sticky.push(msg);
+    for (const s of this.slots) s.worker.postMessage(msg);
+  }
+
+  /** Lets every worker finish and exit. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.worker.once('exit', () => resolve());
+            s.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+          }),
+      ),
+    );
+  }
+
+  terminate(): void {
+    this.stopping = true;
+    for (const s of this.slots) void s.worker.terminate();
+  }
+}
+
+/** Analyses `files` on the pool's workers, in batches of {@link BATCH_SIZE}. */
+async function analyzeOnPool(pool: WorkerPool, files: readonly FileTask[], progress: (r: FileResult) => void): Promise<FileResult[]> {
+  const batches: ToWorker[] = [];
+  for (let i = 0; i < files.length; i += BATCH_SIZE) batches.push({ type: 'batch', id: batches.length, files: files.slice(i, i + BATCH_SIZE) });
+  const results: FileResult[] = [];
+  await pool.run(batches, (msg) => {
+    if (msg.type !== 'results') return;
+    for (const r of msg.results) {
+      results.push(r);
+      progress(r);
+    }
+  });
   return results;
+}
+
+/**
+ * Triages `files` on the pool's workers (each reads and decides its batches from their text, see
+ * `triageTasksSync`), then decides the rest on this thread (`finishTriage`), which needs every
+ * file's record. The main thread alone spent a quarter of a large scan here while a core idled.
+ */
+async function triageOnPool(pool: WorkerPool, engine: Engine, files: readonly FileTask[], onDecided: (r: FileResult) => void): Promise<FileTask[]> {
+  const jobs: ToWorker[] = [];
+  for (let i = 0; i < files.length; i += TRIAGE_BATCH_SIZE) jobs.push({ type: 'triage', id: jobs.length, files: files.slice(i, i + TRIAGE_BATCH_SIZE) });
+  const records = new Array<TriageRecord>(files.length);
+  await pool.run(jobs, (msg) => {
+    if (msg.type !== 'triaged') return;
+    for (let k = 0; k < msg.records.length; k++) records[msg.id * TRIAGE_BATCH_SIZE + k] = msg.records[k]!;
+  });
+  return finishTriage(engine, files, records, onDecided);
 }
 
 /**
@@ -125,22 +297,42 @@ export function isSmallScan(rest: readonly FileTask[]): boolean {
 export async function analyzeFiles(files: readonly FileTask[], options: RunOptions): Promise<{ results: FileResult[]; jobs: number }> {
   let done = 0;
   const progress = (r: FileResult): void => options.onProgress?.(++done, files.length, r.file);
-  // The main thread reads every file once and decides most of them without a parse (no rule
-  // keyword, binary, minified, too large); only the rest is parsed, here or on workers.
+  // Every file is read once and most are decided without a parse (no rule keyword, binary,
+  // minified, too large); only the rest is parsed. On a large tree the workers do both steps;
+  // otherwise this thread triages and the files to parse decide whether workers start.
   const engine = new Engine(undefined, options.config);
   const results: FileResult[] = [];
+  const decided = (r: FileResult): void => {
+    results.push(r);
+    progress(r);
+  };
   let jobs = 1;
+  let pool: WorkerPool | undefined;
   try {
-    const rest = await triageTasks(engine, files, (r) => {
-      results.push(r);
-      progress(r);
-    });
-    jobs = plannedJobs(rest.length, options.jobs);
-    const script = jobs > 1 ? workerScript() : undefined;
-    if (!script) jobs = 1;
-    if (!script) await baselineWasmForSmallScans(rest);
-    results.push(...(script ? await analyzeWithWorkers(rest, jobs, script, options, progress, engine.proxyNamesByRoot()) : await analyzeInProcess(engine, rest, progress)));
+    const triageThreads = triageJobs(files.length, options.jobs);
+    const early = triageThreads > 1 ? workerScript() : undefined;
+    if (early) pool = await WorkerPool.start(early, triageThreads, { config: options.config });
+    const rest = pool ? await triageOnPool(pool, engine, files, decided) : await triageTasks(engine, files, decided);
+    if (pool) {
+      jobs = Math.max(1, Math.min(pool.size, Math.ceil(rest.length / BATCH_SIZE)));
+      const proxyNames = engine.proxyNamesByRoot();
+      if (Object.keys(proxyNames).length) pool.broadcast({ type: 'proxies', proxyNames });
+      results.push(...(await analyzeOnPool(pool, rest, progress)));
+    } else {
+      jobs = plannedJobs(rest.length, options.jobs);
+      const script = jobs > 1 ? workerScript() : undefined;
+      if (!script) jobs = 1;
+      if (!script) await baselineWasmForSmallScans(rest);
+      if (script) {
+        pool = await WorkerPool.start(script, jobs, { config: options.config, proxyNames: engine.proxyNamesByRoot() });
+        results.push(...(await analyzeOnPool(pool, rest, progress)));
+      } else results.push(...(await analyzeInProcess(engine, rest, progress)));
+    }
+    const p = pool;
+    pool = undefined;
+    await p?.stop();
   } finally {
+    pool?.terminate();
     await engine.host.dispose();
   }
   results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

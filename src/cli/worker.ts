@@ -1,11 +1,11 @@
 /**
  * A scan worker thread: runs its own Engine (its own tree-sitter runtime and grammars) over the
- * batches of files the main thread sends, and answers each batch with its results.
+ * batches of files the main thread sends (to triage, then to analyse), and answers each batch.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine } from '../core/engine';
 import type { FileResult } from '../core/engine';
-import { analyzeTasks } from './analyzeFile';
+import { analyzeTasks, triageTasksSync } from './analyzeFile';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
 const port = parentPort;
@@ -13,7 +13,10 @@ if (!port) throw new Error('aireg: worker.js must run as a worker thread');
 
 const init = workerData as WorkerInit;
 const engine = new Engine(undefined, init.config);
-for (const [root, names] of Object.entries(init.proxyNames ?? {})) for (const n of names) engine.workspace(root).proxyNames.add(n);
+const addProxies = (byRoot: Record<string, string[]>): void => {
+  for (const [root, names] of Object.entries(byRoot)) for (const n of names) engine.workspace(root).proxyNames.add(n);
+};
+addProxies(init.proxyNames ?? {});
 const post = (m: FromWorker): void => port.postMessage(m);
 
 // Batches are handled one after another: the engine's parsers are not meant for interleaving.
@@ -26,9 +29,13 @@ port.on('message', (msg: ToWorker) => {
   }
   queue = queue.then(async () => {
     try {
-      const results: FileResult[] = [];
-      await analyzeTasks(engine, msg.files, (r) => results.push(r));
-      post({ type: 'results', id: msg.id, results });
+      if (msg.type === 'proxies') addProxies(msg.proxyNames);
+      else if (msg.type === 'triage') post({ type: 'triaged', id: msg.id, records: triageTasksSync(engine, msg.files) });
+      else {
+        const results: FileResult[] = [];
+        await analyzeTasks(engine, msg.files, (r) => results.push(r));
+        post({ type: 'results', id: msg.id, results });
+      }
     } catch (err) {
       post({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
     }

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ScanReport } from '../../src/cli/report';
+import { TRIAGE_WORKER_THRESHOLD } from '../../src/cli/scan';
 import type { SarifLog } from '../../src/core/sarif';
 import { assertValidSarif } from './sarifSchema';
 
@@ -46,11 +47,11 @@ interface Run {
   stderr: string;
 }
 
-function aireg(args: string[], cwd: string): Run {
+function aireg(args: string[], cwd: string, env: Record<string, string> = {}): Run {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', CI: '' },
+    env: { ...process.env, NO_COLOR: '1', CI: '', ...env },
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -448,6 +449,29 @@ describe('aireg CLI (built dist/cli.js)', function () {
       const one = calls('1');
       assert.ok(one.some((c) => c.endsWith('/web/TranslateController.java:25')), one.join(', '));
       assert.deepEqual(calls('2'), one);
+    });
+
+    it('triages a large tree on the workers and finds what one thread finds (AI-service interfaces included)', () => {
+      // Over TRIAGE_WORKER_THRESHOLD files: the workers read and triage, the main thread decides
+      // the imports and hands the proxy interfaces the workers found back to them.
+      fs.cpSync(path.join(REPO, 'test', 'fixtures', 'generation-workspace', 'java'), path.join(tmp, 'java'), { recursive: true });
+      for (let i = 0; i < TRIAGE_WORKER_THRESHOLD; i++) write(`clean/m${i}.py`, CLEAN);
+      const one = json(aireg(['scan', '--format', 'json', '--jobs', '1'], tmp));
+      const two = json(aireg(['scan', '--format', 'json', '--jobs', '2'], tmp));
+      assert.ok(one.findings.some((f) => f.ruleId === 'aigc-generation-call' && f.file.endsWith('web/TranslateController.java') && f.range.start.line === 24), 'the proxy interface call is found');
+      assert.equal(two.summary.files, one.summary.files);
+      assert.deepEqual(two.findings, one.findings);
+      assert.deepEqual(two.notices, one.notices);
+    });
+
+    it('redoes the batches of a worker that ran out of memory on a worker without the limit', () => {
+      for (let i = 0; i < TRIAGE_WORKER_THRESHOLD; i++) write(`src/m${i}.py`, i % 100 === 0 ? RECOMMENDER : i % 100 === 1 ? FACE_SWAP : CLEAN);
+      const one = json(aireg(['scan', '--format', 'json', '--jobs', '1'], tmp));
+      // A 2 MB heap cannot even load the analysis: every limited worker fails and is replaced.
+      const starved = aireg(['scan', '--format', 'json', '--jobs', '2'], tmp, { AIREG_WORKER_HEAP_MB: '2' });
+      assert.equal(starved.code, one.findings.length ? 1 : 0, starved.stderr);
+      assert.equal(one.findings.filter((f) => f.ruleId === 'rec-no-opt-out' || f.ruleId === 'biometric-no-consent').length, 20);
+      assert.deepEqual(json(starved).findings, one.findings);
     });
 
     it('uses all cores when a large tree has many files to parse', () => {

@@ -229,9 +229,21 @@ function compileLocalModels(raw: NonNullable<RawCatalog['localModels']>): LocalM
     mayCall: (() => {
       const re = new RegExp(`\\b(?:${raw.methods.replace(/\^|\$/g, '')})\\s*\\(`);
       const built = /\b([A-Z][A-Za-z0-9_]*)\s*(?:\.\s*\w+\s*)?\(/g;
+      // Whether a class name says what it makes, per name: a Java or TypeScript file names the
+      // same classes many times, and each test runs every hint's regex.
+      const verdicts = new Map<string, boolean>();
+      const says = (name: string): boolean => {
+        let v = verdicts.get(name);
+        if (v === undefined) {
+          v = hints.some((h) => h.re.test(name));
+          if (verdicts.size >= 50_000) verdicts.clear();
+          verdicts.set(name, v);
+        }
+        return v;
+      };
       return (text: string) => {
         if (re.test(text)) return true;
-        for (const m of text.matchAll(built)) if (hints.some((h) => h.re.test(m[1]!))) return true;
+        for (const m of text.matchAll(built)) if (says(m[1]!)) return true;
         return false;
       };
     })(),
@@ -361,13 +373,19 @@ function build(raw: RawCatalog): CompiledCatalog {
   // request goes is as good a hint as the endpoint's own literal (see `envUrlProvider`).
   const envPrefixes = Object.keys(raw.envUrlPrefixes ?? {});
   const envUrl = envPrefixes.length ? new RegExp(`\\b(?:${envPrefixes.map(escapeRegex).join('|')})_(?:[A-Z0-9]+_)*?(?:API_)?(?:BASE_)?(?:URL|URI|ENDPOINT|HOST)\\b`) : undefined;
+  // The last answer: the triage asks it of one text for the generation prefilter and again for
+  // the link check (a pointer comparison for the same string).
+  let last: { family: Family; text: string; verdict: boolean } | undefined;
   const mayMatch = (family: Family, text: string): boolean => {
+    if (last && last.text === text && last.family === family) return last.verdict;
     let re = hints.get(family);
     if (!re) {
       re = new RegExp(prefilterTokens(family).map(escapeRegex).join('|'));
       hints.set(family, re);
     }
-    return re.test(text) || (!!envUrl && envUrl.test(text) && mayCallHttp(family, text));
+    const verdict = re.test(text) || (!!envUrl && envUrl.test(text) && mayCallHttp(family, text));
+    last = { family, text, verdict };
+    return verdict;
   };
 
   const httpHints = new Map<Family, RegExp>();

@@ -16,6 +16,26 @@ const JAVA_DECLARED_TYPE = /\b([A-Z]\w*)(?:<[^<>;]*(?:<[^<>;]*>[^<>;]*)*>)?[ \t]
 const GO_IMPORT = /"([\w-]+(?:\.[\w-]+)+\/[^"\s]+)"/g;
 const PY_IMPORT = /^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import[ \t]*\(?([\w, \t]*)|import[ \t]+([\w.]+))/gm;
 
+/** `import type ... from` (TypeScript, erased) or a re-export `export ... from` (binds no local name). */
+const NO_VALUE_HEAD = /^(?:export\b|import\s+type\s+(?:[{*]|[A-Za-z_$][\w$]*\s+from\b))/;
+
+/**
+ * Whether a matched `import|export ... from '...'` statement brings the file no value it could
+ * call: a type-only import or a re-export. Such a statement names a module without letting the
+ * file use anything from it, so it must not give the file a parse of its own. Only a statement
+ * that starts its line and holds no other `import` is taken for one (the pattern may start on a
+ * word in a comment, or on an `export` before a real import in code without semicolons).
+ */
+function bindsNoValue(text: string, at: number, statement: string): boolean {
+  if (!NO_VALUE_HEAD.test(statement) || /\bimport\b/.test(statement.slice(6))) return false;
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+
 /**
  * The module specifiers a file imports, read from its text without a parse (a superset is fine:
  * a specifier that is not really an import only costs a lookup). Used to give a parse to a file
@@ -27,6 +47,7 @@ export function importSpecifiers(text: string, language: LanguageInfo): string[]
   if (language.family === 'js') {
     JS_IMPORT.lastIndex = 0;
     for (let m = JS_IMPORT.exec(text); m; m = JS_IMPORT.exec(text)) {
+      if (m[1] !== undefined && bindsNoValue(text, m.index, m[0])) continue;
       const spec = m[1] ?? m[2] ?? m[3];
       if (spec) out.add(spec);
     }

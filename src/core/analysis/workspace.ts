@@ -95,10 +95,7 @@ export class Workspace {
 
   /** Collects from a file's text the interfaces it hands to a proxy factory (see `proxyNames`). */
   noteProxyFactories(text: string): void {
-    for (const p of catalog().proxies) {
-      if (!text.includes(p.factoryHint)) continue;
-      for (const m of text.matchAll(p.classArg)) this.proxyNames.add(m[1]!);
-    }
+    for (const n of proxyFactoryNames(text)) this.proxyNames.add(n);
   }
 
   /** Frees every tree the workspace keeps. */
@@ -695,6 +692,16 @@ export class Workspace {
       return undefined;
     }
   }
+}
+
+/** The interfaces a file's text hands to a framework's proxy factory (see `Workspace.proxyNames`). */
+export function proxyFactoryNames(text: string): string[] {
+  const out: string[] = [];
+  for (const p of catalog().proxies) {
+    if (!text.includes(p.factoryHint)) continue;
+    for (const m of text.matchAll(p.classArg)) out.push(m[1]!);
+  }
+  return out;
 }
 
 /** Whether Go source declares a top-level function, method, type, variable or constant `name`. */

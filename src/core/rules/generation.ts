@@ -12,6 +12,7 @@ import { rangeOfNode } from '../position';
 import { goDispatchOf } from './goDispatch';
 import type { Confidence, Modality } from '../types';
 import { labelCatalog } from './flow/catalog';
+import { codeWithoutProse } from './flow/lexical';
 import type { Rule, RuleContext } from './rule';
 
 const BASE_URL_NAMES: ReadonlySet<string> = new Set(['base_url', 'baseURL', 'baseUrl', 'api_base', 'openai_api_base', 'openAIApiBase', 'azure_endpoint', 'endpoint', 'basePath', 'BaseURL']);
@@ -89,9 +90,35 @@ interface Detection {
  * a workspace model) an HTTP call whose URL may come from another file.
  */
 function generationMayApply(text: string, family: RuleContext['language']['family'], declared: readonly Declared[], workspace: boolean): boolean {
+  const key = declared.length ? declared.map((d) => d.last).join('\u0000') : '';
+  const last = lastVerdict;
+  if (last && last.text === text && last.family === family && last.workspace === workspace && last.declared === key) return last.verdict;
   const cat = catalog();
-  return cat.mayMatch(family, text) || (workspace && LINKED_BY_IMPORT_ONLY[family] === false && cat.mayCallHttp(family, text)) || !!cat.localModels?.mayCall(text) || SESSION_RUN.test(text) || GENERATOR_PASSED.test(text) || NETWORK_CALLED_TEXT.test(text) || declared.some((d) => text.includes(d.last));
+  const verdict = cat.mayMatch(family, text) || (workspace && LINKED_BY_IMPORT_ONLY[family] === false && cat.mayCallHttp(family, text)) || callsLikeModel(text, family) || declared.some((d) => text.includes(d.last));
+  lastVerdict = { text, family, workspace, declared: key, verdict };
+  return verdict;
 }
+
+/**
+ * Whether the code calls something named like a local model's inference method, runs an
+ * inference session, passes or calls a generator network: calls and arguments, so only code counts. A
+ * hit in the raw text is confirmed on the text without comments, docstrings and closed string
+ * literals (the standard library's docstrings say "generator)", and its tokenizer's
+ * `generate_tokens(` is code and still passes).
+ */
+function callsLikeModel(text: string, family: RuleContext['language']['family']): boolean {
+  const local = catalog().localModels;
+  const hit = (t: string): boolean => !!local?.mayCall(t) || SESSION_RUN.test(t) || GENERATOR_PASSED.test(t) || NETWORK_CALLED_TEXT.test(t);
+  return hit(text) && hit(codeWithoutProse(text, family));
+}
+
+/**
+ * The last verdict of {@link generationMayApply}. One file's text is asked several times in a
+ * row: by this rule's prefilter, by aigc-missing-label's (which includes it), by the triage's
+ * link check and by the rule's own first step; each would run the catalog's token regex over the
+ * whole text again. (Comparing the same string object is a pointer check.)
+ */
+let lastVerdict: { text: string; family: RuleContext['language']['family']; workspace: boolean; declared: string; verdict: boolean } | undefined;
 
 /**
  * Whether a project file can make its importers' calls generation calls (the workspace model

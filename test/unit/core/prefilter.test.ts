@@ -32,6 +32,43 @@ describe('parse-or-skip prefilter', () => {
     assert.deepEqual(r.notices, []);
   });
 
+  it('answers the generation prefilter for the text, language and workspace it is asked about (its last verdict is reused only for the same question)', () => {
+    const gen = prefilterOf(builtinRule('aigc-generation-call')!)!;
+    const config = defaultConfig();
+    const input = (text: string, file: string, workspace: boolean) => ({ text, lower: text.toLowerCase(), language: languageForPath(file)!, config, workspace });
+    // A Go file's bare HTTP call opens it with a workspace model (its package's other files may
+    // name the endpoint), never without one, and never a Python file (it sees names only by import).
+    const http = 'resp, err := http.Post(url, "application/json", body)\n';
+    assert.equal(gen(input(http, 'svc/client.go', true)), true);
+    assert.equal(gen(input(http, 'svc/client.go', false)), false, 'same text, no workspace');
+    assert.equal(gen(input(http, 'svc/client.go', true)), true, 'asked again');
+    const py = 'import requests\nrequests.post(url, json=body)\n';
+    assert.equal(gen(input(py, 'svc/client.py', true)), false);
+    const sdk = "import OpenAI from 'openai';\n";
+    assert.equal(gen(input(sdk, 'a.ts', true)), true);
+    assert.equal(gen(input(sdk.replace('openai', 'zzzzzz'), 'a.ts', true)), false, 'a different text of the same length');
+    // The team's declared functions are part of the question.
+    const own = 'answer = ask_model(prompt)\n';
+    assert.equal(gen(input(own, 'a.py', true)), false);
+    assert.equal(gen({ ...input(own, 'a.py', true), config: { ...config, generationFunctions: ['llm.ask_model'] } }), true);
+  });
+
+  it('opens a file for a local model call, a session run or a generator argument only when the code has it, not its comments or docstrings', () => {
+    const gen = prefilterOf(builtinRule('aigc-generation-call')!)!;
+    const config = defaultConfig();
+    const accepts = (file: string, text: string): boolean => gen({ text, lower: text.toLowerCase(), language: languageForPath(file)!, config, workspace: true });
+    // Real code shapes: a GAN training step, a TTS model's inference, an ONNX session, a JS pipeline.
+    assert.equal(accepts('train.py', 'def step(batch):\n    loss = adversarial_loss(generator, discriminator, batch)\n    return loss\n'), true);
+    assert.equal(accepts('speak.py', 'from .models import load\n\ndef speak(text):\n    model = load()\n    wav = model.infer(text, speaker=0)\n    return wav\n'), true);
+    assert.equal(accepts('run.py', 'import numpy as np\nout = sess.run(None, {"input": np.zeros((1, 3))})\n'), true);
+    assert.equal(accepts('gen.ts', 'export async function draw(prompt: string) {\n  const image = await pipe.generate(prompt, { steps: 20 });\n  return image;\n}\n'), true);
+    assert.equal(accepts('Voice.java', 'class Voice {\n  byte[] say(String t) { return tts.synthesize(t); }\n}\n'), true);
+    // The same words as prose: a docstring, a comment and a log message.
+    assert.equal(accepts('heap.py', 'def merge(*iterables):\n    """Merge sorted inputs, each a sorted iterable (or generator)."""\n    return sorted(iterables)\n'), false);
+    assert.equal(accepts('util.py', '# to infer(x) the type, call resolve first\ndef resolve(x):\n    return type(x)\n'), false);
+    assert.equal(accepts('log.ts', 'export function note(): void {\n  console.log("call generate() after setup");\n}\n'), false);
+  });
+
   it('parses a file that names an AI SDK and reports its call', async () => {
     const before = host.parses;
     const r = await engine.analyze('src/chat.ts', "import OpenAI from 'openai';\nconst client = new OpenAI();\nexport const reply = () => client.chat.completions.create({ model: 'gpt-4o', messages: [] });\n");
@@ -104,7 +141,29 @@ describe('parse-or-skip prefilter', () => {
   it('reads import specifiers from text without a parse', () => {
     const ts = languageForPath('a.ts')!;
     const py = languageForPath('a.py')!;
-    assert.deepEqual(importSpecifiers('import { a } from "@/config/paths";\nexport * from \'./x.js\';\nconst s = require("../lib/sse");\nawait import("./lazy");\n', ts), ['@/config/paths', './x.js', '../lib/sse', './lazy']);
+    assert.deepEqual(importSpecifiers('import { a } from "@/config/paths";\nexport * from \'./x.js\';\nconst s = require("../lib/sse");\nawait import("./lazy");\n', ts), ['@/config/paths', '../lib/sse', './lazy']);
+    // A type-only import and a re-export let the file call nothing of the module: no parse for
+    // them. Value imports stay, also next to such statements, with inline `type` modifiers, a
+    // default import named `type`, and after an `export` in code without semicolons.
+    assert.deepEqual(
+      importSpecifiers(
+        [
+          "import type { ChatRequest } from './types';",
+          "import type * as T from './shapes';",
+          "import type Client from './client-type';",
+          "export { streamReply } from './stream';",
+          "export type { Reply } from './reply';",
+          "import { type Model, createClient } from './ai/client';",
+          "import type, { helper } from './type-helper';",
+          'export const retries = 3',
+          "import { send } from './send'",
+          "// export nothing; import { gone } from './in-a-comment'",
+          "export async function handler(req: ChatRequest) { return createClient().send(req); }",
+        ].join('\n'),
+        ts,
+      ),
+      ['./ai/client', './type-helper', './send', './in-a-comment'],
+    );
     assert.deepEqual(importSpecifiers('from .core import clients, util\nimport app.llm as llm\nfrom svc.core.clients import make\n', py), ['.core', '.core.clients', '.core.util', 'app.llm', 'svc.core.clients', 'svc.core.clients.make']);
     // Java: imported classes (not the JDK's), then classes of the file's own package that it names
     // without an import (declared types, constructed classes, static calls).
