@@ -40,8 +40,12 @@ const GENERATOR_PASSED = /(?<![A-Za-z0-9])generator\s*[,)]|\bnetG\s*[,)]/;
  * (`self.spade_generator(feature=f)`, `netG(x)`, StyleGAN's `G_ema(z, c)`).
  */
 const NETWORK_CALLED = /^(?:\w+_)?generator$|^netG(?:_\w+)?$|^G_ema$/;
-/** The prefilter's view of {@link NETWORK_CALLED}: such a name followed by its argument list. */
-const NETWORK_CALLED_TEXT = /(?<![A-Za-z0-9])(?:\w+_)?generator\s*\(|\bnetG(?:_\w+)?\s*\(|\bG_ema\s*\(/;
+/**
+ * The prefilter's view of {@link NETWORK_CALLED}: such a name followed by its argument list.
+ * Written from the literal end of the name, so the scan is one pass over the text (a pattern that
+ * starts with an optional `\w+_` retries at every letter of every identifier).
+ */
+const NETWORK_CALLED_TEXT = /generator\s*\(|netG\w*\s*\(|G_ema\s*\(/;
 /** Deep-learning frameworks whose modules are called to run a network. */
 const ML_FRAMEWORK = /^(?:torch|tensorflow|keras|paddle|jax|flax|mindspore|oneflow|megengine)(?:\.|$)/;
 /** Session or model names of generative face and image models (swap, lip sync, reenactment, a generator network). */
