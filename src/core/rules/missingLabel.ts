@@ -24,7 +24,7 @@ import { rangeOfNode } from '../position';
 import type { RuleSetting } from '../config';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { UI_REGISTRATION, compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
 import { type Family, getFileModel } from '../analysis/model';
@@ -324,7 +324,7 @@ async function reportSwitchedOffLabels(ctx: RuleContext): Promise<Set<number>> {
       // An options object given to the writer (`{ watermark: false }`).
       for (const a of c.args) {
         if (a.type !== 'object' && a.type !== 'dictionary') continue;
-        const lit = within(idx.keyed, a.startIndex, a.endIndex, nodeOfKeyed).find((l) => l.node.id === a.id);
+        const lit = keyedLiteralOf(idx, a);
         const e = lit?.entries.find((x) => SWITCH_OFF.keys.test(x.key) && !!x.value && SWITCH_OFF.offValues.test(x.value.text));
         if (e) key = `${e.key}: ${e.value!.text.trim()}`;
       }
@@ -1068,8 +1068,7 @@ function handsToCallbacks(c: CallInfo, flow: Flow, idx: FileIndex): boolean {
   if (!keys) return false;
   for (const a of c.args) {
     if (a.type === 'object') {
-      const lit = within(idx.keyed, a.startIndex, a.endIndex, nodeOfKeyed)[0];
-      if (lit?.node.id === a.id && lit.entries.some((e) => keys.test(e.key))) return true;
+      if (keyedLiteralOf(idx, a)?.entries.some((e) => keys.test(e.key))) return true;
     } else if (a.type === 'identifier' && callbackObjects(flow, keys).has(a.text)) return true;
   }
   return false;

@@ -546,6 +546,11 @@ export const nodeOfCall = (c: CallInfo): Node => c.node;
 export const nodeOfAssign = (a: AssignInfo): Node => a.node;
 export const nodeOfLoop = (l: LoopInfo): Node => l.node;
 export const nodeOfKeyed = (k: KeyedLiteral): Node => k.node;
+
+/** The key/value literal that `node` itself is (an object, dict or composite literal), if indexed. */
+export function keyedLiteralOf(idx: FileIndex, node: Node): KeyedLiteral | undefined {
+  return within(idx.keyed, node.startIndex, node.endIndex, nodeOfKeyed).find((l) => l.node.id === node.id);
+}
 export const nodeOfFunction = (f: FunctionInfo): Node => f.node;
 export const nodeSelf = (n: Node): Node => n;
 

@@ -10,7 +10,7 @@
  * the value onward, so a sink above that assignment does not count.
  */
 import type { Node } from 'web-tree-sitter';
-import { type FileIndex, type FunctionInfo, contains, enclosingFunction, nodeOfAssign, nodeOfCall, nodeOfKeyed, nodeOfLoop, nodeSelf, within } from './ast';
+import { type FileIndex, type FunctionInfo, contains, enclosingFunction, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfLoop, nodeSelf, within } from './ast';
 
 export interface Flow {
   /** The function the value lives in (null: module level). */
@@ -176,12 +176,9 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
       const f = idx.fnById.get(a.id);
       if (f) fns.push(f);
       else if (a.type === 'object') {
-        for (const lit of within(idx.keyed, a.startIndex, a.endIndex, nodeOfKeyed)) {
-          if (lit.node.id !== a.id) continue;
-          for (const e of lit.entries) {
-            const g = e.value ? idx.fnById.get(e.value.id) : undefined;
-            if (g) fns.push(g);
-          }
+        for (const e of keyedLiteralOf(idx, a)?.entries ?? []) {
+          const g = e.value ? idx.fnById.get(e.value.id) : undefined;
+          if (g) fns.push(g);
         }
       }
     }
