@@ -10,13 +10,34 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-// Node entry points; an entry is built only once its source exists.
+// Node entry points; an entry is built only once its source exists. The CLI, its worker and the
+// language server start in a new process (or thread) each time, so each is bundled to
+// `<name>.bundle.js` and `<name>.js` is a stub that runs the bundle through the V8 code cache
+// (src/launch/codeCache.ts). The client is loaded by the extension host, which has its own cache.
+const launched = ['cli', 'worker', 'server'];
 const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/cli/worker.ts', out: 'worker' },
   { in: 'src/server/server.ts', out: 'server' },
   { in: 'src/client/extension.ts', out: 'client' },
-].filter((e) => fs.existsSync(path.join(root, e.in)));
+  { in: 'src/launch/codeCache.ts', out: 'launch' },
+]
+  .filter((e) => fs.existsSync(path.join(root, e.in)))
+  .map((e) => (launched.includes(e.out) ? { ...e, out: `${e.out}.bundle` } : e));
+
+/** Writes `dist/<name>.js`, the stub that starts `dist/<name>.bundle.js` (the CLI's keeps the shebang). */
+function writeStubs() {
+  for (const name of launched) {
+    const stub = [
+      ...(name === 'cli' ? ['#!/usr/bin/env node'] : []),
+      `'use strict';`,
+      `// Written by scripts/build.mjs: starts ${name}.bundle.js through aireg's V8 code cache.`,
+      `require('./launch.js').launch(require('node:path').join(__dirname, '${name}.bundle.js'), module);`,
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(root, 'dist', `${name}.js`), stub, { mode: 0o755 });
+  }
+}
 
 const webEntries = fs.existsSync(path.join(root, 'src/webview'))
   ? fs.readdirSync(path.join(root, 'src/webview'))
@@ -76,11 +97,19 @@ const nodeOptions = {
   banner: { js: "const __airegImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
   mainFields: ['module', 'main'],
   conditions: ['require', 'node'],
+  // `import()` becomes `require()`: code run through vm.Script (the code-cache launcher) has no
+  // dynamic-import callback in Node 20, and every module imported is bundled or built in.
+  supported: { 'dynamic-import': false },
+  // web-tree-sitter's CommonJS build: its ES build declares a local `require` that shadows the one
+  // a converted `import()` calls.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
 };
 
 const webOptions = { ...common, entryPoints: webEntries, platform: 'browser', format: 'iife', target: 'es2022' };
 
 copyGrammars();
+fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+writeStubs();
 if (watch) {
   const ctxs = [await esbuild.context(nodeOptions)];
   if (webEntries.length) ctxs.push(await esbuild.context(webOptions));

@@ -21,7 +21,7 @@ const secs = () => ((Date.now() - T0) / 1000).toFixed(1);
 const log = (...a) => console.log(`[e2e ${secs()}s]`, ...a);
 
 /** Files the .vsix must contain for the extension to work offline. */
-const REQUIRED_IN_VSIX = ['package.json', 'dist/client.js', 'dist/server.js'];
+const REQUIRED_IN_VSIX = ['package.json', 'dist/client.js', 'dist/server.js', 'dist/launch.js', 'dist/server.bundle.js'];
 
 function runMochaUi(env) {
   return new Promise((resolve) => {

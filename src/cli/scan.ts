@@ -13,6 +13,7 @@ import { Engine, type FileResult } from '../core/engine';
 import type { Worker } from 'node:worker_threads';
 import { type FileTask, type TriageRecord, analyzeTasks, finishTriage, triageTasks } from './analyzeFile';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+import { codeCacheHooks } from '../launch/hooks';
 
 /**
  * Below this many files to parse, starting workers costs more than it saves (each loads its
@@ -283,7 +284,10 @@ export const SMALL_SCAN_CHARS = 256 * 1024;
  * language server never calls this, since it parses for hours.
  */
 async function baselineWasmForSmallScans(rest: readonly FileTask[]): Promise<void> {
-  if (isSmallScan(rest)) (await import('node:v8')).setFlagsFromString('--liftoff-only');
+  if (!isSmallScan(rest)) return;
+  // The code cache (src/launch/codeCache.ts) is only good for processes started with the same flags.
+  codeCacheHooks()?.beforeV8FlagChange();
+  (await import('node:v8')).setFlagsFromString('--liftoff-only');
 }
 
 /** True when the files left to parse hold fewer than {@link SMALL_SCAN_CHARS} characters (an unread size counts as large). */

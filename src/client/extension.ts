@@ -3,6 +3,7 @@
  * (dist/server.js over IPC), registers the commands, the status bar item and the Findings view,
  * and passes messages; all analysis runs in the server process, never on the extension host.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { type InitializationOptions, StatusNotification } from '../shared/protocol';
@@ -31,9 +32,12 @@ function initializationOptions(): InitializationOptions {
 
 function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
+  // The server's compiled code is cached in the extension's own storage (see src/launch/codeCache.ts),
+  // so each start after the first skips compiling the bundle; an explicit AIREG_CODE_CACHE wins.
+  const env = { ...process.env, AIREG_CODE_CACHE: process.env['AIREG_CODE_CACHE'] || path.join(context.globalStorageUri.fsPath, 'v8') };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGE_IDS.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),

@@ -13,8 +13,8 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { userCacheDir } from './cacheDir';
 import type { FileResult } from './engine';
 import { readTextFileSync } from './readFile';
 
@@ -29,13 +29,6 @@ interface CacheFile {
   entries: Record<string, { hash: string; result: FileResult }>;
 }
 
-/** The user's own cache folder for aireg (per platform; `AIREG_CACHE_HOME` overrides it). */
-export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.AIREG_CACHE_HOME) return path.resolve(env.AIREG_CACHE_HOME);
-  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'aireg', 'Cache');
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'aireg');
-  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'aireg');
-}
 
 /**
  * The secret that signs cache files: read from the user's cache folder, created there (readable
