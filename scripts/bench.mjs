@@ -75,9 +75,9 @@ async function bundleInproc() {
     target: 'node20',
     outfile: path.join(buildDir, 'inproc.cjs'),
     logLevel: 'warning',
-    // As in scripts/build.mjs: web-tree-sitter's ESM build needs a real import.meta.url.
-    define: { 'import.meta.url': '__airegImportMetaUrl' },
-    banner: { js: "const __airegImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    // The same parser build as the product's bundles (scripts/build.mjs).
+    alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
+    absWorkingDir: root,
     mainFields: ['module', 'main'],
     conditions: ['require', 'node'],
   });

@@ -91,10 +91,6 @@ const nodeOptions = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
-  // esbuild resolves `import 'web-tree-sitter'` to its ESM build, which calls
-  // createRequire(import.meta.url); in a CJS bundle that must be this file's URL, or loading fails.
-  define: { 'import.meta.url': '__airegImportMetaUrl' },
-  banner: { js: "const __airegImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
   mainFields: ['module', 'main'],
   conditions: ['require', 'node'],
   // `import()` becomes `require()`: code run through vm.Script (the code-cache launcher) has no
