@@ -207,11 +207,13 @@ export const invalidLabelMetadataRule: Rule = {
   async run(ctx) {
     if (!mayApply(ctx.tree, ctx.text, TRIGGER)) return;
     const idx = await indexFor(ctx);
+    // Every AIGC context names `aigc` somewhere in the text; without it no literal needs the walk up.
+    const mayHaveContext = /aigc/i.test(ctx.text);
     for (const lit of idx.keyed) {
       const keys = lit.entries.map((e) => e.key);
       // The wrapper `{ AIGC: {...} }` is not itself the metadata; its value is checked on its own.
       if (keys.some((k) => /^aigc$/i.test(k))) continue;
-      const context = inAigcContext(lit);
+      const context = mayHaveContext && inAigcContext(lit);
       if (!context && specificFieldHits(keys) < 2) continue;
       checkEntries(ctx, entriesOfLiteral(lit, idx.family), lit.node, context, '');
     }
