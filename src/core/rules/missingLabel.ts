@@ -267,7 +267,7 @@ export const missingLabelRule: Rule = {
     }
     seedSessionOutputs(tasks, idx, ctx);
     const ws = workspaceOf(ctx);
-    const foreign: Foreign | undefined = ws ? { calls: [], returned: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
+    const foreign: Foreign | undefined = ws ? { calls: [], returned: [], callbacks: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
     // An agent tool's return is reported as the tool's output only when following it into the
     // code that dispatches the tool finds no exit there: that exit says more about where it goes.
     const held: RawFinding[] = [];
@@ -285,6 +285,7 @@ export const missingLabelRule: Rule = {
     follow(fctx, idx, env, tasks, foreign, switchedOff);
     if (ws && foreign && foreign.calls.length > 0) await followIntoImports(fctx, ws, foreign.calls);
     if (ws && foreign && foreign.returned.length > 0) await followIntoImporters(fctx, ws, foreign.returned);
+    if (ws && foreign && foreign.callbacks.length > 0) await followCallbacksIntoImporters(fctx, ws, foreign.callbacks);
     for (const f of held) if (!reportedAt.has(f.range.startOffset)) ctx.report(f);
   },
 };
@@ -651,6 +652,18 @@ interface Foreign {
   returned: ReturnedValue[];
   /** Local names bound by imports (only calls rooted at one may reach another project file). */
   imported: Set<string>;
+  /** Content handed to a function a top-level function's caller gave it: the callers are in other files. */
+  callbacks: HandedCallback[];
+}
+
+/** Generated content a top-level function hands to a function its caller gives (`process?.(partial)`). */
+interface HandedCallback {
+  fnName: string;
+  slot: CallbackSlot;
+  /** The position of the content among the handed function's arguments. */
+  argIndex: number;
+  at: Node;
+  origin: Origin;
 }
 
 /** Generated content a top-level function gives back (return or yield) to callers in other files. */
@@ -883,6 +896,76 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
 }
 
 /**
+ * Follows content a top-level function of this file hands to a function its caller gives it
+ * (`process?.(partial)`, `push(delta)`) into the files that import this one: in each importer,
+ * the functions given for that slot at the calls of the function continue the flow with the
+ * content in their parameter, computed once per (importer, function, slot, modality, labels
+ * carried) and reused. The first unlabeled exit found is reported once, at the call of the given
+ * function in this file, with the importer's call and exit as the last steps of the path. One
+ * level, as for returned values.
+ */
+async function followCallbacksIntoImporters(ctx: RuleContext, ws: FlowWorkspace, handed: HandedCallback[]): Promise<void> {
+  const importers = ws.importersOf?.(ctx.file) ?? [];
+  if (importers.length === 0) return;
+  const family = ctx.language.family;
+  const done = new Set<number>();
+  for (const h of handed) {
+    if (done.has(h.at.id)) continue;
+    const gen = h.origin.gen;
+    for (const rel of importers) {
+      const key = `handed:${ctx.file}#${h.fnName}#${h.slot.position}.${h.slot.key ?? ''}#${h.argIndex}#${rel}#${gen.modality}#${h.origin.explicit}${h.origin.implicit}`;
+      const exits = await foreignSummary(ws, key, async () => {
+        const loaded = await ws.load(rel);
+        const language = languageForPath(rel);
+        if (!loaded || !language || language.family !== family) return [];
+        const callees = new Set(namesInImporter(h.fnName, ctx.file, rel, family, loaded.model.imports, ws));
+        if (callees.size === 0) return [];
+        const fidx = fileIndex(loaded.tree, family);
+        const tasks = new Map<number, Task>();
+        const origin: Origin = { ...h.origin, path: [] };
+        const calls: { node: Node; cb: FunctionInfo }[] = [];
+        for (const c of fidx.calls) {
+          if (!callees.has(c.callee)) continue;
+          const cb = slotFunction(c, h.slot, fidx);
+          if (!cb) continue;
+          calls.push({ node: c.node, cb });
+          for (const name of parameterNames(cb)[h.argIndex] ?? []) taskIn(tasks, cb).params.push({ name, origin });
+        }
+        if (tasks.size === 0) return [];
+        const raws: RawFinding[] = [];
+        const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
+        follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
+        const callFor = (offset: number): Node => (calls.find((x) => x.cb.node.startIndex <= offset && offset <= x.cb.node.endIndex) ?? calls[0]!).node;
+        return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'], via: { range: rangeOfNode(callFor(r.range.startOffset)) } }));
+      });
+      // As for returned values: an importer that only prints the content is not where it reaches its audience.
+      const exit = exits.find((e) => e.kind !== 'terminal');
+      if (!exit) continue;
+      done.add(h.at.id);
+      const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
+      const steps = h.origin.path;
+      const given = h.slot.key ?? `argument ${h.slot.position + 1}`;
+      ctx.report({
+        ruleId: 'aigc-missing-label',
+        range: rangeOfNode(h.at),
+        message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) is handed to the function ${exit.file} gives ${h.fnName}() (${given}), which sends it out via ${exit.label} (${exit.file}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
+        confidence: gen.confidence === 'low' ? 'low' : 'high',
+        generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
+        related: [
+          { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
+          ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
+          ...(exit.via ? [{ file: exit.file, range: exit.via.range, message: `${h.fnName}() called here with the function` }] : []),
+          { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
+        ],
+        data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
+        fingerprintKey: `${exit.kind}:${gen.api}:handed:${exit.file}`,
+      });
+      break;
+    }
+  }
+}
+
+/**
  * Calls through a registry that holds one of `names` (`TOOLS = {"draw": draw_image}`, a module
  * level dict or list): `TOOLS[name](...)` and `TOOLS.get(name)(...)`, as the index writes their
  * callees. Dynamic dispatch of tools and handlers reaches the function this way.
@@ -981,6 +1064,7 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       }
     }
   }
+  if (flow.fn) followHandedCallbacks(ctx, idx, env, flow, origins, sinkIds, nextTask, foreign);
   // An argument passed to a same-file function continues in that function's parameter.
   for (const c of within(idx.calls, flow.scope.startIndex, flow.scope.endIndex, nodeOfCall)) {
     if (sinkIds.has(c.node.id) || c.args.length + c.kwargs.size === 0) continue;
@@ -1020,6 +1104,101 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       const fn = enclosingFunction(c.node, idx);
       if (fn) nextTask(fn).seeds.push({ node: c.node, origin: { ...origins[flow.origin.get(root) ?? 0]!, path: [] } });
     }
+  }
+}
+
+/** Where a function's caller gives it a function: the argument position, and the options key when it is an entry of an options object. */
+interface CallbackSlot {
+  position: number;
+  key?: string;
+}
+
+const callbackSlotMemo = new WeakMap<FunctionInfo, Map<string, CallbackSlot>>();
+
+/**
+ * The names under which `fn` can call a function its caller gave it: a parameter (`push`), a
+ * name destructured from an options parameter in the signature (`({ onChunk })`) or in the body
+ * (`const { process } = options`, `const emit = options.emit`). A member of a parameter
+ * (`options.process`) is looked up by `callbackSlotOf`. One pass over the function's
+ * assignments, memoised per function.
+ */
+function callbackSlots(fn: FunctionInfo, idx: FileIndex): Map<string, CallbackSlot> {
+  let out = callbackSlotMemo.get(fn);
+  if (out) return out;
+  out = new Map();
+  const declared = (fn.node.childForFieldName('parameters') ?? fn.node.childForFieldName('parameter'))?.namedChildren.filter((p) => p && p.type !== 'comment') ?? [];
+  const plain = new Map<string, number>();
+  parameterNames(fn).forEach((names, position) => {
+    const pattern = /^\s*\{/.test(declared[position]?.text ?? '');
+    for (const name of names) out!.set(name, pattern ? { position, key: name } : { position });
+    if (!pattern && names.length === 1) plain.set(names[0]!, position);
+  });
+  if (plain.size > 0) {
+    for (const a of within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign)) {
+      if (enclosingFunction(a.node, idx) !== fn) continue;
+      const m = /^([A-Za-z_$][\w$]*)(?:\??\.([A-Za-z_$][\w$]*))?$/.exec(a.value.text);
+      const position = m ? plain.get(m[1]!) : undefined;
+      if (position === undefined) continue;
+      if (m![2] && a.targets.length === 1) out.set(a.targets[0]!, { position, key: m![2] });
+      else if (!m![2] && /^\s*(?:const|let|var)?\s*\{/.test(a.node.text)) for (const t of a.targets) out.set(t, { position, key: t });
+    }
+  }
+  callbackSlotMemo.set(fn, out);
+  return out;
+}
+
+/** The slot a call's callee names in `fn` (`push(x)`, `process?.(x)`, `options.onChunk?.(x)`), if any. */
+function callbackSlotOf(c: CallInfo, fn: FunctionInfo, idx: FileIndex): CallbackSlot | undefined {
+  const m = /^([A-Za-z_$][\w$]*)(?:\.([A-Za-z_$][\w$]*))?$/.exec(c.callee.replace(/\?/g, ''));
+  if (!m) return undefined;
+  const slots = callbackSlots(fn, idx);
+  const slot = slots.get(m[1]!);
+  if (!slot) return undefined;
+  if (!m[2]) return slot;
+  return slot.key === undefined ? { position: slot.position, key: m[2] } : undefined;
+}
+
+/**
+ * The function a caller gives for a slot: the argument itself (a function literal, a variable
+ * holding one, a same-file function by name) or the slot's entry of an options object literal.
+ */
+function slotFunction(call: CallInfo, slot: CallbackSlot, idx: FileIndex): FunctionInfo | undefined {
+  const arg = call.args[slot.position];
+  if (!arg) return undefined;
+  if (arg.type === 'object') {
+    if (slot.key === undefined) return undefined;
+    const entry = keyedLiteralOf(idx, arg)?.entries.find((e) => e.key === slot.key);
+    return entry?.value ? callbackFunction(entry.value, call.node, idx) : undefined;
+  }
+  return callbackFunction(arg, call.node, idx);
+}
+
+/**
+ * Generated content handed to a function the caller gave (`push(delta)`, `process?.(partial)`
+ * after `const { process } = options`) goes wherever that function sends it. Same-file callers'
+ * functions continue the flow with the content in their parameter at the same position; callers
+ * in the files that import this one are followed after the file (`followCallbacksIntoImporters`).
+ * Calls that are exits by themselves (`options.onFinish(x)`) are not looked at again.
+ */
+function followHandedCallbacks(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, origins: readonly Origin[], sinkIds: ReadonlySet<number>, nextTask: (fn: FunctionInfo | null) => Task, foreign: Foreign | undefined): void {
+  const fn = flow.fn!;
+  if (callbackSlots(fn, idx).size === 0) return;
+  const top = fn.name && !fn.name.startsWith('_') && !enclosingFunction(fn.node, idx);
+  for (const c of within(idx.calls, flow.scope.startIndex, flow.scope.endIndex, nodeOfCall)) {
+    if (sinkIds.has(c.node.id) || c.args.length === 0) continue;
+    const slot = callbackSlotOf(c, fn, idx);
+    if (!slot) continue;
+    const argIndex = c.args.findIndex((a) => sourceOf(flow, a) >= 0);
+    if (argIndex < 0) continue;
+    const from = origins[Math.max(0, sourceOf(flow, c.args[argIndex]!))]!;
+    const origin = passOn(ctx, idx, env, flow, from, c.node, `handed to ${c.callee.replace(/\?/g, '')}(), the function the caller gave`);
+    if (!origin) continue;
+    for (const caller of fn.name ? callersOf(fn, idx) : []) {
+      const ci = env.callAt(caller);
+      const cb = ci ? slotFunction(ci, slot, idx) : undefined;
+      if (cb && !contains(cb.node, c.node)) for (const name of parameterNames(cb)[argIndex] ?? []) nextTask(cb).params.push({ name, origin });
+    }
+    if (top && foreign && !isDerived(from.gen)) foreign.callbacks.push({ fnName: fn.name!, slot, argIndex, at: c.node, origin: { ...origin, path: origin.path.slice(0, -1) } });
   }
 }
 
