@@ -22,6 +22,13 @@ import { codeCacheHooks } from '../launch/hooks';
 export const WORKER_THRESHOLD = 200;
 const BATCH_SIZE = 16;
 /**
+ * Characters of source in one batch at most (a larger file is a batch of its own). Workers take
+ * contiguous shares and the last batches decide when a scan ends: the six 1.2 MB SDK bundles of
+ * the large bench corpus sit in one folder, and as one batch of 16 files (5.4 MB) one worker
+ * parsed them for 20 s while the other, done, had nothing left to take.
+ */
+export const BATCH_CHARS = 256 * 1024;
+/**
  * From this many discovered files on, the workers start at once and triage the files in parallel
  * (reading and running the text prefilters costs about 1 ms per file, a worker's start-up about
  * 100 ms); below it the main thread triages alone.
@@ -237,10 +244,41 @@ class WorkerPool {
   }
 }
 
-/** Analyses `files` on the pool's workers, in batches of {@link BATCH_SIZE}. */
+/**
+ * Splits the files to analyse into batches: at most {@link BATCH_SIZE} files and
+ * {@link BATCH_CHARS} characters each (a file of unknown size counts as small), so that no batch
+ * holds much more work than another. A file larger than that is a batch of its own, and those
+ * come first, largest first: whatever a worker is busy with when the others run out of work
+ * decides when the scan ends, so the long jobs must not be left for last. The other batches keep
+ * the files' order (files of one folder stay together, see `WorkerPool.run`).
+ */
+export function analysisBatches(files: readonly FileTask[]): FileTask[][] {
+  const large: FileTask[] = [];
+  const out: FileTask[][] = [];
+  let cur: FileTask[] = [];
+  let chars = 0;
+  for (const f of files) {
+    const n = f.chars ?? 0;
+    if (n > BATCH_CHARS) {
+      large.push(f);
+      continue;
+    }
+    if (cur.length && (cur.length >= BATCH_SIZE || chars + n > BATCH_CHARS)) {
+      out.push(cur);
+      cur = [];
+      chars = 0;
+    }
+    cur.push(f);
+    chars += n;
+  }
+  if (cur.length) out.push(cur);
+  large.sort((a, b) => b.chars! - a.chars!);
+  return [...large.map((f) => [f]), ...out];
+}
+
+/** Analyses `files` on the pool's workers, in batches (see {@link analysisBatches}). */
 async function analyzeOnPool(pool: WorkerPool, files: readonly FileTask[], progress: (r: FileResult) => void): Promise<FileResult[]> {
-  const batches: ToWorker[] = [];
-  for (let i = 0; i < files.length; i += BATCH_SIZE) batches.push({ type: 'batch', id: batches.length, files: files.slice(i, i + BATCH_SIZE) });
+  const batches: ToWorker[] = analysisBatches(files).map((b, id) => ({ type: 'batch', id, files: b }));
   const results: FileResult[] = [];
   await pool.run(batches, (msg) => {
     if (msg.type !== 'results') return;

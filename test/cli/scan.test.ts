@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFile, analyzeTasks } from '../../src/cli/analyzeFile';
 import { failsOn, renderText, summarize, type ScanReport } from '../../src/cli/report';
-import { isSmallScan, plannedJobs, SMALL_SCAN_CHARS, WORKER_THRESHOLD } from '../../src/cli/scan';
+import { analysisBatches, BATCH_CHARS, isSmallScan, plannedJobs, SMALL_SCAN_CHARS, WORKER_THRESHOLD } from '../../src/cli/scan';
 import { Engine } from '../../src/core/engine';
 import type { Finding } from '../../src/core/types';
 
@@ -23,6 +23,20 @@ describe('CLI scan planning and reporting (in process)', () => {
     assert.equal(isSmallScan([]), false, 'nothing to parse: no flag to set');
     assert.equal(isSmallScan([task(SMALL_SCAN_CHARS / 2), task(SMALL_SCAN_CHARS / 2)]), false, 'the total counts');
     assert.equal(isSmallScan([task(10), task()]), false, 'a file of unknown size counts as large');
+  });
+
+  it('batches files by count and by size, the files larger than a batch first and largest first', () => {
+    const t = (name: string, chars?: number): { path: string; relPath: string; chars?: number } => ({ path: name, relPath: name, ...(chars === undefined ? {} : { chars }) });
+    const small = Array.from({ length: 20 }, (_, i) => t(`a/${String(i).padStart(2, '0')}.ts`, 100));
+    const names = (bs: { relPath: string }[][]): string[][] => bs.map((b) => b.map((f) => f.relPath));
+    // Twenty small files: sixteen, then four, in their order.
+    assert.deepEqual(names(analysisBatches(small)), [small.slice(0, 16).map((f) => f.relPath), small.slice(16).map((f) => f.relPath)]);
+    // The characters bound a batch too (a file of unknown size counts as none).
+    const half = BATCH_CHARS / 2;
+    assert.deepEqual(names(analysisBatches([t('b/1.ts', half), t('b/2.ts', half), t('b/3.ts', 1), t('b/4.ts')])), [['b/1.ts', 'b/2.ts'], ['b/3.ts', 'b/4.ts']]);
+    // Two bundles in the middle of a folder: each alone, first, the larger one leading.
+    const mixed = [t('c/1.ts', 10), t('c/big.js', BATCH_CHARS + 1), t('c/2.ts', 10), t('c/bigger.js', BATCH_CHARS * 4), t('c/3.ts', 10)];
+    assert.deepEqual(names(analysisBatches(mixed)), [['c/bigger.js'], ['c/big.js'], ['c/1.ts', 'c/2.ts', 'c/3.ts']]);
   });
 
   it('turns an unreadable file into a read-error notice', async () => {
