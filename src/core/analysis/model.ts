@@ -170,6 +170,8 @@ export class FileModel {
   goTargets: Map<number, readonly GoCallTarget[]> | undefined;
   /** Go: the files declaring the package-level values this file names from other files, by `name` or `pkg.Name`. */
   goValues: Map<string, FileModel> | undefined;
+  /** Go: the files of this package declaring the struct fields this file reads but does not declare, by `.field`. */
+  goFields: Map<string, FileModel> | undefined;
   /** The Java package this file declares (`package com.acme.ai;`), if any. */
   packageName: string | undefined;
   /**
@@ -765,7 +767,8 @@ export class FileModel {
     // variable of another (a field of the same name is still seen).
     const scope = this.family === 'java' && at > 0 && /^\.?[\w$]+$/.test(key) ? this.javaScopeAt(at) : null;
     const sorted = scope ? this.scopedSortedOf(key, scope) : this.sortedOf(key);
-    if (!sorted) return undefined;
+    // Go: a struct field declared in another file of the package resolves through its declaration there.
+    if (!sorted) return this.goFields?.get(key)?.fieldPath(key, depth + 1);
     const splitValued = countEndingBefore(sorted.valued, at);
     const splitBare = countEndingBefore(sorted.bare, at);
     const memoKey = `${key}\u0000${splitValued}\u0000${splitBare}${scope ? `\u0000${scope.id}` : ''}`;
@@ -803,6 +806,11 @@ export class FileModel {
     this.inProgress.delete(memoKey);
     this.keyMemo.set(memoKey, result ?? null);
     return result;
+  }
+
+  /** Go: what a struct field of this file (`.client`) holds, for another file of the package. */
+  fieldPath(key: string, depth: number): ResolvedPath | undefined {
+    return this.resolveKey(key, depth);
   }
 
   /**
