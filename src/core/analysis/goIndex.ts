@@ -38,6 +38,9 @@ const MAX_CANDIDATES = 256;
 const VALUE = /^(?:const|var)[ \t]+([A-Za-z_]\w*)/gm;
 const VALUE_BLOCK = /^(?:const|var)[ \t]*\(([^)]*)\)/gm;
 const BLOCK_NAME = /^[ \t]+([A-Za-z_]\w*)\b/gm;
+/** `type X struct {`, and a named field line inside it (`client *openai.Client`, `a, b int`; not an embedded type). */
+const STRUCT = /^type[ \t]+[A-Za-z_]\w*(?:\[[^\]]*\])?[ \t]+struct[ \t]*\{/gm;
+const FIELD_LINE = /^[ \t]+([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]+[*[\]A-Za-z_]/;
 
 /** One function or method the index knows: the file that declares it. */
 export interface GoDecl {
@@ -63,6 +66,8 @@ interface FileFacts {
   funcs: BodyFacts[];
   /** Package-level constants and variables. */
   values: string[];
+  /** Named fields of the file's struct types (only for a file that names an SDK or endpoint). */
+  fields: string[];
   methods: (BodyFacts & { type: string })[];
   interfaces: { name: string; methods: string[] }[];
 }
@@ -136,6 +141,15 @@ export class GoIndex {
   /** The package-level values of `dir`'s files that name an SDK or endpoint, with their files. */
   hintedValues(dir: string): ReadonlyMap<string, string> | undefined {
     return this.get().values.get(dir);
+  }
+
+  /**
+   * The struct fields declared by `dir`'s files that name an SDK or endpoint, with their files: a
+   * method in another file of the package reads such a field (`c.client.CreateChatCompletion`)
+   * whose type only the declaring file says.
+   */
+  hintedFields(dir: string): ReadonlyMap<string, string> | undefined {
+    return this.get().fields.get(dir);
   }
 
   /** Whether `dir` declares an interface `name`, and its methods. */
@@ -280,13 +294,26 @@ export class GoIndex {
 export function goFileFacts(rel: string, text: string): FileFacts {
   const dir = path.posix.dirname(rel);
   const hinted = catalog().mayMatch('go', text);
-  const facts: FileFacts = { dir: dir === '.' ? '' : dir, hinted, imports: [], funcs: [], values: [], methods: [], interfaces: [] };
+  const facts: FileFacts = { dir: dir === '.' ? '' : dir, hinted, imports: [], funcs: [], values: [], fields: [], methods: [], interfaces: [] };
   for (const m of text.matchAll(IMPORT_PATH)) facts.imports.push(m[1]!);
   for (const m of text.matchAll(FUNC)) facts.funcs.push(bodyFacts(text, m.index + m[0].length, m[1]!));
   if (facts.hinted) {
     // Only the values of a file that names an SDK or endpoint can be one (a URL constant).
     for (const m of text.matchAll(VALUE)) facts.values.push(m[1]!);
     for (const b of text.matchAll(VALUE_BLOCK)) for (const m of b[1]!.matchAll(BLOCK_NAME)) facts.values.push(m[1]!);
+    // Likewise only its struct fields can hold an SDK client. The field lines up to the closing
+    // brace at the declaration's own indentation (gofmt), as for interfaces below.
+    for (const m of text.matchAll(STRUCT)) {
+      let depth = 1;
+      for (const line of text.slice(m.index + m[0].length, m.index + m[0].length + 8000).split('\n')) {
+        if (depth === 1) {
+          const f = FIELD_LINE.exec(line);
+          if (f) for (const name of f[1]!.split(',')) facts.fields.push(name.trim());
+        }
+        for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+        if (depth <= 0) break;
+      }
+    }
   }
   for (const m of text.matchAll(METHOD)) facts.methods.push({ type: m[1]!, ...bodyFacts(text, m.index + m[0].length, m[2]!) });
   for (const m of text.matchAll(INTERFACE)) {
@@ -318,6 +345,7 @@ interface Derived {
   typeMethods: Map<string, Set<string>>;
   interfaces: Map<string, string[]>;
   values: Map<string, Map<string, string>>;
+  fields: Map<string, Map<string, string>>;
   impls: Map<string, GoDecl[]>;
   reaching: Set<string>;
   /** Packages that may generate, with the fewest hops (imports, interface implementations) to one that names an SDK or endpoint. */
@@ -355,7 +383,7 @@ const GO_BUILTIN = new Set(['string', 'error', 'bool', 'byte', 'rune', 'int', 'i
 
 /** The lookups of the whole index, linear in the number of declarations. */
 function derive(files: Map<string, FileFacts>, modules: readonly { dir: string; path: string }[]): Derived {
-  const d: Derived = { funcs: new Map(), byMethod: new Map(), byName: new Map(), declMemo: new Map(), typeMethods: new Map(), interfaces: new Map(), values: new Map(), impls: new Map(), reaching: new Set(), generating: new Map() };
+  const d: Derived = { funcs: new Map(), byMethod: new Map(), byName: new Map(), declMemo: new Map(), typeMethods: new Map(), interfaces: new Map(), values: new Map(), fields: new Map(), impls: new Map(), reaching: new Set(), generating: new Map() };
   const hintedDirs = new Set<string>();
   for (const [file, f] of [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (f.hinted) hintedDirs.add(f.dir);
@@ -378,6 +406,11 @@ function derive(files: Map<string, FileFacts>, modules: readonly { dir: string; 
       let vals = d.values.get(f.dir);
       if (!vals) d.values.set(f.dir, (vals = new Map()));
       for (const v of f.values) if (!vals.has(v)) vals.set(v, file);
+    }
+    if (f.fields.length) {
+      let fields = d.fields.get(f.dir);
+      if (!fields) d.fields.set(f.dir, (fields = new Map()));
+      for (const v of f.fields) if (!fields.has(v)) fields.set(v, file);
     }
   }
   for (const dir of hintedDirs) d.reaching.add(dir);

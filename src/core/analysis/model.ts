@@ -149,6 +149,8 @@ export class FileModel {
   /** Modules imported with `*` (Java on-demand imports, Python star imports). */
   readonly starModules: string[] = [];
   readonly bindings = new Map<string, Binding[]>();
+  /** JavaScript/TypeScript `x += part` by `x`, in source order (kept out of `bindings`). */
+  private readonly appends = new Map<string, Binding[]>();
   readonly calls: CallSite[] = [];
   /** Functions defined at any level of the file, by name (their returns summarise helpers). */
   readonly functions = new Map<string, Node[]>();
@@ -170,6 +172,8 @@ export class FileModel {
   goTargets: Map<number, readonly GoCallTarget[]> | undefined;
   /** Go: the files declaring the package-level values this file names from other files, by `name` or `pkg.Name`. */
   goValues: Map<string, FileModel> | undefined;
+  /** Go: the files of this package declaring the struct fields this file reads but does not declare, by `.field`. */
+  goFields: Map<string, FileModel> | undefined;
   /** The Java package this file declares (`package com.acme.ai;`), if any. */
   packageName: string | undefined;
   /**
@@ -221,7 +225,14 @@ export class FileModel {
         case 'bind': {
           const name = caps.find((c) => c.name === 'name')?.node;
           const value = caps.find((c) => c.name === 'value')?.node ?? (main.node.type === 'enum_declaration' ? main.node : main.node.childForFieldName('value'));
-          if (name) this.addBinding(name, value, main.node);
+          // `x += part` is kept apart: it appends to a string (see stringValue) and says nothing else of `x`.
+          if (name && value && main.node.type === 'augmented_assignment_expression') {
+            const key = this.textOf(name).replace(/\s+/g, '');
+            const list = this.appends.get(key);
+            const b: Binding = { key, value, type: null, node: main.node, mock: false };
+            if (list) list.push(b);
+            else this.appends.set(key, [b]);
+          } else if (name) this.addBinding(name, value, main.node);
           break;
         }
         case 'bindlist':
@@ -765,7 +776,8 @@ export class FileModel {
     // variable of another (a field of the same name is still seen).
     const scope = this.family === 'java' && at > 0 && /^\.?[\w$]+$/.test(key) ? this.javaScopeAt(at) : null;
     const sorted = scope ? this.scopedSortedOf(key, scope) : this.sortedOf(key);
-    if (!sorted) return undefined;
+    // Go: a struct field declared in another file of the package resolves through its declaration there.
+    if (!sorted) return this.goFields?.get(key)?.fieldPath(key, depth + 1);
     const splitValued = countEndingBefore(sorted.valued, at);
     const splitBare = countEndingBefore(sorted.bare, at);
     const memoKey = `${key}\u0000${splitValued}\u0000${splitBare}${scope ? `\u0000${scope.id}` : ''}`;
@@ -803,6 +815,11 @@ export class FileModel {
     this.inProgress.delete(memoKey);
     this.keyMemo.set(memoKey, result ?? null);
     return result;
+  }
+
+  /** Go: what a struct field of this file (`.client`) holds, for another file of the package. */
+  fieldPath(key: string, depth: number): ResolvedPath | undefined {
+    return this.resolveKey(key, depth);
   }
 
   /**
@@ -1258,7 +1275,8 @@ export class FileModel {
       case 'attribute':
       case 'selector_expression': {
         const key = this.textOf(n).replace(/\s+/g, '');
-        const list = this.bindings.get(key) ?? (n.type !== 'identifier' ? this.bindings.get(key.slice(key.lastIndexOf('.'))) : undefined);
+        const added = n.type === 'identifier' ? this.appends.get(key) : undefined;
+        const list = this.bindings.get(key) ?? (n.type !== 'identifier' ? this.bindings.get(key.slice(key.lastIndexOf('.'))) : added ? [] : undefined);
         if (!list) return n.type === 'identifier' ? this.importedString(key, undefined) : this.memberString(n, depth);
         // An empty initial value (`let path = ""`, later assigned in branches) says nothing.
         let empty: string | undefined;
@@ -1268,7 +1286,18 @@ export class FileModel {
           if (v === '') empty = v;
           else if (v !== undefined) return v;
         }
-        return empty;
+        // `url += '/'; url += path`: the parts appended, before this use and in its own function,
+        // to a value not known here (a parameter). A few of the name's first bindings are looked at.
+        let appended: string | undefined;
+        let taken = 0;
+        for (const b of added?.slice(0, 64) ?? []) {
+          if (b.node.startIndex >= n.startIndex || taken >= 4) break;
+          if (enclosingScope(b.node) !== enclosingScope(n) || this.textOf(b.node.childForFieldName('operator') ?? b.node).trim() !== '+=') continue;
+          taken++;
+          const v = this.stringValue(b.value!, depth + 1);
+          if (v !== undefined) appended = (appended ?? UNRESOLVED) + v;
+        }
+        return appended !== undefined ? (empty ?? '') + appended : empty;
       }
       case 'ternary_expression':
       case 'conditional_expression': {
@@ -1560,6 +1589,16 @@ function paramNames(def: Node, text: (n: Node) => string): string[] {
 
 /** A Java fully-qualified class name: a lower-case package, then the class and its nested classes. */
 const JAVA_QUALIFIED = /^([a-z_][\w]*(?:\.[a-z_][\w]*)+)\.([A-Z][\w]*(?:\.[A-Z][\w]*)*)$/;
+
+/** Node kinds that open a JavaScript/TypeScript function scope. */
+const JS_SCOPES = new Set(['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function']);
+
+/** The id of the innermost function around a node (0 at module level); a bounded walk up. */
+function enclosingScope(node: Node): number {
+  let p = node.parent;
+  for (let hops = 0; p && hops < 64; p = p.parent, hops++) if (JS_SCOPES.has(p.type)) return p.id;
+  return 0;
+}
 
 /** Whether a Java binding node declares a local variable or parameter (scoped to its method). */
 function isJavaLocal(node: Node): boolean {

@@ -15,6 +15,7 @@ const JS_COMMON = `
 (new_expression) @call
 (variable_declarator name: (_) @name value: (_) @value) @bind
 (assignment_expression left: (_) @name right: (_) @value) @bind
+(augmented_assignment_expression left: (_) @name right: (_) @value) @bind
 (function_declaration name: (_) @name) @func
 (method_definition name: (_) @name) @func
 (class_declaration name: (_) @name) @class

@@ -103,6 +103,7 @@ export class GoDispatch {
     for (const m of this.touched) {
       m.goTargets = undefined;
       m.goValues = undefined;
+      m.goFields = undefined;
     }
     this.touched = [];
     this.prepared = new WeakMap();
@@ -149,7 +150,7 @@ export class GoDispatch {
       if (!loaded.length) continue;
       if (!model.goTargets) {
         model.goTargets = new Map();
-        if (!model.goValues) this.touched.push(model);
+        if (!model.goValues && !model.goFields) this.touched.push(model);
       }
       model.goTargets.set(call.node.id, loaded);
     }
@@ -178,15 +179,19 @@ export class GoDispatch {
         if (file) wanted.push({ key: `${imp.local}.${m[1]!}`, name: m[1]!, file });
       }
     }
+    // Struct fields this file reads (`c.client`) but whose struct another file of the package declares.
+    const fields = idx.hintedFields(dirOf(rel));
+    if (fields) {
+      const read = new Set([...model.text.matchAll(/\.[ \t]*([A-Za-z_]\w*)/g)].map((m) => m[1]!));
+      for (const [name, file] of fields) if (file !== rel && read.has(name) && !model.bindings.has(`.${name}`)) wanted.push({ key: `.${name}`, name, file });
+    }
     for (const w of wanted.slice(0, MAX_VALUE_FILES)) {
       if (--this.steps < 0) return;
       const loaded = await this.ws.load(w.file);
       if (!loaded) continue;
-      if (!model.goValues) {
-        model.goValues = new Map();
-        if (!model.goTargets) this.touched.push(model);
-      }
-      model.goValues.set(w.key, loaded.model);
+      if (!model.goValues && !model.goFields && !model.goTargets) this.touched.push(model);
+      if (w.key.startsWith('.')) (model.goFields ??= new Map()).set(w.key, loaded.model);
+      else (model.goValues ??= new Map()).set(w.key, loaded.model);
     }
   }
 
