@@ -94,6 +94,11 @@ export interface ResolvedPath {
   chain: Node[];
   /** The value comes from a test double (MagicMock, jest.fn, Mockito mock, `@Mock`). */
   mock: boolean;
+  /**
+   * The model of the file whose imports `root` names, when the resolution went into another file
+   * (an attribute a base class of another file sets: `self.nets` set in the base's `__init__`).
+   */
+  owner?: FileModel;
 }
 
 /** Joins segments into the catalog's path form: inner `()` dropped, a trailing `()` kept. */
@@ -109,6 +114,8 @@ export function normalisePath(segments: readonly string[]): string {
 }
 
 const MAX_DEPTH = 12;
+/** Files of base classes followed up from a Python subclass for an attribute it inherits. */
+const MAX_BASE_HOPS = 2;
 /** The per-file resolution budget: a fixed allowance plus a share proportional to the file size. */
 const STEP_BASE = 20_000;
 const STEP_PER_CHAR = 2;
@@ -154,6 +161,8 @@ export class FileModel {
   readonly functions = new Map<string, Node[]>();
   /** Names of the classes this file defines (a local model class is known by its name). */
   readonly classes = new Set<string>();
+  /** Python classes by name (the last definition wins), for attributes inherited by subclasses of other files. */
+  private readonly classNodes = new Map<string, Node>();
   /** Java interfaces this file declares, by name (a LangChain4j AI service is one). */
   readonly interfaces = new Map<string, Node>();
   /**
@@ -231,6 +240,7 @@ export class FileModel {
           const name = caps.find((c) => c.name === 'name')?.node;
           if (name) {
             this.classes.add(this.textOf(name));
+            if (this.family === 'python') this.classNodes.set(this.textOf(name), main.node);
             if (main.node.type === 'interface_declaration') this.interfaces.set(this.textOf(name), main.node);
           }
           break;
@@ -682,6 +692,41 @@ export class FileModel {
     return this.functions.has(name) ? this.resolveReturns(name, index, 2) : undefined;
   }
 
+  /**
+   * What `self.<attr>` is in a Python method whose class inherits it from a base class defined in
+   * a linked project file (`class EditorPipeline(AvatarPipeline)`, the base's `__init__` setting
+   * `self.nets = AvatarNetworks(cfg)`): the base file resolves the attribute, through its own
+   * bases in turn, at most `MAX_BASE_HOPS` files up. Only a value rooted at an import counts; it
+   * records that file as its `owner`, since its root names that file's import.
+   */
+  private inheritedAttr(attr: string, at: Node, depth: number, hops = 0): ResolvedPath | undefined {
+    if (hops >= MAX_BASE_HOPS || depth > MAX_DEPTH || this.linked.size === 0) return undefined;
+    let cls: Node | null = at;
+    while (cls && cls.type !== 'class_definition') cls = cls.parent;
+    const supers = cls?.childForFieldName('superclasses');
+    if (!supers) return undefined;
+    for (const base of supers.namedChildren) {
+      if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) continue;
+      const [head, member] = this.textOf(base).split('.');
+      const imp = this.imports.get(head!);
+      const name = member ?? imp?.member;
+      const ext = imp && name && (member === undefined || imp.member === undefined) ? this.linkedOf(imp) : undefined;
+      const r = ext && ext !== this ? ext.classAttr(name!, attr, depth + 1, hops + 1) : undefined;
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** `self.<attr>` as the class `className` of this file sets it or inherits it (see `inheritedAttr`). */
+  private classAttr(className: string, attr: string, depth: number, hops: number): ResolvedPath | undefined {
+    const cls = this.classNodes.get(className);
+    if (!cls || !this.step()) return undefined;
+    const r = this.resolveKey(`self.${attr}`, depth, this.text.length) ?? this.resolveKey(`.${attr}`, depth, this.text.length);
+    if (r && (r.module !== undefined || r.mock)) return { ...r, owner: r.owner ?? this };
+    if (this.bindings.has(`self.${attr}`)) return undefined;
+    return this.inheritedAttr(attr, cls.childForFieldName('body') ?? cls, depth, hops);
+  }
+
   /** Takes one resolution step; false once the file's budget is spent. */
   private step(): boolean {
     this.steps++;
@@ -941,6 +986,11 @@ export class FileModel {
         if (!this.imports.has(objectText)) {
           const attr = this.resolveKey(`.${propText}`, depth, node.startIndex);
           if (attr && (attr.module !== undefined || attr.mock)) return attr;
+        }
+        // `self.nets` in a subclass whose base class, imported from a project file, sets it.
+        if (objectText === 'self' && this.family === 'python' && !this.bindings.has(key) && !this.bindings.has(`.${propText}`)) {
+          const inherited = this.inheritedAttr(propText, node, depth + 1);
+          if (inherited) return inherited;
         }
       }
       const base = this.resolve(object, depth + 1);
