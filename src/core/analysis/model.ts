@@ -1308,11 +1308,19 @@ export class FileModel {
       case 'attribute':
       case 'selector_expression': {
         const key = this.textOf(n).replace(/\s+/g, '');
-        const list = this.bindings.get(key) ?? (n.type !== 'identifier' ? this.bindings.get(key.slice(key.lastIndexOf('.'))) : undefined);
-        if (!list) return n.type === 'identifier' ? this.importedString(key, undefined) : this.memberString(n, depth);
+        const bound = this.bindings.has(key) ? key : n.type !== 'identifier' && this.bindings.has(key.slice(key.lastIndexOf('.'))) ? key.slice(key.lastIndexOf('.')) : undefined;
+        if (!bound) return n.type === 'identifier' ? this.importedString(key, undefined) : this.memberString(n, depth);
+        // The assignments in the function around the use first (in file order, so `base = cfg ||
+        // DEFAULT; base = "https://" + base` starts from the first), then the rest: a `url` local
+        // of each method of a file holds that method's endpoint, not the first one the file assigns.
+        // (A name bound very often is read in file order: the reordering stays bounded per use.)
+        const list = this.bindings.get(bound)!;
+        const scope = list.length > 1 && list.length <= 64 ? this.functionAround(n) : null;
+        const inScope = (b: Binding): boolean => !!scope && scope.startIndex <= b.node.startIndex && b.node.endIndex <= scope.endIndex;
+        const ordered = scope ? [...list.filter(inScope), ...list.filter((b) => !inScope(b))] : list;
         // An empty initial value (`let path = ""`, later assigned in branches) says nothing.
         let empty: string | undefined;
-        for (const b of list.slice(0, 4)) {
+        for (const b of ordered.slice(0, 4)) {
           if (!b.value || b.index !== undefined) continue;
           const v = this.stringValue(b.value, depth + 1);
           if (v === '') empty = v;
@@ -1337,6 +1345,12 @@ export class FileModel {
       default:
         return undefined;
     }
+  }
+
+  /** The innermost function (not class) whose body holds `node`, or null at the top level. */
+  private functionAround(node: Node): Node | null {
+    for (let p = node.parent; p; p = p.parent) if (FUNCTION_KINDS.has(p.type) && !/^class_/.test(p.type)) return p;
+    return null;
   }
 
   private literal(n: Node, depth: number): string {
