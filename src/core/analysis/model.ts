@@ -94,6 +94,11 @@ export interface ResolvedPath {
   chain: Node[];
   /** The value comes from a test double (MagicMock, jest.fn, Mockito mock, `@Mock`). */
   mock: boolean;
+  /**
+   * The model of the file whose imports `root` names, when the resolution went into another file
+   * (an attribute a base class of another file sets: `self.nets` set in the base's `__init__`).
+   */
+  owner?: FileModel;
 }
 
 /** Joins segments into the catalog's path form: inner `()` dropped, a trailing `()` kept. */
@@ -109,6 +114,8 @@ export function normalisePath(segments: readonly string[]): string {
 }
 
 const MAX_DEPTH = 12;
+/** Files of base classes followed up from a Python subclass for an attribute it inherits. */
+const MAX_BASE_HOPS = 2;
 /** The per-file resolution budget: a fixed allowance plus a share proportional to the file size. */
 const STEP_BASE = 20_000;
 const STEP_PER_CHAR = 2;
@@ -156,6 +163,8 @@ export class FileModel {
   readonly functions = new Map<string, Node[]>();
   /** Names of the classes this file defines (a local model class is known by its name). */
   readonly classes = new Set<string>();
+  /** Python classes by name (the last definition wins), for attributes inherited by subclasses of other files. */
+  private readonly classNodes = new Map<string, Node>();
   /** Java interfaces this file declares, by name (a LangChain4j AI service is one). */
   readonly interfaces = new Map<string, Node>();
   /**
@@ -242,6 +251,7 @@ export class FileModel {
           const name = caps.find((c) => c.name === 'name')?.node;
           if (name) {
             this.classes.add(this.textOf(name));
+            if (this.family === 'python') this.classNodes.set(this.textOf(name), main.node);
             if (main.node.type === 'interface_declaration') this.interfaces.set(this.textOf(name), main.node);
           }
           break;
@@ -693,6 +703,41 @@ export class FileModel {
     return this.functions.has(name) ? this.resolveReturns(name, index, 2) : undefined;
   }
 
+  /**
+   * What `self.<attr>` is in a Python method whose class inherits it from a base class defined in
+   * a linked project file (`class EditorPipeline(AvatarPipeline)`, the base's `__init__` setting
+   * `self.nets = AvatarNetworks(cfg)`): the base file resolves the attribute, through its own
+   * bases in turn, at most `MAX_BASE_HOPS` files up. Only a value rooted at an import counts; it
+   * records that file as its `owner`, since its root names that file's import.
+   */
+  private inheritedAttr(attr: string, at: Node, depth: number, hops = 0): ResolvedPath | undefined {
+    if (hops >= MAX_BASE_HOPS || depth > MAX_DEPTH || this.linked.size === 0) return undefined;
+    let cls: Node | null = at;
+    while (cls && cls.type !== 'class_definition') cls = cls.parent;
+    const supers = cls?.childForFieldName('superclasses');
+    if (!supers) return undefined;
+    for (const base of supers.namedChildren) {
+      if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) continue;
+      const [head, member] = this.textOf(base).split('.');
+      const imp = this.imports.get(head!);
+      const name = member ?? imp?.member;
+      const ext = imp && name && (member === undefined || imp.member === undefined) ? this.linkedOf(imp) : undefined;
+      const r = ext && ext !== this ? ext.classAttr(name!, attr, depth + 1, hops + 1) : undefined;
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** `self.<attr>` as the class `className` of this file sets it or inherits it (see `inheritedAttr`). */
+  private classAttr(className: string, attr: string, depth: number, hops: number): ResolvedPath | undefined {
+    const cls = this.classNodes.get(className);
+    if (!cls || !this.step()) return undefined;
+    const r = this.resolveKey(`self.${attr}`, depth, this.text.length) ?? this.resolveKey(`.${attr}`, depth, this.text.length);
+    if (r && (r.module !== undefined || r.mock)) return { ...r, owner: r.owner ?? this };
+    if (this.bindings.has(`self.${attr}`)) return undefined;
+    return this.inheritedAttr(attr, cls.childForFieldName('body') ?? cls, depth, hops);
+  }
+
   /** Takes one resolution step; false once the file's budget is spent. */
   private step(): boolean {
     this.steps++;
@@ -958,6 +1003,11 @@ export class FileModel {
         if (!this.imports.has(objectText)) {
           const attr = this.resolveKey(`.${propText}`, depth, node.startIndex);
           if (attr && (attr.module !== undefined || attr.mock)) return attr;
+        }
+        // `self.nets` in a subclass whose base class, imported from a project file, sets it.
+        if (objectText === 'self' && this.family === 'python' && !this.bindings.has(key) && !this.bindings.has(`.${propText}`)) {
+          const inherited = this.inheritedAttr(propText, node, depth + 1);
+          if (inherited) return inherited;
         }
       }
       const base = this.resolve(object, depth + 1);
@@ -1276,11 +1326,19 @@ export class FileModel {
       case 'selector_expression': {
         const key = this.textOf(n).replace(/\s+/g, '');
         const added = n.type === 'identifier' ? this.appends.get(key) : undefined;
-        const list = this.bindings.get(key) ?? (n.type !== 'identifier' ? this.bindings.get(key.slice(key.lastIndexOf('.'))) : added ? [] : undefined);
-        if (!list) return n.type === 'identifier' ? this.importedString(key, undefined) : this.memberString(n, depth);
+        const bound = this.bindings.has(key) ? key : n.type !== 'identifier' && this.bindings.has(key.slice(key.lastIndexOf('.'))) ? key.slice(key.lastIndexOf('.')) : undefined;
+        if (!bound && !added) return n.type === 'identifier' ? this.importedString(key, undefined) : this.memberString(n, depth);
+        // The assignments in the function around the use first (in file order, so `base = cfg ||
+        // DEFAULT; base = "https://" + base` starts from the first), then the rest: a `url` local
+        // of each method of a file holds that method's endpoint, not the first one the file assigns.
+        // (A name bound very often is read in file order: the reordering stays bounded per use.)
+        const list = bound ? this.bindings.get(bound)! : [];
+        const scope = list.length > 1 && list.length <= 64 ? functionAround(n) : null;
+        const inScope = (b: Binding): boolean => !!scope && scope.startIndex <= b.node.startIndex && b.node.endIndex <= scope.endIndex;
+        const ordered = scope ? [...list.filter(inScope), ...list.filter((b) => !inScope(b))] : list;
         // An empty initial value (`let path = ""`, later assigned in branches) says nothing.
         let empty: string | undefined;
-        for (const b of list.slice(0, 4)) {
+        for (const b of ordered.slice(0, 4)) {
           if (!b.value || b.index !== undefined) continue;
           const v = this.stringValue(b.value, depth + 1);
           if (v === '') empty = v;
@@ -1292,7 +1350,7 @@ export class FileModel {
         let taken = 0;
         for (const b of added?.slice(0, 64) ?? []) {
           if (b.node.startIndex >= n.startIndex || taken >= 4) break;
-          if (enclosingScope(b.node) !== enclosingScope(n) || this.textOf(b.node.childForFieldName('operator') ?? b.node).trim() !== '+=') continue;
+          if (functionAround(b.node)?.id !== functionAround(n)?.id || this.textOf(b.node.childForFieldName('operator') ?? b.node).trim() !== '+=') continue;
           taken++;
           const v = this.stringValue(b.value!, depth + 1);
           if (v !== undefined) appended = (appended ?? UNRESOLVED) + v;
@@ -1590,14 +1648,14 @@ function paramNames(def: Node, text: (n: Node) => string): string[] {
 /** A Java fully-qualified class name: a lower-case package, then the class and its nested classes. */
 const JAVA_QUALIFIED = /^([a-z_][\w]*(?:\.[a-z_][\w]*)+)\.([A-Z][\w]*(?:\.[A-Z][\w]*)*)$/;
 
-/** Node kinds that open a JavaScript/TypeScript function scope. */
-const JS_SCOPES = new Set(['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function']);
+/** Node kinds that open a function scope, in every grammar (classes are not scopes here). */
+const SCOPES = new Set([...FUNCTION_KINDS, 'generator_function_declaration', 'generator_function', 'constructor_declaration', 'lambda_expression'].filter((k) => !/^class_/.test(k)));
 
-/** The id of the innermost function around a node (0 at module level); a bounded walk up. */
-function enclosingScope(node: Node): number {
+/** The innermost function whose body holds `node`, or null at the top level; a bounded walk up. */
+function functionAround(node: Node): Node | null {
   let p = node.parent;
-  for (let hops = 0; p && hops < 64; p = p.parent, hops++) if (JS_SCOPES.has(p.type)) return p.id;
-  return 0;
+  for (let hops = 0; p && hops < 64; p = p.parent, hops++) if (SCOPES.has(p.type)) return p;
+  return null;
 }
 
 /** Whether a Java binding node declares a local variable or parameter (scoped to its method). */

@@ -694,9 +694,11 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
     // label rule's method follow, which reports at the service.)
     const r = model.resolveCall(call);
     const head = r?.module !== undefined && r.segments.length === 2 && r.segments[0]!.endsWith('()') ? r.segments[0]!.slice(0, -2) : undefined;
-    const imp = head ? model.imports.get(r!.root) : undefined;
+    // An attribute inherited from a base class of another file names that file's import.
+    const home = r?.owner ?? model;
+    const imp = head ? home.imports.get(r!.root) : undefined;
     if (imp && head) {
-      ext = model.family === 'go' ? model.linkedMember(imp, head) : model.linkedOf(imp);
+      ext = model.family === 'go' ? model.linkedMember(imp, head) : home.linkedOf(imp);
       name = call.nameText;
     }
   } else if (javaMethod && call.receiver) {

@@ -32,7 +32,8 @@ import { generationRule } from './generation';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
 import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } from './flow/summaries';
-import { type Flow, type WrittenPath, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
+import { type Flow, type TupleHook, type WrittenPath, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
+import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from './flow/tuples';
 import { sessionOutputs } from './flow/sessions';
 import { derivedGenerations, isDerived } from './flow/plugins';
 
@@ -268,6 +269,10 @@ export const missingLabelRule: Rule = {
     seedSessionOutputs(tasks, idx, ctx);
     const ws = workspaceOf(ctx);
     const foreign: Foreign | undefined = ws ? { calls: [], returned: [], callbacks: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
+    if (ws && foreign && idx.family === 'python') {
+      const other = await importedTuples(ctx, ws, idx, foreign.imported);
+      if (other.size > 0) env.tuples = tupleHook(idx, ctx.tree.rootNode, other);
+    }
     // An agent tool's return is reported as the tool's output only when following it into the
     // code that dispatches the tool finds no exit there: that exit says more about where it goes.
     const held: RawFinding[] = [];
@@ -687,6 +692,60 @@ interface ForeignCall {
   origin: Origin;
 }
 
+/** Distinct functions of other files whose tuple returns one file reads (a bound on the files loaded for it). */
+const MAX_IMPORTED_TUPLES = 16;
+
+/**
+ * Tuple-return summaries of the functions of other project files that this file calls on the
+ * right of an unpacking assignment (`mask, boxes, segments = mask_from_image(img)`), by call node
+ * id: read once per scan and function (the other file is loaded and its function summarised by
+ * `flow/tuples.ts`), so the flow, which is synchronous, can use them.
+ */
+async function importedTuples(ctx: RuleContext, ws: FlowWorkspace, idx: FileIndex, imported: ReadonlySet<string>): Promise<Map<number, ForeignTuples>> {
+  const out = new Map<number, ForeignTuples>();
+  const model = await getFileModel(ctx);
+  const keys = new Set<string>();
+  for (const a of idx.assigns) {
+    const left = a.node.childForFieldName('left')?.type;
+    if (a.value.type !== 'call' || (left !== 'pattern_list' && left !== 'tuple_pattern')) continue;
+    const c = within(idx.calls, a.value.startIndex, a.value.endIndex, nodeOfCall).find((x) => x.node.id === a.value.id);
+    const root = c ? /^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0] : undefined;
+    if (!c || !root || !imported.has(root) || calleeFunction(c, idx)) continue;
+    const target = importedFunction(ctx, ws, model.imports, c);
+    if (!target) continue;
+    const key = `${target.rel}#${target.fnName}`;
+    if (!keys.has(key) && keys.size >= MAX_IMPORTED_TUPLES) continue;
+    keys.add(key);
+    const summary = await workspaceMemo<ForeignTuples | undefined>(ws, `tuple-returns:${key}`, undefined, async () => {
+      const loaded = await ws.load(target.rel);
+      if (!loaded || languageForPath(target.rel)?.family !== 'python') return undefined;
+      const fidx = fileIndex(loaded.tree, 'python');
+      const fn = functionNamed(fidx, target.fnName);
+      return fn?.body && !enclosingFunction(fn.node, fidx) ? foreignTuplesOf(fn, fidx, loaded.tree.rootNode) : undefined;
+    });
+    if (summary) out.set(a.value.id, summary);
+  }
+  return out;
+}
+
+/**
+ * The project file and top-level function a call of an imported name reaches (`f(...)` for
+ * `from .m import f`, `m.f(...)` for a module), as `followIntoImports` resolves it.
+ */
+function importedFunction(ctx: RuleContext, ws: FlowWorkspace, imports: ImportMap, c: CallInfo): { rel: string; fnName: string } | undefined {
+  const family = ctx.language.family;
+  const root = /^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0];
+  const imp = root ? imports.get(root) : undefined;
+  if (!root || !imp) return undefined;
+  const fnName = c.callee === root ? imp.member ?? root : /\.([A-Za-z_$][\w$]*)$/.exec(c.callee)?.[1];
+  if (!fnName || (c.callee !== root && c.callee !== `${root}.${fnName}`)) return undefined;
+  const spec = imp.raw ?? imp.module;
+  // `from pkg import media` ... `media.save(x)`: the submodule, not the package's `__init__`.
+  const sub = family === 'python' && imp.member !== undefined && c.callee !== root ? ws.resolveModule(family, ctx.file, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
+  const rel = sub ?? ws.resolveModule(family, ctx.file, spec);
+  return rel && rel !== ctx.file ? { rel, fnName } : undefined;
+}
+
 /**
  * Follows values passed to functions imported from the project's own files: the imported
  * function's parameter flow is summarised once per (file, function, argument, modality) and
@@ -699,16 +758,9 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
   const done = new Set<number>();
   for (const fc of calls) {
     if (done.has(fc.call.node.id)) continue;
-    const root = /^[A-Za-z_$][\w$]*/.exec(fc.call.callee)?.[0];
-    const imp = root ? model.imports.get(root) : undefined;
-    if (!root || !imp) continue;
-    const fnName = fc.call.callee === root ? imp.member ?? root : /\.([A-Za-z_$][\w$]*)$/.exec(fc.call.callee)?.[1];
-    if (!fnName || (fc.call.callee !== root && fc.call.callee !== `${root}.${fnName}`)) continue;
-    const spec = (imp as { raw?: string }).raw ?? imp.module;
-    // `from pkg import media` ... `media.save(x)`: the submodule, not the package's `__init__`.
-    const sub = family === 'python' && imp.member !== undefined && fc.call.callee !== root ? ws.resolveModule(family, ctx.file, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
-    const rel = sub ?? ws.resolveModule(family, ctx.file, spec);
-    if (!rel || rel === ctx.file) continue;
+    const target = importedFunction(ctx, ws, model.imports, fc.call);
+    if (!target) continue;
+    const { rel, fnName } = target;
     const kw = [...fc.call.kwargs].find(([, v]) => v.id === fc.arg.id)?.[0];
     const argKey = kw ?? String(fc.call.args.findIndex((a) => a.id === fc.arg.id));
     const gen = fc.origin.gen;
@@ -1001,7 +1053,7 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   const origins = [...seeds.map((s) => s.origin), ...params.map((p) => p.origin)];
   const elements = new Map<number, readonly number[]>();
   for (const sd of seeds) if (sd.origin.element) elements.set(sd.node.id, sd.origin.element);
-  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode, writtenPaths(seeds, env), elements);
+  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode, writtenPaths(seeds, env), elements, env.tuples);
   const originOf = (n: Node): Origin => origins[Math.max(0, sourceOf(flow, n))]!;
   const sinks = findSinks(flow, idx, env);
   // A generation call that writes its own output (`tts_to_file(..., file_path=out)`) is an exit too.
@@ -1325,6 +1377,8 @@ interface Env {
   labelKeys(k: KeyedLiteral): { node: Node; kind: 'explicit' | 'implicit'; label: string }[];
   /** The index's call record of a node, if it is a call. */
   callAt(n: Node): CallInfo | undefined;
+  /** Tuple-return summaries for unpacked calls (same-file functions; imported ones once read, see `importedTuples`). */
+  tuples: TupleHook;
   itemMemo: Map<string, LabelItem[]>;
   helperMemo: Map<number, LabelItem[]>;
   labelNameMemo: Map<number, boolean>;
@@ -1442,7 +1496,7 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     }
     return r;
   };
-  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => within(idx.calls, n.startIndex, n.endIndex, nodeOfCall).find((c) => c.node.id === n.id), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
+  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => within(idx.calls, n.startIndex, n.endIndex, nodeOfCall).find((c) => c.node.id === n.id), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
 }
 
 /**

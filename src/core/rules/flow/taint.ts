@@ -33,6 +33,13 @@ export interface Flow {
   returns: Node[];
 }
 
+/**
+ * For a call on the right of an unpacking assignment, the tuple positions of its result that carry
+ * the flow's value (from a summary of the called function), or undefined when not known (then
+ * every name bound carries it).
+ */
+export type TupleHook = (call: Node, flow: Flow) => readonly number[] | undefined;
+
 /** A parameter of the flow's function that holds a tracked value on entry (from a caller). */
 export interface ParamSource {
   name: string;
@@ -59,6 +66,12 @@ const IDENT = /[A-Za-z_$\u4e00-\u9fff][\w$\u4e00-\u9fff]*/g;
 const METADATA_MEMBER = /^\s*(?:\?\.|\.)\s*(?:length|size|usage|id|type|model|created|created_at|status|status_code|statusCode|finish_reason|finishReason|object|system_fingerprint|headers|request_id|requestId|elapsed|total_tokens|prompt_tokens|completion_tokens)\b(?!\s*[[(]|\s*\.\s*(?:choices|content|text|data|output))/;
 /** The same facts read through Java accessors (`messages.size()`, `reply.isEmpty()`, `response.getMetadata()`). */
 const METADATA_ACCESSOR = /^\s*\.\s*(?:size|length|isEmpty|isBlank|hashCode|getUsage|getMetadata|getId|getModel|getStatus|getStatusCode|getFinishReason)\s*\(\s*\)/;
+/**
+ * Facts about an array or tensor, also read through subscripts and attributes (`image.shape[0]`,
+ * `latent["samples"].shape`, `task.image.shape[:2]`, `boxes.size(0)`, `x.dtype`): its dimensions
+ * and type, not its content.
+ */
+const ARRAY_METADATA = /^(?:\s*\[[^\]\n]{0,40}\]|\s*\.\s*[A-Za-z_]\w*(?=\s*[.[]))*\s*\.\s*(?:shape|dtype|ndim|device|nbytes|size\s*\(\s*-?\d*\s*\))(?![\w$(])/;
 /** Calls that measure a value rather than pass it on. */
 const MEASURING_CALL = /(?:\blen|\bcount_tokens|\bcountTokens|\bhash|\bNumber|\bBoolean|\bbool|\bint|\bfloat|\bisinstance|\bsha256|\bmd5|\btypeof)\s*\(\s*$|\btypeof\s+$/;
 
@@ -107,7 +120,8 @@ export function sourceOf(flow: Flow, expr: Node): number {
     // Quoted words are data, not references.
     if (inQuotes(text, m.index)) continue;
     // Facts about the value are not the value: `text.length`, `len(text)`, `completion.usage`.
-    if (METADATA_MEMBER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40)) || METADATA_ACCESSOR.test(text.slice(m.index + m[0].length, m.index + m[0].length + 40))) continue;
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 80);
+    if (METADATA_MEMBER.test(after.slice(0, 40)) || METADATA_ACCESSOR.test(after.slice(0, 40)) || ARRAY_METADATA.test(after)) continue;
     if (MEASURING_CALL.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
     return flow.origin.get(m[0]) ?? 0;
   }
@@ -152,7 +166,7 @@ export function flowFrom(seed: Node, idx: FileIndex, root: Node): Flow {
  * expressions of that scope, the parameters hold a value passed in by a caller. Each name
  * remembers which source it came from, so a finding can name its generation call.
  */
-export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamSource[], fn: FunctionInfo | null, idx: FileIndex, root: Node, written: readonly WrittenPath[] = [], elements?: ReadonlyMap<number, readonly number[]>): Flow {
+export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamSource[], fn: FunctionInfo | null, idx: FileIndex, root: Node, written: readonly WrittenPath[] = [], elements?: ReadonlyMap<number, readonly number[]>, tuples?: TupleHook): Flow {
   const scope = fn?.node ?? root;
   const seeds = [...seedList].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   const flow: Flow = { fn, scope, seed: seeds[0] ?? scope, seeds, names: new Map(), origin: new Map(), returns: [] };
@@ -216,12 +230,14 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
     for (const a of assigns) {
       const s = sourceOf(flow, a.value);
       if (s < 0) continue;
-      const only = elements?.get(a.value.id);
+      // Unpacking a call of a function whose tuple returns say which positions carry what its
+      // arguments held (`img, w, h = vary(img)`) binds only those names.
+      const only = elements?.get(a.value.id) ?? (tuples && a.value.type === 'call' && isUnpacking(a) && seedWithin(flow, a.value) < 0 ? tuples(a.value, flow) : undefined);
       for (const t of only ? unpacked(a, only) : a.targets) changed = add(t, closureWrite.has(a.node.id) ? scope.startIndex : a.node.startIndex, s) || changed;
     }
     for (const l of loops) {
       const s = sourceOf(flow, l.iter);
-      if (s >= 0) for (const v of l.vars) changed = add(v, l.node.startIndex, s) || changed;
+      if (s >= 0) for (const v of loopVars(flow, l)) changed = add(v, l.node.startIndex, s) || changed;
     }
     for (const c of callbacks) {
       let s = sourceOf(flow, c.receiver!);
@@ -251,6 +267,31 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
  * The names at `positions` of a flat unpacking (`a, b, c = f()`, `(a, b) = f()`); every target
  * when the left side is not a flat list of names (nested or starred patterns).
  */
+/**
+ * The variables of a loop that receive the iterated value. A Python loop over `enumerate(xs)`
+ * binds a counter and an item, and one over `zip(a, b)` binds one name per sequence: only the
+ * item, and only the names of the sequences that carry the value, do (an index printed as
+ * progress is not the content). Every variable otherwise.
+ */
+function loopVars(flow: Flow, l: FileIndex['loops'][number]): readonly string[] {
+  if (l.node.type !== 'for_statement' || l.iter.type !== 'call') return l.vars;
+  const callee = l.iter.childForFieldName('function')?.text;
+  const args = l.iter.childForFieldName('arguments')?.namedChildren ?? [];
+  const left = l.node.childForFieldName('left');
+  if ((callee !== 'enumerate' && callee !== 'zip') || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern')) return l.vars;
+  const items = left.namedChildren;
+  if (items.length !== l.vars.length || items.some((n) => n?.type !== 'identifier')) return l.vars;
+  if (callee === 'enumerate') return items.length === 2 ? [l.vars[1]!] : l.vars;
+  // `zip(*rows)` or `zip(a, b, strict=True)`: positions are not the arguments'.
+  if (items.length !== args.length || args.some((a) => !a || /splat|keyword_argument/.test(a.type))) return l.vars;
+  return l.vars.filter((_, i) => sourceOf(flow, args[i]!) >= 0);
+}
+
+function isUnpacking(a: FileIndex['assigns'][number]): boolean {
+  const t = a.node.childForFieldName('left')?.type;
+  return t === 'pattern_list' || t === 'tuple_pattern';
+}
+
 function unpacked(a: FileIndex['assigns'][number], positions: readonly number[]): readonly string[] {
   const left = a.node.childForFieldName('left');
   if (!left || (left.type !== 'pattern_list' && left.type !== 'tuple_pattern')) return a.targets;
