@@ -167,7 +167,10 @@ function sortsByName(ws: readonly string[]): boolean {
  */
 function ownRowsQuery(ws: readonly string[]): boolean {
   const by = ws.indexOf('by');
-  return by > 0 && WEAK_VERBS.has(ws[0]!) && by + 1 < ws.length && SUBJECT.test(ws[by + 1]!);
+  if (by <= 0 || !WEAK_VERBS.has(ws[0]!) || by + 1 >= ws.length || !SUBJECT.test(ws[by + 1]!)) return false;
+  // `findByCustomerIdIn(friendIds)` selects other people's rows (a follow graph's), not the person's own.
+  const next = ws[by + 2] === 'id' ? ws[by + 3] : ws[by + 2];
+  return next !== 'in';
 }
 
 function isNameChar(c: number): boolean {
