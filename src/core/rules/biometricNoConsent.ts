@@ -102,7 +102,7 @@ const TRIGGER = [
   'inference_zero_shot', 'inference_cross_lingual', 'inference_instruct2', 'inference_vc', 'infer_process', 'infer_batch_process', 'f5tts', 'e2tts',
   'make_animation', 'voice_conversion', 'get_conditioning_latents', 'referenceaudio', 'sample_audio_speaker', 'slice_inference', 'inferencesession',
   'faceanalysis', 'audio.voices.create', 'inswapper', 'simswap', 'sim_swap', 'blendswap', 'ghostswap', 'hififace', 'uniface', 'sync_lip', 'prompt_speech', 'prompt_audio', 'ref_file', 'speaker_audio', 'voice_sample', 'audio_prompt',
-  'voices/add', 'voices/pvc', 'cartesia', 'play.ht', 'voicecloningkey', 'audio/voices',
+  'voices/add', 'voices/pvc', 'cartesia', 'play.ht', 'voicecloningkey', 'audio/voices', 'target_voice',
 ];
 /** Argument kinds whose value the file model can resolve to a URL. */
 const URL_ARG = /^(?:template_string|identifier|binary_expression|member_expression|attribute|concatenated_string|selector_expression|field_access|call|call_expression|formatted_string|string)$/;
@@ -188,11 +188,14 @@ function calleeName(node: Node): string {
   return /[A-Za-z_$][\w$]*$/.exec(f?.text ?? node.type)?.[0] ?? '';
 }
 
+const NO_VALUE = /^(?:None|null|undefined|nil|False|false|""|'')$/;
+
 function matchCall(c: CallInfo, op: Operation): boolean {
   if (!op.callee || !op.callee.test(c.callee)) return false;
   if (op.minArgs && c.args.length + c.kwargs.size < op.minArgs) return false;
   if (op.kwarg && !c.kwargs.has(op.kwarg)) return false;
-  if (op.kwargPattern && ![...c.kwargs.keys()].some((k) => op.kwargPattern!.test(k)) && !c.args.some((a) => a.type === 'identifier' && op.kwargPattern!.test(a.text))) return false;
+  // A reference passed as `None` (`generate(text, ref_audio=None)`: the default voice) clones nobody.
+  if (op.kwargPattern && ![...c.kwargs].some(([k, v]) => op.kwargPattern!.test(k) && !NO_VALUE.test(v.text)) && !c.args.some((a) => a.type === 'identifier' && op.kwargPattern!.test(a.text))) return false;
   if (op.receiver && !(c.receiver && op.receiver.test(c.receiver.text))) return false;
   if (op.argText && !c.args.some((a) => op.argText!.test(a.text))) return false;
   return true;

@@ -47,6 +47,7 @@ const WRITE_VERBS = new Set(P.writeVerbs);
 const PURPOSE = new Set(P.purposeTokens);
 const NON_PERSONAL = new Set(P.nonPersonalTokens);
 const OFFLINE = new RegExp(P.offlineFunctions);
+const OFFLINE_WORDS = new Set(P.offlineTokens);
 const VECTOR = new Set(['vector', 'vectors', 'embedding', 'embeddings']);
 
 /**
@@ -105,7 +106,7 @@ function hasSiteName(code: string): boolean {
   return someWholeName(code, SITE_WORDS, (name, a, b) => {
     const ws = words(name);
     const purpose = ws.some((w) => PURPOSE.has(w));
-    if (!purpose && !ranksByName(ws, ws.join('_')) && !ws.some((w) => SORT.has(w))) return false;
+    if (!purpose && !ranksByName(ws, ws.join('_')) && !sortsByName(ws)) return false;
     const after = code.slice(b, b + 120);
     if (CALLED.test(after)) return true;
     return purpose && (DECLARED_AFTER.test(code.slice(Math.max(0, a - 40), a)) || BOUND_TO_FUNCTION.test(after));
@@ -149,6 +150,29 @@ function ranksByName(ws: readonly string[], name: string): boolean {
   return ws.some((w) => STRONG.has(w)) || /(?:^|_)top_?[kn](?:_|$)/.test(ws.join('_')) || (ws.includes('query') && ws.some((w) => VECTOR.has(w))) || name === 'rate';
 }
 
+/**
+ * Whether a callee's words say it sorts. `order` is a sort only as `order(...)` itself or as
+ * `order by` (`orderBy`, `order_by`, `OrderByDescending`); elsewhere it is a purchase order
+ * (`getOrderPromotionInfo`, `sumOrderTotal`), which e-commerce code names everywhere.
+ */
+function sortsByName(ws: readonly string[]): boolean {
+  return ws.some((w, i) => SORT.has(w) && (w !== 'order' || ws.length === 1 || ws[i + 1] === 'by'));
+}
+
+/**
+ * A query whose name says it filters by the person served (`findByCustomerIdOrderByViewedAtDesc`,
+ * `listByUserIdAndStatusOrderByCreated`): a derived query over that person's own rows (their
+ * history, orders, cart), listed for them. Its sort is not a ranking for them; it is still a
+ * keyed query, which counts where the function serves a feed or recommendations.
+ */
+function ownRowsQuery(ws: readonly string[]): boolean {
+  const by = ws.indexOf('by');
+  if (by <= 0 || !WEAK_VERBS.has(ws[0]!) || by + 1 >= ws.length || !SUBJECT.test(ws[by + 1]!)) return false;
+  // `findByCustomerIdIn(friendIds)` selects other people's rows (a follow graph's), not the person's own.
+  const next = ws[by + 2] === 'id' ? ws[by + 3] : ws[by + 2];
+  return next !== 'in';
+}
+
 function isNameChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 }
@@ -186,6 +210,7 @@ export function classifyName(name: string): UserKind | null {
 }
 
 const IDENT = /[A-Za-z_$][\w$]*/g;
+const RECEIVER = /^(?:self|this|cls)$/;
 const STRINGS = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g;
 
 interface Scope {
@@ -291,7 +316,9 @@ function isPrivate(fn: FunctionInfo, idx: FileIndex): boolean {
 }
 
 function isOffline(fn: FunctionInfo): boolean {
-  return (!!fn.name && OFFLINE.test(fn.name)) || fn.decorators.some((d) => /@Test\b|pytest/.test(d));
+  // A training loss, negative sampling or a constructor scores users against items to fit or build
+  // the model, not to serve anyone (`calculate_loss`, `_neg_sampling`, `__init__`).
+  return (!!fn.name && (OFFLINE.test(fn.name) || words(fn.name).some((w) => OFFLINE_WORDS.has(w)))) || fn.decorators.some((d) => /@Test\b|pytest/.test(d));
 }
 
 /**
@@ -437,7 +464,9 @@ function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): S
       if (!k) continue;
       // A call made with a user key returns data about that user; an alias keeps the class.
       const kind: UserKind = isCallLike(a.value) ? 'data' : k.kind;
-      for (const t of a.targets) if (kinds.get(t) !== 'data') kinds.set(t, kind);
+      // `self.user_history = ...` stores user data in the object; the object is not the user, and
+      // taking it for one would make every `self.sort()` of the class personal.
+      for (const t of a.targets) if (kinds.get(t) !== 'data' && !RECEIVER.test(t)) kinds.set(t, kind);
     }
     for (const l of loops) {
       const k = exprKind(l.iter.text, scope);
@@ -477,7 +506,7 @@ function callSite(c: CallInfo, fn: FunctionInfo, scopeFor: () => Scope, purposef
   // Storing or sending (`saveSuggestions`, `updateScores`) is not selecting for anyone.
   if (ws.length === 0 || WRITE_VERBS.has(ws[0]!)) return null;
   const strong = ranksByName(ws, c.name);
-  const sort = !strong && ws.some((w) => SORT.has(w));
+  const sort = !strong && sortsByName(ws) && !ownRowsQuery(ws);
   const verb = ws[0]!;
   const weak = !strong && !sort && purposeful && (WEAK_VERBS.has(verb) || KEY_VERBS.has(verb));
   if (!strong && !sort && !weak) return null;
