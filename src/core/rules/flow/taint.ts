@@ -63,9 +63,13 @@ export const flowSteps = { count: 0 };
 
 const IDENT = /[A-Za-z_$\u4e00-\u9fff][\w$\u4e00-\u9fff]*/g;
 /** Members of a generation result that describe it rather than carry its content. */
-const METADATA_MEMBER = /^\s*(?:\?\.|\.)\s*(?:length|size|usage|id|type|model|created|created_at|status|status_code|statusCode|finish_reason|finishReason|object|system_fingerprint|headers|request_id|requestId|elapsed|total_tokens|prompt_tokens|completion_tokens)\b(?!\s*[[(]|\s*\.\s*(?:choices|content|text|data|output))/;
-/** The same facts read through Java accessors (`messages.size()`, `reply.isEmpty()`, `response.getMetadata()`). */
-const METADATA_ACCESSOR = /^\s*\.\s*(?:size|length|isEmpty|isBlank|hashCode|getUsage|getMetadata|getId|getModel|getStatus|getStatusCode|getFinishReason)\s*\(\s*\)/;
+const METADATA_MEMBER = /^\s*(?:\?\.|\.)\s*(?:length|size|usage|id|type|model|created|created_at|status|status_code|statusCode|finish_reason|finishReason|object|system_fingerprint|headers|request_id|requestId|elapsed|total_tokens|prompt_tokens|completion_tokens|error|error_message|errorMessage)\b(?!\s*[[(]|\s*\.\s*(?:choices|content|text|data|output))/;
+/**
+ * The same facts read through Java accessors, bean style or record style (`messages.size()`,
+ * `reply.isEmpty()`, `response.getMetadata()`, `result.errorMessage()`): an error message comes
+ * from the service, not from the model.
+ */
+const METADATA_ACCESSOR = /^\s*\.\s*(?:size|length|isEmpty|isBlank|hashCode|isSuccess|hasError|getUsage|getMetadata|getId|getModel|getStatus|getStatusCode|getFinishReason|getError|getErrorMessage|usage|metadata|finishReason|statusCode|error|errorMessage)\s*\(\s*\)/;
 /**
  * Facts about an array or tensor, also read through subscripts and attributes (`image.shape[0]`,
  * `latent["samples"].shape`, `task.image.shape[:2]`, `boxes.size(0)`, `x.dtype`): its dimensions
