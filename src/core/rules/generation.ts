@@ -270,20 +270,25 @@ export const generationRule: Rule = {
       // The methods holding a direct generation call: a wrapper call there would count it twice.
       const direct = new Set<number>();
       for (const g of ctx.generationCalls) {
-        const m = enclosingMethod(g.node);
+        const m = enclosing(g.node, JAVA_METHOD);
         if (m) direct.add(m.id);
       }
       for (const { call, d } of pendingWrappers) {
-        const m = enclosingMethod(call.node);
+        const m = enclosing(call.node, JAVA_METHOD);
         if (!m || !direct.has(m.id)) report(ctx, cat, call, d);
       }
     }
   },
 };
 
-/** The Java method, constructor or lambda around a node. */
-function enclosingMethod(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'method_declaration' || n.type === 'constructor_declaration' || n.type === 'lambda_expression') return n;
+/** Node types of a Java method, constructor or lambda. */
+const JAVA_METHOD: ReadonlySet<string> = new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']);
+/** Node type of a Python function or method. */
+const PYTHON_FUNCTION: ReadonlySet<string> = new Set(['function_definition']);
+
+/** The nearest ancestor of a node whose type is one of `types` (the function or method around it). */
+function enclosing(node: Node, types: ReadonlySet<string>): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (types.has(n.type)) return n;
   return null;
 }
 
@@ -629,20 +634,29 @@ function handedGenerator(model: FileModel, cat: CompiledCatalog, call: CallSite)
  */
 function calledNetwork(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
   if (model.family !== 'python' || call.reference || !NETWORK_CALLED.test(call.nameText)) return undefined;
-  if (model.functions.has(call.nameText) || model.imports.has(call.nameText)) return undefined;
+  if (model.functions.has(call.nameText) || model.imports.has(call.nameText) || !usesMlFramework(model)) return undefined;
   // Inside a network's own `forward` the generator is one layer of a larger model (CodeFormer's
   // decoder): the model is run where the application calls it, not here.
-  let fn: Node | null = call.node.parent;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fn = enclosing(call.node, PYTHON_FUNCTION);
   if (fn && /^(?:forward|__call__|call)$/.test(fn.childForFieldName('name')?.text ?? '')) return undefined;
   const root = call.receiver ? /^[\w]+/.exec(model.textOf(call.receiver))?.[0] : undefined;
   if (root !== undefined && model.imports.has(root)) return undefined;
-  let framework = false;
-  for (const imp of model.imports.values()) if (ML_FRAMEWORK.test(imp.module)) framework = true;
-  if (!framework) return undefined;
   const modality = cat.localModels?.modalityOf(call.nameText) ?? 'image';
   return { provider: 'local', modality, api: `${call.nameText} (generator network)`, confidence: 'medium' };
 }
+
+/** Whether a file imports a deep-learning framework (see {@link ML_FRAMEWORK}), decided once per file model. */
+function usesMlFramework(model: FileModel): boolean {
+  let v = mlFrameworkMemo.get(model);
+  if (v === undefined) {
+    v = false;
+    for (const imp of model.imports.values()) if (ML_FRAMEWORK.test(imp.module)) v = true;
+    mlFrameworkMemo.set(model, v);
+  }
+  return v;
+}
+
+const mlFrameworkMemo = new WeakMap<FileModel, boolean>();
 
 /**
  * `swapper.run(None, feeds)`: an inference session (ONNX Runtime's call shape) of a generative
