@@ -15,7 +15,7 @@ import { Workspace } from './analysis/workspace';
 import { readTextFile } from './readFile';
 import { ruleMeta } from './ruleMeta';
 import { ALL_RULES } from './rules';
-import { anyRuleMayMatch, linkRelevant } from './rules/prefilter';
+import { anyRuleMayMatch, linkRelevant, linkRelevantFilter } from './rules/prefilter';
 import type { GenerationCall, RawFinding, Rule, RuleBudget, RuleContext } from './rules/rule';
 import { applySuppressions } from './suppressions';
 import type { Finding, Range, RuleId, Severity } from './types';
@@ -293,7 +293,7 @@ export class Engine {
             if (this.triage(target, t, { root, ...(options.onlyRules ? { onlyRules: options.onlyRules } : {}) }) === undefined && this.mayBeLinked(target, t)) return true;
             // Python wrappers are followed two files deep: the import of an import may generate.
             const lang = languageForPath(target);
-            return lang?.family === 'python' && language.family === 'python' ? this.workspace(root).reaches(target, (x) => linkRelevant(x, lang, this.config)) : false;
+            return lang?.family === 'python' && language.family === 'python' ? this.workspace(root).reaches(target, linkRelevantFilter(lang, this.config)) : false;
           },
           () => false,
         );

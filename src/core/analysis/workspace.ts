@@ -24,6 +24,17 @@ import { importSpecifiers } from './importText';
 import { type FileModel, getFileModel, pythonSubmodule } from './model';
 import { readTextFile, readTextFileSync } from '../readFile';
 
+/**
+ * A test of a project file's text that decides whether the workspace model links (reads, parses
+ * and models) the file. The workspace remembers each answer per file under `key`, so two filters
+ * share answers exactly when they share a key: filters that may answer differently for one text
+ * must have different keys.
+ */
+export interface LinkFilter {
+  readonly key: string;
+  readonly test: (text: string) => boolean;
+}
+
 /** Files loaded per workspace at most (a bound on the parsing the model may add to a scan). */
 const MAX_FILES = 400;
 /**
@@ -188,36 +199,29 @@ export class Workspace {
   }
 
   /**
-   * Links the imports of `model` (the file `rel`) that name files of this workspace: afterwards
-   * `model.linked` maps each such module specifier to the imported file's model.
-   */
-  /**
    * Whether a project file passes `filter` or, in Python, imports a project file that does: a
    * wrapper of a wrapper (`pipeline.run()` calling `core.sample()`, which runs the model) can make
-   * its importers' calls generation calls. Decided once per file; one level, never further.
+   * its importers' calls generation calls. Decided once per file and filter; one level, never further.
    */
-  reaches(target: string, filter: (text: string) => boolean): Promise<boolean> {
-    let v = this.reachVerdicts.get(target);
-    if (!v) {
-      v = (async () => {
-        if (await this.passes(target, filter)) return true;
-        const language = languageForPath(target);
-        if (!language || language.family !== 'python') return false;
-        const text = await this.text(target);
-        return text !== undefined && (await this.importsAny(target, text, language, (t) => this.passes(t, filter)));
-      })();
-      this.reachVerdicts.set(target, v);
-    }
-    return v;
+  reaches(target: string, filter: LinkFilter): Promise<boolean> {
+    return memoised(this.reachVerdicts, target, filter.key, async () => {
+      if (await this.passes(target, filter)) return true;
+      const language = languageForPath(target);
+      if (!language || language.family !== 'python') return false;
+      const text = await this.text(target);
+      return text !== undefined && (await this.importsAny(target, text, language, (t) => this.passes(t, filter)));
+    });
   }
 
-  private readonly reachVerdicts = new Map<string, Promise<boolean>>();
+  /** `reaches` verdicts by file, then by filter key. */
+  private readonly reachVerdicts = new Map<string, Map<string, Promise<boolean>>>();
 
   /**
-   * Links the project files `model` imports. With `filter`, only files whose text passes it; with
-   * `reach` as well (Python), also files that import one that passes (see `reaches`).
+   * Links the project files `model` (the file `rel`) imports: afterwards `model.linked` maps each
+   * such module specifier to the imported file's model. With `filter`, only files whose text
+   * passes it; with `reach` as well (Python), also files that import one that passes (see `reaches`).
    */
-  async link(model: FileModel, rel: string, filter?: (text: string) => boolean, reach = false): Promise<void> {
+  async link(model: FileModel, rel: string, filter?: LinkFilter, reach = false): Promise<void> {
     if (model.family === 'java') return this.linkJava(model, rel, filter);
     if (model.family === 'go') return this.linkGo(model, rel, filter);
     const cat = catalog();
@@ -247,10 +251,7 @@ export class Workspace {
       // With a filter, a file is parsed only when its text can matter (checked on the text first).
       if (filter && reach) {
         if (!(await this.reaches(target, filter))) continue;
-      } else if (filter) {
-        const text = await this.text(target);
-        if (text === undefined || !filter(text)) continue;
-      }
+      } else if (filter && !(await this.passes(target, filter))) continue;
       const other = await this.load(target);
       if (!other) continue;
       model.linked.set(spec, other.model);
@@ -260,40 +261,37 @@ export class Workspace {
   }
 
   /** Loads `target` (when its text passes `filter`) and returns its model. */
-  private async linkable(target: string, filter: ((text: string) => boolean) | undefined): Promise<FileModel | undefined> {
+  private async linkable(target: string, filter: LinkFilter | undefined): Promise<FileModel | undefined> {
     if (filter && !(await this.passes(target, filter))) return undefined;
     return (await this.load(target))?.model;
   }
 
-  private readonly verdicts = new Map<string, Promise<boolean>>();
+  /** `passes` verdicts by file, then by filter key. */
+  private readonly verdicts = new Map<string, Map<string, Promise<boolean>>>();
 
   /**
-   * Whether a file's text passes the link filter, decided once per file (the filter is the
-   * generation prefilter of its language, the same for every caller). The text of a file that
-   * fails is not kept: in a large code base most project classes a file imports say nothing of AI.
+   * Whether a file's text passes a link filter, decided once per file and filter: a file is
+   * linked from many importers, and the filter (a generation prefilter) runs over its whole text.
+   * The text of a file that fails is not kept: in a large code base most project classes a file
+   * imports say nothing of AI.
    */
-  passes(target: string, filter: (text: string) => boolean): Promise<boolean> {
-    let v = this.verdicts.get(target);
-    if (!v) {
-      v = (async () => {
-        const cached = this.texts.get(target);
-        if (cached) {
-          const t = await cached;
-          return t !== undefined && filter(t);
-        }
-        try {
-          const abs = path.join(this.root, target);
-          const t = await readTextFile(abs, MAX_BYTES);
-          if (!filter(t)) return false;
-          this.keepText(target, t);
-          return true;
-        } catch {
-          return false;
-        }
-      })();
-      this.verdicts.set(target, v);
-    }
-    return v;
+  passes(target: string, filter: LinkFilter): Promise<boolean> {
+    return memoised(this.verdicts, target, filter.key, async () => {
+      const cached = this.texts.get(target);
+      if (cached) {
+        const t = await cached;
+        return t !== undefined && filter.test(t);
+      }
+      try {
+        const abs = path.join(this.root, target);
+        const t = await readTextFile(abs, MAX_BYTES);
+        if (!filter.test(t)) return false;
+        this.keepText(target, t);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   }
 
   /**
@@ -301,7 +299,7 @@ export class Workspace {
    * own examples live under the framework's package), then the classes the file names without an
    * import, which Java finds in the file's own package (its folder) and in on-demand imports.
    */
-  private async linkJava(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
+  private async linkJava(model: FileModel, rel: string, filter?: LinkFilter): Promise<void> {
     let links = 0;
     if (this.proxyNames.size) model.workspaceProxies = this.proxyNames;
     for (const imp of model.imports.values()) {
@@ -333,7 +331,7 @@ export class Workspace {
    * of the project, and a package is a folder of files. For each name the file uses from it
    * (`ai.NewModel`), the package file that declares that name is linked as `<path>#<Name>`.
    */
-  private async linkGo(model: FileModel, rel: string, filter?: (text: string) => boolean): Promise<void> {
+  private async linkGo(model: FileModel, rel: string, filter?: LinkFilter): Promise<void> {
     let links = 0;
     for (const imp of model.imports.values()) {
       const dir = this.resolveModule('go', rel, imp.module);
@@ -349,7 +347,7 @@ export class Workspace {
         const text = await this.text(file);
         if (text === undefined) continue;
         const declared = [...names].filter((n) => goDeclares(text, n));
-        if (!declared.length || (filter && !filter(text))) continue;
+        if (!declared.length || (filter && !(await this.passes(file, filter)))) continue;
         const other = file !== rel ? (await this.load(file))?.model : undefined;
         if (!other) continue;
         for (const n of declared) {
@@ -651,7 +649,6 @@ export class Workspace {
     this.textSizes.delete(rel);
   }
 
-  /** Reads, parses and models one workspace file (once while cached; evicted least recently used first). */
   /** The workspace-relative path of a model this workspace loaded. */
   relOf(model: FileModel): string | undefined {
     return this.relOfModel.get(model);
@@ -659,6 +656,7 @@ export class Workspace {
 
   private readonly relOfModel = new WeakMap<FileModel, string>();
 
+  /** Reads, parses and models one workspace file (once while cached; evicted least recently used first). */
   load(rel: string): Promise<Loaded | undefined> {
     let p = this.loaded.get(rel);
     if (p) this.loaded.delete(rel);
@@ -692,6 +690,21 @@ export class Workspace {
       return undefined;
     }
   }
+}
+
+/** The memoised answer of `compute` for `file` under the filter `key` (see `LinkFilter`). */
+function memoised(memo: Map<string, Map<string, Promise<boolean>>>, file: string, key: string, compute: () => Promise<boolean>): Promise<boolean> {
+  let byKey = memo.get(file);
+  if (!byKey) {
+    byKey = new Map();
+    memo.set(file, byKey);
+  }
+  let v = byKey.get(key);
+  if (!v) {
+    v = compute();
+    byKey.set(key, v);
+  }
+  return v;
 }
 
 /** The interfaces a file's text hands to a framework's proxy factory (see `Workspace.proxyNames`). */

@@ -8,6 +8,7 @@
 import type { Node } from 'web-tree-sitter';
 import { type CompiledCatalog, type MethodSpec, type ProviderSpec, type ProxySpec, catalog } from '../analysis/catalog';
 import { type CallSite, type FileModel, type ResolvedPath, getFileModel, goPackageName, normalisePath } from '../analysis/model';
+import type { LinkFilter } from '../analysis/workspace';
 import { rangeOfNode } from '../position';
 import { goDispatchOf } from './goDispatch';
 import type { Confidence, Modality } from '../types';
@@ -126,14 +127,34 @@ let lastVerdict: { text: string; family: RuleContext['language']['family']; work
 
 /**
  * Whether a project file can make its importers' calls generation calls (the workspace model
- * links only such files). For Java and Go it must name an SDK, an endpoint or a name-only path
- * the catalog knows: their project classes and packages are many, and a raw HTTP call or an
- * inference-like method name there is far more often something else.
+ * links only such files), as a link filter: the generation prefilter of a language, with the
+ * functions the team declared. For Java and Go the file must name an SDK, an endpoint or a
+ * name-only path the catalog knows: their project classes and packages are many, and a raw HTTP
+ * call or an inference-like method name there is far more often something else. One filter per
+ * language and declared names, keyed by them (the workspace memoises each file's answer per key).
  */
+function linkFilterOf(family: RuleContext['language']['family'], declared: readonly Declared[]): LinkFilter {
+  const names = declared.map((d) => d.last);
+  const key = `generation\u0000${family}\u0000${names.join('\u0000')}`;
+  let f = linkFilters.get(key);
+  if (!f) {
+    const test = family === 'java' || family === 'go' ? (text: string): boolean => catalog().mayMatch(family, text) || names.some((n) => text.includes(n)) : (text: string): boolean => generationMayApply(text, family, declared, true);
+    f = { key, test };
+    linkFilters.set(key, f);
+  }
+  return f;
+}
+
+const linkFilters = new Map<string, LinkFilter>();
+
+/** The link filter of a language under a configuration (see {@link linkFilterOf}). */
+export function linkFilterFor(family: RuleContext['language']['family'], config: RuleContext['config']): LinkFilter {
+  return linkFilterOf(family, declaredFunctions(config.generationFunctions));
+}
+
+/** Whether a project file's text passes the link filter of its language (see {@link linkFilterOf}). */
 export function linkTargetMayApply(text: string, family: RuleContext['language']['family'], config: RuleContext['config']): boolean {
-  const declared = declaredFunctions(config.generationFunctions);
-  if (family === 'java' || family === 'go') return catalog().mayMatch(family, text) || declared.some((d) => text.includes(d.last));
-  return generationMayApply(text, family, declared, true);
+  return linkFilterFor(family, config).test(text);
 }
 
 export const generationRule: Rule = {
@@ -145,7 +166,7 @@ export const generationRule: Rule = {
     // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
     const declared = declaredFunctions(ctx.config.generationFunctions);
     // The same test as the prefilter; for linked files without the team's declared names.
-    const mayMatch = (text: string): boolean => (family === 'java' || family === 'go' ? catalog().mayMatch(family, text) : generationMayApply(text, family, [], !!ctx.workspace));
+    const mayMatch = linkFilterOf(family, []);
     // A file that imports from the project and makes an HTTP call may send to an endpoint named in
     // the imported file (the engine parsed it for that reason): it gets the whole detection.
     const candidate = generationMayApply(ctx.text, family, declared, !!ctx.workspace) || (!!ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && cat.mayCallHttp(family, ctx.text));
@@ -249,20 +270,25 @@ export const generationRule: Rule = {
       // The methods holding a direct generation call: a wrapper call there would count it twice.
       const direct = new Set<number>();
       for (const g of ctx.generationCalls) {
-        const m = enclosingMethod(g.node);
+        const m = enclosing(g.node, JAVA_METHOD);
         if (m) direct.add(m.id);
       }
       for (const { call, d } of pendingWrappers) {
-        const m = enclosingMethod(call.node);
+        const m = enclosing(call.node, JAVA_METHOD);
         if (!m || !direct.has(m.id)) report(ctx, cat, call, d);
       }
     }
   },
 };
 
-/** The Java method, constructor or lambda around a node. */
-function enclosingMethod(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'method_declaration' || n.type === 'constructor_declaration' || n.type === 'lambda_expression') return n;
+/** Node types of a Java method, constructor or lambda. */
+const JAVA_METHOD: ReadonlySet<string> = new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']);
+/** Node type of a Python function or method. */
+const PYTHON_FUNCTION: ReadonlySet<string> = new Set(['function_definition']);
+
+/** The nearest ancestor of a node whose type is one of `types` (the function or method around it). */
+function enclosing(node: Node, types: ReadonlySet<string>): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (types.has(n.type)) return n;
   return null;
 }
 
@@ -608,20 +634,29 @@ function handedGenerator(model: FileModel, cat: CompiledCatalog, call: CallSite)
  */
 function calledNetwork(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
   if (model.family !== 'python' || call.reference || !NETWORK_CALLED.test(call.nameText)) return undefined;
-  if (model.functions.has(call.nameText) || model.imports.has(call.nameText)) return undefined;
+  if (model.functions.has(call.nameText) || model.imports.has(call.nameText) || !usesMlFramework(model)) return undefined;
   // Inside a network's own `forward` the generator is one layer of a larger model (CodeFormer's
   // decoder): the model is run where the application calls it, not here.
-  let fn: Node | null = call.node.parent;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const fn = enclosing(call.node, PYTHON_FUNCTION);
   if (fn && /^(?:forward|__call__|call)$/.test(fn.childForFieldName('name')?.text ?? '')) return undefined;
   const root = call.receiver ? /^[\w]+/.exec(model.textOf(call.receiver))?.[0] : undefined;
   if (root !== undefined && model.imports.has(root)) return undefined;
-  let framework = false;
-  for (const imp of model.imports.values()) if (ML_FRAMEWORK.test(imp.module)) framework = true;
-  if (!framework) return undefined;
   const modality = cat.localModels?.modalityOf(call.nameText) ?? 'image';
   return { provider: 'local', modality, api: `${call.nameText} (generator network)`, confidence: 'medium' };
 }
+
+/** Whether a file imports a deep-learning framework (see {@link ML_FRAMEWORK}), decided once per file model. */
+function usesMlFramework(model: FileModel): boolean {
+  let v = mlFrameworkMemo.get(model);
+  if (v === undefined) {
+    v = false;
+    for (const imp of model.imports.values()) if (ML_FRAMEWORK.test(imp.module)) v = true;
+    mlFrameworkMemo.set(model, v);
+  }
+  return v;
+}
+
+const mlFrameworkMemo = new WeakMap<FileModel, boolean>();
 
 /**
  * `swapper.run(None, feeds)`: an inference session (ONNX Runtime's call shape) of a generative

@@ -8,11 +8,12 @@
  * ignores, never "no" for a file where the rule could report. A rule without a prefilter always
  * gets its parse.
  */
+import type { LinkFilter } from '../analysis/workspace';
 import type { AiregConfig } from '../config';
 import type { LanguageInfo } from '../languages';
 import type { RuleId } from '../types';
 import { keywordsOf } from './flow/text';
-import { generationRule, linkTargetMayApply } from './generation';
+import { generationRule, linkFilterFor, linkTargetMayApply } from './generation';
 import { ALL_RULES } from './index';
 import type { PrefilterInput, Rule } from './rule';
 
@@ -41,6 +42,11 @@ export function prefilterOf(rule: Rule): Prefilter | undefined {
  */
 export function linkRelevant(text: string, language: LanguageInfo, config: AiregConfig): boolean {
   return linkTargetMayApply(text, language.family, config);
+}
+
+/** {@link linkRelevant} as the workspace model's link filter (its answers memoised per file). */
+export function linkRelevantFilter(language: LanguageInfo, config: AiregConfig): LinkFilter {
+  return linkFilterFor(language.family, config);
 }
 
 /** The built-in rule with this id (for tests and tools that name rules by id). */
