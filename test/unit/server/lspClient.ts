@@ -67,6 +67,22 @@ export class TestClient {
     this.conn.listen();
   }
 
+  /**
+   * Sends notifications to the server in a single write, so that it reads them together as it
+   * would a burst of typing. Sent one by one, a loaded machine can leave a gap longer than the
+   * server's debounce between two of them. Every earlier message must have been written already
+   * (awaited), or the two writers would interleave.
+   */
+  async notifyBurst(notes: readonly { method: string; params: unknown }[]): Promise<void> {
+    const body = notes
+      .map((n) => {
+        const json = JSON.stringify({ jsonrpc: '2.0', method: n.method, params: n.params });
+        return `Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`;
+      })
+      .join('');
+    await new Promise<void>((resolve, reject) => this.proc.stdin!.write(body, 'utf8', (err) => (err ? reject(err) : resolve())));
+  }
+
   private push(list: 'diagnostics' | 'statuses' | 'progress', v: unknown): void {
     (this[list] as unknown[]).push(v);
     for (const w of [...this.waiters]) {

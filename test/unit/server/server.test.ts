@@ -164,17 +164,17 @@ describe('language server over LSP (dist/server.js)', function () {
     await client.diagnosticsFor(uri, (p) => p.version === 1);
     const since = client.diagnostics.length;
     let text = METADATA_PY;
-    // Type "x = 1\n" one keystroke at a time at the top of the file. The seven notifications are
-    // written in one burst (not awaited one by one): awaiting each write lets a loaded machine
-    // leave a gap longer than the debounce between two of them, and then the earlier version was
-    // the current one when it was published, which is correct and not what this test is about.
-    const sends: Promise<void>[] = [];
+    // Type "x = 1\n" one keystroke at a time at the top of the file. The seven notifications go in
+    // one write: sent one by one, a loaded machine can leave a gap longer than the debounce
+    // between two of them, and then the earlier version was the current one when it was
+    // published, which is correct and not what this test is about.
+    const burst: { method: string; params: unknown }[] = [];
     for (let v = 2; v <= 8; v++) {
       const ch = 'x = 1\n'[v - 2] ?? '\n';
       text = ch + text;
-      sends.push(client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: v }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ch }] }));
+      burst.push({ method: DidChangeTextDocumentNotification.method, params: { textDocument: { uri, version: v }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ch }] } });
     }
-    await Promise.all(sends);
+    await client.notifyBurst(burst);
     const last = await client.diagnosticsFor(uri, (p) => p.version === 8, since);
     const after = client.diagnostics.slice(since).filter((p) => p.uri === uri);
     assert.deepEqual(after.map((p) => p.version), [8], 'only the latest version is published');
