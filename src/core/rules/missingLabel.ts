@@ -925,22 +925,10 @@ async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned
       const exit = exits.find((e) => e.kind !== 'terminal');
       if (!exit) continue;
       done.add(rv.at.id);
-      const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
-      const steps = rv.origin.path;
-      ctx.report({
-        ruleId: 'aigc-missing-label',
-        range: rangeOfNode(rv.at),
-        message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) is returned by ${rv.fnName}() to ${exit.file}, which sends it out via ${exit.label} (${exit.file}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
-        confidence: gen.confidence === 'low' ? 'low' : 'high',
-        generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
-        related: [
-          { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
-          ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
-          ...(exit.via ? [{ file: exit.file, range: exit.via.range, message: `${rv.fnName}() called here` }] : []),
-          { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
-        ],
-        data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
-        fingerprintKey: `${exit.kind}:${gen.api}:returned:${exit.file}`,
+      reportImporterExit(ctx, rv.at, rv.origin, exit, {
+        how: `is returned by ${rv.fnName}() to ${exit.file}`,
+        via: `${rv.fnName}() called here`,
+        tag: 'returned',
       });
       break;
     }
@@ -994,27 +982,40 @@ async function followCallbacksIntoImporters(ctx: RuleContext, ws: FlowWorkspace,
       const exit = exits.find((e) => e.kind !== 'terminal');
       if (!exit) continue;
       done.add(h.at.id);
-      const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
-      const steps = h.origin.path;
-      const given = h.slot.key ?? `argument ${h.slot.position + 1}`;
-      ctx.report({
-        ruleId: 'aigc-missing-label',
-        range: rangeOfNode(h.at),
-        message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) is handed to the function ${exit.file} gives ${h.fnName}() (${given}), which sends it out via ${exit.label} (${exit.file}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
-        confidence: gen.confidence === 'low' ? 'low' : 'high',
-        generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
-        related: [
-          { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
-          ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
-          ...(exit.via ? [{ file: exit.file, range: exit.via.range, message: `${h.fnName}() called here with the function` }] : []),
-          { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
-        ],
-        data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
-        fingerprintKey: `${exit.kind}:${gen.api}:handed:${exit.file}`,
+      reportImporterExit(ctx, h.at, h.origin, exit, {
+        how: `is handed to the function ${exit.file} gives ${h.fnName}() (${h.slot.key ?? `argument ${h.slot.position + 1}`})`,
+        via: `${h.fnName}() called here with the function`,
+        tag: 'handed',
       });
       break;
     }
   }
+}
+
+/**
+ * Reports content of this file that leaves, unlabeled, in a file that imports it: at `at` (the
+ * return or the call of the given function), with the path in this file, the importer's call and
+ * the exit. `how` says how the content got to the importer.
+ */
+function reportImporterExit(ctx: RuleContext, at: Node, origin: Origin, exit: ForeignExit, parts: { how: string; via: string; tag: string }): void {
+  const gen = origin.gen;
+  const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
+  const steps = origin.path;
+  ctx.report({
+    ruleId: 'aigc-missing-label',
+    range: rangeOfNode(at),
+    message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) ${parts.how}, which sends it out via ${exit.label} (${exit.file}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
+    confidence: gen.confidence === 'low' ? 'low' : 'high',
+    generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
+    related: [
+      { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
+      ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
+      ...(exit.via ? [{ file: exit.file, range: exit.via.range, message: parts.via }] : []),
+      { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
+    ],
+    data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
+    fingerprintKey: `${exit.kind}:${gen.api}:${parts.tag}:${exit.file}`,
+  });
 }
 
 /**
