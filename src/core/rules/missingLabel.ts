@@ -867,129 +867,150 @@ function methodCallsOn(className: string, method: string, file: string, rel: str
   return [...out];
 }
 
+/** An importer as the workspace loads it, with its language and syntax index (built on first use). */
+interface Importer {
+  rel: string;
+  loaded: NonNullable<Awaited<ReturnType<FlowWorkspace['load']>>>;
+  language: NonNullable<ReturnType<typeof languageForPath>>;
+  readonly fidx: FileIndex;
+}
+
+/** How content of one kind (returned values, handed callbacks) is followed into an importer. */
+interface ImporterFollow<T> {
+  /** The key of the importer's answer, reused across files and analyses (see `foreignSummary`). */
+  key(item: T, rel: string): string;
+  /** The exits the content reaches in the importer. */
+  exitsIn(item: T, importer: Importer): ForeignExit[];
+  /** How the content got there, for the finding. */
+  describe(item: T, exit: ForeignExit): { how: string; via: string; tag: string };
+}
+
 /**
- * Follows values that functions of this file return to callers in the files that import it (the
- * scan's reverse-import index): in each importer, the calls of the function are seeds of that
- * file's flow, computed once per (importer, function, modality, labels carried) and reused. The
- * first unlabeled exit found is reported once, at the return in this file, with the call and the
- * exit in the importer as the last steps of the path. One level: the importer's own imports and
- * importers are not followed from here.
+ * Follows content of this file into the files that import it (the scan's reverse-import index):
+ * each importer's answer is computed once per `spec.key` and reused. The first unlabeled exit
+ * found is reported once, at the item's node in this file, with the importer's call and exit as
+ * the last steps of the path. One level: the importer's own imports and importers are not
+ * followed from here.
  */
-async function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned: ReturnedValue[]): Promise<void> {
+async function followIntoImporterFiles<T extends { at: Node; origin: Origin }>(ctx: RuleContext, ws: FlowWorkspace, items: readonly T[], spec: ImporterFollow<T>): Promise<void> {
   const importers = ws.importersOf?.(ctx.file) ?? [];
   if (importers.length === 0) return;
   const family = ctx.language.family;
   const done = new Set<number>();
-  for (const rv of returned) {
-    if (done.has(rv.at.id)) continue;
-    const gen = rv.origin.gen;
+  for (const item of items) {
+    if (done.has(item.at.id)) continue;
     for (const rel of importers) {
-      const key = `returned:${ctx.file}#${rv.className ?? ''}.${rv.fnName}#${rel}#${gen.modality}#${rv.origin.explicit}${rv.origin.implicit}#${rv.ownGen}`;
-      const exits = await foreignSummary(ws, key, async () => {
+      const exits = await foreignSummary(ws, spec.key(item, rel), async () => {
         const loaded = await ws.load(rel);
         const language = languageForPath(rel);
         if (!loaded || !language || language.family !== family) return [];
-        // The local names under which the importer calls the function (`f(...)`, `m.f(...)`).
-        const callees = new Set(namesInImporter(rv.fnName, ctx.file, rel, family, loaded.model.imports, ws));
-        const fidx = fileIndex(loaded.tree, family);
-        // A method is called on instances of its class: `svc.answer(q)` where `svc: LLMService`
-        // (a typed parameter, FastAPI's `Depends`, a TypeScript parameter property) or
-        // `svc = LLMService(...)`. Its body generating does not make these calls generation calls
-        // in the importer (the generation rule does not follow typed receivers into methods).
-        // A Python method that generates, called on an instance the importer builds
-        // (`self.renderer = Renderer(cfg)`), is a generation call there (the generation rule's
-        // wrappers): the importer's own flow reports its exits, so it is not followed from here.
-        const built = family === 'python' && rv.ownGen ? new Set<string>() : undefined;
-        if (rv.className) for (const c of methodCallsOn(rv.className, rv.fnName, ctx.file, rel, family, loaded.model.imports, loaded.model.text, fidx, ws, built)) if (!built?.has(c)) callees.add(c);
-        if (callees.size === 0) return [];
-        const raws: RawFinding[] = [];
-        const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
-        const tasks = new Map<number, Task>();
-        const origin: Origin = { ...rv.origin, path: [] };
-        const registries = registriesHolding(fidx, callees);
-        const calls = fidx.calls.filter((c) => ((!rv.ownGen || (rv.className && c.name === rv.fnName)) && callees.has(c.callee)) || registries.has(c.callee));
-        for (const c of calls) taskIn(tasks, enclosingFunction(c.node, fidx)).seeds.push({ node: c.node, origin });
-        if (tasks.size === 0) return [];
-        follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
-        // The call that received the value: the one in the function holding the exit, else the first.
-        const callFor = (offset: number): Node => {
-          const c = calls.find((x) => {
-            const fn = enclosingFunction(x.node, fidx);
-            return fn ? fn.node.startIndex <= offset && offset <= fn.node.endIndex : false;
-          });
-          return (c ?? calls[0]!).node;
-        };
-        return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'], via: { range: rangeOfNode(callFor(r.range.startOffset)) } }));
+        return spec.exitsIn(item, {
+          rel,
+          loaded,
+          language,
+          get fidx() {
+            return fileIndex(loaded.tree, family);
+          },
+        });
       });
-      // As for imported helpers: an importer that only prints the value is not where it reaches its audience.
+      // As for imported helpers: an importer that only prints the content is not where it reaches its audience.
       const exit = exits.find((e) => e.kind !== 'terminal');
       if (!exit) continue;
-      done.add(rv.at.id);
-      reportImporterExit(ctx, rv.at, rv.origin, exit, {
-        how: `is returned by ${rv.fnName}() to ${exit.file}`,
-        via: `${rv.fnName}() called here`,
-        tag: 'returned',
-      });
+      done.add(item.at.id);
+      reportImporterExit(ctx, item.at, item.origin, exit, spec.describe(item, exit));
       break;
     }
   }
 }
 
 /**
- * Follows content a top-level function of this file hands to a function its caller gives it
- * (`process?.(partial)`, `push(delta)`) into the files that import this one: in each importer,
- * the functions given for that slot at the calls of the function continue the flow with the
- * content in their parameter, computed once per (importer, function, slot, modality, labels
- * carried) and reused. The first unlabeled exit found is reported once, at the call of the given
- * function in this file, with the importer's call and exit as the last steps of the path. One
- * level, as for returned values.
+ * Runs the flow of `tasks` in an importer and returns the exits it reports, each with the call of
+ * this file's function that brought the content there (`callFor` the exit's offset).
  */
-async function followCallbacksIntoImporters(ctx: RuleContext, ws: FlowWorkspace, handed: HandedCallback[]): Promise<void> {
-  const importers = ws.importersOf?.(ctx.file) ?? [];
-  if (importers.length === 0) return;
-  const family = ctx.language.family;
-  const done = new Set<number>();
-  for (const h of handed) {
-    if (done.has(h.at.id)) continue;
-    const gen = h.origin.gen;
-    for (const rel of importers) {
-      const key = `handed:${ctx.file}#${h.fnName}#${h.slot.position}.${h.slot.key ?? ''}#${h.argIndex}#${rel}#${gen.modality}#${h.origin.explicit}${h.origin.implicit}`;
-      const exits = await foreignSummary(ws, key, async () => {
-        const loaded = await ws.load(rel);
-        const language = languageForPath(rel);
-        if (!loaded || !language || language.family !== family) return [];
-        const callees = new Set(namesInImporter(h.fnName, ctx.file, rel, family, loaded.model.imports, ws));
-        if (callees.size === 0) return [];
-        const fidx = fileIndex(loaded.tree, family);
-        const tasks = new Map<number, Task>();
-        const origin: Origin = { ...h.origin, path: [] };
-        const calls: { node: Node; cb: FunctionInfo }[] = [];
-        for (const c of fidx.calls) {
-          if (!callees.has(c.callee)) continue;
-          const cb = slotFunction(c, h.slot, fidx);
-          if (!cb) continue;
-          calls.push({ node: c.node, cb });
-          for (const name of parameterNames(cb)[h.argIndex] ?? []) taskIn(tasks, cb).params.push({ name, origin });
-        }
-        if (tasks.size === 0) return [];
-        const raws: RawFinding[] = [];
-        const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
-        follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
-        const callFor = (offset: number): Node => (calls.find((x) => x.cb.node.startIndex <= offset && offset <= x.cb.node.endIndex) ?? calls[0]!).node;
-        return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'], via: { range: rangeOfNode(callFor(r.range.startOffset)) } }));
+function importerExits(ctx: RuleContext, importer: Importer, tasks: Map<number, Task>, callFor: (offset: number) => Node): ForeignExit[] {
+  const raws: RawFinding[] = [];
+  const { rel, loaded, language, fidx } = importer;
+  const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
+  follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
+  return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'], via: { range: rangeOfNode(callFor(r.range.startOffset)) } }));
+}
+
+/**
+ * Values that functions of this file return, followed to their callers in the importers: there,
+ * the calls of the function are seeds of the importer's flow (per importer, function, modality and
+ * labels carried); the finding is at the return in this file.
+ */
+function followIntoImporters(ctx: RuleContext, ws: FlowWorkspace, returned: readonly ReturnedValue[]): Promise<void> {
+  return followIntoImporterFiles(ctx, ws, returned, {
+    key: (rv, rel) => `returned:${ctx.file}#${rv.className ?? ''}.${rv.fnName}#${rel}#${rv.origin.gen.modality}#${rv.origin.explicit}${rv.origin.implicit}#${rv.ownGen}`,
+    exitsIn: (rv, importer) => {
+      const { rel, loaded, fidx } = importer;
+      const family = ctx.language.family;
+      // The local names under which the importer calls the function (`f(...)`, `m.f(...)`).
+      const callees = new Set(namesInImporter(rv.fnName, ctx.file, rel, family, loaded.model.imports, ws));
+      // A method is called on instances of its class: `svc.answer(q)` where `svc: LLMService`
+      // (a typed parameter, FastAPI's `Depends`, a TypeScript parameter property) or
+      // `svc = LLMService(...)`. Its body generating does not make these calls generation calls
+      // in the importer (the generation rule does not follow typed receivers into methods).
+      // A Python method that generates, called on an instance the importer builds
+      // (`self.renderer = Renderer(cfg)`), is a generation call there (the generation rule's
+      // wrappers): the importer's own flow reports its exits, so it is not followed from here.
+      const built = family === 'python' && rv.ownGen ? new Set<string>() : undefined;
+      if (rv.className) for (const c of methodCallsOn(rv.className, rv.fnName, ctx.file, rel, family, loaded.model.imports, loaded.model.text, fidx, ws, built)) if (!built?.has(c)) callees.add(c);
+      if (callees.size === 0) return [];
+      const tasks = new Map<number, Task>();
+      const origin: Origin = { ...rv.origin, path: [] };
+      const registries = registriesHolding(fidx, callees);
+      const calls = fidx.calls.filter((c) => ((!rv.ownGen || (rv.className && c.name === rv.fnName)) && callees.has(c.callee)) || registries.has(c.callee));
+      for (const c of calls) taskIn(tasks, enclosingFunction(c.node, fidx)).seeds.push({ node: c.node, origin });
+      if (tasks.size === 0) return [];
+      // The call that received the value: the one in the function holding the exit, else the first.
+      return importerExits(ctx, importer, tasks, (offset) => {
+        const c = calls.find((x) => {
+          const fn = enclosingFunction(x.node, fidx);
+          return fn ? fn.node.startIndex <= offset && offset <= fn.node.endIndex : false;
+        });
+        return (c ?? calls[0]!).node;
       });
-      // As for returned values: an importer that only prints the content is not where it reaches its audience.
-      const exit = exits.find((e) => e.kind !== 'terminal');
-      if (!exit) continue;
-      done.add(h.at.id);
-      reportImporterExit(ctx, h.at, h.origin, exit, {
-        how: `is handed to the function ${exit.file} gives ${h.fnName}() (${h.slot.key ?? `argument ${h.slot.position + 1}`})`,
-        via: `${h.fnName}() called here with the function`,
-        tag: 'handed',
-      });
-      break;
-    }
-  }
+    },
+    describe: (rv, exit) => ({ how: `is returned by ${rv.fnName}() to ${exit.file}`, via: `${rv.fnName}() called here`, tag: 'returned' }),
+  });
+}
+
+/**
+ * Content a top-level function of this file hands to a function its caller gives it
+ * (`process?.(partial)`, `push(delta)`), followed into the importers: there, the functions given
+ * for that slot at the calls of the function continue the flow with the content in their
+ * parameter (per importer, function, slot, modality and labels carried); the finding is at the
+ * call of the given function in this file.
+ */
+function followCallbacksIntoImporters(ctx: RuleContext, ws: FlowWorkspace, handed: readonly HandedCallback[]): Promise<void> {
+  return followIntoImporterFiles(ctx, ws, handed, {
+    key: (h, rel) => `handed:${ctx.file}#${h.fnName}#${h.slot.position}.${h.slot.key ?? ''}#${h.argIndex}#${rel}#${h.origin.gen.modality}#${h.origin.explicit}${h.origin.implicit}`,
+    exitsIn: (h, importer) => {
+      const { rel, loaded } = importer;
+      const callees = new Set(namesInImporter(h.fnName, ctx.file, rel, ctx.language.family, loaded.model.imports, ws));
+      if (callees.size === 0) return [];
+      const fidx = importer.fidx;
+      const tasks = new Map<number, Task>();
+      const origin: Origin = { ...h.origin, path: [] };
+      const calls: { node: Node; cb: FunctionInfo }[] = [];
+      for (const c of fidx.calls) {
+        if (!callees.has(c.callee)) continue;
+        const cb = slotFunction(c, h.slot, fidx);
+        if (!cb) continue;
+        calls.push({ node: c.node, cb });
+        for (const name of parameterNames(cb)[h.argIndex] ?? []) taskIn(tasks, cb).params.push({ name, origin });
+      }
+      if (tasks.size === 0) return [];
+      return importerExits(ctx, importer, tasks, (offset) => (calls.find((x) => x.cb.node.startIndex <= offset && offset <= x.cb.node.endIndex) ?? calls[0]!).node);
+    },
+    describe: (h, exit) => ({
+      how: `is handed to the function ${exit.file} gives ${h.fnName}() (${h.slot.key ?? `argument ${h.slot.position + 1}`})`,
+      via: `${h.fnName}() called here with the function`,
+      tag: 'handed',
+    }),
+  });
 }
 
 /**
