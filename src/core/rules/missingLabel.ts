@@ -24,7 +24,7 @@ import { rangeOfNode } from '../position';
 import type { RuleSetting } from '../config';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, callInfoOf, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { UI_REGISTRATION, compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
 import { type Family, getFileModel } from '../analysis/model';
@@ -32,7 +32,7 @@ import { generationRule } from './generation';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
 import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } from './flow/summaries';
-import { type Flow, type TupleHook, type WrittenPath, callersOf, carries, flowFromSeeds, sourceOf } from './flow/taint';
+import { type Flow, type TupleHook, type WrittenPath, callersOf, carries, flowFromSeeds, isUnpacking, sourceOf } from './flow/taint';
 import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from './flow/tuples';
 import { sessionOutputs } from './flow/sessions';
 import { derivedGenerations, isDerived } from './flow/plugins';
@@ -706,9 +706,8 @@ async function importedTuples(ctx: RuleContext, ws: FlowWorkspace, idx: FileInde
   const model = await getFileModel(ctx);
   const keys = new Set<string>();
   for (const a of idx.assigns) {
-    const left = a.node.childForFieldName('left')?.type;
-    if (a.value.type !== 'call' || (left !== 'pattern_list' && left !== 'tuple_pattern')) continue;
-    const c = within(idx.calls, a.value.startIndex, a.value.endIndex, nodeOfCall).find((x) => x.node.id === a.value.id);
+    if (a.value.type !== 'call' || !isUnpacking(a)) continue;
+    const c = callInfoOf(idx, a.value);
     const root = c ? /^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0] : undefined;
     if (!c || !root || !imported.has(root) || calleeFunction(c, idx)) continue;
     const target = importedFunction(ctx, ws, model.imports, c);
@@ -1518,7 +1517,7 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     }
     return r;
   };
-  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => within(idx.calls, n.startIndex, n.endIndex, nodeOfCall).find((c) => c.node.id === n.id), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
+  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => callInfoOf(idx, n), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
 }
 
 /**

@@ -551,6 +551,11 @@ export const nodeOfKeyed = (k: KeyedLiteral): Node => k.node;
 export function keyedLiteralOf(idx: FileIndex, node: Node): KeyedLiteral | undefined {
   return within(idx.keyed, node.startIndex, node.endIndex, nodeOfKeyed).find((l) => l.node.id === node.id);
 }
+
+/** The call the node is, as the index records it (undefined for a node that is not a call). */
+export function callInfoOf(idx: FileIndex, node: Node): CallInfo | undefined {
+  return within(idx.calls, node.startIndex, node.endIndex, nodeOfCall).find((c) => c.node.id === node.id);
+}
 export const nodeOfFunction = (f: FunctionInfo): Node => f.node;
 export const nodeSelf = (n: Node): Node => n;
 

@@ -31,7 +31,7 @@ import { rangeOfNode } from '../../position';
 import type { Confidence, Modality } from '../../types';
 import { generationRule } from '../generation';
 import type { GenerationCall, RuleContext } from '../rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, fileIndex, indexFor, nodeOfCall, within } from './ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, callInfoOf, enclosingFunction, fileIndex, indexFor } from './ast';
 import { type FlowWorkspace, workspaceMemo } from './crossFile';
 import { calleeFunction, paramsForArgument } from './summaries';
 import { callersOf, flowFromSeeds, sourceOf } from './taint';
@@ -104,7 +104,7 @@ function holders(idx: FileIndex, refOf: (c: CallInfo) => PluginRef | undefined):
   for (const a of idx.assigns) if (!enclosingFunction(a.node, idx)) for (const t of a.targets) moduleLevel.add(t);
   const scopeOf = (n: Node): number => enclosingFunction(n, idx)?.node.id ?? -1;
   const callAt = (n: Node): { c: CallInfo; ref: PluginRef | undefined } | undefined => {
-    const c = within(idx.calls, n.startIndex, n.endIndex, nodeOfCall).find((x) => x.node.id === n.id);
+    const c = callInfoOf(idx, n);
     return c ? { c, ref: loading.find((x) => x.c === c)?.ref } : undefined;
   };
   const nameRef = (name: string, scope: number): PluginRef | undefined =>

@@ -55,8 +55,15 @@ export function calleeFunction(c: CallInfo, idx: FileIndex): FunctionInfo | unde
  * The parameter names of `fn` that receive the call's argument `arg` (positional or keyword).
  * A Python method called through `self.`/an object skips its `self`/`cls` parameter.
  */
-export function paramsForArgument(fn: FunctionInfo, c: CallInfo, arg: Node): string[] {
-  const byPos = parameterNames(fn);
+export function paramsForArgument(fn: FunctionInfo, c: CallInfo, arg: Node): readonly string[] {
+  return paramsReceiving(parameterNames(fn), c, arg);
+}
+
+/**
+ * The same for a function known only by its parameter names by position (`parameterNames`), as
+ * a function of another file is known from a summary.
+ */
+export function paramsReceiving(byPos: readonly (readonly string[])[], c: CallInfo, arg: Node): readonly string[] {
   for (const [k, v] of c.kwargs) if (v.id === arg.id) return byPos.some((names) => names.includes(k)) ? [k] : [];
   const i = c.args.findIndex((a) => a.id === arg.id);
   if (i < 0) return [];

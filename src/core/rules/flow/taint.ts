@@ -268,10 +268,6 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
 }
 
 /**
- * The names at `positions` of a flat unpacking (`a, b, c = f()`, `(a, b) = f()`); every target
- * when the left side is not a flat list of names (nested or starred patterns).
- */
-/**
  * The variables of a loop that receive the iterated value. A Python loop over `enumerate(xs)`
  * binds a counter and an item, and one over `zip(a, b)` binds one name per sequence: only the
  * item, and only the names of the sequences that carry the value, do (an index printed as
@@ -281,27 +277,33 @@ function loopVars(flow: Flow, l: FileIndex['loops'][number]): readonly string[] 
   if (l.node.type !== 'for_statement' || l.iter.type !== 'call') return l.vars;
   const callee = l.iter.childForFieldName('function')?.text;
   const args = l.iter.childForFieldName('arguments')?.namedChildren ?? [];
-  const left = l.node.childForFieldName('left');
-  if ((callee !== 'enumerate' && callee !== 'zip') || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern')) return l.vars;
-  const items = left.namedChildren;
-  if (items.length !== l.vars.length || items.some((n) => n?.type !== 'identifier')) return l.vars;
-  if (callee === 'enumerate') return items.length === 2 ? [l.vars[1]!] : l.vars;
+  if ((callee !== 'enumerate' && callee !== 'zip') || !isFlatTuple(l.node.childForFieldName('left'), l.vars)) return l.vars;
+  if (callee === 'enumerate') return l.vars.length === 2 ? [l.vars[1]!] : l.vars;
   // `zip(*rows)` or `zip(a, b, strict=True)`: positions are not the arguments'.
-  if (items.length !== args.length || args.some((a) => !a || /splat|keyword_argument/.test(a.type))) return l.vars;
+  if (l.vars.length !== args.length || args.some((a) => !a || /splat|keyword_argument/.test(a.type))) return l.vars;
   return l.vars.filter((_, i) => sourceOf(flow, args[i]!) >= 0);
 }
 
-function isUnpacking(a: FileIndex['assigns'][number]): boolean {
+/** Whether an assignment unpacks its value into a tuple of targets (`a, b = f()`, `(a, b) = f()`). */
+export function isUnpacking(a: FileIndex['assigns'][number]): boolean {
   const t = a.node.childForFieldName('left')?.type;
   return t === 'pattern_list' || t === 'tuple_pattern';
 }
 
+/**
+ * The names at `positions` of a flat unpacking (`a, b, c = f()`, `(a, b) = f()`); every target
+ * when the left side is not a flat list of names (nested or starred patterns).
+ */
 function unpacked(a: FileIndex['assigns'][number], positions: readonly number[]): readonly string[] {
-  const left = a.node.childForFieldName('left');
-  if (!left || (left.type !== 'pattern_list' && left.type !== 'tuple_pattern')) return a.targets;
+  if (!isFlatTuple(a.node.childForFieldName('left'), a.targets)) return a.targets;
+  return positions.filter((i) => i < a.targets.length).map((i) => a.targets[i]!);
+}
+
+/** Whether `left` is a flat tuple of plain names (`a, b, c`, `(a, b)`), one for each of `names`. */
+function isFlatTuple(left: Node | null, names: readonly string[]): boolean {
+  if (!left || (left.type !== 'pattern_list' && left.type !== 'tuple_pattern')) return false;
   const items = left.namedChildren;
-  if (items.length !== a.targets.length || items.some((n) => n?.type !== 'identifier')) return a.targets;
-  return positions.filter((i) => i < items.length).map((i) => a.targets[i]!);
+  return items.length === names.length && items.every((n) => n?.type === 'identifier');
 }
 
 const callsByName = new WeakMap<FileIndex, Map<string, Node[]>>();

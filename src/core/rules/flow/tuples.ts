@@ -12,8 +12,8 @@
  * use the same summaries (a call being summarised counts as unknown, which ends recursion).
  */
 import type { Node } from 'web-tree-sitter';
-import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, nodeOfCall, nodeSelf, within } from './ast';
-import { calleeFunction, parameterNames, paramsForArgument } from './summaries';
+import { type FileIndex, type FunctionInfo, callInfoOf, enclosingFunction, nodeSelf, within } from './ast';
+import { calleeFunction, parameterNames, paramsForArgument, paramsReceiving } from './summaries';
 import { type Flow, type TupleHook, carries, flowFromSeeds, sourceOf } from './taint';
 
 /** Parameters of one function that get a summary; further ones are treated as unknown. */
@@ -103,12 +103,12 @@ export function sameFileTuples(idx: FileIndex, root: Node): TupleHook {
  */
 export function tupleHook(idx: FileIndex, root: Node, foreign: ReadonlyMap<number, ForeignTuples> | undefined): TupleHook {
   return (call, flow) => {
-    const c = within(idx.calls, call.startIndex, call.endIndex, nodeOfCall).find((x) => x.node.id === call.id);
+    const c = callInfoOf(idx, call);
     if (!c) return undefined;
     const fn = calleeFunction(c, idx);
     const other = fn ? undefined : foreign?.get(call.id);
     if (!fn && !other) return undefined;
-    const paramsOf = (arg: Node): readonly string[] => (fn ? paramsForArgument(fn, c, arg) : foreignParams(other!, c, arg));
+    const paramsOf = (arg: Node): readonly string[] => (fn ? paramsForArgument(fn, c, arg) : paramsReceiving(other!.params, c, arg));
     const positionsOf = (name: string): readonly number[] | undefined => (fn ? tuplePositions(fn, name, idx, root) : other!.positions[name] ?? undefined);
     const out = new Set<number>();
     let passed = false;
@@ -128,12 +128,4 @@ export function tupleHook(idx: FileIndex, root: Node, foreign: ReadonlyMap<numbe
     if (!passed) return undefined;
     return [...out].sort((a, b) => a - b);
   };
-}
-
-/** The parameter names of a function of another file that receive `arg` (positional or keyword). */
-function foreignParams(f: ForeignTuples, c: CallInfo, arg: Node): readonly string[] {
-  for (const [k, v] of c.kwargs) if (v.id === arg.id) return f.params.some((names) => names.includes(k)) ? [k] : [];
-  const i = c.args.findIndex((a) => a.id === arg.id);
-  const offset = f.params[0]?.length === 1 && (f.params[0][0] === 'self' || f.params[0][0] === 'cls') ? 1 : 0;
-  return i < 0 ? [] : f.params[i + offset] ?? [];
 }

@@ -20,7 +20,7 @@ import type { Node } from 'web-tree-sitter';
 import recData from '../../../../data/recommenders.json';
 import type { Family } from '../../analysis/model';
 import { codeWithoutProse } from '../flow/lexical';
-import { type CallInfo, type FileIndex, type FunctionInfo, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
 
 export type UserKind = 'id' | 'data';
 
@@ -484,7 +484,7 @@ function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): S
 function valueText(value: Node, idx: FileIndex): string {
   let v: Node = value;
   while ((v.type === 'await_expression' || v.type === 'await') && v.firstNamedChild) v = v.firstNamedChild;
-  const c = /call|invocation/.test(v.type) ? within(idx.calls, v.startIndex, v.endIndex, nodeOfCall).find((x) => x.node.id === v.id) : undefined;
+  const c = /call|invocation/.test(v.type) ? callInfoOf(idx, v) : undefined;
   if (c?.receiver?.type === 'identifier' && /^(?:users|members|customers|subscribers|accounts)$/i.test(c.receiver.text)) return [...c.args.map((a) => a.text), ...[...c.kwargs.values()].map((a) => a.text)].join(' ');
   return value.text;
 }
