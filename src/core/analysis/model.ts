@@ -1333,7 +1333,8 @@ export class FileModel {
         // of each method of a file holds that method's endpoint, not the first one the file assigns.
         // (A name bound very often is read in file order: the reordering stays bounded per use.)
         const list = bound ? this.bindings.get(bound)! : [];
-        const scope = list.length > 1 && list.length <= 64 ? functionAround(n) : null;
+        const around = list.length > 1 || added ? functionAround(n) : null;
+        const scope = list.length > 1 && list.length <= 64 ? around : null;
         const inScope = (b: Binding): boolean => !!scope && scope.startIndex <= b.node.startIndex && b.node.endIndex <= scope.endIndex;
         const ordered = scope ? [...list.filter(inScope), ...list.filter((b) => !inScope(b))] : list;
         // An empty initial value (`let path = ""`, later assigned in branches) says nothing.
@@ -1350,7 +1351,7 @@ export class FileModel {
         let taken = 0;
         for (const b of added?.slice(0, 64) ?? []) {
           if (b.node.startIndex >= n.startIndex || taken >= 4) break;
-          if (functionAround(b.node)?.id !== functionAround(n)?.id || this.textOf(b.node.childForFieldName('operator') ?? b.node).trim() !== '+=') continue;
+          if (functionAround(b.node)?.id !== around?.id || this.textOf(b.node.childForFieldName('operator') ?? b.node).trim() !== '+=') continue;
           taken++;
           const v = this.stringValue(b.value!, depth + 1);
           if (v !== undefined) appended = (appended ?? UNRESOLVED) + v;
