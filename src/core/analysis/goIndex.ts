@@ -301,38 +301,39 @@ export function goFileFacts(rel: string, text: string): FileFacts {
     // Only the values of a file that names an SDK or endpoint can be one (a URL constant).
     for (const m of text.matchAll(VALUE)) facts.values.push(m[1]!);
     for (const b of text.matchAll(VALUE_BLOCK)) for (const m of b[1]!.matchAll(BLOCK_NAME)) facts.values.push(m[1]!);
-    // Likewise only its struct fields can hold an SDK client. The field lines up to the closing
-    // brace at the declaration's own indentation (gofmt), as for interfaces below.
+    // Likewise only its struct fields can hold an SDK client (the lines at the struct's own level).
     for (const m of text.matchAll(STRUCT)) {
-      let depth = 1;
-      for (const line of text.slice(m.index + m[0].length, m.index + m[0].length + 8000).split('\n')) {
-        if (depth === 1) {
-          const f = FIELD_LINE.exec(line);
-          if (f) for (const name of f[1]!.split(',')) facts.fields.push(name.trim());
-        }
-        for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
-        if (depth <= 0) break;
-      }
+      forEachBlockLine(text, m.index + m[0].length, (line) => {
+        const f = FIELD_LINE.exec(line);
+        if (f) for (const name of f[1]!.split(',')) facts.fields.push(name.trim());
+      });
     }
   }
   for (const m of text.matchAll(METHOD)) facts.methods.push({ type: m[1]!, ...bodyFacts(text, m.index + m[0].length, m[2]!) });
   for (const m of text.matchAll(INTERFACE)) {
-    // The method lines up to the closing brace at the declaration's own indentation.
+    // The method lines, at the interface's own level.
     const methods: string[] = [];
-    let depth = 1;
-    let i = m.index + m[0].length;
-    for (const line of text.slice(i, i + 8000).split('\n')) {
-      i += line.length + 1;
-      if (depth === 1) {
-        const mm = IFACE_METHOD.exec(line);
-        if (mm) methods.push(mm[1]!);
-      }
-      for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
-      if (depth <= 0) break;
-    }
+    forEachBlockLine(text, m.index + m[0].length, (line) => {
+      const mm = IFACE_METHOD.exec(line);
+      if (mm) methods.push(mm[1]!);
+    });
     facts.interfaces.push({ name: m[1]!, methods });
   }
   return facts;
+}
+
+/**
+ * Calls `visit` with each line of the `{ ... }` block that opens just before `from` and is at the
+ * block's own level (a struct's fields, an interface's methods, not the lines of a nested literal),
+ * up to the closing brace; at most 8,000 characters are read.
+ */
+function forEachBlockLine(text: string, from: number, visit: (line: string) => void): void {
+  let depth = 1;
+  for (const line of text.slice(from, from + 8000).split('\n')) {
+    if (depth === 1) visit(line);
+    for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+    if (depth <= 0) break;
+  }
 }
 
 interface Derived {
