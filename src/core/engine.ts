@@ -10,6 +10,7 @@ import type { Node, Query, QueryOptions, Tree } from 'web-tree-sitter';
 import { type AiregConfig, defaultConfig } from './config';
 import { type LanguageInfo, languageForPath } from './languages';
 import { ParseTimeoutError, TreeSitterHost } from './parser';
+import { forgetFileModel } from './analysis/model';
 import { isTestFile } from './analysis/testFiles';
 import { Workspace } from './analysis/workspace';
 import { readTextFile } from './readFile';
@@ -160,15 +161,18 @@ export function effectiveSeverity(ruleId: RuleId, config: AiregConfig): Severity
 
 /** True when text looks binary: a NUL byte or many control characters early in the file. */
 export function looksBinary(text: string): boolean {
-  const sample = text.slice(0, 8000);
+  const sample = text.length > 8000 ? text.slice(0, 8000) : text;
+  // Source text has almost no control characters: one native search settles most files, where a
+  // loop over the characters ran interpreted for the first few hundred files of every scan.
+  if (!CONTROL_CHAR.test(sample)) return false;
   if (sample.includes('\u0000')) return true;
-  let control = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) control++;
-  }
-  return sample.length > 0 && control / sample.length > 0.1;
+  const control = sample.match(CONTROL_CHARS)?.length ?? 0;
+  return control / sample.length > 0.1;
 }
+
+/** Control characters other than tab, line feed, form feed and carriage return. */
+const CONTROL_CHAR = /[\u0000-\u0008\u000B\u000E-\u001F]/;
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000E-\u001F]/g;
 
 /**
  * True for minified bundles: long average line length over a sizeable file. Such files are
@@ -315,27 +319,43 @@ export class Engine {
     const language = (options.language ?? languageForPath(file))!;
     const enabled = this.enabledRules(options);
 
+    // Linked files' trees stay alive while any analysis runs; the workspace evicts between them.
+    // This analysis holds the workspace from before it borrows a tree until the tree is done with.
+    const workspace = options.root ? this.workspace(options.root) : undefined;
+    workspace?.begin();
+    try {
+      return await this.analyzeHeld(file, text, options, result, language, enabled, workspace);
+    } finally {
+      workspace?.end();
+    }
+  }
+
+  private async analyzeHeld(file: string, text: string, options: AnalyzeOptions, result: FileResult & { tree?: Tree }, language: LanguageInfo, enabled: readonly Rule[], workspace: Workspace | undefined): Promise<FileResult & { tree?: Tree }> {
+    // A scan may have parsed this text already, to link it into a file that imports it: the
+    // workspace lends that tree. The editor's analyses keep their tree for the next edit, so
+    // they parse their own.
+    const shareable = !!workspace && !options.keepTree && !options.oldTree;
+    const lent = shareable ? workspace.borrow(file, text) : undefined;
     let tree: Tree;
     const t0 = performance.now();
-    try {
-      tree = await this.host.parse(language.id, text, file, options.oldTree);
-    } catch (err) {
-      const kind = err instanceof ParseTimeoutError ? 'parse-timeout' : 'grammar-failed';
-      result.notices.push({ file, kind, message: err instanceof Error ? err.message : String(err) });
-      return result;
+    if (lent) tree = lent;
+    else {
+      try {
+        tree = await this.host.parse(language.id, text, file, options.oldTree);
+      } catch (err) {
+        const kind = err instanceof ParseTimeoutError ? 'parse-timeout' : 'grammar-failed';
+        result.notices.push({ file, kind, message: err instanceof Error ? err.message : String(err) });
+        return result;
+      }
     }
     const t1 = performance.now();
     result.parseMs = t1 - t0;
-
     const raws: RawFinding[] = [];
     const generationCalls: GenerationCall[] = [];
     // Findings in test code stay visible as information unless the team asks for them as warnings.
     const testCode = !this.config.includeTests && isTestFile(file);
-    const workspace = options.root ? this.workspace(options.root) : undefined;
     if (workspace && options.importers?.length) workspace.setImporters(file, options.importers);
     const budgetMs = this.options.ruleBudgetMs ?? DEFAULT_RULE_BUDGET_MS + Math.ceil(text.length / 1000) * RULE_BUDGET_MS_PER_1000_CHARS;
-    // Linked files' trees stay alive while any analysis runs; the workspace evicts between them.
-    workspace?.begin();
     try {
       for (const rule of enabled) {
         const started = performance.now();
@@ -381,7 +401,6 @@ export class Engine {
         }
       }
     } finally {
-      workspace?.end();
       if (options.keepTree) result.tree = tree;
     }
 
@@ -409,7 +428,12 @@ export class Engine {
       // Suppressions use the tree to tell real comments from directives quoted in strings.
       result.findings = applySuppressions(result.findings, text, language, this.config, file, tree);
     } finally {
-      if (!options.keepTree) tree.delete();
+      if (!options.keepTree) {
+        // The analysis's own model is not the workspace's (see `adopt`), and must not outlive it.
+        forgetFileModel(tree);
+        // A tree the workspace lent stays its own; one parsed here may serve a later import.
+        if (!lent && !(shareable && workspace.adopt(file, text, tree))) tree.delete();
+      }
     }
     result.findings.sort((a, b) => a.range.startOffset - b.range.startOffset || a.ruleId.localeCompare(b.ruleId));
     result.analyzeMs = performance.now() - t1;

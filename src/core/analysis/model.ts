@@ -1730,9 +1730,23 @@ const models = new WeakMap<Tree, FileModel>();
 export async function getFileModel(ctx: { tree: Tree; text: string; language: LanguageInfo; host: TreeSitterHost }): Promise<FileModel> {
   let model = models.get(ctx.tree);
   if (!model) {
-    const query = await ctx.host.query(ctx.language.id, MODEL_QUERY_KEY, MODEL_QUERIES[ctx.language.id]);
-    model = new FileModel(ctx.language.family, ctx.text, ctx.tree, query);
+    model = await buildFileModel(ctx);
     models.set(ctx.tree, model);
   }
   return model;
+}
+
+/**
+ * A new model of the file, not the one `getFileModel` shares per tree: the workspace keeps its own
+ * models of linked files, since what is linked into a model (`linked`, the Go maps) differs
+ * between the analysis of a file and its use as an import, and a tree may serve both.
+ */
+export async function buildFileModel(ctx: { tree: Tree; text: string; language: LanguageInfo; host: TreeSitterHost }): Promise<FileModel> {
+  const query = await ctx.host.query(ctx.language.id, MODEL_QUERY_KEY, MODEL_QUERIES[ctx.language.id]);
+  return new FileModel(ctx.language.family, ctx.text, ctx.tree, query);
+}
+
+/** Forgets the shared model of a tree (its analysis is over and the tree lives on elsewhere). */
+export function forgetFileModel(tree: Tree): void {
+  models.delete(tree);
 }

@@ -12,7 +12,6 @@
  * import's package spells, and classes of the importing file's own package; Go packages of the
  * `go.mod` module (the file of the package folder that declares each name used).
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
@@ -21,7 +20,7 @@ import type { TreeSitterHost } from '../parser';
 import { catalog } from './catalog';
 import { GoIndex } from './goIndex';
 import { importSpecifiers } from './importText';
-import { type FileModel, getFileModel, pythonSubmodule } from './model';
+import { type FileModel, buildFileModel, pythonSubmodule } from './model';
 import { readTextFile, readTextFileSync } from '../readFile';
 
 /**
@@ -43,6 +42,12 @@ const MAX_FILES = 400;
  * parsed made that memory, and the process, grow with the number of files a scan had linked.
  */
 const MAX_LIVE_FILES = 48;
+/**
+ * Trees of analysed files kept for a later import of the file (see `adopt`), least recently
+ * adopted evicted first. In a scan, a file is often analysed before a file that imports it, and
+ * parsing it again for the link was a fifth of the large bench corpus's parsing.
+ */
+const MAX_ADOPTED_FILES = 24;
 /** Characters of file text kept for the import checks between analyses. */
 const MAX_TEXT_CHARS = 8 * 1024 * 1024;
 /** Imports linked per candidate file at most. */
@@ -60,13 +65,18 @@ const MAX_JAVA_NAMES = 48;
 const JS_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 
 interface Loaded {
-  hash: string;
+  /** The text the tree was parsed from (a tree is lent to an analysis only for the same text). */
+  text: string;
   model: FileModel;
   tree: Tree;
 }
 
 export class Workspace {
   private readonly loaded = new Map<string, Promise<Loaded | undefined>>();
+  /** The entries of `loaded` that have settled, for the synchronous `borrow`. */
+  private readonly settled = new Map<string, Loaded>();
+  /** Trees of analysed files handed over by the engine (`adopt`), not yet modelled. */
+  private readonly adopted = new Map<string, { text: string; tree: Tree }>();
   private readonly existsCache = new Map<string, boolean>();
   private readonly dirCache = new Map<string, string[]>();
   private readonly goModCache = new Map<string, { dir: string; path: string } | null>();
@@ -113,12 +123,50 @@ export class Workspace {
   dispose(): void {
     for (const p of this.loaded.values()) void p.then((l) => l?.tree.delete());
     this.loaded.clear();
+    this.settled.clear();
+    for (const a of this.adopted.values()) a.tree.delete();
+    this.adopted.clear();
+  }
+
+  /**
+   * The tree the workspace parsed from `text` for the file `rel`, lent to an analysis of the same
+   * text so that the file is not parsed twice; undefined when it has none. The tree stays the
+   * workspace's: the borrower must not delete it, and must hold the workspace (`begin`) while
+   * using it, since eviction deletes trees only when no analysis is in flight.
+   */
+  borrow(rel: string, text: string): Tree | undefined {
+    const l = this.settled.get(rel);
+    if (l && l.text === text) return l.tree;
+    const a = this.adopted.get(rel);
+    return a && a.text === text ? a.tree : undefined;
+  }
+
+  /**
+   * Takes over the tree an analysis parsed from `text` for the file `rel`, so that a later import
+   * of the file models it without parsing it again. Returns false when the workspace does not
+   * want it (it has the file already, or the file is too large to link); the caller keeps the
+   * tree then. The model is built only if the file is linked, and from its own `FileModel`, never
+   * the analysis's, so what a file links does not depend on whether it was analysed first.
+   */
+  adopt(rel: string, text: string, tree: Tree): boolean {
+    if (this.loaded.has(rel) || this.adopted.has(rel) || text.length > MAX_BYTES || !languageForPath(rel)) return false;
+    this.adopted.set(rel, { text, tree });
+    if (this.active === 0) this.evictAdopted();
+    return true;
+  }
+
+  private evictAdopted(): void {
+    for (const [rel, a] of this.adopted) {
+      if (this.adopted.size <= MAX_ADOPTED_FILES) break;
+      this.adopted.delete(rel);
+      a.tree.delete();
+    }
   }
 
   /** Analyses in flight that may hold models of loaded files (their trees must stay alive). */
   private active = 0;
   /** Trees of files that changed while an analysis was in flight, deleted when none is. */
-  private retired: Promise<Loaded | undefined>[] = [];
+  private retired: Promise<{ tree: Tree } | undefined>[] = [];
   /**
    * Counts the changes `invalidate` was told about, so that what others memoise per workspace
    * (the flow's cross-file summaries) can tell when to start over.
@@ -135,8 +183,15 @@ export class Workspace {
     const p = this.loaded.get(rel);
     if (p) {
       this.loaded.delete(rel);
+      this.settled.delete(rel);
       if (this.active > 0) this.retired.push(p);
       else void p.then((l) => l?.tree.delete());
+    }
+    const a = this.adopted.get(rel);
+    if (a) {
+      this.adopted.delete(rel);
+      if (this.active > 0) this.retired.push(Promise.resolve(a));
+      else a.tree.delete();
     }
     this.dropText(rel);
     this.verdicts.delete(rel);
@@ -168,8 +223,10 @@ export class Workspace {
     for (const [rel, p] of this.loaded) {
       if (this.loaded.size <= MAX_LIVE_FILES) break;
       this.loaded.delete(rel);
+      this.settled.delete(rel);
       void p.then((l) => l?.tree.delete());
     }
+    this.evictAdopted();
     for (const rel of this.texts.keys()) {
       if (this.textChars <= MAX_TEXT_CHARS) break;
       this.dropText(rel);
@@ -660,7 +717,14 @@ export class Workspace {
   load(rel: string): Promise<Loaded | undefined> {
     let p = this.loaded.get(rel);
     if (p) this.loaded.delete(rel);
-    else p = this.loadUncached(rel);
+    else {
+      const loading = this.loadUncached(rel);
+      p = loading;
+      void loading.then((l) => {
+        // Only while it is still the entry: an eviction or invalidation may have come first.
+        if (l && this.loaded.get(rel) === loading) this.settled.set(rel, l);
+      });
+    }
     this.loaded.set(rel, p);
     return p;
   }
@@ -675,18 +739,27 @@ export class Workspace {
     if (this.count >= MAX_FILES && !this.everLoaded.has(rel)) return undefined;
     const language = languageForPath(rel);
     if (!language) return undefined;
-    const text = await this.text(rel);
+    // A tree an analysis handed over is this file's text parsed; the text is kept as the file's
+    // own, so that the import checks read what the model was built from.
+    const adopted = this.adopted.get(rel);
+    if (adopted) {
+      this.adopted.delete(rel);
+      this.keepText(rel, adopted.text);
+    }
+    const text = adopted?.text ?? (await this.text(rel));
     if (text === undefined) return undefined;
     if (!this.everLoaded.has(rel)) {
       this.everLoaded.add(rel);
       this.count++;
     }
+    let tree = adopted?.tree;
     try {
-      const tree = await this.host.parse(language.id, text, rel);
-      const model = await getFileModel({ tree, text, language, host: this.host });
+      tree ??= await this.host.parse(language.id, text, rel);
+      const model = await buildFileModel({ tree, text, language, host: this.host });
       this.relOfModel.set(model, rel);
-      return { hash: createHash('sha1').update(text).digest('hex'), model, tree };
+      return { text, model, tree };
     } catch {
+      tree?.delete();
       return undefined;
     }
   }

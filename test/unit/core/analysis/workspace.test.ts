@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type LinkFilter, Workspace } from '../../../../src/core/analysis/workspace';
 import { defaultConfig } from '../../../../src/core/config';
+import { Engine } from '../../../../src/core/engine';
 import { languageForPath } from '../../../../src/core/languages';
 import { TreeSitterHost } from '../../../../src/core/parser';
 import { linkRelevantFilter } from '../../../../src/core/rules/prefilter';
@@ -80,3 +81,65 @@ describe('Workspace link verdicts', () => {
     assert.notEqual(linkRelevantFilter(languageForPath('a.ts')!, defaultConfig()).key, plain.key, 'one filter per language');
   });
 });
+
+describe('Workspace trees shared with analyses', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-share-'));
+    fs.mkdirSync(path.join(root, 'app'));
+    // A client that sends to an endpoint named in another file, and that file.
+    fs.writeFileSync(path.join(root, 'app/endpoints.ts'), "export const CHAT_URL = 'https://api.openai.com/v1/chat/completions';\n");
+    fs.writeFileSync(
+      path.join(root, 'app/client.ts'),
+      "import { CHAT_URL } from './endpoints';\n\nexport async function ask(prompt: string) {\n  const r = await fetch(CHAT_URL, { method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: prompt }] }) });\n  return r.json();\n}\n",
+    );
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  /** An engine whose host counts its parses per file (the real parser still parses). */
+  const counted = (): { engine: Engine; parses: Map<string, number> } => {
+    const engine = new Engine();
+    const parses = new Map<string, number>();
+    const parse = engine.host.parse.bind(engine.host);
+    engine.host.parse = (id, text, file, oldTree) => {
+      parses.set(file ?? '', (parses.get(file ?? '') ?? 0) + 1);
+      return parse(id, text, file, oldTree);
+    };
+    return { engine, parses };
+  };
+  const read = (rel: string): string => fs.readFileSync(path.join(root, rel), 'utf8');
+  const brief = (fs: readonly { ruleId: string; range: { startOffset: number }; message: string }[]): string[] => fs.map((f) => `${f.ruleId}@${f.range.startOffset}:${f.message}`);
+
+  for (const order of [['app/client.ts', 'app/endpoints.ts'], ['app/endpoints.ts', 'app/client.ts']]) {
+    it(`parses each file once when ${order[0]} is analysed first, with the same findings as alone`, async () => {
+      const { engine, parses } = counted();
+      const results = new Map<string, string[]>();
+      for (const rel of order) results.set(rel, brief((await engine.analyze(rel, read(rel), { root, triaged: true })).findings));
+      assert.deepEqual(Object.fromEntries(parses), { 'app/client.ts': 1, 'app/endpoints.ts': 1 });
+      assert.ok(results.get('app/client.ts')!.some((f) => f.startsWith('aigc-generation-call@')), 'the endpoint still resolves through the import');
+      for (const rel of order) {
+        const alone = new Engine();
+        assert.deepEqual(results.get(rel), brief((await alone.analyze(rel, read(rel), { root, triaged: true })).findings), rel);
+        alone.host.dispose();
+      }
+      engine.host.dispose();
+    });
+  }
+
+  it('lends a tree only for the text it was parsed from, and forgets it when the file changes', async () => {
+    const { engine, parses } = counted();
+    const ws = engine.workspace(root);
+    const text = read('app/endpoints.ts');
+    assert.ok(await ws.load('app/endpoints.ts'));
+    assert.ok(ws.borrow('app/endpoints.ts', text), 'the loaded tree is lent for its text');
+    assert.equal(ws.borrow('app/endpoints.ts', `${text}// edited\n`), undefined, 'not for another text');
+    ws.invalidate('app/endpoints.ts');
+    assert.equal(ws.borrow('app/endpoints.ts', text), undefined, 'not after the file changed');
+    // An editor analysis keeps its tree for the next edit: it neither borrows nor hands over.
+    await engine.analyze('app/endpoints.ts', text, { root, triaged: true, keepTree: true }).then((r) => r.tree?.delete());
+    assert.equal(ws.borrow('app/endpoints.ts', text), undefined);
+    assert.equal(parses.get('app/endpoints.ts'), 2);
+    engine.host.dispose();
+  });
+});
+
