@@ -141,5 +141,22 @@ describe('Workspace trees shared with analyses', () => {
     assert.equal(parses.get('app/endpoints.ts'), 2);
     engine.host.dispose();
   });
+
+  it('keeps a file many importers link when evicting, before files linked once', async () => {
+    const { engine, parses } = counted();
+    const ws = engine.workspace(root);
+    for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(root, `app/m${i}.ts`), `export const M${i} = ${i};\n`);
+    const hub = read('app/endpoints.ts');
+    ws.begin();
+    await ws.load('app/endpoints.ts');
+    await ws.load('app/endpoints.ts');
+    for (let i = 0; i < 60; i++) await ws.load(`app/m${i}.ts`);
+    ws.end();
+    assert.ok(ws.liveFiles < 61, 'files beyond the bound were evicted');
+    assert.ok(ws.borrow('app/endpoints.ts', hub), 'the file asked for twice is still live');
+    assert.equal(ws.borrow('app/m0.ts', read('app/m0.ts')), undefined, 'the oldest file asked for once is not');
+    assert.equal(parses.get('app/endpoints.ts'), 1);
+    engine.host.dispose();
+  });
 });
 
