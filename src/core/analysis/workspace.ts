@@ -157,6 +157,38 @@ export class Workspace {
     return true;
   }
 
+  /** For each model a live file links (`FileModel.linked`), the live files whose models link it. */
+  private linkersOfLive(): Map<FileModel, string[]> {
+    const out = new Map<FileModel, string[]>();
+    for (const [rel, l] of this.settled) {
+      for (const m of new Set(l.model.linked.values())) {
+        const list = out.get(m);
+        if (list) list.push(rel);
+        else out.set(m, [rel]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Evicts the file `rel` and deletes its tree, and with it every live file whose model links its
+   * model: a linked file's own links (Python wrappers two files deep) stay in its model, and
+   * resolving through one whose tree is deleted read freed parser memory ("memory access out of
+   * bounds"). An evicted file is parsed and linked again when it is next needed.
+   */
+  private evict(rel: string, linkers: ReadonlyMap<FileModel, readonly string[]>): void {
+    const work = [rel];
+    for (let r = work.pop(); r !== undefined; r = work.pop()) {
+      const p = this.loaded.get(r);
+      if (!p) continue;
+      const model = this.settled.get(r)?.model;
+      this.loaded.delete(r);
+      this.settled.delete(r);
+      void p.then((l) => l?.tree.delete());
+      if (model) work.push(...(linkers.get(model) ?? []));
+    }
+  }
+
   private evictAdopted(): void {
     for (const [rel, a] of this.adopted) {
       if (this.adopted.size <= MAX_ADOPTED_FILES) break;
@@ -225,13 +257,14 @@ export class Workspace {
     // Least recently used first, but a file many importers link (a package's error or helper
     // module) outlives files linked once: plain LRU evicted such hubs between their importers and
     // parsed them again and again (a sixth of the large bench corpus's link parses).
-    for (const popularToo of [false, true]) {
-      for (const [rel, p] of this.loaded) {
-        if (this.loaded.size <= MAX_LIVE_FILES) break;
-        if (!popularToo && (this.requests.get(rel) ?? 0) > 1) continue;
-        this.loaded.delete(rel);
-        this.settled.delete(rel);
-        void p.then((l) => l?.tree.delete());
+    if (this.loaded.size > MAX_LIVE_FILES) {
+      const linkers = this.linkersOfLive();
+      for (const popularToo of [false, true]) {
+        for (const rel of [...this.loaded.keys()]) {
+          if (this.loaded.size <= MAX_LIVE_FILES) break;
+          if (!this.loaded.has(rel) || (!popularToo && (this.requests.get(rel) ?? 0) > 1)) continue;
+          this.evict(rel, linkers);
+        }
       }
     }
     this.evictAdopted();

@@ -158,5 +158,28 @@ describe('Workspace trees shared with analyses', () => {
     assert.equal(parses.get('app/endpoints.ts'), 1);
     engine.host.dispose();
   });
+
+  it('evicts a file whose model links an evicted file with it, so no live model reads a deleted tree', async () => {
+    const { engine } = counted();
+    const ws = engine.workspace(root);
+    fs.writeFileSync(path.join(root, 'app/__init__.py'), '');
+    fs.writeFileSync(path.join(root, 'app/core.py'), 'def sample(x):\n    return x\n');
+    fs.writeFileSync(path.join(root, 'app/pipeline.py'), 'from app.core import sample\n\ndef run(x):\n    return sample(x)\n');
+    for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(root, `app/m${i}.ts`), `export const M${i} = ${i};\n`);
+    ws.begin();
+    // The pipeline is asked for twice (eviction keeps it longer) and links the core module.
+    await ws.load('app/pipeline.py');
+    const pipeline = (await ws.load('app/pipeline.py'))!.model;
+    await ws.link(pipeline, 'app/pipeline.py');
+    assert.ok([...pipeline.linked.values()].length > 0, 'the pipeline links the core module');
+    for (let i = 0; i < 60; i++) await ws.load(`app/m${i}.ts`);
+    ws.end();
+    assert.equal(ws.borrow('app/core.py', read('app/core.py')), undefined, 'the core module, asked for once, is evicted');
+    assert.equal(ws.borrow('app/pipeline.py', read('app/pipeline.py')), undefined, 'and the pipeline that links it goes with it');
+    // Loaded again, it is a new model with live links.
+    const again = (await ws.load('app/pipeline.py'))!.model;
+    assert.notEqual(again, pipeline);
+    engine.host.dispose();
+  });
 });
 
