@@ -355,6 +355,15 @@ describe(`rule ${RULE} across project files (the scan's reverse-import index)`, 
     });
   }
 
+  it('ts client stores: a chat page streams a helper\'s completion into a zustand store, written through actions, the whole store or its static API', async () => {
+    // The helpers are arrow-function constants imported through a tsconfig alias (`@services/*`);
+    // the store's actions are read with a selector, destructured, or called on the whole store.
+    // A write of the user's own prompt, a busy flag and a labeled recap are not findings.
+    const { results, problems } = await workspaceProblems(path.join(WS, 'store'), /\.ts$/, true);
+    assert.equal(results.length, 3);
+    assert.deepEqual(problems, []);
+  });
+
   it('python plugins: what a processor module loaded with importlib returns leaves where its callers write or show it', async () => {
     // A face-swap tool: processors under a package are loaded by name (`importlib.import_module(f'pkg.{name}')`,
     // `import_module('pkg.' + name)`), kept in a list and called through one interface; the frames

@@ -56,7 +56,9 @@ const SESSION_ANALYSIS = /detect|classif|landmark|recogn|mask|pars(?:er|ing)|seg
 
 /** An import of the project's own code, by the usual conventions of each language (a cheap text test). */
 const PROJECT_IMPORT: Record<FileModel['family'], RegExp> = {
-  js: /\bfrom\s+['"](?:\.{1,2}\/|[@~]\/)|\brequire\(\s*['"]\.{1,2}\//,
+  // Relative paths, the `@/` and `~/` conventions, and tsconfig `paths` aliases (`@api/*`,
+  // `#lib/*`): scoped npm packages pass this text check too, and resolve to no project file.
+  js: /\bfrom\s+['"](?:\.{1,2}\/|[@~#][\w-]*\/)|\brequire\(\s*['"]\.{1,2}\//,
   python: /^\s*(?:from\s+[\w.]+\s+import|import\s+\w+(?:\.\w+)+)\b/m,
   // Go: an import path with a domain, which may be a package of the file's own module.
   go: /"[\w-]+(?:\.[\w-]+)+\/[^"\s]+"/,
@@ -746,7 +748,8 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
       name = call.nameText;
     }
   }
-  if (!ext || !name || !ext.functions.has(name)) return undefined;
+  const defs = ext && name ? functionDefs(ext, name) : [];
+  if (!ext || !name || defs.length === 0) return undefined;
   const memos = nested ? nestedWrapperMemo : wrapperMemo;
   let memo = memos.get(ext);
   if (!memo) {
@@ -757,7 +760,7 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
   if (d === undefined) {
     d = null;
     const http = cat.httpCallees[ext.family];
-    outer: for (const def of ext.functions.get(name)!) {
+    outer: for (const def of defs) {
       for (const inner of ext.callsIn(def)) {
         let found: SdkResult = detectSdk(ext, cat, inner);
         if (found === 'negative' || found === 'mock') continue;
@@ -782,6 +785,21 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
     memo.set(name, d);
   }
   return d ?? undefined;
+}
+
+/**
+ * The definitions of a function of a file by name: declarations, and in JS/TS a constant bound to
+ * an arrow function or function expression (`export const getReply = async (...) => { ... }`),
+ * the way most TypeScript modules write their exported helpers.
+ */
+function functionDefs(model: FileModel, name: string): readonly Node[] {
+  const declared = model.functions.get(name);
+  if (declared || model.family !== 'js') return declared ?? [];
+  const out: Node[] = [];
+  for (const b of model.bindings.get(name) ?? []) {
+    if (b.node.type === 'variable_declarator' && (b.value?.type === 'arrow_function' || b.value?.type === 'function_expression' || b.value?.type === 'function')) out.push(b.value);
+  }
+  return out;
 }
 
 /**

@@ -77,6 +77,9 @@ const CALL_SINKS: CallSinkSpec[] = (sinksData.calls as RawCallSink[]).map((s) =>
 const ASSIGN_SINKS = sinksData.assignments.map((s) => ({ kind: s.kind as SinkKind, families: s.families, left: compilePattern(s.left), label: s.label }));
 const ROUTE_DECORATORS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.routeDecorators).map(([k, v]) => [k, compilePattern(v)]));
 const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
+const CLIENT_STORES: Partial<Record<Family, { gate: RegExp; hooks: RegExp; members: RegExp; label: string }>> = Object.fromEntries(
+  Object.entries(sinksData.clientStores).map(([k, v]) => [k, { gate: compilePattern(v.gate), hooks: compilePattern(v.hooks), members: compilePattern(v.members), label: v.label }]),
+);
 const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
 const HANDLER_DIRECTIVES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerDirectives).map(([k, v]) => [k, compilePattern(v)]));
 const HANDLER_BASES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerBases).map(([k, v]) => [k, compilePattern(v)]));
@@ -1385,6 +1388,8 @@ interface Env {
   assignSinks: typeof ASSIGN_SINKS;
   /** React state setters (`setText` from `const [text, setText] = useState()`). */
   setters: Set<string>;
+  /** What a call writes into a client state store the UI renders, if it does (see `storeWriter`). */
+  storeWrite(c: CallInfo): string | undefined;
   /** Functions whose return value is the response or UI output (route handlers, Gradio fns). */
   handlers: Map<number, string>;
   labelFunctions: RegExp | undefined;
@@ -1428,6 +1433,7 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
       if (STATE_HOOK.test(callee) && a.targets.length === 2) setters.add(a.targets[1]!);
     }
   }
+  const storeWrite = storeWriter(idx, family, ctx.text);
   const handlers = new Map<number, string>();
   const route = ROUTE_DECORATORS[family];
   for (const f of idx.functions) {
@@ -1517,7 +1523,43 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     }
     return r;
   };
-  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => callInfoOf(idx, n), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
+  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, storeWrite, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => callInfoOf(idx, n), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
+}
+
+/**
+ * Client state stores as exits: a chat page streams the completion into a store (a zustand store,
+ * a pinia store) and the components subscribed to it render each update. A call writes into one
+ * when it calls an action read from a store hook (`const setChats = useStore((s) => s.setChats)`,
+ * `const { updateChat } = useChatStore()`), a method of the whole store (`const chat = useChatStore();
+ * chat.updateMessage(...)`), or the store's static API (`useStore.getState().setChats(...)`,
+ * `useStore.setState(...)`). The hooks and static members are data (`clientStores` in sinks.json).
+ * One pass over the file's declarations; each call is then two set lookups and a regex.
+ */
+function storeWriter(idx: FileIndex, family: Family, text: string): (c: CallInfo) => string | undefined {
+  const spec = CLIENT_STORES[family];
+  if (!spec || !spec.gate.test(text)) return () => undefined;
+  // Names bound to something a store hook gave: called themselves (an action) ...
+  const actions = new Set<string>();
+  // ... or, bound to the whole store, with methods called on them.
+  const wholes = new Set<string>();
+  for (const a of idx.assigns) {
+    if (a.node.type !== 'variable_declarator' || a.value.type !== 'call_expression') continue;
+    const hook = a.value.childForFieldName('function')?.text ?? '';
+    if (!spec.hooks.test(hook)) continue;
+    for (const t of a.targets) actions.add(t);
+    const left = a.node.childForFieldName('name');
+    if (left?.type === 'identifier' && (a.value.childForFieldName('arguments')?.namedChildCount ?? 0) === 0) wholes.add(left.text);
+  }
+  const hooksAndStatics = (c: CallInfo): boolean => {
+    const dot = c.callee.indexOf('.');
+    return dot > 0 && spec.hooks.test(c.callee.slice(0, dot)) && spec.members.test(c.callee.slice(dot + 1));
+  };
+  return (c) => {
+    if (actions.has(c.callee)) return `${spec.label}: ${c.callee}()`;
+    const dot = c.callee.indexOf('.');
+    if (dot > 0 && c.callee.indexOf('.', dot + 1) < 0 && wholes.has(c.callee.slice(0, dot))) return `${spec.label}: ${c.callee}()`;
+    return hooksAndStatics(c) ? `${spec.label}: ${c.callee}()` : undefined;
+  };
 }
 
 /**
@@ -1571,9 +1613,14 @@ function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
   for (const c of within(idx.calls, scope.startIndex, scope.endIndex, nodeOfCall)) {
     if (c.node === flow.seed) continue;
     const specs = env.sinkSpecs(c);
-    if (specs.length === 0 && !env.setters.has(c.callee)) continue;
+    const store = env.storeWrite(c);
+    if (specs.length === 0 && !env.setters.has(c.callee) && !store) continue;
     if (env.setters.has(c.callee) && callCarries(flow, c)) {
       out.push({ node: c.node, kind: 'ui', label: `React state ${c.callee}()` });
+      continue;
+    }
+    if (store && callCarries(flow, c)) {
+      out.push({ node: c.node, kind: 'ui', label: store });
       continue;
     }
     for (const s of specs) {
