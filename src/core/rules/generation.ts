@@ -760,8 +760,13 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
   if (d === undefined) {
     d = null;
     const http = cat.httpCallees[ext.family];
+    const declared = ext.functions.has(name);
     outer: for (const def of defs) {
       for (const inner of ext.callsIn(def)) {
+        // A constant's arrow function that builds something calling the model later (a tool
+        // factory: `(opts) => tool({ execute: async () => streamText(...) })`) does not generate
+        // when called: only calls in its own body count.
+        if (!declared && ownFunction(inner.node)?.id !== def.id) continue;
         let found: SdkResult = detectSdk(ext, cat, inner);
         if (found === 'negative' || found === 'mock') continue;
         if (!found && http.has(inner.nameText)) {
@@ -800,6 +805,15 @@ function functionDefs(model: FileModel, name: string): readonly Node[] {
     if (b.node.type === 'variable_declarator' && (b.value?.type === 'arrow_function' || b.value?.type === 'function_expression' || b.value?.type === 'function')) out.push(b.value);
   }
   return out;
+}
+
+const JS_FUNCTION_NODES = new Set(['arrow_function', 'function_expression', 'function', 'function_declaration', 'method_definition', 'generator_function', 'generator_function_declaration']);
+
+/** The innermost JS function around a node (the walk stops at the first one). */
+function ownFunction(n: Node): Node | null {
+  let p = n.parent;
+  while (p && !JS_FUNCTION_NODES.has(p.type)) p = p.parent;
+  return p;
 }
 
 /**
