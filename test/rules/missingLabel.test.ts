@@ -364,6 +364,18 @@ describe(`rule ${RULE} across project files (the scan's reverse-import index)`, 
     assert.deepEqual(problems, []);
   });
 
+  it('go chat robots: the reply posted back to a webhook, in this function, through a package function or a method of a parameter\'s project type', async () => {
+    // A robot callback handler: the model's reply goes out with http.Post in the same function,
+    // through `notify.Send` of another package, and through `msg.Reply` of the message type that
+    // another package declares (an http.NewRequest with the JSON body). An error message, a
+    // typing notice and a labeled copy are not findings.
+    const { results, problems } = await workspaceProblems(path.join(WS, 'go'), /\.go$/, true);
+    assert.equal(results.length, 3);
+    assert.deepEqual(problems, []);
+    const viaMethod = results.flatMap((r) => r.findings).find((f) => f.ruleId === RULE && f.range.start.line === 28);
+    assert.match(viaMethod?.message ?? '', /Reply\(\) in bot\/message\.go/);
+  });
+
   it('python plugins: what a processor module loaded with importlib returns leaves where its callers write or show it', async () => {
     // A face-swap tool: processors under a package are loaded by name (`importlib.import_module(f'pkg.{name}')`,
     // `import_module('pkg.' + name)`), kept in a list and called through one interface; the frames

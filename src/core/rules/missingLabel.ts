@@ -27,7 +27,8 @@ import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, callInfoOf, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { UI_REGISTRATION, compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
-import { type Family, getFileModel } from '../analysis/model';
+import { type Family, type FileModel, getFileModel } from '../analysis/model';
+import { goCalledDecls } from './goDispatch';
 import { generationRule } from './generation';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
@@ -695,6 +696,11 @@ interface ForeignCall {
   origin: Origin;
 }
 
+/** A Go call of a name or of a method on a name (`send(x)`, `msg.Reply(x)`), not of a built value. */
+const GO_PLAIN_CALL = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?$/;
+/** Declarations a Go call is followed into at most (implementations of an interface method). */
+const MAX_GO_TARGETS = 4;
+
 /** Distinct functions of other files whose tuple returns one file reads (a bound on the files loaded for it). */
 const MAX_IMPORTED_TUPLES = 16;
 
@@ -760,53 +766,79 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
   const done = new Set<number>();
   for (const fc of calls) {
     if (done.has(fc.call.node.id)) continue;
-    const target = importedFunction(ctx, ws, model.imports, fc.call);
-    if (!target) continue;
-    const { rel, fnName } = target;
-    const kw = [...fc.call.kwargs].find(([, v]) => v.id === fc.arg.id)?.[0];
-    const argKey = kw ?? String(fc.call.args.findIndex((a) => a.id === fc.arg.id));
-    const gen = fc.origin.gen;
-    const key = `${rel}#${fnName}#${argKey}#${gen.modality}#${fc.origin.explicit}${fc.origin.implicit}`;
-    const exits = await foreignSummary(ws, key, async () => {
-      const loaded = await ws.load(rel);
-      const language = languageForPath(rel);
-      if (!loaded || !language || language.family !== family) return [];
-      const fidx = fileIndex(loaded.tree, family);
-      const fn = functionNamed(fidx, fnName);
-      if (!fn?.body) return [];
-      const names = paramsForArgument(fn, fc.call, fc.arg);
-      if (names.length === 0) return [];
-      const raws: RawFinding[] = [];
-      const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
-      const tasks = new Map<number, Task>();
-      const origin: Origin = { ...fc.origin, path: [] };
-      for (const name of names) taskIn(tasks, fn).params.push({ name, origin });
-      follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
-      return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'] }));
-    });
-    // A helper in another file that only prints what it is given (a tool dispatcher's debug
-    // output) is not where the content reaches its audience: only network, file, UI and storage exits count.
-    const exit = exits.find((e) => e.kind !== 'terminal');
-    if (!exit) continue;
-    done.add(fc.call.node.id);
-    const callName = `${fnName}()`;
-    const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
-    const steps = [...fc.origin.path];
-    ctx.report({
-      ruleId: 'aigc-missing-label',
-      range: rangeOfNode(fc.call.node),
-      message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) is passed to ${callName} in ${rel}, which sends it out via ${exit.label} (${rel}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
-      confidence: gen.confidence === 'low' || exit.kind === 'terminal' ? 'low' : 'high',
-      generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
-      related: [
-        { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
-        ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
-        { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
-      ],
-      data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
-      fingerprintKey: `${exit.kind}:${gen.api}:${rel}`,
-    });
+    const targets = family === 'go' ? goTargets(ctx, model, fc.call) : [importedFunction(ctx, ws, model.imports, fc.call)];
+    for (const target of targets) {
+      if (!target || done.has(fc.call.node.id)) continue;
+      await followIntoImport(ctx, ws, fc, target, done);
+    }
   }
+}
+
+/** The other files' Go functions and methods a call runs (see `goCalledDecls`), at most MAX_GO_TARGETS. */
+function goTargets(ctx: RuleContext, model: FileModel, c: CallInfo): { rel: string; fnName: string; type?: string }[] {
+  if (!ctx.workspace) return [];
+  return goCalledDecls(ctx.workspace, model, ctx.file, c.node)
+    .slice(0, MAX_GO_TARGETS)
+    .map((d) => ({ rel: d.file, fnName: d.name, ...(d.type !== undefined ? { type: d.type } : {}) }));
+}
+
+/** The method `name` of the receiver type `type` (`func (m *Incoming) Reply(...)`) in a Go file. */
+function goMethodNamed(idx: FileIndex, type: string, name: string): FunctionInfo | undefined {
+  return idx.functions.find((f) => {
+    if (f.name !== name || f.node.type !== 'method_declaration') return false;
+    let t = f.node.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('type') ?? null;
+    while (t && (t.type === 'pointer_type' || t.type === 'generic_type')) t = t.type === 'generic_type' ? t.childForFieldName('type') ?? t.firstNamedChild : t.lastNamedChild;
+    return t?.text === type;
+  });
+}
+
+/** Follows one call of `followIntoImports` into one function of another file, and reports what it reaches. */
+async function followIntoImport(ctx: RuleContext, ws: FlowWorkspace, fc: ForeignCall, target: { rel: string; fnName: string; type?: string }, done: Set<number>): Promise<void> {
+  const family = ctx.language.family;
+  const { rel, fnName } = target;
+  const kw = [...fc.call.kwargs].find(([, v]) => v.id === fc.arg.id)?.[0];
+  const argKey = kw ?? String(fc.call.args.findIndex((a) => a.id === fc.arg.id));
+  const gen = fc.origin.gen;
+  const key = `${rel}#${target.type ?? ''}.${fnName}#${argKey}#${gen.modality}#${fc.origin.explicit}${fc.origin.implicit}`;
+  const exits = await foreignSummary(ws, key, async () => {
+    const loaded = await ws.load(rel);
+    const language = languageForPath(rel);
+    if (!loaded || !language || language.family !== family) return [];
+    const fidx = fileIndex(loaded.tree, family);
+    const fn = target.type !== undefined ? goMethodNamed(fidx, target.type, fnName) : functionNamed(fidx, fnName);
+    if (!fn?.body) return [];
+    const names = paramsForArgument(fn, fc.call, fc.arg);
+    if (names.length === 0) return [];
+    const raws: RawFinding[] = [];
+    const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
+    const tasks = new Map<number, Task>();
+    const origin: Origin = { ...fc.origin, path: [] };
+    for (const name of names) taskIn(tasks, fn).params.push({ name, origin });
+    follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
+    return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'] }));
+  });
+  // A helper in another file that only prints what it is given (a tool dispatcher's debug
+  // output) is not where the content reaches its audience: only network, file, UI and storage exits count.
+  const exit = exits.find((e) => e.kind !== 'terminal');
+  if (!exit) return;
+  done.add(fc.call.node.id);
+  const callName = `${fnName}()`;
+  const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
+  const steps = [...fc.origin.path];
+  ctx.report({
+    ruleId: 'aigc-missing-label',
+    range: rangeOfNode(fc.call.node),
+    message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) is passed to ${callName} in ${rel}, which sends it out via ${exit.label} (${rel}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
+    confidence: gen.confidence === 'low' || exit.kind === 'terminal' ? 'low' : 'high',
+    generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
+    related: [
+      { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
+      ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
+      { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
+    ],
+    data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
+    fingerprintKey: `${exit.kind}:${gen.api}:${rel}`,
+  });
 }
 
 /** The class a method is defined in (Python `class_definition`, TS/JS `class_declaration`), if any. */
@@ -1146,7 +1178,10 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
     if (sinkIds.has(c.node.id) || c.args.length + c.kwargs.size === 0) continue;
     const callee = calleeFunction(c, idx);
     if (!flow.fn && enclosingFunction(c.node, idx)) continue;
-    if (!callee && foreign && foreign.imported.has(/^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0] ?? '') && !env.labelCall(c)) {
+    // Go calls another file's code without naming a file: a function of the package declared
+    // elsewhere (`send(x)`), or a method of a value of a project type (`msg.Reply(x)`).
+    const goCall = env.family === 'go' && !callee && GO_PLAIN_CALL.test(c.callee);
+    if (!callee && foreign && (goCall || foreign.imported.has(/^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0] ?? '')) && !env.labelCall(c)) {
       // Possibly a function of another project file: followed after this file (see followIntoImports).
       for (const arg of [...c.args, ...c.kwargs.values()]) {
         const src = sourceOf(flow, arg);

@@ -249,7 +249,7 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
       // arguments held (`img, w, h = vary(img)`) binds only those names.
       const only = elements?.get(a.value.id) ?? (tuples && a.value.type === 'call' && isUnpacking(a) && seedWithin(flow, a.value) < 0 ? tuples(a.value, flow) : undefined);
       const at = closureWrite.has(a.node.id) ? scope.startIndex : a.node.startIndex;
-      for (const t of only ? unpacked(a, only) : a.targets) changed = add(t, at, s) || changed;
+      for (const t of only ? unpacked(a, only) : a.targets) if (!goError(idx, a, t)) changed = add(t, at, s) || changed;
       // A member write into a view reaches the objects it views (a bounded chain of declarations).
       if (viewOf.size > 0 && a.targets.length === 1 && a.leftText !== a.targets[0]) {
         let base = viewOf.get(a.targets[0]!);
@@ -282,6 +282,14 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
   // Arrow functions with an expression body return it.
   if (fn?.body && fn.body.type !== 'statement_block' && fn.body.type !== 'block' && carries(flow, fn.body)) flow.returns.push(fn.body);
   return flow;
+}
+
+/** Go's error result by convention (`reply, err := ask(q)`): the last of several names, called err. */
+const GO_ERROR_NAME = /^(?:err|e)(?:[A-Z0-9_]\w*)?$/;
+
+/** Whether `name` is the error result of a Go call assigned to several names: it holds no content. */
+function goError(idx: FileIndex, a: FileIndex['assigns'][number], name: string): boolean {
+  return idx.family === 'go' && a.targets.length > 1 && a.targets[a.targets.length - 1] === name && GO_ERROR_NAME.test(name);
 }
 
 /**
