@@ -891,6 +891,8 @@ function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite, only
 /** The simple name of the declared type of a Java receiver (`assistant`, `this.assistant`), if declared. */
 function declaredTypeName(model: FileModel, receiver: Node): string | undefined {
   let key: string;
+  // `new Workflow(client).run(q)`: the instance is of the class it constructs.
+  if (receiver.type === 'object_creation_expression') return simpleTypeName(model, receiver.childForFieldName('type'));
   if (receiver.type === 'identifier') key = model.textOf(receiver);
   else if (receiver.type === 'field_access' && receiver.childForFieldName('object')?.type === 'this') key = model.textOf(receiver.childForFieldName('field') ?? receiver);
   else return undefined;
@@ -903,6 +905,11 @@ function declaredTypeName(model: FileModel, receiver: Node): string | undefined 
     }
     if (type) break;
   }
+  return simpleTypeName(model, type);
+}
+
+/** The simple name of a Java type node (`Workflow`, `Box<T>`, `a.b.Workflow`), if it is a class type. */
+function simpleTypeName(model: FileModel, type: Node | null): string | undefined {
   let t: Node | null = type;
   while (t && t.type === 'generic_type') t = t.firstNamedChild;
   if (t?.type === 'scoped_type_identifier') t = t.lastNamedChild;
