@@ -78,6 +78,8 @@ const CALL_SINKS: CallSinkSpec[] = (sinksData.calls as RawCallSink[]).map((s) =>
 const ASSIGN_SINKS = sinksData.assignments.map((s) => ({ kind: s.kind as SinkKind, families: s.families, left: compilePattern(s.left), label: s.label }));
 const ROUTE_DECORATORS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.routeDecorators).map(([k, v]) => [k, compilePattern(v)]));
 const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
+/** Per family: calls of a project's own logging helpers, which are not followed as exits (`logFunctions` in sinks.json). */
+const LOG_FUNCTIONS: Partial<Record<Family, RegExp>> = Object.fromEntries(Object.entries(sinksData.logFunctions).map(([k, v]) => [k, compilePattern(v)]));
 const CLIENT_STORES: Partial<Record<Family, { gate: RegExp; hooks: RegExp; members: RegExp; label: string }>> = Object.fromEntries(
   Object.entries(sinksData.clientStores).map(([k, v]) => [k, { gate: compilePattern(v.gate), hooks: compilePattern(v.hooks), members: compilePattern(v.members), label: v.label }]),
 );
@@ -776,7 +778,9 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
 
 /** The other files' Go functions and methods a call runs (see `goCalledDecls`), at most MAX_GO_TARGETS. */
 function goTargets(ctx: RuleContext, model: FileModel, c: CallInfo): { rel: string; fnName: string; type?: string }[] {
-  if (!ctx.workspace) return [];
+  // A project's logging helpers (`logger.Errorf(ctx, ...)`, `log.SysError(...)`) write a log,
+  // however they write it (a writer that may be a file or the console): not where content is delivered.
+  if (!ctx.workspace || LOG_FUNCTIONS.go?.test(c.callee)) return [];
   return goCalledDecls(ctx.workspace, model, ctx.file, c.node)
     .slice(0, MAX_GO_TARGETS)
     .map((d) => ({ rel: d.file, fnName: d.name, ...(d.type !== undefined ? { type: d.type } : {}) }));

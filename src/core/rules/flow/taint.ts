@@ -284,8 +284,8 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
   return flow;
 }
 
-/** Go's error result by convention (`reply, err := ask(q)`): the last of several names, called err. */
-const GO_ERROR_NAME = /^(?:err|e)(?:[A-Z0-9_]\w*)?$/;
+/** Go's error result by convention (`reply, err := ask(q)`, `usage, respErr := ...`): the last of several names, named for an error. */
+const GO_ERROR_NAME = /^(?:err|e)(?:[A-Z0-9_]\w*)?$|[a-z0-9]Err(?:or)?$/;
 
 /** Whether `name` is the error result of a Go call assigned to several names: it holds no content. */
 function goError(idx: FileIndex, a: FileIndex['assigns'][number], name: string): boolean {
