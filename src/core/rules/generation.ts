@@ -578,7 +578,9 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
     // Built by a constructor (`Net()`) or a class factory (`Net.from_pretrained(...)`).
     const built = v && v.module !== undefined && v.segments.length >= 1 && v.segments.length <= 2 && v.segments[v.segments.length - 1]!.endsWith('()');
     const cls = built ? v.segments[0]!.replace(/\(\)$/, '') : undefined;
-    const modality = cls && !cat.providersForModule(model.family, v!.module!).length ? spec.modalityOf(cls) : undefined;
+    // In JS a constructor is PascalCase; a camelCase function's result (a React hook's,
+    // `useVoiceStore(selector)`, which reads a client store) is not a model object.
+    const modality = cls && !(model.family === 'js' && !/^[A-Z]/.test(cls)) && !cat.providersForModule(model.family, v!.module!).length ? spec.modalityOf(cls) : undefined;
     if (modality) return { provider: 'local', modality, api: `${cls!}.__call__`, confidence: 'medium' };
   }
   if (!spec.methods.test(call.nameText) || spec.excludedMethods?.test(call.nameText)) return undefined;
