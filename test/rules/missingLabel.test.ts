@@ -368,11 +368,11 @@ describe(`rule ${RULE} across project files (the scan's reverse-import index)`, 
 
   it('go chat robots: the reply posted back to a webhook, in this function, through a package function or a method of a parameter\'s project type', async () => {
     // A robot callback handler: the model's reply goes out with http.Post in the same function,
-    // through `notify.Send` of another package, and through `msg.Reply` of the message type that
+    // through `notify.Send` and `notify.SendCard` (resty) of another package, and through `msg.Reply` of the message type that
     // another package declares (an http.NewRequest with the JSON body). An error message, a
     // typing notice, a labeled copy and a line of the project's logger (a writer) are not findings.
     const { results, problems } = await workspaceProblems(path.join(WS, 'go'), /\.go$/, true);
-    assert.equal(results.length, 4);
+    assert.equal(results.length, 5);
     assert.deepEqual(problems, []);
     const viaMethod = results.flatMap((r) => r.findings).find((f) => f.ruleId === RULE && f.range.start.line === 30);
     assert.match(viaMethod?.message ?? '', /Reply\(\) in bot\/message\.go/);
