@@ -66,7 +66,7 @@ describe(`rule ${RULE} (fixtures, marked generation calls)`, () => {
     const own = files.filter((f) => f.includes(`${path.sep}${RULE}${path.sep}`));
     for (const ext of ['.ts', '.tsx', '.js', '.py', '.go', '.java']) assert.ok(own.some((f) => f.endsWith(ext)), `missing a ${ext} fixture`);
     const kinds = new Set(own.flatMap((f) => parseExpectations(fs.readFileSync(f, 'utf8')).map((e) => e.attrs.sinkKind)));
-    for (const k of ['http', 'stream', 'file', 'ui', 'storage']) assert.ok(kinds.has(k), `no fixture asserts sinkKind=${k}`);
+    for (const k of ['http', 'network', 'stream', 'file', 'ui', 'storage']) assert.ok(kinds.has(k), `no fixture asserts sinkKind=${k}`);
   });
 
   for (const file of files) {

@@ -38,7 +38,7 @@ import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from '
 import { sessionOutputs } from './flow/sessions';
 import { derivedGenerations, isDerived } from './flow/plugins';
 
-type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
+type SinkKind = 'http' | 'network' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
 
 interface CallSinkSpec {
   kind: SinkKind;
@@ -1893,7 +1893,7 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
       return false;
     };
     // Metadata writers and header setters act on the file path or the response, not on the value.
-    const actsOnContainer = sink.kind === 'file' || sink.kind === 'http' || sink.kind === 'storage';
+    const actsOnContainer = sink.kind === 'file' || sink.kind === 'http' || sink.kind === 'network' || sink.kind === 'storage';
     const linked = new Map<number, boolean>();
     for (const it of items) {
       if (it.helper && contains(it.helper.node, sink.node)) continue;
