@@ -80,8 +80,11 @@ const ROUTE_DECORATORS: Record<string, RegExp> = Object.fromEntries(Object.entri
 const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
 /** Per family: calls of a project's own logging helpers, which are not followed as exits (`logFunctions` in sinks.json). */
 const LOG_FUNCTIONS: Partial<Record<Family, RegExp>> = Object.fromEntries(Object.entries(sinksData.logFunctions).map(([k, v]) => [k, compilePattern(v)]));
-const CLIENT_STORES: Partial<Record<Family, { gate: RegExp; hooks: RegExp; members: RegExp; label: string }>> = Object.fromEntries(
-  Object.entries(sinksData.clientStores).map(([k, v]) => [k, { gate: compilePattern(v.gate), hooks: compilePattern(v.hooks), members: compilePattern(v.members), label: v.label }]),
+const CLIENT_STORES: Partial<Record<Family, { gate: RegExp; hooks: RegExp; members: RegExp; label: string; creator?: { imports: RegExp; setter: RegExp; calls: RegExp } }>> = Object.fromEntries(
+  Object.entries(sinksData.clientStores).map(([k, v]) => [
+    k,
+    { gate: compilePattern(v.gate), hooks: compilePattern(v.hooks), members: compilePattern(v.members), label: v.label, ...(v.creator ? { creator: { imports: compilePattern(v.creator.imports), setter: compilePattern(v.creator.setter), calls: compilePattern(v.creator.calls) } } : {}) },
+  ]),
 );
 const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
 const HANDLER_DIRECTIVES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerDirectives).map(([k, v]) => [k, compilePattern(v)]));
@@ -1589,6 +1592,10 @@ function storeWriter(idx: FileIndex, family: Family, text: string): (c: CallInfo
     const left = a.node.childForFieldName('name');
     if (left?.type === 'identifier' && (a.value.childForFieldName('arguments')?.namedChildCount ?? 0) === 0) wholes.add(left.text);
   }
+  // The store's own actions (`create((set, get) => ({ send: async (q) => { ... set(...) } }))`, a
+  // slice creator `(set, get) => ({ ... })`): `set(...)` and `get().action(...)` inside write it.
+  const creators = spec.creator && spec.creator.imports.test(text) ? idx.functions.filter((f) => spec.creator!.setter.test(f.params[0] ?? '')).map((f) => f.node) : [];
+  const inCreator = (c: CallInfo): boolean => creators.length > 0 && spec.creator!.calls.test(c.callee) && creators.some((n) => contains(n, c.node));
   const hooksAndStatics = (c: CallInfo): boolean => {
     const dot = c.callee.indexOf('.');
     return dot > 0 && spec.hooks.test(c.callee.slice(0, dot)) && spec.members.test(c.callee.slice(dot + 1));
@@ -1597,7 +1604,7 @@ function storeWriter(idx: FileIndex, family: Family, text: string): (c: CallInfo
     if (actions.has(c.callee)) return `${spec.label}: ${c.callee}()`;
     const dot = c.callee.indexOf('.');
     if (dot > 0 && c.callee.indexOf('.', dot + 1) < 0 && wholes.has(c.callee.slice(0, dot))) return `${spec.label}: ${c.callee}()`;
-    return hooksAndStatics(c) ? `${spec.label}: ${c.callee}()` : undefined;
+    return hooksAndStatics(c) || inCreator(c) ? `${spec.label}: ${c.callee}()` : undefined;
   };
 }
 
