@@ -372,6 +372,7 @@ describe(`rule ${RULE} across project files (the scan's reverse-import index)`, 
     // through `notify.Send` and `notify.SendCard` (resty) of another package, and through `msg.Reply` of the message type that
     // another package declares (an http.NewRequest with the JSON body). An error message, a
     // typing notice, a labeled copy and a line of the project's logger (a writer) are not findings.
+    // A sender asserted to the message type (`msg, ok := sender.(*bot.Incoming)`) has its methods.
     const { results, problems } = await workspaceProblems(path.join(WS, 'go'), /\.go$/, true);
     assert.equal(results.length, 5);
     assert.deepEqual(problems, []);

@@ -408,7 +408,10 @@ export function goCalledDecls(ws: Workspace, model: FileModel, rel: string, call
     const dir = packageDirOf(ws, rel, imp.module);
     return dir === undefined ? [] : idx.functions(dir, call.nameText).filter(own);
   }
-  const type = b?.type ? typeRefOf(ws, model, rel, b.type) : undefined;
+  // Declared (`msg *bot.Incoming`), or asserted (`c, ok := v.(*bot.Client)`: the first result has the asserted type).
+  const asserted = !b?.type && b?.value?.type === 'type_assertion_expression' && !b.index ? b.value.childForFieldName('type') : null;
+  const declared = b?.type ?? asserted;
+  const type = declared ? typeRefOf(ws, model, rel, declared) : undefined;
   if (!type) return [];
   const iface = idx.interfaceOf(type.dir, type.name);
   return (iface ? idx.implementations(type.dir, type.name, call.nameText) : idx.methods(type.dir, type.name, call.nameText)).filter(own).slice(0, MAX_TARGETS);
