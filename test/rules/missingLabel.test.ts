@@ -369,14 +369,16 @@ describe(`rule ${RULE} across project files (the scan's reverse-import index)`, 
 
   it('go chat robots: the reply posted back to a webhook, in this function, through a package function or a method of a parameter\'s project type', async () => {
     // A robot callback handler: the model's reply goes out with http.Post in the same function,
-    // through `notify.Send` and `notify.SendCard` (resty) of another package, and through `msg.Reply` of the message type that
-    // another package declares (an http.NewRequest with the JSON body). An error message, a
+    // through `notify.Send` and `notify.SendCard` (resty) of another package, and through
+    // `msg.Reply` of the message type that another package declares (an http.NewRequest with the
+    // JSON body). An error message, a
     // typing notice, a labeled copy and a line of the project's logger (a writer) are not findings.
     // A sender asserted to the message type (`msg, ok := sender.(*bot.Incoming)`) has its methods.
+    // An earlier reply sent back to the model by a raw-HTTP wrapper (`llm.Complete(turns)`) is its input.
     const { results, problems } = await workspaceProblems(path.join(WS, 'go'), /\.go$/, true);
-    assert.equal(results.length, 5);
+    assert.equal(results.length, 6);
     assert.deepEqual(problems, []);
-    const viaMethod = results.flatMap((r) => r.findings).find((f) => f.ruleId === RULE && f.range.start.line === 30);
+    const viaMethod = results.flatMap((r) => r.findings).find((f) => f.ruleId === RULE && f.range.start.line === 31);
     assert.match(viaMethod?.message ?? '', /Reply\(\) in bot\/message\.go/);
   });
 

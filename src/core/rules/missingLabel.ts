@@ -769,12 +769,13 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
   const model = await getFileModel(ctx);
   const family = ctx.language.family;
   const done = new Set<number>();
+  const generating = new Set(ctx.generationCalls.map((g) => g.node.id));
   for (const fc of calls) {
     if (done.has(fc.call.node.id)) continue;
     const targets = family === 'go' ? goTargets(ctx, model, fc.call) : [importedFunction(ctx, ws, model.imports, fc.call)];
     for (const target of targets) {
       if (!target || done.has(fc.call.node.id)) continue;
-      await followIntoImport(ctx, ws, fc, target, done);
+      await followIntoImport(ctx, ws, fc, target, done, generating.has(fc.call.node.id));
     }
   }
 }
@@ -800,7 +801,7 @@ function goMethodNamed(idx: FileIndex, type: string, name: string): FunctionInfo
 }
 
 /** Follows one call of `followIntoImports` into one function of another file, and reports what it reaches. */
-async function followIntoImport(ctx: RuleContext, ws: FlowWorkspace, fc: ForeignCall, target: { rel: string; fnName: string; type?: string }, done: Set<number>): Promise<void> {
+async function followIntoImport(ctx: RuleContext, ws: FlowWorkspace, fc: ForeignCall, target: { rel: string; fnName: string; type?: string }, done: Set<number>, wrapper: boolean): Promise<void> {
   const family = ctx.language.family;
   const { rel, fnName } = target;
   const kw = [...fc.call.kwargs].find(([, v]) => v.id === fc.arg.id)?.[0];
@@ -826,7 +827,9 @@ async function followIntoImport(ctx: RuleContext, ws: FlowWorkspace, fc: Foreign
   });
   // A helper in another file that only prints what it is given (a tool dispatcher's debug
   // output) is not where the content reaches its audience: only network, file, UI and storage exits count.
-  const exit = exits.find((e) => e.kind !== 'terminal');
+  // A generation wrapper given earlier replies (a chat history) sends them to the model as its
+  // input: its requests are not content sent out.
+  const exit = exits.find((e) => e.kind !== 'terminal' && !(wrapper && e.kind === 'network'));
   if (!exit) return;
   done.add(fc.call.node.id);
   const callName = `${fnName}()`;
@@ -1432,6 +1435,8 @@ interface Env {
   setters: Set<string>;
   /** What a call writes into a client state store the UI renders, if it does (see `storeWriter`). */
   storeWrite(c: CallInfo): string | undefined;
+  /** Node ids of the file's generation calls: a request that asks a model is not content sent out. */
+  generating: ReadonlySet<number>;
   /** Functions whose return value is the response or UI output (route handlers, Gradio fns). */
   handlers: Map<number, string>;
   labelFunctions: RegExp | undefined;
@@ -1565,7 +1570,7 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     }
     return r;
   };
-  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, storeWrite, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => callInfoOf(idx, n), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
+  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, storeWrite, generating: new Set(ctx.generationCalls.map((g) => g.node.id)), handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => callInfoOf(idx, n), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
 }
 
 /**
@@ -1670,6 +1675,8 @@ function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
       continue;
     }
     for (const s of specs) {
+      // A conversation sent back to the model (the history with earlier replies) is its input.
+      if (s.kind === 'network' && env.generating.has(c.node.id)) continue;
       if (s.firstArg && !(c.args[0] && s.firstArg.test(c.args[0].text))) continue;
       if (s.argText && !c.args.some((a) => s.argText!.test(a.text))) continue;
       const hit = s.receiver ? !!c.receiver && carries(flow, c.receiver) : callCarries(flow, c);
