@@ -789,6 +789,17 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
         }
       }
     }
+    // A Java public method that delegates to methods of its own class (an overload, a private
+    // helper: `loop(task)` → `loop(task, ctx, memory)` → `generate(...)`), up to two such calls down.
+    if (!d && !nested && ext.family === 'java') {
+      for (const def of defs) {
+        const found = ownMethodsReach(ext, cat, def, 2, new Set([def.id]));
+        if (found) {
+          d = { provider: found.provider, modality: found.modality, api: `${name} (wraps ${found.api})`, confidence: found.confidence === 'low' ? 'low' : 'medium', ...(returnsLabeled(ext, def) ? { labeled: true } : {}) };
+          break;
+        }
+      }
+    }
     memo.set(name, d);
   }
   return d ?? undefined;
@@ -807,6 +818,31 @@ function functionDefs(model: FileModel, name: string): readonly Node[] {
     if (b.node.type === 'variable_declarator' && (b.value?.type === 'arrow_function' || b.value?.type === 'function_expression' || b.value?.type === 'function')) out.push(b.value);
   }
   return out;
+}
+
+/**
+ * What a Java method reaches through the methods of its own class it calls (no receiver or
+ * `this.`), `depth` calls down: an SDK or endpoint call, or an AI service of the class, each
+ * definition visited once.
+ */
+function ownMethodsReach(model: FileModel, cat: CompiledCatalog, def: Node, depth: number, seen: Set<number>): Detection | undefined {
+  if (depth <= 0) return undefined;
+  for (const inner of model.callsIn(def)) {
+    if (inner.receiver && inner.receiver.type !== 'this') continue;
+    for (const next of model.functions.get(inner.nameText) ?? []) {
+      if (seen.has(next.id)) continue;
+      seen.add(next.id);
+      for (const call of model.callsIn(next)) {
+        const found = detectSdk(model, cat, call);
+        if (found === 'negative' || found === 'mock') continue;
+        const d = found ?? detectProxy(model, cat, call);
+        if (d) return { ...d, api: `${inner.nameText} → ${d.api}` };
+      }
+      const deeper = ownMethodsReach(model, cat, next, depth - 1, seen);
+      if (deeper) return { ...deeper, api: `${inner.nameText} → ${deeper.api}` };
+    }
+  }
+  return undefined;
 }
 
 const JS_FUNCTION_NODES = new Set(['arrow_function', 'function_expression', 'function', 'function_declaration', 'method_definition', 'generator_function', 'generator_function_declaration']);
