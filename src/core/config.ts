@@ -24,7 +24,7 @@ export interface RuleSetting {
 
 /** A place where generated content leaves the program, as `.aireg.json` declares it. */
 export interface ExitRow {
-  kind: 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
+  kind: 'http' | 'network' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
   /** A regular expression over the callee (`myapp.send`, `^publish$`). */
   callee: string;
   families?: ('js' | 'python' | 'go' | 'java')[];

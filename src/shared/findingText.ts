@@ -34,6 +34,7 @@ export function modalityName(modality: string, t: Translate): string {
 function leaves(sinkKind: unknown, t: Translate): string {
   switch (sinkKind) {
     case 'http': return t('is returned');
+    case 'network': return t('is sent');
     case 'stream': return t('is streamed');
     case 'file': return t('is saved');
     case 'ui': return t('is shown');

@@ -30,7 +30,7 @@ describe('review rule catalogs', () => {
       // Every string under a pattern-ish key must be a valid regular expression.
       const patterns: string[] = [];
       const collect = (v: unknown, key: string): void => {
-        if (typeof v === 'string' && /callee|receiver|argText|imports|key|valueText|gate|commandText|left|exclude|firstArg|userSignals|rankCallees|Names|explicitText|python|java|reactStateHooks|option|handlerType|methods|listener|event|property|sessionOptions/.test(key)) patterns.push(v);
+        if (typeof v === 'string' && /callee|receiver|argText|imports|key|valueText|gate|commandText|left|exclude|firstArg|userSignals|rankCallees|Names|explicitText|python|java|reactStateHooks|option|handlerType|methods|listener|event|property|sessionOptions|hooks|members|^go$/.test(key)) patterns.push(v);
         else if (Array.isArray(v)) for (const x of v) collect(x, key);
         else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, k);
       };
@@ -66,7 +66,7 @@ describe(`rule ${RULE} (fixtures, marked generation calls)`, () => {
     const own = files.filter((f) => f.includes(`${path.sep}${RULE}${path.sep}`));
     for (const ext of ['.ts', '.tsx', '.js', '.py', '.go', '.java']) assert.ok(own.some((f) => f.endsWith(ext)), `missing a ${ext} fixture`);
     const kinds = new Set(own.flatMap((f) => parseExpectations(fs.readFileSync(f, 'utf8')).map((e) => e.attrs.sinkKind)));
-    for (const k of ['http', 'stream', 'file', 'ui', 'storage']) assert.ok(kinds.has(k), `no fixture asserts sinkKind=${k}`);
+    for (const k of ['http', 'network', 'stream', 'file', 'ui', 'storage']) assert.ok(kinds.has(k), `no fixture asserts sinkKind=${k}`);
   });
 
   for (const file of files) {
@@ -335,9 +335,10 @@ describe(`rule ${RULE} across project files (the scan's reverse-import index)`, 
   it('java: a service method that generates is a generation call in the controller, whose return is the exit', async () => {
     // Spring: the controller imports Spring AI for one direct call of its own and calls services
     // (a ChatClient built from the injected builder, a Spring AI Alibaba agent) in other methods;
-    // a service method that labels what it returns hands back labeled content.
+    // a service method that labels what it returns hands back labeled content. A workflow object
+    // of the runner's own package is constructed in the expression that calls it (`new W(c).run(x)`).
     const { results, problems } = await workspaceProblems(path.join(WS, 'java'), /\.java$/, false);
-    assert.equal(results.length, 3);
+    assert.equal(results.length, 5);
     assert.deepEqual(problems, []);
   });
 
@@ -354,6 +355,32 @@ describe(`rule ${RULE} across project files (the scan's reverse-import index)`, 
       assert.match(exit!.message, /^leaves here via/);
     });
   }
+
+  it('ts client stores: a chat page streams a helper\'s completion into a zustand store, written through actions, the whole store or its static API', async () => {
+    // The helpers are arrow-function constants imported through a tsconfig alias (`@services/*`);
+    // the store's actions are read with a selector, destructured, or called on the whole store.
+    // A write of the user's own prompt, a busy flag and a labeled recap are not findings, and an
+    // action read from a store named for voices is not a voice model's call. A store whose own
+    // actions call the model writes with `set(...)` and `get().append(...)`.
+    const { results, problems } = await workspaceProblems(path.join(WS, 'store'), /\.ts$/, true);
+    assert.equal(results.length, 5);
+    assert.deepEqual(problems, []);
+  });
+
+  it('go chat robots: the reply posted back to a webhook, in this function, through a package function or a method of a parameter\'s project type', async () => {
+    // A robot callback handler: the model's reply goes out with http.Post in the same function,
+    // through `notify.Send` and `notify.SendCard` (resty) of another package, and through
+    // `msg.Reply` of the message type that another package declares (an http.NewRequest with the
+    // JSON body). An error message, a
+    // typing notice, a labeled copy and a line of the project's logger (a writer) are not findings.
+    // A sender asserted to the message type (`msg, ok := sender.(*bot.Incoming)`) has its methods.
+    // An earlier reply sent back to the model by a raw-HTTP wrapper (`llm.Complete(turns)`) is its input.
+    const { results, problems } = await workspaceProblems(path.join(WS, 'go'), /\.go$/, true);
+    assert.equal(results.length, 6);
+    assert.deepEqual(problems, []);
+    const viaMethod = results.flatMap((r) => r.findings).find((f) => f.ruleId === RULE && f.range.start.line === 31);
+    assert.match(viaMethod?.message ?? '', /Reply\(\) in bot\/message\.go/);
+  });
 
   it('python plugins: what a processor module loaded with importlib returns leaves where its callers write or show it', async () => {
     // A face-swap tool: processors under a package are loaded by name (`importlib.import_module(f'pkg.{name}')`,

@@ -56,7 +56,9 @@ const SESSION_ANALYSIS = /detect|classif|landmark|recogn|mask|pars(?:er|ing)|seg
 
 /** An import of the project's own code, by the usual conventions of each language (a cheap text test). */
 const PROJECT_IMPORT: Record<FileModel['family'], RegExp> = {
-  js: /\bfrom\s+['"](?:\.{1,2}\/|[@~]\/)|\brequire\(\s*['"]\.{1,2}\//,
+  // Relative paths, the `@/` and `~/` conventions, and tsconfig `paths` aliases (`@api/*`,
+  // `#lib/*`): scoped npm packages pass this text check too, and resolve to no project file.
+  js: /\bfrom\s+['"](?:\.{1,2}\/|[@~#][\w-]*\/)|\brequire\(\s*['"]\.{1,2}\//,
   python: /^\s*(?:from\s+[\w.]+\s+import|import\s+\w+(?:\.\w+)+)\b/m,
   // Go: an import path with a domain, which may be a package of the file's own module.
   go: /"[\w-]+(?:\.[\w-]+)+\/[^"\s]+"/,
@@ -576,7 +578,9 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
     // Built by a constructor (`Net()`) or a class factory (`Net.from_pretrained(...)`).
     const built = v && v.module !== undefined && v.segments.length >= 1 && v.segments.length <= 2 && v.segments[v.segments.length - 1]!.endsWith('()');
     const cls = built ? v.segments[0]!.replace(/\(\)$/, '') : undefined;
-    const modality = cls && !cat.providersForModule(model.family, v!.module!).length ? spec.modalityOf(cls) : undefined;
+    // In JS a constructor is PascalCase; a camelCase function's result (a React hook's,
+    // `useVoiceStore(selector)`, which reads a client store) is not a model object.
+    const modality = cls && !(model.family === 'js' && !/^[A-Z]/.test(cls)) && !cat.providersForModule(model.family, v!.module!).length ? spec.modalityOf(cls) : undefined;
     if (modality) return { provider: 'local', modality, api: `${cls!}.__call__`, confidence: 'medium' };
   }
   if (!spec.methods.test(call.nameText) || spec.excludedMethods?.test(call.nameText)) return undefined;
@@ -746,7 +750,8 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
       name = call.nameText;
     }
   }
-  if (!ext || !name || !ext.functions.has(name)) return undefined;
+  const defs = ext && name ? functionDefs(ext, name) : [];
+  if (!ext || !name || defs.length === 0) return undefined;
   const memos = nested ? nestedWrapperMemo : wrapperMemo;
   let memo = memos.get(ext);
   if (!memo) {
@@ -757,8 +762,13 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
   if (d === undefined) {
     d = null;
     const http = cat.httpCallees[ext.family];
-    outer: for (const def of ext.functions.get(name)!) {
+    const declared = ext.functions.has(name);
+    outer: for (const def of defs) {
       for (const inner of ext.callsIn(def)) {
+        // A constant's arrow function that builds something calling the model later (a tool
+        // factory: `(opts) => tool({ execute: async () => streamText(...) })`) does not generate
+        // when called: only calls in its own body count.
+        if (!declared && ownFunction(inner.node)?.id !== def.id) continue;
         let found: SdkResult = detectSdk(ext, cat, inner);
         if (found === 'negative' || found === 'mock') continue;
         if (!found && http.has(inner.nameText)) {
@@ -779,9 +789,69 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
         }
       }
     }
+    // A Java public method that delegates to methods of its own class (an overload, a private
+    // helper: `loop(task)` → `loop(task, ctx, memory)` → `generate(...)`), up to two such calls down.
+    if (!d && !nested && ext.family === 'java') {
+      for (const def of defs) {
+        const found = ownMethodsReach(ext, cat, def, 2, new Set([def.id]));
+        if (found) {
+          d = { provider: found.provider, modality: found.modality, api: `${name} (wraps ${found.api})`, confidence: found.confidence === 'low' ? 'low' : 'medium', ...(returnsLabeled(ext, def) ? { labeled: true } : {}) };
+          break;
+        }
+      }
+    }
     memo.set(name, d);
   }
   return d ?? undefined;
+}
+
+/**
+ * The definitions of a function of a file by name: declarations, and in JS/TS a constant bound to
+ * an arrow function or function expression (`export const getReply = async (...) => { ... }`),
+ * the way most TypeScript modules write their exported helpers.
+ */
+function functionDefs(model: FileModel, name: string): readonly Node[] {
+  const declared = model.functions.get(name);
+  if (declared || model.family !== 'js') return declared ?? [];
+  const out: Node[] = [];
+  for (const b of model.bindings.get(name) ?? []) {
+    if (b.node.type === 'variable_declarator' && (b.value?.type === 'arrow_function' || b.value?.type === 'function_expression' || b.value?.type === 'function')) out.push(b.value);
+  }
+  return out;
+}
+
+/**
+ * What a Java method reaches through the methods of its own class it calls (no receiver or
+ * `this.`), `depth` calls down: an SDK or endpoint call, or an AI service of the class, each
+ * definition visited once.
+ */
+function ownMethodsReach(model: FileModel, cat: CompiledCatalog, def: Node, depth: number, seen: Set<number>): Detection | undefined {
+  if (depth <= 0) return undefined;
+  for (const inner of model.callsIn(def)) {
+    if (inner.receiver && inner.receiver.type !== 'this') continue;
+    for (const next of model.functions.get(inner.nameText) ?? []) {
+      if (seen.has(next.id)) continue;
+      seen.add(next.id);
+      for (const call of model.callsIn(next)) {
+        const found = detectSdk(model, cat, call);
+        if (found === 'negative' || found === 'mock') continue;
+        const d = found ?? detectProxy(model, cat, call);
+        if (d) return { ...d, api: `${inner.nameText} → ${d.api}` };
+      }
+      const deeper = ownMethodsReach(model, cat, next, depth - 1, seen);
+      if (deeper) return { ...deeper, api: `${inner.nameText} → ${deeper.api}` };
+    }
+  }
+  return undefined;
+}
+
+const JS_FUNCTION_NODES = new Set(['arrow_function', 'function_expression', 'function', 'function_declaration', 'method_definition', 'generator_function', 'generator_function_declaration']);
+
+/** The innermost JS function around a node (the walk stops at the first one). */
+function ownFunction(n: Node): Node | null {
+  let p = n.parent;
+  while (p && !JS_FUNCTION_NODES.has(p.type)) p = p.parent;
+  return p;
 }
 
 /**
@@ -859,6 +929,8 @@ function detectHttp(model: FileModel, cat: CompiledCatalog, call: CallSite, only
 /** The simple name of the declared type of a Java receiver (`assistant`, `this.assistant`), if declared. */
 function declaredTypeName(model: FileModel, receiver: Node): string | undefined {
   let key: string;
+  // `new Workflow(client).run(q)`: the instance is of the class it constructs.
+  if (receiver.type === 'object_creation_expression') return simpleTypeName(model, receiver.childForFieldName('type'));
   if (receiver.type === 'identifier') key = model.textOf(receiver);
   else if (receiver.type === 'field_access' && receiver.childForFieldName('object')?.type === 'this') key = model.textOf(receiver.childForFieldName('field') ?? receiver);
   else return undefined;
@@ -871,6 +943,11 @@ function declaredTypeName(model: FileModel, receiver: Node): string | undefined 
     }
     if (type) break;
   }
+  return simpleTypeName(model, type);
+}
+
+/** The simple name of a Java type node (`Workflow`, `Box<T>`, `a.b.Workflow`), if it is a class type. */
+function simpleTypeName(model: FileModel, type: Node | null): string | undefined {
   let t: Node | null = type;
   while (t && t.type === 'generic_type') t = t.firstNamedChild;
   if (t?.type === 'scoped_type_identifier') t = t.lastNamedChild;

@@ -291,8 +291,7 @@ export class GoDispatch {
 
   /** The project package folder of an import path, if the workspace holds it. */
   private packageDir(rel: string, module: string): string | undefined {
-    const dir = this.ws.resolveModule('go', rel, module);
-    return dir === undefined ? undefined : dir === '.' ? '' : dir;
+    return packageDirOf(this.ws, rel, module);
   }
 
   /** The project type of an expression (a variable, a struct field, a built value), if known. */
@@ -360,19 +359,62 @@ export class GoDispatch {
 
   /** A type node of `model` as a project package folder and type name (`*adaptor.Adaptor`, `Adaptor`). */
   private typeRef(model: FileModel, rel: string, node: Node): TypeRef | undefined {
-    let t: Node | null = node;
-    while (t && (t.type === 'pointer_type' || t.type === 'generic_type' || t.type === 'parenthesized_type')) t = t.type === 'generic_type' ? t.childForFieldName('type') ?? t.firstNamedChild : t.lastNamedChild;
-    if (!t) return undefined;
-    if (t.type === 'type_identifier') return { dir: dirOf(rel), name: model.textOf(t) };
-    if (t.type === 'qualified_type') {
-      const pkg = t.childForFieldName('package');
-      const name = t.childForFieldName('name');
-      const imp = pkg ? model.imports.get(model.textOf(pkg)) : undefined;
-      const dir = imp ? this.packageDir(rel, imp.module) : undefined;
-      return dir !== undefined && name ? { dir, name: model.textOf(name) } : undefined;
-    }
-    return undefined;
+    return typeRefOf(this.ws, model, rel, node);
   }
+}
+
+/** The project package folder of an import path, if the workspace holds it (`''` at the root). */
+function packageDirOf(ws: Workspace, rel: string, module: string): string | undefined {
+  const dir = ws.resolveModule('go', rel, module);
+  return dir === undefined ? undefined : dir === '.' ? '' : dir;
+}
+
+/** A type node of `model` as a project package folder and type name (`*adaptor.Adaptor`, `Adaptor`). */
+function typeRefOf(ws: Workspace, model: FileModel, rel: string, node: Node): TypeRef | undefined {
+  let t: Node | null = node;
+  while (t && (t.type === 'pointer_type' || t.type === 'generic_type' || t.type === 'parenthesized_type')) t = t.type === 'generic_type' ? t.childForFieldName('type') ?? t.firstNamedChild : t.lastNamedChild;
+  if (!t) return undefined;
+  if (t.type === 'type_identifier') return { dir: dirOf(rel), name: model.textOf(t) };
+  if (t.type === 'qualified_type') {
+    const pkg = t.childForFieldName('package');
+    const name = t.childForFieldName('name');
+    const imp = pkg ? model.imports.get(model.textOf(pkg)) : undefined;
+    const dir = imp ? packageDirOf(ws, rel, imp.module) : undefined;
+    return dir !== undefined && name ? { dir, name: model.textOf(name) } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The declarations in other project files that a Go call runs, read from the index without
+ * loading anything: a function of a project package (`notify.Send(...)`), a function of the
+ * file's own package declared in another file (`send(...)`), or a method of a value declared with
+ * a project type (`msg.Reply(...)` for `msg *bot.Incoming`; a method of an interface type gives
+ * its implementations). The label rule follows generated content into them, as it does into an
+ * imported function of the other languages. At most MAX_TARGETS.
+ */
+export function goCalledDecls(ws: Workspace, model: FileModel, rel: string, callNode: Node): GoDecl[] {
+  const call = model.callAt(callNode);
+  if (!call) return [];
+  const idx = ws.goIndex();
+  const recv = call.receiver;
+  const own = (d: GoDecl): boolean => d.file !== rel;
+  if (!recv) return call.callee.type === 'identifier' ? idx.functions(dirOf(rel), call.nameText).filter(own) : [];
+  if (recv.type !== 'identifier') return [];
+  const name = model.textOf(recv);
+  const imp = model.imports.get(name);
+  const b = scopedBinding(model, name, recv);
+  if (imp && !b) {
+    const dir = packageDirOf(ws, rel, imp.module);
+    return dir === undefined ? [] : idx.functions(dir, call.nameText).filter(own);
+  }
+  // Declared (`msg *bot.Incoming`), or asserted (`c, ok := v.(*bot.Client)`: the first result has the asserted type).
+  const asserted = !b?.type && b?.value?.type === 'type_assertion_expression' && !b.index ? b.value.childForFieldName('type') : null;
+  const declared = b?.type ?? asserted;
+  const type = declared ? typeRefOf(ws, model, rel, declared) : undefined;
+  if (!type) return [];
+  const iface = idx.interfaceOf(type.dir, type.name);
+  return (iface ? idx.implementations(type.dir, type.name, call.nameText) : idx.methods(type.dir, type.name, call.nameText)).filter(own).slice(0, MAX_TARGETS);
 }
 
 /** Whether any of `calls` is an HTTP call (then the URLs of its file's targets matter). */

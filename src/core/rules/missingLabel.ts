@@ -27,7 +27,8 @@ import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, callInfoOf, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { UI_REGISTRATION, compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
-import { type Family, getFileModel } from '../analysis/model';
+import { type Family, type FileModel, getFileModel } from '../analysis/model';
+import { goCalledDecls } from './goDispatch';
 import { generationRule } from './generation';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
@@ -37,7 +38,7 @@ import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from '
 import { sessionOutputs } from './flow/sessions';
 import { derivedGenerations, isDerived } from './flow/plugins';
 
-type SinkKind = 'http' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
+type SinkKind = 'http' | 'network' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
 
 interface CallSinkSpec {
   kind: SinkKind;
@@ -77,6 +78,14 @@ const CALL_SINKS: CallSinkSpec[] = (sinksData.calls as RawCallSink[]).map((s) =>
 const ASSIGN_SINKS = sinksData.assignments.map((s) => ({ kind: s.kind as SinkKind, families: s.families, left: compilePattern(s.left), label: s.label }));
 const ROUTE_DECORATORS: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.routeDecorators).map(([k, v]) => [k, compilePattern(v)]));
 const STATE_HOOK = compilePattern(sinksData.reactStateHooks);
+/** Per family: calls of a project's own logging helpers, which are not followed as exits (`logFunctions` in sinks.json). */
+const LOG_FUNCTIONS: Partial<Record<Family, RegExp>> = Object.fromEntries(Object.entries(sinksData.logFunctions).map(([k, v]) => [k, compilePattern(v)]));
+const CLIENT_STORES: Partial<Record<Family, { gate: RegExp; hooks: RegExp; members: RegExp; label: string; creator?: { imports: RegExp; setter: RegExp; calls: RegExp } }>> = Object.fromEntries(
+  Object.entries(sinksData.clientStores).map(([k, v]) => [
+    k,
+    { gate: compilePattern(v.gate), hooks: compilePattern(v.hooks), members: compilePattern(v.members), label: v.label, ...(v.creator ? { creator: { imports: compilePattern(v.creator.imports), setter: compilePattern(v.creator.setter), calls: compilePattern(v.creator.calls) } } : {}) },
+  ]),
+);
 const NEXT_HANDLER = /^(?:GET|POST|PUT|PATCH|DELETE)$/;
 const HANDLER_DIRECTIVES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerDirectives).map(([k, v]) => [k, compilePattern(v)]));
 const HANDLER_BASES: Record<string, RegExp> = Object.fromEntries(Object.entries(sinksData.handlerBases).map(([k, v]) => [k, compilePattern(v)]));
@@ -692,6 +701,11 @@ interface ForeignCall {
   origin: Origin;
 }
 
+/** A Go call of a name or of a method on a name (`send(x)`, `msg.Reply(x)`), not of a built value. */
+const GO_PLAIN_CALL = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?$/;
+/** Declarations a Go call is followed into at most (implementations of an interface method). */
+const MAX_GO_TARGETS = 4;
+
 /** Distinct functions of other files whose tuple returns one file reads (a bound on the files loaded for it). */
 const MAX_IMPORTED_TUPLES = 16;
 
@@ -755,55 +769,86 @@ async function followIntoImports(ctx: RuleContext, ws: FlowWorkspace, calls: For
   const model = await getFileModel(ctx);
   const family = ctx.language.family;
   const done = new Set<number>();
+  const generating = new Set(ctx.generationCalls.map((g) => g.node.id));
   for (const fc of calls) {
     if (done.has(fc.call.node.id)) continue;
-    const target = importedFunction(ctx, ws, model.imports, fc.call);
-    if (!target) continue;
-    const { rel, fnName } = target;
-    const kw = [...fc.call.kwargs].find(([, v]) => v.id === fc.arg.id)?.[0];
-    const argKey = kw ?? String(fc.call.args.findIndex((a) => a.id === fc.arg.id));
-    const gen = fc.origin.gen;
-    const key = `${rel}#${fnName}#${argKey}#${gen.modality}#${fc.origin.explicit}${fc.origin.implicit}`;
-    const exits = await foreignSummary(ws, key, async () => {
-      const loaded = await ws.load(rel);
-      const language = languageForPath(rel);
-      if (!loaded || !language || language.family !== family) return [];
-      const fidx = fileIndex(loaded.tree, family);
-      const fn = functionNamed(fidx, fnName);
-      if (!fn?.body) return [];
-      const names = paramsForArgument(fn, fc.call, fc.arg);
-      if (names.length === 0) return [];
-      const raws: RawFinding[] = [];
-      const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
-      const tasks = new Map<number, Task>();
-      const origin: Origin = { ...fc.origin, path: [] };
-      for (const name of names) taskIn(tasks, fn).params.push({ name, origin });
-      follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
-      return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'] }));
-    });
-    // A helper in another file that only prints what it is given (a tool dispatcher's debug
-    // output) is not where the content reaches its audience: only network, file, UI and storage exits count.
-    const exit = exits.find((e) => e.kind !== 'terminal');
-    if (!exit) continue;
-    done.add(fc.call.node.id);
-    const callName = `${fnName}()`;
-    const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
-    const steps = [...fc.origin.path];
-    ctx.report({
-      ruleId: 'aigc-missing-label',
-      range: rangeOfNode(fc.call.node),
-      message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) is passed to ${callName} in ${rel}, which sends it out via ${exit.label} (${rel}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
-      confidence: gen.confidence === 'low' || exit.kind === 'terminal' ? 'low' : 'high',
-      generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
-      related: [
-        { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
-        ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
-        { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
-      ],
-      data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
-      fingerprintKey: `${exit.kind}:${gen.api}:${rel}`,
-    });
+    const targets = family === 'go' ? goTargets(ctx, model, fc.call) : [importedFunction(ctx, ws, model.imports, fc.call)];
+    for (const target of targets) {
+      if (!target || done.has(fc.call.node.id)) continue;
+      await followIntoImport(ctx, ws, fc, target, done, generating.has(fc.call.node.id));
+    }
   }
+}
+
+/** The other files' Go functions and methods a call runs (see `goCalledDecls`), at most MAX_GO_TARGETS. */
+function goTargets(ctx: RuleContext, model: FileModel, c: CallInfo): { rel: string; fnName: string; type?: string }[] {
+  // A project's logging helpers (`logger.Errorf(ctx, ...)`, `log.SysError(...)`) write a log,
+  // however they write it (a writer that may be a file or the console): not where content is delivered.
+  if (!ctx.workspace || LOG_FUNCTIONS.go?.test(c.callee)) return [];
+  return goCalledDecls(ctx.workspace, model, ctx.file, c.node)
+    .slice(0, MAX_GO_TARGETS)
+    .map((d) => ({ rel: d.file, fnName: d.name, ...(d.type !== undefined ? { type: d.type } : {}) }));
+}
+
+/** The method `name` of the receiver type `type` (`func (m *Incoming) Reply(...)`) in a Go file. */
+function goMethodNamed(idx: FileIndex, type: string, name: string): FunctionInfo | undefined {
+  return idx.functions.find((f) => {
+    if (f.name !== name || f.node.type !== 'method_declaration') return false;
+    let t = f.node.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('type') ?? null;
+    while (t && (t.type === 'pointer_type' || t.type === 'generic_type')) t = t.type === 'generic_type' ? t.childForFieldName('type') ?? t.firstNamedChild : t.lastNamedChild;
+    return t?.text === type;
+  });
+}
+
+/** Follows one call of `followIntoImports` into one function of another file, and reports what it reaches. */
+async function followIntoImport(ctx: RuleContext, ws: FlowWorkspace, fc: ForeignCall, target: { rel: string; fnName: string; type?: string }, done: Set<number>, wrapper: boolean): Promise<void> {
+  const family = ctx.language.family;
+  const { rel, fnName } = target;
+  const kw = [...fc.call.kwargs].find(([, v]) => v.id === fc.arg.id)?.[0];
+  const argKey = kw ?? String(fc.call.args.findIndex((a) => a.id === fc.arg.id));
+  const gen = fc.origin.gen;
+  const key = `${rel}#${target.type ?? ''}.${fnName}#${argKey}#${gen.modality}#${fc.origin.explicit}${fc.origin.implicit}`;
+  const exits = await foreignSummary(ws, key, async () => {
+    const loaded = await ws.load(rel);
+    const language = languageForPath(rel);
+    if (!loaded || !language || language.family !== family) return [];
+    const fidx = fileIndex(loaded.tree, family);
+    const fn = target.type !== undefined ? goMethodNamed(fidx, target.type, fnName) : functionNamed(fidx, fnName);
+    if (!fn?.body) return [];
+    const names = paramsForArgument(fn, fc.call, fc.arg);
+    if (names.length === 0) return [];
+    const raws: RawFinding[] = [];
+    const fctx: RuleContext = { ...ctx, file: rel, text: loaded.model.text, tree: loaded.tree, language, generationCalls: [], report: (f) => raws.push(f) };
+    const tasks = new Map<number, Task>();
+    const origin: Origin = { ...fc.origin, path: [] };
+    for (const name of names) taskIn(tasks, fn).params.push({ name, origin });
+    follow(fctx, fidx, environment(fctx, fidx), tasks, undefined);
+    return raws.map((r) => ({ file: rel, range: r.range, label: String(r.data?.exit ?? 'an exit'), kind: String(r.data?.sinkKind ?? 'http'), missing: (r.data?.missing ?? 'explicit') as ForeignExit['missing'] }));
+  });
+  // A helper in another file that only prints what it is given (a tool dispatcher's debug
+  // output) is not where the content reaches its audience: only network, file, UI and storage exits count.
+  // A generation wrapper given earlier replies (a chat history) sends them to the model as its
+  // input: its requests are not content sent out.
+  const exit = exits.find((e) => e.kind !== 'terminal' && !(wrapper && e.kind === 'network'));
+  if (!exit) return;
+  done.add(fc.call.node.id);
+  const callName = `${fnName}()`;
+  const what = exit.missing === 'both' ? 'an explicit label and implicit label metadata' : exit.missing === 'explicit' ? 'an explicit label' : 'implicit label metadata';
+  const steps = [...fc.origin.path];
+  ctx.report({
+    ruleId: 'aigc-missing-label',
+    range: rangeOfNode(fc.call.node),
+    message: `Generated ${gen.modality} from ${gen.provider} (${gen.api}) is passed to ${callName} in ${rel}, which sends it out via ${exit.label} (${rel}:${exit.range.start.line + 1}) without ${what}; Labeling Measures Arts. 4-5 require the labels wherever generated content leaves.${steps.length ? ` Path: ${steps.map((p) => `${p.message} (line ${p.node.startPosition.row + 1})`).join(' → ')}.` : ''}`,
+    confidence: gen.confidence === 'low' || exit.kind === 'terminal' ? 'low' : 'high',
+    generation: { provider: gen.provider, modality: gen.modality, api: gen.api },
+    related: [
+      { file: ctx.file, range: gen.range, message: `generated here by ${gen.provider} ${gen.api}` },
+      ...steps.map((p) => ({ file: ctx.file, range: rangeOfNode(p.node), message: p.message })),
+      { file: exit.file, range: exit.range, message: `leaves here via ${exit.label}` },
+    ],
+    data: { modality: gen.modality, missing: exit.missing, sinkKind: exit.kind, partial: false, hops: steps.length + 1, exitFile: exit.file },
+    fingerprintKey: `${exit.kind}:${gen.api}:${rel}`,
+  });
 }
 
 /** The class a method is defined in (Python `class_definition`, TS/JS `class_declaration`), if any. */
@@ -1143,7 +1188,10 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
     if (sinkIds.has(c.node.id) || c.args.length + c.kwargs.size === 0) continue;
     const callee = calleeFunction(c, idx);
     if (!flow.fn && enclosingFunction(c.node, idx)) continue;
-    if (!callee && foreign && foreign.imported.has(/^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0] ?? '') && !env.labelCall(c)) {
+    // Go calls another file's code without naming a file: a function of the package declared
+    // elsewhere (`send(x)`), or a method of a value of a project type (`msg.Reply(x)`).
+    const goCall = env.family === 'go' && !callee && GO_PLAIN_CALL.test(c.callee);
+    if (!callee && foreign && (goCall || foreign.imported.has(/^[A-Za-z_$][\w$]*/.exec(c.callee)?.[0] ?? '')) && !env.labelCall(c)) {
       // Possibly a function of another project file: followed after this file (see followIntoImports).
       for (const arg of [...c.args, ...c.kwargs.values()]) {
         const src = sourceOf(flow, arg);
@@ -1385,6 +1433,10 @@ interface Env {
   assignSinks: typeof ASSIGN_SINKS;
   /** React state setters (`setText` from `const [text, setText] = useState()`). */
   setters: Set<string>;
+  /** What a call writes into a client state store the UI renders, if it does (see `storeWriter`). */
+  storeWrite(c: CallInfo): string | undefined;
+  /** Node ids of the file's generation calls: a request that asks a model is not content sent out. */
+  generating: ReadonlySet<number>;
   /** Functions whose return value is the response or UI output (route handlers, Gradio fns). */
   handlers: Map<number, string>;
   labelFunctions: RegExp | undefined;
@@ -1428,6 +1480,7 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
       if (STATE_HOOK.test(callee) && a.targets.length === 2) setters.add(a.targets[1]!);
     }
   }
+  const storeWrite = storeWriter(idx, family, ctx.text);
   const handlers = new Map<number, string>();
   const route = ROUTE_DECORATORS[family];
   for (const f of idx.functions) {
@@ -1517,7 +1570,47 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     }
     return r;
   };
-  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => callInfoOf(idx, n), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
+  return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, storeWrite, generating: new Set(ctx.generationCalls.map((g) => g.node.id)), handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => callInfoOf(idx, n), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
+}
+
+/**
+ * Client state stores as exits: a chat page streams the completion into a store (a zustand store,
+ * a pinia store) and the components subscribed to it render each update. A call writes into one
+ * when it calls an action read from a store hook (`const setChats = useStore((s) => s.setChats)`,
+ * `const { updateChat } = useChatStore()`), a method of the whole store (`const chat = useChatStore();
+ * chat.updateMessage(...)`), or the store's static API (`useStore.getState().setChats(...)`,
+ * `useStore.setState(...)`). The hooks and static members are data (`clientStores` in sinks.json).
+ * One pass over the file's declarations; each call is then two set lookups and a regex.
+ */
+function storeWriter(idx: FileIndex, family: Family, text: string): (c: CallInfo) => string | undefined {
+  const spec = CLIENT_STORES[family];
+  if (!spec || !spec.gate.test(text)) return () => undefined;
+  // Names bound to something a store hook gave: called themselves (an action) ...
+  const actions = new Set<string>();
+  // ... or, bound to the whole store, with methods called on them.
+  const wholes = new Set<string>();
+  for (const a of idx.assigns) {
+    if (a.node.type !== 'variable_declarator' || a.value.type !== 'call_expression') continue;
+    const hook = a.value.childForFieldName('function')?.text ?? '';
+    if (!spec.hooks.test(hook)) continue;
+    for (const t of a.targets) actions.add(t);
+    const left = a.node.childForFieldName('name');
+    if (left?.type === 'identifier' && (a.value.childForFieldName('arguments')?.namedChildCount ?? 0) === 0) wholes.add(left.text);
+  }
+  // The store's own actions (`create((set, get) => ({ send: async (q) => { ... set(...) } }))`, a
+  // slice creator `(set, get) => ({ ... })`): `set(...)` and `get().action(...)` inside write it.
+  const creators = spec.creator && spec.creator.imports.test(text) ? idx.functions.filter((f) => spec.creator!.setter.test(f.params[0] ?? '')).map((f) => f.node) : [];
+  const inCreator = (c: CallInfo): boolean => creators.length > 0 && spec.creator!.calls.test(c.callee) && creators.some((n) => contains(n, c.node));
+  const hooksAndStatics = (c: CallInfo): boolean => {
+    const dot = c.callee.indexOf('.');
+    return dot > 0 && spec.hooks.test(c.callee.slice(0, dot)) && spec.members.test(c.callee.slice(dot + 1));
+  };
+  return (c) => {
+    if (actions.has(c.callee)) return `${spec.label}: ${c.callee}()`;
+    const dot = c.callee.indexOf('.');
+    if (dot > 0 && c.callee.indexOf('.', dot + 1) < 0 && wholes.has(c.callee.slice(0, dot))) return `${spec.label}: ${c.callee}()`;
+    return hooksAndStatics(c) || inCreator(c) ? `${spec.label}: ${c.callee}()` : undefined;
+  };
 }
 
 /**
@@ -1571,12 +1664,19 @@ function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
   for (const c of within(idx.calls, scope.startIndex, scope.endIndex, nodeOfCall)) {
     if (c.node === flow.seed) continue;
     const specs = env.sinkSpecs(c);
-    if (specs.length === 0 && !env.setters.has(c.callee)) continue;
+    const store = env.storeWrite(c);
+    if (specs.length === 0 && !env.setters.has(c.callee) && !store) continue;
     if (env.setters.has(c.callee) && callCarries(flow, c)) {
       out.push({ node: c.node, kind: 'ui', label: `React state ${c.callee}()` });
       continue;
     }
+    if (store && callCarries(flow, c)) {
+      out.push({ node: c.node, kind: 'ui', label: store });
+      continue;
+    }
     for (const s of specs) {
+      // A conversation sent back to the model (the history with earlier replies) is its input.
+      if (s.kind === 'network' && env.generating.has(c.node.id)) continue;
       if (s.firstArg && !(c.args[0] && s.firstArg.test(c.args[0].text))) continue;
       if (s.argText && !c.args.some((a) => s.argText!.test(a.text))) continue;
       const hit = s.receiver ? !!c.receiver && carries(flow, c.receiver) : callCarries(flow, c);
@@ -1807,7 +1907,7 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
       return false;
     };
     // Metadata writers and header setters act on the file path or the response, not on the value.
-    const actsOnContainer = sink.kind === 'file' || sink.kind === 'http' || sink.kind === 'storage';
+    const actsOnContainer = sink.kind === 'file' || sink.kind === 'http' || sink.kind === 'network' || sink.kind === 'storage';
     const linked = new Map<number, boolean>();
     for (const it of items) {
       if (it.helper && contains(it.helper.node, sink.node)) continue;

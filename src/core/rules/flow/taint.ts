@@ -82,6 +82,8 @@ const MEASURING_CALL = /(?:\blen|\bcount_tokens|\bcountTokens|\bhash|\bNumber|\b
 /** Methods that add their argument to the receiving collection or buffer. */
 const COLLECTING = /^(?:append|appendleft|extend|push|unshift|add|addAll|insert)$/;
 const PLAIN_NAME = /^[A-Za-z_$][\w$]*$/;
+/** A member or element read rooted at a plain name (`chats[i].messages`, `state.items`): its root. */
+const VIEW_BASE = /^([A-Za-z_$][\w$]*)\s*(?:\?\.|\.|\[)(?:[^()]*)$/;
 /** Assignments that write an existing variable (not declarations): JS `x = v`/`x += v`, Go `x = v`. */
 const CLOSURE_ASSIGN = new Set(['assignment_expression', 'augmented_assignment_expression', 'assignment_statement']);
 
@@ -227,6 +229,15 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
   // callback reads it. Declarations in the nested function (`const x = ...`) stay local.
   const closureWrite = new Set<number>();
   if (fn) for (const a of assigns) if (CLOSURE_ASSIGN.has(a.node.type) && enclosingFunction(a.node, idx) !== fn) closureWrite.add(a.node.id);
+  // A name declared as a view into another object (`const msgs = chats[i].messages`) is the same
+  // memory: writing generated content into a member of the view (`msgs[n].content += delta`)
+  // changes the object it was read from, which the code then hands on (`setChats(chats)`).
+  const viewOf = new Map<string, string>();
+  for (const a of assigns) {
+    if (a.node.type !== 'variable_declarator' || a.targets.length !== 1) continue;
+    const base = VIEW_BASE.exec(a.value.text)?.[1];
+    if (base && base !== a.targets[0]) viewOf.set(a.targets[0]!, base);
+  }
   // A few rounds reach a fixed point for realistic functions (each round follows one more hop
   // through assignments that appear out of order, e.g. inside loops).
   for (let round = 0; round < 4; round++) {
@@ -237,7 +248,13 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
       // Unpacking a call of a function whose tuple returns say which positions carry what its
       // arguments held (`img, w, h = vary(img)`) binds only those names.
       const only = elements?.get(a.value.id) ?? (tuples && a.value.type === 'call' && isUnpacking(a) && seedWithin(flow, a.value) < 0 ? tuples(a.value, flow) : undefined);
-      for (const t of only ? unpacked(a, only) : a.targets) changed = add(t, closureWrite.has(a.node.id) ? scope.startIndex : a.node.startIndex, s) || changed;
+      const at = closureWrite.has(a.node.id) ? scope.startIndex : a.node.startIndex;
+      for (const t of only ? unpacked(a, only) : a.targets) if (!goError(idx, a, t)) changed = add(t, at, s) || changed;
+      // A member write into a view reaches the objects it views (a bounded chain of declarations).
+      if (viewOf.size > 0 && a.targets.length === 1 && a.leftText !== a.targets[0]) {
+        let base = viewOf.get(a.targets[0]!);
+        for (let hop = 0; base !== undefined && hop < 4; hop++, base = viewOf.get(base)) changed = add(base, at, s) || changed;
+      }
     }
     for (const l of loops) {
       const s = sourceOf(flow, l.iter);
@@ -265,6 +282,14 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
   // Arrow functions with an expression body return it.
   if (fn?.body && fn.body.type !== 'statement_block' && fn.body.type !== 'block' && carries(flow, fn.body)) flow.returns.push(fn.body);
   return flow;
+}
+
+/** Go's error result by convention (`reply, err := ask(q)`, `usage, respErr := ...`): the last of several names, named for an error. */
+const GO_ERROR_NAME = /^(?:err|e)(?:[A-Z0-9_]\w*)?$|[a-z0-9]Err(?:or)?$/;
+
+/** Whether `name` is the error result of a Go call assigned to several names: it holds no content. */
+function goError(idx: FileIndex, a: FileIndex['assigns'][number], name: string): boolean {
+  return idx.family === 'go' && a.targets.length > 1 && a.targets[a.targets.length - 1] === name && GO_ERROR_NAME.test(name);
 }
 
 /**
