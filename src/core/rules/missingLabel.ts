@@ -32,7 +32,7 @@ import { generationRule } from './generation';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
 import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } from './flow/summaries';
-import { type Flow, type TupleHook, type WrittenPath, callersOf, carries, flowFromSeeds, isUnpacking, sourceOf } from './flow/taint';
+import { type Flow, type TupleHook, type WrittenPath, bufferTargets, callersOf, carries, flowFromSeeds, isUnpacking, memoryBuffers, sourceOf } from './flow/taint';
 import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from './flow/tuples';
 import { sessionOutputs } from './flow/sessions';
 import { derivedGenerations, isDerived } from './flow/plugins';
@@ -1074,14 +1074,14 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   const origins = [...seeds.map((s) => s.origin), ...params.map((p) => p.origin)];
   const elements = new Map<number, readonly number[]>();
   for (const sd of seeds) if (sd.origin.element) elements.set(sd.node.id, sd.origin.element);
-  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode, writtenPaths(seeds, env), elements, env.tuples);
+  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode, writtenPaths(seeds, env, () => memoryBuffers(idx, within(idx.assigns, (task.fn?.node ?? ctx.tree.rootNode).startIndex, (task.fn?.node ?? ctx.tree.rootNode).endIndex, nodeOfAssign))), elements, env.tuples);
   const originOf = (n: Node): Origin => origins[Math.max(0, sourceOf(flow, n))]!;
   const sinks = findSinks(flow, idx, env);
   // A generation call that writes its own output (`tts_to_file(..., file_path=out)`) is an exit too.
   for (const s of seeds) {
     if (s.origin.gen.node.id !== s.node.id || sinks.some((k) => k.node.id === s.node.id)) continue;
     const c = env.callAt(s.node);
-    if (c && GENERATION_WRITES.test(c.name)) sinks.push({ node: s.node, kind: 'file', label: 'the generation call writing its output to a file' });
+    if (c && GENERATION_WRITES.test(c.name) && bufferTargets(flow, c).length === 0) sinks.push({ node: s.node, kind: 'file', label: 'the generation call writing its output to a file' });
     else if (c && handsToCallbacks(c, flow, idx)) sinks.push({ node: s.node, kind: 'ui', label: 'callbacks given to the generation call (onUpdate/onFinish)' });
   }
   for (const sink of sinks) {
@@ -1282,16 +1282,17 @@ const PATH_KWARG = /^(?:file_?path|filepath|file_?name|filename|path|out(?:put)?
  * For generation calls that write their own output (`tts.tts_to_file(text, file_path=out)`):
  * the path argument, so the flow follows the written file by its name (a handler that returns
  * the path shows the generated file). The path is the keyword argument naming a file, else the
- * last positional argument when there are two or more.
+ * last positional argument when there are two or more, or an in-memory buffer given alone.
  */
-function writtenPaths(seeds: readonly { node: Node; origin: Origin }[], env: Env): WrittenPath[] {
+function writtenPaths(seeds: readonly { node: Node; origin: Origin }[], env: Env, scopeBuffers: () => ReadonlyMap<string, string>): WrittenPath[] {
   const out: WrittenPath[] = [];
   const sorted = seeds.map((s) => s.node).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   for (const s of seeds) {
     if (s.origin.gen.node.id !== s.node.id) continue;
     const c = env.callAt(s.node);
     if (!c || !GENERATION_WRITES.test(c.name)) continue;
-    const path = [...c.kwargs].find(([k]) => PATH_KWARG.test(k))?.[1] ?? (c.args.length >= 2 ? c.args[c.args.length - 1] : undefined);
+    // A buffer given as the only argument (`tts.write_to_fp(buf)`) holds the output as a path names the file.
+    const path = [...c.kwargs].find(([k]) => PATH_KWARG.test(k))?.[1] ?? (c.args.length >= 2 ? c.args[c.args.length - 1] : c.args.find((a) => a.type === 'identifier' && scopeBuffers().has(a.text)));
     if (path && !isStringNode(path, env.family)) out.push({ path, after: s.node.endIndex, source: sorted.indexOf(s.node) });
   }
   return out;
@@ -1577,6 +1578,8 @@ function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
       continue;
     }
     for (const s of specs) {
+      // A write into an in-memory buffer keeps the content in the program (taint.ts moves it into the buffer).
+      if (s.kind === 'file' && bufferTargets(flow, c).length > 0) continue;
       if (s.firstArg && !(c.args[0] && s.firstArg.test(c.args[0].text))) continue;
       if (s.argText && !c.args.some((a) => s.argText!.test(a.text))) continue;
       const hit = s.receiver ? !!c.receiver && carries(flow, c.receiver) : callCarries(flow, c);
