@@ -268,7 +268,7 @@ export const missingLabelRule: Rule = {
     }
     seedSessionOutputs(tasks, idx, ctx);
     const ws = workspaceOf(ctx);
-    const foreign: Foreign | undefined = ws ? { calls: [], returned: [], callbacks: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
+    const foreign: Foreign | undefined = ws ? { calls: [], returned: [], callbacks: [], overrides: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
     if (ws && foreign && idx.family === 'python') {
       const other = await importedTuples(ctx, ws, idx, foreign.imported);
       if (other.size > 0) env.tuples = tupleHook(idx, ctx.tree.rootNode, other);
@@ -291,6 +291,7 @@ export const missingLabelRule: Rule = {
     if (ws && foreign && foreign.calls.length > 0) await followIntoImports(fctx, ws, foreign.calls);
     if (ws && foreign && foreign.returned.length > 0) await followIntoImporters(fctx, ws, foreign.returned);
     if (ws && foreign && foreign.callbacks.length > 0) await followCallbacksIntoImporters(fctx, ws, foreign.callbacks);
+    if (ws && foreign && foreign.overrides.length > 0) await followIntoSubclasses(fctx, ws, foreign.overrides);
     for (const f of held) if (!reportedAt.has(f.range.startOffset)) ctx.report(f);
   },
 };
@@ -659,6 +660,18 @@ interface Foreign {
   imported: Set<string>;
   /** Content handed to a function a top-level function's caller gave it: the callers are in other files. */
   callbacks: HandedCallback[];
+  /** Content passed to `self.m(...)` where `m` is left to subclasses, some of them in other files. */
+  overrides: OverrideCall[];
+}
+
+/** Generated content a Python method passes to `self.<method>(...)` that subclasses define. */
+interface OverrideCall {
+  className: string;
+  method: string;
+  call: CallInfo;
+  arg: Node;
+  at: Node;
+  origin: Origin;
 }
 
 /** Generated content a top-level function hands to a function its caller gives (`process?.(partial)`). */
@@ -812,6 +825,89 @@ function classOf(fn: FunctionInfo): string | undefined {
     if (/^class_(?:definition|declaration)$|^class$/.test(p.type)) return p.childForFieldName('name')?.text ?? undefined;
   }
   return undefined;
+}
+
+/** A method called on the instance itself (`self.send(...)`). */
+const SELF_METHOD_CALL = /^self\.[A-Za-z_]\w*$/;
+
+/**
+ * A method left to subclasses: its body only raises (`raise NotImplementedError`), passes or has
+ * a docstring, or it is decorated `@abstractmethod`.
+ */
+function isAbstract(fn: FunctionInfo): boolean {
+  if (fn.decorators.some((d) => /abstractmethod/.test(d))) return true;
+  const body = fn.body;
+  if (!body) return true;
+  return body.namedChildren.every((st) => {
+    if (!st || st.type === 'comment' || st.type === 'pass_statement') return true;
+    if (st.type === 'raise_statement') return /NotImplemented/.test(st.text);
+    return st.type === 'expression_statement' && (st.namedChild(0)?.type === 'string' || st.namedChild(0)?.type === 'ellipsis');
+  });
+}
+
+/** The class node a Python method is defined in (through its decorators), if any. */
+function classNodeOf(fn: FunctionInfo): Node | undefined {
+  let p = fn.node.parent;
+  if (p?.type === 'decorated_definition') p = p.parent;
+  return p?.type === 'block' && p.parent?.type === 'class_definition' ? p.parent : undefined;
+}
+
+/** At most this many overriding methods are followed per call (a channel per messaging platform). */
+const MAX_OVERRIDES = 12;
+
+const overridesMemo = new WeakMap<FileIndex, Map<string, FunctionInfo[]>>();
+
+/**
+ * The methods named `method` of the classes of a Python file that derive from one of `bases`
+ * (names as the file writes them: `Channel`, `base.Channel`), memoised per file and query. One
+ * pass over the file's functions.
+ */
+function overridesIn(idx: FileIndex, bases: string | readonly string[], method: string): FunctionInfo[] {
+  const names = typeof bases === 'string' ? [bases] : bases;
+  const key = `${names.join(',')}#${method}`;
+  let memo = overridesMemo.get(idx);
+  if (!memo) overridesMemo.set(idx, (memo = new Map()));
+  let out = memo.get(key);
+  if (out) return out;
+  out = [];
+  for (const f of idx.functions) {
+    if (f.name !== method || !f.body || out.length >= MAX_OVERRIDES) continue;
+    const cls = classNodeOf(f);
+    const supers = cls?.childForFieldName('superclasses')?.namedChildren ?? [];
+    if (supers.some((b) => !!b && (b.type === 'identifier' || b.type === 'attribute') && names.includes(b.text)) && !isAbstract(f)) out.push(f);
+  }
+  memo.set(key, out);
+  return out;
+}
+
+/**
+ * Content a base class passes to `self.<method>(...)` that subclasses in the files importing this
+ * one define (`class TelegramChannel(Channel)` with its own `send`): each override continues the
+ * flow with the content in the parameter the call fills (per importer, class, method, argument,
+ * modality and labels carried); the first unlabeled exit found is reported at the call in the
+ * base class, with the override's exit as the last step.
+ */
+function followIntoSubclasses(ctx: RuleContext, ws: FlowWorkspace, overrides: readonly OverrideCall[]): Promise<void> {
+  return followIntoImporterFiles(ctx, ws, overrides, {
+    key: (o, rel) => `override:${ctx.file}#${o.className}.${o.method}#${[...o.call.kwargs].find(([, v]) => v.id === o.arg.id)?.[0] ?? o.call.args.findIndex((a) => a.id === o.arg.id)}#${rel}#${o.origin.gen.modality}#${o.origin.explicit}${o.origin.implicit}`,
+    exitsIn: (o, importer) => {
+      const { rel, loaded } = importer;
+      if (ctx.language.family !== 'python') return [];
+      const locals = namesInImporter(o.className, ctx.file, rel, 'python', loaded.model.imports, ws);
+      if (locals.length === 0) return [];
+      const fidx = importer.fidx;
+      const found = overridesIn(fidx, locals, o.method);
+      const tasks = new Map<number, Task>();
+      const origin: Origin = { ...o.origin, path: [] };
+      for (const f of found) for (const name of paramsForArgument(f, o.call, o.arg)) taskIn(tasks, f).params.push({ name, origin });
+      if (tasks.size === 0) return [];
+      return importerExits(ctx, importer, tasks, (offset) => {
+        const f = found.find((x) => x.node.startIndex <= offset && offset <= x.node.endIndex) ?? found[0]!;
+        return f.node.childForFieldName('name') ?? f.node;
+      });
+    },
+    describe: (o, exit) => ({ how: `is passed to self.${o.method}(), overridden by a subclass of ${o.className} in ${exit.file}`, via: `${o.method}() overrides ${o.className}.${o.method}()`, tag: 'override' }),
+  });
 }
 
 /**
@@ -1153,6 +1249,24 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
         break;
       }
       continue;
+    }
+    // `self.send(reply)` in a base class whose own `send` is abstract or absent runs the
+    // subclasses' overrides: those of this file continue the flow here, those of the files that
+    // import this one are followed after it (`followIntoSubclasses`).
+    if (idx.family === 'python' && flow.fn && SELF_METHOD_CALL.test(c.callee) && (!callee || isAbstract(callee))) {
+      const className = classOf(flow.fn);
+      if (className) {
+        for (const arg of [...c.args, ...c.kwargs.values()]) {
+          const src = sourceOf(flow, arg);
+          if (src < 0) continue;
+          const origin = passOn(ctx, idx, env, flow, origins[src]!, c.node, `passed to ${c.callee}(), which subclasses of ${className} define`);
+          if (!origin) break;
+          for (const o of overridesIn(idx, className, c.name)) for (const name of paramsForArgument(o, c, arg)) nextTask(o).params.push({ name, origin });
+          if (foreign) foreign.overrides.push({ className, method: c.name, call: c, arg, at: c.node, origin: { ...origin, path: origin.path.slice(0, -1) } });
+          break;
+        }
+        continue;
+      }
     }
     if (!callee || callee === flow.fn || contains(callee.node, c.node)) continue;
     for (const arg of [...c.args, ...c.kwargs.values()]) {
