@@ -1584,10 +1584,20 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
   const labelMemo = new Map<number, LabelCallCandidate | undefined>();
   const stringMemo = new Map<number, boolean>();
   const keyedMemo = new Map<number, { node: Node; kind: 'explicit' | 'implicit'; label: string }[]>();
+  let aliases: Map<string, string> | undefined;
   const sinkSpecs = (c: CallInfo): CallSinkSpec[] => {
     let specs = sinkMemo.get(c.node.id);
     if (!specs) {
-      specs = callSinks.filter((sp) => !(sp.isNew && !c.isNew) && sp.callee.test(c.callee) && !(sp.exclude && sp.exclude.test(c.callee)));
+      const matching = (callee: string): CallSinkSpec[] => callSinks.filter((sp) => !(sp.isNew && !c.isNew) && sp.callee.test(callee) && !(sp.exclude && sp.exclude.test(callee)));
+      specs = matching(c.callee);
+      // A module imported under a name of the file's own (`import torchaudio as ta`): the rows
+      // name the module, so its calls are matched as the module's (`ta.save` as `torchaudio.save`).
+      const root = /^[A-Za-z_]\w*(?=\.)/.exec(c.callee)?.[0];
+      if (root && family === 'python') {
+        aliases ??= moduleAliases(ctx.text);
+        const module = aliases.get(root);
+        if (module) specs = [...new Set([...specs, ...matching(module + c.callee.slice(root.length))])];
+      }
       sinkMemo.set(c.node.id, specs);
     }
     return specs;
@@ -1633,6 +1643,18 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     return r;
   };
   return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => callInfoOf(idx, n), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
+}
+
+/**
+ * Python modules the file imports under another name, by that name: `import torchaudio as ta`
+ * gives `ta` → `torchaudio`, `from scipy.io import wavfile as wv` gives `wv` → `wavfile` (the
+ * name the catalog's rows use). One pass over the text's import lines.
+ */
+function moduleAliases(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^[ \t]*import[ \t]+([A-Za-z_][\w.]*)[ \t]+as[ \t]+([A-Za-z_]\w*)[ \t]*(?:#.*)?$/gm)) if (m[2] !== m[1]) out.set(m[2]!, m[1]!);
+  for (const m of text.matchAll(/^[ \t]*from[ \t]+[A-Za-z_][\w.]*[ \t]+import[ \t]+([A-Za-z_]\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)[ \t]*(?:#.*)?$/gm)) if (m[2] !== m[1]) out.set(m[2]!, m[1]!);
+  return out;
 }
 
 /**
