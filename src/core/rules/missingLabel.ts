@@ -268,7 +268,7 @@ export const missingLabelRule: Rule = {
     }
     seedSessionOutputs(tasks, idx, ctx);
     const ws = workspaceOf(ctx);
-    const foreign: Foreign | undefined = ws ? { calls: [], returned: [], callbacks: [], overrides: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
+    const foreign: Foreign | undefined = ws ? { calls: [], returned: [], callbacks: [], overrides: [], hooks: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
     if (ws && foreign && idx.family === 'python') {
       const other = await importedTuples(ctx, ws, idx, foreign.imported);
       if (other.size > 0) env.tuples = tupleHook(idx, ctx.tree.rootNode, other);
@@ -292,6 +292,7 @@ export const missingLabelRule: Rule = {
     if (ws && foreign && foreign.returned.length > 0) await followIntoImporters(fctx, ws, foreign.returned);
     if (ws && foreign && foreign.callbacks.length > 0) await followCallbacksIntoImporters(fctx, ws, foreign.callbacks);
     if (ws && foreign && foreign.overrides.length > 0) await followIntoSubclasses(fctx, ws, foreign.overrides);
+    if (ws && foreign && foreign.hooks.length > 0) await followIntoBaseClasses(fctx, ws, foreign.hooks, reportedAt);
     for (const f of held) if (!reportedAt.has(f.range.startOffset)) ctx.report(f);
   },
 };
@@ -662,6 +663,8 @@ interface Foreign {
   callbacks: HandedCallback[];
   /** Content passed to `self.m(...)` where `m` is left to subclasses, some of them in other files. */
   overrides: OverrideCall[];
+  /** Content returned by a Python method whose class derives from a class of another project file. */
+  hooks: ReturnedValue[];
 }
 
 /** Generated content a Python method passes to `self.<method>(...)` that subclasses define. */
@@ -908,6 +911,72 @@ function followIntoSubclasses(ctx: RuleContext, ws: FlowWorkspace, overrides: re
     },
     describe: (o, exit) => ({ how: `is passed to self.${o.method}(), overridden by a subclass of ${o.className} in ${exit.file}`, via: `${o.method}() overrides ${o.className}.${o.method}()`, tag: 'override' }),
   });
+}
+
+/** Base classes of other files followed per returning method (a class lists one or two). */
+const MAX_BASES = 3;
+
+/**
+ * Values that methods of this file return where their class derives from a class imported from
+ * another project file (`class OpenAITrans(BaseTrans)` overriding `_item_task`): the base class
+ * calls the hook on itself (`result = self._item_task(batch)`) and goes on with what it returns,
+ * so those calls seed the base file's flow (per base file, class, method, modality and labels
+ * carried, computed once); the first unlabeled exit found there is reported at the return here,
+ * unless a finding is already there (`reportedAt`, offsets). One level of bases; the base file's own imports and importers are not followed from here.
+ */
+async function followIntoBaseClasses(ctx: RuleContext, ws: FlowWorkspace, hooks: readonly ReturnedValue[], reportedAt: ReadonlySet<number>): Promise<void> {
+  const model = await getFileModel(ctx);
+  const idx = await indexFor(ctx);
+  const fileOf = importedFileOf(ws, ctx.file, model.imports);
+  const done = new Set<number>();
+  const classes = new Map<string, Node>();
+  for (const f of idx.functions) {
+    const cls = classNodeOf(f);
+    const name = cls?.childForFieldName('name')?.text;
+    if (cls && name && !classes.has(name)) classes.set(name, cls);
+  }
+  for (const hook of hooks) {
+    // A return already reported where an importer sends it is not reported again.
+    if (done.has(hook.at.id) || reportedAt.has(hook.at.startIndex)) continue;
+    const supers = classes.get(hook.className!)?.childForFieldName('superclasses')?.namedChildren ?? [];
+    let bases = 0;
+    for (const sup of supers) {
+      const m = sup ? /^([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?$/.exec(sup.text) : null;
+      const f = m ? fileOf(m[1]!) : undefined;
+      const baseName = m?.[2] ?? f?.member;
+      if (!f || !baseName || f.file === ctx.file || (m![2] && f.member)) continue;
+      if (++bases > MAX_BASES) break;
+      const rel = f.file;
+      const key = `hook:${ctx.file}#${hook.className}.${hook.fnName}#${rel}#${baseName}#${hook.origin.gen.modality}#${hook.origin.explicit}${hook.origin.implicit}`;
+      const exits = await foreignSummary(ws, key, async () => {
+        const loaded = await ws.load(rel);
+        const language = languageForPath(rel);
+        if (!loaded || !language || language.family !== 'python') return [];
+        const fidx = fileIndex(loaded.tree, 'python');
+        const calls = fidx.calls.filter((c) => {
+          if (c.callee !== `self.${hook.fnName}`) return false;
+          const fn = enclosingFunction(c.node, fidx);
+          return !!fn && classOf(fn) === baseName;
+        });
+        if (calls.length === 0) return [];
+        const tasks = new Map<number, Task>();
+        const origin: Origin = { ...hook.origin, path: [] };
+        for (const c of calls) taskIn(tasks, enclosingFunction(c.node, fidx)).seeds.push({ node: c.node, origin });
+        return importerExits(ctx, { rel, loaded, language, fidx }, tasks, (offset) => {
+          const c = calls.find((x) => {
+            const fn = enclosingFunction(x.node, fidx);
+            return !!fn && fn.node.startIndex <= offset && offset <= fn.node.endIndex;
+          });
+          return (c ?? calls[0]!).node;
+        });
+      });
+      const exit = exits.find((e) => e.kind !== 'terminal');
+      if (!exit) continue;
+      done.add(hook.at.id);
+      reportImporterExit(ctx, hook.at, hook.origin, exit, { how: `is returned by ${hook.fnName}() to the base class ${baseName} in ${rel}, which calls it on itself`, via: `self.${hook.fnName}() called here`, tag: 'hook' });
+      break;
+    }
+  }
 }
 
 /**
@@ -1230,6 +1299,14 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       if (direct.length === 0 && !passedAt && foreign && !isDerived(from.gen) && flow.fn.name && !flow.fn.name.startsWith('_') && !enclosingFunction(flow.fn.node, idx) && ((!reported.has(r.id) && !sinkIds.has(r.id)) || toolReturns.has(r.id))) {
         const className = classOf(flow.fn);
         foreign.returned.push({ fnName: flow.fn.name, at: r, origin, ownGen: enclosingFunction(from.gen.node, idx) === flow.fn, ...(className ? { className } : {}) });
+      }
+      // A method that overrides a hook of a base class of another file (`_item_task`, often
+      // private) returns to that base class's `self._item_task(...)` calls (a template method):
+      // followed into the base class's file after this file.
+      if (direct.length === 0 && !passedAt && foreign && idx.family === 'python' && !isDerived(from.gen) && flow.fn.name && !reported.has(r.id) && !sinkIds.has(r.id)) {
+        const cls = classNodeOf(flow.fn);
+        const className = cls?.childForFieldName('name')?.text;
+        if (className && cls?.childForFieldName('superclasses')) foreign.hooks.push({ fnName: flow.fn.name, at: r, origin, ownGen: false, className });
       }
     }
   }
