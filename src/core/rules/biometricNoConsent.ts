@@ -196,7 +196,7 @@ function matchCall(c: CallInfo, op: Operation, idx: FileIndex): boolean {
   if (op.minArgs && c.args.length + c.kwargs.size < op.minArgs) return false;
   if (op.kwarg && !c.kwargs.has(op.kwarg)) return false;
   // A reference passed as `None` (`generate(text, ref_audio=None)`: the default voice) clones nobody.
-  if (op.kwargPattern && ![...c.kwargs].some(([k, v]) => op.kwargPattern!.test(k) && !NO_VALUE.test(v.text)) && !c.args.some((a) => a.type === 'identifier' && op.kwargPattern!.test(a.text)) && !splatKeys(c, idx).some(([k, v]) => op.kwargPattern!.test(k) && !NO_VALUE.test(v.text))) return false;
+  if (op.kwargPattern && ![...c.kwargs].some(([k, v]) => op.kwargPattern!.test(k) && !NO_VALUE.test(v.text)) && !c.args.some((a) => a.type === 'identifier' && op.kwargPattern!.test(a.text)) && !splatKeys(c, idx, (caller) => op.callee!.test(caller.callee)).some(([k, v]) => op.kwargPattern!.test(k) && !NO_VALUE.test(v.text))) return false;
   if (op.receiver && !(c.receiver && op.receiver.test(c.receiver.text))) return false;
   if (op.argText && !c.args.some((a) => op.argText!.test(a.text))) return false;
   return true;
@@ -206,10 +206,10 @@ function matchCall(c: CallInfo, op: Operation, idx: FileIndex): boolean {
  * The keyword arguments a Python call receives through `**name`: the keys of a dict the function
  * builds under that name (`opts = {"exaggeration": 0.5}`, `dict(...)`, `opts["audio_prompt_path"] =
  * ref`), or, when `name` is the function's own `**kwargs` parameter (a wrapper forwarding what it is
- * given), the keywords its same-file callers pass. Each with its value; only for calls that have
- * such an argument.
+ * given), the keywords its same-file callers pass, except callers that `siteByName` reports
+ * themselves. Each with its value; only for calls that have such an argument.
  */
-function splatKeys(c: CallInfo, idx: FileIndex): [string, Node][] {
+function splatKeys(c: CallInfo, idx: FileIndex, siteByName: (caller: CallInfo) => boolean): [string, Node][] {
   if (idx.family !== 'python') return [];
   const out: [string, Node][] = [];
   for (const a of c.args) {
@@ -227,7 +227,13 @@ function splatKeys(c: CallInfo, idx: FileIndex): [string, Node][] {
       }
     }
     const forwarded = fn?.node.childForFieldName('parameters')?.namedChildren.some((p) => p?.type === 'dictionary_splat_pattern' && p.namedChild(0)?.text === name.text);
-    if (fn && forwarded) for (const caller of callersOf(fn, idx)) for (const k of callInfoOf(idx, caller)?.kwargs ?? []) out.push(k);
+    // A caller that is a site by its own name (`synthesize(text, audio_prompt_path=clip)`) is reported there, not again inside.
+    if (fn && forwarded) {
+      for (const caller of callersOf(fn, idx)) {
+        const ci = callInfoOf(idx, caller);
+        if (ci && !siteByName(ci)) out.push(...ci.kwargs);
+      }
+    }
   }
   return out;
 }
