@@ -678,6 +678,26 @@ export class FileModel {
     return this.linked.get(imp.raw ?? imp.module) ?? this.linked.get(imp.module);
   }
 
+  /**
+   * The linked files of the base classes of the Python class around `at` that are imported from
+   * project files (`class OpenAIEngine(BaseEngine)`, `class Voice(engines.Base)`), in the order the
+   * class lists them: where `super().m(...)` and an inherited `self.m(...)` run.
+   */
+  baseClassFiles(at: Node): FileModel[] {
+    if (this.family !== 'python' || this.linked.size === 0) return [];
+    let cls: Node | null = at;
+    while (cls && cls.type !== 'class_definition') cls = cls.parent;
+    const out: FileModel[] = [];
+    for (const base of cls?.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!base || (base.type !== 'identifier' && base.type !== 'attribute')) continue;
+      const [head, member] = this.textOf(base).split('.');
+      const imp = this.imports.get(head!);
+      const ext = imp && (member ?? imp.member) && (member === undefined || imp.member === undefined) ? this.linkedOf(imp) : undefined;
+      if (ext && ext !== this && !out.includes(ext)) out.push(ext);
+    }
+    return out;
+  }
+
   /** The linked file that defines `name` of an imported Go package (or the import's one file). */
   linkedMember(imp: ImportBinding, name: string): FileModel | undefined {
     return this.linked.get(`${imp.raw ?? imp.module}#${name}`) ?? this.linkedOf(imp);

@@ -15,7 +15,8 @@ import { getFileModel } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence } from '../types';
 import type { Rule } from './rule';
-import { type CallInfo, type FileIndex, contains, enclosingFunction, indexFor, isStringNode, nodeOfCall, stringValue, within } from './flow/ast';
+import { type CallInfo, type FileIndex, callInfoOf, contains, enclosingFunction, indexFor, isStringNode, keyedLiteralOf, nodeOfAssign, nodeOfCall, stringValue, within } from './flow/ast';
+import { callersOf } from './flow/taint';
 import { UI_REGISTRATION, compilePattern } from './flow/catalog';
 import { consultedOnPath, namesPattern } from './flow/guards';
 import { mayApply, registerKeywords } from './flow/text';
@@ -190,15 +191,51 @@ function calleeName(node: Node): string {
 
 const NO_VALUE = /^(?:None|null|undefined|nil|False|false|""|'')$/;
 
-function matchCall(c: CallInfo, op: Operation): boolean {
+function matchCall(c: CallInfo, op: Operation, idx: FileIndex): boolean {
   if (!op.callee || !op.callee.test(c.callee)) return false;
   if (op.minArgs && c.args.length + c.kwargs.size < op.minArgs) return false;
   if (op.kwarg && !c.kwargs.has(op.kwarg)) return false;
   // A reference passed as `None` (`generate(text, ref_audio=None)`: the default voice) clones nobody.
-  if (op.kwargPattern && ![...c.kwargs].some(([k, v]) => op.kwargPattern!.test(k) && !NO_VALUE.test(v.text)) && !c.args.some((a) => a.type === 'identifier' && op.kwargPattern!.test(a.text))) return false;
+  if (op.kwargPattern && ![...c.kwargs].some(([k, v]) => op.kwargPattern!.test(k) && !NO_VALUE.test(v.text)) && !c.args.some((a) => a.type === 'identifier' && op.kwargPattern!.test(a.text)) && !splatKeys(c, idx, (caller) => op.callee!.test(caller.callee)).some(([k, v]) => op.kwargPattern!.test(k) && !NO_VALUE.test(v.text))) return false;
   if (op.receiver && !(c.receiver && op.receiver.test(c.receiver.text))) return false;
   if (op.argText && !c.args.some((a) => op.argText!.test(a.text))) return false;
   return true;
+}
+
+/**
+ * The keyword arguments a Python call receives through `**name`: the keys of a dict the function
+ * builds under that name (`opts = {"exaggeration": 0.5}`, `dict(...)`, `opts["audio_prompt_path"] =
+ * ref`), or, when `name` is the function's own `**kwargs` parameter (a wrapper forwarding what it is
+ * given), the keywords its same-file callers pass, except callers that `siteByName` reports
+ * themselves. Each with its value; only for calls that have such an argument.
+ */
+function splatKeys(c: CallInfo, idx: FileIndex, siteByName: (caller: CallInfo) => boolean): [string, Node][] {
+  if (idx.family !== 'python') return [];
+  const out: [string, Node][] = [];
+  for (const a of c.args) {
+    const name = a.type === 'dictionary_splat' ? a.namedChild(0) : null;
+    if (name?.type !== 'identifier') continue;
+    const fn = enclosingFunction(c.node, idx);
+    const scope = fn?.node ?? c.node.tree.rootNode;
+    for (const as of within(idx.assigns, scope.startIndex, c.node.startIndex, nodeOfAssign)) {
+      const left = as.node.childForFieldName('left');
+      if (left?.type === 'subscript' && left.childForFieldName('value')?.text === name.text) {
+        const key = left.childForFieldName('subscript');
+        if (key && isStringNode(key, 'python')) out.push([stringValue(key), as.value]);
+      } else if (as.targets.length === 1 && as.targets[0] === name.text && left?.type === 'identifier') {
+        for (const e of keyedLiteralOf(idx, as.value)?.entries ?? []) if (e.value) out.push([e.key, e.value]);
+      }
+    }
+    const forwarded = fn?.node.childForFieldName('parameters')?.namedChildren.some((p) => p?.type === 'dictionary_splat_pattern' && p.namedChild(0)?.text === name.text);
+    // A caller that is a site by its own name (`synthesize(text, audio_prompt_path=clip)`) is reported there, not again inside.
+    if (fn && forwarded) {
+      for (const caller of callersOf(fn, idx)) {
+        const ci = callInfoOf(idx, caller);
+        if (ci && !siteByName(ci)) out.push(...ci.kwargs);
+      }
+    }
+  }
+  return out;
 }
 
 /** Calls that run a command line: process spawns (`subprocess.run`, `os.system`, `exec.Command`, `ProcessBuilder`, `child_process.exec`). */
@@ -246,7 +283,7 @@ function collectSites(idx: FileIndex, ops: Operation[], resolve?: (n: Node) => s
           break;
         }
       }
-      if (!matchCall(c, op)) continue;
+      if (!matchCall(c, op, idx)) continue;
       // Building a model class whose inference method is the edit (`Inswapper(model_file=...)`) loads it.
       if (op.engine && /^[A-Z]/.test(c.name)) continue;
       if (op.instanceMethods) {

@@ -724,6 +724,11 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
     const imp = model.imports.get(model.textOf(call.receiver))!;
     ext = model.family === 'go' ? model.linkedMember(imp, call.nameText) : model.linkedOf(imp);
     name = call.nameText;
+  } else if (model.family === 'python' && !call.reference && call.receiver && (model.textOf(call.receiver) === 'super()' || (model.textOf(call.receiver) === 'self' && !definedInClass(call.node, call.nameText)))) {
+    // `super().generate(text)` in an override, or `self._complete(msgs)` for a method the class
+    // inherits: the method of a base class imported from a project file.
+    ext = model.baseClassFiles(call.node).find((b) => b.functions.has(call.nameText));
+    name = call.nameText;
   } else if ((model.family === 'go' || (model.family === 'python' && !call.reference)) && call.receiver) {
     // `svc.Answer(ctx, q)` where `svc` comes from a package of the module (`llm.NewService(m)`,
     // or declared `*llm.Service`): the method is looked up in the file that declares that name.
@@ -803,6 +808,17 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
     memo.set(name, d);
   }
   return d ?? undefined;
+}
+
+/** Whether the Python class around `at` defines a method `name` itself. */
+function definedInClass(at: Node, name: string): boolean {
+  let cls: Node | null = at;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  for (const st of cls?.childForFieldName('body')?.namedChildren ?? []) {
+    const def = st?.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return true;
+  }
+  return !cls;
 }
 
 /**

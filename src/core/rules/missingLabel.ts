@@ -33,7 +33,7 @@ import { generationRule } from './generation';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
 import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } from './flow/summaries';
-import { type Flow, type TupleHook, type WrittenPath, callersOf, carries, flowFromSeeds, isUnpacking, sourceOf } from './flow/taint';
+import { type Flow, type TupleHook, type WrittenPath, bufferTargets, callersOf, carries, flowFromSeeds, isUnpacking, memoryBuffers, sourceOf } from './flow/taint';
 import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from './flow/tuples';
 import { sessionOutputs } from './flow/sessions';
 import { derivedGenerations, isDerived } from './flow/plugins';
@@ -277,7 +277,7 @@ export const missingLabelRule: Rule = {
     }
     seedSessionOutputs(tasks, idx, ctx);
     const ws = workspaceOf(ctx);
-    const foreign: Foreign | undefined = ws ? { calls: [], returned: [], callbacks: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
+    const foreign: Foreign | undefined = ws ? { calls: [], returned: [], callbacks: [], overrides: [], hooks: [], imported: new Set((await getFileModel(ctx)).imports.keys()) } : undefined;
     if (ws && foreign && idx.family === 'python') {
       const other = await importedTuples(ctx, ws, idx, foreign.imported);
       if (other.size > 0) env.tuples = tupleHook(idx, ctx.tree.rootNode, other);
@@ -300,6 +300,8 @@ export const missingLabelRule: Rule = {
     if (ws && foreign && foreign.calls.length > 0) await followIntoImports(fctx, ws, foreign.calls);
     if (ws && foreign && foreign.returned.length > 0) await followIntoImporters(fctx, ws, foreign.returned);
     if (ws && foreign && foreign.callbacks.length > 0) await followCallbacksIntoImporters(fctx, ws, foreign.callbacks);
+    if (ws && foreign && foreign.overrides.length > 0) await followIntoSubclasses(fctx, ws, foreign.overrides);
+    if (ws && foreign && foreign.hooks.length > 0) await followIntoBaseClasses(fctx, ws, foreign.hooks, reportedAt);
     for (const f of held) if (!reportedAt.has(f.range.startOffset)) ctx.report(f);
   },
 };
@@ -668,6 +670,20 @@ interface Foreign {
   imported: Set<string>;
   /** Content handed to a function a top-level function's caller gave it: the callers are in other files. */
   callbacks: HandedCallback[];
+  /** Content passed to `self.m(...)` where `m` is left to subclasses, some of them in other files. */
+  overrides: OverrideCall[];
+  /** Content returned by a Python method whose class derives from a class of another project file. */
+  hooks: ReturnedValue[];
+}
+
+/** Generated content a Python method passes to `self.<method>(...)` that subclasses define. */
+interface OverrideCall {
+  className: string;
+  method: string;
+  call: CallInfo;
+  arg: Node;
+  at: Node;
+  origin: Origin;
 }
 
 /** Generated content a top-level function hands to a function its caller gives (`process?.(partial)`). */
@@ -857,6 +873,155 @@ function classOf(fn: FunctionInfo): string | undefined {
     if (/^class_(?:definition|declaration)$|^class$/.test(p.type)) return p.childForFieldName('name')?.text ?? undefined;
   }
   return undefined;
+}
+
+/** A method called on the instance itself (`self.send(...)`). */
+const SELF_METHOD_CALL = /^self\.[A-Za-z_]\w*$/;
+
+/**
+ * A method left to subclasses: its body only raises (`raise NotImplementedError`), passes or has
+ * a docstring, or it is decorated `@abstractmethod`.
+ */
+function isAbstract(fn: FunctionInfo): boolean {
+  if (fn.decorators.some((d) => /abstractmethod/.test(d))) return true;
+  const body = fn.body;
+  if (!body) return true;
+  return body.namedChildren.every((st) => {
+    if (!st || st.type === 'comment' || st.type === 'pass_statement') return true;
+    if (st.type === 'raise_statement') return /NotImplemented/.test(st.text);
+    return st.type === 'expression_statement' && (st.namedChild(0)?.type === 'string' || st.namedChild(0)?.type === 'ellipsis');
+  });
+}
+
+/** The class node a Python method is defined in (through its decorators), if any. */
+function classNodeOf(fn: FunctionInfo): Node | undefined {
+  let p = fn.node.parent;
+  if (p?.type === 'decorated_definition') p = p.parent;
+  return p?.type === 'block' && p.parent?.type === 'class_definition' ? p.parent : undefined;
+}
+
+/** At most this many overriding methods are followed per call (a channel per messaging platform). */
+const MAX_OVERRIDES = 12;
+
+const overridesMemo = new WeakMap<FileIndex, Map<string, FunctionInfo[]>>();
+
+/**
+ * The methods named `method` of the classes of a Python file that derive from one of `bases`
+ * (names as the file writes them: `Channel`, `base.Channel`), memoised per file and query. One
+ * pass over the file's functions.
+ */
+function overridesIn(idx: FileIndex, bases: string | readonly string[], method: string): FunctionInfo[] {
+  const names = typeof bases === 'string' ? [bases] : bases;
+  const key = `${names.join(',')}#${method}`;
+  let memo = overridesMemo.get(idx);
+  if (!memo) overridesMemo.set(idx, (memo = new Map()));
+  let out = memo.get(key);
+  if (out) return out;
+  out = [];
+  for (const f of idx.functions) {
+    if (f.name !== method || !f.body || out.length >= MAX_OVERRIDES) continue;
+    const cls = classNodeOf(f);
+    const supers = cls?.childForFieldName('superclasses')?.namedChildren ?? [];
+    if (supers.some((b) => !!b && (b.type === 'identifier' || b.type === 'attribute') && names.includes(b.text)) && !isAbstract(f)) out.push(f);
+  }
+  memo.set(key, out);
+  return out;
+}
+
+/**
+ * Content a base class passes to `self.<method>(...)` that subclasses in the files importing this
+ * one define (`class TelegramChannel(Channel)` with its own `send`): each override continues the
+ * flow with the content in the parameter the call fills (per importer, class, method, argument,
+ * modality and labels carried); the first unlabeled exit found is reported at the call in the
+ * base class, with the override's exit as the last step.
+ */
+function followIntoSubclasses(ctx: RuleContext, ws: FlowWorkspace, overrides: readonly OverrideCall[]): Promise<void> {
+  return followIntoImporterFiles(ctx, ws, overrides, {
+    key: (o, rel) => `override:${ctx.file}#${o.className}.${o.method}#${[...o.call.kwargs].find(([, v]) => v.id === o.arg.id)?.[0] ?? o.call.args.findIndex((a) => a.id === o.arg.id)}#${rel}#${o.origin.gen.modality}#${o.origin.explicit}${o.origin.implicit}`,
+    exitsIn: (o, importer) => {
+      const { rel, loaded } = importer;
+      if (ctx.language.family !== 'python') return [];
+      const locals = namesInImporter(o.className, ctx.file, rel, 'python', loaded.model.imports, ws);
+      if (locals.length === 0) return [];
+      const fidx = importer.fidx;
+      const found = overridesIn(fidx, locals, o.method);
+      const tasks = new Map<number, Task>();
+      const origin: Origin = { ...o.origin, path: [] };
+      for (const f of found) for (const name of paramsForArgument(f, o.call, o.arg)) taskIn(tasks, f).params.push({ name, origin });
+      if (tasks.size === 0) return [];
+      return importerExits(ctx, importer, tasks, (offset) => {
+        const f = found.find((x) => x.node.startIndex <= offset && offset <= x.node.endIndex) ?? found[0]!;
+        return f.node.childForFieldName('name') ?? f.node;
+      });
+    },
+    describe: (o, exit) => ({ how: `is passed to self.${o.method}(), overridden by a subclass of ${o.className} in ${exit.file}`, via: `${o.method}() overrides ${o.className}.${o.method}()`, tag: 'override' }),
+  });
+}
+
+/** Base classes of other files followed per returning method (a class lists one or two). */
+const MAX_BASES = 3;
+
+/**
+ * Values that methods of this file return where their class derives from a class imported from
+ * another project file (`class OpenAITrans(BaseTrans)` overriding `_item_task`): the base class
+ * calls the hook on itself (`result = self._item_task(batch)`) and goes on with what it returns,
+ * so those calls seed the base file's flow (per base file, class, method, modality and labels
+ * carried, computed once); the first unlabeled exit found there is reported at the return here,
+ * unless a finding is already there (`reportedAt`, offsets). One level of bases; the base file's own imports and importers are not followed from here.
+ */
+async function followIntoBaseClasses(ctx: RuleContext, ws: FlowWorkspace, hooks: readonly ReturnedValue[], reportedAt: ReadonlySet<number>): Promise<void> {
+  const model = await getFileModel(ctx);
+  const idx = await indexFor(ctx);
+  const fileOf = importedFileOf(ws, ctx.file, model.imports);
+  const done = new Set<number>();
+  const classes = new Map<string, Node>();
+  for (const f of idx.functions) {
+    const cls = classNodeOf(f);
+    const name = cls?.childForFieldName('name')?.text;
+    if (cls && name && !classes.has(name)) classes.set(name, cls);
+  }
+  for (const hook of hooks) {
+    // A return already reported where an importer sends it is not reported again.
+    if (done.has(hook.at.id) || reportedAt.has(hook.at.startIndex)) continue;
+    const supers = classes.get(hook.className!)?.childForFieldName('superclasses')?.namedChildren ?? [];
+    let bases = 0;
+    for (const sup of supers) {
+      const m = sup ? /^([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?$/.exec(sup.text) : null;
+      const f = m ? fileOf(m[1]!) : undefined;
+      const baseName = m?.[2] ?? f?.member;
+      if (!f || !baseName || f.file === ctx.file || (m![2] && f.member)) continue;
+      if (++bases > MAX_BASES) break;
+      const rel = f.file;
+      const key = `hook:${ctx.file}#${hook.className}.${hook.fnName}#${rel}#${baseName}#${hook.origin.gen.modality}#${hook.origin.explicit}${hook.origin.implicit}`;
+      const exits = await foreignSummary(ws, key, async () => {
+        const loaded = await ws.load(rel);
+        const language = languageForPath(rel);
+        if (!loaded || !language || language.family !== 'python') return [];
+        const fidx = fileIndex(loaded.tree, 'python');
+        const calls = fidx.calls.filter((c) => {
+          if (c.callee !== `self.${hook.fnName}`) return false;
+          const fn = enclosingFunction(c.node, fidx);
+          return !!fn && classOf(fn) === baseName;
+        });
+        if (calls.length === 0) return [];
+        const tasks = new Map<number, Task>();
+        const origin: Origin = { ...hook.origin, path: [] };
+        for (const c of calls) taskIn(tasks, enclosingFunction(c.node, fidx)).seeds.push({ node: c.node, origin });
+        return importerExits(ctx, { rel, loaded, language, fidx }, tasks, (offset) => {
+          const c = calls.find((x) => {
+            const fn = enclosingFunction(x.node, fidx);
+            return !!fn && fn.node.startIndex <= offset && offset <= fn.node.endIndex;
+          });
+          return (c ?? calls[0]!).node;
+        });
+      });
+      const exit = exits.find((e) => e.kind !== 'terminal');
+      if (!exit) continue;
+      done.add(hook.at.id);
+      reportImporterExit(ctx, hook.at, hook.origin, exit, { how: `is returned by ${hook.fnName}() to the base class ${baseName} in ${rel}, which calls it on itself`, via: `self.${hook.fnName}() called here`, tag: 'hook' });
+      break;
+    }
+  }
 }
 
 /**
@@ -1119,14 +1284,14 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
   const origins = [...seeds.map((s) => s.origin), ...params.map((p) => p.origin)];
   const elements = new Map<number, readonly number[]>();
   for (const sd of seeds) if (sd.origin.element) elements.set(sd.node.id, sd.origin.element);
-  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode, writtenPaths(seeds, env), elements, env.tuples);
+  const flow = flowFromSeeds(seeds.map((s) => s.node), params.map((p, i) => ({ name: p.name, source: seeds.length + i })), task.fn, idx, ctx.tree.rootNode, writtenPaths(seeds, env, () => memoryBuffers(idx, within(idx.assigns, (task.fn?.node ?? ctx.tree.rootNode).startIndex, (task.fn?.node ?? ctx.tree.rootNode).endIndex, nodeOfAssign))), elements, env.tuples);
   const originOf = (n: Node): Origin => origins[Math.max(0, sourceOf(flow, n))]!;
   const sinks = findSinks(flow, idx, env);
   // A generation call that writes its own output (`tts_to_file(..., file_path=out)`) is an exit too.
   for (const s of seeds) {
     if (s.origin.gen.node.id !== s.node.id || sinks.some((k) => k.node.id === s.node.id)) continue;
     const c = env.callAt(s.node);
-    if (c && GENERATION_WRITES.test(c.name)) sinks.push({ node: s.node, kind: 'file', label: 'the generation call writing its output to a file' });
+    if (c && GENERATION_WRITES.test(c.name) && bufferTargets(flow, c).length === 0) sinks.push({ node: s.node, kind: 'file', label: 'the generation call writing its output to a file' });
     else if (c && handsToCallbacks(c, flow, idx)) sinks.push({ node: s.node, kind: 'ui', label: 'callbacks given to the generation call (onUpdate/onFinish)' });
   }
   for (const sink of sinks) {
@@ -1180,6 +1345,14 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
         const className = classOf(flow.fn);
         foreign.returned.push({ fnName: flow.fn.name, at: r, origin, ownGen: enclosingFunction(from.gen.node, idx) === flow.fn, ...(className ? { className } : {}) });
       }
+      // A method that overrides a hook of a base class of another file (`_item_task`, often
+      // private) returns to that base class's `self._item_task(...)` calls (a template method):
+      // followed into the base class's file after this file.
+      if (direct.length === 0 && !passedAt && foreign && idx.family === 'python' && !isDerived(from.gen) && flow.fn.name && !reported.has(r.id) && !sinkIds.has(r.id)) {
+        const cls = classNodeOf(flow.fn);
+        const className = cls?.childForFieldName('name')?.text;
+        if (className && cls?.childForFieldName('superclasses')) foreign.hooks.push({ fnName: flow.fn.name, at: r, origin, ownGen: false, className });
+      }
     }
   }
   if (flow.fn) followHandedCallbacks(ctx, idx, env, flow, origins, sinkIds, nextTask, foreign);
@@ -1201,6 +1374,24 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
         break;
       }
       continue;
+    }
+    // `self.send(reply)` in a base class whose own `send` is abstract or absent runs the
+    // subclasses' overrides: those of this file continue the flow here, those of the files that
+    // import this one are followed after it (`followIntoSubclasses`).
+    if (idx.family === 'python' && flow.fn && SELF_METHOD_CALL.test(c.callee) && (!callee || isAbstract(callee))) {
+      const className = classOf(flow.fn);
+      if (className) {
+        for (const arg of [...c.args, ...c.kwargs.values()]) {
+          const src = sourceOf(flow, arg);
+          if (src < 0) continue;
+          const origin = passOn(ctx, idx, env, flow, origins[src]!, c.node, `passed to ${c.callee}(), which subclasses of ${className} define`);
+          if (!origin) break;
+          for (const o of overridesIn(idx, className, c.name)) for (const name of paramsForArgument(o, c, arg)) nextTask(o).params.push({ name, origin });
+          if (foreign) foreign.overrides.push({ className, method: c.name, call: c, arg, at: c.node, origin: { ...origin, path: origin.path.slice(0, -1) } });
+          break;
+        }
+        continue;
+      }
     }
     if (!callee || callee === flow.fn || contains(callee.node, c.node)) continue;
     for (const arg of [...c.args, ...c.kwargs.values()]) {
@@ -1330,16 +1521,17 @@ const PATH_KWARG = /^(?:file_?path|filepath|file_?name|filename|path|out(?:put)?
  * For generation calls that write their own output (`tts.tts_to_file(text, file_path=out)`):
  * the path argument, so the flow follows the written file by its name (a handler that returns
  * the path shows the generated file). The path is the keyword argument naming a file, else the
- * last positional argument when there are two or more.
+ * last positional argument when there are two or more, or an in-memory buffer given alone.
  */
-function writtenPaths(seeds: readonly { node: Node; origin: Origin }[], env: Env): WrittenPath[] {
+function writtenPaths(seeds: readonly { node: Node; origin: Origin }[], env: Env, scopeBuffers: () => ReadonlyMap<string, string>): WrittenPath[] {
   const out: WrittenPath[] = [];
   const sorted = seeds.map((s) => s.node).sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   for (const s of seeds) {
     if (s.origin.gen.node.id !== s.node.id) continue;
     const c = env.callAt(s.node);
     if (!c || !GENERATION_WRITES.test(c.name)) continue;
-    const path = [...c.kwargs].find(([k]) => PATH_KWARG.test(k))?.[1] ?? (c.args.length >= 2 ? c.args[c.args.length - 1] : undefined);
+    // A buffer given as the only argument (`tts.write_to_fp(buf)`) holds the output as a path names the file.
+    const path = [...c.kwargs].find(([k]) => PATH_KWARG.test(k))?.[1] ?? (c.args.length >= 2 ? c.args[c.args.length - 1] : c.args.find((a) => a.type === 'identifier' && scopeBuffers().has(a.text)));
     if (path && !isStringNode(path, env.family)) out.push({ path, after: s.node.endIndex, source: sorted.indexOf(s.node) });
   }
   return out;
@@ -1522,10 +1714,20 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
   const labelMemo = new Map<number, LabelCallCandidate | undefined>();
   const stringMemo = new Map<number, boolean>();
   const keyedMemo = new Map<number, { node: Node; kind: 'explicit' | 'implicit'; label: string }[]>();
+  let aliases: Map<string, string> | undefined;
   const sinkSpecs = (c: CallInfo): CallSinkSpec[] => {
     let specs = sinkMemo.get(c.node.id);
     if (!specs) {
-      specs = callSinks.filter((sp) => !(sp.isNew && !c.isNew) && sp.callee.test(c.callee) && !(sp.exclude && sp.exclude.test(c.callee)));
+      const matching = (callee: string): CallSinkSpec[] => callSinks.filter((sp) => !(sp.isNew && !c.isNew) && sp.callee.test(callee) && !(sp.exclude && sp.exclude.test(callee)));
+      specs = matching(c.callee);
+      // A module imported under a name of the file's own (`import torchaudio as ta`): the rows
+      // name the module, so its calls are matched as the module's (`ta.save` as `torchaudio.save`).
+      const root = /^[A-Za-z_]\w*(?=\.)/.exec(c.callee)?.[0];
+      if (root && family === 'python') {
+        aliases ??= moduleAliases(ctx.text);
+        const module = aliases.get(root);
+        if (module) specs = [...new Set([...specs, ...matching(module + c.callee.slice(root.length))])];
+      }
       sinkMemo.set(c.node.id, specs);
     }
     return specs;
@@ -1614,6 +1816,18 @@ function storeWriter(idx: FileIndex, family: Family, text: string): (c: CallInfo
 }
 
 /**
+ * Python modules the file imports under another name, by that name: `import torchaudio as ta`
+ * gives `ta` → `torchaudio`, `from scipy.io import wavfile as wv` gives `wv` → `wavfile` (the
+ * name the catalog's rows use). One pass over the text's import lines.
+ */
+function moduleAliases(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^[ \t]*import[ \t]+([A-Za-z_][\w.]*)[ \t]+as[ \t]+([A-Za-z_]\w*)[ \t]*(?:#.*)?$/gm)) if (m[2] !== m[1]) out.set(m[2]!, m[1]!);
+  for (const m of text.matchAll(/^[ \t]*from[ \t]+[A-Za-z_][\w.]*[ \t]+import[ \t]+([A-Za-z_]\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)[ \t]*(?:#.*)?$/gm)) if (m[2] !== m[1]) out.set(m[2]!, m[1]!);
+  return out;
+}
+
+/**
  * Functions registered as agent tools: decorated (`@tool`, `@mcp.tool()`, a project's
  * `@register_tool`), or handed to a registering call by name, inline, or under a function key
  * (`StructuredTool.from_function(func=lookup)`, `server.tool("draw", schema, async (a) => ...)`,
@@ -1677,6 +1891,8 @@ function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
     for (const s of specs) {
       // A conversation sent back to the model (the history with earlier replies) is its input.
       if (s.kind === 'network' && env.generating.has(c.node.id)) continue;
+      // A write into an in-memory buffer keeps the content in the program (taint.ts moves it into the buffer).
+      if (s.kind === 'file' && bufferTargets(flow, c).length > 0) continue;
       if (s.firstArg && !(c.args[0] && s.firstArg.test(c.args[0].text))) continue;
       if (s.argText && !c.args.some((a) => s.argText!.test(a.text))) continue;
       const hit = s.receiver ? !!c.receiver && carries(flow, c.receiver) : callCarries(flow, c);

@@ -15,6 +15,12 @@ export function compilePattern(source: string): RegExp {
 /** Gradio's event wirings (data/sinks.json `uiRegistrations`): calls that run the function they are given. */
 export const UI_REGISTRATION = compilePattern(sinksData.uiRegistrations.python);
 
+/**
+ * Per family, constructors of in-memory buffers (data/sinks.json `memoryBuffers`): media written
+ * into one stays in the program until the buffer itself is sent or returned.
+ */
+export const MEMORY_BUFFERS: Readonly<Record<string, RegExp>> = Object.fromEntries(Object.entries(sinksData.memoryBuffers as Record<string, string>).map(([k, v]) => [k, compilePattern(v)]));
+
 export interface LabelCall {
   callee: RegExp;
   receiver?: RegExp;

@@ -10,7 +10,8 @@
  * the value onward, so a sink above that assignment does not count.
  */
 import type { Node } from 'web-tree-sitter';
-import { type FileIndex, type FunctionInfo, contains, enclosingFunction, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfLoop, nodeSelf, within } from './ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, callInfoOf, contains, enclosingFunction, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfLoop, nodeSelf, within } from './ast';
+import { MEMORY_BUFFERS } from './catalog';
 
 export interface Flow {
   /** The function the value lives in (null: module level). */
@@ -31,6 +32,12 @@ export interface Flow {
   origin: Map<string, number>;
   /** Return / yield statements (or expression bodies) of `fn` that give the value back. */
   returns: Node[];
+  /**
+   * In-memory buffers of the scope (`buf = io.BytesIO()`) and the writers opened on them
+   * (`with wave.open(buf, "wb") as wf`), each with the buffer it writes to: content written into
+   * one is held by the buffer, and a write into one is not an exit of the program.
+   */
+  buffers: ReadonlyMap<string, string>;
 }
 
 /**
@@ -175,12 +182,13 @@ export function flowFrom(seed: Node, idx: FileIndex, root: Node): Flow {
 export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamSource[], fn: FunctionInfo | null, idx: FileIndex, root: Node, written: readonly WrittenPath[] = [], elements?: ReadonlyMap<number, readonly number[]>, tuples?: TupleHook): Flow {
   const scope = fn?.node ?? root;
   const seeds = [...seedList].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
-  const flow: Flow = { fn, scope, seed: seeds[0] ?? scope, seeds, names: new Map(), origin: new Map(), returns: [] };
+  const assigns = within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign);
+  const buffers = memoryBuffers(idx, assigns);
+  const flow: Flow = { fn, scope, seed: seeds[0] ?? scope, seeds, names: new Map(), origin: new Map(), returns: [], buffers };
   for (const p of params) {
     flow.names.set(p.name, scope.startIndex);
     flow.origin.set(p.name, p.source);
   }
-  const assigns = within(idx.assigns, scope.startIndex, scope.endIndex, nodeOfAssign);
   const loops = within(idx.loops, scope.startIndex, scope.endIndex, nodeOfLoop);
   const scopeCalls = within(idx.calls, scope.startIndex, scope.endIndex, nodeOfCall);
   const callbacks = scopeCalls.filter((c) => c.receiver && c.args.some((a) => idx.fnById.has(a.id)));
@@ -207,6 +215,11 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
   // A collection a statement adds the value to (`replies.append(text)`, `parts.push(chunk)`,
   // `sb.append(token)`) holds it from then on, as an assignment would.
   const collects = scopeCalls.filter((c) => c.receiver && c.args.length > 0 && COLLECTING.test(c.name) && PLAIN_NAME.test(c.receiver.text) && c.node.parent?.type === 'expression_statement');
+  // A statement that writes into an in-memory buffer (`sf.write(buf, wav, sr)`, `image.save(buf,
+  // format="PNG")`, `buf.write(chunk)`, `wf.writeframes(pcm)` on a writer opened on `buf`) moves
+  // the content into the buffer: the buffer holds it from then on, and it leaves where the buffer
+  // does (`StreamingResponse(buf)`, `buf.getvalue()` returned).
+  const bufferWrites = buffers.size === 0 ? [] : scopeCalls.filter((c) => c.node.parent?.type === 'expression_statement' && bufferTargets(flow, c).length > 0);
   const add = (name: string, at: number, source: number): boolean => {
     const prev = flow.names.get(name);
     if (prev !== undefined && prev <= at) return false;
@@ -273,6 +286,11 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
       const s = c.args.reduce((found, a) => (found >= 0 ? found : sourceOf(flow, a)), -1);
       if (s >= 0) changed = add(c.receiver!.text, c.node.startIndex, s) || changed;
     }
+    for (const c of bufferWrites) {
+      let s = c.receiver ? sourceOf(flow, c.receiver) : -1;
+      for (const a of [...c.args, ...c.kwargs.values()]) if (s < 0) s = sourceOf(flow, a);
+      if (s >= 0) for (const b of bufferTargets(flow, c)) changed = add(b, c.node.startIndex, s) || changed;
+    }
     if (!changed) break;
   }
   for (const r of within(idx.returns, scope.startIndex, scope.endIndex, nodeSelf)) {
@@ -290,6 +308,52 @@ const GO_ERROR_NAME = /^(?:err|e)(?:[A-Z0-9_]\w*)?$|[a-z0-9]Err(?:or)?$/;
 /** Whether `name` is the error result of a Go call assigned to several names: it holds no content. */
 function goError(idx: FileIndex, a: FileIndex['assigns'][number], name: string): boolean {
   return idx.family === 'go' && a.targets.length > 1 && a.targets[a.targets.length - 1] === name && GO_ERROR_NAME.test(name);
+}
+
+/** A file mode that writes (`"wb"`, `'w'`, `"a"`, `"x+"`), quotes included. */
+const WRITE_MODE = /^['"][rbt+]*[wax][bt+]*['"]$/;
+/** Calls named for the writer they open (`imageio.get_writer`, `csv.writer`, `pd.ExcelWriter`). */
+const WRITER_CALL = /writer$/i;
+
+/**
+ * The in-memory buffers made in a scope (a constructor of `MEMORY_BUFFERS`: `io.BytesIO()`) and
+ * the writers opened on one (a call given the buffer and a writing mode, or named for a writer,
+ * bound by an assignment or a `with` item after it), each mapped to its buffer. One pass over the
+ * scope's assignments.
+ */
+export function memoryBuffers(idx: FileIndex, assigns: readonly FileIndex['assigns'][number][]): Map<string, string> {
+  const out = new Map<string, string>();
+  const ctor = MEMORY_BUFFERS[idx.family];
+  if (!ctor) return out;
+  for (const a of assigns) {
+    if (a.targets.length !== 1 || !/call|creation/.test(a.value.type)) continue;
+    const c = callInfoOf(idx, a.value);
+    if (!c) continue;
+    if (ctor.test(c.callee)) {
+      out.set(a.targets[0]!, a.targets[0]!);
+      continue;
+    }
+    if (out.size === 0 || out.has(a.targets[0]!)) continue;
+    const given = [...c.args, ...c.kwargs.values()].find((x) => x.type === 'identifier' && out.has(x.text));
+    // Only a writer (`wave.open(buf, "wb")`, `ZipFile(buf, "a")`, `imageio.get_writer(buf)`):
+    // a reader (`AudioSegment.from_file(buf)`, `Image.open(buf)`) makes a new value from the content.
+    if (given && (WRITER_CALL.test(c.name) || [...c.args, ...c.kwargs.values()].some((x) => x.type === 'string' && WRITE_MODE.test(x.text)))) out.set(a.targets[0]!, out.get(given.text)!);
+  }
+  return out;
+}
+
+/** The buffers a call writes into: its receiver's root, or an argument, naming a buffer or a writer on one. */
+export function bufferTargets(flow: Flow, c: CallInfo): string[] {
+  if (flow.buffers.size === 0) return [];
+  const out: string[] = [];
+  const root = c.receiver ? /^[A-Za-z_$][\w$]*/.exec(c.receiver.text)?.[0] : undefined;
+  const recv = root && c.receiver!.text === root ? flow.buffers.get(root) : undefined;
+  if (recv) out.push(recv);
+  for (const a of [...c.args, ...c.kwargs.values()]) {
+    const b = a.type === 'identifier' ? flow.buffers.get(a.text) : undefined;
+    if (b && !out.includes(b)) out.push(b);
+  }
+  return out;
 }
 
 /**
