@@ -715,12 +715,31 @@ export class FileModel {
 
   /** What a top-level name of this file is (for another file that imports it). */
   exportedValue(name: string): ResolvedPath | undefined {
-    return this.resolveName(name, 2, this.text.length);
+    return this.exporting(name, () => this.resolveName(name, 2, this.text.length));
   }
 
   /** What a function of this file returns (for another file that calls it). */
   exportedReturn(name: string, index?: number): ResolvedPath | undefined {
-    return this.functions.has(name) ? this.resolveReturns(name, index, 2) : undefined;
+    return this.functions.has(name) ? this.exporting(`${name}()${index ?? ''}`, () => this.resolveReturns(name, index, 2)) : undefined;
+  }
+
+  /** The names other files are resolving in this one right now (see `exporting`). */
+  private readonly inExport = new Set<string>();
+
+  /**
+   * Runs an answer to another file's question once at a time per name. Linked files keep their
+   * own links (Python wrappers two files deep), so two modules that import each other, as Python
+   * packages do, asked each other for the same name without end ("Maximum call stack size
+   * exceeded"); a name asked for again while it is being answered has no value from here.
+   */
+  private exporting(key: string, answer: () => ResolvedPath | undefined): ResolvedPath | undefined {
+    if (this.inExport.has(key)) return undefined;
+    this.inExport.add(key);
+    try {
+      return answer();
+    } finally {
+      this.inExport.delete(key);
+    }
   }
 
   /**

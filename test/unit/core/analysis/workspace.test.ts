@@ -181,5 +181,25 @@ describe('Workspace trees shared with analyses', () => {
     assert.notEqual(again, pipeline);
     engine.host.dispose();
   });
+
+  it('answers a name two linked Python modules import from each other, without recursing forever', async () => {
+    const { engine } = counted();
+    const ws = engine.workspace(root);
+    fs.writeFileSync(path.join(root, 'app/__init__.py'), '');
+    // Packages import each other: each module takes `client` (and `make`) from the other.
+    fs.writeFileSync(path.join(root, 'app/core.py'), 'from app.frames import client, make\n\ndef run():\n    return make()\n');
+    fs.writeFileSync(path.join(root, 'app/frames.py'), 'from app.core import client, make\n');
+    ws.begin();
+    const core = (await ws.load('app/core.py'))!.model;
+    const frames = (await ws.load('app/frames.py'))!.model;
+    await ws.link(core, 'app/core.py');
+    await ws.link(frames, 'app/frames.py');
+    ws.end();
+    assert.ok([...core.linked.values()].includes(frames) && [...frames.linked.values()].includes(core), 'each links the other');
+    const value = core.exportedValue('client');
+    assert.equal(value?.module, 'app.frames', 'the import itself is the answer');
+    assert.equal(frames.exportedReturn('make'), undefined);
+    engine.host.dispose();
+  });
 });
 
