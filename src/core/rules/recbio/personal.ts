@@ -20,7 +20,7 @@ import type { Node } from 'web-tree-sitter';
 import recData from '../../../../data/recommenders.json';
 import type { Family } from '../../analysis/model';
 import { codeWithoutProse } from '../flow/lexical';
-import { type CallInfo, type FileIndex, type FunctionInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, type LoopInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
 
 export type UserKind = 'id' | 'data';
 
@@ -37,6 +37,7 @@ const P = recData.personal;
 const SUBJECT = new RegExp(P.subjectTokens);
 const DATA = new Set(P.dataTokens);
 const SOCIAL = new Set(P.socialTokens);
+const INANIMATE_FOLLOW = new Set(P.inanimateFollowObjects);
 const EXCLUDE = new Set(P.excludeTokens);
 const OBJECT = new Set(P.objectTokens);
 const STRONG = new Set(P.strongSinkTokens);
@@ -121,7 +122,7 @@ const USER_WORDS = new RegExp(USER_WORD.source, 'g');
  * `createUserContent` hold the word and are still not about the person served).
  */
 function hasUserName(code: string): boolean {
-  return someWholeName(code, USER_WORDS, (name) => classifyName(name) !== null || words(name).some((w) => SOCIAL.has(w)));
+  return someWholeName(code, USER_WORDS, (name) => classifyName(name) !== null || followGraphWords(words(name)));
 }
 
 /**
@@ -187,6 +188,16 @@ export function words(name: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+/**
+ * Whether a name's words speak of the follow graph (`followedUsers`, `isFollow`, `friend_ids`).
+ * A follow word whose next word is a thing is the verb `follow` with that object
+ * (`follow_symlinks`, `followRedirects`, `follow_up`): file systems, HTTP clients and chat UIs say
+ * it far more often than social code does.
+ */
+function followGraphWords(ws: readonly string[]): boolean {
+  return ws.some((w, i) => SOCIAL.has(w) && !INANIMATE_FOLLOW.has(ws[i + 1] ?? ''));
+}
+
 const kindCache = new Map<string, UserKind | null>();
 
 /** The class of a name by its words alone. */
@@ -196,7 +207,7 @@ export function classifyName(name: string): UserKind | null {
   const ws = words(name);
   let out: UserKind | null = null;
   if (!ws.some((w) => EXCLUDE.has(w))) {
-    if (ws.some((w) => SOCIAL.has(w))) out = 'data';
+    if (followGraphWords(ws)) out = 'data';
     else {
       const subject = ws.findIndex((w) => SUBJECT.test(w));
       const object = ws.findIndex((w) => OBJECT.has(w));
@@ -210,6 +221,8 @@ export function classifyName(name: string): UserKind | null {
 }
 
 const IDENT = /[A-Za-z_$][\w$]*/g;
+/** Literal constants of every family's grammar: they carry no one's data. */
+const CONSTANT = /^(?:true|false|none|null|nil|undefined|integer|float|number|int_literal|float_literal|decimal_integer_literal|decimal_floating_point_literal|string|string_literal|interpreted_string_literal|raw_string_literal)$/;
 const RECEIVER = /^(?:self|this|cls)$/;
 const STRINGS = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g;
 
@@ -217,21 +230,39 @@ interface Scope {
   kinds: Map<string, UserKind>;
   /** Names holding the result of a library call the rule already reported. */
   library: Set<string>;
+  /**
+   * Names whose value is known to say nothing of a user, whatever their own words: the counter of
+   * `enumerate`, or a loop variable over archive members (`for member in zf.infolist()`). A class
+   * set in `kinds` by another binding still wins.
+   */
+  neutral: Set<string>;
 }
 
 /** The strongest user class among the identifiers of an expression, with the name that gave it. */
 function exprKind(text: string, scope: Scope): { kind: UserKind; name: string } | null {
   const code = text.length > 2000 ? text.slice(0, 2000) : text;
   let best: { kind: UserKind; name: string } | null = null;
-  for (const m of code.replace(STRINGS, '""').matchAll(IDENT)) {
+  const clean = code.replace(STRINGS, '""');
+  for (const m of clean.matchAll(IDENT)) {
     const name = m[0];
-    const k = scope.kinds.get(name) ?? classifyName(name);
+    if (constantKeyword(clean, m.index, name.length)) continue;
+    const k = scope.kinds.get(name) ?? (scope.neutral.has(name) ? null : classifyName(name));
     if (!k) continue;
     if (k === 'data') return { kind: k, name };
     best ??= { kind: k, name };
   }
   return best;
 }
+
+/**
+ * Whether the name at `start` is a keyword argument given a constant (`f(x, follow_symlinks=False)`,
+ * `g(top_k=5)`): the name is the callee's parameter, and a constant carries no one's data.
+ */
+function constantKeyword(code: string, start: number, length: number): boolean {
+  return /[(,]\s*$/.test(code.slice(Math.max(0, start - 20), start)) && KEYWORD_CONSTANT.test(code.slice(start + length, start + length + 40));
+}
+
+const KEYWORD_CONSTANT = /^\s*=(?!=)\s*(?:True|False|None|true|false|null|nil|-?\d[\w.]*|"")\s*[,)]/;
 
 function isCallLike(node: Node): boolean {
   let n: Node | null = node;
@@ -377,7 +408,7 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
       // A score term read from the viewer's follow graph (`isFollow ? boost : 0`).
       for (const a of within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign)) {
         if (ownerFunction(a.node, idx) !== fn || isCallLike(a.value)) continue;
-        const social = [...a.value.text.matchAll(IDENT)].find((m) => words(m[0]).some((w) => SOCIAL.has(w)));
+        const social = [...a.value.text.matchAll(IDENT)].find((m) => followGraphWords(words(m[0])));
         if (social) {
           consider(fn, { node: a.node, fn, strength: 2, what: `a score term from the viewer's follow graph (${social[0]})` });
           break;
@@ -429,7 +460,7 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): Scope {
   const kinds = new Map<string, UserKind>();
   const library = new Set<string>();
-  const scope: Scope = { kinds, library };
+  const scope: Scope = { kinds, library, neutral: new Set() };
   // Results of an already reported library call (`scores = model.predict(user)`) are that ranking.
   for (const a of within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign)) {
     if (skip.size === 0) break;
@@ -446,6 +477,9 @@ function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): S
   const loops = within(idx.loops, fn.node.startIndex, fn.node.endIndex, nodeOfLoop);
   const calls = within(idx.calls, fn.node.startIndex, fn.node.endIndex, nodeOfCall);
   const locals = new Set(assigns.flatMap((a) => a.targets));
+  // Loop variables known to say nothing of a user are set aside before the rounds, so the names
+  // assigned from them (`base = basename(member.filename)`) do not take the variable's own words.
+  for (const l of loops) for (const [v, iter] of loopBindings(l)) if (!iter || knownWithoutUsers(iter, locals)) scope.neutral.add(v);
   for (let round = 0; round < 2; round++) {
     // A call given user data fills its out-parameters with it (`tpl.Execute(&buf, userCtx)`).
     for (const c of calls) {
@@ -469,12 +503,48 @@ function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): S
       for (const t of a.targets) if (kinds.get(t) !== 'data' && !RECEIVER.test(t)) kinds.set(t, kind);
     }
     for (const l of loops) {
-      const k = exprKind(l.iter.text, scope);
-      if (!k) continue;
-      for (const v of l.vars) if (v !== '_') kinds.set(v, k.kind === 'data' || isCallLike(l.iter) ? 'data' : 'id');
+      for (const [v, iter] of loopBindings(l)) {
+        if (v === '_') continue;
+        const k = iter ? exprKind(iter.text, scope) : null;
+        // A loop variable takes its class from what it iterates when that is known: an archive's
+        // `member` or `enumerate`'s counter is not the person served, whatever the variable is
+        // called (the pre-pass above). Only an iterable of unknown content (a parameter) leaves the
+        // variable's own name to speak.
+        if (k) kinds.set(v, k.kind === 'data' || isCallLike(iter!) ? 'data' : 'id');
+      }
     }
   }
   return scope;
+}
+
+/**
+ * Each variable a loop binds, with the expression its value comes from (null for a counter).
+ * Python's `for i, x in enumerate(xs)` binds a counter and an item of `xs`, and
+ * `for a, b in zip(as_, bs)` one item of each sequence; any other loop binds every variable to
+ * the whole iterable.
+ */
+function loopBindings(l: LoopInfo): [string, Node | null][] {
+  const all = (): [string, Node | null][] => l.vars.map((v) => [v, l.iter]);
+  const left = l.node.childForFieldName('left');
+  if (l.node.type !== 'for_statement' || l.iter.type !== 'call' || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern')) return all();
+  const names = left.namedChildren;
+  if (names.length !== l.vars.length || names.some((n) => n?.type !== 'identifier')) return all();
+  const callee = l.iter.childForFieldName('function')?.text;
+  const args = (l.iter.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a);
+  if (callee === 'enumerate' && l.vars.length === 2 && args[0] && args[0].type !== 'keyword_argument') return [[l.vars[0]!, null], [l.vars[1]!, args[0]]];
+  // `zip(*rows)` or `zip(a, b, strict=True)`: positions are not the arguments'.
+  if (callee === 'zip' && args.length === l.vars.length && args.every((a) => !/splat|keyword_argument/.test(a.type))) return l.vars.map((v, i) => [v, args[i]!]);
+  return all();
+}
+
+/**
+ * Whether an iterable is known and its names say nothing of a user: a call or attribute
+ * (`zf.infolist()`, `os.scandir(d)`, `self.entries`) or a local bound in the function, with no
+ * user word anywhere in it (`range(n_users)` still counts users).
+ */
+function knownWithoutUsers(iter: Node, locals: ReadonlySet<string>): boolean {
+  if (iter.type === 'identifier' && !locals.has(iter.text)) return false;
+  return !USER_WORD.test(iter.text.replace(STRINGS, '""'));
 }
 
 /**
@@ -494,8 +564,9 @@ function inputsOf(c: CallInfo): string[] {
   // A callback's body is judged as part of its owner function, not as input to this call.
   const out = c.args.filter((a) => !/arrow_function|lambda|func_literal|function_expression|^function$/.test(a.type)).map((a) => a.text);
   for (const v of c.kwargs.values()) out.push(v.text);
-  // Keyword names count too: `model.rate(user_idx=..., item_idx=...)`.
-  for (const k of c.kwargs.keys()) out.push(k);
+  // Keyword names count too: `model.rate(user_idx=..., item_idx=...)`. A keyword is a parameter
+  // name, not data: given a constant (`is_dir(follow_symlinks=False)`), it passes no one's data.
+  for (const [k, v] of c.kwargs) if (!CONSTANT.test(v.type)) out.push(k);
   if (c.receiver && /subscript|index_expression|element_reference|array_access/.test(c.receiver.type)) out.push(c.receiver.text);
   else if (c.receiver && c.name === 'dot') out.push(c.receiver.text);
   return out;
@@ -503,8 +574,10 @@ function inputsOf(c: CallInfo): string[] {
 
 function callSite(c: CallInfo, fn: FunctionInfo, scopeFor: () => Scope, purposeful: boolean, byTypeOnly: boolean): PersonalSite | null {
   const ws = words(c.name);
-  // Storing or sending (`saveSuggestions`, `updateScores`) is not selecting for anyone.
-  if (ws.length === 0 || WRITE_VERBS.has(ws[0]!)) return null;
+  // Storing or sending (`saveSuggestions`, `updateScores`) is not selecting for anyone. A
+  // constructor (`new URLSearchParams({ userId })`, `new SearchRequest(user)`) builds a value; the
+  // ranking, if any, is the call that later uses it.
+  if (ws.length === 0 || WRITE_VERBS.has(ws[0]!) || c.isNew) return null;
   const strong = ranksByName(ws, c.name);
   const sort = !strong && sortsByName(ws) && !ownRowsQuery(ws);
   const verb = ws[0]!;
