@@ -221,10 +221,22 @@ export function classifyName(name: string): UserKind | null {
 }
 
 const IDENT = /[A-Za-z_$][\w$]*/g;
+/** A name and the properties read from it: `video.user?.name`, `ctx.user.id`. */
+/** Words of excluded names that still identify a person when read from a user object. */
+const IDENTITY = new Set(['name', 'names', 'username', 'usernames', 'email']);
+const CHAIN = /[A-Za-z_$][\w$]*(?:\s*\??\.\s*[A-Za-z_$][\w$]*)*/g;
 /** Literal constants of every family's grammar: they carry no one's data. */
 const CONSTANT = /^(?:true|false|none|null|nil|undefined|integer|float|number|int_literal|float_literal|decimal_integer_literal|decimal_floating_point_literal|string|string_literal|interpreted_string_literal|raw_string_literal)$/;
 const RECEIVER = /^(?:self|this|cls)$/;
 const STRINGS = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g;
+/**
+ * Strings, then comments, one alternation so a `//` inside a string stays in it. An expression's
+ * text keeps the comments written inside it (a callback's "the user sees ..."); they are prose.
+ */
+const STRINGS_OR_COMMENTS = {
+  hash: new RegExp(`${STRINGS.source}|#[^\\n]*`, 'g'),
+  slash: new RegExp(`${STRINGS.source}|\\/\\*[\\s\\S]*?\\*\\/|\\/\\/[^\\n]*`, 'g'),
+};
 
 interface Scope {
   kinds: Map<string, UserKind>;
@@ -236,20 +248,33 @@ interface Scope {
    * set in `kinds` by another binding still wins.
    */
   neutral: Set<string>;
+  family: Family;
 }
 
 /** The strongest user class among the identifiers of an expression, with the name that gave it. */
 function exprKind(text: string, scope: Scope): { kind: UserKind; name: string } | null {
   const code = text.length > 2000 ? text.slice(0, 2000) : text;
   let best: { kind: UserKind; name: string } | null = null;
-  const clean = code.replace(STRINGS, '""');
-  for (const m of clean.matchAll(IDENT)) {
-    const name = m[0];
-    if (constantKeyword(clean, m.index, name.length)) continue;
-    const k = scope.kinds.get(name) ?? (scope.neutral.has(name) ? null : classifyName(name));
-    if (!k) continue;
-    if (k === 'data') return { kind: k, name };
-    best ??= { kind: k, name };
+  const clean = code.replace(STRINGS_OR_COMMENTS[scope.family === 'python' ? 'hash' : 'slash'], (t) => (t.startsWith('#') || t.startsWith('/') ? ' ' : '""'));
+  for (const m of clean.matchAll(CHAIN)) {
+    if (constantKeyword(clean, m.index, m[0].length)) continue;
+    const parts = m[0].split(/\s*\??\.\s*/);
+    // A property whose words say it is a name, a query, a text or a count (`entry.searchQuery`,
+    // `video.user.name`, `ctx.user.email`) holds that, not the user's profile or key, whatever
+    // object it is read from: the same words that exclude `username` and `user_query`.
+    // A user's name or email read this way still names the user (`findByUsername(req.user.name)`).
+    if (parts.length > 1 && words(parts[parts.length - 1]!).some((w) => EXCLUDE.has(w) && !IDENTITY.has(w))) continue;
+    for (let i = 0; i < parts.length; i++) {
+      const name = parts[i]!;
+      // Only the root is a variable of this function; the properties are classed by their words.
+      const k = i === 0 ? (scope.kinds.get(name) ?? (scope.neutral.has(name) ? null : classifyName(name))) : classifyName(name);
+      // `video.user`, `post.author.followers`: the user of an item is its author or uploader, keyed
+      // by the item (as `item_users` is), not the person served.
+      if (!k && i < parts.length - 1 && words(name).some((w) => OBJECT.has(w))) break;
+      if (!k) continue;
+      if (k === 'data') return { kind: k, name };
+      best ??= { kind: k, name };
+    }
   }
   return best;
 }
@@ -263,6 +288,18 @@ function constantKeyword(code: string, start: number, length: number): boolean {
 }
 
 const KEYWORD_CONSTANT = /^\s*=(?!=)\s*(?:True|False|None|true|false|null|nil|-?\d[\w.]*|"")\s*[,)]/;
+
+/** Whether a call's name says it returns a user's key: `getAuthenticatedUserId`, `current_user_id`. */
+function returnsUserKey(value: Node, idx: FileIndex): boolean {
+  let v: Node = value;
+  while ((v.type === 'await_expression' || v.type === 'await') && v.firstNamedChild) v = v.firstNamedChild;
+  const c = /call|invocation/.test(v.type) ? callInfoOf(idx, v) : undefined;
+  if (!c) return false;
+  const ws = words(c.name);
+  return classifyName(c.name) === 'id' && /^(?:id|ids|uid|uids|userid|userids|memberid|customerid|key)$/.test(ws[ws.length - 1] ?? '');
+}
+
+const FUNCTION_VALUE = /^(?:arrow_function|function_expression|function|lambda|func_literal|lambda_expression)$/;
 
 function isCallLike(node: Node): boolean {
   let n: Node | null = node;
@@ -460,7 +497,7 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): Scope {
   const kinds = new Map<string, UserKind>();
   const library = new Set<string>();
-  const scope: Scope = { kinds, library, neutral: new Set() };
+  const scope: Scope = { kinds, library, neutral: new Set(), family: idx.family };
   // Results of an already reported library call (`scores = model.predict(user)`) are that ranking.
   for (const a of within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign)) {
     if (skip.size === 0) break;
@@ -494,10 +531,14 @@ function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): S
       if (c.args.some((a) => exprKind(a.text, scope)?.kind === 'data')) kinds.set(r.text, 'data');
     }
     for (const a of assigns) {
+      // A function bound to a name (`const emit = () => {...}`) is code, not a value about anyone;
+      // its body is a function of its own.
+      if (FUNCTION_VALUE.test(a.value.type)) continue;
       const k = exprKind(valueText(a.value, idx), scope);
       if (!k) continue;
       // A call made with a user key returns data about that user; an alias keeps the class.
-      const kind: UserKind = isCallLike(a.value) ? 'data' : k.kind;
+      // A call whose name says it returns the key (`getAuthenticatedUserId(req)`) returns the key.
+      const kind: UserKind = isCallLike(a.value) && !returnsUserKey(a.value, idx) ? 'data' : k.kind;
       // `self.user_history = ...` stores user data in the object; the object is not the user, and
       // taking it for one would make every `self.sort()` of the class personal.
       for (const t of a.targets) if (kinds.get(t) !== 'data' && !RECEIVER.test(t)) kinds.set(t, kind);
