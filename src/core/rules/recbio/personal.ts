@@ -198,6 +198,8 @@ function followGraphWords(ws: readonly string[]): boolean {
   return ws.some((w, i) => SOCIAL.has(w) && !INANIMATE_FOLLOW.has(ws[i + 1] ?? ''));
 }
 
+const PREDICATE = new Set(['is', 'has', 'should', 'can', 'did', 'was', 'needs', 'must']);
+
 const kindCache = new Map<string, UserKind | null>();
 
 /** The class of a name by its words alone. */
@@ -208,6 +210,9 @@ export function classifyName(name: string): UserKind | null {
   let out: UserKind | null = null;
   if (!ws.some((w) => EXCLUDE.has(w))) {
     if (followGraphWords(ws)) out = 'data';
+    // `isUserUpload`, `has_user_voice`: a predicate is a yes/no about something, not the user's key
+    // or profile (the follow graph's `isFollowing` is kept above).
+    else if (PREDICATE.has(ws[0]!) && ws.length > 1) out = null;
     else {
       const subject = ws.findIndex((w) => SUBJECT.test(w));
       const object = ws.findIndex((w) => OBJECT.has(w));
@@ -354,6 +359,10 @@ function isInlineArgument(node: Node, idx: FileIndex): boolean {
   const p = node.parent;
   // A handler passed to a module-level call (`router.get('/feed', async (req, res) => ...)`) is a function of its own.
   if (!enclosingFunction(node, idx)) return false;
+  // React keeps a hook's callback for later (`useCallback`, `useEffect`) or memoises its result
+  // (`useMemo`): it is a function of its own, and merging a component's dozens of handlers into
+  // the component would let one `user` in it classify every handler's names.
+  if (p?.type === 'arguments' && HOOK.test(p.parent?.childForFieldName('function')?.text ?? '')) return false;
   return !!p && (p.type === 'arguments' || p.type === 'argument_list' || p.type === 'keyword_argument' || (p.type === 'pair' && p.parent?.parent?.type === 'arguments'));
 }
 
@@ -375,6 +384,8 @@ function liftOutOfLambda(node: Node, owner: FunctionInfo, idx: FileIndex): Node 
   }
   return n;
 }
+
+const HOOK = /^(?:React\.)?use(?:Callback|Effect|LayoutEffect|Memo)$/;
 
 function isPrivate(fn: FunctionInfo, idx: FileIndex): boolean {
   const name = fn.name ?? '';
