@@ -47,6 +47,7 @@ const KEY_VERBS = new Set(P.keyedQueryVerbs);
 const WRITE_VERBS = new Set(P.writeVerbs);
 const PURPOSE = new Set(P.purposeTokens);
 const NON_PERSONAL = new Set(P.nonPersonalTokens);
+const CONTENT_REVIEW = new Set(P.contentReviewTokens);
 const OFFLINE = new RegExp(P.offlineFunctions);
 const OFFLINE_WORDS = new Set(P.offlineTokens);
 const VECTOR = new Set(['vector', 'vectors', 'embedding', 'embeddings']);
@@ -436,6 +437,9 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     // `get_popularity_based_topk`, `recommendLatest`, a method of `GlobalHotRecall`: a list the
     // function's or its type's name says is not personal.
     if (purpose.some((w) => NON_PERSONAL.has(w)) || words(ownerTypeName(fn, idx)).some((w) => NON_PERSONAL.has(w))) continue;
+    // `runCopyrightMediaCheck`, a method of `ModerationPipeline`: content review scores content
+    // against a policy; the user's id it carries is for attribution and quotas.
+    if (purpose.some((w) => CONTENT_REVIEW.has(w)) || words(ownerTypeName(fn, idx)).some((w) => CONTENT_REVIEW.has(w))) continue;
     const byName = purpose.some((w) => PURPOSE.has(w));
     // A method of a `FeedConfigGenerator` or `RecommendService` serves that purpose whatever its own
     // name, but only user data (not a bare user key) counts there.
@@ -644,6 +648,9 @@ function callSite(c: CallInfo, fn: FunctionInfo, scopeFor: () => Scope, purposef
   if (!best || scope.library.has(best.name)) return null;
   // A popular/global/hot source called with the user only for its interface is not personal.
   if (c.receiver && words(c.receiver.text).some((w) => NON_PERSONAL.has(w))) return null;
+  // A moderation, safety or copyright service (`moderationService.scoreText(text, { userId })`,
+  // `Hive.searchMediaCopyright(url, ...)`) scores or matches content, not items for the user.
+  if (words(c.callee).some((w) => CONTENT_REVIEW.has(w))) return null;
   if (weak) {
     // A query keyed only by the user's id is personal when its verb or name says it ranks or
     // serves a feed (`Pull(userId)`, `findUserFeed(user)`); loading the user's own record is not.
