@@ -628,6 +628,19 @@ function inputsOf(c: CallInfo): string[] {
   return out;
 }
 
+const QUERY_CONTENT = new Set(['query', 'queries', 'keyword', 'keywords', 'q', 'term', 'terms', 'text', 'prompt', 'question']);
+
+/** Whether an argument of the call is, by its name, a query the user typed (or its embedding). */
+function queriedByContent(c: CallInfo): boolean {
+  const names = [...c.args.map((a) => a.text), ...c.kwargs.keys(), ...[...c.kwargs.values()].map((v) => v.text)];
+  return names.some((t) => /^[A-Za-z_$][\w$.]*$/.test(t) && words(t.slice(t.lastIndexOf('.') + 1)).some((w) => QUERY_CONTENT.has(w)));
+}
+
+/** A call of a Python class (`SearchResult(...)`, by PEP 8's CapWords) constructs a value. */
+function pythonClass(c: CallInfo): boolean {
+  return /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$/.test(c.name) && c.name !== c.name.toUpperCase();
+}
+
 function callSite(c: CallInfo, fn: FunctionInfo, scopeFor: () => Scope, purposeful: boolean, byTypeOnly: boolean): PersonalSite | null {
   const ws = words(c.name);
   // Storing or sending (`saveSuggestions`, `updateScores`) is not selecting for anyone. A
@@ -640,6 +653,7 @@ function callSite(c: CallInfo, fn: FunctionInfo, scopeFor: () => Scope, purposef
   const weak = !strong && !sort && purposeful && (WEAK_VERBS.has(verb) || KEY_VERBS.has(verb));
   if (!strong && !sort && !weak) return null;
   const scope = scopeFor();
+  if (scope.family === 'python' && pythonClass(c)) return null;
   let best: { kind: UserKind; name: string } | null = null;
   for (const t of inputsOf(c)) {
     const k = exprKind(t, scope);
@@ -651,6 +665,10 @@ function callSite(c: CallInfo, fn: FunctionInfo, scopeFor: () => Scope, purposef
   // A moderation, safety or copyright service (`moderationService.scoreText(text, { userId })`,
   // `Hive.searchMediaCopyright(url, ...)`) scores or matches content, not items for the user.
   if (words(c.callee).some((w) => CONTENT_REVIEW.has(w))) return null;
+  // `SearchUserLogs(userId, keyword)`, `storage.search_vector(query_embedding, user_id=uid)`: a
+  // search by what the user typed, with their id only scoping it to their own rows (their logs,
+  // tokens, chat memories), ranks by the query. User data (a profile, a taste vector) still counts.
+  if (best.kind === 'id' && queriedByContent(c)) return null;
   if (weak) {
     // A query keyed only by the user's id is personal when its verb or name says it ranks or
     // serves a feed (`Pull(userId)`, `findUserFeed(user)`); loading the user's own record is not.
