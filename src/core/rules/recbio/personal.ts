@@ -7,14 +7,19 @@
  *   `followedUsers` → the follow graph, `user_count`/`username`/`userRepository` → nothing), with
  *   the word lists in data/recommenders.json;
  * - inside each function, assignments and loops carry that class to new names (a call made with a
- *   user key returns user data: `queries = GetVectors(ctx, c, []string{userId})`);
+ *   user key returns user data: `queries = GetVectors(ctx, c, []string{userId})`); a loop variable
+ *   takes its class from what it iterates when that is known (`for member in zf.infolist()` is
+ *   not a customer), a property that is a query or text is that (`entry.searchQuery`), and
+ *   comments, constant keyword arguments and functions bound to names carry none;
  * - a site is a call whose callee words say it ranks or scores (`topk`, `SearchScores`, `predict`,
  *   `.dot`, `knnQuery`, `Rerank`) with user-keyed input, or, inside a function whose name says it
  *   recommends or builds a feed, a query/fetch fed with user data (`findArticlesOfAuthors(followed)`,
  *   `external.Pull(userId)`), or a score term read from the viewer's follow graph;
  * - calls of a same-file function that holds a site are sites too (fixpoint, three rounds), so
  *   `recommend_k_items` → `self.score(test)` is reported where it serves the result.
- * One site per function: the strongest, then the first. Offline code (fit/train/evaluate) is skipped.
+ * One site per function: the strongest, then the first. Offline code (fit/train/evaluate), content
+ * review (moderation, copyright) and searches by what the user typed, scoped only by their id, are
+ * skipped; a React hook's callback is a function of its own.
  */
 import type { Node } from 'web-tree-sitter';
 import recData from '../../../../data/recommenders.json';
