@@ -7,20 +7,25 @@
  *   `followedUsers` → the follow graph, `user_count`/`username`/`userRepository` → nothing), with
  *   the word lists in data/recommenders.json;
  * - inside each function, assignments and loops carry that class to new names (a call made with a
- *   user key returns user data: `queries = GetVectors(ctx, c, []string{userId})`);
+ *   user key returns user data: `queries = GetVectors(ctx, c, []string{userId})`); a loop variable
+ *   takes its class from what it iterates when that is known (`for member in zf.infolist()` is
+ *   not a customer), a property that is a query or text is that (`entry.searchQuery`), and
+ *   comments, constant keyword arguments and functions bound to names carry none;
  * - a site is a call whose callee words say it ranks or scores (`topk`, `SearchScores`, `predict`,
  *   `.dot`, `knnQuery`, `Rerank`) with user-keyed input, or, inside a function whose name says it
  *   recommends or builds a feed, a query/fetch fed with user data (`findArticlesOfAuthors(followed)`,
  *   `external.Pull(userId)`), or a score term read from the viewer's follow graph;
  * - calls of a same-file function that holds a site are sites too (fixpoint, three rounds), so
  *   `recommend_k_items` → `self.score(test)` is reported where it serves the result.
- * One site per function: the strongest, then the first. Offline code (fit/train/evaluate) is skipped.
+ * One site per function: the strongest, then the first. Offline code (fit/train/evaluate), content
+ * review (moderation, copyright) and searches by what the user typed, scoped only by their id, are
+ * skipped; a React hook's callback is a function of its own.
  */
 import type { Node } from 'web-tree-sitter';
 import recData from '../../../../data/recommenders.json';
 import type { Family } from '../../analysis/model';
 import { codeWithoutProse } from '../flow/lexical';
-import { type CallInfo, type FileIndex, type FunctionInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, type LoopInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
 
 export type UserKind = 'id' | 'data';
 
@@ -37,6 +42,7 @@ const P = recData.personal;
 const SUBJECT = new RegExp(P.subjectTokens);
 const DATA = new Set(P.dataTokens);
 const SOCIAL = new Set(P.socialTokens);
+const INANIMATE_FOLLOW = new Set(P.inanimateFollowObjects);
 const EXCLUDE = new Set(P.excludeTokens);
 const OBJECT = new Set(P.objectTokens);
 const STRONG = new Set(P.strongSinkTokens);
@@ -46,6 +52,7 @@ const KEY_VERBS = new Set(P.keyedQueryVerbs);
 const WRITE_VERBS = new Set(P.writeVerbs);
 const PURPOSE = new Set(P.purposeTokens);
 const NON_PERSONAL = new Set(P.nonPersonalTokens);
+const CONTENT_REVIEW = new Set(P.contentReviewTokens);
 const OFFLINE = new RegExp(P.offlineFunctions);
 const OFFLINE_WORDS = new Set(P.offlineTokens);
 const VECTOR = new Set(['vector', 'vectors', 'embedding', 'embeddings']);
@@ -121,7 +128,7 @@ const USER_WORDS = new RegExp(USER_WORD.source, 'g');
  * `createUserContent` hold the word and are still not about the person served).
  */
 function hasUserName(code: string): boolean {
-  return someWholeName(code, USER_WORDS, (name) => classifyName(name) !== null || words(name).some((w) => SOCIAL.has(w)));
+  return someWholeName(code, USER_WORDS, (name) => classifyName(name) !== null || followGraphWords(words(name)));
 }
 
 /**
@@ -187,6 +194,18 @@ export function words(name: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+/**
+ * Whether a name's words speak of the follow graph (`followedUsers`, `isFollow`, `friend_ids`).
+ * A follow word whose next word is a thing is the verb `follow` with that object
+ * (`follow_symlinks`, `followRedirects`, `follow_up`): file systems, HTTP clients and chat UIs say
+ * it far more often than social code does.
+ */
+function followGraphWords(ws: readonly string[]): boolean {
+  return ws.some((w, i) => SOCIAL.has(w) && !INANIMATE_FOLLOW.has(ws[i + 1] ?? ''));
+}
+
+const PREDICATE = new Set(['is', 'has', 'should', 'can', 'did', 'was', 'needs', 'must']);
+
 const kindCache = new Map<string, UserKind | null>();
 
 /** The class of a name by its words alone. */
@@ -196,7 +215,10 @@ export function classifyName(name: string): UserKind | null {
   const ws = words(name);
   let out: UserKind | null = null;
   if (!ws.some((w) => EXCLUDE.has(w))) {
-    if (ws.some((w) => SOCIAL.has(w))) out = 'data';
+    if (followGraphWords(ws)) out = 'data';
+    // `isUserUpload`, `has_user_voice`: a predicate is a yes/no about something, not the user's key
+    // or profile (the follow graph's `isFollowing` is kept above).
+    else if (PREDICATE.has(ws[0]!) && ws.length > 1) out = null;
     else {
       const subject = ws.findIndex((w) => SUBJECT.test(w));
       const object = ws.findIndex((w) => OBJECT.has(w));
@@ -210,28 +232,85 @@ export function classifyName(name: string): UserKind | null {
 }
 
 const IDENT = /[A-Za-z_$][\w$]*/g;
+/** A name and the properties read from it: `video.user?.name`, `ctx.user.id`. */
+/** Words of excluded names that still identify a person when read from a user object. */
+const IDENTITY = new Set(['name', 'names', 'username', 'usernames', 'email']);
+const CHAIN = /[A-Za-z_$][\w$]*(?:\s*\??\.\s*[A-Za-z_$][\w$]*)*/g;
+/** Literal constants of every family's grammar: they carry no one's data. */
+const CONSTANT = /^(?:true|false|none|null|nil|undefined|integer|float|number|int_literal|float_literal|decimal_integer_literal|decimal_floating_point_literal|string|string_literal|interpreted_string_literal|raw_string_literal)$/;
 const RECEIVER = /^(?:self|this|cls)$/;
 const STRINGS = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g;
+/**
+ * Strings, then comments, one alternation so a `//` inside a string stays in it. An expression's
+ * text keeps the comments written inside it (a callback's "the user sees ..."); they are prose.
+ */
+const STRINGS_OR_COMMENTS = {
+  hash: new RegExp(`${STRINGS.source}|#[^\\n]*`, 'g'),
+  slash: new RegExp(`${STRINGS.source}|\\/\\*[\\s\\S]*?\\*\\/|\\/\\/[^\\n]*`, 'g'),
+};
 
 interface Scope {
   kinds: Map<string, UserKind>;
   /** Names holding the result of a library call the rule already reported. */
   library: Set<string>;
+  /**
+   * Names whose value is known to say nothing of a user, whatever their own words: the counter of
+   * `enumerate`, or a loop variable over archive members (`for member in zf.infolist()`). A class
+   * set in `kinds` by another binding still wins.
+   */
+  neutral: Set<string>;
+  family: Family;
 }
 
 /** The strongest user class among the identifiers of an expression, with the name that gave it. */
 function exprKind(text: string, scope: Scope): { kind: UserKind; name: string } | null {
   const code = text.length > 2000 ? text.slice(0, 2000) : text;
   let best: { kind: UserKind; name: string } | null = null;
-  for (const m of code.replace(STRINGS, '""').matchAll(IDENT)) {
-    const name = m[0];
-    const k = scope.kinds.get(name) ?? classifyName(name);
-    if (!k) continue;
-    if (k === 'data') return { kind: k, name };
-    best ??= { kind: k, name };
+  const clean = code.replace(STRINGS_OR_COMMENTS[scope.family === 'python' ? 'hash' : 'slash'], (t) => (t.startsWith('#') || t.startsWith('/') ? ' ' : '""'));
+  for (const m of clean.matchAll(CHAIN)) {
+    if (constantKeyword(clean, m.index, m[0].length)) continue;
+    const parts = m[0].split(/\s*\??\.\s*/);
+    // A property whose words say it is a name, a query, a text or a count (`entry.searchQuery`,
+    // `video.user.name`, `ctx.user.email`) holds that, not the user's profile or key, whatever
+    // object it is read from: the same words that exclude `username` and `user_query`.
+    // A user's name or email read this way still names the user (`findByUsername(req.user.name)`).
+    if (parts.length > 1 && words(parts[parts.length - 1]!).some((w) => EXCLUDE.has(w) && !IDENTITY.has(w))) continue;
+    for (let i = 0; i < parts.length; i++) {
+      const name = parts[i]!;
+      // Only the root is a variable of this function; the properties are classed by their words.
+      const k = i === 0 ? (scope.kinds.get(name) ?? (scope.neutral.has(name) ? null : classifyName(name))) : classifyName(name);
+      // `video.user`, `post.author.followers`: the user of an item is its author or uploader, keyed
+      // by the item (as `item_users` is), not the person served.
+      if (!k && i < parts.length - 1 && words(name).some((w) => OBJECT.has(w))) break;
+      if (!k) continue;
+      if (k === 'data') return { kind: k, name };
+      best ??= { kind: k, name };
+    }
   }
   return best;
 }
+
+/**
+ * Whether the name at `start` is a keyword argument given a constant (`f(x, follow_symlinks=False)`,
+ * `g(top_k=5)`): the name is the callee's parameter, and a constant carries no one's data.
+ */
+function constantKeyword(code: string, start: number, length: number): boolean {
+  return /[(,]\s*$/.test(code.slice(Math.max(0, start - 20), start)) && KEYWORD_CONSTANT.test(code.slice(start + length, start + length + 40));
+}
+
+const KEYWORD_CONSTANT = /^\s*=(?!=)\s*(?:True|False|None|true|false|null|nil|-?\d[\w.]*|"")\s*[,)]/;
+
+/** Whether a call's name says it returns a user's key: `getAuthenticatedUserId`, `current_user_id`. */
+function returnsUserKey(value: Node, idx: FileIndex): boolean {
+  let v: Node = value;
+  while ((v.type === 'await_expression' || v.type === 'await') && v.firstNamedChild) v = v.firstNamedChild;
+  const c = /call|invocation/.test(v.type) ? callInfoOf(idx, v) : undefined;
+  if (!c) return false;
+  const ws = words(c.name);
+  return classifyName(c.name) === 'id' && /^(?:id|ids|uid|uids|userid|userids|memberid|customerid|key)$/.test(ws[ws.length - 1] ?? '');
+}
+
+const FUNCTION_VALUE = /^(?:arrow_function|function_expression|function|lambda|func_literal|lambda_expression)$/;
 
 function isCallLike(node: Node): boolean {
   let n: Node | null = node;
@@ -286,6 +365,10 @@ function isInlineArgument(node: Node, idx: FileIndex): boolean {
   const p = node.parent;
   // A handler passed to a module-level call (`router.get('/feed', async (req, res) => ...)`) is a function of its own.
   if (!enclosingFunction(node, idx)) return false;
+  // React keeps a hook's callback for later (`useCallback`, `useEffect`) or memoises its result
+  // (`useMemo`): it is a function of its own, and merging a component's dozens of handlers into
+  // the component would let one `user` in it classify every handler's names.
+  if (p?.type === 'arguments' && HOOK.test(p.parent?.childForFieldName('function')?.text ?? '')) return false;
   return !!p && (p.type === 'arguments' || p.type === 'argument_list' || p.type === 'keyword_argument' || (p.type === 'pair' && p.parent?.parent?.type === 'arguments'));
 }
 
@@ -307,6 +390,8 @@ function liftOutOfLambda(node: Node, owner: FunctionInfo, idx: FileIndex): Node 
   }
   return n;
 }
+
+const HOOK = /^(?:React\.)?use(?:Callback|Effect|LayoutEffect|Memo)$/;
 
 function isPrivate(fn: FunctionInfo, idx: FileIndex): boolean {
   const name = fn.name ?? '';
@@ -357,6 +442,9 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     // `get_popularity_based_topk`, `recommendLatest`, a method of `GlobalHotRecall`: a list the
     // function's or its type's name says is not personal.
     if (purpose.some((w) => NON_PERSONAL.has(w)) || words(ownerTypeName(fn, idx)).some((w) => NON_PERSONAL.has(w))) continue;
+    // `runCopyrightMediaCheck`, a method of `ModerationPipeline`: content review scores content
+    // against a policy; the user's id it carries is for attribution and quotas.
+    if (purpose.some((w) => CONTENT_REVIEW.has(w)) || words(ownerTypeName(fn, idx)).some((w) => CONTENT_REVIEW.has(w))) continue;
     const byName = purpose.some((w) => PURPOSE.has(w));
     // A method of a `FeedConfigGenerator` or `RecommendService` serves that purpose whatever its own
     // name, but only user data (not a bare user key) counts there.
@@ -377,7 +465,7 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
       // A score term read from the viewer's follow graph (`isFollow ? boost : 0`).
       for (const a of within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign)) {
         if (ownerFunction(a.node, idx) !== fn || isCallLike(a.value)) continue;
-        const social = [...a.value.text.matchAll(IDENT)].find((m) => words(m[0]).some((w) => SOCIAL.has(w)));
+        const social = [...a.value.text.matchAll(IDENT)].find((m) => followGraphWords(words(m[0])));
         if (social) {
           consider(fn, { node: a.node, fn, strength: 2, what: `a score term from the viewer's follow graph (${social[0]})` });
           break;
@@ -429,7 +517,7 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): Scope {
   const kinds = new Map<string, UserKind>();
   const library = new Set<string>();
-  const scope: Scope = { kinds, library };
+  const scope: Scope = { kinds, library, neutral: new Set(), family: idx.family };
   // Results of an already reported library call (`scores = model.predict(user)`) are that ranking.
   for (const a of within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign)) {
     if (skip.size === 0) break;
@@ -446,6 +534,9 @@ function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): S
   const loops = within(idx.loops, fn.node.startIndex, fn.node.endIndex, nodeOfLoop);
   const calls = within(idx.calls, fn.node.startIndex, fn.node.endIndex, nodeOfCall);
   const locals = new Set(assigns.flatMap((a) => a.targets));
+  // Loop variables known to say nothing of a user are set aside before the rounds, so the names
+  // assigned from them (`base = basename(member.filename)`) do not take the variable's own words.
+  for (const l of loops) for (const [v, iter] of loopBindings(l)) if (!iter || knownWithoutUsers(iter, locals)) scope.neutral.add(v);
   for (let round = 0; round < 2; round++) {
     // A call given user data fills its out-parameters with it (`tpl.Execute(&buf, userCtx)`).
     for (const c of calls) {
@@ -460,21 +551,61 @@ function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): S
       if (c.args.some((a) => exprKind(a.text, scope)?.kind === 'data')) kinds.set(r.text, 'data');
     }
     for (const a of assigns) {
+      // A function bound to a name (`const emit = () => {...}`) is code, not a value about anyone;
+      // its body is a function of its own.
+      if (FUNCTION_VALUE.test(a.value.type)) continue;
       const k = exprKind(valueText(a.value, idx), scope);
       if (!k) continue;
       // A call made with a user key returns data about that user; an alias keeps the class.
-      const kind: UserKind = isCallLike(a.value) ? 'data' : k.kind;
+      // A call whose name says it returns the key (`getAuthenticatedUserId(req)`) returns the key.
+      const kind: UserKind = isCallLike(a.value) && !returnsUserKey(a.value, idx) ? 'data' : k.kind;
       // `self.user_history = ...` stores user data in the object; the object is not the user, and
       // taking it for one would make every `self.sort()` of the class personal.
       for (const t of a.targets) if (kinds.get(t) !== 'data' && !RECEIVER.test(t)) kinds.set(t, kind);
     }
     for (const l of loops) {
-      const k = exprKind(l.iter.text, scope);
-      if (!k) continue;
-      for (const v of l.vars) if (v !== '_') kinds.set(v, k.kind === 'data' || isCallLike(l.iter) ? 'data' : 'id');
+      for (const [v, iter] of loopBindings(l)) {
+        if (v === '_') continue;
+        const k = iter ? exprKind(iter.text, scope) : null;
+        // A loop variable takes its class from what it iterates when that is known: an archive's
+        // `member` or `enumerate`'s counter is not the person served, whatever the variable is
+        // called (the pre-pass above). Only an iterable of unknown content (a parameter) leaves the
+        // variable's own name to speak.
+        if (k) kinds.set(v, k.kind === 'data' || isCallLike(iter!) ? 'data' : 'id');
+      }
     }
   }
   return scope;
+}
+
+/**
+ * Each variable a loop binds, with the expression its value comes from (null for a counter).
+ * Python's `for i, x in enumerate(xs)` binds a counter and an item of `xs`, and
+ * `for a, b in zip(as_, bs)` one item of each sequence; any other loop binds every variable to
+ * the whole iterable.
+ */
+function loopBindings(l: LoopInfo): [string, Node | null][] {
+  const all = (): [string, Node | null][] => l.vars.map((v) => [v, l.iter]);
+  const left = l.node.childForFieldName('left');
+  if (l.node.type !== 'for_statement' || l.iter.type !== 'call' || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern')) return all();
+  const names = left.namedChildren;
+  if (names.length !== l.vars.length || names.some((n) => n?.type !== 'identifier')) return all();
+  const callee = l.iter.childForFieldName('function')?.text;
+  const args = (l.iter.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a);
+  if (callee === 'enumerate' && l.vars.length === 2 && args[0] && args[0].type !== 'keyword_argument') return [[l.vars[0]!, null], [l.vars[1]!, args[0]]];
+  // `zip(*rows)` or `zip(a, b, strict=True)`: positions are not the arguments'.
+  if (callee === 'zip' && args.length === l.vars.length && args.every((a) => !/splat|keyword_argument/.test(a.type))) return l.vars.map((v, i) => [v, args[i]!]);
+  return all();
+}
+
+/**
+ * Whether an iterable is known and its names say nothing of a user: a call or attribute
+ * (`zf.infolist()`, `os.scandir(d)`, `self.entries`) or a local bound in the function, with no
+ * user word anywhere in it (`range(n_users)` still counts users).
+ */
+function knownWithoutUsers(iter: Node, locals: ReadonlySet<string>): boolean {
+  if (iter.type === 'identifier' && !locals.has(iter.text)) return false;
+  return !USER_WORD.test(iter.text.replace(STRINGS, '""'));
 }
 
 /**
@@ -494,23 +625,40 @@ function inputsOf(c: CallInfo): string[] {
   // A callback's body is judged as part of its owner function, not as input to this call.
   const out = c.args.filter((a) => !/arrow_function|lambda|func_literal|function_expression|^function$/.test(a.type)).map((a) => a.text);
   for (const v of c.kwargs.values()) out.push(v.text);
-  // Keyword names count too: `model.rate(user_idx=..., item_idx=...)`.
-  for (const k of c.kwargs.keys()) out.push(k);
+  // Keyword names count too: `model.rate(user_idx=..., item_idx=...)`. A keyword is a parameter
+  // name, not data: given a constant (`is_dir(follow_symlinks=False)`), it passes no one's data.
+  for (const [k, v] of c.kwargs) if (!CONSTANT.test(v.type)) out.push(k);
   if (c.receiver && /subscript|index_expression|element_reference|array_access/.test(c.receiver.type)) out.push(c.receiver.text);
   else if (c.receiver && c.name === 'dot') out.push(c.receiver.text);
   return out;
 }
 
+const QUERY_CONTENT = new Set(['query', 'queries', 'keyword', 'keywords', 'q', 'term', 'terms', 'text', 'prompt', 'question']);
+
+/** Whether an argument of the call is, by its name, a query the user typed (or its embedding). */
+function queriedByContent(c: CallInfo): boolean {
+  const names = [...c.args.map((a) => a.text), ...c.kwargs.keys(), ...[...c.kwargs.values()].map((v) => v.text)];
+  return names.some((t) => /^[A-Za-z_$][\w$.]*$/.test(t) && words(t.slice(t.lastIndexOf('.') + 1)).some((w) => QUERY_CONTENT.has(w)));
+}
+
+/** A call of a Python class (`SearchResult(...)`, by PEP 8's CapWords) constructs a value. */
+function pythonClass(c: CallInfo): boolean {
+  return /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$/.test(c.name) && c.name !== c.name.toUpperCase();
+}
+
 function callSite(c: CallInfo, fn: FunctionInfo, scopeFor: () => Scope, purposeful: boolean, byTypeOnly: boolean): PersonalSite | null {
   const ws = words(c.name);
-  // Storing or sending (`saveSuggestions`, `updateScores`) is not selecting for anyone.
-  if (ws.length === 0 || WRITE_VERBS.has(ws[0]!)) return null;
+  // Storing or sending (`saveSuggestions`, `updateScores`) is not selecting for anyone. A
+  // constructor (`new URLSearchParams({ userId })`, `new SearchRequest(user)`) builds a value; the
+  // ranking, if any, is the call that later uses it.
+  if (ws.length === 0 || WRITE_VERBS.has(ws[0]!) || c.isNew) return null;
   const strong = ranksByName(ws, c.name);
   const sort = !strong && sortsByName(ws) && !ownRowsQuery(ws);
   const verb = ws[0]!;
   const weak = !strong && !sort && purposeful && (WEAK_VERBS.has(verb) || KEY_VERBS.has(verb));
   if (!strong && !sort && !weak) return null;
   const scope = scopeFor();
+  if (scope.family === 'python' && pythonClass(c)) return null;
   let best: { kind: UserKind; name: string } | null = null;
   for (const t of inputsOf(c)) {
     const k = exprKind(t, scope);
@@ -519,6 +667,13 @@ function callSite(c: CallInfo, fn: FunctionInfo, scopeFor: () => Scope, purposef
   if (!best || scope.library.has(best.name)) return null;
   // A popular/global/hot source called with the user only for its interface is not personal.
   if (c.receiver && words(c.receiver.text).some((w) => NON_PERSONAL.has(w))) return null;
+  // A moderation, safety or copyright service (`moderationService.scoreText(text, { userId })`,
+  // `Hive.searchMediaCopyright(url, ...)`) scores or matches content, not items for the user.
+  if (words(c.callee).some((w) => CONTENT_REVIEW.has(w))) return null;
+  // `SearchUserLogs(userId, keyword)`, `storage.search_vector(query_embedding, user_id=uid)`: a
+  // search by what the user typed, with their id only scoping it to their own rows (their logs,
+  // tokens, chat memories), ranks by the query. User data (a profile, a taste vector) still counts.
+  if (best.kind === 'id' && queriedByContent(c)) return null;
   if (weak) {
     // A query keyed only by the user's id is personal when its verb or name says it ranks or
     // serves a feed (`Pull(userId)`, `findUserFeed(user)`); loading the user's own record is not.
