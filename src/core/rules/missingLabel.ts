@@ -49,6 +49,8 @@ interface CallSinkSpec {
   exclude?: RegExp;
   firstArg?: RegExp;
   argText?: RegExp;
+  /** The file's text must match (the platform SDK is imported), so a generic method name of that SDK is an exit only there. */
+  gate?: RegExp;
   label: string;
 }
 
@@ -61,6 +63,7 @@ interface RawCallSink {
   exclude?: string;
   firstArg?: string;
   argText?: string;
+  gate?: string;
   label: string;
 }
 
@@ -73,6 +76,7 @@ const CALL_SINKS: CallSinkSpec[] = (sinksData.calls as RawCallSink[]).map((s) =>
   ...(s.exclude ? { exclude: compilePattern(s.exclude) } : {}),
   ...(s.firstArg ? { firstArg: compilePattern(s.firstArg) } : {}),
   ...(s.argText ? { argText: compilePattern(s.argText) } : {}),
+  ...(s.gate ? { gate: compilePattern(s.gate) } : {}),
   label: s.label,
 }));
 const ASSIGN_SINKS = sinksData.assignments.map((s) => ({ kind: s.kind as SinkKind, families: s.families, left: compilePattern(s.left), label: s.label }));
@@ -1707,7 +1711,8 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
   }
   const setting = typeof ctx.config.rules['aigc-missing-label'] === 'object' ? ctx.config.rules['aigc-missing-label'] : undefined;
   const terminal = setting?.terminalExits !== false;
-  const callSinks = [...CALL_SINKS, ...configuredSinks(setting)].filter((s) => s.families.includes(family) && (terminal || s.kind !== 'terminal'));
+  // Gated rows (a chat platform SDK's send methods) apply only in files that import the SDK: one test of the file text per row.
+  const callSinks = [...CALL_SINKS, ...configuredSinks(setting)].filter((s) => s.families.includes(family) && (terminal || s.kind !== 'terminal') && (!s.gate || s.gate.test(ctx.text)));
   const labelFunctions = namesPattern(ctx.config.labelFunctions);
   const cat = labelCatalog();
   const sinkMemo = new Map<number, CallSinkSpec[]>();
