@@ -172,7 +172,7 @@ export function looksBinary(text: string): boolean {
 
 /** Control characters other than tab, line feed, form feed and carriage return. */
 const CONTROL_CHAR = /[\u0000-\u0008\u000B\u000E-\u001F]/;
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000E-\u001F]/g;
+const CONTROL_CHARS = new RegExp(CONTROL_CHAR.source, 'g');
 
 /**
  * True for minified bundles: long average line length over a sizeable file. Such files are

@@ -171,10 +171,10 @@ export class Workspace {
   }
 
   /**
-   * Evicts the file `rel` and deletes its tree, and with it every live file whose model links its
-   * model: a linked file's own links (Python wrappers two files deep) stay in its model, and
-   * resolving through one whose tree is deleted read freed parser memory ("memory access out of
-   * bounds"). An evicted file is parsed and linked again when it is next needed.
+   * Drops the loaded file `rel` and its tree (evicted or changed), and with it every live file
+   * whose model links its model: a linked file's own links (Python wrappers two files deep) stay
+   * in its model, and resolving through one whose tree is deleted read freed parser memory
+   * ("memory access out of bounds"). A dropped file is parsed and linked again when next needed.
    */
   private evict(rel: string, linkers: ReadonlyMap<FileModel, readonly string[]>): void {
     const work = [rel];
@@ -184,9 +184,15 @@ export class Workspace {
       const model = this.settled.get(r)?.model;
       this.loaded.delete(r);
       this.settled.delete(r);
-      void p.then((l) => l?.tree.delete());
+      this.retire(p);
       if (model) work.push(...(linkers.get(model) ?? []));
     }
+  }
+
+  /** Deletes a dropped tree now, or when no analysis that may hold it is in flight. */
+  private retire(p: Promise<{ tree: Tree } | undefined>): void {
+    if (this.active > 0) this.retired.push(p);
+    else void p.then((l) => l?.tree.delete());
   }
 
   private evictAdopted(): void {
@@ -214,18 +220,12 @@ export class Workspace {
    */
   invalidate(rel: string): void {
     this.version++;
-    const p = this.loaded.get(rel);
-    if (p) {
-      this.loaded.delete(rel);
-      this.settled.delete(rel);
-      if (this.active > 0) this.retired.push(p);
-      else void p.then((l) => l?.tree.delete());
-    }
+    // The files whose models link this one go with it, as in eviction: their links are stale.
+    if (this.loaded.has(rel)) this.evict(rel, this.linkersOfLive());
     const a = this.adopted.get(rel);
     if (a) {
       this.adopted.delete(rel);
-      if (this.active > 0) this.retired.push(Promise.resolve(a));
-      else a.tree.delete();
+      this.retire(Promise.resolve(a));
     }
     this.dropText(rel);
     this.verdicts.delete(rel);

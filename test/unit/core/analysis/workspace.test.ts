@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { FileModel } from '../../../../src/core/analysis/model';
 import { type LinkFilter, Workspace } from '../../../../src/core/analysis/workspace';
 import { defaultConfig } from '../../../../src/core/config';
 import { Engine } from '../../../../src/core/engine';
@@ -108,6 +109,13 @@ describe('Workspace trees shared with analyses', () => {
     return { engine, parses };
   };
   const read = (rel: string): string => fs.readFileSync(path.join(root, rel), 'utf8');
+  const write = (rel: string, text: string): void => fs.writeFileSync(path.join(root, rel), text);
+  /** Sixty one-line modules, more than the workspace keeps live. */
+  const fillers = Array.from({ length: 60 }, (_, i) => `app/m${i}.ts`);
+  const writeFillers = (): void => fillers.forEach((rel, i) => write(rel, `export const M${i} = ${i};\n`));
+  const loadFillers = async (ws: Workspace): Promise<void> => {
+    for (const rel of fillers) await ws.load(rel);
+  };
   const brief = (fs: readonly { ruleId: string; range: { startOffset: number }; message: string }[]): string[] => fs.map((f) => `${f.ruleId}@${f.range.startOffset}:${f.message}`);
 
   for (const order of [['app/client.ts', 'app/endpoints.ts'], ['app/endpoints.ts', 'app/client.ts']]) {
@@ -145,12 +153,12 @@ describe('Workspace trees shared with analyses', () => {
   it('keeps a file many importers link when evicting, before files linked once', async () => {
     const { engine, parses } = counted();
     const ws = engine.workspace(root);
-    for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(root, `app/m${i}.ts`), `export const M${i} = ${i};\n`);
+    writeFillers();
     const hub = read('app/endpoints.ts');
     ws.begin();
     await ws.load('app/endpoints.ts');
     await ws.load('app/endpoints.ts');
-    for (let i = 0; i < 60; i++) await ws.load(`app/m${i}.ts`);
+    await loadFillers(ws);
     ws.end();
     assert.ok(ws.liveFiles < 61, 'files beyond the bound were evicted');
     assert.ok(ws.borrow('app/endpoints.ts', hub), 'the file asked for twice is still live');
@@ -162,33 +170,39 @@ describe('Workspace trees shared with analyses', () => {
   it('evicts a file whose model links an evicted file with it, so no live model reads a deleted tree', async () => {
     const { engine } = counted();
     const ws = engine.workspace(root);
-    fs.writeFileSync(path.join(root, 'app/__init__.py'), '');
-    fs.writeFileSync(path.join(root, 'app/core.py'), 'def sample(x):\n    return x\n');
-    fs.writeFileSync(path.join(root, 'app/pipeline.py'), 'from app.core import sample\n\ndef run(x):\n    return sample(x)\n');
-    for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(root, `app/m${i}.ts`), `export const M${i} = ${i};\n`);
+    write('app/__init__.py', '');
+    write('app/core.py', 'def sample(x):\n    return x\n');
+    write('app/pipeline.py', 'from app.core import sample\n\ndef run(x):\n    return sample(x)\n');
+    writeFillers();
+    /** Loads the pipeline twice (eviction keeps it longer) and links the core module into it. */
+    const linkedPipeline = async (): Promise<FileModel> => {
+      await ws.load('app/pipeline.py');
+      const model = (await ws.load('app/pipeline.py'))!.model;
+      await ws.link(model, 'app/pipeline.py');
+      assert.ok([...model.linked.values()].length > 0, 'the pipeline links the core module');
+      return model;
+    };
     ws.begin();
-    // The pipeline is asked for twice (eviction keeps it longer) and links the core module.
-    await ws.load('app/pipeline.py');
-    const pipeline = (await ws.load('app/pipeline.py'))!.model;
-    await ws.link(pipeline, 'app/pipeline.py');
-    assert.ok([...pipeline.linked.values()].length > 0, 'the pipeline links the core module');
-    for (let i = 0; i < 60; i++) await ws.load(`app/m${i}.ts`);
+    const pipeline = await linkedPipeline();
+    await loadFillers(ws);
     ws.end();
     assert.equal(ws.borrow('app/core.py', read('app/core.py')), undefined, 'the core module, asked for once, is evicted');
     assert.equal(ws.borrow('app/pipeline.py', read('app/pipeline.py')), undefined, 'and the pipeline that links it goes with it');
-    // Loaded again, it is a new model with live links.
-    const again = (await ws.load('app/pipeline.py'))!.model;
+    // Loaded again, it is a new model with live links; a change to the core module drops it too.
+    const again = await linkedPipeline();
     assert.notEqual(again, pipeline);
+    ws.invalidate('app/core.py');
+    assert.equal(ws.borrow('app/pipeline.py', read('app/pipeline.py')), undefined, 'a file linking a changed file is dropped with it');
     engine.host.dispose();
   });
 
   it('answers a name two linked Python modules import from each other, without recursing forever', async () => {
     const { engine } = counted();
     const ws = engine.workspace(root);
-    fs.writeFileSync(path.join(root, 'app/__init__.py'), '');
+    write('app/__init__.py', '');
     // Packages import each other: each module takes `client` (and `make`) from the other.
-    fs.writeFileSync(path.join(root, 'app/core.py'), 'from app.frames import client, make\n\ndef run():\n    return make()\n');
-    fs.writeFileSync(path.join(root, 'app/frames.py'), 'from app.core import client, make\n');
+    write('app/core.py', 'from app.frames import client, make\n\ndef run():\n    return make()\n');
+    write('app/frames.py', 'from app.core import client, make\n');
     ws.begin();
     const core = (await ws.load('app/core.py'))!.model;
     const frames = (await ws.load('app/frames.py'))!.model;
