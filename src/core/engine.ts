@@ -10,6 +10,7 @@ import type { Node, Query, QueryOptions, Tree } from 'web-tree-sitter';
 import { type AiregConfig, defaultConfig } from './config';
 import { type LanguageInfo, languageForPath } from './languages';
 import { ParseTimeoutError, TreeSitterHost } from './parser';
+import { keepChunks } from './analysis/chunks';
 import { forgetFileModel } from './analysis/model';
 import { isTestFile } from './analysis/testFiles';
 import { Workspace } from './analysis/workspace';
@@ -350,6 +351,9 @@ export class Engine {
     }
     const t1 = performance.now();
     result.parseMs = t1 - t0;
+    // The editor keeps the tree for the next edit: its facts are recorded per top-level
+    // statement, and those of the statements this edit did not touch carry over from the last.
+    if (options.keepTree) keepChunks(tree, options.oldTree);
     const raws: RawFinding[] = [];
     const generationCalls: GenerationCall[] = [];
     // Findings in test code stay visible as information unless the team asks for them as warnings.

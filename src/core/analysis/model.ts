@@ -13,9 +13,10 @@
  * Resolution is file-local and flow-insensitive on purpose: it answers "which SDK object is this
  * receiver made from" for the common shapes in a few map lookups, without a type checker.
  */
-import type { Node, Query, Tree } from 'web-tree-sitter';
+import type { Node, Query, QueryMatch, Tree } from 'web-tree-sitter';
 import type { LanguageInfo } from '../languages';
 import type { TreeSitterHost } from '../parser';
+import { type Shift, chunkPlan, chunked, moveNode, moveOpt } from './chunks';
 import { catalog } from './catalog';
 import { MODEL_QUERIES, MODEL_QUERY_KEY } from './queries';
 
@@ -151,6 +152,37 @@ export function goPackageName(path: string): string {
   return last.replace(/^go-/, '').replace(/-sdk-go$|-go$/, '').replace(/[-.]/g, '');
 }
 
+/** One fact the model's construction adds, as recorded per top-level statement (see `addChunks`). */
+type ModelOp =
+  | { k: 'import'; v: ImportBinding }
+  | { k: 'star'; module: string }
+  | { k: 'package'; name: string }
+  | { k: 'call'; v: CallSite }
+  | { k: 'bind' | 'append'; v: Binding }
+  | { k: 'func'; name: string; node: Node }
+  | { k: 'class'; name: string; node: Node; iface: boolean };
+
+/** A statement's recorded facts as they are after an edit that moved it by `s`. */
+function moveOps(ops: ModelOp[], s: Shift): ModelOp[] {
+  const m = (n: Node): Node => moveNode(n, s);
+  return ops.map((op): ModelOp => {
+    switch (op.k) {
+      case 'import':
+        return { k: op.k, v: { ...op.v, node: m(op.v.node) } };
+      case 'call':
+        return { k: op.k, v: { ...op.v, node: m(op.v.node), callee: m(op.v.callee), name: m(op.v.name), receiver: moveOpt(op.v.receiver, s), args: moveOpt(op.v.args, s) } };
+      case 'bind':
+      case 'append':
+        return { k: op.k, v: { ...op.v, value: moveOpt(op.v.value, s), type: moveOpt(op.v.type, s), node: m(op.v.node) } };
+      case 'func':
+      case 'class':
+        return { ...op, node: m(op.node) };
+      default:
+        return op;
+    }
+  });
+}
+
 export class FileModel {
   readonly imports = new Map<string, ImportBinding>();
   /** Modules imported with `*` (Java on-demand imports, Python star imports). */
@@ -213,6 +245,8 @@ export class FileModel {
   /** Resolution steps taken so far (tests assert that a large bundle stays linear). */
   steps = 0;
   private mockTargetsCache: string[] | undefined;
+  /** While a statement of a kept tree is read: what it adds, to replay after the next edit. */
+  private log: ModelOp[] | undefined;
 
   /** The root node of the file's tree. */
   readonly rootNode: Node;
@@ -220,53 +254,120 @@ export class FileModel {
   constructor(readonly family: Family, readonly text: string, tree: Tree, query: Query) {
     this.rootNode = tree.rootNode;
     this.stepsLeft = STEP_BASE + STEP_PER_CHAR * text.length;
-    for (const match of query.matches(tree.rootNode)) {
-      const caps = match.captures;
-      const main = caps.find((c) => c.name === 'import' || c.name === 'call' || c.name === 'bind' || c.name === 'bindlist' || c.name === 'func' || c.name === 'class');
-      if (!main) continue;
-      switch (main.name) {
-        case 'import':
-          this.addImport(main.node);
-          break;
-        case 'call':
-          this.addCall(main.node);
-          break;
-        case 'bind': {
-          const name = caps.find((c) => c.name === 'name')?.node;
-          const value = caps.find((c) => c.name === 'value')?.node ?? (main.node.type === 'enum_declaration' ? main.node : main.node.childForFieldName('value'));
-          // `x += part` is kept apart: it appends to a string (see stringValue) and says nothing else of `x`.
-          if (name && value && main.node.type === 'augmented_assignment_expression') {
-            const key = this.textOf(name).replace(/\s+/g, '');
-            const list = this.appends.get(key);
-            const b: Binding = { key, value, type: null, node: main.node, mock: false };
-            if (list) list.push(b);
-            else this.appends.set(key, [b]);
-          } else if (name) this.addBinding(name, value, main.node);
-          break;
-        }
-        case 'bindlist':
-          this.addGoBindings(main.node);
-          break;
-        case 'class': {
-          const name = caps.find((c) => c.name === 'name')?.node;
-          if (name) {
-            this.classes.add(this.textOf(name));
-            if (this.family === 'python') this.classNodes.set(this.textOf(name), main.node);
-            if (main.node.type === 'interface_declaration') this.interfaces.set(this.textOf(name), main.node);
-          }
-          break;
-        }
-        case 'func': {
-          const name = caps.find((c) => c.name === 'name')?.node;
-          if (name) {
-            const key = this.textOf(name);
-            const list = this.functions.get(key);
-            if (list) list.push(main.node);
-            else this.functions.set(key, [main.node]);
-          }
-          break;
-        }
+    if (chunked(tree)) this.addChunks(tree, query);
+    else for (const match of query.matches(tree.rootNode)) this.addMatch(match);
+  }
+
+  /**
+   * Builds the model of a tree the editor keeps for the next edit: the top-level statements the
+   * edit did not touch replay what they added to the model last time (moved to the new tree, see
+   * `chunks.ts`); the others are queried. Statements are added in document order either way, so
+   * the model is the one a query over the whole file builds.
+   */
+  private addChunks(tree: Tree, query: Query): void {
+    const plan = chunkPlan<ModelOp[]>(tree, 'model', moveOps);
+    const fresh: QueryMatch[][] = [];
+    for (const target of plan.targets) {
+      for (const match of query.matches(target.node)) {
+        const first = match.captures[0];
+        const i = target.chunk ?? (first ? plan.chunkAt(first.node.startIndex) : -1);
+        if (i < 0 || plan.carried[i]) continue;
+        (fresh[i] ??= []).push(match);
       }
+    }
+    const logs: ModelOp[][] = [];
+    for (let i = 0; i < plan.chunks.length; i++) {
+      const carried = plan.carried[i];
+      if (carried) {
+        for (const op of carried) this.apply(op);
+        logs.push(carried);
+        continue;
+      }
+      const log: ModelOp[] = [];
+      this.log = log;
+      try {
+        for (const match of fresh[i] ?? []) this.addMatch(match);
+      } finally {
+        this.log = undefined;
+      }
+      logs.push(log);
+    }
+    plan.save(logs);
+  }
+
+  private addMatch(match: QueryMatch): void {
+    const caps = match.captures;
+    const main = caps.find((c) => c.name === 'import' || c.name === 'call' || c.name === 'bind' || c.name === 'bindlist' || c.name === 'func' || c.name === 'class');
+    if (!main) return;
+    switch (main.name) {
+      case 'import':
+        this.addImport(main.node);
+        break;
+      case 'call':
+        this.addCall(main.node);
+        break;
+      case 'bind': {
+        const name = caps.find((c) => c.name === 'name')?.node;
+        const value = caps.find((c) => c.name === 'value')?.node ?? (main.node.type === 'enum_declaration' ? main.node : main.node.childForFieldName('value'));
+        // `x += part` is kept apart: it appends to a string (see stringValue) and says nothing else of `x`.
+        if (name && value && main.node.type === 'augmented_assignment_expression') {
+          const key = this.textOf(name).replace(/\s+/g, '');
+          this.apply({ k: 'append', v: { key, value, type: null, node: main.node, mock: false } });
+        } else if (name) this.addBinding(name, value, main.node);
+        break;
+      }
+      case 'bindlist':
+        this.addGoBindings(main.node);
+        break;
+      case 'class': {
+        const name = caps.find((c) => c.name === 'name')?.node;
+        if (name) this.apply({ k: 'class', name: this.textOf(name), node: main.node, iface: main.node.type === 'interface_declaration' });
+        break;
+      }
+      case 'func': {
+        const name = caps.find((c) => c.name === 'name')?.node;
+        if (name) this.apply({ k: 'func', name: this.textOf(name), node: main.node });
+        break;
+      }
+    }
+  }
+
+  /** Adds one fact to the model (and to the log of the statement being read, if any). */
+  private apply(op: ModelOp): void {
+    this.log?.push(op);
+    switch (op.k) {
+      case 'import':
+        this.imports.set(op.v.local, op.v);
+        return;
+      case 'star':
+        this.starModules.push(op.module);
+        return;
+      case 'package':
+        this.packageName = op.name;
+        return;
+      case 'call':
+        this.calls.push(op.v);
+        this.callById.set(op.v.node.id, op.v);
+        return;
+      case 'bind':
+      case 'append': {
+        const map = op.k === 'bind' ? this.bindings : this.appends;
+        const list = map.get(op.v.key);
+        if (list) list.push(op.v);
+        else map.set(op.v.key, [op.v]);
+        return;
+      }
+      case 'func': {
+        const list = this.functions.get(op.name);
+        if (list) list.push(op.node);
+        else this.functions.set(op.name, [op.node]);
+        return;
+      }
+      case 'class':
+        this.classes.add(op.name);
+        if (this.family === 'python') this.classNodes.set(op.name, op.node);
+        if (op.iface) this.interfaces.set(op.name, op.node);
+        return;
     }
   }
 
@@ -283,7 +384,7 @@ export class FileModel {
   // ---------------------------------------------------------------- imports
 
   private importModule(local: string, module: string, member: string | undefined, node: Node, raw?: string): void {
-    this.imports.set(local, { local, module, member, node, ...(raw && raw !== module ? { raw } : {}) });
+    this.apply({ k: 'import', v: { local, module, member, node, ...(raw && raw !== module ? { raw } : {}) } });
   }
 
   private addImport(node: Node): void {
@@ -335,7 +436,7 @@ export class FileModel {
         const rawModule = this.textOf(moduleNode);
         const module = rawModule.replace(/^\.+/, '');
         if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
-          this.starModules.push(module);
+          this.apply({ k: 'star', module });
           return;
         }
         for (const n of node.childrenForFieldName('name')) {
@@ -358,7 +459,7 @@ export class FileModel {
         const alias = node.childForFieldName('name');
         const local = alias ? this.textOf(alias) : goPackageName(module);
         if (local === '_') return;
-        if (local === '.') this.starModules.push(module);
+        if (local === '.') this.apply({ k: 'star', module });
         else this.importModule(local, module, undefined, node);
         return;
       }
@@ -367,11 +468,11 @@ export class FileModel {
         if (!scoped) return;
         const full = this.textOf(scoped);
         if (node.type === 'package_declaration') {
-          this.packageName = full;
+          this.apply({ k: 'package', name: full });
           return;
         }
         if (node.namedChildren.some((c) => c?.type === 'asterisk')) {
-          this.starModules.push(full);
+          this.apply({ k: 'star', module: full });
           return;
         }
         const dot = full.lastIndexOf('.');
@@ -408,8 +509,7 @@ export class FileModel {
     }
     if (!callee || !name) return;
     const site: CallSite = { node, callee, name, nameText: this.textOf(name), receiver, args: node.childForFieldName('arguments'), isNew };
-    this.calls.push(site);
-    this.callById.set(node.id, site);
+    this.apply({ k: 'call', v: site });
     if (site.args && this.family !== 'java') this.addReferences(site.args);
   }
 
@@ -423,18 +523,14 @@ export class FileModel {
       const name = value.childForFieldName('property') ?? value.childForFieldName('attribute') ?? value.childForFieldName('field');
       if (!receiver || !name) continue;
       const site: CallSite = { node: value, callee: value, name, nameText: this.textOf(name), receiver, args: null, isNew: false, reference: true };
-      this.calls.push(site);
-      this.callById.set(value.id, site);
+      this.apply({ k: 'call', v: site });
     }
   }
 
   // ---------------------------------------------------------------- bindings
 
   private bind(key: string, value: Node | null, type: Node | null, node: Node, mock = false): void {
-    const b: Binding = { key, value, type, node, mock };
-    const list = this.bindings.get(key);
-    if (list) list.push(b);
-    else this.bindings.set(key, [b]);
+    this.apply({ k: 'bind', v: { key, value, type, node, mock } });
   }
 
   /** Records `key` and, for attributes, `.attr` so `self.client` set in one method resolves `cls.client` in another. */
@@ -484,16 +580,8 @@ export class FileModel {
         if (n && (n.type === 'identifier' || MEMBER.has(n.type))) {
           const key = this.textOf(n).replace(/\s+/g, '');
           const b: Binding = { key, value, type: null, node, mock: false, index: i };
-          const list = this.bindings.get(key);
-          if (list) list.push(b);
-          else this.bindings.set(key, [b]);
-          if (MEMBER.has(n.type)) {
-            const attr = key.slice(key.lastIndexOf('.'));
-            const l2 = this.bindings.get(attr);
-            const b2 = { ...b, key: attr };
-            if (l2) l2.push(b2);
-            else this.bindings.set(attr, [b2]);
-          }
+          this.apply({ k: 'bind', v: b });
+          if (MEMBER.has(n.type)) this.apply({ k: 'bind', v: { ...b, key: key.slice(key.lastIndexOf('.')) } });
         }
       });
       return;

@@ -7,7 +7,8 @@
  * The index is language-neutral on purpose: each family's node kinds are mapped to the same small
  * shapes so the data-flow in `taint.ts` and the rules are written once.
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, Query, Tree } from 'web-tree-sitter';
+import { type Shift, chunkPlan, chunked, moveNode, moveOpt } from '../../analysis/chunks';
 import type { LanguageInfo } from '../../languages';
 import type { RuleContext } from '../rule';
 
@@ -112,7 +113,8 @@ const INDEXED: ReadonlySet<string> = new Set(INDEXED_KINDS);
 export async function indexFor(ctx: RuleContext): Promise<FileIndex> {
   let idx = cache.get(ctx.tree);
   if (!idx) {
-    if (ctx.text.length < CURSOR_WALK_MAX_CHARS && !compiled.has(ctx.language.id)) {
+    // A tree kept for the next edit always goes through the query, which is what carries over.
+    if (ctx.text.length < CURSOR_WALK_MAX_CHARS && !compiled.has(ctx.language.id) && !chunked(ctx.tree)) {
       // Compiling the query costs more than walking a small file: the first files of a process
       // (a cold start, the editor's first document) are indexed by the cursor walk.
       idx = buildIndex(ctx.tree, ctx.language.family);
@@ -122,13 +124,70 @@ export async function indexFor(ctx: RuleContext): Promise<FileIndex> {
       // One pattern per kind: the same captures as an alternation, and quicker to compile.
       const query = await ctx.host.query(ctx.language.id, 'aireg.review.index', kinds.map((k) => `(${k}) @n`).join('\n'));
       compiled.add(ctx.language.id);
-      idx = emptyIndex(ctx.language.family);
-      const visit = visitor(idx);
-      for (const cap of query.captures(ctx.tree.rootNode)) visit(cap.node);
+      if (chunked(ctx.tree)) idx = chunkedIndex(ctx.tree, ctx.language.family, query);
+      else {
+        idx = emptyIndex(ctx.language.family);
+        const visit = visitor(idx);
+        for (const cap of query.captures(ctx.tree.rootNode)) visit(cap.node);
+      }
     }
     cache.set(ctx.tree, idx);
   }
   return idx;
+}
+
+/**
+ * The index of a tree the editor keeps, one top-level statement at a time: statements the last
+ * edit did not touch bring their entries over from the previous tree (see `analysis/chunks.ts`),
+ * the others are captured by one query per stretch of them. The lists stay in document order.
+ */
+function chunkedIndex(tree: Tree, family: Family, query: Query): FileIndex {
+  const plan = chunkPlan<FileIndex>(tree, 'review.index', moveIndex);
+  const parts = plan.carried.slice();
+  for (const target of plan.targets) {
+    let at = -1;
+    let visit: ((node: Node) => void) | undefined;
+    for (const cap of query.captures(target.node)) {
+      const i = target.chunk ?? plan.chunkAt(cap.node.startIndex);
+      // A query over the root also sees the carried statements, whose entries are in already.
+      if (i < 0 || plan.carried[i]) continue;
+      if (i !== at) {
+        at = i;
+        visit = visitor((parts[i] ??= emptyIndex(family)));
+      }
+      visit!(cap.node);
+    }
+  }
+  for (let i = 0; i < parts.length; i++) parts[i] ??= emptyIndex(family);
+  plan.save(parts as FileIndex[]);
+  const idx = emptyIndex(family);
+  for (const part of parts as FileIndex[]) {
+    idx.calls.push(...part.calls);
+    idx.functions.push(...part.functions);
+    idx.assigns.push(...part.assigns);
+    idx.loops.push(...part.loops);
+    idx.returns.push(...part.returns);
+    idx.strings.push(...part.strings);
+    idx.keyed.push(...part.keyed);
+    for (const f of part.functions) idx.fnById.set(f.node.id, f);
+  }
+  return idx;
+}
+
+/** A statement's index entries as they are in the tree after an edit that moved it by `s`. */
+function moveIndex(part: FileIndex, s: Shift): FileIndex {
+  const m = (n: Node): Node => moveNode(n, s);
+  return {
+    family: part.family,
+    calls: part.calls.map((c) => ({ ...c, node: m(c.node), receiver: moveOpt(c.receiver, s), args: c.args.map(m), kwargs: new Map([...c.kwargs].map(([k, v]) => [k, m(v)])) })),
+    functions: part.functions.map((f) => ({ ...f, node: m(f.node), body: moveOpt(f.body, s) })),
+    assigns: part.assigns.map((a) => ({ ...a, node: m(a.node), value: m(a.value) })),
+    loops: part.loops.map((l) => ({ ...l, node: m(l.node), iter: m(l.iter) })),
+    returns: part.returns.map(m),
+    strings: part.strings.map(m),
+    keyed: part.keyed.map((k) => ({ ...k, node: m(k.node), entries: k.entries.map((e) => ({ key: e.key, keyNode: m(e.keyNode), value: moveOpt(e.value, s) })) })),
+    fnById: new Map(),
+  };
 }
 
 /** Files below this size are indexed by a cursor walk until the index query has been compiled. */

@@ -1,0 +1,201 @@
+/**
+ * Facts carried over an incremental parse, one top-level statement ("chunk") at a time.
+ *
+ * When the editor re-parses a file after an edit, tree-sitter reuses every subtree the edit did
+ * not touch: a top-level statement of the new tree with the same node id as one of the old tree
+ * IS that subtree, with the same text and shape, only moved by the edit. Whatever was extracted
+ * from it (the review index's calls and functions, the model's bindings and call sites) is still
+ * true once its nodes are moved to the new tree and position. So the per-edit cost of the fact
+ * base is the changed statements plus a copy of the rest, instead of a query over the whole file.
+ *
+ * Only trees the caller keeps for the next edit record their chunks (`keepChunks`): a scan
+ * analyses each file once and would pay for records it never reads.
+ *
+ * Why ids can be trusted: the old tree is alive while the new one is parsed from it (it is the
+ * `oldTree` argument), so every id recorded for it still names one of its subtrees, and a subtree
+ * of the new tree with that id is shared with it, not a new allocation at a recycled address.
+ */
+import type { Node, Point, Tree } from 'web-tree-sitter';
+
+/** How a reused chunk moved: add `dIndex` to offsets, `dRow` to rows, and `dCol` to columns on its first row. */
+export interface Shift {
+  tree: Tree;
+  dIndex: number;
+  dRow: number;
+  /** The chunk's first row before the edit: only nodes on it can have moved sideways. */
+  firstRow: number;
+  dCol: number;
+}
+
+/** A top-level statement as recorded with its facts: enough to recognise it in the next tree. */
+interface ChunkRecord {
+  id: number;
+  startIndex: number;
+  row: number;
+  column: number;
+}
+
+interface Stored {
+  chunks: ChunkRecord[];
+  facts: unknown[];
+}
+
+/** The tree each kept tree was incrementally parsed from, while the new tree's facts are built. */
+const origins = new WeakMap<Tree, Tree>();
+/** Trees whose facts are recorded per chunk for the next edit. */
+const keepers = new WeakSet<Tree>();
+/** Per tree and kind of fact: the chunks and their facts. */
+const stores = new WeakMap<Tree, Map<string, Stored>>();
+/** Per tree: its top-level statements (read once, shared by every kind of fact). */
+const chunkLists = new WeakMap<Tree, Node[]>();
+
+/**
+ * Marks `tree` as one the caller keeps for the next edit, parsed from `old` (if it was), so its
+ * facts are recorded per chunk and those of `old` can be carried over.
+ */
+export function keepChunks(tree: Tree, old?: Tree): void {
+  keepers.add(tree);
+  if (old && old !== tree) origins.set(tree, old);
+}
+
+/** Drops what `tree` keeps for the next edit (the tree is about to be deleted). */
+export function forgetChunks(tree: Tree): void {
+  stores.delete(tree);
+  chunkLists.delete(tree);
+  origins.delete(tree);
+}
+
+/** True when facts of `tree` should be built through {@link chunkPlan}. */
+export function chunked(tree: Tree): boolean {
+  return keepers.has(tree);
+}
+
+/** The top-level statements of a tree, in document order. */
+export function chunksOf(tree: Tree): Node[] {
+  let list = chunkLists.get(tree);
+  if (!list) {
+    list = tree.rootNode.children.filter((c): c is Node => !!c);
+    chunkLists.set(tree, list);
+  }
+  return list;
+}
+
+/**
+ * A node to run a fact query on: a chunk that was not carried over, or the root when none was
+ * (one query over the file, its results bucketed with `chunkAt`). A query cannot be limited to a
+ * byte range instead: web-tree-sitter 0.25 reads the range in bytes of its UTF-16 text, which are
+ * not the offsets its nodes report, so a range query silently misses half of what it should find.
+ */
+export interface Target {
+  node: Node;
+  /** The chunk the node is; undefined for the root. */
+  chunk: number | undefined;
+}
+
+export interface ChunkPlan<T> {
+  chunks: readonly Node[];
+  /** Per chunk: its facts carried over from the old tree (already moved), or undefined. */
+  carried: (T | undefined)[];
+  /** What to query for the chunks that were not carried over. */
+  targets: Target[];
+  /** The chunk holding offset `index` (for bucketing a query over the root), or -1. */
+  chunkAt(index: number): number;
+  /** Records each chunk's facts with the tree, when the tree is kept for the next edit. */
+  save(facts: readonly T[]): void;
+}
+
+/**
+ * The plan for building facts of kind `kind` over `tree`: which chunks carry their facts over
+ * from the tree it was parsed from (moved by `move`), and which must be extracted.
+ */
+export function chunkPlan<T>(tree: Tree, kind: string, move: (facts: T, shift: Shift) => T): ChunkPlan<T> {
+  const chunks = chunksOf(tree);
+  const old = origins.get(tree);
+  const prev = old ? stores.get(old)?.get(kind) : undefined;
+  const byId = new Map<number, number>();
+  if (prev) prev.chunks.forEach((c, i) => byId.set(c.id, i));
+  const carried: (T | undefined)[] = new Array(chunks.length);
+  const missing: number[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i]!;
+    const at = prev ? byId.get(c.id) : undefined;
+    if (at !== undefined) {
+      const rec = prev!.chunks[at]!;
+      const pos = c.startPosition;
+      const shift: Shift = { tree, dIndex: c.startIndex - rec.startIndex, dRow: pos.row - rec.row, firstRow: rec.row, dCol: pos.column - rec.column };
+      carried[i] = move(prev!.facts[at] as T, shift);
+    } else missing.push(i);
+  }
+  // Most of the file missing (a first analysis, an edit that re-parsed much): one query over the root.
+  const targets: Target[] = missing.length > chunks.length / 2 ? [{ node: tree.rootNode, chunk: undefined }] : missing.map((i) => ({ node: chunks[i]!, chunk: i }));
+  return {
+    chunks,
+    carried,
+    targets,
+    chunkAt: (index) => chunkAt(chunks, index),
+    save(facts) {
+      if (!keepers.has(tree)) return;
+      let kinds = stores.get(tree);
+      if (!kinds) stores.set(tree, (kinds = new Map()));
+      kinds.set(kind, {
+        chunks: chunks.map((c) => ({ id: c.id, startIndex: c.startIndex, row: c.startPosition.row, column: c.startPosition.column })),
+        facts: [...facts],
+      });
+      // The old tree's facts are not needed again: it is deleted once this analysis is over.
+      if (old) stores.get(old)?.delete(kind);
+    },
+  };
+}
+
+/** The last chunk starting at or before `index` (chunks are sorted and do not overlap). */
+function chunkAt(chunks: readonly Node[], index: number): number {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (chunks[mid]!.startIndex <= index) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+let nodePrototype: object | undefined;
+
+/**
+ * The node of the new tree that `node` (of a reused chunk of the old tree) has become: the same
+ * subtree id, at the moved position. Built without a parser call, since the subtree is shared.
+ */
+export function moveNode(node: Node, s: Shift): Node {
+  nodePrototype ??= Object.getPrototypeOf(node) as object;
+  const pos = node.startPosition;
+  const moved = Object.create(nodePrototype) as MutableNode;
+  const src = node as unknown as MutableNode;
+  // The same own fields, in the same order, as web-tree-sitter's constructor gives a node.
+  moved._children = undefined;
+  moved._namedChildren = undefined;
+  moved.id = src.id;
+  moved.startIndex = src.startIndex + s.dIndex;
+  moved.startPosition = { row: pos.row + s.dRow, column: pos.row === s.firstRow ? pos.column + s.dCol : pos.column };
+  moved.tree = s.tree;
+  moved[0] = src[0];
+  return moved as unknown as Node;
+}
+
+/** {@link moveNode} for a node that may be absent. */
+export function moveOpt(node: Node | null, s: Shift): Node | null {
+  return node ? moveNode(node, s) : null;
+}
+
+/** A web-tree-sitter node's own fields (its class declares them internal). */
+interface MutableNode {
+  0: number;
+  _children: unknown;
+  _namedChildren: unknown;
+  id: number;
+  startIndex: number;
+  startPosition: Point;
+  tree: Tree;
+}

@@ -1,0 +1,204 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
+import { chunksOf } from '../../../../src/core/analysis/chunks';
+import { getFileModel } from '../../../../src/core/analysis/model';
+import { Engine } from '../../../../src/core/engine';
+import { languageForPath } from '../../../../src/core/languages';
+import { fileIndex } from '../../../../src/core/rules/flow/ast';
+import type { Finding } from '../../../../src/core/types';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+
+/** Several real-shaped files of one language joined into one, so the file has many top-level statements. */
+function joined(dir: string, ext: string): string {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(ext))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
+}
+
+/** A small deterministic generator, so a failure names an edit that can be replayed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+interface Edit {
+  at: number;
+  remove: number;
+  insert: string;
+}
+
+function pointAt(text: string, index: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: index - lineStart };
+}
+
+function applyEdit(tree: Tree, text: string, e: Edit): string {
+  const next = text.slice(0, e.at) + e.insert + text.slice(e.at + e.remove);
+  tree.edit({
+    startIndex: e.at,
+    oldEndIndex: e.at + e.remove,
+    newEndIndex: e.at + e.insert.length,
+    startPosition: pointAt(text, e.at),
+    oldEndPosition: pointAt(text, e.at + e.remove),
+    newEndPosition: pointAt(next, e.at + e.insert.length),
+  });
+  return next;
+}
+
+/** A node as everything downstream sees it: kind, place, text, and where its parent is. */
+function show(n: Node | null | undefined): string {
+  if (!n) return '-';
+  return `${n.type}@${n.startIndex}-${n.endIndex}:${n.startPosition.row}.${n.startPosition.column}-${n.endPosition.row}.${n.endPosition.column}<${n.parent?.type ?? ''}@${n.parent?.startIndex ?? ''}>${JSON.stringify(n.text)}`;
+}
+
+/** Every fact of the review index of `tree`, with its nodes shown. */
+function indexFacts(tree: Tree, family: 'js' | 'python'): string[] {
+  const idx = fileIndex(tree, family);
+  return [
+    ...idx.calls.map((c) => `call ${c.callee} ${c.name} ${show(c.node)} r=${show(c.receiver)} a=${c.args.map(show).join(',')} k=${[...c.kwargs].map(([k, v]) => `${k}=${show(v)}`).join(',')}`),
+    ...idx.functions.map((f) => `fn ${f.name} ${show(f.node)} b=${show(f.body)} ${f.params.join(',')} by=${idx.fnById.get(f.node.id) === f}`),
+    ...idx.assigns.map((a) => `assign ${a.targets.join(',')} ${a.leftText} ${show(a.node)} v=${show(a.value)}`),
+    ...idx.loops.map((l) => `loop ${l.vars.join(',')} ${show(l.node)} i=${show(l.iter)}`),
+    ...idx.returns.map((r) => `ret ${show(r)}`),
+    ...idx.strings.map((s) => `str ${show(s)}`),
+    ...idx.keyed.map((k) => `keyed ${show(k.node)} ${k.typeName} ${k.entries.map((e) => `${e.key}:${show(e.keyNode)}=${show(e.value)}`).join(';')}`),
+  ];
+}
+
+function findingsOf(list: readonly Finding[]): string[] {
+  return list.map((f) => `${f.ruleId} ${f.range.startOffset}-${f.range.endOffset} ${f.range.start.line}:${f.range.start.character} ${f.message}`);
+}
+
+/**
+ * Random edits of the kinds typing makes (a character typed or deleted, a line broken or joined,
+ * a word pasted), anywhere in the file: inside statements, between them, across their boundary.
+ */
+function randomEdit(text: string, next: () => number): Edit {
+  const at = Math.floor(next() * text.length);
+  const kind = Math.floor(next() * 5);
+  if (kind === 0) return { at, remove: 0, insert: 'x' };
+  if (kind === 1) return { at, remove: Math.min(1, text.length - at), insert: '' };
+  if (kind === 2) return { at, remove: 0, insert: '\n' };
+  if (kind === 3) {
+    const nl = text.indexOf('\n', at);
+    return nl === -1 ? { at, remove: 0, insert: ' ' } : { at: nl, remove: 1, insert: '' };
+  }
+  return { at, remove: Math.min(3, text.length - at), insert: ' reply ' };
+}
+
+for (const { lang, file, dir, ext, family } of [
+  { lang: 'TypeScript', file: 'joined.ts', dir: 'demo/web', ext: '.ts', family: 'js' as const },
+  { lang: 'Python', file: 'joined.py', dir: 'demo/ml', ext: '.py', family: 'python' as const },
+]) {
+  describe(`facts carried over an incremental parse (${lang})`, function () {
+    this.timeout(120_000);
+
+    it('are the facts a fresh parse finds, and the findings are the same, after each of 60 random edits', async () => {
+      const incremental = new Engine();
+      const fresh = new Engine();
+      try {
+        let text = joined(path.join(ROOT, dir), ext);
+        const language = languageForPath(file)!;
+        const first = await incremental.analyze(file, text, { keepTree: true, language });
+        let tree = first.tree!;
+        assert.ok(chunksOf(tree).length > 20, 'the joined file has many top-level statements');
+        assert.ok(first.findings.length > 5, 'the joined file has findings to keep');
+        const next = rng(7);
+        let carried = 0;
+        for (let i = 0; i < 60; i++) {
+          const edit = randomEdit(text, next);
+          const oldIds = new Set(chunksOf(tree).map((c) => c.id));
+          text = applyEdit(tree, text, edit);
+          const r = await incremental.analyze(file, text, { keepTree: true, language, oldTree: tree });
+          tree.delete();
+          tree = r.tree!;
+          carried += chunksOf(tree).filter((c) => oldIds.has(c.id)).length;
+          // The reference is what a scan computes: a tree not kept, read by one query over the file.
+          const ref = await fresh.analyze(file, text, { language });
+          const refTree = await fresh.host.parse(language.id, text);
+          try {
+            const where = `after edit ${i} ${JSON.stringify(edit)}`;
+            assert.deepEqual(indexFacts(tree, family), indexFacts(refTree, family), `index ${where}`);
+            const [m1, m2] = await Promise.all([getFileModel({ tree, text, language, host: incremental.host }), getFileModel({ tree: refTree, text, language, host: fresh.host })]);
+            assert.deepEqual(modelFacts(m1), modelFacts(m2), `model ${where}`);
+            assert.deepEqual(findingsOf(r.findings), findingsOf(ref.findings), `findings ${where}`);
+          } finally {
+            refTree.delete();
+          }
+        }
+        // Statements are carried over, or the test would not exercise the carrying (tree-sitter's
+        // Python parser reuses fewer top-level statements than its TypeScript parser).
+        assert.ok(carried > 60 * 3, `statements carried over: ${carried}`);
+        tree.delete();
+      } finally {
+        await incremental.host.dispose();
+        await fresh.host.dispose();
+      }
+    });
+  });
+}
+
+/** Every fact of a file model, with its nodes shown. */
+function modelFacts(m: Awaited<ReturnType<typeof getFileModel>>): string[] {
+  return [
+    ...[...m.imports.values()].map((b) => `import ${b.local} ${b.module} ${b.member ?? ''} ${b.raw ?? ''} ${show(b.node)}`),
+    ...m.starModules.map((s) => `star ${s}`),
+    ...[...m.bindings].flatMap(([k, list]) => list.map((b) => `bind ${k} ${show(b.value)} ${show(b.type)} ${show(b.node)} ${b.mock} ${b.index ?? ''}`)),
+    ...m.calls.map((c) => `call ${c.nameText} ${show(c.node)} ${show(c.callee)} ${show(c.name)} ${show(c.receiver)} ${show(c.args)} ${c.isNew} ${c.reference ?? ''} ${m.callAt(c.node) === c}`),
+    ...[...m.functions].flatMap(([k, list]) => list.map((n) => `fn ${k} ${show(n)}`)),
+    ...[...m.classes].map((c) => `class ${c}`),
+    ...[...m.interfaces].map(([k, n]) => `iface ${k} ${show(n)}`),
+    `package ${m.packageName ?? ''}`,
+  ];
+}
+
+describe('a statement carried over on the line of an edit', () => {
+  it('moves sideways with the edit, and its findings with it', async () => {
+    const engine = new Engine();
+    const fresh = new Engine();
+    try {
+      const language = languageForPath('a.ts')!;
+      // Two statements on one line: typing in the first moves the second to the right.
+      let text = [
+        "import OpenAI from 'openai';",
+        'const openai = new OpenAI();',
+        'let n = 1; export async function reply(res: { json(x: unknown): void }) { const r = await openai.chat.completions.create({ model: "m", messages: [] }); res.json(r.choices[0].message.content); }',
+        'export const other = 2;',
+      ].join('\n');
+      const first = await engine.analyze('a.ts', text, { keepTree: true, language });
+      const tree = first.tree!;
+      const before = chunksOf(tree).map((c) => c.id);
+      const at = text.indexOf('let n = 1') + 'let n = '.length;
+      text = applyEdit(tree, text, { at, remove: 0, insert: '22' });
+      const r = await engine.analyze('a.ts', text, { keepTree: true, language, oldTree: tree });
+      tree.delete();
+      const moved = chunksOf(r.tree!).find((c) => c.startPosition.row === 2 && c.startPosition.column > 0);
+      assert.ok(moved && before.includes(moved.id), 'the second statement of the line is carried over');
+      const ref = await fresh.analyze('a.ts', text, { language });
+      assert.ok(ref.findings.some((f) => f.range.start.line === 2), 'the statement has findings');
+      assert.deepEqual(findingsOf(r.findings), findingsOf(ref.findings));
+      const refTree = await fresh.host.parse(language.id, text);
+      assert.deepEqual(indexFacts(r.tree!, 'js'), indexFacts(refTree, 'js'));
+      refTree.delete();
+      r.tree!.delete();
+    } finally {
+      await engine.host.dispose();
+      await fresh.host.dispose();
+    }
+  });
+});
+
