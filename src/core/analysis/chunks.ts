@@ -147,6 +147,13 @@ export function chunkPlan<T>(tree: Tree, kind: string, move: (facts: T, shift: S
   };
 }
 
+/** Where the top-level statement holding offset `index` starts (0 before the first). */
+export function statementStart(tree: Tree, index: number): number {
+  const chunks = chunksOf(tree);
+  const i = chunkAt(chunks, index);
+  return i < 0 ? 0 : chunks[i]!.startIndex;
+}
+
 /** The last chunk starting at or before `index` (chunks are sorted and do not overlap). */
 function chunkAt(chunks: readonly Node[], index: number): number {
   let lo = 0;

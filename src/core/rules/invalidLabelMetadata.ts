@@ -11,6 +11,7 @@
  * provider must also fill ContentPropagator/PropagateID at first write, and one label per file.
  */
 import type { Node } from 'web-tree-sitter';
+import { statementStart } from '../analysis/chunks';
 import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
 import { type FileIndex, type KeyedLiteral, enclosingFunction, indexFor, isStringNode, stringValue } from './flow/ast';
@@ -207,13 +208,28 @@ export const invalidLabelMetadataRule: Rule = {
   async run(ctx) {
     if (!mayApply(ctx.tree, ctx.text, TRIGGER)) return;
     const idx = await indexFor(ctx);
-    // Every AIGC context names `aigc` somewhere in the text; without it no literal needs the walk up.
-    const mayHaveContext = /aigc/i.test(ctx.text);
+    // An AIGC context (a key or a variable named for it) is written before the literal, in the
+    // same top-level statement: a literal with no `aigc` there needs no walk up its parents,
+    // each step of which is a call into the parser.
+    const marks = [...ctx.text.matchAll(/aigc/gi)].map((m) => m.index);
+    const markBefore = (lit: KeyedLiteral): boolean => {
+      const at = lit.node.startIndex;
+      const from = statementStart(ctx.tree, at);
+      // The last mark before `at`, by binary search over the sorted offsets.
+      let lo = 0;
+      let hi = marks.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (marks[mid]! < at) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo > 0 && marks[lo - 1]! >= from;
+    };
     for (const lit of idx.keyed) {
       const keys = lit.entries.map((e) => e.key);
       // The wrapper `{ AIGC: {...} }` is not itself the metadata; its value is checked on its own.
       if (keys.some((k) => /^aigc$/i.test(k))) continue;
-      const context = mayHaveContext && inAigcContext(lit);
+      const context = /aigc/i.test(lit.typeName) || (markBefore(lit) && inAigcContext(lit));
       if (!context && specificFieldHits(keys) < 2) continue;
       checkEntries(ctx, entriesOfLiteral(lit, idx.family), lit.node, context, '');
     }

@@ -362,6 +362,17 @@ function receiverName(fn: FunctionInfo, idx: FileIndex): string | undefined {
 
 /** A lambda passed as an argument (a sort key, a comparator, a map callback) is part of its caller. */
 function isInlineArgument(node: Node, idx: FileIndex): boolean {
+  // Asked for a function once per call it holds; each answer walks parents, a parser call each.
+  let memo = inlineMemo.get(idx);
+  if (!memo) inlineMemo.set(idx, (memo = new Map()));
+  let inline = memo.get(node.id);
+  if (inline === undefined) memo.set(node.id, (inline = inlineArgument(node, idx)));
+  return inline;
+}
+
+const inlineMemo = new WeakMap<FileIndex, Map<number, boolean>>();
+
+function inlineArgument(node: Node, idx: FileIndex): boolean {
   const p = node.parent;
   // A handler passed to a module-level call (`router.get('/feed', async (req, res) => ...)`) is a function of its own.
   if (!enclosingFunction(node, idx)) return false;
@@ -439,16 +450,17 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     let scope: Scope | undefined;
     const scopeFor = (): Scope => (scope ??= scopeOf(fn, idx, skip));
     const purpose = words(purposeName(fn, idx));
+    const typeWords = words(ownerTypeName(fn, idx));
     // `get_popularity_based_topk`, `recommendLatest`, a method of `GlobalHotRecall`: a list the
     // function's or its type's name says is not personal.
-    if (purpose.some((w) => NON_PERSONAL.has(w)) || words(ownerTypeName(fn, idx)).some((w) => NON_PERSONAL.has(w))) continue;
+    if (purpose.some((w) => NON_PERSONAL.has(w)) || typeWords.some((w) => NON_PERSONAL.has(w))) continue;
     // `runCopyrightMediaCheck`, a method of `ModerationPipeline`: content review scores content
     // against a policy; the user's id it carries is for attribution and quotas.
-    if (purpose.some((w) => CONTENT_REVIEW.has(w)) || words(ownerTypeName(fn, idx)).some((w) => CONTENT_REVIEW.has(w))) continue;
+    if (purpose.some((w) => CONTENT_REVIEW.has(w)) || typeWords.some((w) => CONTENT_REVIEW.has(w))) continue;
     const byName = purpose.some((w) => PURPOSE.has(w));
     // A method of a `FeedConfigGenerator` or `RecommendService` serves that purpose whatever its own
     // name, but only user data (not a bare user key) counts there.
-    const byType = !byName && words(ownerTypeName(fn, idx)).some((w) => PURPOSE.has(w));
+    const byType = !byName && typeWords.some((w) => PURPOSE.has(w));
     const purposeful = byName || byType;
     for (const c of callsOwnedBy.get(fn.node.id) ?? []) {
       if (skip.has(c.node.id)) continue;
