@@ -37,7 +37,16 @@ interface ChunkRecord {
 
 interface Stored {
   chunks: ChunkRecord[];
+  /** Per chunk: its facts as they were extracted, in the tree of the analysis that extracted them. */
   facts: unknown[];
+  /** Per chunk: how far it has moved since (undefined: extracted from this tree). */
+  shifts: (Shift | undefined)[];
+}
+
+/** `a`, then `b`: one shift from where the facts were extracted to where the chunk is now. */
+function compose(a: Shift | undefined, b: Shift): Shift {
+  // `b` moves columns on the chunk's current first row, which is `a`'s first row moved down.
+  return a ? { tree: b.tree, dIndex: a.dIndex + b.dIndex, dRow: a.dRow + b.dRow, firstRow: a.firstRow, dCol: a.dCol + b.dCol } : b;
 }
 
 /** The tree each kept tree was incrementally parsed from, while the new tree's facts are built. */
@@ -115,6 +124,8 @@ export function chunkPlan<T>(tree: Tree, kind: string, move: (facts: T, shift: S
   const byId = new Map<number, number>();
   if (prev) prev.chunks.forEach((c, i) => byId.set(c.id, i));
   const carried: (T | undefined)[] = new Array(chunks.length);
+  const bases: unknown[] = new Array(chunks.length);
+  const shifts: (Shift | undefined)[] = new Array(chunks.length);
   const missing: number[] = [];
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i]!;
@@ -122,8 +133,12 @@ export function chunkPlan<T>(tree: Tree, kind: string, move: (facts: T, shift: S
     if (at !== undefined) {
       const rec = prev!.chunks[at]!;
       const pos = c.startPosition;
-      const shift: Shift = { tree, dIndex: c.startIndex - rec.startIndex, dRow: pos.row - rec.row, firstRow: rec.row, dCol: pos.column - rec.column };
-      carried[i] = move(prev!.facts[at] as T, shift);
+      const step: Shift = { tree, dIndex: c.startIndex - rec.startIndex, dRow: pos.row - rec.row, firstRow: rec.row, dCol: pos.column - rec.column };
+      // Facts are always moved from where they were extracted, so a statement carried over a
+      // thousand edits costs one move per edit, not a chain of a thousand.
+      bases[i] = prev!.facts[at];
+      shifts[i] = compose(prev!.shifts[at], step);
+      carried[i] = move(bases[i] as T, shifts[i]!);
     } else missing.push(i);
   }
   // Most of the file missing (a first analysis, an edit that re-parsed much): one query over the root.
@@ -139,7 +154,8 @@ export function chunkPlan<T>(tree: Tree, kind: string, move: (facts: T, shift: S
       if (!kinds) stores.set(tree, (kinds = new Map()));
       kinds.set(kind, {
         chunks: chunks.map((c) => ({ id: c.id, startIndex: c.startIndex, row: c.startPosition.row, column: c.startPosition.column })),
-        facts: [...facts],
+        facts: facts.map((f, i) => (carried[i] ? bases[i] : f)),
+        shifts,
       });
       // The old tree's facts are not needed again: it is deleted once this analysis is over.
       if (old) stores.get(old)?.delete(kind);

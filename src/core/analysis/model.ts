@@ -157,10 +157,80 @@ type ModelOp =
   | { k: 'import'; v: ImportBinding }
   | { k: 'star'; module: string }
   | { k: 'package'; name: string }
-  | { k: 'call'; v: CallSite }
+  /** `id`: the call node's id, the same in every tree the statement is carried to. */
+  | { k: 'call'; v: CallSite; id: number }
   | { k: 'bind' | 'append'; v: Binding }
   | { k: 'func'; name: string; node: Node }
   | { k: 'class'; name: string; node: Node; iface: boolean };
+
+/**
+ * A call site of a statement carried over an edit. Its nodes are moved to the new tree when first
+ * read: resolution looks at the few calls whose names could matter, so most are never moved.
+ */
+class CarriedCall implements CallSite {
+  readonly nameText: string;
+  readonly isNew: boolean;
+  readonly reference: boolean | undefined;
+  #node: Node | undefined;
+  #callee: Node | undefined;
+  #name: Node | undefined;
+  #receiver: Node | null | undefined;
+  #args: Node | null | undefined;
+  constructor(
+    private readonly src: CallSite,
+    private readonly s: Shift,
+  ) {
+    this.nameText = src.nameText;
+    this.isNew = src.isNew;
+    this.reference = src.reference;
+  }
+  get node(): Node {
+    return (this.#node ??= moveNode(this.src.node, this.s));
+  }
+  get callee(): Node {
+    return (this.#callee ??= moveNode(this.src.callee, this.s));
+  }
+  get name(): Node {
+    return (this.#name ??= moveNode(this.src.name, this.s));
+  }
+  get receiver(): Node | null {
+    if (this.#receiver === undefined) this.#receiver = moveOpt(this.src.receiver, this.s);
+    return this.#receiver;
+  }
+  get args(): Node | null {
+    if (this.#args === undefined) this.#args = moveOpt(this.src.args, this.s);
+    return this.#args;
+  }
+}
+
+/** A binding of a statement carried over an edit, its nodes moved when first read (see {@link CarriedCall}). */
+class CarriedBinding implements Binding {
+  readonly key: string;
+  readonly mock: boolean;
+  readonly index: number | undefined;
+  #value: Node | null | undefined;
+  #type: Node | null | undefined;
+  #node: Node | undefined;
+  constructor(
+    private readonly src: Binding,
+    private readonly s: Shift,
+  ) {
+    this.key = src.key;
+    this.mock = src.mock;
+    this.index = src.index;
+  }
+  get value(): Node | null {
+    if (this.#value === undefined) this.#value = moveOpt(this.src.value, this.s);
+    return this.#value;
+  }
+  get type(): Node | null {
+    if (this.#type === undefined) this.#type = moveOpt(this.src.type, this.s);
+    return this.#type;
+  }
+  get node(): Node {
+    return (this.#node ??= moveNode(this.src.node, this.s));
+  }
+}
 
 /** A statement's recorded facts as they are after an edit that moved it by `s`. */
 function moveOps(ops: ModelOp[], s: Shift): ModelOp[] {
@@ -170,10 +240,10 @@ function moveOps(ops: ModelOp[], s: Shift): ModelOp[] {
       case 'import':
         return { k: op.k, v: { ...op.v, node: m(op.v.node) } };
       case 'call':
-        return { k: op.k, v: { ...op.v, node: m(op.v.node), callee: m(op.v.callee), name: m(op.v.name), receiver: moveOpt(op.v.receiver, s), args: moveOpt(op.v.args, s) } };
+        return { k: op.k, v: new CarriedCall(op.v, s), id: op.id };
       case 'bind':
       case 'append':
-        return { k: op.k, v: { ...op.v, value: moveOpt(op.v.value, s), type: moveOpt(op.v.type, s), node: m(op.v.node) } };
+        return { k: op.k, v: new CarriedBinding(op.v, s) };
       case 'func':
       case 'class':
         return { ...op, node: m(op.node) };
@@ -347,7 +417,7 @@ export class FileModel {
         return;
       case 'call':
         this.calls.push(op.v);
-        this.callById.set(op.v.node.id, op.v);
+        this.callById.set(op.id, op.v);
         return;
       case 'bind':
       case 'append': {
@@ -509,7 +579,7 @@ export class FileModel {
     }
     if (!callee || !name) return;
     const site: CallSite = { node, callee, name, nameText: this.textOf(name), receiver, args: node.childForFieldName('arguments'), isNew };
-    this.apply({ k: 'call', v: site });
+    this.apply({ k: 'call', v: site, id: node.id });
     if (site.args && this.family !== 'java') this.addReferences(site.args);
   }
 
@@ -523,7 +593,7 @@ export class FileModel {
       const name = value.childForFieldName('property') ?? value.childForFieldName('attribute') ?? value.childForFieldName('field');
       if (!receiver || !name) continue;
       const site: CallSite = { node: value, callee: value, name, nameText: this.textOf(name), receiver, args: null, isNew: false, reference: true };
-      this.apply({ k: 'call', v: site });
+      this.apply({ k: 'call', v: site, id: value.id });
     }
   }
 

@@ -174,18 +174,72 @@ function chunkedIndex(tree: Tree, family: Family, query: Query): FileIndex {
   return idx;
 }
 
+/**
+ * A call of a statement carried over an edit. Its nodes are moved to the new tree when first
+ * read: the rules pick calls by name, so most are never moved.
+ */
+class CarriedCall implements CallInfo {
+  readonly callee: string;
+  readonly name: string;
+  readonly isNew: boolean;
+  #node: Node | undefined;
+  #receiver: Node | null | undefined;
+  #args: Node[] | undefined;
+  #kwargs: Map<string, Node> | undefined;
+  constructor(
+    private readonly src: CallInfo,
+    private readonly s: Shift,
+  ) {
+    this.callee = src.callee;
+    this.name = src.name;
+    this.isNew = src.isNew;
+  }
+  get node(): Node {
+    return (this.#node ??= moveNode(this.src.node, this.s));
+  }
+  get receiver(): Node | null {
+    if (this.#receiver === undefined) this.#receiver = moveOpt(this.src.receiver, this.s);
+    return this.#receiver;
+  }
+  get args(): Node[] {
+    return (this.#args ??= this.src.args.map((a) => moveNode(a, this.s)));
+  }
+  get kwargs(): Map<string, Node> {
+    return (this.#kwargs ??= new Map([...this.src.kwargs].map(([k, v]) => [k, moveNode(v, this.s)])));
+  }
+}
+
+/** A key/value literal of a carried statement, its nodes moved when first read (see {@link CarriedCall}). */
+class CarriedKeyed implements KeyedLiteral {
+  readonly typeName: string;
+  #node: Node | undefined;
+  #entries: KeyedLiteral['entries'] | undefined;
+  constructor(
+    private readonly src: KeyedLiteral,
+    private readonly s: Shift,
+  ) {
+    this.typeName = src.typeName;
+  }
+  get node(): Node {
+    return (this.#node ??= moveNode(this.src.node, this.s));
+  }
+  get entries(): KeyedLiteral['entries'] {
+    return (this.#entries ??= this.src.entries.map((e) => ({ key: e.key, keyNode: moveNode(e.keyNode, this.s), value: moveOpt(e.value, this.s) })));
+  }
+}
+
 /** A statement's index entries as they are in the tree after an edit that moved it by `s`. */
 function moveIndex(part: FileIndex, s: Shift): FileIndex {
   const m = (n: Node): Node => moveNode(n, s);
   return {
     family: part.family,
-    calls: part.calls.map((c) => ({ ...c, node: m(c.node), receiver: moveOpt(c.receiver, s), args: c.args.map(m), kwargs: new Map([...c.kwargs].map(([k, v]) => [k, m(v)])) })),
+    calls: part.calls.map((c) => new CarriedCall(c, s)),
     functions: part.functions.map((f) => ({ ...f, node: m(f.node), body: moveOpt(f.body, s) })),
     assigns: part.assigns.map((a) => ({ ...a, node: m(a.node), value: m(a.value) })),
     loops: part.loops.map((l) => ({ ...l, node: m(l.node), iter: m(l.iter) })),
     returns: part.returns.map(m),
     strings: part.strings.map(m),
-    keyed: part.keyed.map((k) => ({ ...k, node: m(k.node), entries: k.entries.map((e) => ({ key: e.key, keyNode: m(e.keyNode), value: moveOpt(e.value, s) })) })),
+    keyed: part.keyed.map((k) => new CarriedKeyed(k, s)),
     fnById: new Map(),
   };
 }
