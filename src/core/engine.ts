@@ -10,8 +10,10 @@ import type { Node, Query, QueryOptions, Tree } from 'web-tree-sitter';
 import { type AiregConfig, defaultConfig } from './config';
 import { type LanguageInfo, languageForPath } from './languages';
 import { ParseTimeoutError, TreeSitterHost } from './parser';
-import { keepChunks } from './analysis/chunks';
+import { endIncremental, keepChunks } from './analysis/chunks';
 import { forgetFileModel } from './analysis/model';
+import { forgetIndex } from './rules/flow/ast';
+import { forgetText } from './rules/flow/text';
 import { isTestFile } from './analysis/testFiles';
 import { Workspace } from './analysis/workspace';
 import { readTextFile } from './readFile';
@@ -108,6 +110,13 @@ class RuleBudgetExceeded extends Error {
  * is spent, and a running one is halted by tree-sitter at the deadline (then the rule is stopped,
  * since a halted query returns partial results).
  */
+/** Forgets everything kept per tree for `tree`, which its owner is about to delete. */
+function forgetTree(tree: Tree): void {
+  forgetFileModel(tree);
+  forgetIndex(tree);
+  forgetText(tree);
+}
+
 function budgetedHost(host: TreeSitterHost, budget: RuleBudget): TreeSitterHost {
   const wrapQuery = (q: Query): Query =>
     new Proxy(q, {
@@ -406,6 +415,11 @@ export class Engine {
       }
     } finally {
       if (options.keepTree) result.tree = tree;
+      // The caller deletes the tree this one was parsed from: what was kept for it goes now.
+      if (options.keepTree && options.oldTree && options.oldTree !== tree) {
+        endIncremental(tree);
+        forgetTree(options.oldTree);
+      }
     }
 
     for (const raw of raws) {

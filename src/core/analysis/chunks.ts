@@ -67,11 +67,17 @@ export function keepChunks(tree: Tree, old?: Tree): void {
   if (old && old !== tree) origins.set(tree, old);
 }
 
-/** Drops what `tree` keeps for the next edit (the tree is about to be deleted). */
-export function forgetChunks(tree: Tree): void {
-  stores.delete(tree);
-  chunkLists.delete(tree);
+/**
+ * Ends the incremental analysis of `tree`: it no longer needs the tree it was parsed from, which
+ * the caller deletes now (a tree kept as an origin would keep every earlier tree alive through it).
+ */
+export function endIncremental(tree: Tree): void {
+  const old = origins.get(tree);
   origins.delete(tree);
+  if (old) {
+    stores.delete(old);
+    chunkLists.delete(old);
+  }
 }
 
 /** True when facts of `tree` should be built through {@link chunkPlan}. */
@@ -117,7 +123,7 @@ export interface ChunkPlan<T> {
  * The plan for building facts of kind `kind` over `tree`: which chunks carry their facts over
  * from the tree it was parsed from (moved by `move`), and which must be extracted.
  */
-export function chunkPlan<T>(tree: Tree, kind: string, move: (facts: T, shift: Shift) => T): ChunkPlan<T> {
+export function chunkPlan<T>(tree: Tree, kind: string, move: (facts: T, shift: Shift) => T, detach: (facts: T) => T): ChunkPlan<T> {
   const chunks = chunksOf(tree);
   const old = origins.get(tree);
   const prev = old ? stores.get(old)?.get(kind) : undefined;
@@ -154,7 +160,9 @@ export function chunkPlan<T>(tree: Tree, kind: string, move: (facts: T, shift: S
       if (!kinds) stores.set(tree, (kinds = new Map()));
       kinds.set(kind, {
         chunks: chunks.map((c) => ({ id: c.id, startIndex: c.startIndex, row: c.startPosition.row, column: c.startPosition.column })),
-        facts: facts.map((f, i) => (carried[i] ? bases[i] : f)),
+        // Kept detached from this tree: facts that held its nodes would keep it, its text and
+        // every cache keyed on it alive for as long as the statement is carried.
+        facts: facts.map((f, i) => (carried[i] ? bases[i] : detach(f))),
         shifts,
       });
       // The old tree's facts are not needed again: it is deleted once this analysis is over.
@@ -192,7 +200,8 @@ let nodePrototype: object | undefined;
  * subtree id, at the moved position. Built without a parser call, since the subtree is shared.
  */
 export function moveNode(node: Node, s: Shift): Node {
-  nodePrototype ??= Object.getPrototypeOf(node) as object;
+  // From a node of the tree, not from `node`, which may be detached (a plain record).
+  nodePrototype ??= Object.getPrototypeOf(s.tree.rootNode) as object;
   const pos = node.startPosition;
   const moved = Object.create(nodePrototype) as MutableNode;
   const src = node as unknown as MutableNode;
@@ -205,6 +214,21 @@ export function moveNode(node: Node, s: Shift): Node {
   moved.tree = s.tree;
   moved[0] = src[0];
   return moved as unknown as Node;
+}
+
+/**
+ * A node's place without its tree: what {@link moveNode} reads (id, offset, position, alias), so
+ * facts kept for the next edit do not keep the tree they were read from. Not a usable node.
+ */
+export function detachNode(node: Node): Node {
+  const src = node as unknown as MutableNode;
+  const pos = node.startPosition;
+  return { 0: src[0], id: src.id, startIndex: src.startIndex, startPosition: { row: pos.row, column: pos.column } } as unknown as Node;
+}
+
+/** {@link detachNode} for a node that may be absent. */
+export function detachOpt(node: Node | null): Node | null {
+  return node ? detachNode(node) : null;
 }
 
 /** {@link moveNode} for a node that may be absent. */

@@ -16,7 +16,7 @@
 import type { Node, Query, QueryMatch, Tree } from 'web-tree-sitter';
 import type { LanguageInfo } from '../languages';
 import type { TreeSitterHost } from '../parser';
-import { type Shift, chunkPlan, chunked, moveNode, moveOpt } from './chunks';
+import { type Shift, chunkPlan, chunked, detachNode, detachOpt, moveNode, moveOpt } from './chunks';
 import { catalog } from './catalog';
 import { MODEL_QUERIES, MODEL_QUERY_KEY } from './queries';
 
@@ -232,6 +232,31 @@ class CarriedBinding implements Binding {
   }
 }
 
+/** A statement's recorded facts with their nodes detached from the tree (kept for the next edit). */
+function detachOps(ops: ModelOp[]): ModelOp[] {
+  const d = detachNode;
+  return ops.map((op): ModelOp => {
+    switch (op.k) {
+      case 'import':
+        return { k: op.k, v: { ...op.v, node: d(op.v.node) } };
+      case 'call': {
+        const v = op.v;
+        return { k: op.k, id: op.id, v: { nameText: v.nameText, isNew: v.isNew, ...(v.reference ? { reference: true } : {}), node: d(v.node), callee: d(v.callee), name: d(v.name), receiver: detachOpt(v.receiver), args: detachOpt(v.args) } };
+      }
+      case 'bind':
+      case 'append': {
+        const v = op.v;
+        return { k: op.k, v: { key: v.key, mock: v.mock, ...(v.index !== undefined ? { index: v.index } : {}), value: detachOpt(v.value), type: detachOpt(v.type), node: d(v.node) } };
+      }
+      case 'func':
+      case 'class':
+        return { ...op, node: d(op.node) };
+      default:
+        return op;
+    }
+  });
+}
+
 /** A statement's recorded facts as they are after an edit that moved it by `s`. */
 function moveOps(ops: ModelOp[], s: Shift): ModelOp[] {
   const m = (n: Node): Node => moveNode(n, s);
@@ -335,7 +360,7 @@ export class FileModel {
    * the model is the one a query over the whole file builds.
    */
   private addChunks(tree: Tree, query: Query): void {
-    const plan = chunkPlan<ModelOp[]>(tree, 'model', moveOps);
+    const plan = chunkPlan<ModelOp[]>(tree, 'model', moveOps, detachOps);
     const fresh: QueryMatch[][] = [];
     for (const target of plan.targets) {
       for (const match of query.matches(target.node)) {

@@ -210,6 +210,37 @@ describe('robustness: memory stays bounded over many analyses', function () {
     return (m.external + m.heapUsed) / 1e6;
   };
 
+  it('typing in a kept tree (incremental reparse, facts carried over) does not grow memory', async () => {
+    const h = new TreeSitterHost();
+    const e = new Engine(h);
+    try {
+      // Many top-level statements with AI calls, so facts are carried over on every edit.
+      const unit = "import OpenAI from 'openai';\nconst client = new OpenAI();\nexport async function f(res: { json(x: unknown): void }) {\n  const r = await client.chat.completions.create({ model: 'm', messages: [] });\n  res.json(r.choices[0].message.content);\n}\n";
+      let text = unit.repeat(100);
+      const at = Math.floor(text.length / 2);
+      let tree = (await e.analyze('mem.ts', text, { keepTree: true })).tree!;
+      const row = text.slice(0, at).split('\n').length - 1;
+      const column = at - (text.lastIndexOf('\n', at - 1) + 1);
+      const type = async (i: number): Promise<void> => {
+        const typing = i % 2 === 0;
+        text = typing ? `${text.slice(0, at)} ${text.slice(at)}` : text.slice(0, at) + text.slice(at + 1);
+        tree.edit({ startIndex: at, oldEndIndex: typing ? at : at + 1, newEndIndex: typing ? at + 1 : at, startPosition: { row, column }, oldEndPosition: { row, column: typing ? column : column + 1 }, newEndPosition: { row, column: typing ? column + 1 : column } });
+        const r = await e.analyze('mem.ts', text, { keepTree: true, oldTree: tree });
+        tree.delete();
+        tree = r.tree!;
+      };
+      for (let i = 0; i < 10; i++) await type(i);
+      const before = used();
+      for (let i = 0; i < 60; i++) await type(i);
+      const growth = used() - before;
+      // One edit's facts are a few hundred kilobytes here; sixty edits kept alive would be tens of MB.
+      assert.ok(growth < 3, `memory grew ${growth.toFixed(1)} MB over 60 edits`);
+      tree.delete();
+    } finally {
+      await h.dispose();
+    }
+  });
+
   it('analysing the same file 40 times does not grow memory, while leaking trees would', async () => {
     const h = new TreeSitterHost();
     const e = new Engine(h);

@@ -8,7 +8,7 @@
  * shapes so the data-flow in `taint.ts` and the rules are written once.
  */
 import type { Node, Query, Tree } from 'web-tree-sitter';
-import { type Shift, chunkPlan, chunked, moveNode, moveOpt } from '../../analysis/chunks';
+import { type Shift, chunkPlan, chunked, detachNode, detachOpt, moveNode, moveOpt } from '../../analysis/chunks';
 import type { LanguageInfo } from '../../languages';
 import type { RuleContext } from '../rule';
 
@@ -142,7 +142,7 @@ export async function indexFor(ctx: RuleContext): Promise<FileIndex> {
  * the others are captured by one query per stretch of them. The lists stay in document order.
  */
 function chunkedIndex(tree: Tree, family: Family, query: Query): FileIndex {
-  const plan = chunkPlan<FileIndex>(tree, 'review.index', moveIndex);
+  const plan = chunkPlan<FileIndex>(tree, 'review.index', moveIndex, detachIndex);
   const parts = plan.carried.slice();
   for (const target of plan.targets) {
     let at = -1;
@@ -226,6 +226,27 @@ class CarriedKeyed implements KeyedLiteral {
   get entries(): KeyedLiteral['entries'] {
     return (this.#entries ??= this.src.entries.map((e) => ({ key: e.key, keyNode: moveNode(e.keyNode, this.s), value: moveOpt(e.value, this.s) })));
   }
+}
+
+/** A statement's index entries with their nodes detached from the tree (kept for the next edit). */
+function detachIndex(part: FileIndex): FileIndex {
+  const d = detachNode;
+  return {
+    family: part.family,
+    calls: part.calls.map((c) => ({ callee: c.callee, name: c.name, isNew: c.isNew, node: d(c.node), receiver: detachOpt(c.receiver), args: c.args.map(d), kwargs: new Map([...c.kwargs].map(([k, v]) => [k, d(v)])) })),
+    functions: part.functions.map((f) => ({ ...f, node: d(f.node), body: detachOpt(f.body) })),
+    assigns: part.assigns.map((a) => ({ ...a, node: d(a.node), value: d(a.value) })),
+    loops: part.loops.map((l) => ({ ...l, node: d(l.node), iter: d(l.iter) })),
+    returns: part.returns.map(d),
+    strings: part.strings.map(d),
+    keyed: part.keyed.map((k) => ({ typeName: k.typeName, node: d(k.node), entries: k.entries.map((e) => ({ key: e.key, keyNode: d(e.keyNode), value: detachOpt(e.value) })) })),
+    fnById: new Map(),
+  };
+}
+
+/** Forgets the index of a tree that is about to be deleted. */
+export function forgetIndex(tree: Tree): void {
+  cache.delete(tree);
 }
 
 /** A statement's index entries as they are in the tree after an edit that moved it by `s`. */

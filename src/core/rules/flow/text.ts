@@ -56,3 +56,9 @@ export function hasAnyKeyword(lower: string, keywords: readonly string[]): boole
   for (const k of keywords) if (lower.includes(k)) return true;
   return false;
 }
+
+/** Forgets what was read from the text of a tree that is about to be deleted. */
+export function forgetText(tree: Tree): void {
+  lowered.delete(tree);
+  anyHit.delete(tree);
+}
