@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { codeOnly } from '../../../src/core/rules/flow/guards';
-import { codeWithoutProse } from '../../../src/core/rules/flow/lexical';
+import { codeWithoutProse, codeWithoutProseFromStart } from '../../../src/core/rules/flow/lexical';
 
 describe('code without prose (the prefilters\' lexer)', () => {
   it('blanks comments and closed string literals, keeping every offset', () => {
@@ -51,4 +51,36 @@ describe('code without comments (the guards\' reading of a path)', () => {
     assert.ok(!out.includes('ranks here'), 'the real comment is blanked');
     assert.ok(!/https?:/.test(codeOnly('fetch("https://api.example.com/v1") // x\n', 'js')), 'URLs are blanked as before');
   });
+});
+
+describe('code without prose, lexed again after an edit', () => {
+  /** A small deterministic generator, so a failure names an edit that can be replayed. */
+  const rng = (seed: number): (() => number) => {
+    let x = seed >>> 0;
+    return () => (x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+  };
+  // Pieces whose lexing depends on text far ahead: block comments, triple quotes, unterminated quotes.
+  const PIECES: Record<'js' | 'python', string[]> = {
+    js: ['/* a\n b */', '// c "d"\n', 'const s = "e//f";\n', "let t = 'g';\n", '`h ${i} // j`\n', "re = /'/;\n", 'x = "open\n', 'f(a, b) /* k\n', '*/\n', 'call(user);\n'],
+    python: ['"""doc\nstring"""\n', "# c 'd'\n", 's = "e#f"\n', "t = f'{g(h)}'\n", "u = '''\n", "'''\n", 'x = "open\n', 'def f(user):\n', '    return rank(user)\n', 'r"\\d+"\n'],
+  };
+  const EDITS = ['"', "'", '/*', '*/', '#', '//', '"""', '\n', 'x', ''];
+
+  for (const family of ['js', 'python'] as const) {
+    for (const keepStrings of [false, true]) {
+      it(`gives the output of a lexing from the start, after each of 300 random edits (${family}${keepStrings ? ', strings kept' : ''})`, () => {
+        const next = rng(family === 'js' ? 11 : 13);
+        let text = '';
+        while (text.length < 6000) text += PIECES[family][Math.floor(next() * PIECES[family].length)];
+        codeWithoutProse(text, family, { keepStrings });
+        for (let i = 0; i < 300; i++) {
+          const at = Math.floor(next() * text.length);
+          const remove = Math.floor(next() * 4);
+          const insert = EDITS[Math.floor(next() * EDITS.length)]!;
+          text = text.slice(0, at) + insert + text.slice(at + remove);
+          assert.equal(codeWithoutProse(text, family, { keepStrings }), codeWithoutProseFromStart(text, family, { keepStrings }), `edit ${i} at ${at}: -${remove} +${JSON.stringify(insert)}`);
+        }
+      });
+    }
+  }
 });

@@ -23,44 +23,165 @@ const SQ = 39;
  * Source text with comments and closed plain string literals replaced by spaces (same length).
  * With `keepStrings`, only comments are blanked: strings are still read, so a `//` or `#` inside
  * one (`"a//b"`, `"#tag"`) is not taken for the start of a comment.
+ *
+ * The editor asks this of a file on every keystroke, for texts that differ by one edit: the last
+ * answer per variant is kept, and a new text is lexed again only from a line start before the edit
+ * until the lexer is back in step with the last run after it (see {@link relex}). The answer is
+ * the same as a lexing from the start: the test of this module checks it on random edits.
  */
 export function codeWithoutProse(text: string, family: Family, options: { keepStrings?: boolean } = {}): string {
+  const keepStrings = !!options.keepStrings;
+  const key = `${family}:${keepStrings}`;
+  const last = lastRuns.get(key);
+  if (last?.text === text) return last.out;
+  const run = last && text.length > RELEX_MIN_CHARS ? relex(last, text) : lexFrom(text, family, keepStrings, 0, 0, [], [], []);
+  lastRuns.set(key, run);
+  return run.out;
+}
+
+/** {@link codeWithoutProse} lexed from the start, whatever was lexed before (for tests). */
+export function codeWithoutProseFromStart(text: string, family: Family, options: { keepStrings?: boolean } = {}): string {
+  return lexFrom(text, family, !!options.keepStrings, 0, 0, [], [], []).out;
+}
+
+/** Below this size a text is lexed from the start (the bookkeeping would cost more). */
+const RELEX_MIN_CHARS = 4096;
+
+/** One lexing of a text: its output, and where the lexer could start again (see {@link relex}). */
+interface LexRun {
+  text: string;
+  family: Family;
+  keepStrings: boolean;
+  out: string;
+  /** Line starts the lexer reached in code (not inside a comment or string), ascending. */
+  syncs: number[];
+  /** Per sync: how far into the text the lexer had read (looking for a string's or comment's end) before it. */
+  horizons: number[];
+}
+
+const lastRuns = new Map<string, LexRun>();
+
+/**
+ * Lexes `text` from `from`, a line start in code, with `parts` holding the output before it and
+ * `read` how far the lexing before it had read. Stops early at a line start in code where the
+ * output from there on is known to be `resume.out` from `resume.at` (a text that ends the same).
+ */
+function lexFrom(
+  text: string,
+  family: Family,
+  keepStrings: boolean,
+  from: number,
+  read: number,
+  parts: string[],
+  syncs: number[],
+  horizons: number[],
+  resume?: { after: number; old: LexRun; delta: number },
+): LexRun {
   const n = text.length;
-  const parts: string[] = [];
   // Start of the code not yet copied to `parts`.
-  let copied = 0;
-  const blank = (from: number, to: number): void => {
-    parts.push(text.slice(copied, from), ' '.repeat(to - from));
-    copied = to;
+  let copied = from;
+  const blank = (a: number, b: number): void => {
+    parts.push(text.slice(copied, a), ' '.repeat(b - a));
+    copied = b;
   };
   const python = family === 'python';
-  let i = 0;
+  let i = from;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (python ? c === HASH : c === SLASH && text.charCodeAt(i + 1) === SLASH) {
       let j = text.indexOf('\n', i);
       if (j < 0) j = n;
+      if (j > read) read = j;
       blank(i, j);
       i = j;
     } else if (!python && c === SLASH && text.charCodeAt(i + 1) === STAR) {
       const end = text.indexOf('*/', i + 2);
       const j = end < 0 ? n : end + 2;
+      if (j > read) read = j;
       blank(i, j);
       i = j;
     } else if (c === DQ || c === SQ) {
       const j = python ? pythonStringEnd(text, i) : lineStringEnd(text, i, c);
       if (j < 0) {
+        // Not closed: the search read to the end of the line, or of the text for `"""`.
+        const eol = text.indexOf('\n', i);
+        const reached = python && text.startsWith(text[i]!.repeat(3), i) ? n : eol < 0 ? n : eol;
+        if (reached > read) read = reached;
         i++;
         continue;
       }
+      if (j > read) read = j;
       // Code inside (`f"{rank(user)}"`) makes an f-string part of the program, not prose.
-      if (!options.keepStrings && !(python && /[fF]/.test(prefixOf(text, i)))) blank(i, j);
+      if (!keepStrings && !(python && /[fF]/.test(prefixOf(text, i)))) blank(i, j);
       i = j;
-    } else i++;
+    } else {
+      i++;
+      if (c === NL && i < n) {
+        if (resume && i >= resume.after) {
+          // In the common end of both texts, at a line start the last run also reached in code:
+          // from here on, both lexings read the same text the same way.
+          const at = indexOf(resume.old.syncs, i - resume.delta);
+          if (at >= 0) {
+            parts.push(text.slice(copied, i), resume.old.out.slice(i - resume.delta));
+            const { old, delta } = resume;
+            for (let k = at; k < old.syncs.length; k++) {
+              syncs.push(old.syncs[k]! + delta);
+              horizons.push(Math.max(read, old.horizons[k]! + delta));
+            }
+            return { text, family, keepStrings, out: parts.join(''), syncs, horizons };
+          }
+        }
+        syncs.push(i);
+        horizons.push(read);
+      }
+    }
   }
-  if (copied === 0) return text;
+  if (copied === 0) return { text, family, keepStrings, out: text, syncs, horizons };
   parts.push(text.slice(copied));
-  return parts.join('');
+  return { text, family, keepStrings, out: parts.join(''), syncs, horizons };
+}
+
+/**
+ * Lexes a text that differs from `last.text` by one edit (or a few close together): from the
+ * last line start before the edit whose lexing had not read past it, until a line start in the
+ * common end of both texts where the last run was in code too; the output around that is the last
+ * run's. Any text lexes correctly this way; one with a difference everywhere just costs a full run.
+ */
+function relex(last: LexRun, text: string): LexRun {
+  const old = last.text;
+  const max = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let q = 0;
+  while (q < max - p && old.charCodeAt(old.length - 1 - q) === text.charCodeAt(text.length - 1 - q)) q++;
+  // The last sync at or before p whose lexing had read only text before p (both are ascending).
+  let lo = 0;
+  let hi = last.syncs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (last.syncs[mid]! <= p && last.horizons[mid]! < p) lo = mid + 1;
+    else hi = mid;
+  }
+  const k = lo - 1;
+  const from = k >= 0 ? last.syncs[k]! : 0;
+  const parts = from > 0 ? [last.out.slice(0, from)] : [];
+  return lexFrom(text, last.family, last.keepStrings, from, k >= 0 ? last.horizons[k]! : 0, parts, last.syncs.slice(0, k + 1), last.horizons.slice(0, k + 1), {
+    after: text.length - q,
+    old: last,
+    delta: text.length - old.length,
+  });
+}
+
+/** The index of `value` in an ascending list, or -1. */
+function indexOf(list: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length && list[lo] === value ? lo : -1;
 }
 
 /** The end (exclusive) of a one-line string opened at `i` by `quote`, or -1 when it is not closed on its line. */

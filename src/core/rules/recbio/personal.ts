@@ -185,14 +185,27 @@ function isNameChar(c: number): boolean {
 }
 
 /** `getUserFeedback` → `get_user_feedback` → [get, user, feedback]. */
-export function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 0);
+export function words(name: string): readonly string[] {
+  // The same few hundred names are split on every keystroke; the answers are shared (read-only).
+  let ws = wordsMemo.get(name);
+  if (!ws) {
+    ws = Object.freeze(
+      name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w.length > 0),
+    );
+    // Bounded: a generated bundle has more distinct names than are worth keeping.
+    if (wordsMemo.size >= WORDS_MEMO_MAX) wordsMemo.clear();
+    wordsMemo.set(name, ws);
+  }
+  return ws;
 }
+
+const WORDS_MEMO_MAX = 20_000;
+const wordsMemo = new Map<string, readonly string[]>();
 
 /**
  * Whether a name's words speak of the follow graph (`followedUsers`, `isFollow`, `friend_ids`).
