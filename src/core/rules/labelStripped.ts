@@ -43,8 +43,10 @@ export const labelStrippedRule: Rule = {
     if (!context) return;
     const idx = await indexFor(ctx);
     const strips: Strip[] = [];
-    findSharp(idx, strips);
-    findFfmpegAndExiftool(idx, strips);
+    // Every sharp pipeline names `sharp`; without it no value needs its text read.
+    if (ctx.text.includes('sharp')) findSharp(idx, strips);
+    // Each of its argument patterns is written out in the file's text; without one, no string is read.
+    if (/-map_metadata|-strip|-(?:all|xmp|exif|XMP-[\w-]+|AIGC)(?::all)?=/i.test(ctx.text)) findFfmpegAndExiftool(idx, strips);
     if (idx.family === 'python') {
       findPillow(idx, strips);
       findOpenCv(idx, strips);
