@@ -12,7 +12,7 @@ import type { LinkFilter } from '../analysis/workspace';
 import type { AiregConfig } from '../config';
 import type { LanguageInfo } from '../languages';
 import type { RuleId } from '../types';
-import { keywordsOf } from './flow/text';
+import { keywordsOf, lowerCase, testLines } from './flow/text';
 import { generationRule, linkFilterFor, linkTargetMayApply } from './generation';
 import { ALL_RULES } from './index';
 import type { PrefilterInput, Rule } from './rule';
@@ -32,7 +32,7 @@ export function prefilterOf(rule: Rule): Prefilter | undefined {
   if (!ALL_RULES.includes(rule)) return undefined;
   if (FOLLOWS_GENERATION.has(rule.id)) return (input) => generationRule.mayApply!(input);
   const own = keywordsOf(rule.id);
-  return own ? ({ lower }) => own.test(lower) : undefined;
+  return own ? ({ lower }) => testLines(own, lower) : undefined;
 }
 
 /**
@@ -60,7 +60,7 @@ export function anyRuleMayMatch(rules: readonly Rule[], text: string, language: 
   for (const rule of rules) {
     const test = prefilterOf(rule);
     if (!test) return true;
-    input ??= { text, lower: text.toLowerCase(), language, config, workspace };
+    input ??= { text, lower: lowerCase(text), language, config, workspace };
     if (test(input)) return true;
   }
   return false;

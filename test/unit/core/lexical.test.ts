@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { codeOnly } from '../../../src/core/rules/flow/guards';
 import { codeWithoutProse, codeWithoutProseFromStart } from '../../../src/core/rules/flow/lexical';
+import { testLines } from '../../../src/core/rules/flow/text';
 
 describe('code without prose (the prefilters\' lexer)', () => {
   it('blanks comments and closed string literals, keeping every offset', () => {
@@ -83,4 +84,44 @@ describe('code without prose, lexed again after an edit', () => {
       });
     }
   }
+});
+
+describe('keyword tests remembered across edits (testLines)', () => {
+  it('answers as a test of the whole text would, after each of 400 random edits', () => {
+    let x = 17;
+    const next = (): number => (x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    // Rare words, so the answer flips between yes and no as edits add and remove them.
+    const re = /(?<![a-z])(?:faceswap|voice_clone)(?![a-z])/;
+    const words = ['alpha ', 'beta\n', 'face', 'swap ', 'voice_clone ', 'x', '\n', 'faceswap\n', 'gamma delta epsilon\n'];
+    let text = '';
+    while (text.length < 8000) text += next() < 0.02 ? 'faceswap ' : words[Math.floor(next() * 2)]!;
+    let yes = 0;
+    for (let i = 0; i < 400; i++) {
+      const at = Math.floor(next() * text.length);
+      const remove = Math.floor(next() * 12);
+      text = text.slice(0, at) + words[Math.floor(next() * words.length)]! + text.slice(at + remove);
+      // Now and then remove every hit, so the 'no' side is exercised too.
+      if (next() < 0.1) text = text.replace(/faceswap|voice_clone/g, 'face_swap');
+      const expected = re.test(text);
+      if (expected) yes++;
+      assert.equal(testLines(re, text), expected, `edit ${i} at ${at}`);
+    }
+    assert.ok(yes > 50 && yes < 350, `both answers occur (${yes} of 400 yes)`);
+  });
+
+  it('finds a word an edit completes with text after the edit on its line, and one it breaks', () => {
+    const re = /(?<![a-z])faceswap(?![a-z])/;
+    const base = 'lorem ipsum\n'.repeat(500);
+    let text = `${base}call swap(x)\n${base}`;
+    assert.equal(testLines(re, text), false);
+    const at = text.indexOf('swap(x)');
+    text = `${text.slice(0, at)}face${text.slice(at)}`;
+    assert.equal(testLines(re, text), true, 'the inserted "face" and the "swap" after it');
+    text = `${text.slice(0, at + 2)}${text.slice(at + 3)}`;
+    assert.equal(testLines(re, text), false, 'a letter taken out of the middle');
+    text = `${text.slice(0, at + 2)}c${text.slice(at + 2)}`;
+    assert.equal(testLines(re, text), true);
+    text = `${text.slice(0, at + 8)}s${text.slice(at + 8)}`;
+    assert.equal(testLines(re, text), false, 'a letter right after the match');
+  });
 });

@@ -10,6 +10,7 @@
  * unterminated quote (a regular-expression literal such as `/'/` is not a string).
  */
 import type { Family } from '../../analysis/model';
+import { commonEnds } from './text';
 
 const NL = 10;
 const SLASH = 47;
@@ -149,14 +150,7 @@ function lexFrom(
  */
 function relex(last: LexRun, text: string): LexRun {
   const old = last.text;
-  const max = Math.min(old.length, text.length);
-  // Blocks first: comparing slices is a native comparison, a character loop is not.
-  let p = 0;
-  while (p + BLOCK <= max && old.slice(p, p + BLOCK) === text.slice(p, p + BLOCK)) p += BLOCK;
-  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-  let q = 0;
-  while (q + BLOCK <= max - p && old.slice(old.length - q - BLOCK, old.length - q) === text.slice(text.length - q - BLOCK, text.length - q)) q += BLOCK;
-  while (q < max - p && old.charCodeAt(old.length - 1 - q) === text.charCodeAt(text.length - 1 - q)) q++;
+  const { p, q } = commonEnds(old, text);
   // The last sync at or before p whose lexing had read only text before p (both are ascending).
   let lo = 0;
   let hi = last.syncs.length;
@@ -174,8 +168,6 @@ function relex(last: LexRun, text: string): LexRun {
     delta: text.length - old.length,
   });
 }
-
-const BLOCK = 1024;
 
 /** The index of `value` in an ascending list, or -1. */
 function indexOf(list: readonly number[], value: number): number {

@@ -33,10 +33,22 @@ export function keywordsOf(ruleId: string): RegExp | undefined {
 export function lowerText(tree: Tree, text: string): string {
   let t = lowered.get(tree);
   if (t === undefined) {
-    t = text.toLowerCase();
+    t = lowerCase(text);
     lowered.set(tree, t);
   }
   return t;
+}
+
+let lastText: string | undefined;
+let lastLower = '';
+
+/** `text.toLowerCase()`, kept for the last text (the triage and the rules ask for the same one). */
+export function lowerCase(text: string): string {
+  if (text !== lastText) {
+    lastText = text;
+    lastLower = text.toLowerCase();
+  }
+  return lastLower;
 }
 
 /** True when the file may interest the rule whose keywords are `own` (one combined pass first). */
@@ -45,10 +57,76 @@ export function mayApply(tree: Tree, text: string, own: RegExp): boolean {
   let hit = anyHit.get(tree);
   if (hit === undefined) {
     combined ??= new RegExp([...registered.values()].map((r) => r.source).join('|'));
-    hit = combined.test(lower);
+    hit = testLines(combined, lower);
     anyHit.set(tree, hit);
   }
-  return hit && own.test(lower);
+  return hit && testLines(own, lower);
+}
+
+/** Where a pattern last matched (or -1), in which text. */
+interface LastMatch {
+  text: string;
+  at: number;
+  length: number;
+}
+
+const lastMatches = new WeakMap<RegExp, LastMatch>();
+
+/**
+ * `re.test(text)` for a pattern whose matches lie within one line (the keyword alternations here),
+ * remembering the last answer: the editor asks it of texts that differ by an edit. A match outside
+ * the edited lines is still there; without one, only the edited lines can hold a new one. Any text
+ * gets the same answer as `re.test`; one unlike the last costs a full test.
+ */
+export function testLines(re: RegExp, text: string): boolean {
+  const last = lastMatches.get(re);
+  if (last?.text === text) return last.at >= 0;
+  let at: number | undefined;
+  let length = 0;
+  if (last && text.length > LINES_MIN_CHARS) {
+    const { p, q } = commonEnds(last.text, text);
+    const delta = text.length - last.text.length;
+    if (last.at >= 0) {
+      // The match and a character either side (the patterns' look-arounds) are unchanged.
+      if (last.at + last.length < p) at = last.at;
+      else if (last.at > last.text.length - q) at = last.at + delta;
+      length = last.length;
+    } else {
+      // No line outside the edit held a match; the edited lines, whole, are all there is to read.
+      const from = text.lastIndexOf('\n', p - 1) + 1;
+      const nl = text.indexOf('\n', text.length - q);
+      const m = re.exec(text.slice(from, nl < 0 ? text.length : nl));
+      at = m ? from + m.index : -1;
+      length = m ? m[0].length : 0;
+    }
+  }
+  if (at === undefined) {
+    const m = re.exec(text);
+    at = m ? m.index : -1;
+    length = m ? m[0].length : 0;
+  }
+  lastMatches.set(re, { text, at, length });
+  return at >= 0;
+}
+
+/** Below this size a pattern is run over the whole text (the comparison would cost more). */
+const LINES_MIN_CHARS = 4096;
+const BLOCK = 1024;
+let lastPair: { a: string; b: string; p: number; q: number } | undefined;
+
+/** The lengths of the common start and end of two texts (not overlapping), for the last pair asked. */
+export function commonEnds(a: string, b: string): { p: number; q: number } {
+  if (lastPair && lastPair.a === a && lastPair.b === b) return lastPair;
+  const max = Math.min(a.length, b.length);
+  // Blocks first: comparing slices is a native comparison, a character loop is not.
+  let p = 0;
+  while (p + BLOCK <= max && a.slice(p, p + BLOCK) === b.slice(p, p + BLOCK)) p += BLOCK;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let q = 0;
+  while (q + BLOCK <= max - p && a.slice(a.length - q - BLOCK, a.length - q) === b.slice(b.length - q - BLOCK, b.length - q)) q += BLOCK;
+  while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
+  lastPair = { a, b, p, q };
+  return lastPair;
 }
 
 /** True when the lower-cased text contains one of the (lower-case) keywords. */
