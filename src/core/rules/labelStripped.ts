@@ -44,7 +44,7 @@ export const labelStrippedRule: Rule = {
     const idx = await indexFor(ctx);
     const strips: Strip[] = [];
     // Every sharp pipeline names `sharp`; without it no value needs its text read.
-    if (ctx.text.includes('sharp')) findSharp(idx, strips);
+    if (ctx.text.includes('sharp')) findSharp(idx, ctx.text, strips);
     // Each of its argument patterns is written out in the file's text; without one, no string is read.
     if (/-map_metadata|-strip|-(?:all|xmp|exif|XMP-[\w-]+|AIGC)(?::all)?=/i.test(ctx.text)) findFfmpegAndExiftool(idx, strips);
     if (idx.family === 'python') {
@@ -78,11 +78,28 @@ export const labelStrippedRule: Rule = {
   },
 };
 
+/** How far into a value `sharp` may start (`await` and any whitespace before it). */
+const SHARP_LEAD = 64;
+
 /** sharp drops all metadata unless the pipeline asks to keep it. */
-function findSharp(idx: FileIndex, out: Strip[]): void {
+function findSharp(idx: FileIndex, text: string, out: Strip[]): void {
   const sharpVars = new Map<string, Node>();
+  // Where `sharp` is written: a value starts with it (`sharp(`, `await sharp(`) only if one of
+  // these is a few characters into it, which spares reading every value's text from the parser.
+  const at: number[] = [];
+  for (let i = text.indexOf('sharp'); i >= 0; i = text.indexOf('sharp', i + 1)) at.push(i);
+  const nearStart = (from: number): boolean => {
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < at.length && at[lo]! <= from + SHARP_LEAD;
+  };
   for (const a of idx.assigns) {
-    if (/^(?:await)?sharp\(/.test(a.value.text.replace(/\s/g, '')) && a.targets.length === 1) sharpVars.set(scopedName(a.node, a.targets[0]!, idx), a.value);
+    if (a.targets.length === 1 && nearStart(a.value.startIndex) && /^(?:await)?sharp\(/.test(a.value.text.replace(/\s/g, ''))) sharpVars.set(scopedName(a.node, a.targets[0]!, idx), a.value);
   }
   for (const c of idx.calls) {
     if (!SHARP_OUTPUT.test(c.name)) continue;

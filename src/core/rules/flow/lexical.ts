@@ -32,13 +32,26 @@ const SQ = 39;
  */
 export function codeWithoutProse(text: string, family: Family, options: { keepStrings?: boolean } = {}): string {
   const keepStrings = !!options.keepStrings;
+  if (text.length <= RELEX_MIN_CHARS) return lexFrom(text, family, keepStrings, 0, 0, [], [], []).out;
   const key = `${family}:${keepStrings}`;
-  const last = lastRuns.get(key);
-  if (last?.text === text) return last.out;
-  const run = last && text.length > RELEX_MIN_CHARS ? relex(last, text) : lexFrom(text, family, keepStrings, 0, 0, [], [], []);
-  lastRuns.set(key, run);
+  let runs = lastRuns.get(key);
+  if (!runs) lastRuns.set(key, (runs = []));
+  // The guards also lex parts of a file (a function's text): the run to start from is the one of
+  // the text closest in length, which after an edit is the same file's.
+  let last: LexRun | undefined;
+  for (const r of runs) {
+    if (r.text === text) return r.out;
+    if (!last || Math.abs(r.text.length - text.length) < Math.abs(last.text.length - text.length)) last = r;
+  }
+  const run = last ? relex(last, text) : lexFrom(text, family, keepStrings, 0, 0, [], [], []);
+  if (last) runs.splice(runs.indexOf(last), 1);
+  runs.unshift(run);
+  if (runs.length > KEPT_RUNS) runs.pop();
   return run.out;
 }
+
+/** Runs kept per variant: the file being edited and the larger parts of it the guards read. */
+const KEPT_RUNS = 4;
 
 /** {@link codeWithoutProse} lexed from the start, whatever was lexed before (for tests). */
 export function codeWithoutProseFromStart(text: string, family: Family, options: { keepStrings?: boolean } = {}): string {
@@ -60,7 +73,7 @@ interface LexRun {
   horizons: number[];
 }
 
-const lastRuns = new Map<string, LexRun>();
+const lastRuns = new Map<string, LexRun[]>();
 
 /**
  * Lexes `text` from `from`, a line start in code, with `parts` holding the output before it and
