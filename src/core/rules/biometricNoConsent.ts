@@ -19,7 +19,7 @@ import { type CallInfo, type FileIndex, callInfoOf, contains, enclosingFunction,
 import { callersOf } from './flow/taint';
 import { UI_REGISTRATION, compilePattern } from './flow/catalog';
 import { consultedOnPath, namesPattern } from './flow/guards';
-import { mayApply, registerKeywords } from './flow/text';
+import { mayApply, registerKeywords, testLines } from './flow/text';
 import { instanceUses } from './recbio/instances';
 
 type Kind = 'face-swap' | 'reenactment' | 'face-edit' | 'face-identity' | 'voice-clone';
@@ -128,7 +128,7 @@ export const biometricNoConsentRule: Rule = {
   async run(ctx) {
     if (!mayApply(ctx.tree, ctx.text, KEYWORDS)) return;
     const idx = await indexFor(ctx);
-    const ops = OPERATIONS.filter((o) => o.families.includes(idx.family) && (!o.gate || o.gate.test(ctx.text)));
+    const ops = OPERATIONS.filter((o) => o.families.includes(idx.family) && (!o.gate || testLines(o.gate, ctx.text)));
     if (ops.length === 0) return;
     // An endpoint URL is often built from a base constant (`${API_BASE}/voices/add`), here or in an
     // imported config file: the file model resolves it.

@@ -36,6 +36,7 @@ import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } 
 import { type Flow, type TupleHook, type WrittenPath, bufferTargets, callersOf, carries, flowFromSeeds, isUnpacking, memoryBuffers, sourceOf } from './flow/taint';
 import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from './flow/tuples';
 import { sessionOutputs } from './flow/sessions';
+import { testLines } from './flow/text';
 import { derivedGenerations, isDerived } from './flow/plugins';
 
 type SinkKind = 'http' | 'network' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
@@ -1712,7 +1713,7 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
   const setting = typeof ctx.config.rules['aigc-missing-label'] === 'object' ? ctx.config.rules['aigc-missing-label'] : undefined;
   const terminal = setting?.terminalExits !== false;
   // Gated rows (a chat platform SDK's send methods) apply only in files that import the SDK: one test of the file text per row.
-  const callSinks = [...CALL_SINKS, ...configuredSinks(setting)].filter((s) => s.families.includes(family) && (terminal || s.kind !== 'terminal') && (!s.gate || s.gate.test(ctx.text)));
+  const callSinks = [...CALL_SINKS, ...configuredSinks(setting)].filter((s) => s.families.includes(family) && (terminal || s.kind !== 'terminal') && (!s.gate || testLines(s.gate, ctx.text)));
   const labelFunctions = namesPattern(ctx.config.labelFunctions);
   const cat = labelCatalog();
   const sinkMemo = new Map<number, CallSinkSpec[]>();
@@ -2227,7 +2228,7 @@ function check(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, origin: O
  * listener's callback gets its content parameters.
  */
 function seedSessionOutputs(tasks: Map<number, Task>, idx: FileIndex, ctx: RuleContext): void {
-  for (const out of sessionOutputs(idx, ctx.generationCalls, ctx.tree.rootNode)) {
+  for (const out of sessionOutputs(idx, ctx.generationCalls, ctx.tree.rootNode, ctx.text)) {
     const origin: Origin = { gen: out.gen, path: [{ node: out.at, message: out.label }], depth: 1, explicit: false, implicit: false };
     if (out.seed) taskIn(tasks, enclosingFunction(out.seed, idx)).seeds.push({ node: out.seed, origin });
     const fn = out.callback?.fn ?? (out.callback?.arg ? callbackFunction(out.callback.arg, out.at, idx) : undefined);

@@ -109,6 +109,16 @@ describe('keyword tests remembered across edits (testLines)', () => {
     assert.ok(yes > 50 && yes < 350, `both answers occur (${yes} of 400 yes)`);
   });
 
+  it('runs a pattern that can match across lines over the whole text', () => {
+    const re = /(?:^|\n)\s*from\s+discord\b/;
+    const base = 'lorem ipsum\n'.repeat(500);
+    let text = `${base}from\n${base}`;
+    assert.equal(testLines(re, text), false);
+    // The edit is on the line after `from`; the match starts on the line before it.
+    text = text.replace(`from\n${base}`, `from\ndiscord\n${base}`);
+    assert.equal(testLines(re, text), true);
+  });
+
   it('finds a word an edit completes with text after the edit on its line, and one it breaks', () => {
     const re = /(?<![a-z])faceswap(?![a-z])/;
     const base = 'lorem ipsum\n'.repeat(500);

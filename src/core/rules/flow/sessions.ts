@@ -120,7 +120,7 @@ function scopeOf(gen: Node, session: string, idx: FileIndex, root: Node, memo: M
  * The reads and listeners of the sessions the file's generation calls were made on. Linear in
  * the file: the calls and loops are walked once, each matched against a map of session names.
  */
-export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], root: Node): SessionOutput[] {
+export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], root: Node, text?: string): SessionOutput[] {
   const reads = READS.filter((r) => r.families.includes(idx.family));
   const listeners = LISTENERS.filter((r) => r.families.includes(idx.family));
   if ((reads.length === 0 && listeners.length === 0) || gens.length === 0) return [];
@@ -140,8 +140,14 @@ export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], 
   // A session handed to a same-file function (`asyncio.create_task(receive_events(conn))`) is read
   // there under its parameter's name: one level, one pass over the calls.
   const handed: [string, { gen: GenerationCall; scope: Node }][] = [];
+  // Only an argument written as a session's name can hand it on: the file's text says which
+  // start so, without asking the parser for every argument's text.
+  const names = [...sessions.keys()];
+  const mayName = (arg: Node): boolean => !text || names.some((n) => text.startsWith(n, arg.startIndex));
   for (const c of idx.calls) {
+    if (c.args.length === 0 && c.kwargs.size === 0) continue;
     for (const arg of [...c.args, ...c.kwargs.values()]) {
+      if (!mayName(arg)) continue;
       const holders = sessions.get(arg.text);
       const held = holders?.find((h) => contains(h.scope, c.node));
       const fn = held ? calleeFunction(c, idx) : undefined;

@@ -79,6 +79,7 @@ const lastMatches = new WeakMap<RegExp, LastMatch>();
  * gets the same answer as `re.test`; one unlike the last costs a full test.
  */
 export function testLines(re: RegExp, text: string): boolean {
+  if (!lineLocal(re)) return re.test(text);
   const last = lastMatches.get(re);
   if (last?.text === text) return last.at >= 0;
   let at: number | undefined;
@@ -107,6 +108,22 @@ export function testLines(re: RegExp, text: string): boolean {
   }
   lastMatches.set(re, { text, at, length });
   return at >= 0;
+}
+
+const localMemo = new WeakMap<RegExp, boolean>();
+
+/**
+ * Whether no match of `re` can hold a line break: no `\s`, `\n`, `\r`, `\W`, `\D`, negated
+ * class or dot-all / multi-line flag (a `.` without the `s` flag stops at line ends). Conservative:
+ * a pattern that only looks as if it could is run over the whole text.
+ */
+function lineLocal(re: RegExp): boolean {
+  let local = localMemo.get(re);
+  if (local === undefined) {
+    local = !/\\[snrWDB]|\[\^/.test(re.source) && !/[sm]/.test(re.flags) && !re.global && !re.sticky;
+    localMemo.set(re, local);
+  }
+  return local;
 }
 
 /** Below this size a pattern is run over the whole text (the comparison would cost more). */
