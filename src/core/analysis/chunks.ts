@@ -193,27 +193,34 @@ function chunkAt(chunks: readonly Node[], index: number): number {
   return found;
 }
 
-let nodePrototype: object | undefined;
+/**
+ * Builds moved nodes: a plain constructor whose prototype is web-tree-sitter's node class (set on
+ * first use), so every moved node gets one hidden class and allocation stays cheap. It sets the
+ * same own fields as web-tree-sitter's constructor.
+ */
+const MovedNode = function (this: MutableNode, src: MutableNode, s: Shift): void {
+  const pos = src.startPosition;
+  this[0] = src[0];
+  this._children = undefined;
+  this._namedChildren = undefined;
+  this.id = src.id;
+  this.tree = s.tree;
+  this.startIndex = src.startIndex + s.dIndex;
+  this.startPosition = { row: pos.row + s.dRow, column: pos.row === s.firstRow ? pos.column + s.dCol : pos.column };
+} as unknown as { new (src: MutableNode, s: Shift): MutableNode; prototype: object };
+let prototypeSet = false;
 
 /**
  * The node of the new tree that `node` (of a reused chunk of the old tree) has become: the same
  * subtree id, at the moved position. Built without a parser call, since the subtree is shared.
  */
 export function moveNode(node: Node, s: Shift): Node {
-  // From a node of the tree, not from `node`, which may be detached (a plain record).
-  nodePrototype ??= Object.getPrototypeOf(s.tree.rootNode) as object;
-  const pos = node.startPosition;
-  const moved = Object.create(nodePrototype) as MutableNode;
-  const src = node as unknown as MutableNode;
-  // The same own fields, in the same order, as web-tree-sitter's constructor gives a node.
-  moved._children = undefined;
-  moved._namedChildren = undefined;
-  moved.id = src.id;
-  moved.startIndex = src.startIndex + s.dIndex;
-  moved.startPosition = { row: pos.row + s.dRow, column: pos.row === s.firstRow ? pos.column + s.dCol : pos.column };
-  moved.tree = s.tree;
-  moved[0] = src[0];
-  return moved as unknown as Node;
+  if (!prototypeSet) {
+    // From a node of the tree, not from `node`, which may be detached (a plain record).
+    MovedNode.prototype = Object.getPrototypeOf(s.tree.rootNode) as object;
+    prototypeSet = true;
+  }
+  return new MovedNode(node as unknown as MutableNode, s) as unknown as Node;
 }
 
 /**

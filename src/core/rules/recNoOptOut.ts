@@ -15,7 +15,7 @@ import type { Rule, RuleContext } from './rule';
 import { type FileIndex, type FunctionInfo, enclosingFunction, indexFor } from './flow/ast';
 import { compilePattern } from './flow/catalog';
 import { codeOnly, guardOnPath, namesPattern } from './flow/guards';
-import { hasAnyKeyword, lowerText, mayApply, registerKeywords } from './flow/text';
+import { lowerText, mayApply, registerKeywords, testLines } from './flow/text';
 import { personalMayApply, personalSites } from './recbio/personal';
 
 interface Library {
@@ -27,14 +27,22 @@ interface Library {
 }
 
 const LIBRARIES: Library[] = recData.libraries.map((l) => ({ name: l.name, keywords: l.keyword.split('|'), imports: compilePattern(l.imports), callee: compilePattern(l.callee), families: l.families }));
+/** Per library, its keywords as one pattern (for `testLines`, which remembers its last answer). */
+const KEYWORD_PATTERNS = new Map(LIBRARIES.map((l) => [l, new RegExp(l.keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'))]));
 const KEYWORDS = registerKeywords('rec-no-opt-out', [...recData.libraries.flatMap((l) => l.keyword.split('|')), ...recData.userSignalKeywords]);
 /** Opt-out recognisers, joined into one pattern so the guard search is one regex run. */
 const OPT_OUT = new RegExp(recData.optOutNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');
 
 /** The recommender libraries a file imports (their keyword in the text, then their import pattern). */
 function librariesIn(text: string, lower: string, family: Family): Library[] {
-  return LIBRARIES.filter((l) => l.families.includes(family) && hasAnyKeyword(lower, l.keywords) && l.imports.test(text));
+  // Asked by the prefilter and again by the rule, for the same text.
+  if (lastLibraries && lastLibraries.text === text && lastLibraries.family === family) return lastLibraries.found;
+  const found = LIBRARIES.filter((l) => l.families.includes(family) && testLines(KEYWORD_PATTERNS.get(l)!, lower) && l.imports.test(text));
+  lastLibraries = { text, family, found };
+  return found;
 }
+
+let lastLibraries: { text: string; family: Family; found: Library[] } | undefined;
 
 export const recNoOptOutRule: Rule = {
   id: 'rec-no-opt-out',
