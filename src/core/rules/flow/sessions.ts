@@ -10,7 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import sinksData from '../../../../data/sinks.json';
 import type { GenerationCall } from '../rule';
-import { type FileIndex, type FunctionInfo, contains, enclosingFunction, nodeOfAssign, stringValue, within } from './ast';
+import { type FileIndex, type FunctionInfo, callInfoOf, contains, enclosingFunction, nodeOfAssign, stringValue, within } from './ast';
 import { compilePattern } from './catalog';
 import { calleeFunction, paramsForArgument } from './summaries';
 
@@ -124,8 +124,12 @@ export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], 
   const reads = READS.filter((r) => r.families.includes(idx.family));
   const listeners = LISTENERS.filter((r) => r.families.includes(idx.family));
   if ((reads.length === 0 && listeners.length === 0) || gens.length === 0) return [];
+  // The callee of each generation call, found by position (not by a pass over every call's node).
   const byId = new Map<number, string>();
-  for (const c of idx.calls) byId.set(c.node.id, c.callee);
+  for (const gen of gens) {
+    const c = callInfoOf(idx, gen.node);
+    if (c) byId.set(gen.node.id, c.callee);
+  }
   const sessions = new Map<string, { gen: GenerationCall; scope: Node }[]>();
   const scopes = new Map<string, Node>();
   for (const gen of gens) {
