@@ -288,12 +288,14 @@ export const generationRule: Rule = {
     // down (see pyDispatch.ts).
     const ws = family === 'python' ? workspaceOf(ctx) : undefined;
     if (ws) {
-      if (process.env.DBG) console.error("dispatch", ctx.file);
       const skip = new Set(ctx.generationCalls.map((g) => g.node.id));
-      const found = await dispatchedGenerations(ws, generationsOf(ctx), ctx.file, ctx.tree, model.imports, skip);
-      for (const [id, d] of found) {
-        const call = model.calls.find((c) => c.node.id === id);
-        if (call) report(ctx, cat, call, { provider: d.provider, modality: d.modality, api: d.via, confidence: d.confidence });
+      const reach = (rel: string, hops: number): Promise<boolean> => ctx.workspace!.reachesWithin(rel, mayMatch, hops);
+      const found = await dispatchedGenerations(ws, generationsOf(ctx), reach, ctx.file, ctx.tree, model.imports, skip);
+      if (found.size) {
+        for (const call of model.calls) {
+          const d = found.get(call.node.id);
+          if (d) report(ctx, cat, call, { provider: d.provider, modality: d.modality, api: d.via, confidence: d.confidence });
+        }
       }
     }
   },

@@ -42,6 +42,9 @@ export interface PlainGeneration extends DispatchSummary {
 /** The generation calls of another file (the generation rule run on it without links), once per scan. */
 export type GenerationsOf = (rel: string) => Promise<PlainGeneration[]>;
 
+/** Whether a file can reach generating code within `hops` imports (text only; see `Workspace.reachesWithin`). */
+export type ReachGate = (rel: string, hops: number) => Promise<boolean>;
+
 /** Calls (method or function hops) a summary follows down at most. */
 const MAX_HOPS = 5;
 /** Classes a factory's returns are read for at most. */
@@ -54,6 +57,8 @@ const MAX_ASSIGNS = 8;
 const MAX_VALUE_DEPTH = 6;
 /** Summaries computed per question of the analysed file (a bound on the files one call can load). */
 const MAX_SUMMARIES_PER_QUESTION = 64;
+/** Summaries computed for all the calls of one analysed file. */
+const MAX_SUMMARIES_PER_FILE = 400;
 
 type ImportMap = ReadonlyMap<string, { module: string; member: string | undefined; raw?: string }>;
 
@@ -88,9 +93,21 @@ function memoOf(ws: FlowWorkspace): Map<string, DispatchSummary | null> {
 interface Question {
   ws: FlowWorkspace;
   gensOf: GenerationsOf;
+  reach: ReachGate;
+  /** Shared by the questions of one analysed file: the files loaded, the answers cut short, the budget left. */
   files: Map<string, PyFile | null>;
+  unfinished: Set<string>;
+  file: { left: number };
   active: Set<string>;
   left: number;
+}
+
+/** Takes one step of the question's and the file's budgets; false once either is spent. */
+function step(q: Question): boolean {
+  if (q.left <= 0 || q.file.left <= 0) return false;
+  q.left--;
+  q.file.left--;
+  return true;
 }
 
 async function pyFile(q: Question, rel: string): Promise<PyFile | undefined> {
@@ -245,8 +262,7 @@ function definitionIn(file: PyFile, t: Target): FunctionInfo | undefined {
 
 /** The classes the returns of a function or method construct (a factory's union). */
 async function returnedClasses(q: Question, t: Target, depth: number, out: Map<string, { rel: string; cls: string }>): Promise<void> {
-  if (depth > MAX_VALUE_DEPTH || q.left <= 0) return;
-  q.left--;
+  if (depth > MAX_VALUE_DEPTH || !(await q.reach(t.rel, MAX_HOPS)) || !step(q)) return;
   const file = await pyFile(q, t.rel);
   const def = file ? definitionIn(file, t) : undefined;
   if (!file || !def) return;
@@ -287,13 +303,13 @@ async function targetsOf(q: Question, file: PyFile, call: Node): Promise<Target[
 /** What a method or function generates (see the module comment), memoised per workspace. */
 async function summaryOf(q: Question, t: Target, hops: number): Promise<DispatchSummary | null> {
   const key = `${t.rel}#${t.cls ?? ''}.${t.name}`;
-  if (process.env.DBG) console.error("summary", key, hops, q.left);
   const memo = memoOf(q.ws);
   const known = memo.get(key);
   if (known !== undefined) return known;
-  // A cycle, or a chain longer than the bound, has no answer here (and none is remembered).
-  if (q.active.has(key) || hops > MAX_HOPS || q.left <= 0) return null;
-  q.left--;
+  // A cycle, or a chain longer than the bound, has no answer here (and none is remembered); a
+  // file that imports nothing generating within the hops left is not loaded.
+  if (q.active.has(key) || q.unfinished.has(key) || hops > MAX_HOPS || !(await q.reach(t.rel, MAX_HOPS - hops))) return null;
+  if (!step(q)) return null;
   q.active.add(key);
   let found: DispatchSummary | null = null;
   let complete = true;
@@ -327,7 +343,7 @@ async function summaryOf(q: Question, t: Target, hops: number): Promise<Dispatch
           found = { ...s, api: `${next.cls ? `${next.cls}.` : ''}${next.name} → ${s.api}`, confidence: s.confidence === 'low' ? 'low' : 'medium' };
           return found;
         }
-        if (q.left <= 0) complete = false;
+        if (q.left <= 0 || q.file.left <= 0) complete = false;
       }
     }
     return found;
@@ -335,7 +351,8 @@ async function summaryOf(q: Question, t: Target, hops: number): Promise<Dispatch
     q.active.delete(key);
     // An answer cut short by a cycle or the budget may differ from another question's: only a
     // found one, or one the walk finished, is remembered.
-    if (found || (complete && q.left > 0)) memo.set(key, found);
+    if (found || (complete && q.left > 0 && q.file.left > 0)) memo.set(key, found);
+    else q.unfinished.add(key);
   }
 }
 
@@ -344,7 +361,7 @@ async function summaryOf(q: Question, t: Target, hops: number): Promise<Dispatch
  * (keyed by the call node's id): only calls whose first target is in another file, so a file's
  * own helpers stay with the label rule's same-file flow. `skip` holds the calls already reported.
  */
-export async function dispatchedGenerations(ws: FlowWorkspace, gensOf: GenerationsOf, rel: string, tree: { rootNode: Node }, imports: ImportMap, skip: ReadonlySet<number>): Promise<Map<number, DispatchSummary & { via: string }>> {
+export async function dispatchedGenerations(ws: FlowWorkspace, gensOf: GenerationsOf, reach: ReachGate, rel: string, tree: { rootNode: Node }, imports: ImportMap, skip: ReadonlySet<number>): Promise<Map<number, DispatchSummary & { via: string }>> {
   const out = new Map<number, DispatchSummary & { via: string }>();
   const idx = fileIndex(tree as Parameters<typeof fileIndex>[0], 'python');
   const classes = new Map<string, Node>();
@@ -353,14 +370,19 @@ export async function dispatchedGenerations(ws: FlowWorkspace, gensOf: Generatio
     if (n && name && !classes.has(name)) classes.set(name, n);
   }
   const self: PyFile = { rel, idx, imports, root: tree.rootNode, classes };
+  const files = new Map<string, PyFile | null>([[rel, self]]);
+  const unfinished = new Set<string>();
+  const budget = { left: MAX_SUMMARIES_PER_FILE };
   for (const c of idx.calls) {
     if (skip.has(c.node.id) || c.node.type !== 'call') continue;
-    const q: Question = { ws, gensOf, files: new Map([[rel, self]]), active: new Set(), left: MAX_SUMMARIES_PER_QUESTION };
+    if (budget.left <= 0) break;
+    const q: Question = { ws, gensOf, reach, files, unfinished, file: budget, active: new Set(), left: MAX_SUMMARIES_PER_QUESTION };
     const fn = c.node.childForFieldName('function');
     // Only calls that can leave the file: a name imported from the project, a method on anything
     // but `self` unless the class inherits it from another file.
     if (!fn || (fn.type === 'identifier' && !imports.has(fn.text))) continue;
     let targets = await targetsOf(q, self, c.node);
+    const union = targets.length > 1 && fn.type === 'attribute' && !/^(?:self|super\(\))$/.test(fn.childForFieldName('object')?.text ?? '');
     if (fn.type === 'attribute' && fn.childForFieldName('object')?.text === 'self') {
       // `self.m(...)`: only when the class neither defines `m` nor inherits it from this file.
       const cls = targets[0]?.cls;
@@ -371,7 +393,7 @@ export async function dispatchedGenerations(ws: FlowWorkspace, gensOf: Generatio
       if (t.rel === rel) continue;
       const s = await summaryOf(q, t, 1);
       if (s) {
-        const many = targets.length > 1 ? `${targets.length} classes; ` : '';
+        const many = union ? `one of ${targets.length} classes; ` : '';
         out.set(c.node.id, { ...s, via: `${c.name} (${many}wraps ${t.cls ? `${t.cls}.` : ''}${t.name} → ${s.api})`, confidence: s.confidence === 'low' ? 'low' : 'medium' });
         break;
       }
