@@ -326,7 +326,10 @@ function generationsOf(ctx: RuleContext): GenerationsOf {
           } finally {
             if (!had) forgetFileModel(loaded.tree);
           }
-          return calls.map((g) => ({ provider: g.provider, modality: g.modality, api: g.api, confidence: g.confidence, start: g.node.startIndex, end: g.node.endIndex }));
+          // Another file's model guessed from its names (`provider: 'local'`), or a low-confidence
+          // match, is too often an intermediate network (motion coefficients, embeddings) for a
+          // caller files away: only what the catalog names for certain counts.
+          return calls.filter((g) => g.provider !== 'local' && g.confidence !== 'low').map((g) => ({ provider: g.provider, modality: g.modality, api: g.api, confidence: g.confidence, start: g.node.startIndex, end: g.node.endIndex }));
         });
 }
 
