@@ -22,7 +22,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Confidence, Modality } from '../types';
-import { type FileIndex, type FunctionInfo, enclosingFunction, fileIndex, within } from './flow/ast';
+import { type AssignInfo, type FileIndex, type FunctionInfo, enclosingFunction, fileIndex, within } from './flow/ast';
 import type { FlowWorkspace } from './flow/crossFile';
 
 /** What a followed method or function generates, first found. */
@@ -69,6 +69,24 @@ interface PyFile {
   imports: ImportMap;
   root: Node;
   classes: Map<string, Node>;
+  /** Assignments by their left side (`self.bots[]` under `self.bots[`), built on first use. */
+  byLeft?: Map<string, AssignInfo[]>;
+}
+
+/** The assignments of `file` whose left side is `key` (a subscript's container ends with `[`), indexed once per file. */
+function assignsTo(file: PyFile, key: string): readonly AssignInfo[] {
+  if (!file.byLeft) {
+    file.byLeft = new Map();
+    for (const a of file.idx.assigns) {
+      const left = a.leftText.replace(/\s+/g, '');
+      const bracket = left.indexOf('[');
+      const k = bracket > 0 ? left.slice(0, bracket + 1) : left;
+      const list = file.byLeft.get(k);
+      if (list) list.push(a);
+      else file.byLeft.set(k, [a]);
+    }
+  }
+  return file.byLeft.get(key) ?? [];
 }
 
 /** A method (`cls` set) or top-level function of a project file. */
@@ -228,9 +246,7 @@ async function classesOf(q: Question, file: PyFile, expr: Node, depth: number, o
     const fn = key.startsWith('self.') ? undefined : enclosingFunction(e, file.idx);
     const cls = key.startsWith('self.') ? classAround(e) : undefined;
     let seen = 0;
-    for (const a of file.idx.assigns) {
-      const left = a.leftText.replace(/\s+/g, '');
-      if (!(e.type === 'subscript' ? left.startsWith(key) : left === key)) continue;
+    for (const a of assignsTo(file, key)) {
       if (cls ? classAround(a.node) !== cls : enclosingFunction(a.node, file.idx) !== fn) continue;
       if (++seen > MAX_ASSIGNS) break;
       await classesOf(q, file, a.value, depth + 1, out);
