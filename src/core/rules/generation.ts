@@ -289,7 +289,8 @@ export const generationRule: Rule = {
     const ws = family === 'python' ? workspaceOf(ctx) : undefined;
     if (ws) {
       const skip = new Set(ctx.generationCalls.map((g) => g.node.id));
-      const reach = (rel: string, hops: number): Promise<boolean> => ctx.workspace!.reachesWithin(rel, mayMatch, hops);
+      // (A workspace without the text gate, such as a test's stand-in, follows every file.)
+      const reach = (rel: string, hops: number): Promise<boolean> => (typeof ctx.workspace?.reachesWithin === 'function' ? ctx.workspace.reachesWithin(rel, mayMatch, hops) : Promise.resolve(true));
       const found = await dispatchedGenerations(ws, generationsOf(ctx), reach, ctx.file, ctx.tree, model.imports, skip);
       if (found.size) {
         for (const call of model.calls) {

@@ -9,7 +9,8 @@
  * - `super().m(...)` and an inherited `self.m(...)` run `m` of a base class of another file;
  * - `X(...).m(...)`, or `m` on a name or attribute assigned `X(...)`, runs `X.m` (its own, or one it
  *   inherits, in its file or a base class's file);
- * - `f(...)`, `mod.f(...)` run a function of an imported project file;
+ * - `f(...)`, `mod.f(...)` run a function of an imported project file (followed only below the
+ *   first step: a call of the analysed file must run a method);
  * - a method called on what a factory returns (`create_bot(kind).reply(q)`, `self.bots[k] =
  *   create_bot(k)` read back through a getter) runs `m` of each class the factory's returns
  *   construct (`if kind == A: return ABot()`, its imports often inside the function), a union.
@@ -406,7 +407,10 @@ export async function dispatchedGenerations(ws: FlowWorkspace, gensOf: Generatio
       targets = basesOf(ws, self, cls).filter((b) => b.rel !== rel).map((b) => ({ ...b, name: targets[0]!.name }));
     }
     for (const t of targets) {
-      if (t.rel === rel) continue;
+      // A plain function of another file is left as it was: its direct generation makes the call
+      // a wrapper (the generation rule's links), and what it returns from a deeper helper is
+      // followed into this file by the label rule from that file.
+      if (t.rel === rel || t.cls === undefined) continue;
       const s = await summaryOf(q, t, 1);
       if (s) {
         const many = union ? `one of ${targets.length} classes; ` : '';
