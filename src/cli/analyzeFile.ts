@@ -217,10 +217,13 @@ export function finishTriage(engine: Engine, tasks: readonly FileTask[], records
     }
     const targets = targetsOf(d);
     const imports = targets.some(({ spec, target }) => linkable.has(target) || linkableDirs.has(target) || !!proxies?.has(specStem(spec)) || !!reaching?.has(target === '.' ? '' : target));
-    if (imports) {
-      rest.push(d.task);
-      if (REVERSE_INDEXED_FAMILIES.has(d.family)) for (const { target } of targets) if (parsed.has(target)) edge(d.task.relPath, target);
-    } else onDecided(d.result);
+    if (imports) rest.push(d.task);
+    else onDecided(d.result);
+    // A file left unparsed is still an importer: a platform's channel class that derives from a
+    // parsed base channel (`class TelegramChannel(ChatChannel)`) holds the `send` the base class's
+    // generated reply goes to, and names only its platform's SDK. The flow parses it only if it
+    // follows content there.
+    if (REVERSE_INDEXED_FAMILIES.has(d.family)) for (const { target } of targets) if (parsed.has(target)) edge(d.task.relPath, target);
   }
   return importers.size ? rest.map((t) => (importers.has(t.relPath) ? { ...t, importers: importers.get(t.relPath)! } : t)) : rest;
 }

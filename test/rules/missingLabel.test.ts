@@ -356,6 +356,22 @@ describe(`rule ${RULE} across project files (the scan's reverse-import index)`, 
     });
   }
 
+  it('python chat-bot framework: a factory-made bot answers through a router and a base channel, and the answer leaves in a platform channel\'s send', async () => {
+    // The router's `brain_for(role)` returns `self.brains[role]`, filled by a factory whose
+    // returns construct one brain class per provider (imported inside the factory); the brains'
+    // `respond` calls the model through a helper of the class. The base channel asks the router,
+    // the chat channel asks its base class through `super()`, and hands the answer to `self.send`,
+    // which a Telegram channel implements in its own module. The echo brain, a brain's title and a
+    // console channel that prints are not findings.
+    const { results, problems } = await workspaceProblems(path.join(WS, 'chatbots'), /\.py$/, true);
+    assert.ok(results.length >= 10);
+    assert.deepEqual(problems, []);
+    const routed = results.find((r) => r.file === 'deskbot/router.py')!.findings.find((f) => f.ruleId === 'aigc-generation-call');
+    assert.match(routed!.generation!.api, /^respond \(one of 3 classes; wraps QwenBrain\.respond → QwenBrain\._complete → /);
+    const sent = results.find((r) => r.file === 'deskbot/channels/chat_channel.py')!.findings.find((f) => f.ruleId === RULE)!;
+    assert.equal(sent.related!.at(-1)!.file, 'deskbot/channels/telegram_channel.py');
+  });
+
   it('ts client stores: a chat page streams a helper\'s completion into a zustand store, written through actions, the whole store or its static API', async () => {
     // The helpers are arrow-function constants imported through a tsconfig alias (`@services/*`);
     // the store's actions are read with a selector, destructured, or called on the whole store.

@@ -1968,6 +1968,11 @@ export async function buildFileModel(ctx: { tree: Tree; text: string; language: 
   return new FileModel(ctx.language.family, ctx.text, ctx.tree, query);
 }
 
+/** Whether a tree has its shared model (an analysis is using it). */
+export function hasFileModel(tree: Tree): boolean {
+  return models.has(tree);
+}
+
 /** Forgets the shared model of a tree (its analysis is over and the tree lives on elsewhere). */
 export function forgetFileModel(tree: Tree): void {
   models.delete(tree);

@@ -311,6 +311,23 @@ export class Workspace {
     });
   }
 
+  /**
+   * Whether a Python file passes `filter` or imports, `hops` imports deep at most, a file that
+   * does: only such a file can run generating code of the project (the chains of a chat-bot
+   * framework: channel → bridge → factory → bot). Text only (import statements, anywhere in the
+   * file); decided once per file, filter and depth, each depth asking the one below, so the cost is
+   * the files times the depth.
+   */
+  reachesWithin(target: string, filter: LinkFilter, hops: number): Promise<boolean> {
+    return memoised(this.reachVerdicts, target, `${filter.key}#within${hops}`, async () => {
+      if (await this.passes(target, filter)) return true;
+      const language = languageForPath(target);
+      if (hops <= 0 || !language || language.family !== 'python') return false;
+      const text = await this.text(target);
+      return text !== undefined && (await this.importsAny(target, text, language, (t) => this.reachesWithin(t, filter, hops - 1)));
+    });
+  }
+
   /** `reaches` verdicts by file, then by filter key. */
   private readonly reachVerdicts = new Map<string, Map<string, Promise<boolean>>>();
 

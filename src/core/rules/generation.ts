@@ -7,10 +7,13 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { type CompiledCatalog, type MethodSpec, type ProviderSpec, type ProxySpec, catalog } from '../analysis/catalog';
-import { type CallSite, type FileModel, type ResolvedPath, getFileModel, goPackageName, normalisePath } from '../analysis/model';
+import { type CallSite, type FileModel, type ResolvedPath, forgetFileModel, getFileModel, goPackageName, hasFileModel, normalisePath } from '../analysis/model';
 import type { LinkFilter } from '../analysis/workspace';
 import { rangeOfNode } from '../position';
 import { goDispatchOf } from './goDispatch';
+import { type GenerationsOf, dispatchedGenerations } from './pyDispatch';
+import { workspaceMemo, workspaceOf } from './flow/crossFile';
+import { languageForPath } from '../languages';
 import type { Confidence, Modality } from '../types';
 import { labelCatalog } from './flow/catalog';
 import { codeWithoutProse } from './flow/lexical';
@@ -280,8 +283,56 @@ export const generationRule: Rule = {
         if (!m || !direct.has(m.id)) report(ctx, cat, call, d);
       }
     }
+    // Python calls that run generating code of other project files beyond the linked wrappers: a
+    // base class's method, a method of a project class or of what a factory makes, several files
+    // down (see pyDispatch.ts).
+    const ws = family === 'python' ? workspaceOf(ctx) : undefined;
+    if (ws) {
+      const skip = new Set(ctx.generationCalls.map((g) => g.node.id));
+      // (A workspace without the text gate, such as a test's stand-in, follows every file.)
+      const reach = (rel: string, hops: number): Promise<boolean> => (typeof ctx.workspace?.reachesWithin === 'function' ? ctx.workspace.reachesWithin(rel, mayMatch, hops) : Promise.resolve(true));
+      const found = await dispatchedGenerations(ws, generationsOf(ctx), reach, ctx.file, ctx.tree, model.imports, skip);
+      if (found.size) {
+        for (const call of model.calls) {
+          const d = found.get(call.node.id);
+          if (d) report(ctx, cat, call, { provider: d.provider, modality: d.modality, api: d.via, confidence: d.confidence });
+        }
+      }
+    }
   },
 };
+
+/**
+ * The generation calls of another Python file of the workspace, found by this rule run on that
+ * file without links (only what the catalog names for certain there), once per scan. The shared
+ * model a run makes of a tree no analysis is using is dropped afterwards, so that file's own
+ * analysis builds its linked one. The analysed file itself answers nothing (its calls are being found).
+ */
+function generationsOf(ctx: RuleContext): GenerationsOf {
+  const ws = workspaceOf(ctx)!;
+  const { workspace: _unlinked, ...base } = ctx;
+  return (rel) =>
+    rel === ctx.file
+      ? Promise.resolve([])
+      : workspaceMemo(ws, `py-dispatch-gens:${rel}`, [], async () => {
+          const loaded = await ws.load(rel);
+          const language = languageForPath(rel);
+          if (!loaded || language?.family !== 'python') return [];
+          const text = loaded.model.text;
+          if (!generationMayApply(text, 'python', [], false)) return [];
+          const calls: RuleContext['generationCalls'] = [];
+          const had = hasFileModel(loaded.tree);
+          try {
+            await generationRule.run({ ...base, file: rel, text, tree: loaded.tree, language, generationCalls: calls, report: () => undefined });
+          } finally {
+            if (!had) forgetFileModel(loaded.tree);
+          }
+          // Another file's model guessed from its names (`provider: 'local'`), or a low-confidence
+          // match, is too often an intermediate network (motion coefficients, embeddings) for a
+          // caller files away: only what the catalog names for certain counts.
+          return calls.filter((g) => g.provider !== 'local' && g.confidence !== 'low').map((g) => ({ provider: g.provider, modality: g.modality, api: g.api, confidence: g.confidence, start: g.node.startIndex, end: g.node.endIndex }));
+        });
+}
 
 /** Node types of a Java method, constructor or lambda. */
 const JAVA_METHOD: ReadonlySet<string> = new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']);
