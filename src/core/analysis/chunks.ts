@@ -233,11 +233,6 @@ export function detachNode(node: Node): Node {
   return { 0: src[0], id: src.id, startIndex: src.startIndex, startPosition: { row: pos.row, column: pos.column } } as unknown as Node;
 }
 
-/** {@link detachNode} for a node that may be absent. */
-export function detachOpt(node: Node | null): Node | null {
-  return node ? detachNode(node) : null;
-}
-
 /** {@link moveNode} for a node that may be absent. */
 export function moveOpt(node: Node | null, s: Shift): Node | null {
   return node ? moveNode(node, s) : null;

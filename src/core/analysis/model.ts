@@ -16,7 +16,7 @@
 import type { Node, Query, QueryMatch, Tree } from 'web-tree-sitter';
 import type { LanguageInfo } from '../languages';
 import type { TreeSitterHost } from '../parser';
-import { type Shift, chunkPlan, chunked, detachNode, detachOpt, moveNode, moveOpt } from './chunks';
+import { type Shift, chunkPlan, chunked, detachNode, moveNode, moveOpt } from './chunks';
 import { catalog } from './catalog';
 import { MODEL_QUERIES, MODEL_QUERY_KEY } from './queries';
 
@@ -232,50 +232,43 @@ class CarriedBinding implements Binding {
   }
 }
 
-/** A statement's recorded facts with their nodes detached from the tree (kept for the next edit). */
-function detachOps(ops: ModelOp[]): ModelOp[] {
-  const d = detachNode;
+/**
+ * A statement's recorded facts with every node mapped by `f`: detached from the tree (kept for the
+ * next edit), or moved by `carry` to where an edit put the statement, in which case call sites and
+ * bindings move their nodes only when first read.
+ */
+function mapOps(ops: ModelOp[], f: (n: Node) => Node, carry?: Shift): ModelOp[] {
+  const opt = (n: Node | null): Node | null => (n ? f(n) : null);
   return ops.map((op): ModelOp => {
     switch (op.k) {
       case 'import':
-        return { k: op.k, v: { ...op.v, node: d(op.v.node) } };
+        return { k: op.k, v: { ...op.v, node: f(op.v.node) } };
       case 'call': {
         const v = op.v;
-        return { k: op.k, id: op.id, v: { nameText: v.nameText, isNew: v.isNew, ...(v.reference ? { reference: true } : {}), node: d(v.node), callee: d(v.callee), name: d(v.name), receiver: detachOpt(v.receiver), args: detachOpt(v.args) } };
+        return { k: op.k, id: op.id, v: carry ? new CarriedCall(v, carry) : { nameText: v.nameText, isNew: v.isNew, ...(v.reference ? { reference: true } : {}), node: f(v.node), callee: f(v.callee), name: f(v.name), receiver: opt(v.receiver), args: opt(v.args) } };
       }
       case 'bind':
       case 'append': {
         const v = op.v;
-        return { k: op.k, v: { key: v.key, mock: v.mock, ...(v.index !== undefined ? { index: v.index } : {}), value: detachOpt(v.value), type: detachOpt(v.type), node: d(v.node) } };
+        return { k: op.k, v: carry ? new CarriedBinding(v, carry) : { key: v.key, mock: v.mock, ...(v.index !== undefined ? { index: v.index } : {}), value: opt(v.value), type: opt(v.type), node: f(v.node) } };
       }
       case 'func':
       case 'class':
-        return { ...op, node: d(op.node) };
+        return { ...op, node: f(op.node) };
       default:
         return op;
     }
   });
 }
 
+/** A statement's recorded facts with their nodes detached from the tree (kept for the next edit). */
+function detachOps(ops: ModelOp[]): ModelOp[] {
+  return mapOps(ops, detachNode);
+}
+
 /** A statement's recorded facts as they are after an edit that moved it by `s`. */
 function moveOps(ops: ModelOp[], s: Shift): ModelOp[] {
-  const m = (n: Node): Node => moveNode(n, s);
-  return ops.map((op): ModelOp => {
-    switch (op.k) {
-      case 'import':
-        return { k: op.k, v: { ...op.v, node: m(op.v.node) } };
-      case 'call':
-        return { k: op.k, v: new CarriedCall(op.v, s), id: op.id };
-      case 'bind':
-      case 'append':
-        return { k: op.k, v: new CarriedBinding(op.v, s) };
-      case 'func':
-      case 'class':
-        return { ...op, node: m(op.node) };
-      default:
-        return op;
-    }
-  });
+  return mapOps(ops, (n) => moveNode(n, s), s);
 }
 
 export class FileModel {

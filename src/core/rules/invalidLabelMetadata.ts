@@ -12,6 +12,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { statementStart } from '../analysis/chunks';
+import { anyWithin } from '../sorted';
 import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
 import { type FileIndex, type KeyedLiteral, enclosingFunction, indexFor, isStringNode, stringValue } from './flow/ast';
@@ -214,16 +215,7 @@ export const invalidLabelMetadataRule: Rule = {
     const marks = [...ctx.text.matchAll(/aigc/gi)].map((m) => m.index);
     const markBefore = (lit: KeyedLiteral): boolean => {
       const at = lit.node.startIndex;
-      const from = statementStart(ctx.tree, at);
-      // The last mark before `at`, by binary search over the sorted offsets.
-      let lo = 0;
-      let hi = marks.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (marks[mid]! < at) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo > 0 && marks[lo - 1]! >= from;
+      return anyWithin(marks, statementStart(ctx.tree, at), at - 1);
     };
     for (const lit of idx.keyed) {
       const keys = lit.entries.map((e) => e.key);

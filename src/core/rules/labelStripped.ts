@@ -9,6 +9,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { rangeOfNode } from '../position';
+import { anyWithin } from '../sorted';
 import type { Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, enclosingFunction, indexFor, stringValue } from './flow/ast';
 import { carries, flowFrom } from './flow/taint';
@@ -88,18 +89,8 @@ function findSharp(idx: FileIndex, text: string, out: Strip[]): void {
   // these is a few characters into it, which spares reading every value's text from the parser.
   const at: number[] = [];
   for (let i = text.indexOf('sharp'); i >= 0; i = text.indexOf('sharp', i + 1)) at.push(i);
-  const nearStart = (from: number): boolean => {
-    let lo = 0;
-    let hi = at.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (at[mid]! < from) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < at.length && at[lo]! <= from + SHARP_LEAD;
-  };
   for (const a of idx.assigns) {
-    if (a.targets.length === 1 && nearStart(a.value.startIndex) && /^(?:await)?sharp\(/.test(a.value.text.replace(/\s/g, ''))) sharpVars.set(scopedName(a.node, a.targets[0]!, idx), a.value);
+    if (a.targets.length === 1 && anyWithin(at, a.value.startIndex, a.value.startIndex + SHARP_LEAD) && /^(?:await)?sharp\(/.test(a.value.text.replace(/\s/g, ''))) sharpVars.set(scopedName(a.node, a.targets[0]!, idx), a.value);
   }
   for (const c of idx.calls) {
     if (!SHARP_OUTPUT.test(c.name)) continue;

@@ -15,7 +15,7 @@ import type { Rule, RuleContext } from './rule';
 import { type FileIndex, type FunctionInfo, enclosingFunction, indexFor } from './flow/ast';
 import { compilePattern } from './flow/catalog';
 import { codeOnly, guardOnPath, namesPattern } from './flow/guards';
-import { lowerText, mayApply, registerKeywords, testLines } from './flow/text';
+import { keywordPattern, lowerText, mayApply, registerKeywords, testLines } from './flow/text';
 import { personalMayApply, personalSites } from './recbio/personal';
 
 interface Library {
@@ -28,7 +28,7 @@ interface Library {
 
 const LIBRARIES: Library[] = recData.libraries.map((l) => ({ name: l.name, keywords: l.keyword.split('|'), imports: compilePattern(l.imports), callee: compilePattern(l.callee), families: l.families }));
 /** Per library, its keywords as one pattern (for `testLines`, which remembers its last answer). */
-const KEYWORD_PATTERNS = new Map(LIBRARIES.map((l) => [l, new RegExp(l.keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'))]));
+const KEYWORD_PATTERNS = new Map(LIBRARIES.map((l) => [l, keywordPattern(l.keywords)]));
 const KEYWORDS = registerKeywords('rec-no-opt-out', [...recData.libraries.flatMap((l) => l.keyword.split('|')), ...recData.userSignalKeywords]);
 /** Opt-out recognisers, joined into one pattern so the guard search is one regex run. */
 const OPT_OUT = new RegExp(recData.optOutNames.map((p) => `(?:${p.replace(/^\(\?i\)/, '')})`).join('|'), 'i');

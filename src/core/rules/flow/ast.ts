@@ -8,7 +8,7 @@
  * shapes so the data-flow in `taint.ts` and the rules are written once.
  */
 import type { Node, Query, Tree } from 'web-tree-sitter';
-import { type Shift, chunkPlan, chunked, detachNode, detachOpt, moveNode, moveOpt } from '../../analysis/chunks';
+import { type Shift, chunkPlan, chunked, detachNode, moveNode, moveOpt } from '../../analysis/chunks';
 import type { LanguageInfo } from '../../languages';
 import type { RuleContext } from '../rule';
 
@@ -228,20 +228,34 @@ class CarriedKeyed implements KeyedLiteral {
   }
 }
 
-/** A statement's index entries with their nodes detached from the tree (kept for the next edit). */
-function detachIndex(part: FileIndex): FileIndex {
-  const d = detachNode;
+/**
+ * A statement's index entries with every node mapped by `f`: detached from the tree (kept for the
+ * next edit), or moved by `carry` to where an edit put the statement, in which case calls and
+ * key/value literals move their nodes only when first read.
+ */
+function mapIndex(part: FileIndex, f: (n: Node) => Node, carry?: Shift): FileIndex {
+  const opt = (n: Node | null): Node | null => (n ? f(n) : null);
   return {
     family: part.family,
-    calls: part.calls.map((c) => ({ callee: c.callee, name: c.name, isNew: c.isNew, node: d(c.node), receiver: detachOpt(c.receiver), args: c.args.map(d), kwargs: new Map([...c.kwargs].map(([k, v]) => [k, d(v)])) })),
-    functions: part.functions.map((f) => ({ ...f, node: d(f.node), body: detachOpt(f.body) })),
-    assigns: part.assigns.map((a) => ({ ...a, node: d(a.node), value: d(a.value) })),
-    loops: part.loops.map((l) => ({ ...l, node: d(l.node), iter: d(l.iter) })),
-    returns: part.returns.map(d),
-    strings: part.strings.map(d),
-    keyed: part.keyed.map((k) => ({ typeName: k.typeName, node: d(k.node), entries: k.entries.map((e) => ({ key: e.key, keyNode: d(e.keyNode), value: detachOpt(e.value) })) })),
+    calls: part.calls.map((c): CallInfo => (carry ? new CarriedCall(c, carry) : { callee: c.callee, name: c.name, isNew: c.isNew, node: f(c.node), receiver: opt(c.receiver), args: c.args.map(f), kwargs: new Map([...c.kwargs].map(([k, v]) => [k, f(v)])) })),
+    functions: part.functions.map((fn) => ({ ...fn, node: f(fn.node), body: opt(fn.body) })),
+    assigns: part.assigns.map((x) => ({ ...x, node: f(x.node), value: f(x.value) })),
+    loops: part.loops.map((l) => ({ ...l, node: f(l.node), iter: f(l.iter) })),
+    returns: part.returns.map(f),
+    strings: part.strings.map(f),
+    keyed: part.keyed.map((k): KeyedLiteral => (carry ? new CarriedKeyed(k, carry) : { typeName: k.typeName, node: f(k.node), entries: k.entries.map((e) => ({ key: e.key, keyNode: f(e.keyNode), value: opt(e.value) })) })),
     fnById: new Map(),
   };
+}
+
+/** A statement's index entries with their nodes detached from the tree (kept for the next edit). */
+function detachIndex(part: FileIndex): FileIndex {
+  return mapIndex(part, detachNode);
+}
+
+/** A statement's index entries as they are in the tree after an edit that moved it by `s`. */
+function moveIndex(part: FileIndex, s: Shift): FileIndex {
+  return mapIndex(part, (n) => moveNode(n, s), s);
 }
 
 /** Forgets the index of a tree that is about to be deleted. */
@@ -249,21 +263,6 @@ export function forgetIndex(tree: Tree): void {
   cache.delete(tree);
 }
 
-/** A statement's index entries as they are in the tree after an edit that moved it by `s`. */
-function moveIndex(part: FileIndex, s: Shift): FileIndex {
-  const m = (n: Node): Node => moveNode(n, s);
-  return {
-    family: part.family,
-    calls: part.calls.map((c) => new CarriedCall(c, s)),
-    functions: part.functions.map((f) => ({ ...f, node: m(f.node), body: moveOpt(f.body, s) })),
-    assigns: part.assigns.map((a) => ({ ...a, node: m(a.node), value: m(a.value) })),
-    loops: part.loops.map((l) => ({ ...l, node: m(l.node), iter: m(l.iter) })),
-    returns: part.returns.map(m),
-    strings: part.strings.map(m),
-    keyed: part.keyed.map((k) => new CarriedKeyed(k, s)),
-    fnById: new Map(),
-  };
-}
 
 /** Files below this size are indexed by a cursor walk until the index query has been compiled. */
 const CURSOR_WALK_MAX_CHARS = 16 * 1024;

@@ -10,6 +10,7 @@
  * unterminated quote (a regular-expression literal such as `/'/` is not a string).
  */
 import type { Family } from '../../analysis/model';
+import { lowerBound } from '../../sorted';
 import { commonEnds } from './text';
 
 const NL = 10;
@@ -184,14 +185,8 @@ function relex(last: LexRun, text: string): LexRun {
 
 /** The index of `value` in an ascending list, or -1. */
 function indexOf(list: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < list.length && list[lo] === value ? lo : -1;
+  const i = lowerBound(list, value);
+  return list[i] === value ? i : -1;
 }
 
 /** The end (exclusive) of a one-line string opened at `i` by `quote`, or -1 when it is not closed on its line. */

@@ -18,10 +18,15 @@ function escape(s: string): string {
 
 /** Declares a rule's keywords (lower case); returns the rule's own matcher over lower-cased text. */
 export function registerKeywords(ruleId: string, keywords: readonly string[]): RegExp {
-  const re = new RegExp(keywords.map(escape).join('|'));
+  const re = keywordPattern(keywords);
   registered.set(ruleId, re);
   combined = undefined;
   return re;
+}
+
+/** One pattern that matches any of the (literal) keywords. */
+export function keywordPattern(keywords: readonly string[]): RegExp {
+  return new RegExp(keywords.map(escape).join('|'));
 }
 
 /** The keyword matcher a rule registered, if any (the engine's parse-or-skip decision reads it). */
@@ -144,12 +149,6 @@ export function commonEnds(a: string, b: string): { p: number; q: number } {
   while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
   lastPair = { a, b, p, q };
   return lastPair;
-}
-
-/** True when the lower-cased text contains one of the (lower-case) keywords. */
-export function hasAnyKeyword(lower: string, keywords: readonly string[]): boolean {
-  for (const k of keywords) if (lower.includes(k)) return true;
-  return false;
 }
 
 /** Forgets what was read from the text of a tree that is about to be deleted. */
