@@ -12,7 +12,7 @@
  * because the minimum is the figure least disturbed by the rest of the machine.
  *
  * Usage: node inproc.cjs <listfile> <rounds> [--per-rule]
- *        node inproc.cjs --edit <file> <line> <edits>
+ *        node inproc.cjs --edit <file> <line> <edits> [<root>]
  * The second form replays what the language server does per keystroke, without the protocol and
  * the debounce: edit the kept tree, re-analyse with it as `oldTree`, keep the new tree.
  */
@@ -35,7 +35,7 @@ function percentile(values: number[], p: number): number {
 }
 
 /** Incremental re-analysis after one-character edits (type a character, delete it, repeat). */
-async function editMode(file: string, line: number, edits: number): Promise<void> {
+async function editMode(file: string, line: number, edits: number, root?: string): Promise<void> {
   const engine = new Engine();
   let text = fs.readFileSync(file, 'utf8');
   const lineStart = (t: string): number => {
@@ -44,14 +44,19 @@ async function editMode(file: string, line: number, edits: number): Promise<void
     return off;
   };
   const col = '// edit here:'.length;
-  let tree: Tree | undefined = (await engine.analyze(file, text, { keepTree: true })).tree;
+  // With a root, the file is analysed as the language server does, within its workspace.
+  const where = root ? { root } : {};
+  const name = root ? file.slice(root.length + 1) : file;
+  let tree: Tree | undefined = (await engine.analyze(name, text, { keepTree: true, ...where })).tree;
   const total: number[] = [];
   const parse: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < edits; i++) {
     const at = lineStart(text) + col;
     const typing = i % 2 === 0;
     text = typing ? `${text.slice(0, at)}x${text.slice(at)}` : text.slice(0, at) + text.slice(at + 1);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     tree?.edit({
       startIndex: at,
       oldEndIndex: typing ? at : at + 1,
@@ -60,21 +65,29 @@ async function editMode(file: string, line: number, edits: number): Promise<void
       oldEndPosition: { row: line, column: typing ? col : col + 1 },
       newEndPosition: { row: line, column: typing ? col + 1 : col },
     });
-    const r = await engine.analyze(file, text, { keepTree: true, ...(tree ? { oldTree: tree } : {}) });
+    const r = await engine.analyze(name, text, { keepTree: true, ...where, ...(tree ? { oldTree: tree } : {}) });
     total.push(performance.now() - t0);
+    const c1 = process.cpuUsage(c0);
+    cpu.push((c1.user + c1.system) / 1000);
     parse.push(r.parseMs);
     tree?.delete();
     tree = r.tree;
   }
   tree?.delete();
   await engine.host.dispose();
+  // Times after the first quarter of the edits, when the JIT has compiled the incremental path.
+  if (process.env.AIREG_EDIT_STEADY) {
+    const steady = total.slice(Math.floor(total.length / 4));
+    const steadyCpu = cpu.slice(Math.floor(cpu.length / 4));
+    process.stderr.write(`steady mean ${(steady.reduce((a, b) => a + b, 0) / steady.length).toFixed(2)} ms, p50 ${percentile(steady, 50).toFixed(2)}, cpu mean ${(steadyCpu.reduce((a, b) => a + b, 0) / steadyCpu.length).toFixed(2)}\n`);
+  }
   process.stdout.write(`${JSON.stringify({ p50: percentile(total, 50), p95: percentile(total, 95), parseP50: percentile(parse, 50) })}\n`);
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--edit') {
-    const [, file, line, edits] = process.argv.slice(2);
-    await editMode(file!, Number(line), Number(edits));
+    const [, file, line, edits, root] = process.argv.slice(2);
+    await editMode(file!, Number(line), Number(edits), root);
     return;
   }
   const [listFile, roundsArg] = process.argv.slice(2);

@@ -75,10 +75,11 @@ const FIXABLE_RULES = new Set(['aigc-missing-label', 'rec-no-opt-out', 'biometri
 
 /**
  * Pause that gathers one burst of edits before an idle document is analysed. The JSON-RPC layer
- * dispatches the notifications of one write a turn of the event loop apart, microseconds in all;
- * a few milliseconds gather them without adding to what a keystroke waits for.
+ * dispatches the notifications of one write a turn of the event loop apart, microseconds in all,
+ * so the shortest timer Node has (1 ms) gathers them; every millisecond more is one a keystroke
+ * waits for. Notifications that arrive later, while the analysis runs, coalesce into one rerun.
  */
-export const DEBOUNCE_MS = 5;
+export const DEBOUNCE_MS = 1;
 
 /** One workspace folder with its configuration and engine. */
 interface Folder {

@@ -235,6 +235,7 @@ export class Workspace {
     // A file created or deleted changes what a specifier resolves to (and which files a Go
     // package holds); a tsconfig its path aliases, a go.mod its module path.
     this.existsCache.clear();
+    this.moduleCache.clear();
     this.dirCache.clear();
     this.pluginCache.clear();
     if (/(?:^|\/)go\.mod$/.test(rel)) this.goModCache.clear();
@@ -593,9 +594,25 @@ export class Workspace {
     return hit;
   }
 
+  /**
+   * Module lookups by family, importing folder and specifier. A file's imports are resolved again
+   * on every keystroke, and each lookup tries several candidate paths; the answer changes only
+   * when a file is created or deleted, which `invalidate` hears of.
+   */
+  private readonly moduleCache = new Map<string, string | null>();
+
   /** The workspace-relative file a module specifier names, if it is one of the project's files. */
   resolveModule(family: FileModel['family'], fromRel: string, spec: string): string | undefined {
     const fromDir = path.posix.dirname(fromRel);
+    const key = `${family}\0${fromDir}\0${spec}`;
+    const hit = this.moduleCache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const found = this.resolveModuleUncached(family, fromDir, spec);
+    this.moduleCache.set(key, found ?? null);
+    return found;
+  }
+
+  private resolveModuleUncached(family: FileModel['family'], fromDir: string, spec: string): string | undefined {
     if (family === 'java') return this.javaFile(fromDir, spec);
     if (family === 'go') {
       // A package folder (Go imports folders, not files).

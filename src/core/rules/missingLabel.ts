@@ -36,7 +36,7 @@ import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } 
 import { type Flow, type TupleHook, type WrittenPath, bufferTargets, callersOf, carries, flowFromSeeds, isUnpacking, memoryBuffers, sourceOf } from './flow/taint';
 import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from './flow/tuples';
 import { sessionOutputs } from './flow/sessions';
-import { testLines } from './flow/text';
+import { lowerText, testLines } from './flow/text';
 import { derivedGenerations, isDerived } from './flow/plugins';
 
 type SinkKind = 'http' | 'network' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
@@ -223,9 +223,10 @@ export const missingLabelRule: Rule = {
   // The generation detector's prefilter, plus files that switch a writer's watermark off (a
   // media helper in a file that generates nothing itself).
   // A Python file that wires Gradio events may show what another project file's function generates.
-  mayApply: (input) => SWITCH_OFF_HINT.test(input.lower) || (input.workspace && input.language.family === 'python' && GRADIO_IMPORT.test(input.text)) || !!generationRule.mayApply?.(input),
+  mayApply: (input) => testLines(SWITCH_OFF_HINT, input.lower) || (input.workspace && input.language.family === 'python' && GRADIO_IMPORT.test(input.text)) || !!generationRule.mayApply?.(input),
   async run(ctx) {
-    const switchedOff = SWITCH_OFF_HINT.test(ctx.text.toLowerCase()) ? await reportSwitchedOffLabels(ctx) : new Set<number>();
+    // The lower-cased text the prefilters share (an edit costs only the edited lines' test).
+    const switchedOff = testLines(SWITCH_OFF_HINT, lowerText(ctx.tree, ctx.text)) ? await reportSwitchedOffLabels(ctx) : new Set<number>();
     const wsAny = workspaceOf(ctx);
     if (wsAny && ctx.language.family === 'python' && GRADIO_IMPORT.test(ctx.text) && !nested.has(ctx.report)) await reportForeignGradioHandlers(ctx, wsAny);
     // A Java streaming handler class in a file of its own receives the tokens of a generation call
@@ -1792,7 +1793,7 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
  */
 function storeWriter(idx: FileIndex, family: Family, text: string): (c: CallInfo) => string | undefined {
   const spec = CLIENT_STORES[family];
-  if (!spec || !spec.gate.test(text)) return () => undefined;
+  if (!spec || !testLines(spec.gate, text)) return () => undefined;
   // Names bound to something a store hook gave: called themselves (an action) ...
   const actions = new Set<string>();
   // ... or, bound to the whole store, with methods called on them.
@@ -2098,7 +2099,7 @@ function labelEvidence(ctx: RuleContext, idx: FileIndex, env: Env, flow: Flow, s
   };
   const items = labelItems(idx, env, flow);
   // Label constants need the names the sink is built from; nothing else to do without items.
-  const names = labelConstants(idx);
+  const names = labelConstants(idx, ctx.text);
   if (items.length === 0 && !scopeNamesLabel(env, flow, names)) return ev;
   const relevant = relevantNames(idx, flow, sink.node);
   if (items.length > 0) {
@@ -2160,13 +2161,16 @@ function sinkReceiverRoot(n: Node, idx: FileIndex): string | undefined {
 
 const labelConstCache = new WeakMap<FileIndex, string[]>();
 
-/** Names assigned a label text anywhere in the file. */
-function labelConstants(idx: FileIndex): string[] {
+/** Names assigned a label text anywhere in the file (`text`, the file's text). */
+function labelConstants(idx: FileIndex, text: string): string[] {
   let names = labelConstCache.get(idx);
   if (!names) {
     const cat = labelCatalog();
     names = [];
-    for (const a of idx.assigns) {
+    // A string's value is its text without the quotes, so a label text in one is in the file's
+    // text too (the patterns' word boundaries fall on the quotes): most files have none at all.
+    const any = cat.explicitText.some((re) => testLines(re, text));
+    for (const a of any ? idx.assigns : []) {
       if (a.targets.length !== 1 || !/^[A-Za-z_$][\w$]*$/.test(a.targets[0]!) || enclosingFunction(a.node, idx)) continue;
       if (isStringNode(a.value, idx.family) && cat.explicitText.some((re) => re.test(stringValue(a.value)))) names.push(a.targets[0]!);
     }

@@ -207,6 +207,25 @@ class CarriedCall implements CallInfo {
   get kwargs(): Map<string, Node> {
     return (this.#kwargs ??= new Map([...this.src.kwargs].map(([k, v]) => [k, moveNode(v, this.s)])));
   }
+  /** Where the arguments start, without moving their nodes (see {@link argumentStarts}). */
+  argumentStarts(): number[] {
+    const out: number[] = [];
+    for (const a of this.src.args) out.push(a.startIndex + this.s.dIndex);
+    for (const v of this.src.kwargs.values()) out.push(v.startIndex + this.s.dIndex);
+    return out;
+  }
+}
+
+/**
+ * Where a call's positional and keyword arguments start, in that order: for a pass over every
+ * call of a file that reads only where they are, this spares moving the nodes of carried calls.
+ */
+export function argumentStarts(c: CallInfo): number[] {
+  if (c instanceof CarriedCall) return c.argumentStarts();
+  const out: number[] = [];
+  for (const a of c.args) out.push(a.startIndex);
+  for (const v of c.kwargs.values()) out.push(v.startIndex);
+  return out;
 }
 
 /** A key/value literal of a carried statement, its nodes moved when first read (see {@link CarriedCall}). */

@@ -10,7 +10,7 @@
 import type { Node } from 'web-tree-sitter';
 import sinksData from '../../../../data/sinks.json';
 import type { GenerationCall } from '../rule';
-import { type FileIndex, type FunctionInfo, callInfoOf, contains, enclosingFunction, nodeOfAssign, stringValue, within } from './ast';
+import { type FileIndex, type FunctionInfo, argumentStarts, callInfoOf, contains, enclosingFunction, nodeOfAssign, stringValue, within } from './ast';
 import { compilePattern } from './catalog';
 import { calleeFunction, paramsForArgument } from './summaries';
 
@@ -147,11 +147,13 @@ export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], 
   // Only an argument written as a session's name can hand it on: the file's text says which
   // start so, without asking the parser for every argument's text.
   const names = [...sessions.keys()];
-  const mayName = (arg: Node): boolean => !text || names.some((n) => text.startsWith(n, arg.startIndex));
+  const mayName = (at: number): boolean => !text || names.some((n) => text.startsWith(n, at));
   for (const c of idx.calls) {
-    if (c.args.length === 0 && c.kwargs.size === 0) continue;
+    // Where the arguments start is enough to rule most calls out.
+    const starts = argumentStarts(c);
+    if (!starts.some(mayName)) continue;
     for (const arg of [...c.args, ...c.kwargs.values()]) {
-      if (!mayName(arg)) continue;
+      if (!mayName(arg.startIndex)) continue;
       const holders = sessions.get(arg.text);
       const held = holders?.find((h) => contains(h.scope, c.node));
       const fn = held ? calleeFunction(c, idx) : undefined;
@@ -176,10 +178,13 @@ export function sessionOutputs(idx: FileIndex, gens: readonly GenerationCall[], 
   const byPath = reads.filter((r) => r.path);
   for (const c of idx.calls) {
     if (byPath.length) {
-      const parts = c.callee.split('.');
-      const keep = SELF.has(parts[0]!) ? 2 : 1;
-      const client = parts.slice(0, keep).join('.');
-      const rest = parts.length > keep ? parts.slice(keep).join('.') : '';
+      // The client is the callee's first name (its first two after `self`/`this`), the rest its
+      // path: cut with index lookups, as this runs for every call of the file.
+      const callee = c.callee;
+      const d1 = callee.indexOf('.');
+      const cut = SELF.has(d1 < 0 ? callee : callee.slice(0, d1)) ? (d1 < 0 ? -1 : callee.indexOf('.', d1 + 1)) : d1;
+      const client = cut < 0 ? callee : callee.slice(0, cut);
+      const rest = cut < 0 ? '' : callee.slice(cut + 1);
       const read = rest && sessions.has(client) ? byPath.find((r) => r.path!.test(rest)) : undefined;
       if (read) {
         // The client is usually shared by the whole module; the run and the listing that reads its
