@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { buildCorpus } from './bench-corpus.mjs';
 import { RSS_METHOD, machine, medianRun, run } from './bench/measure.mjs';
-import { lspBench } from './bench/lsp.mjs';
+import { lspBench, workspaceKeystroke } from './bench/lsp.mjs';
 import { rescanBench } from './bench/rescan.mjs';
 import { writePerformanceDoc } from './bench/report.mjs';
 
@@ -254,6 +254,12 @@ async function main() {
       fig(`engine.reanalyze_${f.lines}_lines.p95`, r.p95, 'ms');
       fig(`engine.reanalyze_${f.lines}_lines.incremental_parse_p50`, r.parseP50, 'ms');
     }
+    // The same keystrokes while the server holds a scanned 2,000-file workspace (issue 9 asks for
+    // the 5,000-line target with such a model loaded).
+    const five = lsp?.files?.find((f) => f.lines === 5000);
+    const wsCorpus = manifests.large?.dir ?? manifests.small?.dir;
+    const inWs = five && wsCorpus && !quick ? await workspaceKeystroke({ root, corpusDir: wsCorpus, editFile: five.file, quick, fig }) : undefined;
+    target('issue9.keystroke_p95_5000_lines_2000_file_workspace', inWs?.p95 ?? NaN, 50, ' ms', inWs ? `one-character edit to fresh diagnostics, 5,000-line file, after a scan of ${inWs.files} workspace files` : 'not measured (quick run or no corpus)');
     target('issue15.keystroke_p95_20000_lines', lsp?.p95_20000 ?? NaN, 100, ' ms', 'one-character edit to fresh diagnostics, 20,000-line file, through the language server');
     if (lsp?.p95_5000 !== undefined) target('issue6.keystroke_p95_5000_lines', lsp.p95_5000, 50, ' ms', 'one-character edit to fresh diagnostics, 5,000-line file, through the language server');
     else target('issue6.keystroke_p95_5000_lines', NaN, 50, ' ms', lsp?.reason ?? 'language server not measured');

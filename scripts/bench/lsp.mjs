@@ -7,6 +7,7 @@
 // Push (publishDiagnostics) and pull (textDocument/diagnostic) servers are both handled.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import rpc from 'vscode-jsonrpc/node.js';
@@ -128,6 +129,102 @@ function tsFilesUnder(dir, limit = 400) {
   return found.sort();
 }
 
+/**
+ * Opens `file` (with `text`, `lines` lines) in a started server and types into it: one character
+ * on the middle line, deleted on the next edit, so the file keeps its size. Returns the latency
+ * from each didChange to the diagnostics of its version, and the server's CPU per edit.
+ */
+async function typeInto(s, file, text, lines, edits) {
+  const uri = pathToFileURL(file).href;
+  let version = 1;
+  s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version, text } });
+  const first = await s.diagnostics(uri, version);
+  const editLine = Math.floor(lines / 2);
+  const lineText = '// edit here:';
+  const times = [];
+  let unversioned = 0;
+  const cpu0 = s.cpuMs();
+  for (let i = 0; i < edits; i++) {
+    // Type one character, then delete it on the next edit, so the file stays the same size.
+    const typing = i % 2 === 0;
+    const col = lineText.length;
+    const change = typing
+      ? { range: { start: { line: editLine, character: col }, end: { line: editLine, character: col } }, text: 'x' }
+      : { range: { start: { line: editLine, character: col }, end: { line: editLine, character: col + 1 } }, text: '' };
+    const lines2 = text.split('\n');
+    lines2[editLine] = typing ? `${lineText}x` : lineText;
+    text = lines2.join('\n');
+    version++;
+    const t0 = performance.now();
+    s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [s.sync === 2 ? change : { text }] });
+    const d = await s.diagnostics(uri, version);
+    times.push(performance.now() - t0);
+    if (!s.pull && d.version === undefined) unversioned++;
+  }
+  const cpuPerEdit = (s.cpuMs() - cpu0) / edits;
+  s.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  return { p50: percentile(times, 50), p95: percentile(times, 95), cpuPerEdit, first, edits: times.length, unversioned, editLine };
+}
+
+/** Source files under `dir` that aireg reads (any of its languages), sorted. */
+function sourceFilesUnder(dir) {
+  const found = [];
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop();
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && !e.name.startsWith('.')) stack.push(p);
+      else if (e.isFile() && /\.(?:ts|tsx|js|mjs|cjs|py|go|java)$/.test(e.name) && !e.name.endsWith('.d.ts')) found.push(p);
+    }
+  }
+  return found.sort();
+}
+
+/**
+ * Keystrokes in the 5,000-line file while the server holds the model of a 2,000-file workspace:
+ * the workspace is `files` source files taken evenly from `corpusDir` (hard links), plus the
+ * edited file; the server scans it whole (aireg/scanWorkspace) before the file is opened.
+ */
+export async function workspaceKeystroke({ root, corpusDir, editFile, files = 2000, quick, fig }) {
+  // Outside the repository: its .gitignore hides .bench/ from the server's file discovery.
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-bench-ws-'));
+  const all = sourceFilesUnder(corpusDir);
+  const step = Math.max(1, all.length / files);
+  let placed = 0;
+  for (let i = 0; i < all.length && placed < files; i += step, placed++) {
+    const src = all[Math.floor(i)];
+    const dest = path.join(ws, path.relative(corpusDir, src));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    try {
+      fs.linkSync(src, dest);
+    } catch {
+      fs.copyFileSync(src, dest);
+    }
+  }
+  const text = fs.readFileSync(editFile, 'utf8');
+  const file = path.join(ws, 'app', 'edit5000.ts');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  const s = await startServer(path.join(root, 'dist/server.js'), ws);
+  try {
+    const t0 = performance.now();
+    const scan = await s.conn.sendRequest('aireg/scanWorkspace', {});
+    fig('lsp.workspace_2000_files.scan', (performance.now() - t0) / 1000, 's');
+    fig('lsp.workspace_2000_files.files', scan.files, 'files');
+    const typed = await typeInto(s, file, text, 5000, quick ? 15 : 80);
+    fig('lsp.keystroke_5000_lines_in_workspace.p50', typed.p50, 'ms');
+    fig('lsp.keystroke_5000_lines_in_workspace.p95', typed.p95, 'ms');
+    fig('lsp.keystroke_5000_lines_in_workspace.server_cpu_per_edit', typed.cpuPerEdit, 'ms');
+    const rss = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${s.child.pid}/status`, 'utf8'));
+    if (rss) fig('lsp.workspace_2000_files.server_peak_rss', Number(rss[1]) / 1024, 'MB');
+    return { p95: typed.p95, files: scan.files };
+  } finally {
+    await s.stop();
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
+}
+
 export async function lspBench({ root, corpusDir, quick, fig }) {
   const serverJs = path.join(root, 'dist/server.js');
   if (!fs.existsSync(serverJs)) return { reason: 'dist/server.js not built (language server missing)', notes: ['lsp: dist/server.js does not exist; keystroke and cold-start figures not measured.'] };
@@ -171,48 +268,22 @@ export async function lspBench({ root, corpusDir, quick, fig }) {
   try {
     for (const lines of SIZES) {
       const file = path.join(workDir, `edit${lines}.ts`);
-      let text = makeFile(lines, fs.readFileSync(demoFile, 'utf8'), corpusTs);
+      const text = makeFile(lines, fs.readFileSync(demoFile, 'utf8'), corpusTs);
       fs.writeFileSync(file, text);
-      const uri = pathToFileURL(file).href;
-      let version = 1;
-      s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version, text } });
-      const first = await s.diagnostics(uri, version);
-      const editLine = Math.floor(lines / 2);
-      const lineText = '// edit here:';
-      const edits = quick ? 15 : lines >= 20000 ? 40 : 80;
-      const times = [];
-      const cpu0 = s.cpuMs();
-      for (let i = 0; i < edits; i++) {
-        // Type one character, then delete it on the next edit, so the file stays the same size.
-        const typing = i % 2 === 0;
-        const col = lineText.length;
-        const change = typing
-          ? { range: { start: { line: editLine, character: col }, end: { line: editLine, character: col } }, text: 'x' }
-          : { range: { start: { line: editLine, character: col }, end: { line: editLine, character: col + 1 } }, text: '' };
-        const lines2 = text.split('\n');
-        lines2[editLine] = typing ? `${lineText}x` : lineText;
-        text = lines2.join('\n');
-        version++;
-        const t0 = performance.now();
-        s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [s.sync === 2 ? change : { text }] });
-        const d = await s.diagnostics(uri, version);
-        times.push(performance.now() - t0);
-        if (!s.pull && d.version === undefined) unversioned++;
-      }
+      const typed = await typeInto(s, file, text, lines, quick ? 15 : lines >= 20000 ? 40 : 80);
+      unversioned += typed.unversioned;
+      const { p50, p95, cpuPerEdit, first } = typed;
+      const editLine = typed.editLine;
       // The server's own CPU per keystroke (the issue compares it with the TypeScript server's).
-      const cpuPerEdit = (s.cpuMs() - cpu0) / edits;
       fig(`lsp.keystroke_${lines}_lines.server_cpu_per_edit`, cpuPerEdit, 'ms');
       if (lines === 5000) result.cpu_5000 = cpuPerEdit;
-      const p50 = percentile(times, 50);
-      const p95 = percentile(times, 95);
       fig(`lsp.keystroke_${lines}_lines.p50`, p50, 'ms');
       fig(`lsp.keystroke_${lines}_lines.p95`, p95, 'ms');
-      fig(`lsp.keystroke_${lines}_lines.edits`, times.length, 'edits');
+      fig(`lsp.keystroke_${lines}_lines.edits`, typed.edits, 'edits');
       fig(`lsp.keystroke_${lines}_lines.diagnostics`, first.diagnostics.length, 'diagnostics');
       fileTexts.push({ lines, file, editLine });
       if (lines === 5000) result.p95_5000 = p95;
       if (lines === 20000) result.p95_20000 = p95;
-      s.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     }
     if (unversioned) notes.push(`lsp: ${unversioned} diagnostics publications after an edit carried no version, so those keystroke times are the time to the next publication for that file.`);
   } finally {

@@ -451,6 +451,12 @@ export class Engine {
         forgetFileModel(tree);
         // A tree the workspace lent stays its own; one parsed here may serve a later import.
         if (!lent && !(shareable && workspace.adopt(file, text, tree))) tree.delete();
+      } else {
+        // The index, model and text caches the rules built for a kept tree are not read again:
+        // the next edit carries the facts recorded per statement (chunks.ts), not these objects.
+        // Released now, they die young, in the first collection, instead of living through the
+        // next analysis into the old generation, where each edit's copy was garbage for a major GC.
+        forgetTree(tree);
       }
     }
     result.findings.sort((a, b) => a.range.startOffset - b.range.startOffset || a.ruleId.localeCompare(b.ruleId));
