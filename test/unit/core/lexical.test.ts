@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { codeOnly } from '../../../src/core/rules/flow/guards';
 import { codeWithoutProse, codeWithoutProseFromStart } from '../../../src/core/rules/flow/lexical';
-import { testLines } from '../../../src/core/rules/flow/text';
+import { commonEnds, testLines } from '../../../src/core/rules/flow/text';
 
 describe('code without prose (the prefilters\' lexer)', () => {
   it('blanks comments and closed string literals, keeping every offset', () => {
@@ -133,5 +133,37 @@ describe('keyword tests remembered across edits (testLines)', () => {
     assert.equal(testLines(re, text), true);
     text = `${text.slice(0, at + 8)}s${text.slice(at + 8)}`;
     assert.equal(testLines(re, text), false, 'a letter right after the match');
+  });
+});
+
+describe('common ends of two texts', () => {
+  /** The lengths a character loop finds: the reference for the sliced comparison. */
+  function naive(a: string, b: string): { p: number; q: number } {
+    const max = Math.min(a.length, b.length);
+    let p = 0;
+    while (p < max && a[p] === b[p]) p++;
+    let q = 0;
+    while (q < max - p && a[a.length - 1 - q] === b[b.length - 1 - q]) q++;
+    return { p, q };
+  }
+
+  it('agrees with a character loop on edits anywhere in long texts, and never overlaps', () => {
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const base = Array.from({ length: 40_000 }, (_, i) => 'abcdefghij\n'[(i * 7) % 11]).join('');
+    for (let round = 0; round < 200; round++) {
+      const at = rand(base.length);
+      const cut = rand(3) === 0 ? rand(5000) : rand(3);
+      const insert = 'xyz\nabc'.slice(0, rand(8));
+      const edited = base.slice(0, at) + insert + base.slice(Math.min(base.length, at + cut));
+      // A fresh copy of the first text each time: the function remembers its last pair.
+      const a = `${base} `.slice(0, -1);
+      assert.deepEqual({ ...commonEnds(a, edited) }, { ...naive(a, edited), a, b: edited }, `round ${round}: at ${at}, cut ${cut}, insert ${JSON.stringify(insert)}`);
+    }
+    const same = commonEnds('abc'.repeat(2000), 'abc'.repeat(2000));
+    assert.equal(same.p + same.q, 6000);
   });
 });

@@ -38,12 +38,16 @@ export function codeWithoutProse(text: string, family: Family, options: { keepSt
   let runs = lastRuns.get(key);
   if (!runs) lastRuns.set(key, (runs = []));
   // The guards also lex parts of a file (a function's text): the run to start from is the one of
-  // the text closest in length, which after an edit is the same file's.
+  // the text closest in length, which after an edit is the same file's. A run of very different
+  // length is another text (a function of the file, the whole file): relexing from it would read
+  // all of this one anyway, and replacing it would lose the file's run, so the next keystroke
+  // would lex the whole file again.
   let last: LexRun | undefined;
   for (const r of runs) {
     if (r.text === text) return r.out;
     if (!last || Math.abs(r.text.length - text.length) < Math.abs(last.text.length - text.length)) last = r;
   }
+  if (last && Math.abs(last.text.length - text.length) > Math.max(SAME_TEXT_SLACK, text.length >> 3)) last = undefined;
   const run = last ? relex(last, text) : lexFrom(text, family, keepStrings, 0, 0, [], [], []);
   if (last) runs.splice(runs.indexOf(last), 1);
   runs.unshift(run);
@@ -53,6 +57,8 @@ export function codeWithoutProse(text: string, family: Family, options: { keepSt
 
 /** Runs kept per variant: the file being edited and the larger parts of it the guards read. */
 const KEPT_RUNS = 4;
+/** A text this much longer or shorter than a kept run's (or an eighth) is not an edit of it. */
+const SAME_TEXT_SLACK = 256;
 
 /** {@link codeWithoutProse} lexed from the start, whatever was lexed before (for tests). */
 export function codeWithoutProseFromStart(text: string, family: Family, options: { keepStrings?: boolean } = {}): string {

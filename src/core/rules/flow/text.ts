@@ -140,12 +140,26 @@ let lastPair: { a: string; b: string; p: number; q: number } | undefined;
 export function commonEnds(a: string, b: string): { p: number; q: number } {
   if (lastPair && lastPair.a === a && lastPair.b === b) return lastPair;
   const max = Math.min(a.length, b.length);
-  // Blocks first: comparing slices is a native comparison, a character loop is not.
+  // Slices first: comparing slices is a native comparison, a character loop is not. The slices
+  // double while they match and halve when they do not, so a long common stretch costs a few
+  // dozen comparisons (of the whole stretch's length, natively) instead of one per kilobyte.
   let p = 0;
-  while (p + BLOCK <= max && a.slice(p, p + BLOCK) === b.slice(p, p + BLOCK)) p += BLOCK;
+  for (let step = BLOCK; step >= BLOCK && p < max; ) {
+    const len = Math.min(step, max - p);
+    if (a.slice(p, p + len) === b.slice(p, p + len)) {
+      p += len;
+      step *= 2;
+    } else step = len >> 1;
+  }
   while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
   let q = 0;
-  while (q + BLOCK <= max - p && a.slice(a.length - q - BLOCK, a.length - q) === b.slice(b.length - q - BLOCK, b.length - q)) q += BLOCK;
+  for (let step = BLOCK; step >= BLOCK && q < max - p; ) {
+    const len = Math.min(step, max - p - q);
+    if (a.slice(a.length - q - len, a.length - q) === b.slice(b.length - q - len, b.length - q)) {
+      q += len;
+      step *= 2;
+    } else step = len >> 1;
+  }
   while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
   lastPair = { a, b, p, q };
   return lastPair;

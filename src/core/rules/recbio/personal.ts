@@ -461,7 +461,7 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     // The user classes of a function's names are worked out only when one of its calls has a
     // ranking name (or its name says it serves a feed): most functions of a file have none.
     let scope: Scope | undefined;
-    const scopeFor = (): Scope => (scope ??= scopeOf(fn, idx, skip));
+    const scopeFor = (): Scope => (scope ??= scopeOfMemo(fn, idx, skip));
     const purpose = words(purposeName(fn, idx));
     const typeWords = words(ownerTypeName(fn, idx));
     // `get_popularity_based_topk`, `recommendLatest`, a method of `GlobalHotRecall`: a list the
@@ -539,15 +539,64 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function scopeOf(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): Scope {
-  const kinds = new Map<string, UserKind>();
+/**
+ * Scopes by what decides them: the function's own text and node kind, the parameters of the
+ * functions around it, the language. `scopeOf` reads nothing else (the assignments, loops and
+ * calls inside the function, and the names of those calls), so a function an edit did not touch
+ * gets back the scope it had, and the per-keystroke cost of the rule follows the edit. Keyed by
+ * content, not by node id: ids are addresses that a later tree may reuse. Bounded, least recently
+ * used first out.
+ */
+const scopeMemo = new Map<string, Scope>();
+/** Bounds: entries, and characters of the keys (they hold whole functions' text). */
+const SCOPE_MEMO_MAX = 4096;
+const SCOPE_MEMO_MAX_CHARS = 4_000_000;
+let scopeMemoChars = 0;
+
+function scopeOfMemo(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): Scope {
+  const scope = userClasses(fn, idx);
+  // Names holding a reported library call's result depend on which calls were reported, so they
+  // are found on each run (they are not read while the classes are worked out).
+  return skip.size > 0 ? { ...scope, library: libraryResults(fn, idx, skip) } : scope;
+}
+
+/**
+ * The names inside `fn` assigned the result of a call in `skip`: results of an already reported
+ * library call (`scores = model.predict(user)`) are that ranking.
+ */
+function libraryResults(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): Set<string> {
   const library = new Set<string>();
-  const scope: Scope = { kinds, library, neutral: new Set(), family: idx.family };
-  // Results of an already reported library call (`scores = model.predict(user)`) are that ranking.
   for (const a of within(idx.assigns, fn.node.startIndex, fn.node.endIndex, nodeOfAssign)) {
-    if (skip.size === 0) break;
     if (within(idx.calls, a.value.startIndex, a.value.endIndex, nodeOfCall).some((c) => skip.has(c.node.id))) for (const t of a.targets) library.add(t);
   }
+  return library;
+}
+
+/** {@link scopeOf} without library results, memoised (see `scopeMemo`). */
+function userClasses(fn: FunctionInfo, idx: FileIndex): Scope {
+  let context = '';
+  for (let f: FunctionInfo | null = fn, i = 0; f && i < 4; f = enclosingFunction(f.node, idx), i++) context += `${f.params.join(',')};`;
+  const key = `${idx.family}\u0000${fn.node.type}\u0000${context}\u0000${fn.node.text}`;
+  let scope = scopeMemo.get(key);
+  if (scope) {
+    scopeMemo.delete(key);
+  } else {
+    scope = scopeOf(fn, idx);
+    scopeMemoChars += key.length;
+    while (scopeMemo.size > 0 && (scopeMemo.size >= SCOPE_MEMO_MAX || scopeMemoChars > SCOPE_MEMO_MAX_CHARS)) {
+      const oldest = scopeMemo.keys().next().value!;
+      scopeMemo.delete(oldest);
+      scopeMemoChars -= oldest.length;
+    }
+  }
+  scopeMemo.set(key, scope);
+  return scope;
+}
+
+/** The user classes of the names of `fn`, with no library results (see `scopeOfMemo`). */
+function scopeOf(fn: FunctionInfo, idx: FileIndex): Scope {
+  const kinds = new Map<string, UserKind>();
+  const scope: Scope = { kinds, library: new Set(), neutral: new Set(), family: idx.family };
   // Parameters of an enclosing function are visible in closures (Go func literals, lambdas).
   for (let f: FunctionInfo | null = fn, i = 0; f && i < 4; f = enclosingFunction(f.node, idx), i++) {
     for (const p of f.params) {
