@@ -544,11 +544,12 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * functions around it, the language. `scopeOf` reads nothing else (the assignments, loops and
  * calls inside the function, and the names of those calls), so a function an edit did not touch
  * gets back the scope it had, and the per-keystroke cost of the rule follows the edit. Keyed by
- * content, not by node id: ids are addresses that a later tree may reuse. Bounded, least recently
+ * content, not by node id: ids are addresses that a later tree may reuse. By the function's text
+ * first (used as it is, not copied into a longer key), then by the rest. Bounded, least recently
  * used first out.
  */
-const scopeMemo = new Map<string, Scope>();
-/** Bounds: entries, and characters of the keys (they hold whole functions' text). */
+const scopeMemo = new Map<string, Map<string, Scope>>();
+/** Bounds: functions, and characters of their text. */
 const SCOPE_MEMO_MAX = 4096;
 const SCOPE_MEMO_MAX_CHARS = 4_000_000;
 let scopeMemoChars = 0;
@@ -574,22 +575,28 @@ function libraryResults(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<numb
 
 /** {@link scopeOf} without library results, memoised (see `scopeMemo`). */
 function userClasses(fn: FunctionInfo, idx: FileIndex): Scope {
-  let context = '';
-  for (let f: FunctionInfo | null = fn, i = 0; f && i < 4; f = enclosingFunction(f.node, idx), i++) context += `${f.params.join(',')};`;
-  const key = `${idx.family}\u0000${fn.node.type}\u0000${context}\u0000${fn.node.text}`;
-  let scope = scopeMemo.get(key);
-  if (scope) {
-    scopeMemo.delete(key);
+  let context = `${idx.family}\u0000${fn.node.type}`;
+  for (let f: FunctionInfo | null = fn, i = 0; f && i < 4; f = enclosingFunction(f.node, idx), i++) context += `\u0000${f.params.join(',')}`;
+  const text = fn.node.text;
+  let byContext = scopeMemo.get(text);
+  if (byContext) {
+    // Most recently used last: the first key is the one to drop.
+    scopeMemo.delete(text);
   } else {
-    scope = scopeOf(fn, idx);
-    scopeMemoChars += key.length;
+    byContext = new Map();
+    scopeMemoChars += text.length;
     while (scopeMemo.size > 0 && (scopeMemo.size >= SCOPE_MEMO_MAX || scopeMemoChars > SCOPE_MEMO_MAX_CHARS)) {
       const oldest = scopeMemo.keys().next().value!;
       scopeMemo.delete(oldest);
       scopeMemoChars -= oldest.length;
     }
   }
-  scopeMemo.set(key, scope);
+  scopeMemo.set(text, byContext);
+  let scope = byContext.get(context);
+  if (!scope) {
+    scope = scopeOf(fn, idx);
+    byContext.set(context, scope);
+  }
   return scope;
 }
 
