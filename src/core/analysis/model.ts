@@ -19,6 +19,7 @@ import type { TreeSitterHost } from '../parser';
 import { type Shift, chunkPlan, chunked, detachNode, moveNode, moveOpt } from './chunks';
 import { catalog } from './catalog';
 import { MODEL_QUERIES, MODEL_QUERY_KEY } from './queries';
+import { lowerBound } from '../sorted';
 
 export type Family = LanguageInfo['family'];
 
@@ -186,6 +187,10 @@ class CarriedCall implements CallSite {
   }
   get node(): Node {
     return (this.#node ??= moveNode(this.src.node, this.s));
+  }
+  /** Where the call starts, without moving its node (for sorting every call of the file). */
+  get start(): number {
+    return this.src.node.startIndex + this.s.dIndex;
   }
   get callee(): Node {
     return (this.#callee ??= moveNode(this.src.callee, this.s));
@@ -1340,25 +1345,29 @@ export class FileModel {
   }
 
   private sortedCalls: CallSite[] | undefined;
+  /** `sortedCalls`' start offsets, in the same order. */
+  private sortedStarts: number[] | undefined;
 
   /** The calls inside a node (a function's definition), found by binary search over calls sorted by start. */
   callsIn(node: Node): CallSite[] {
     const sorted = this.callsByStart();
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]!.node.startIndex < node.startIndex) lo = mid + 1;
-      else hi = mid;
-    }
+    const starts = this.sortedStarts!;
+    const end = node.endIndex;
     const out: CallSite[] = [];
-    for (let k = lo; k < sorted.length && sorted[k]!.node.startIndex < node.endIndex; k++) if (sorted[k]!.node.endIndex <= node.endIndex) out.push(sorted[k]!);
+    for (let k = lowerBound(starts, node.startIndex); k < sorted.length && starts[k]! < end; k++) if (sorted[k]!.node.endIndex <= end) out.push(sorted[k]!);
     return out;
   }
 
   /** The calls sorted by start offset (references are recorded out of order), computed once. */
   private callsByStart(): CallSite[] {
-    this.sortedCalls ??= [...this.calls].sort((a, b) => a.node.startIndex - b.node.startIndex);
+    if (!this.sortedCalls) {
+      // Sorted on where each starts, read without moving the node of a carried call: a search
+      // reads the nodes of the few calls it lands on, not all of the file's.
+      const keyed = this.calls.map((c) => ({ c, at: c instanceof CarriedCall ? c.start : c.node.startIndex }));
+      keyed.sort((a, b) => a.at - b.at);
+      this.sortedCalls = keyed.map((k) => k.c);
+      this.sortedStarts = keyed.map((k) => k.at);
+    }
     return this.sortedCalls;
   }
 

@@ -673,9 +673,9 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
  * runs that network.
  */
 function handedGenerator(model: FileModel, cat: CompiledCatalog, call: CallSite): Detection | undefined {
-  if (call.receiver || call.callee.type !== 'identifier') return undefined;
+  // The name first: most calls are of no imported name, and the node tests below move nodes.
   const imp = model.imports.get(call.nameText);
-  if (!imp || cat.providersForModule(model.family, imp.module).length) return undefined;
+  if (!imp || call.receiver || call.callee.type !== 'identifier' || cat.providersForModule(model.family, imp.module).length) return undefined;
   const modality = cat.localModels?.modalityOf(call.nameText);
   if (!modality || !model.positionalArgs(call).some((a) => GENERATOR_ARG.test(model.textOf(a)))) return undefined;
   return { provider: 'local', modality, api: `${call.nameText} (runs a generator network)`, confidence: 'medium' };
