@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { codeOnly } from '../../../src/core/rules/flow/guards';
 import { codeWithoutProse, codeWithoutProseFromStart } from '../../../src/core/rules/flow/lexical';
-import { commonEnds, testLines } from '../../../src/core/rules/flow/text';
+import { commonEnds, lowerCase, testLines } from '../../../src/core/rules/flow/text';
 
 describe('code without prose (the prefilters\' lexer)', () => {
   it('blanks comments and closed string literals, keeping every offset', () => {
@@ -165,5 +165,42 @@ describe('common ends of two texts', () => {
     }
     const same = commonEnds('abc'.repeat(2000), 'abc'.repeat(2000));
     assert.equal(same.p + same.q, 6000);
+  });
+});
+
+describe('lower case after an edit', () => {
+  it('equals toLowerCase of the whole text after random edits, with cased, final-sigma, dotted-I and astral characters', () => {
+    let seed = 11;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    // Deseret (U+10400, an astral letter with a lower case), Greek, a dotted capital I (two code
+    // units in lower case) and final sigma (lower case depends on the next letter).
+    const pieces = ['ABC', 'def', '\n', 'ΑΒΓ', '𐐀𐐁', '中文', 'x_Y', ' '];
+    const rare = ['Σ', 'İ'];
+    let text = Array.from({ length: 3000 }, () => pieces[rand(pieces.length)]).join('');
+    for (let round = 0; round < 300; round++) {
+      const at = rand(text.length + 1);
+      const cut = rand(4);
+      const insert = rand(10) === 0 ? rare[rand(2)]! : pieces[rand(pieces.length)]!.slice(0, rand(4));
+      text = text.slice(0, at) + insert + text.slice(at + cut);
+      // Now and then the rare characters leave again, so both paths run.
+      if (rand(7) === 0) text = text.replace(/[Σİ]/g, 'S');
+      assert.equal(lowerCase(text), text.toLowerCase(), `round ${round}`);
+    }
+  });
+
+  it('lowers again what an edit changes around it: a sigma that stops being final, a dotted I before the edit, half of an astral letter', () => {
+    const filler = 'abc def\n'.repeat(1000);
+    const cases: [string, string][] = [
+      [`${filler}ΟΔΟΣ rest`, `${filler}ΟΔΟΣΑ rest`],
+      [`${filler}İ ABC`, `${filler}İ ABCX`],
+      [`${filler}\u{10400}Z`, `${filler}\u{10401}Z`],
+    ];
+    for (const [before, after] of cases) {
+      assert.equal(lowerCase(before), before.toLowerCase());
+      assert.equal(lowerCase(after), after.toLowerCase(), JSON.stringify(after.slice(-12)));
+    }
   });
 });

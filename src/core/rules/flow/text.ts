@@ -47,13 +47,33 @@ export function lowerText(tree: Tree, text: string): string {
 let lastText: string | undefined;
 let lastLower = '';
 
-/** `text.toLowerCase()`, kept for the last text (the triage and the rules ask for the same one). */
+/**
+ * `text.toLowerCase()`, kept for the last text (the triage and the rules ask for the same one).
+ * After an edit only the changed stretch is lowered: outside it, the last answer stands. That is
+ * exact when no character's lower case depends on its neighbours or has another length, which
+ * only `Σ` (final sigma) and `İ` (two code units) do; a text with either is lowered whole. A
+ * surrogate pair cut by the stretch's ends is lowered with it.
+ */
 export function lowerCase(text: string): string {
-  if (text !== lastText) {
-    lastText = text;
-    lastLower = text.toLowerCase();
+  if (text === lastText) return lastLower;
+  let lower: string | undefined;
+  if (lastText !== undefined && text.length > LINES_MIN_CHARS && text.indexOf('\u03A3') < 0 && text.indexOf('\u0130') < 0) {
+    let { p, q } = commonEnds(lastText, text);
+    if (p > 0 && isHighSurrogate(text.charCodeAt(p - 1))) p--;
+    if (q > 0 && isLowSurrogate(text.charCodeAt(text.length - q))) q--;
+    lower = lastLower.slice(0, p) + text.slice(p, text.length - q).toLowerCase() + lastLower.slice(lastLower.length - q);
   }
+  lastText = text;
+  lastLower = lower ?? text.toLowerCase();
   return lastLower;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 /** True when the file may interest the rule whose keywords are `own` (one combined pass first). */
