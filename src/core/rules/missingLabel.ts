@@ -1329,7 +1329,7 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       const passedAt = src >= seeds.length ? from.path[from.path.length - 1]?.node : undefined;
       const direct = passedAt ? [passedAt] : flow.fn.name ? callersOf(flow.fn, idx) : callTakingCallback(flow.fn);
       // A named function nothing calls directly may be handed by name to a runner that calls it.
-      const callers = direct.length > 0 || passedAt || !flow.fn.name ? direct : callsTakingByName(flow.fn, idx);
+      const callers = direct.length > 0 || passedAt || !flow.fn.name ? direct : callsTakingByName(flow.fn, idx, ctx.text);
       for (const caller of callers) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
       // A public generator that yields content made here and is iterated nowhere in this file is
       // a streaming interface: its consumer (a UI loop, a streaming response, often reached by

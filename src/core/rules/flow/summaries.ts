@@ -10,7 +10,7 @@
  * reached, values returned, arguments passed on) is reused for every caller.
  */
 import type { Node } from 'web-tree-sitter';
-import { type CallInfo, type FileIndex, type FunctionInfo, contains, enclosingFunction, functionNamed, patternNames } from './ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, argumentStarts, contains, enclosingFunction, functionNamed, patternNames } from './ast';
 
 const positional = new WeakMap<FunctionInfo, string[][]>();
 
@@ -71,31 +71,48 @@ export function paramsReceiving(byPos: readonly (readonly string[])[], c: CallIn
   return byPos[i + offset] ?? [];
 }
 
-const passedByName = new WeakMap<FileIndex, Map<string, Node[]>>();
+/** Per index: for each offset where an argument starts, the (call, argument) positions there, flattened. */
+const argumentsByStart = new WeakMap<FileIndex, Map<number, number[]>>();
 
 /**
  * Calls that take the function by name as an argument (`await run_in_threadpool(infer)`,
  * `loop.run_in_executor(None, render)`, `pool.submit(work)`): like a lambda given to a call,
- * what the function returns becomes that call's result. One pass over the file's calls builds
- * the map for every name; calls inside the function itself are not its callers.
+ * what the function returns becomes that call's result. The name's occurrences in the file's
+ * `text` are looked up among where arguments start (one pass over the calls, reading positions
+ * only), and only the arguments found there are read; calls inside the function itself are not
+ * its callers.
  */
-export function callsTakingByName(fn: FunctionInfo, idx: FileIndex): Node[] {
+export function callsTakingByName(fn: FunctionInfo, idx: FileIndex, text: string): Node[] {
   const name = fn.name;
   if (!name) return [];
-  let byName = passedByName.get(idx);
-  if (!byName) {
-    byName = new Map();
-    for (const c of idx.calls) {
-      for (const a of [...c.args, ...c.kwargs.values()]) {
-        if (a.type !== 'identifier') continue;
-        const list = byName.get(a.text);
-        if (list) list.push(c.node);
-        else byName.set(a.text, [c.node]);
+  let byStart = argumentsByStart.get(idx);
+  if (!byStart) {
+    byStart = new Map();
+    for (let ci = 0; ci < idx.calls.length; ci++) {
+      const starts = argumentStarts(idx.calls[ci]!);
+      for (let ai = 0; ai < starts.length; ai++) {
+        const list = byStart.get(starts[ai]!);
+        if (list) list.push(ci, ai);
+        else byStart.set(starts[ai]!, [ci, ai]);
       }
     }
-    passedByName.set(idx, byName);
+    argumentsByStart.set(idx, byStart);
   }
+  const hits: [number, number][] = [];
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    const here = byStart.get(at);
+    if (!here) continue;
+    for (let k = 0; k < here.length; k += 2) {
+      const c = idx.calls[here[k]!]!;
+      const ai = here[k + 1]!;
+      const a = ai < c.args.length ? c.args[ai]! : [...c.kwargs.values()][ai - c.args.length]!;
+      if (a.type === 'identifier' && a.text === name) hits.push([here[k]!, ai]);
+    }
+  }
+  // In the order of the file's calls, then of their arguments, as a pass over every call finds them.
+  hits.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const passing = hits.map(([ci]) => idx.calls[ci]!.node);
   // The function is visible in the scope that defines it: calls elsewhere name something else.
   const scope = enclosingFunction(fn.node, idx)?.node;
-  return (byName.get(name) ?? []).filter((n) => !contains(fn.node, n) && (!scope || contains(scope, n)));
+  return passing.filter((n) => !contains(fn.node, n) && (!scope || contains(scope, n)));
 }
