@@ -395,7 +395,7 @@ function isFlatTuple(left: Node | null, names: readonly string[]): boolean {
   return items.length === names.length && items.every((n) => n?.type === 'identifier');
 }
 
-const callsByName = new WeakMap<FileIndex, Map<string, Node[]>>();
+const callsByName = new WeakMap<FileIndex, Map<string, CallInfo[]>>();
 
 /** Same-file calls of `fn` (by name; `this.f`/`self.f` included), the places a returned value goes next. */
 export function callersOf(fn: FunctionInfo, idx: FileIndex): Node[] {
@@ -409,11 +409,12 @@ export function callersOf(fn: FunctionInfo, idx: FileIndex): Node[] {
       // Bare names and `this.`/`self.` methods only: `client.create(...)` is not a call of a local `create`.
       const m = /^(?:(?:this|self|cls)\.)?([A-Za-z_$][\w$]*)$/.exec(c.callee);
       if (!m) continue;
+      // The call itself, not its node: only the calls of the functions asked for are read.
       const list = byName.get(m[1]!);
-      if (list) list.push(c.node);
-      else byName.set(m[1]!, [c.node]);
+      if (list) list.push(c);
+      else byName.set(m[1]!, [c]);
     }
     callsByName.set(idx, byName);
   }
-  return (byName.get(name) ?? []).filter((n) => !contains(fn.node, n));
+  return (byName.get(name) ?? []).map((c) => c.node).filter((n) => !contains(fn.node, n));
 }
