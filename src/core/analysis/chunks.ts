@@ -248,3 +248,73 @@ interface MutableNode {
   startPosition: Point;
   tree: Tree;
 }
+
+/**
+ * Answers about a node that depend only on the top-level statement holding it (its ancestors up
+ * to that statement, the functions nested there), kept across edits by the statement's text: a
+ * statement an edit did not touch has the same text, so the same shape and the same answers,
+ * wherever it moved. A node is named by its offset from the statement's start. Keyed by text,
+ * not by node id (ids are addresses a later tree may reuse). Per tree, each statement's entry is
+ * found once, so a statement's text is hashed once per analysis. Bounded by the characters of
+ * the statements held; least recently used first out.
+ */
+const statementMemos = new Map<string, Map<string, Map<number, unknown>>>();
+/** The grammars memos were made with: a statement's text means one shape in one grammar only. */
+const memoLanguages = new Map<unknown, number>();
+let statementMemoChars = 0;
+const STATEMENT_MEMO_MAX_CHARS = 8_000_000;
+/** Per tree and question: each statement's memo and end (by statement index). */
+const statementSlots = new WeakMap<Tree, Map<string, ({ memo: Map<number, unknown>; end: number } | undefined)[]>>();
+
+/**
+ * `compute()`, an answer about `node` (a function; one per offset) that depends only on its
+ * top-level statement, memoised as described above.
+ */
+export function statementMemo<T>(question: string, node: Node, compute: () => T): T {
+  const tree = node.tree;
+  // Only the editor's trees meet their statements again: a scan reads each file once.
+  if (!keepers.has(tree)) return compute();
+  const chunks = chunksOf(tree);
+  const i = chunkAt(chunks, node.startIndex);
+  const chunk = i >= 0 ? chunks[i] : undefined;
+  if (!chunk) return compute();
+  let byQuestion = statementSlots.get(tree);
+  if (!byQuestion) statementSlots.set(tree, (byQuestion = new Map()));
+  let slots = byQuestion.get(question);
+  if (!slots) byQuestion.set(question, (slots = []));
+  let slot = slots[i];
+  if (!slot) {
+    let lang = memoLanguages.get(tree.language);
+    if (lang === undefined) memoLanguages.set(tree.language, (lang = memoLanguages.size));
+    const key = `${lang}\u0000${question}`;
+    let byText = statementMemos.get(key);
+    if (!byText) statementMemos.set(key, (byText = new Map()));
+    const text = chunk.text;
+    let memo = byText.get(text);
+    if (memo) byText.delete(text);
+    else {
+      memo = new Map();
+      statementMemoChars += text.length;
+      evictStatementMemos();
+    }
+    byText.set(text, memo);
+    slot = slots[i] = { memo, end: chunk.startIndex + text.length };
+  }
+  // A node outside every statement (text after the last one) is asked directly.
+  if (node.startIndex >= slot.end) return compute();
+  const rel = node.startIndex - chunk.startIndex;
+  if (slot.memo.has(rel)) return slot.memo.get(rel) as T;
+  const value = compute();
+  slot.memo.set(rel, value);
+  return value;
+}
+
+function evictStatementMemos(): void {
+  for (const byText of statementMemos.values()) {
+    for (const text of byText.keys()) {
+      if (statementMemoChars <= STATEMENT_MEMO_MAX_CHARS) return;
+      byText.delete(text);
+      statementMemoChars -= text.length;
+    }
+  }
+}

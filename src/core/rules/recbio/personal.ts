@@ -24,6 +24,7 @@
 import type { Node } from 'web-tree-sitter';
 import recData from '../../../../data/recommenders.json';
 import type { Family } from '../../analysis/model';
+import { statementMemo } from '../../analysis/chunks';
 import { codeWithoutProse } from '../flow/lexical';
 import { type CallInfo, type FileIndex, type FunctionInfo, type LoopInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
 
@@ -341,8 +342,15 @@ function purposeName(fn: FunctionInfo, idx: FileIndex): string {
   return '';
 }
 
-/** The type a method belongs to: Go's receiver type, or the enclosing class (`UserGlobalHotRecall`). */
+/**
+ * The type a method belongs to: Go's receiver type, or the enclosing class (`UserGlobalHotRecall`).
+ * Both lie within the method's top-level statement, so the answer is kept with its text.
+ */
 function ownerTypeName(fn: FunctionInfo, idx: FileIndex): string {
+  return statementMemo('owner-type', fn.node, () => ownerTypeNameOf(fn, idx));
+}
+
+function ownerTypeNameOf(fn: FunctionInfo, idx: FileIndex): string {
   let f: FunctionInfo | null = fn;
   for (let i = 0; f && i < 4; i++) {
     if (f.node.type === 'method_declaration' && idx.family === 'go') {
@@ -376,14 +384,10 @@ function receiverName(fn: FunctionInfo, idx: FileIndex): string | undefined {
 /** A lambda passed as an argument (a sort key, a comparator, a map callback) is part of its caller. */
 function isInlineArgument(node: Node, idx: FileIndex): boolean {
   // Asked for a function once per call it holds; each answer walks parents, a parser call each.
-  let memo = inlineMemo.get(idx);
-  if (!memo) inlineMemo.set(idx, (memo = new Map()));
-  let inline = memo.get(node.id);
-  if (inline === undefined) memo.set(node.id, (inline = inlineArgument(node, idx)));
-  return inline;
+  // The parents up to the top-level statement decide it, so the answer is kept with the
+  // statement's text and found again after edits elsewhere.
+  return statementMemo('inline-argument', node, () => inlineArgument(node, idx));
 }
-
-const inlineMemo = new WeakMap<FileIndex, Map<number, boolean>>();
 
 function inlineArgument(node: Node, idx: FileIndex): boolean {
   const p = node.parent;

@@ -202,3 +202,53 @@ describe('a statement carried over on the line of an edit', () => {
   });
 });
 
+
+describe('answers kept with a top-level statement\'s text', () => {
+  it('are asked again when an edit changes the statement: a class renamed from a non-personal name and back', async () => {
+    // The class a method belongs to is kept per statement (statementMemo), as is whether a
+    // function is an argument of a call. Each edit keeps the statement's index.
+    const text0 = [
+      "import { Router } from 'express';",
+      '',
+      'export class HotRecall {',
+      '  async pick(userId: string) {',
+      '    const history = await db.findHistory(userId);',
+      '    return rank(items, history);',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    // Same-length replacements: the method and the lambda keep their offsets in their statements,
+    // so a memo that ignored the statements' text would answer from before the edit.
+    const edits: [string, string][] = [
+      ['class HotRecall', 'class AnyRecall'],
+      ['class AnyRecall', 'class HotRecall'],
+    ];
+    const incremental = new Engine();
+    const fresh = new Engine();
+    try {
+      let text = text0;
+      let tree = (await incremental.analyze('feed.ts', text, { keepTree: true })).tree!;
+      const seen: string[][] = [];
+      for (const [from, to] of edits) {
+        const at = text.indexOf(from);
+        assert.ok(at >= 0, from);
+        text = applyEdit(tree, text, { at, remove: from.length, insert: to });
+        const r = await incremental.analyze('feed.ts', text, { keepTree: true, oldTree: tree });
+        tree.delete();
+        tree = r.tree!;
+        const ref = await fresh.analyze('feed.ts', text);
+        const rec = (list: readonly Finding[]): string[] => findingsOf(list.filter((f) => f.ruleId === 'rec-no-opt-out'));
+        assert.deepEqual(rec(r.findings), rec(ref.findings), `after ${JSON.stringify(to)}`);
+        seen.push(rec(ref.findings));
+      }
+      tree.delete();
+      // The edits change the answers: otherwise this test would not be about following them.
+      assert.notDeepEqual(seen[0], [], 'the renamed class ranks for its user');
+      assert.deepEqual(seen[1], [], 'a hot-items recall again, which is not personal');
+    } finally {
+      await incremental.host.dispose();
+      await fresh.host.dispose();
+    }
+  });
+});
