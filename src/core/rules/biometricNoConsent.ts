@@ -15,7 +15,7 @@ import { getFileModel } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence } from '../types';
 import type { Rule } from './rule';
-import { type CallInfo, type FileIndex, callInfoOf, contains, enclosingFunction, indexFor, isStringNode, keyedLiteralOf, nodeOfAssign, nodeOfCall, stringValue, within } from './flow/ast';
+import { type CallInfo, type FileIndex, callInfoOf, contains, enclosingFunction, indexFor, isStringNode, keyedKeys, keyedLiteralOf, nodeOfAssign, nodeOfCall, stringValue, within } from './flow/ast';
 import { callersOf } from './flow/taint';
 import { UI_REGISTRATION, compilePattern } from './flow/catalog';
 import { consultedOnPath, namesPattern } from './flow/guards';
@@ -299,8 +299,8 @@ function collectSites(idx: FileIndex, ops: Operation[], resolve?: (n: Node) => s
   for (const k of idx.keyed) {
     for (const op of ops) {
       if (!op.key) continue;
-      const e = k.entries.find((x) => op.key!.test(x.key));
-      if (e) specific.push({ node: e.keyNode, op });
+      const at = keyedKeys(k).findIndex((key) => op.key!.test(key));
+      if (at >= 0) specific.push({ node: k.entries[at]!.keyNode, op });
     }
   }
   // A model built here edits where its instance is called; with no call in the file, the build

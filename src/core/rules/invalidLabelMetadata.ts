@@ -15,7 +15,7 @@ import { statementStart } from '../analysis/chunks';
 import { anyWithin } from '../sorted';
 import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
-import { type FileIndex, type KeyedLiteral, enclosingFunction, indexFor, isStringNode, stringValue } from './flow/ast';
+import { type FileIndex, type KeyedLiteral, enclosingFunction, indexFor, isStringNode, keyedKeys, stringValue } from './flow/ast';
 import { editDistance, labelCatalog } from './flow/catalog';
 import { mayApply, registerKeywords } from './flow/text';
 
@@ -214,11 +214,12 @@ export const invalidLabelMetadataRule: Rule = {
     // each step of which is a call into the parser.
     const marks = [...ctx.text.matchAll(/aigc/gi)].map((m) => m.index);
     const markBefore = (lit: KeyedLiteral): boolean => {
+      if (marks.length === 0) return false;
       const at = lit.node.startIndex;
       return anyWithin(marks, statementStart(ctx.tree, at), at - 1);
     };
     for (const lit of idx.keyed) {
-      const keys = lit.entries.map((e) => e.key);
+      const keys = keyedKeys(lit);
       // The wrapper `{ AIGC: {...} }` is not itself the metadata; its value is checked on its own.
       if (keys.some((k) => /^aigc$/i.test(k))) continue;
       const context = /aigc/i.test(lit.typeName) || (markBefore(lit) && inAigcContext(lit));

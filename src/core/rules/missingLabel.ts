@@ -24,7 +24,7 @@ import { rangeOfNode } from '../position';
 import type { RuleSetting } from '../config';
 import type { Confidence, Modality } from '../types';
 import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
-import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, callInfoOf, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, callInfoOf, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, keyedKeys, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { UI_REGISTRATION, compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
 import { type Family, type FileModel, getFileModel } from '../analysis/model';
@@ -1770,10 +1770,14 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     let r = keyedMemo.get(k.node.id);
     if (!r) {
       r = [];
-      for (const e of k.entries) {
-        const value = e.value?.text ?? '';
-        for (const l of cat.implicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) r.push({ node: e.keyNode, kind: 'implicit', label: l.label });
-        for (const l of cat.explicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) r.push({ node: e.keyNode, kind: 'explicit', label: l.label });
+      // The keys first: a literal none of whose keys is a label key keeps its nodes unmoved.
+      const keys = keyedKeys(k);
+      if (keys.some((key) => cat.implicitKeys.some((l) => l.key.test(key)) || cat.explicitKeys.some((l) => l.key.test(key)))) {
+        for (const e of k.entries) {
+          const value = e.value?.text ?? '';
+          for (const l of cat.implicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) r.push({ node: e.keyNode, kind: 'implicit', label: l.label });
+          for (const l of cat.explicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) r.push({ node: e.keyNode, kind: 'explicit', label: l.label });
+        }
       }
       keyedMemo.set(k.node.id, r);
     }

@@ -245,6 +245,18 @@ class CarriedKeyed implements KeyedLiteral {
   get entries(): KeyedLiteral['entries'] {
     return (this.#entries ??= this.src.entries.map((e) => ({ key: e.key, keyNode: moveNode(e.keyNode, this.s), value: moveOpt(e.value, this.s) })));
   }
+  /** The keys, without moving any node (see {@link keyedKeys}). */
+  keys(): string[] {
+    return this.src.entries.map((e) => e.key);
+  }
+}
+
+/**
+ * The keys of a key/value literal, in order: for a pass over every literal of a file that reads
+ * the keys first, this spares moving the nodes of carried literals whose keys do not matter.
+ */
+export function keyedKeys(k: KeyedLiteral): string[] {
+  return k instanceof CarriedKeyed ? k.keys() : k.entries.map((e) => e.key);
 }
 
 /**
