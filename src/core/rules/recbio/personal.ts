@@ -24,7 +24,7 @@
 import type { Node } from 'web-tree-sitter';
 import recData from '../../../../data/recommenders.json';
 import type { Family } from '../../analysis/model';
-import { statementMemo } from '../../analysis/chunks';
+import { chunked, statementMemo } from '../../analysis/chunks';
 import { codeWithoutProse } from '../flow/lexical';
 import { type CallInfo, type FileIndex, type FunctionInfo, type LoopInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
 
@@ -579,6 +579,8 @@ function libraryResults(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<numb
 
 /** {@link scopeOf} without library results, memoised (see `scopeMemo`). */
 function userClasses(fn: FunctionInfo, idx: FileIndex): Scope {
+  // Only the editor's trees meet their functions again: a scan reads each file once.
+  if (!chunked(fn.node.tree)) return scopeOf(fn, idx);
   let context = `${idx.family}\u0000${fn.node.type}`;
   for (let f: FunctionInfo | null = fn, i = 0; f && i < 4; f = enclosingFunction(f.node, idx), i++) context += `\u0000${f.params.join(',')}`;
   const text = fn.node.text;
