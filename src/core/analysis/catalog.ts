@@ -42,6 +42,7 @@ interface RawCatalog {
   mockConstructors: string[];
   mockModules: string[];
   passThroughMethods?: string[];
+  tupleProducts?: { module: string; path: string; index: number }[];
   envUrlPrefixes?: Record<string, string>;
   localModels?: { methods: string; unresolvedMethods?: string; unresolvedReceivers?: string; excludedMethods?: string; analysisModules?: string[]; hints: { pattern: string; modality: Modality }[] };
 }
@@ -142,6 +143,12 @@ export interface CompiledCatalog {
   envUrlProvider(name: string): string | undefined;
   /** Methods that return their receiver (`eval`, `to`, `cuda`): resolution looks through them. */
   passThroughMethods: ReadonlySet<string>;
+  /**
+   * The tuple element that holds the product of a library factory (`pipe, params =
+   * FlaxStableDiffusionPipeline.from_pretrained(...)`): `module` is the call's import, `path` its
+   * normalised path; undefined when the call is not such a factory.
+   */
+  tupleProduct(module: string, path: string): number | undefined;
   /** True when the text mentions anything the detector could match; false lets a file be skipped. */
   mayMatch(family: Family, text: string): boolean;
   /**
@@ -398,6 +405,7 @@ function build(raw: RawCatalog): CompiledCatalog {
     return re.test(text);
   };
 
+  const tupleProducts = (raw.tupleProducts ?? []).map((t) => ({ module: t.module, path: new RegExp(t.path), index: t.index }));
   return {
     providers,
     proxies: [...providers.values()].flatMap((p) => p.proxies),
@@ -413,6 +421,10 @@ function build(raw: RawCatalog): CompiledCatalog {
     mockConstructors: new Set(raw.mockConstructors),
     mockModules: new Set(raw.mockModules),
     passThroughMethods: new Set(raw.passThroughMethods ?? []),
+    tupleProduct: (module, path) => {
+      for (const t of tupleProducts) if ((module === t.module || module.startsWith(`${t.module}.`)) && t.path.test(path)) return t.index;
+      return undefined;
+    },
     localModels: raw.localModels ? compileLocalModels(raw.localModels) : undefined,
     envUrlProvider: (name) => {
       const m = /^([A-Z][A-Z0-9_]*?)_(?:API_)?(?:BASE_)?(?:URL|URI|ENDPOINT|HOST)$/.exec(name);

@@ -1287,6 +1287,12 @@ export class FileModel {
       const ext = imp?.member ? this.linkedOf(imp) : undefined;
       const r = ext && imp?.member ? ext.exportedReturn(imp.member, index) : undefined;
       if (r && (r.mock || (r.module !== undefined && catalog().providersForModule(this.family, r.module).length))) return r;
+      // A library factory that hands its product back inside a tuple (Flax pipelines with their
+      // parameters, Unsloth models with their tokenizer): the catalog says which element it is.
+      if (!fn || !this.functions.has(fn)) {
+        const made = this.resolve(v, depth + 1);
+        if (made?.module !== undefined && catalog().tupleProduct(made.module, normalisePath(made.segments)) === index) return made;
+      }
     }
     return undefined;
   }

@@ -647,6 +647,13 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
     const segs = r.segments.slice(0, -1);
     // A method needs an object built by a call (constructor or factory); a function needs none.
     if (call.receiver && !segs.some((s) => s.endsWith('()'))) return undefined;
+    // A project class whose method can be read says what it makes better than its module's name
+    // (`ImageService` of `./llm` paints: its `generate` calls `images.generate`). In TypeScript that
+    // file reports the call itself and the label rule follows the method's return to this caller,
+    // as for a service module with a neutral name, so nothing is guessed here.
+    const cls = segs[0]?.replace(/\(\)$/, '');
+    const read = call.receiver && segs.length === 1 && cls ? linkedMethodCall(model, cat, r.root, cls, call.nameText) : undefined;
+    if (read) return model.family === 'js' ? undefined : { ...read, api: `${cls!}.${call.nameText} (wraps ${read.api})`, confidence: read.confidence === 'low' ? 'low' : 'medium' };
     const names = [...segs.map((s) => s.replace(/\(\)$/, '')), r.module, ...(call.receiver ? [] : [call.nameText])];
     for (const n of names) {
       const modality = spec.modalityOf(n);
@@ -663,6 +670,30 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
   }
   if (call.receiver && spec.unresolvedMethods?.test(call.nameText) && spec.unresolvedReceivers?.test(model.textOf(call.receiver))) {
     return { provider: 'local', modality: 'text', api: `model.${call.nameText}`, confidence: 'low' };
+  }
+  return undefined;
+}
+
+/**
+ * The catalog's generation call (an SDK or endpoint call) made directly in method `method` of class
+ * `cls`, imported as `root` from a linked project file; undefined when that file is not linked or
+ * the method makes none.
+ */
+function linkedMethodCall(model: FileModel, cat: CompiledCatalog, root: string, cls: string, method: string): Detection | undefined {
+  const imp = model.imports.get(root);
+  const ext = imp ? model.linkedOf(imp) : undefined;
+  if (!ext) return undefined;
+  for (const def of ext.functions.get(method) ?? []) {
+    if (enclosingClassName(def) !== cls) continue;
+    for (const inner of ext.callsIn(def)) {
+      const found = detectSdk(ext, cat, inner);
+      if (found === 'negative' || found === 'mock') continue;
+      if (found) return found;
+      if (cat.httpCallees[ext.family].has(inner.nameText)) {
+        const h = detectHttp(ext, cat, inner);
+        if (h && h !== 'mock') return h;
+      }
+    }
   }
   return undefined;
 }
@@ -763,6 +794,9 @@ const nestedWrapperMemo = new WeakMap<FileModel, Map<string, Detection | null>>(
 function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, nested = false): Detection | undefined {
   let ext: FileModel | undefined;
   let name: string | undefined;
+  // The class whose instance receives the call, when the receiver says it: a module often holds
+  // several services with a method of the same name (`TextService.generate`, `ImageService.generate`).
+  let owner: string | undefined;
   const javaMethod = call.node.type === 'method_invocation';
   if (call.callee.type === 'identifier' && !javaMethod) {
     const imp = model.imports.get(call.nameText);
@@ -795,6 +829,7 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
     if (imp && head) {
       ext = model.family === 'go' ? model.linkedMember(imp, head) : home.linkedOf(imp);
       name = call.nameText;
+      if (model.family === 'python') owner = head;
     }
   } else if (javaMethod && call.receiver) {
     // `chatService.ask(q)`: an instance of a project class (the declared type of a field,
@@ -804,17 +839,23 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
     if (imp) {
       ext = model.linkedOf(imp);
       name = call.nameText;
+      owner = type;
     }
   }
-  const defs = ext && name ? functionDefs(ext, name) : [];
+  let defs = ext && name ? functionDefs(ext, name) : [];
   if (!ext || !name || defs.length === 0) return undefined;
+  // Only the receiver's class's own definitions, when it has one (an interface or a base class
+  // defining it elsewhere keeps every definition of the name, as before).
+  const own = owner ? defs.filter((def) => enclosingClassName(def) === owner) : [];
+  if (own.length) defs = own;
+  const key = own.length ? `${owner!}.${name}` : name;
   const memos = nested ? nestedWrapperMemo : wrapperMemo;
   let memo = memos.get(ext);
   if (!memo) {
     memo = new Map();
     memos.set(ext, memo);
   }
-  let d = memo.get(name);
+  let d = memo.get(key);
   if (d === undefined) {
     d = null;
     const http = cat.httpCallees[ext.family];
@@ -856,9 +897,22 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
         }
       }
     }
-    memo.set(name, d);
+    memo.set(key, d);
   }
   return d ?? undefined;
+}
+
+const CLASS_NODES = new Set(['class_definition', 'class_declaration', 'abstract_class_declaration', 'class', 'interface_declaration', 'enum_declaration', 'record_declaration']);
+/** Class bodies and decorators stand between a method and its class; a few steps at most. */
+const MAX_CLASS_STEPS = 4;
+
+/** The name of the class a method definition belongs to, if it is a method. */
+function enclosingClassName(def: Node): string | undefined {
+  let p = def.parent;
+  for (let i = 0; p && i < MAX_CLASS_STEPS; i++, p = p.parent) {
+    if (CLASS_NODES.has(p.type)) return p.childForFieldName('name')?.text;
+  }
+  return undefined;
 }
 
 /** Whether the Python class around `at` defines a method `name` itself. */
