@@ -74,10 +74,11 @@ import { TreeCache } from './treeCache';
 const FIXABLE_RULES = new Set(['aigc-missing-label', 'rec-no-opt-out', 'biometric-no-consent']);
 
 /**
- * Pause that gathers one burst of edits before an idle document is analysed. The JSON-RPC layer
- * dispatches the notifications of one write a turn of the event loop apart, microseconds in all,
- * so the shortest timer Node has (1 ms) gathers them; every millisecond more is one a keystroke
- * waits for. Notifications that arrive later, while the analysis runs, coalesce into one rerun.
+ * Pause before an idle document is analysed after an edit. The JSON-RPC layer dispatches the
+ * notifications of one write a turn of the event loop apart, microseconds in all; `schedule`
+ * waits for the queued ones whatever the pause, so the pause is the shortest timer Node has:
+ * every millisecond more is one a keystroke waits for. Notifications that arrive later, while
+ * the analysis runs, coalesce into one rerun.
  */
 export const DEBOUNCE_MS = 1;
 
@@ -111,6 +112,8 @@ interface DocState {
   doc: TextDocument;
   languageId: string;
   timer?: NodeJS.Timeout;
+  /** Counts the schedules: a pending run that sees a later count was superseded. */
+  turn?: number;
   running: boolean;
   /** Set when a run was requested while one was in flight. */
   rerun: boolean;
@@ -442,9 +445,20 @@ export class AiregServer {
     const st = this.docs.get(uri);
     if (!st) return;
     if (st.timer) clearTimeout(st.timer);
+    const turn = (st.turn ?? 0) + 1;
+    st.turn = turn;
     st.timer = setTimeout(() => {
-      st.timer = undefined;
-      void this.analyzeOpen(uri);
+      // The JSON-RPC layer hands over queued notifications one per turn of the event loop, so a
+      // timer alone can fire in the middle of a burst when the machine is slow. Two more turns
+      // let the next queued notification, if any, arrive (and schedule again) before this run
+      // reads the document: a burst is gathered however loaded the machine is.
+      setImmediate(() =>
+        setImmediate(() => {
+          if (st.turn !== turn || this.docs.get(uri) !== st) return;
+          st.timer = undefined;
+          void this.analyzeOpen(uri);
+        }),
+      );
     }, delay);
   }
 
