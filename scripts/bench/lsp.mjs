@@ -11,14 +11,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import rpc from 'vscode-jsonrpc/node.js';
-import { percentile } from './measure.mjs';
+import { cpuMsOf, percentile } from './measure.mjs';
 
 const SIZES = [500, 5000, 20000];
 
 /** Starts the server and returns a connection plus helpers to wait for diagnostics. */
-/** Linux's USER_HZ: /proc reports CPU times in these ticks on every common build. */
-const CLOCK_TICKS = 100;
-
 export async function startServer(serverJs, workspaceDir, env = {}) {
   const t0 = performance.now();
   const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: workspaceDir, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -85,19 +82,8 @@ export async function startServer(serverJs, workspaceDir, env = {}) {
     setTimeout(() => child.kill(), 1000).unref();
     conn.dispose();
   };
-  /**
-   * CPU time (user + system) the server process has used so far, in ms, from /proc (Linux); the
-   * kernel counts it in clock ticks, so it is read over many edits, not per edit.
-   */
-  const cpuMs = () => {
-    try {
-      const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-      // utime and stime are fields 14 and 15 of the stat line (11 and 12 after the name).
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-    } catch {
-      return NaN;
-    }
-  };
+  /** The server's CPU time so far, in ms (see `cpuMsOf`). */
+  const cpuMs = () => cpuMsOf(child.pid);
   return { conn, child, t0, pull, sync, diagnostics, stop, latest, cpuMs, stderr: () => stderr };
 }
 
@@ -115,18 +101,27 @@ function makeFile(lines, demoText, corpusFiles) {
   return out.join('\n');
 }
 
-function tsFilesUnder(dir, limit = 400) {
+/**
+ * Files under `dir` whose directory entry `keep` accepts, sorted; folders `enter` refuses are not
+ * read, and the walk stops once `limit` files are found.
+ */
+function filesUnder(dir, keep, enter, limit = Infinity) {
   const found = [];
   const stack = [dir];
   while (stack.length && found.length < limit) {
     const d = stack.pop();
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
-      if (e.isDirectory() && e.name !== '.git') stack.push(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) found.push(p);
+      if (e.isDirectory() && enter(e.name)) stack.push(p);
+      else if (keep(e)) found.push(p);
     }
   }
   return found.sort();
+}
+
+/** TypeScript sources (not declarations) under `dir`, for building the edited files. */
+function tsFilesUnder(dir, limit = 400) {
+  return filesUnder(dir, (e) => e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'), (name) => name !== '.git', limit);
 }
 
 /**
@@ -166,19 +161,9 @@ async function typeInto(s, file, text, lines, edits) {
   return { p50: percentile(times, 50), p95: percentile(times, 95), cpuPerEdit, first, edits: times.length, unversioned, editLine };
 }
 
-/** Source files under `dir` that aireg reads (any of its languages), sorted. */
+/** Source files under `dir` that aireg reads (any of its languages), outside hidden folders. */
 function sourceFilesUnder(dir) {
-  const found = [];
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop();
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory() && !e.name.startsWith('.')) stack.push(p);
-      else if (e.isFile() && /\.(?:ts|tsx|js|mjs|cjs|py|go|java)$/.test(e.name) && !e.name.endsWith('.d.ts')) found.push(p);
-    }
-  }
-  return found.sort();
+  return filesUnder(dir, (e) => e.isFile() && /\.(?:ts|tsx|js|mjs|cjs|py|go|java)$/.test(e.name) && !e.name.endsWith('.d.ts'), (name) => !name.startsWith('.'));
 }
 
 /**

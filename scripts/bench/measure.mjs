@@ -85,3 +85,20 @@ export function machine() {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
   };
 }
+
+/** Linux's USER_HZ: /proc reports CPU times in these ticks on every common build. */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU time (user + system) process `pid` has used so far, in ms, from /proc (Linux; NaN where it
+ * cannot be read). The kernel counts it in clock ticks, so read it over many edits, not per edit.
+ */
+export function cpuMsOf(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    // utime and stime are fields 14 and 15 of the stat line (11 and 12 after the name).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}

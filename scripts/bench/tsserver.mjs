@@ -6,18 +6,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-/** Linux's USER_HZ (see lsp.mjs). */
-const CLOCK_TICKS = 100;
-
-function cpuMsOf(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
+import { cpuMsOf, percentile } from './measure.mjs';
 
 /**
  * Types `edits` keystrokes on `editLine` of `file` (a character after `// edit here:`, deleted on
@@ -86,8 +75,7 @@ export async function tsserverKeystroke({ root, file, editLine, edits }) {
       times.push(performance.now() - t0);
     }
     const cpuPerEdit = (cpuMsOf(child.pid) - cpu0) / edits;
-    times.sort((a, b) => a - b);
-    return { cpuPerEdit, p50: times[Math.floor(times.length / 2)], edits };
+    return { cpuPerEdit, p50: percentile(times, 50), edits };
   } finally {
     child.kill();
   }
