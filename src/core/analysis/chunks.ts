@@ -16,6 +16,7 @@
  * of the new tree with that id is shared with it, not a new allocation at a recycled address.
  */
 import type { Node, Point, Tree } from 'web-tree-sitter';
+import { TextMemo } from './textMemo';
 
 /** How a reused chunk moved: add `dIndex` to offsets, `dRow` to rows, and `dCol` to columns on its first row. */
 export interface Shift {
@@ -251,18 +252,15 @@ interface MutableNode {
 
 /**
  * Answers about a node that depend only on the top-level statement holding it (its ancestors up
- * to that statement, the functions nested there), kept across edits by the statement's text: a
- * statement an edit did not touch has the same text, so the same shape and the same answers,
- * wherever it moved. A node is named by its offset from the statement's start. Keyed by text,
- * not by node id (ids are addresses a later tree may reuse). Per tree, each statement's entry is
- * found once, so a statement's text is hashed once per analysis. Bounded by the characters of
- * the statements held; least recently used first out.
+ * to that statement, the functions nested there), kept across edits by the statement's text
+ * (`TextMemo`): a statement an edit did not touch has the same text, so the same shape and the
+ * same answers, wherever it moved. Per statement text, then per grammar and question; a node is
+ * named by its offset from the statement's start. Per tree, each statement's entry is found once,
+ * so a statement's text is hashed once per analysis. At most 8 million characters of statements.
  */
-const statementMemos = new Map<string, Map<string, Map<number, unknown>>>();
+const statementMemos = new TextMemo<Map<string, Map<number, unknown>>>(8_000_000);
 /** The grammars memos were made with: a statement's text means one shape in one grammar only. */
 const memoLanguages = new Map<unknown, number>();
-let statementMemoChars = 0;
-const STATEMENT_MEMO_MAX_CHARS = 8_000_000;
 /** Per tree and question: each statement's memo and end (by statement index). */
 const statementSlots = new WeakMap<Tree, Map<string, ({ memo: Map<number, unknown>; end: number } | undefined)[]>>();
 
@@ -278,26 +276,19 @@ export function statementMemo<T>(question: string, node: Node, compute: () => T)
   const i = chunkAt(chunks, node.startIndex);
   const chunk = i >= 0 ? chunks[i] : undefined;
   if (!chunk) return compute();
-  let byQuestion = statementSlots.get(tree);
-  if (!byQuestion) statementSlots.set(tree, (byQuestion = new Map()));
-  let slots = byQuestion.get(question);
-  if (!slots) byQuestion.set(question, (slots = []));
+  let perTree = statementSlots.get(tree);
+  if (!perTree) statementSlots.set(tree, (perTree = new Map()));
+  let slots = perTree.get(question);
+  if (!slots) perTree.set(question, (slots = []));
   let slot = slots[i];
   if (!slot) {
     let lang = memoLanguages.get(tree.language);
     if (lang === undefined) memoLanguages.set(tree.language, (lang = memoLanguages.size));
     const key = `${lang}\u0000${question}`;
-    let byText = statementMemos.get(key);
-    if (!byText) statementMemos.set(key, (byText = new Map()));
     const text = chunk.text;
-    let memo = byText.get(text);
-    if (memo) byText.delete(text);
-    else {
-      memo = new Map();
-      statementMemoChars += text.length;
-      evictStatementMemos();
-    }
-    byText.set(text, memo);
+    const byKey = statementMemos.get(text, () => new Map());
+    let memo = byKey.get(key);
+    if (!memo) byKey.set(key, (memo = new Map()));
     slot = slots[i] = { memo, end: chunk.startIndex + text.length };
   }
   // A node outside every statement (text after the last one) is asked directly.
@@ -307,14 +298,4 @@ export function statementMemo<T>(question: string, node: Node, compute: () => T)
   const value = compute();
   slot.memo.set(rel, value);
   return value;
-}
-
-function evictStatementMemos(): void {
-  for (const byText of statementMemos.values()) {
-    for (const text of byText.keys()) {
-      if (statementMemoChars <= STATEMENT_MEMO_MAX_CHARS) return;
-      byText.delete(text);
-      statementMemoChars -= text.length;
-    }
-  }
 }

@@ -25,6 +25,7 @@ import type { Node } from 'web-tree-sitter';
 import recData from '../../../../data/recommenders.json';
 import type { Family } from '../../analysis/model';
 import { chunked, statementMemo } from '../../analysis/chunks';
+import { TextMemo } from '../../analysis/textMemo';
 import { codeWithoutProse } from '../flow/lexical';
 import { type CallInfo, type FileIndex, type FunctionInfo, type LoopInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
 
@@ -548,15 +549,10 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * functions around it, the language. `scopeOf` reads nothing else (the assignments, loops and
  * calls inside the function, and the names of those calls), so a function an edit did not touch
  * gets back the scope it had, and the per-keystroke cost of the rule follows the edit. Keyed by
- * content, not by node id: ids are addresses that a later tree may reuse. By the function's text
- * first (used as it is, not copied into a longer key), then by the rest. Bounded, least recently
- * used first out.
+ * content (see `TextMemo`): by the function's text first, used as it is, not copied into a longer
+ * key, then by the rest. At most 4,096 functions and 4 million characters of their text.
  */
-const scopeMemo = new Map<string, Map<string, Scope>>();
-/** Bounds: functions, and characters of their text. */
-const SCOPE_MEMO_MAX = 4096;
-const SCOPE_MEMO_MAX_CHARS = 4_000_000;
-let scopeMemoChars = 0;
+const scopeMemo = new TextMemo<Map<string, Scope>>(4_000_000, 4096);
 
 function scopeOfMemo(fn: FunctionInfo, idx: FileIndex, skip: ReadonlySet<number>): Scope {
   const scope = userClasses(fn, idx);
@@ -583,21 +579,7 @@ function userClasses(fn: FunctionInfo, idx: FileIndex): Scope {
   if (!chunked(fn.node.tree)) return scopeOf(fn, idx);
   let context = `${idx.family}\u0000${fn.node.type}`;
   for (let f: FunctionInfo | null = fn, i = 0; f && i < 4; f = enclosingFunction(f.node, idx), i++) context += `\u0000${f.params.join(',')}`;
-  const text = fn.node.text;
-  let byContext = scopeMemo.get(text);
-  if (byContext) {
-    // Most recently used last: the first key is the one to drop.
-    scopeMemo.delete(text);
-  } else {
-    byContext = new Map();
-    scopeMemoChars += text.length;
-    while (scopeMemo.size > 0 && (scopeMemo.size >= SCOPE_MEMO_MAX || scopeMemoChars > SCOPE_MEMO_MAX_CHARS)) {
-      const oldest = scopeMemo.keys().next().value!;
-      scopeMemo.delete(oldest);
-      scopeMemoChars -= oldest.length;
-    }
-  }
-  scopeMemo.set(text, byContext);
+  const byContext = scopeMemo.get(fn.node.text, () => new Map());
   let scope = byContext.get(context);
   if (!scope) {
     scope = scopeOf(fn, idx);
