@@ -1767,20 +1767,20 @@ function environment(ctx: RuleContext, idx: FileIndex): Env {
     return r;
   };
   const labelKeys = (k: KeyedLiteral): { node: Node; kind: 'explicit' | 'implicit'; label: string }[] => {
-    let r = keyedMemo.get(k.node.id);
-    if (!r) {
-      r = [];
-      // The keys first: a literal none of whose keys is a label key keeps its nodes unmoved.
-      const keys = keyedKeys(k);
-      if (keys.some((key) => cat.implicitKeys.some((l) => l.key.test(key)) || cat.explicitKeys.some((l) => l.key.test(key)))) {
-        for (const e of k.entries) {
-          const value = e.value?.text ?? '';
-          for (const l of cat.implicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) r.push({ node: e.keyNode, kind: 'implicit', label: l.label });
-          for (const l of cat.explicitKeys) if (l.key.test(e.key) && (!l.valueText || l.valueText.test(value))) r.push({ node: e.keyNode, kind: 'explicit', label: l.label });
-        }
-      }
-      keyedMemo.set(k.node.id, r);
-    }
+    const known = keyedMemo.get(k.node.id);
+    if (known) return known;
+    const r: { node: Node; kind: 'explicit' | 'implicit'; label: string }[] = [];
+    // The keys first: a literal none of whose keys is a label key keeps its nodes unmoved.
+    keyedKeys(k).forEach((key, i) => {
+      const implicit = cat.implicitKeys.filter((l) => l.key.test(key));
+      const explicit = cat.explicitKeys.filter((l) => l.key.test(key));
+      if (!implicit.length && !explicit.length) return;
+      const e = k.entries[i]!;
+      const value = e.value?.text ?? '';
+      for (const l of implicit) if (!l.valueText || l.valueText.test(value)) r.push({ node: e.keyNode, kind: 'implicit', label: l.label });
+      for (const l of explicit) if (!l.valueText || l.valueText.test(value)) r.push({ node: e.keyNode, kind: 'explicit', label: l.label });
+    });
+    keyedMemo.set(k.node.id, r);
     return r;
   };
   return { family, callSinks, assignSinks: ASSIGN_SINKS.filter((x) => x.families.includes(family)), setters, storeWrite, generating: new Set(ctx.generationCalls.map((g) => g.node.id)), handlers, labelFunctions, sinkSpecs, labelCall, isLabelString, labelKeys, callAt: (n) => callInfoOf(idx, n), tuples: sameFileTuples(idx, ctx.tree.rootNode), itemMemo: new Map(), helperMemo: new Map(), labelNameMemo: new Map() };
@@ -2173,10 +2173,11 @@ function labelConstants(idx: FileIndex, text: string): string[] {
     names = [];
     // A string's value is its text without the quotes, so a label text in one is in the file's
     // text too (the patterns' word boundaries fall on the quotes): most files have none at all.
-    const any = cat.explicitText.some((re) => testLines(re, text));
-    for (const a of any ? idx.assigns : []) {
-      if (a.targets.length !== 1 || !/^[A-Za-z_$][\w$]*$/.test(a.targets[0]!) || enclosingFunction(a.node, idx)) continue;
-      if (isStringNode(a.value, idx.family) && cat.explicitText.some((re) => re.test(stringValue(a.value)))) names.push(a.targets[0]!);
+    if (cat.explicitText.some((re) => testLines(re, text))) {
+      for (const a of idx.assigns) {
+        if (a.targets.length !== 1 || !/^[A-Za-z_$][\w$]*$/.test(a.targets[0]!) || enclosingFunction(a.node, idx)) continue;
+        if (isStringNode(a.value, idx.family) && cat.explicitText.some((re) => re.test(stringValue(a.value)))) names.push(a.targets[0]!);
+      }
     }
     labelConstCache.set(idx, names);
   }
