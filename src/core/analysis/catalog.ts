@@ -353,10 +353,16 @@ function build(raw: RawCatalog): CompiledCatalog {
       for (const rp of raw.providers) {
         for (const mod of rp.modules[family] ?? []) {
           const base = mod.replace(/\*$/, '');
-          // JS module names are matched with their opening quote so that `ai` does not match every file.
+          // JS module names are matched as whole specifiers, quoted or followed by a subpath, so
+          // that `ai` matches neither every file nor every string that starts with "ai".
           if (family === 'js') {
-            tokens.add(`'${base}`);
-            tokens.add(`"${base}`);
+            for (const q of ['\'', '"']) {
+              if (base.endsWith('/')) tokens.add(`${q}${base}`);
+              else {
+                tokens.add(`${q}${base}${q}`);
+                tokens.add(`${q}${base}/`);
+              }
+            }
           } else tokens.add(family === 'python' ? base.split('.')[0]! : base);
         }
       }
