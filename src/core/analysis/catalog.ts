@@ -38,6 +38,7 @@ interface RawCatalog {
   endpoints: { pattern: string; provider?: string; modality: Modality; api: string }[];
   baseUrlHosts: { pattern: string; provider: string }[];
   httpCallees: Record<Family, string[]>;
+  httpClientHints?: Partial<Record<Family, string[]>>;
   mockCallees: string[];
   mockConstructors: string[];
   mockModules: string[];
@@ -156,7 +157,7 @@ export interface CompiledCatalog {
    * send to an endpoint named in another file, so it is analysed even if `mayMatch` is false.
    */
   mayCallHttp(family: Family, text: string): boolean;
-  /** The literal tokens behind `mayMatch`, longest first (for tests and tuning). */
+  /** The literal tokens behind `mayMatch`, longest first (for tests and tuning; JS module specifiers are matched apart). */
   prefilterTokens(family: Family): string[];
 }
 
@@ -353,17 +354,9 @@ function build(raw: RawCatalog): CompiledCatalog {
       for (const rp of raw.providers) {
         for (const mod of rp.modules[family] ?? []) {
           const base = mod.replace(/\*$/, '');
-          // JS module names are matched as whole specifiers, quoted or followed by a subpath, so
-          // that `ai` matches neither every file nor every string that starts with "ai".
-          if (family === 'js') {
-            for (const q of ['\'', '"']) {
-              if (base.endsWith('/')) tokens.add(`${q}${base}`);
-              else {
-                tokens.add(`${q}${base}${q}`);
-                tokens.add(`${q}${base}/`);
-              }
-            }
-          } else tokens.add(family === 'python' ? base.split('.')[0]! : base);
+          // JS module names are read where a specifier stands (see `jsModuleHint`): as plain
+          // tokens, `'ai` matched every string that starts with "ai", and `"ai"` every such value.
+          if (family !== 'js') tokens.add(family === 'python' ? base.split('.')[0]! : base);
         }
       }
       for (const e of raw.endpoints) tokens.add(literalHint(e.pattern));
@@ -382,6 +375,20 @@ function build(raw: RawCatalog): CompiledCatalog {
     for (const list of unresolvedByName.values()) for (const m of list) tokens.add(m.path);
     return [...tokens].filter((t) => t.length >= 2).sort((a, b) => b.length - a.length);
   };
+  /**
+   * A JS module specifier of a provider where a specifier stands: after `from` or `import`, in
+   * `require(`, `import(` or a test double's `mock(`, whole or with a subpath (`'ai'`, `"ai/rsc"`).
+   */
+  const jsModuleHint = (): string => {
+    const alts: string[] = [];
+    for (const rp of raw.providers) {
+      for (const mod of rp.modules.js ?? []) {
+        const base = mod.replace(/\*$/, '');
+        alts.push(base.endsWith('/') ? escapeRegex(base) : `${escapeRegex(base)}(?=['"\`/])`);
+      }
+    }
+    return `(?:\\b(?:from|import)\\s*\\(?|\\b(?:require|mock)\\s*\\()\\s*['"\`](?:${[...new Set(alts)].join('|')})`;
+  };
   // `fetch(process.env.ANTHROPIC_API_URL)`: an environment variable whose name says where the
   // request goes is as good a hint as the endpoint's own literal (see `envUrlProvider`).
   const envPrefixes = Object.keys(raw.envUrlPrefixes ?? {});
@@ -393,7 +400,7 @@ function build(raw: RawCatalog): CompiledCatalog {
     if (last && last.text === text && last.family === family) return last.verdict;
     let re = hints.get(family);
     if (!re) {
-      re = new RegExp(prefilterTokens(family).map(escapeRegex).join('|'));
+      re = new RegExp([...prefilterTokens(family).map(escapeRegex), ...(family === 'js' ? [jsModuleHint()] : [])].join('|'));
       hints.set(family, re);
     }
     const verdict = re.test(text) || (!!envUrl && envUrl.test(text) && mayCallHttp(family, text));
@@ -402,13 +409,18 @@ function build(raw: RawCatalog): CompiledCatalog {
   };
 
   const httpHints = new Map<Family, RegExp>();
+  // In a language whose requests all go through a client library the file names (Java), a call
+  // named like a request (`URI.create(`, `.post(`) counts only next to one of them.
+  const clientHints = new Map<Family, readonly string[]>();
+  for (const [fam, hints] of Object.entries(raw.httpClientHints ?? {}) as [Family, string[]][]) if (hints.length) clientHints.set(fam, hints);
   const mayCallHttp = (family: Family, text: string): boolean => {
     let re = httpHints.get(family);
     if (!re) {
       re = new RegExp(`\\b(?:${[...httpCallees[family]].map(escapeRegex).join('|')})\\s*\\(`);
       httpHints.set(family, re);
     }
-    return re.test(text);
+    const hints = clientHints.get(family);
+    return (!hints || hints.some((h) => text.includes(h))) && re.test(text);
   };
 
   const tupleProducts = (raw.tupleProducts ?? []).map((t) => ({ module: t.module, path: new RegExp(t.path), index: t.index }));

@@ -134,6 +134,16 @@ describe('parse-or-skip prefilter', () => {
     assert.ok(gen('preview.ts', "const API = 'https://api.elevenlabs.io/v1';\nexport const preview = (body: string) => fetch(`${API}/text-to-voice/create-previews`, { method: 'POST', body });\n"));
     // Go sees its package's other files without an import: an HTTP call there still counts.
     assert.ok(gen('client.go', 'package p\nfunc call(body io.Reader) { http.Post(endpoint, "application/json", body) }\n'));
+    // Java requests go through a client library the file names: `URI.create(` and `.post(` alone
+    // are in half of all Java files; next to `HttpClient` they may carry an endpoint constant of
+    // another class of the package.
+    assert.equal(gen('Paths.java', 'class Paths { static URI home(String base) { return URI.create(base + "/home"); } void post(Form f) {} }\n'), false);
+    assert.ok(gen('ChatGateway.java', 'import java.net.http.HttpClient;\nimport java.net.http.HttpRequest;\nclass ChatGateway {\n  HttpRequest build(String body) { return HttpRequest.newBuilder().uri(URI.create(Endpoints.CHAT)).POST(HttpRequest.BodyPublishers.ofString(body)).build(); }\n}\n'));
+    // A JS module is named by a whole specifier: the package `ai`, not every string that starts so.
+    assert.equal(gen('message.js', 'export class AIMessage { type = "ai"; aim = "aim"; }\n'), false);
+    assert.ok(gen('route.ts', "import { streamText } from 'ai';\nexport const POST = (prompt: string) => streamText({ model, prompt });\n"));
+    assert.ok(gen('ui.tsx', 'import { useChat } from "ai/react";\n'));
+    assert.ok(gen('shim.ts', "import 'openai/shims/node';\nconst { OpenAI } = require(`openai`);\n"));
     // Class names that hold `sing` as part of another word (`Missing`, `Parsing`) are not singing models.
     assert.equal(gen('Err.java', 'class E { void f() { throw new MissingResourceException("x", "y", "z"); } }\n'), false);
   });
