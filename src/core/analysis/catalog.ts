@@ -235,7 +235,9 @@ function compileLocalModels(raw: NonNullable<RawCatalog['localModels']>): LocalM
     // says what it makes built by its constructor or a factory (`Wav2Lip()`, `Net.from_pretrained(`),
     // since the model object may then be called directly (`pred = model(mel, frames)`).
     mayCall: (() => {
-      const re = new RegExp(`\\b(?:${raw.methods.replace(/\^|\$/g, '')})\\s*\\(`);
+      // A definition is not a call: `def generate(self, ...)`, `static generate(...)`,
+      // `async infer(...)` declare a method the body of which may or may not call a model.
+      const re = new RegExp(`(?<!\\b(?:def|function|static|async)\\s+)\\b(?:${raw.methods.replace(/\^|\$/g, '')})\\s*\\(`);
       const built = /\b([A-Z][A-Za-z0-9_]*)\s*(?:\.\s*\w+\s*)?\(/g;
       // Whether a class name says what it makes, per name: a Java or TypeScript file names the
       // same classes many times, and each test runs every hint's regex.

@@ -66,6 +66,11 @@ describe('parse-or-skip prefilter', () => {
     // The same words as prose: a docstring, a comment and a log message.
     assert.equal(accepts('heap.py', 'def merge(*iterables):\n    """Merge sorted inputs, each a sorted iterable (or generator)."""\n    return sorted(iterables)\n'), false);
     assert.equal(accepts('util.py', '# to infer(x) the type, call resolve first\ndef resolve(x):\n    return type(x)\n'), false);
+    // A method named like inference is a definition, not a call: an error class's
+    // `static generate(status)` factory, a Python `def infer(self, x)` whose body calls nothing.
+    assert.equal(accepts('errors.js', 'export class ApiError extends Error {\n  static generate(status, body) {\n    return new ApiError(status, body);\n  }\n}\n'), false);
+    assert.equal(accepts('base.py', 'class Predictor:\n    def infer(self, x):\n        raise NotImplementedError\n'), false);
+    assert.equal(accepts('wrap.py', 'class Predictor:\n    def infer(self, x):\n        return self.model.infer(x)\n'), true);
     assert.equal(accepts('log.ts', 'export function note(): void {\n  console.log("call generate() after setup");\n}\n'), false);
   });
 
