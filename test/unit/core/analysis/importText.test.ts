@@ -133,4 +133,26 @@ describe('the CLI triage and imported names', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  // A docstring that mentions the SDK does not make a helper relevant: the declarations are read
+  // with their comments and docstrings blanked.
+  it('reads a Python module without its docstrings, and follows a module import by its members', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-names-py-'));
+    try {
+      const files: Record<string, string> = {
+        'llm.py': 'from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef clip(s):\n    """Trim a prompt before it goes to openai."""\n    return s[:100]\n\n\ndef ask(q):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])\n',
+        'uses_ask.py': 'from llm import ask\n\n\ndef reply(q):\n    return ask(q)\n',
+        'uses_clip.py': 'from llm import clip\n\n\ndef title(s):\n    return clip(s)\n',
+        'uses_module.py': 'import llm\n\n\ndef title(s):\n    return llm.clip(s)\n',
+      };
+      for (const [rel, text] of Object.entries(files)) fs.writeFileSync(path.join(root, rel), text);
+      const engine = new Engine(undefined, defaultConfig());
+      const tasks = Object.keys(files).map((rel) => ({ path: path.join(root, rel), relPath: rel }));
+      const rest = (await triageTasks(engine, tasks, () => {})).map((t) => t.relPath).sort();
+      assert.deepEqual(rest, ['llm.py', 'uses_ask.py']);
+      await engine.host.dispose();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
