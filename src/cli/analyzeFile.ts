@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { readTextFile, readTextFileSync } from '../core/readFile';
 import type { Engine, FileResult } from '../core/engine';
 import { type LanguageInfo, languageForPath } from '../core/languages';
-import { importSpecifiers } from '../core/rules/prefilter';
+import { importSpecifiers, linkRelevantFilter } from '../core/rules/prefilter';
 import { type ImportedNames, importedNames, relevantExports } from '../core/analysis/importText';
 import { codeWithoutProseFromStart } from '../core/rules/flow/lexical';
 import { proxyFactoryNames } from '../core/analysis/workspace';
@@ -100,7 +100,8 @@ export function triageRead(engine: Engine, task: FileTask, outcome: ReadOutcome)
     const language = languageForPath(task.relPath);
     if (engine.mayBeLinked(task.relPath, outcome.text)) {
       rec.linkable = true;
-      const exported = language ? relevantExports(outcome.text, language, (s) => engine.mayBeLinked(task.relPath, s), withoutProse(outcome.text, language)) : undefined;
+      // The same link filter as `mayBeLinked`, built once for the file's declarations.
+      const exported = language ? relevantExports(outcome.text, language, linkRelevantFilter(language, engine.config).test, withoutProse(outcome.text, language)) : undefined;
       if (exported) rec.exports = exported;
     }
     if (language && REVERSE_INDEXED_FAMILIES.has(language.family)) {

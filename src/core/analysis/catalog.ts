@@ -211,6 +211,24 @@ function moduleMatches(family: Family, pattern: string, module: string): boolean
   return module.startsWith(pattern + sep);
 }
 
+/** Keywords that declare the function named after them (`def f(`, `static f(`). */
+const DEFINITION_KEYWORDS = ['def', 'function', 'static', 'async'];
+
+/**
+ * Whether the name at `at` follows a definition keyword and whitespace (`def `, `static\n  `),
+ * the same test as the lookbehind `(?<!\b(?:def|function|static|async)\s+)`. The whitespace
+ * scanned belongs to this match alone, so a pass over all matches stays linear.
+ */
+function afterDefinitionKeyword(text: string, at: number): boolean {
+  let j = at;
+  while (j > 0 && /\s/.test(text[j - 1]!)) j--;
+  if (j === at) return false;
+  for (const k of DEFINITION_KEYWORDS) {
+    if (j >= k.length && text.startsWith(k, j - k.length) && (j === k.length || !/\w/.test(text[j - k.length - 1]!))) return true;
+  }
+  return false;
+}
+
 /** The longest literal run of a regex source, used as a cheap `includes` prefilter token. */
 function literalHint(source: string): string {
   const cleaned = source.replace(/\\\./g, '.').replace(/\\w|\\d|\\s/g, '\u0000');
@@ -235,9 +253,16 @@ function compileLocalModels(raw: NonNullable<RawCatalog['localModels']>): LocalM
     // says what it makes built by its constructor or a factory (`Wav2Lip()`, `Net.from_pretrained(`),
     // since the model object may then be called directly (`pred = model(mel, frames)`).
     mayCall: (() => {
+      const re = new RegExp(`\\b(?:${raw.methods.replace(/\^|\$/g, '')})\\s*\\(`, 'g');
       // A definition is not a call: `def generate(self, ...)`, `static generate(...)`,
       // `async infer(...)` declare a method the body of which may or may not call a model.
-      const re = new RegExp(`(?<!\\b(?:def|function|static|async)\\s+)\\b(?:${raw.methods.replace(/\^|\$/g, '')})\\s*\\(`);
+      // Checked on each match rather than as a lookbehind, which kept V8 from scanning for the
+      // names' first characters and made the test half as fast again.
+      const calls = (text: string): boolean => {
+        re.lastIndex = 0;
+        for (let m = re.exec(text); m; m = re.exec(text)) if (!afterDefinitionKeyword(text, m.index)) return true;
+        return false;
+      };
       const built = /\b([A-Z][A-Za-z0-9_]*)\s*(?:\.\s*\w+\s*)?\(/g;
       // Whether a class name says what it makes, per name: a Java or TypeScript file names the
       // same classes many times, and each test runs every hint's regex.
@@ -252,7 +277,7 @@ function compileLocalModels(raw: NonNullable<RawCatalog['localModels']>): LocalM
         return v;
       };
       return (text: string) => {
-        if (re.test(text)) return true;
+        if (calls(text)) return true;
         for (const m of text.matchAll(built)) if (says(m[1]!)) return true;
         return false;
       };
@@ -351,16 +376,13 @@ function build(raw: RawCatalog): CompiledCatalog {
   // The prefilter: module names as they appear in imports, endpoint literals, and the
   // distinctive segment of every name-only method. One regex, run once per file.
   const hints = new Map<Family, RegExp>();
+  /** The module names of every provider in `family`, a trailing `*` wildcard cut off. */
+  const moduleBases = (family: Family): string[] => raw.providers.flatMap((rp) => (rp.modules[family] ?? []).map((mod) => mod.replace(/\*$/, '')));
   const prefilterTokens = (family: Family): string[] => {
     const tokens = new Set<string>();
-      for (const rp of raw.providers) {
-        for (const mod of rp.modules[family] ?? []) {
-          const base = mod.replace(/\*$/, '');
-          // JS module names are read where a specifier stands (see `jsModuleHint`): as plain
-          // tokens, `'ai` matched every string that starts with "ai", and `"ai"` every such value.
-          if (family !== 'js') tokens.add(family === 'python' ? base.split('.')[0]! : base);
-        }
-      }
+      // JS module names are read where a specifier stands (see `jsModuleHint`): as plain
+      // tokens, `'ai` matched every string that starts with "ai", and `"ai"` every such value.
+      if (family !== 'js') for (const base of moduleBases(family)) tokens.add(family === 'python' ? base.split('.')[0]! : base);
       for (const e of raw.endpoints) tokens.add(literalHint(e.pattern));
       // A provider's API host alone (`PROVIDER_BASE_URL = "https://api.openai.com"`) names where a
       // request in an importing file goes: the constants file must pass for that file to be opened.
@@ -382,13 +404,7 @@ function build(raw: RawCatalog): CompiledCatalog {
    * `require(`, `import(` or a test double's `mock(`, whole or with a subpath (`'ai'`, `"ai/rsc"`).
    */
   const jsModuleHint = (): string => {
-    const alts: string[] = [];
-    for (const rp of raw.providers) {
-      for (const mod of rp.modules.js ?? []) {
-        const base = mod.replace(/\*$/, '');
-        alts.push(base.endsWith('/') ? escapeRegex(base) : `${escapeRegex(base)}(?=['"\`/])`);
-      }
-    }
+    const alts = moduleBases('js').map((base) => (base.endsWith('/') ? escapeRegex(base) : `${escapeRegex(base)}(?=['"\`/])`));
     return `(?:\\b(?:from|import)\\s*\\(?|\\b(?:require|mock)\\s*\\()\\s*['"\`](?:${[...new Set(alts)].join('|')})`;
   };
   // `fetch(process.env.ANTHROPIC_API_URL)`: an environment variable whose name says where the
@@ -413,8 +429,8 @@ function build(raw: RawCatalog): CompiledCatalog {
   const httpHints = new Map<Family, RegExp>();
   // In a language whose requests all go through a client library the file names (Java), a call
   // named like a request (`URI.create(`, `.post(`) counts only next to one of them.
-  const clientHints = new Map<Family, readonly string[]>();
-  for (const [fam, hints] of Object.entries(raw.httpClientHints ?? {}) as [Family, string[]][]) if (hints.length) clientHints.set(fam, hints);
+  const clientHints = new Map<Family, RegExp>();
+  for (const [fam, hints] of Object.entries(raw.httpClientHints ?? {}) as [Family, string[]][]) if (hints.length) clientHints.set(fam, new RegExp(hints.map(escapeRegex).join('|')));
   const mayCallHttp = (family: Family, text: string): boolean => {
     let re = httpHints.get(family);
     if (!re) {
@@ -422,7 +438,7 @@ function build(raw: RawCatalog): CompiledCatalog {
       httpHints.set(family, re);
     }
     const hints = clientHints.get(family);
-    return (!hints || hints.some((h) => text.includes(h))) && re.test(text);
+    return (!hints || hints.test(text)) && re.test(text);
   };
 
   const tupleProducts = (raw.tupleProducts ?? []).map((t) => ({ module: t.module, path: new RegExp(t.path), index: t.index }));

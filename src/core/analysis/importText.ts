@@ -37,6 +37,19 @@ function bindsNoValue(text: string, at: number, statement: string): boolean {
 }
 
 /**
+ * The JS import statements, `require` calls and dynamic imports of a text that can bind a value,
+ * in order, with their specifiers (a type-only import or a re-export binds none).
+ */
+function* jsImports(text: string): Generator<{ m: RegExpExecArray; spec: string }> {
+  JS_IMPORT.lastIndex = 0;
+  for (let m = JS_IMPORT.exec(text); m; m = JS_IMPORT.exec(text)) {
+    if (m[1] !== undefined && bindsNoValue(text, m.index, m[0])) continue;
+    const spec = m[1] ?? m[2] ?? m[3];
+    if (spec) yield { m, spec };
+  }
+}
+
+/**
  * The module specifiers a file imports, read from its text without a parse (a superset is fine:
  * a specifier that is not really an import only costs a lookup). Used to give a parse to a file
  * that imports a file the prefilter accepted, because with the workspace model a constant, a
@@ -45,12 +58,7 @@ function bindsNoValue(text: string, at: number, statement: string): boolean {
 export function importSpecifiers(text: string, language: LanguageInfo): string[] {
   const out = new Set<string>();
   if (language.family === 'js') {
-    JS_IMPORT.lastIndex = 0;
-    for (let m = JS_IMPORT.exec(text); m; m = JS_IMPORT.exec(text)) {
-      if (m[1] !== undefined && bindsNoValue(text, m.index, m[0])) continue;
-      const spec = m[1] ?? m[2] ?? m[3];
-      if (spec) out.add(spec);
-    }
+    for (const { spec } of jsImports(text)) out.add(spec);
   } else if (language.family === 'python') {
     PY_IMPORT.lastIndex = 0;
     for (let m = PY_IMPORT.exec(text); m; m = PY_IMPORT.exec(text)) {
@@ -189,11 +197,7 @@ export function importedNames(text: string, language: LanguageInfo): Map<string,
     else out.set(spec, had ? [...new Set([...had, ...names])] : names);
   };
   if (language.family === 'js') {
-    JS_IMPORT.lastIndex = 0;
-    for (let m = JS_IMPORT.exec(text); m; m = JS_IMPORT.exec(text)) {
-      if (m[1] !== undefined && bindsNoValue(text, m.index, m[0])) continue;
-      const spec = m[1] ?? m[2] ?? m[3];
-      if (!spec) continue;
+    for (const { m, spec } of jsImports(text)) {
       // A plain `import ... from` lists names; a namespace import or a `require` bound to a
       // name takes what the file reads off that name; anything else takes the module.
       let names: ImportedNames = '*';
