@@ -256,8 +256,8 @@ function compileLocalModels(raw: NonNullable<RawCatalog['localModels']>): LocalM
       const re = new RegExp(`\\b(?:${raw.methods.replace(/\^|\$/g, '')})\\s*\\(`, 'g');
       // A definition is not a call: `def generate(self, ...)`, `static generate(...)`,
       // `async infer(...)` declare a method the body of which may or may not call a model.
-      // Checked on each match rather than as a lookbehind, which kept V8 from scanning for the
-      // names' first characters and made the test half as fast again.
+      // Checked on each match rather than as a leading lookbehind, which kept V8 from scanning
+      // for the names' first characters: the test took about 1.5 times as long.
       const calls = (text: string): boolean => {
         re.lastIndex = 0;
         for (let m = re.exec(text); m; m = re.exec(text)) if (!afterDefinitionKeyword(text, m.index)) return true;
