@@ -111,48 +111,42 @@ describe('relevantExports', () => {
   });
 });
 
+/** The files of a workspace written from `files` that the CLI triage sends to a parse, sorted. */
+async function parsedByTriage(files: Record<string, string>): Promise<string[]> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-names-'));
+  const engine = new Engine(undefined, defaultConfig());
+  try {
+    for (const [rel, text] of Object.entries(files)) fs.writeFileSync(path.join(root, rel), text);
+    const tasks = Object.keys(files).map((rel) => ({ path: path.join(root, rel), relPath: rel }));
+    return (await triageTasks(engine, tasks, () => {})).map((t) => t.relPath).sort();
+  } finally {
+    await engine.host.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
 describe('the CLI triage and imported names', () => {
   // A file the prefilters turn down is parsed for what it imports from a file that may generate
   // only when it imports something that can: a client or an endpoint table, not a type or a helper.
   it('parses an importer of the client, not an importer of a helper of the same file', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-names-'));
-    try {
-      const files: Record<string, string> = {
-        'llm.ts': "import OpenAI from 'openai';\nconst client = new OpenAI();\nexport function ask(q: string) {\n  return client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] });\n}\nexport function clip(s: string) {\n  return s.slice(0, 100);\n}\n",
-        'uses-ask.ts': "import { ask } from './llm';\nexport async function reply(q: string) {\n  return ask(q);\n}\n",
-        'uses-clip.ts': "import { clip } from './llm';\nexport function title(s: string) {\n  return clip(s);\n}\n",
-        'uses-all.ts': "import * as llm from './llm';\nexport const api = llm;\n",
-      };
-      for (const [rel, text] of Object.entries(files)) fs.writeFileSync(path.join(root, rel), text);
-      const engine = new Engine(undefined, defaultConfig());
-      const tasks = Object.keys(files).map((rel) => ({ path: path.join(root, rel), relPath: rel }));
-      const rest = (await triageTasks(engine, tasks, () => {})).map((t) => t.relPath).sort();
-      assert.deepEqual(rest, ['llm.ts', 'uses-all.ts', 'uses-ask.ts']);
-      await engine.host.dispose();
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    const files: Record<string, string> = {
+      'llm.ts': "import OpenAI from 'openai';\nconst client = new OpenAI();\nexport function ask(q: string) {\n  return client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] });\n}\nexport function clip(s: string) {\n  return s.slice(0, 100);\n}\n",
+      'uses-ask.ts': "import { ask } from './llm';\nexport async function reply(q: string) {\n  return ask(q);\n}\n",
+      'uses-clip.ts': "import { clip } from './llm';\nexport function title(s: string) {\n  return clip(s);\n}\n",
+      'uses-all.ts': "import * as llm from './llm';\nexport const api = llm;\n",
+    };
+    assert.deepEqual(await parsedByTriage(files), ['llm.ts', 'uses-all.ts', 'uses-ask.ts']);
   });
 
   // A docstring that mentions the SDK does not make a helper relevant: the declarations are read
   // with their comments and docstrings blanked.
   it('reads a Python module without its docstrings, and follows a module import by its members', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-names-py-'));
-    try {
-      const files: Record<string, string> = {
-        'llm.py': 'from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef clip(s):\n    """Trim a prompt before it goes to openai."""\n    return s[:100]\n\n\ndef ask(q):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])\n',
-        'uses_ask.py': 'from llm import ask\n\n\ndef reply(q):\n    return ask(q)\n',
-        'uses_clip.py': 'from llm import clip\n\n\ndef title(s):\n    return clip(s)\n',
-        'uses_module.py': 'import llm\n\n\ndef title(s):\n    return llm.clip(s)\n',
-      };
-      for (const [rel, text] of Object.entries(files)) fs.writeFileSync(path.join(root, rel), text);
-      const engine = new Engine(undefined, defaultConfig());
-      const tasks = Object.keys(files).map((rel) => ({ path: path.join(root, rel), relPath: rel }));
-      const rest = (await triageTasks(engine, tasks, () => {})).map((t) => t.relPath).sort();
-      assert.deepEqual(rest, ['llm.py', 'uses_ask.py']);
-      await engine.host.dispose();
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    const files: Record<string, string> = {
+      'llm.py': 'from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef clip(s):\n    """Trim a prompt before it goes to openai."""\n    return s[:100]\n\n\ndef ask(q):\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])\n',
+      'uses_ask.py': 'from llm import ask\n\n\ndef reply(q):\n    return ask(q)\n',
+      'uses_clip.py': 'from llm import clip\n\n\ndef title(s):\n    return clip(s)\n',
+      'uses_module.py': 'import llm\n\n\ndef title(s):\n    return llm.clip(s)\n',
+    };
+    assert.deepEqual(await parsedByTriage(files), ['llm.py', 'uses_ask.py']);
   });
 });
