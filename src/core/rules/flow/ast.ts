@@ -209,10 +209,7 @@ class CarriedCall implements CallInfo {
   }
   /** Where the arguments start, without moving their nodes (see {@link argumentStarts}). */
   argumentStarts(): number[] {
-    const out: number[] = [];
-    for (const a of this.src.args) out.push(a.startIndex + this.s.dIndex);
-    for (const v of this.src.kwargs.values()) out.push(v.startIndex + this.s.dIndex);
-    return out;
+    return startsOf(this.src, this.s.dIndex);
   }
 }
 
@@ -221,10 +218,14 @@ class CarriedCall implements CallInfo {
  * call of a file that reads only where they are, this spares moving the nodes of carried calls.
  */
 export function argumentStarts(c: CallInfo): number[] {
-  if (c instanceof CarriedCall) return c.argumentStarts();
+  return c instanceof CarriedCall ? c.argumentStarts() : startsOf(c, 0);
+}
+
+/** Where a call's positional, then keyword, arguments start, shifted by `delta`. */
+function startsOf(c: CallInfo, delta: number): number[] {
   const out: number[] = [];
-  for (const a of c.args) out.push(a.startIndex);
-  for (const v of c.kwargs.values()) out.push(v.startIndex);
+  for (const a of c.args) out.push(a.startIndex + delta);
+  for (const v of c.kwargs.values()) out.push(v.startIndex + delta);
   return out;
 }
 

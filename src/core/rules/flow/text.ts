@@ -156,30 +156,32 @@ const LINES_MIN_CHARS = 4096;
 const BLOCK = 1024;
 let lastPair: { a: string; b: string; p: number; q: number } | undefined;
 
+/**
+ * How far two texts agree from one end, in whole slices of at least {@link BLOCK} characters, up
+ * to `limit`: `same(at, len)` compares the `len` characters `at` from that end. Comparing slices
+ * is a native comparison, a character loop is not. The slices double while they match and halve
+ * when they do not, so a long common stretch costs a few dozen comparisons (of the whole
+ * stretch's length, natively) instead of one per kilobyte. The caller finishes by characters.
+ */
+function gallop(limit: number, same: (at: number, len: number) => boolean): number {
+  let n = 0;
+  for (let step = BLOCK; step >= BLOCK && n < limit; ) {
+    const len = Math.min(step, limit - n);
+    if (same(n, len)) {
+      n += len;
+      step *= 2;
+    } else step = len >> 1;
+  }
+  return n;
+}
+
 /** The lengths of the common start and end of two texts (not overlapping), for the last pair asked. */
 export function commonEnds(a: string, b: string): { p: number; q: number } {
   if (lastPair && lastPair.a === a && lastPair.b === b) return lastPair;
   const max = Math.min(a.length, b.length);
-  // Slices first: comparing slices is a native comparison, a character loop is not. The slices
-  // double while they match and halve when they do not, so a long common stretch costs a few
-  // dozen comparisons (of the whole stretch's length, natively) instead of one per kilobyte.
-  let p = 0;
-  for (let step = BLOCK; step >= BLOCK && p < max; ) {
-    const len = Math.min(step, max - p);
-    if (a.slice(p, p + len) === b.slice(p, p + len)) {
-      p += len;
-      step *= 2;
-    } else step = len >> 1;
-  }
+  let p = gallop(max, (at, len) => a.slice(at, at + len) === b.slice(at, at + len));
   while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  let q = 0;
-  for (let step = BLOCK; step >= BLOCK && q < max - p; ) {
-    const len = Math.min(step, max - p - q);
-    if (a.slice(a.length - q - len, a.length - q) === b.slice(b.length - q - len, b.length - q)) {
-      q += len;
-      step *= 2;
-    } else step = len >> 1;
-  }
+  let q = gallop(max - p, (at, len) => a.slice(a.length - at - len, a.length - at) === b.slice(b.length - at - len, b.length - at));
   while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
   lastPair = { a, b, p, q };
   return lastPair;
