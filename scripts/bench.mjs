@@ -268,8 +268,9 @@ async function main() {
     // The same keystrokes while the server holds a scanned 2,000-file workspace (issue 9 asks for
     // the 5,000-line target with such a model loaded).
     const wsCorpus = manifests.large?.dir ?? manifests.small?.dir;
-    const inWs = five && wsCorpus && !quick ? await workspaceKeystroke({ root, corpusDir: wsCorpus, editFile: five.file, quick, fig }) : undefined;
-    target('issue9.keystroke_p95_5000_lines_2000_file_workspace', inWs?.p95 ?? NaN, 50, ' ms', inWs ? `one-character edit to fresh diagnostics, 5,000-line file, after a scan of ${inWs.files} workspace files` : 'not measured (quick run or no corpus)');
+    const small = lsp?.files?.find((f) => f.lines === 500);
+    const inWs = five && wsCorpus && !quick ? await workspaceKeystroke({ root, corpusDir: wsCorpus, editFile: five.file, warmFile: small?.file, quick, fig }) : undefined;
+    target('issue9.keystroke_p95_5000_lines_2000_file_workspace', inWs?.p95 ?? NaN, 50, ' ms', inWs ? `one-character edit to fresh diagnostics, 5,000-line file, after a scan of ${inWs.files} workspace files${inWs.warmed ? ' and the 500-line keystrokes, as without a workspace' : ''}` : 'not measured (quick run or no corpus)');
     target('issue15.keystroke_p95_20000_lines', lsp?.p95_20000 ?? NaN, 100, ' ms', 'one-character edit to fresh diagnostics, 20,000-line file, through the language server');
     if (lsp?.p95_5000 !== undefined) target('issue6.keystroke_p95_5000_lines', lsp.p95_5000, 50, ' ms', 'one-character edit to fresh diagnostics, 5,000-line file, through the language server');
     else target('issue6.keystroke_p95_5000_lines', NaN, 50, ' ms', lsp?.reason ?? 'language server not measured');

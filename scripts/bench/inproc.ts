@@ -79,6 +79,7 @@ async function editMode(file: string, line: number, edits: number, root?: string
   if (process.env.AIREG_EDIT_STEADY) {
     const steady = total.slice(Math.floor(total.length / 4));
     const steadyCpu = cpu.slice(Math.floor(cpu.length / 4));
+    process.stderr.write(`first ${total.slice(0, 16).map((t) => t.toFixed(0)).join(" ")}\n`);
     process.stderr.write(`steady mean ${(steady.reduce((a, b) => a + b, 0) / steady.length).toFixed(2)} ms, p50 ${percentile(steady, 50).toFixed(2)}, cpu mean ${(steadyCpu.reduce((a, b) => a + b, 0) / steadyCpu.length).toFixed(2)}\n`);
   }
   process.stdout.write(`${JSON.stringify({ p50: percentile(total, 50), p95: percentile(total, 95), parseP50: percentile(parse, 50) })}\n`);

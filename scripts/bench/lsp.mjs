@@ -18,7 +18,9 @@ const SIZES = [500, 5000, 20000];
 /** Starts the server and returns a connection plus helpers to wait for diagnostics. */
 export async function startServer(serverJs, workspaceDir, env = {}) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: workspaceDir, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  // AIREG_BENCH_SERVER_ARGS passes Node flags to the server, e.g. `--cpu-prof` to profile it.
+  const nodeArgs = (process.env.AIREG_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { cwd: workspaceDir, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
@@ -158,7 +160,11 @@ async function typeInto(s, file, text, lines, edits) {
   }
   const cpuPerEdit = (s.cpuMs() - cpu0) / edits;
   s.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
-  return { p50: percentile(times, 50), p95: percentile(times, 95), cpuPerEdit, first, edits: times.length, unversioned, editLine };
+  return { p50: percentile(times, 50), p95: percentile(times, 95), cpuPerEdit, first, edits: times.length, unversioned, editLine, times };
+}
+
+function mean(values) {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 }
 
 /** Source files under `dir` that aireg reads (any of its languages), outside hidden folders. */
@@ -169,9 +175,15 @@ function sourceFilesUnder(dir) {
 /**
  * Keystrokes in the 5,000-line file while the server holds the model of a 2,000-file workspace:
  * the workspace is `files` source files taken evenly from `corpusDir` (hard links), plus the
- * edited file; the server scans it whole (aireg/scanWorkspace) before the file is opened.
+ * edited files; the server scans it whole (aireg/scanWorkspace) before they are opened.
+ *
+ * The protocol is the one of the figures without a workspace (`lspBench`), so the two 5,000-line
+ * figures differ by the model only: the server first takes the same keystrokes in the 500-line
+ * file (`warmFile`), then in the 5,000-line one. A fresh server's first ten or so edits run code
+ * V8 has not optimised yet (47-85 ms each where later ones take 21-35 ms, measured in session 10);
+ * they are reported on their own, as the 500-line figures here, not hidden.
  */
-export async function workspaceKeystroke({ root, corpusDir, editFile, files = 2000, quick, fig }) {
+export async function workspaceKeystroke({ root, corpusDir, editFile, warmFile, files = 2000, quick, fig }) {
   // Outside the repository: its .gitignore hides .bench/ from the server's file discovery.
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-bench-ws-'));
   const all = sourceFilesUnder(corpusDir);
@@ -187,23 +199,33 @@ export async function workspaceKeystroke({ root, corpusDir, editFile, files = 20
       fs.copyFileSync(src, dest);
     }
   }
-  const text = fs.readFileSync(editFile, 'utf8');
-  const file = path.join(ws, 'app', 'edit5000.ts');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
+  const place = (src, name) => {
+    const dest = path.join(ws, 'app', name);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.writeFileSync(dest, fs.readFileSync(src, 'utf8'));
+    return dest;
+  };
+  const file = place(editFile, 'edit5000.ts');
+  const text = fs.readFileSync(file, 'utf8');
+  const warm = warmFile ? place(warmFile, 'edit500.ts') : undefined;
   const s = await startServer(path.join(root, 'dist/server.js'), ws);
   try {
     const t0 = performance.now();
     const scan = await s.conn.sendRequest('aireg/scanWorkspace', {});
     fig('lsp.workspace_2000_files.scan', (performance.now() - t0) / 1000, 's');
     fig('lsp.workspace_2000_files.files', scan.files, 'files');
+    if (warm) {
+      const cold = await typeInto(s, warm, fs.readFileSync(warm, 'utf8'), 500, quick ? 15 : 80);
+      fig('lsp.keystroke_500_lines_in_workspace.p95', cold.p95, 'ms');
+      fig('lsp.keystroke_500_lines_in_workspace.first_10_edits_mean', mean(cold.times.slice(0, 10)), 'ms');
+    }
     const typed = await typeInto(s, file, text, 5000, quick ? 15 : 80);
     fig('lsp.keystroke_5000_lines_in_workspace.p50', typed.p50, 'ms');
     fig('lsp.keystroke_5000_lines_in_workspace.p95', typed.p95, 'ms');
     fig('lsp.keystroke_5000_lines_in_workspace.server_cpu_per_edit', typed.cpuPerEdit, 'ms');
     const rss = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${s.child.pid}/status`, 'utf8'));
     if (rss) fig('lsp.workspace_2000_files.server_peak_rss', Number(rss[1]) / 1024, 'MB');
-    return { p95: typed.p95, files: scan.files };
+    return { p95: typed.p95, files: scan.files, times: typed.times, warmed: !!warm };
   } finally {
     await s.stop();
     fs.rmSync(ws, { recursive: true, force: true });
