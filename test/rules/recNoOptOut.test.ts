@@ -48,6 +48,22 @@ describe(`rule ${RULE} (fixtures)`, () => {
     assert.match(finding.message, /mentions `[^`]*[Pp]ersonali[sz]ed[^`]*`, but no such check runs before this ranking/);
   });
 
+  it('names a switch the code holds, not one in a comment or a URL', async () => {
+    // The first two functions of heuristic_rank.py: a ranking and the entry point that reaches it.
+    const base = ['import numpy as np', '', '', 'def _rank_for_user(user, items):', '    emb = user_embedding(user.id)', '    scores = items.vectors @ emb', '    return np.argsort(-scores)  # expect', '', '', 'def for_you(user):', '    return _rank_for_user(user, all_items())', ''].join('\n');
+    const messageWith = async (head: string): Promise<string> => {
+      const text = head + base;
+      const res = await engine.analyze('heuristic_rank.py', text, { onlyRules: new Set([RULE]) });
+      const line = text.split('\n').findIndex((l) => l.includes('return np.argsort(-scores)  # expect'));
+      const finding = res.findings.find((f) => f.range.start.line === line);
+      assert.ok(finding, `the ranking is reported with ${JSON.stringify(head)}`);
+      return finding.message;
+    };
+    assert.match(await messageWith(''), /No user setting/);
+    assert.match(await messageWith('# TODO: read personalized_off from the profile\nDOCS = "https://example.com/help/opt_out"\n'), /No user setting/);
+    assert.match(await messageWith('PERSONALIZED_OFF = False\n'), /mentions `PERSONALIZED_OFF`, but no such check runs before this ranking/);
+  });
+
   it('keeps one finding per ranking function and none in offline training code', async () => {
     const text = fs.readFileSync(path.join(FIXTURE_ROOT, RULE, 'inhouse_factors.py'), 'utf8');
     const res = await engine.analyze('inhouse_factors.py', text, { onlyRules: new Set([RULE]) });

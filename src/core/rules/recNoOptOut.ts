@@ -7,14 +7,14 @@
  * by a user's profile, history or embedding (low confidence, so a lower default severity). A site
  * is quiet when an opt-out flag or a configured opt-out check appears on the path before it.
  */
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { Family } from '../analysis/model';
 import recData from '../../../data/recommenders.json';
 import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
 import { type FileIndex, type FunctionInfo, enclosingFunction, indexFor } from './flow/ast';
 import { compilePattern } from './flow/catalog';
-import { codeOnly, guardOnPath, namesPattern } from './flow/guards';
+import { guardOnPath, namesPattern } from './flow/guards';
 import { keywordPattern, lowerText, mayApply, registerKeywords, testLines } from './flow/text';
 import { personalMayApply, personalSites } from './recbio/personal';
 
@@ -82,13 +82,45 @@ export const recNoOptOutRule: Rule = {
 let lastText: string | undefined;
 let lastSwitch: string | undefined;
 
-/** The first opt-out-like name anywhere in the file's code (memoised for the file being analysed). */
-function unusedSwitch(text: string, family: FileIndex['family']): string | undefined {
+/**
+ * The first opt-out-like name anywhere in the file's code, outside comments and URLs (memoised for
+ * the file being analysed). The tree says which matches are comments: blanking them from the
+ * whole text, as a lexer would, made two copies of the file per keystroke for one message.
+ */
+function unusedSwitch(tree: Tree, text: string): string | undefined {
   if (text !== lastText) {
     lastText = text;
-    lastSwitch = OPT_OUT.exec(codeOnly(text, family))?.[0].trim();
+    lastSwitch = undefined;
+    for (const m of text.matchAll(OPT_OUT_ALL)) {
+      if (inUrl(text, m.index) || isComment(tree.rootNode.descendantForIndex(m.index, m.index + m[0].length))) continue;
+      lastSwitch = m[0].trim();
+      break;
+    }
   }
   return lastSwitch;
+}
+
+const OPT_OUT_ALL = new RegExp(OPT_OUT.source, 'gi');
+
+/** True for a comment node of any grammar (`comment`, `line_comment`, `block_comment`) or inside one. */
+function isComment(n: Node | null): boolean {
+  for (let p = n, depth = 0; p && depth < 3; p = p.parent, depth++) if (p.type.endsWith('comment')) return true;
+  return false;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** How far back a URL's start is looked for: URLs are shorter than this; the look is bounded so many matches on one huge line stay linear. */
+const URL_LOOKBACK = 2048;
+
+/** True when offset `at` lies in a URL: an `http(s)://` before it with no white space between. */
+function inUrl(text: string, at: number): boolean {
+  let start = at;
+  const floor = Math.max(0, at - URL_LOOKBACK);
+  while (start > floor && !isSpace(text.charCodeAt(start - 1))) start--;
+  return /https?:\/\//.test(text.slice(start, at + 1)) || text.startsWith('http://', at) || text.startsWith('https://', at);
 }
 
 function report(ctx: RuleContext, idx: FileIndex, site: Node, what: string, confidence: 'high' | 'low', configured: RegExp | undefined, fn: FunctionInfo | null): void {
@@ -97,7 +129,7 @@ function report(ctx: RuleContext, idx: FileIndex, site: Node, what: string, conf
   const entry = guard.entry ?? fn;
   const entryName = entry?.node.childForFieldName('name') ?? entry?.node;
   // A switch that exists in the file but is not consulted before this ranking does not count; say so.
-  const unused = unusedSwitch(ctx.text, idx.family);
+  const unused = unusedSwitch(ctx.tree, ctx.text);
   const seen = unused ? ` The file mentions \`${unused.slice(0, 60)}\`, but no such check runs before this ranking.` : ' No user setting (a personalisation flag, a ranking/sort choice) is consulted before it.';
   ctx.report({
     ruleId: 'rec-no-opt-out',
