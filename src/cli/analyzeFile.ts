@@ -3,7 +3,7 @@
  * both produce identical results; a file that cannot be read becomes a notice.
  */
 import * as path from 'node:path';
-import { readTextFile, readTextFileSync } from '../core/readFile';
+import { FileTooLargeError, readTextFile, readTextFileSync } from '../core/readFile';
 import type { Engine, FileResult } from '../core/engine';
 import { type LanguageInfo, languageForPath } from '../core/languages';
 import { importSpecifiers, linkRelevantFilter } from '../core/rules/prefilter';
@@ -24,9 +24,10 @@ export interface FileTask {
 /** A file's text, or the error that kept it from being read. */
 export type ReadOutcome = { text: string } | { error: Error };
 
-function readTask(task: FileTask): Promise<ReadOutcome> {
-  // Only regular files are read (a FIFO swapped in after discovery would block), UTF-16 decoded.
-  return readTextFile(task.path).then(
+function readTask(task: FileTask, maxBytes: number): Promise<ReadOutcome> {
+  // Only regular files are read (a FIFO swapped in after discovery would block), UTF-16 decoded,
+  // and only within the size limit (a file that grew after discovery is not read whole).
+  return readTextFile(task.path, maxBytes).then(
     (text) => ({ text }),
     (error: unknown) => ({ error: error instanceof Error ? error : new Error(String(error)) }),
   );
@@ -39,11 +40,11 @@ const READ_AHEAD = 8;
  * Calls `each` for every task in order with its read outcome, while up to {@link READ_AHEAD} of
  * the following files are being read, so the work on one file never waits on the disk.
  */
-async function forEachRead(tasks: readonly FileTask[], each: (task: FileTask, outcome: ReadOutcome, index: number) => Promise<void> | void): Promise<void> {
+async function forEachRead(tasks: readonly FileTask[], maxBytes: number, each: (task: FileTask, outcome: ReadOutcome, index: number) => Promise<void> | void, signal?: AbortSignal): Promise<void> {
   const reads: Promise<ReadOutcome>[] = [];
   let nextRead = 0;
-  for (let i = 0; i < tasks.length; i++) {
-    while (nextRead < tasks.length && nextRead <= i + READ_AHEAD) reads[nextRead] = readTask(tasks[nextRead++]!);
+  for (let i = 0; i < tasks.length && !signal?.aborted; i++) {
+    while (nextRead < tasks.length && nextRead <= i + READ_AHEAD) reads[nextRead] = readTask(tasks[nextRead++]!, maxBytes);
     const outcome = await reads[i]!;
     // Drop the settled promise so a long scan does not keep every file's text alive.
     delete reads[i];
@@ -51,9 +52,9 @@ async function forEachRead(tasks: readonly FileTask[], each: (task: FileTask, ou
   }
 }
 
-/** Analyses `tasks` in order; `onResult` sees each result as soon as it is ready. */
-export async function analyzeTasks(engine: Engine, tasks: readonly FileTask[], onResult: (r: FileResult, index: number) => void): Promise<void> {
-  await forEachRead(tasks, async (task, outcome, i) => onResult(await analyzeRead(engine, task, outcome), i));
+/** Analyses `tasks` in order; `onResult` sees each result as soon as it is ready. Stops at the first file after `signal` aborts. */
+export async function analyzeTasks(engine: Engine, tasks: readonly FileTask[], onResult: (r: FileResult, index: number) => void, signal?: AbortSignal): Promise<void> {
+  await forEachRead(tasks, engine.config.maxFileBytes, async (task, outcome, i) => onResult(await analyzeRead(engine, task, outcome), i), signal);
 }
 
 /**
@@ -122,7 +123,7 @@ export function triageTasksSync(engine: Engine, tasks: readonly FileTask[]): Tri
   return tasks.map((task) => {
     let outcome: ReadOutcome;
     try {
-      outcome = { text: readTextFileSync(task.path) };
+      outcome = { text: readTextFileSync(task.path, engine.config.maxFileBytes) };
     } catch (error) {
       outcome = { error: error instanceof Error ? error : new Error(String(error)) };
     }
@@ -286,11 +287,13 @@ function rootOf(task: FileTask): string | undefined {
 }
 
 function readError(task: FileTask, error: Error): FileResult {
-  return { file: task.relPath, findings: [], notices: [{ file: task.relPath, kind: 'read-error', message: `cannot read: ${error.message}` }], parseMs: 0, analyzeMs: 0 };
+  // The same notice as a file the triage finds too large (see `Engine.triage`).
+  const notice = error instanceof FileTooLargeError ? { file: task.relPath, kind: 'too-large' as const, message: `skipped: ${error.size} bytes exceeds maxFileBytes ${error.limit}` } : { file: task.relPath, kind: 'read-error' as const, message: `cannot read: ${error.message}` };
+  return { file: task.relPath, findings: [], notices: [notice], parseMs: 0, analyzeMs: 0 };
 }
 
 export async function analyzeFile(engine: Engine, task: FileTask): Promise<FileResult> {
-  return analyzeRead(engine, task, await readTask(task));
+  return analyzeRead(engine, task, await readTask(task, engine.config.maxFileBytes));
 }
 
 async function analyzeRead(engine: Engine, task: FileTask, outcome: ReadOutcome): Promise<FileResult> {

@@ -41,6 +41,18 @@ export interface RunOptions {
   /** Explicit `--jobs`; undefined means "decide by the size of the tree". */
   jobs?: number;
   onProgress?: (done: number, total: number, file: string) => void;
+  /** Each file's result as soon as it is ready (the language server publishes it then). */
+  onResult?: (r: FileResult) => void;
+  /** Stops the scan: no file is started after it aborts, workers are ended, and the results so far are returned. */
+  signal?: AbortSignal;
+  /**
+   * A scan for the language server: the files are read, triaged and analysed on at most
+   * `maxWorkers` worker threads whatever their number, so the server's own thread stays free for
+   * the editor (typing, hovers) and keeps none of the scan's garbage; and this process's
+   * WebAssembly tiers are left alone, since it parses for hours. Without a worker script (tests
+   * run from the sources) the scan runs in this thread.
+   */
+  background?: { maxWorkers: number };
 }
 
 /** How many threads a scan of `fileCount` files uses. */
@@ -61,12 +73,17 @@ function workerScript(): string | undefined {
   return fs.existsSync(candidate) ? candidate : undefined;
 }
 
-async function analyzeInProcess(engine: Engine, files: readonly FileTask[], progress: (r: FileResult) => void): Promise<FileResult[]> {
+async function analyzeInProcess(engine: Engine, files: readonly FileTask[], progress: (r: FileResult) => void, signal: AbortSignal | undefined): Promise<FileResult[]> {
   const results: FileResult[] = [];
-  await analyzeTasks(engine, files, (r) => {
-    results.push(r);
-    progress(r);
-  });
+  await analyzeTasks(
+    engine,
+    files,
+    (r) => {
+      results.push(r);
+      progress(r);
+    },
+    signal,
+  );
   return results;
 }
 
@@ -242,6 +259,19 @@ class WorkerPool {
     this.stopping = true;
     for (const s of this.slots) void s.worker.terminate();
   }
+
+  /** Ends the workers and the run in progress, which rejects with a {@link ScanCancelled}. */
+  cancel(): void {
+    this.terminate();
+    this.current?.settle(new ScanCancelled());
+  }
+}
+
+/** What a cancelled run rejects with; `analyzeFiles` returns the results it had instead. */
+class ScanCancelled extends Error {
+  constructor() {
+    super('scan cancelled');
+  }
 }
 
 /**
@@ -338,22 +368,30 @@ export function isSmallScan(rest: readonly FileTask[]): boolean {
 /** Analyses every file and returns results sorted by file path (findings sorted by position). */
 export async function analyzeFiles(files: readonly FileTask[], options: RunOptions): Promise<{ results: FileResult[]; jobs: number }> {
   let done = 0;
-  const progress = (r: FileResult): void => options.onProgress?.(++done, files.length, r.file);
+  const results: FileResult[] = [];
+  const progress = (r: FileResult): void => {
+    options.onResult?.(r);
+    options.onProgress?.(++done, files.length, r.file);
+  };
   // Every file is read once and most are decided without a parse (no rule keyword, binary,
   // minified, too large); only the rest is parsed. On a large tree the workers do both steps;
   // otherwise this thread triages and the files to parse decide whether workers start.
   const engine = new Engine(undefined, options.config);
-  const results: FileResult[] = [];
   const decided = (r: FileResult): void => {
     results.push(r);
     progress(r);
   };
+  const { signal, background } = options;
   let jobs = 1;
   let pool: WorkerPool | undefined;
+  const cancel = (): void => pool?.cancel();
+  signal?.addEventListener('abort', cancel);
   try {
-    const triageThreads = triageJobs(files.length, options.jobs);
-    const early = triageThreads > 1 ? workerScript() : undefined;
-    if (early) pool = await WorkerPool.start(early, triageThreads, { config: options.config });
+    if (signal?.aborted) throw new ScanCancelled();
+    const triageThreads = background ? Math.min(background.maxWorkers, Math.ceil(files.length / TRIAGE_BATCH_SIZE)) : triageJobs(files.length, options.jobs);
+    const early = triageThreads > 1 || background ? workerScript() : undefined;
+    if (early) pool = await WorkerPool.start(early, Math.max(1, triageThreads), { config: options.config });
+    if (signal?.aborted) throw new ScanCancelled();
     const rest = pool ? await triageOnPool(pool, engine, files, decided) : await triageTasks(engine, files, decided);
     if (pool) {
       jobs = Math.max(1, Math.min(pool.size, Math.ceil(rest.length / BATCH_SIZE)));
@@ -364,16 +402,20 @@ export async function analyzeFiles(files: readonly FileTask[], options: RunOptio
       jobs = plannedJobs(rest.length, options.jobs);
       const script = jobs > 1 ? workerScript() : undefined;
       if (!script) jobs = 1;
-      if (!script) await baselineWasmForSmallScans(rest);
+      if (!script && !background) await baselineWasmForSmallScans(rest);
       if (script) {
         pool = await WorkerPool.start(script, jobs, { config: options.config, proxyNames: engine.proxyNamesByRoot() });
         results.push(...(await analyzeOnPool(pool, rest, progress)));
-      } else results.push(...(await analyzeInProcess(engine, rest, progress)));
+      } else results.push(...(await analyzeInProcess(engine, rest, progress, signal)));
     }
     const p = pool;
     pool = undefined;
     await p?.stop();
+  } catch (err) {
+    // A cancelled scan returns what it has; the caller asked for the stop.
+    if (!(err instanceof ScanCancelled)) throw err;
   } finally {
+    signal?.removeEventListener('abort', cancel);
     pool?.terminate();
     await engine.host.dispose();
   }

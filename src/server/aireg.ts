@@ -8,6 +8,7 @@
  * whose document has moved on is dropped (the pending edit schedules the next run).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -37,7 +38,9 @@ import { defaultConfig } from '../core/config';
 import { CONFIG_FILE_NAME, loadConfig, type LoadedConfig } from '../core/configLoader';
 import { discoverFiles } from '../core/discovery';
 import { readTextFile, readTextFileSync } from '../core/readFile';
-import { Engine, type Notice } from '../core/engine';
+import { Engine, type FileResult, type Notice } from '../core/engine';
+import { analyzeFiles as analyzeOnWorkers } from '../cli/scan';
+import type { FileTask } from '../cli/analyzeFile';
 import { articleLabel, disclaimer, getInstrument, getObligation, obligationArticleUrl, obligationDocUrl, searchObligations, allObligations, type Obligation } from '../core/kb';
 import { type LanguageInfo, languageForEditorId, languageForPath } from '../core/languages';
 import { TreeSitterHost } from '../core/parser';
@@ -159,6 +162,18 @@ const toPosix = (p: string): string => p.split(path.sep).join('/');
 
 /** Lets pending I/O (cancellations, edits) run between files of a long scan. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * From this many files from disk on, the server analyses them on worker threads (see
+ * {@link AiregServer.analyzeFiles}); fewer cost less in this thread than a worker's start-up
+ * (about 100 ms to load its grammars).
+ */
+export const BACKGROUND_MIN_FILES = 50;
+
+/** Worker threads for a background scan: every core but one, which stays the editor's. */
+function backgroundWorkers(): number {
+  return Math.max(1, os.availableParallelism() - 1);
+}
 
 export class AiregServer {
   private readonly host = new TreeSitterHost();
@@ -547,8 +562,17 @@ export class AiregServer {
 
   // ---- workspace scan ----------------------------------------------------------------------
 
-  /** Analyses files from disk (not open ones) and publishes them. Stops when `signal` aborts. */
+  /**
+   * Analyses files from disk (not open ones) and publishes them. Stops when `signal` aborts.
+   *
+   * Many files (a workspace scan, a configuration change) are analysed on worker threads, as the
+   * CLI does: this thread, which answers every keystroke, stays free while they run, and keeps
+   * none of their garbage afterwards (a 2,000-file scan here left a heap whose collections made
+   * keystrokes 10-15 ms slower at the 95th percentile). The open files' analyses link the project
+   * files they import themselves, on demand.
+   */
   private async analyzeFiles(uris: readonly string[], signal: AbortSignal | undefined, onFile?: (done: number) => void): Promise<{ findings: number; notices: number }> {
+    if (uris.length >= BACKGROUND_MIN_FILES) return this.analyzeInBackground(uris, signal, onFile);
     let findings = 0;
     let notices = 0;
     let done = 0;
@@ -558,18 +582,9 @@ export class AiregServer {
       if (this.docs.has(uri)) {
         findings += this.results.get(uri)?.findings.length ?? 0;
       } else {
-        const p = fsPathOf(uri);
+        const p = this.diskFileToAnalyze(uri);
+        if (!p) continue;
         const folder = this.folderFor(uri);
-        // Only source files aireg analyses, and only within the size limit: a closed document or a
-        // scanned path can be anything (a log of gigabytes, a FIFO), and reading it whole would
-        // stall or exhaust the server.
-        if (!p || !folder.settings.enable || !languageForPath(p)) {
-          if (p && this.results.has(uri)) {
-            this.results.delete(uri);
-            void this.connection.sendDiagnostics({ uri, diagnostics: [] });
-          }
-          continue;
-        }
         let text: string;
         try {
           text = await readTextFile(p, folder.engine.config.maxFileBytes);
@@ -587,6 +602,61 @@ export class AiregServer {
         if (!this.docs.has(uri)) this.publish(uri, r.findings, folder);
       }
       onFile?.(++done);
+    }
+    return { findings, notices };
+  }
+
+  /**
+   * The path of `uri` when it is a source file aireg analyses; otherwise undefined, and what was
+   * published for it is withdrawn. A closed document or a scanned path can be anything (a log of
+   * gigabytes, a FIFO): only source files are read, and only within the size limit.
+   */
+  private diskFileToAnalyze(uri: string): string | undefined {
+    const p = fsPathOf(uri);
+    const folder = this.folderFor(uri);
+    if (p && folder.settings.enable && languageForPath(p)) return p;
+    if (p && this.results.has(uri)) {
+      this.results.delete(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    return undefined;
+  }
+
+  /** {@link analyzeFiles} on worker threads, one run per workspace folder (each has its configuration). */
+  private async analyzeInBackground(uris: readonly string[], signal: AbortSignal | undefined, onFile?: (done: number) => void): Promise<{ findings: number; notices: number }> {
+    let findings = 0;
+    let notices = 0;
+    let done = 0;
+    const groups = new Map<Folder, { tasks: FileTask[]; uriOf: Map<string, string> }>();
+    for (const uri of uris) {
+      if (this.docs.has(uri)) {
+        findings += this.results.get(uri)?.findings.length ?? 0;
+        onFile?.(++done);
+        continue;
+      }
+      const p = this.diskFileToAnalyze(uri);
+      if (!p) continue;
+      const folder = this.folderFor(uri);
+      let g = groups.get(folder);
+      if (!g) groups.set(folder, (g = { tasks: [], uriOf: new Map() }));
+      // Relative to the folder's root, as the CLI names files, so the workers link imports.
+      const relPath = this.fileOf(uri, folder);
+      g.tasks.push({ path: p, relPath });
+      g.uriOf.set(relPath, uri);
+    }
+    for (const [folder, g] of groups) {
+      if (signal?.aborted) break;
+      const onResult = (r: FileResult): void => {
+        const uri = g.uriOf.get(r.file);
+        if (!uri) return;
+        this.warnGrammarFailures(r.notices);
+        notices += r.notices.length;
+        findings += r.findings.length;
+        // A file opened meanwhile has a live result that must win.
+        if (!this.docs.has(uri)) this.publish(uri, r.findings, folder);
+        onFile?.(++done);
+      };
+      await analyzeOnWorkers(g.tasks, { config: folder.engine.config, onResult, ...(signal ? { signal } : {}), background: { maxWorkers: backgroundWorkers() } });
     }
     return { findings, notices };
   }

@@ -28,6 +28,7 @@ import { getObligation } from '../../../src/core/kb';
 import { ruleMeta } from '../../../src/core/ruleMeta';
 import * as l10n from '@vscode/l10n';
 import { defaultConfig } from '../../../src/core/config';
+import { BACKGROUND_MIN_FILES } from '../../../src/server/aireg';
 import { primaryObligation } from '../../../src/server/convert';
 import { MAX_MESSAGE, shortMessage } from '../../../src/shared/findingText';
 import { AllFindingsRequest, FindingsByObligationRequest, GetObligationRequest, ScanWorkspaceRequest, SearchObligationsRequest } from '../../../src/shared/protocol';
@@ -460,6 +461,47 @@ describe('language server over LSP (dist/server.js)', function () {
     assert.equal(kinds.at(-1), 'end');
     const status = await client.waitFor<{ counts: { error: number; warning: number; info: number }; state: string }>('statuses', (s) => s.state === 'ready' && s.counts.error + s.counts.warning + s.counts.info === result.findings, 'status counts after the scan');
     assert.ok(status.counts.error >= 3);
+  });
+
+  it('scans a workspace of many files on worker threads with the findings of an analysis here, imports linked', async function () {
+    // A provider layer: the endpoint lives in another file, so only a linked import finds the call.
+    const files: Record<string, string> = {
+      'app/constant.ts': "export const OPENAI_BASE_URL = 'https://api.openai.com';\nexport enum OpenaiPath {\n  ChatPath = 'v1/chat/completions',\n}\n",
+      'app/client.ts': [
+        "import { OPENAI_BASE_URL, OpenaiPath } from './constant';",
+        '',
+        'export async function chat(messages: unknown[]): Promise<string> {',
+        "  const res = await fetch(`${OPENAI_BASE_URL}/${OpenaiPath.ChatPath}`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o', messages }) });",
+        '  const data = await res.json();',
+        '  return data.choices[0].message.content;',
+        '}',
+        '',
+      ].join('\n'),
+      'src/personalize.ts': PERSONALIZE_TS,
+    };
+    for (let i = 0; i < BACKGROUND_MIN_FILES; i++) files[`ml/m${i}.py`] = i % 5 === 0 ? METADATA_PY : `def f${i}(x):\n    return x + ${i}\n`;
+    dir = tempWorkspace(files);
+    client = new TestClient();
+    await client.initialize(dir);
+    const result = await client.conn.sendRequest(ScanWorkspaceRequest, {});
+    assert.equal(result.cancelled, false);
+    assert.equal(result.files, Object.keys(files).length);
+    const all = await client.conn.sendRequest(AllFindingsRequest, {});
+    const show = (file: string, ruleId: string, line: number): string => `${file} ${ruleId} ${line}`;
+    const got = all.findings.map((f) => show(f.file, f.ruleId, f.range.start.line)).sort();
+    const engine = new Engine();
+    const expected: string[] = [];
+    try {
+      for (const [rel, text] of Object.entries(files)) {
+        const r = await engine.analyze(rel, text, { root: dir });
+        expected.push(...r.findings.map((f) => show(rel, f.ruleId, f.range.start.line)));
+      }
+    } finally {
+      await engine.host.dispose();
+    }
+    assert.deepEqual(got, expected.sort());
+    assert.ok(got.includes(show('app/client.ts', 'aigc-generation-call', 3)), 'the endpoint from app/constant.ts is linked');
+    assert.ok(got.some((f) => f.startsWith('ml/m0.py ')) && got.some((f) => f.startsWith('src/personalize.ts rec-no-opt-out')));
   });
 
   it('treats differently encoded URIs of one file as one document (no duplicate findings)', async function () {
