@@ -584,26 +584,35 @@ export class AiregServer {
       } else {
         const p = this.diskFileToAnalyze(uri);
         if (!p) continue;
-        const folder = this.folderFor(uri);
-        let text: string;
-        try {
-          text = await readTextFile(p, folder.engine.config.maxFileBytes);
-        } catch {
+        const r = await this.analyzeHere(uri, p);
+        if (!r) {
           notices++;
-          this.results.delete(uri);
-          void this.connection.sendDiagnostics({ uri, diagnostics: [] });
           continue;
         }
-        const r = await folder.engine.analyze(this.fileOf(uri, folder), text, folder.root ? { root: folder.root } : {});
-        this.warnGrammarFailures(r.notices);
-        notices += r.notices.length;
-        findings += r.findings.length;
-        // A file opened meanwhile has a live result that must win.
-        if (!this.docs.has(uri)) this.publish(uri, r.findings, folder);
+        notices += r.notices;
+        findings += r.findings;
       }
       onFile?.(++done);
     }
     return { findings, notices };
+  }
+
+  /** Reads and analyses one file from disk on this thread and publishes it; undefined when it cannot be read. */
+  private async analyzeHere(uri: string, p: string): Promise<{ findings: number; notices: number } | undefined> {
+    const folder = this.folderFor(uri);
+    let text: string;
+    try {
+      text = await readTextFile(p, folder.engine.config.maxFileBytes);
+    } catch {
+      this.results.delete(uri);
+      void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      return undefined;
+    }
+    const r = await folder.engine.analyze(this.fileOf(uri, folder), text, folder.root ? { root: folder.root } : {});
+    this.warnGrammarFailures(r.notices);
+    // A file opened meanwhile has a live result that must win.
+    if (!this.docs.has(uri)) this.publish(uri, r.findings, folder);
+    return { findings: r.findings.length, notices: r.notices.length };
   }
 
   /**
@@ -637,6 +646,15 @@ export class AiregServer {
       const p = this.diskFileToAnalyze(uri);
       if (!p) continue;
       const folder = this.folderFor(uri);
+      if (!folder.root) {
+        // A file outside every workspace folder has no root to name it from: analysed here.
+        if (signal?.aborted) continue;
+        const r = await this.analyzeHere(uri, p);
+        notices += r ? r.notices : 1;
+        findings += r?.findings ?? 0;
+        if (r) onFile?.(++done);
+        continue;
+      }
       let g = groups.get(folder);
       if (!g) groups.set(folder, (g = { tasks: [], uriOf: new Map() }));
       // Relative to the folder's root, as the CLI names files, so the workers link imports.
