@@ -73,20 +73,6 @@ function workerScript(): string | undefined {
   return fs.existsSync(candidate) ? candidate : undefined;
 }
 
-async function analyzeInProcess(engine: Engine, files: readonly FileTask[], progress: (r: FileResult) => void, signal: AbortSignal | undefined): Promise<FileResult[]> {
-  const results: FileResult[] = [];
-  await analyzeTasks(
-    engine,
-    files,
-    (r) => {
-      results.push(r);
-      progress(r);
-    },
-    signal,
-  );
-  return results;
-}
-
 /**
  * Old-space limit of a worker's JavaScript heap, in MB. A scan allocates node wrappers at a high
  * rate and keeps little: at the end of a large scan about 50 MB of a worker's heap is reachable,
@@ -306,18 +292,13 @@ export function analysisBatches(files: readonly FileTask[]): FileTask[][] {
   return [...large.map((f) => [f]), ...out];
 }
 
-/** Analyses `files` on the pool's workers, in batches (see {@link analysisBatches}). */
-async function analyzeOnPool(pool: WorkerPool, files: readonly FileTask[], progress: (r: FileResult) => void): Promise<FileResult[]> {
+/** Analyses `files` on the pool's workers, in batches (see {@link analysisBatches}); `onResult` sees each result as it arrives. */
+async function analyzeOnPool(pool: WorkerPool, files: readonly FileTask[], onResult: (r: FileResult) => void): Promise<void> {
   const batches: ToWorker[] = analysisBatches(files).map((b, id) => ({ type: 'batch', id, files: b }));
-  const results: FileResult[] = [];
   await pool.run(batches, (msg) => {
     if (msg.type !== 'results') return;
-    for (const r of msg.results) {
-      results.push(r);
-      progress(r);
-    }
+    for (const r of msg.results) onResult(r);
   });
-  return results;
 }
 
 /**
@@ -377,7 +358,9 @@ export async function analyzeFiles(files: readonly FileTask[], options: RunOptio
   // minified, too large); only the rest is parsed. On a large tree the workers do both steps;
   // otherwise this thread triages and the files to parse decide whether workers start.
   const engine = new Engine(undefined, options.config);
-  const decided = (r: FileResult): void => {
+  // Every result, decided by the triage or analysed, is kept as it arrives: a cancelled scan
+  // returns what it has.
+  const emit = (r: FileResult): void => {
     results.push(r);
     progress(r);
   };
@@ -392,12 +375,12 @@ export async function analyzeFiles(files: readonly FileTask[], options: RunOptio
     const early = triageThreads > 1 || background ? workerScript() : undefined;
     if (early) pool = await WorkerPool.start(early, Math.max(1, triageThreads), { config: options.config });
     if (signal?.aborted) throw new ScanCancelled();
-    const rest = pool ? await triageOnPool(pool, engine, files, decided) : await triageTasks(engine, files, decided);
+    const rest = pool ? await triageOnPool(pool, engine, files, emit) : await triageTasks(engine, files, emit);
     if (pool) {
       jobs = Math.max(1, Math.min(pool.size, Math.ceil(rest.length / BATCH_SIZE)));
       const proxyNames = engine.proxyNamesByRoot();
       if (Object.keys(proxyNames).length) pool.broadcast({ type: 'proxies', proxyNames });
-      results.push(...(await analyzeOnPool(pool, rest, progress)));
+      await analyzeOnPool(pool, rest, emit);
     } else {
       jobs = plannedJobs(rest.length, options.jobs);
       const script = jobs > 1 ? workerScript() : undefined;
@@ -405,8 +388,8 @@ export async function analyzeFiles(files: readonly FileTask[], options: RunOptio
       if (!script && !background) await baselineWasmForSmallScans(rest);
       if (script) {
         pool = await WorkerPool.start(script, jobs, { config: options.config, proxyNames: engine.proxyNamesByRoot() });
-        results.push(...(await analyzeOnPool(pool, rest, progress)));
-      } else results.push(...(await analyzeInProcess(engine, rest, progress, signal)));
+        await analyzeOnPool(pool, rest, emit);
+      } else await analyzeTasks(engine, rest, emit, signal);
     }
     const p = pool;
     pool = undefined;

@@ -180,6 +180,39 @@ describe('robustness: workspace edge cases', function () {
     assert.deepEqual(byFile.get('e_emptied.ts')!.findings, [], 'an emptied file has nothing to report');
   });
 
+  it('a file grown past maxFileBytes after discovery gets the too-large notice, not a whole read', async () => {
+    write(root, 'a_keep.ts', FINDING_SOURCE);
+    write(root, 'b_grown.py', 'x = 1\n');
+    const config = { ...defaultConfig(), maxFileBytes: 4096 };
+    const files = await collectFiles([root], config, { baseDir: root });
+    assert.equal(files.length, 2);
+    fs.writeFileSync(path.join(root, 'b_grown.py'), 'x = 1\n'.repeat(2000));
+    const { results } = await analyzeFiles(files, { config, jobs: 1 });
+    const byFile = new Map(results.map((x) => [x.file, x]));
+    assert.deepEqual(byFile.get('b_grown.py')!.notices.map((n) => n.kind), ['too-large']);
+    // Decided from the file's size before reading it, not from the text after a whole read.
+    assert.match(byFile.get('b_grown.py')!.notices[0]!.message, /12000 bytes exceeds maxFileBytes 4096/);
+    assert.ok(byFile.get('a_keep.ts')!.findings.length > 0);
+  });
+
+  it('a cancelled scan stops starting files and returns the results it has', async () => {
+    for (let i = 0; i < 12; i++) write(root, `f${String(i).padStart(2, '0')}.ts`, FINDING_SOURCE);
+    const files = await collectFiles([root], defaultConfig(), { baseDir: root });
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const { results } = await analyzeFiles(files, {
+      config: defaultConfig(),
+      signal: abort.signal,
+      onResult: (r) => {
+        seen.push(r.file);
+        if (seen.length === 3) abort.abort();
+      },
+    });
+    assert.ok(results.length >= 3 && results.length < files.length, `${results.length} of ${files.length} files`);
+    assert.deepEqual(results.map((r) => r.file).sort(), [...seen].sort(), 'every result returned was reported as it came');
+    assert.ok(results.every((r) => r.findings.length > 0));
+  });
+
   it('a folder removed while discovery walks the tree becomes a notice and the walk goes on', async () => {
     write(root, 'a/first.py');
     for (let i = 0; i < 5; i++) write(root, `m/f${i}.py`);
