@@ -92,7 +92,8 @@ function unusedSwitch(tree: Tree, text: string): string | undefined {
     lastText = text;
     lastSwitch = undefined;
     for (const m of text.matchAll(OPT_OUT_ALL)) {
-      if (inUrl(text, m.index) || isComment(tree.rootNode.descendantForIndex(m.index, m.index + m[0].length))) continue;
+      // Comments are leaves in every grammar: the smallest node holding a match inside one is it.
+      if (inUrl(text, m.index) || tree.rootNode.descendantForIndex(m.index, m.index + m[0].length)?.type.endsWith('comment')) continue;
       lastSwitch = m[0].trim();
       break;
     }
@@ -101,12 +102,6 @@ function unusedSwitch(tree: Tree, text: string): string | undefined {
 }
 
 const OPT_OUT_ALL = new RegExp(OPT_OUT.source, 'gi');
-
-/** True for a comment node of any grammar (`comment`, `line_comment`, `block_comment`) or inside one. */
-function isComment(n: Node | null): boolean {
-  for (let p = n, depth = 0; p && depth < 3; p = p.parent, depth++) if (p.type.endsWith('comment')) return true;
-  return false;
-}
 
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
