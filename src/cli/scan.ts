@@ -348,21 +348,17 @@ export function isSmallScan(rest: readonly FileTask[]): boolean {
 
 /** Analyses every file and returns results sorted by file path (findings sorted by position). */
 export async function analyzeFiles(files: readonly FileTask[], options: RunOptions): Promise<{ results: FileResult[]; jobs: number }> {
-  let done = 0;
-  const results: FileResult[] = [];
-  const progress = (r: FileResult): void => {
-    options.onResult?.(r);
-    options.onProgress?.(++done, files.length, r.file);
-  };
   // Every file is read once and most are decided without a parse (no rule keyword, binary,
   // minified, too large); only the rest is parsed. On a large tree the workers do both steps;
   // otherwise this thread triages and the files to parse decide whether workers start.
   const engine = new Engine(undefined, options.config);
   // Every result, decided by the triage or analysed, is kept as it arrives: a cancelled scan
   // returns what it has.
+  const results: FileResult[] = [];
   const emit = (r: FileResult): void => {
     results.push(r);
-    progress(r);
+    options.onResult?.(r);
+    options.onProgress?.(results.length, files.length, r.file);
   };
   const { signal, background } = options;
   let jobs = 1;
