@@ -572,34 +572,60 @@ export class AiregServer {
    * files they import themselves, on demand.
    */
   private async analyzeFiles(uris: readonly string[], signal: AbortSignal | undefined, onFile?: (done: number) => void): Promise<{ findings: number; notices: number }> {
-    if (uris.length >= BACKGROUND_MIN_FILES) return this.analyzeInBackground(uris, signal, onFile);
     let findings = 0;
     let notices = 0;
     let done = 0;
+    // Files for the workers, per workspace folder (each has its configuration).
+    const groups = uris.length >= BACKGROUND_MIN_FILES ? new Map<Folder, { tasks: FileTask[]; uriOf: Map<string, string> }>() : undefined;
     for (const uri of uris) {
       if (signal?.aborted) break;
-      await yieldToEventLoop();
       if (this.docs.has(uri)) {
         findings += this.results.get(uri)?.findings.length ?? 0;
-      } else {
-        const p = this.diskFileToAnalyze(uri);
-        if (!p) continue;
-        const r = await this.analyzeHere(uri, p);
-        if (!r) {
-          notices++;
-          continue;
-        }
-        notices += r.notices;
-        findings += r.findings;
+        onFile?.(++done);
+        continue;
       }
+      const target = this.diskFileToAnalyze(uri);
+      if (!target) continue;
+      const { path: p, folder } = target;
+      // A file outside every workspace folder has no root for the workers to name it from.
+      if (groups && folder.root) {
+        let g = groups.get(folder);
+        if (!g) groups.set(folder, (g = { tasks: [], uriOf: new Map() }));
+        // Relative to the folder's root, as the CLI names files, so the workers link imports.
+        const relPath = this.fileOf(uri, folder);
+        g.tasks.push({ path: p, relPath });
+        g.uriOf.set(relPath, uri);
+        continue;
+      }
+      await yieldToEventLoop();
+      const r = await this.analyzeHere(uri, p, folder);
+      if (!r) {
+        notices++;
+        continue;
+      }
+      notices += r.notices;
+      findings += r.findings;
       onFile?.(++done);
+    }
+    for (const [folder, g] of groups ?? []) {
+      if (signal?.aborted) break;
+      const onResult = (r: FileResult): void => {
+        const uri = g.uriOf.get(r.file);
+        if (!uri) return;
+        this.warnGrammarFailures(r.notices);
+        notices += r.notices.length;
+        findings += r.findings.length;
+        // A file opened meanwhile has a live result that must win.
+        if (!this.docs.has(uri)) this.publish(uri, r.findings, folder);
+        onFile?.(++done);
+      };
+      await analyzeOnWorkers(g.tasks, { config: folder.engine.config, onResult, ...(signal ? { signal } : {}), background: { maxWorkers: backgroundWorkers() } });
     }
     return { findings, notices };
   }
 
   /** Reads and analyses one file from disk on this thread and publishes it; undefined when it cannot be read. */
-  private async analyzeHere(uri: string, p: string): Promise<{ findings: number; notices: number } | undefined> {
-    const folder = this.folderFor(uri);
+  private async analyzeHere(uri: string, p: string, folder: Folder): Promise<{ findings: number; notices: number } | undefined> {
     let text: string;
     try {
       text = await readTextFile(p, folder.engine.config.maxFileBytes);
@@ -616,67 +642,19 @@ export class AiregServer {
   }
 
   /**
-   * The path of `uri` when it is a source file aireg analyses; otherwise undefined, and what was
-   * published for it is withdrawn. A closed document or a scanned path can be anything (a log of
-   * gigabytes, a FIFO): only source files are read, and only within the size limit.
+   * The path and folder of `uri` when it is a source file aireg analyses; otherwise undefined, and
+   * what was published for it is withdrawn. A closed document or a scanned path can be anything
+   * (a log of gigabytes, a FIFO): only source files are read, and only within the size limit.
    */
-  private diskFileToAnalyze(uri: string): string | undefined {
+  private diskFileToAnalyze(uri: string): { path: string; folder: Folder } | undefined {
     const p = fsPathOf(uri);
     const folder = this.folderFor(uri);
-    if (p && folder.settings.enable && languageForPath(p)) return p;
+    if (p && folder.settings.enable && languageForPath(p)) return { path: p, folder };
     if (p && this.results.has(uri)) {
       this.results.delete(uri);
       void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     }
     return undefined;
-  }
-
-  /** {@link analyzeFiles} on worker threads, one run per workspace folder (each has its configuration). */
-  private async analyzeInBackground(uris: readonly string[], signal: AbortSignal | undefined, onFile?: (done: number) => void): Promise<{ findings: number; notices: number }> {
-    let findings = 0;
-    let notices = 0;
-    let done = 0;
-    const groups = new Map<Folder, { tasks: FileTask[]; uriOf: Map<string, string> }>();
-    for (const uri of uris) {
-      if (this.docs.has(uri)) {
-        findings += this.results.get(uri)?.findings.length ?? 0;
-        onFile?.(++done);
-        continue;
-      }
-      const p = this.diskFileToAnalyze(uri);
-      if (!p) continue;
-      const folder = this.folderFor(uri);
-      if (!folder.root) {
-        // A file outside every workspace folder has no root to name it from: analysed here.
-        if (signal?.aborted) continue;
-        const r = await this.analyzeHere(uri, p);
-        notices += r ? r.notices : 1;
-        findings += r?.findings ?? 0;
-        if (r) onFile?.(++done);
-        continue;
-      }
-      let g = groups.get(folder);
-      if (!g) groups.set(folder, (g = { tasks: [], uriOf: new Map() }));
-      // Relative to the folder's root, as the CLI names files, so the workers link imports.
-      const relPath = this.fileOf(uri, folder);
-      g.tasks.push({ path: p, relPath });
-      g.uriOf.set(relPath, uri);
-    }
-    for (const [folder, g] of groups) {
-      if (signal?.aborted) break;
-      const onResult = (r: FileResult): void => {
-        const uri = g.uriOf.get(r.file);
-        if (!uri) return;
-        this.warnGrammarFailures(r.notices);
-        notices += r.notices.length;
-        findings += r.findings.length;
-        // A file opened meanwhile has a live result that must win.
-        if (!this.docs.has(uri)) this.publish(uri, r.findings, folder);
-        onFile?.(++done);
-      };
-      await analyzeOnWorkers(g.tasks, { config: folder.engine.config, onResult, ...(signal ? { signal } : {}), background: { maxWorkers: backgroundWorkers() } });
-    }
-    return { findings, notices };
   }
 
   private async scanWorkspace(params: ScanWorkspaceParams, token: CancellationToken): Promise<ScanWorkspaceResult> {
