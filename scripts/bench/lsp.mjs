@@ -199,14 +199,15 @@ export async function workspaceKeystroke({ root, corpusDir, editFile, warmFile, 
       fs.copyFileSync(src, dest);
     }
   }
+  /** Copies `src` into the workspace's app/ folder as `name`; its path and text. */
   const place = (src, name) => {
     const dest = path.join(ws, 'app', name);
+    const text = fs.readFileSync(src, 'utf8');
     fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.writeFileSync(dest, fs.readFileSync(src, 'utf8'));
-    return dest;
+    fs.writeFileSync(dest, text);
+    return { file: dest, text };
   };
-  const file = place(editFile, 'edit5000.ts');
-  const text = fs.readFileSync(file, 'utf8');
+  const edited = place(editFile, 'edit5000.ts');
   const warm = warmFile ? place(warmFile, 'edit500.ts') : undefined;
   const s = await startServer(path.join(root, 'dist/server.js'), ws);
   try {
@@ -215,17 +216,17 @@ export async function workspaceKeystroke({ root, corpusDir, editFile, warmFile, 
     fig('lsp.workspace_2000_files.scan', (performance.now() - t0) / 1000, 's');
     fig('lsp.workspace_2000_files.files', scan.files, 'files');
     if (warm) {
-      const cold = await typeInto(s, warm, fs.readFileSync(warm, 'utf8'), 500, quick ? 15 : 80);
+      const cold = await typeInto(s, warm.file, warm.text, 500, quick ? 15 : 80);
       fig('lsp.keystroke_500_lines_in_workspace.p95', cold.p95, 'ms');
       fig('lsp.keystroke_500_lines_in_workspace.first_10_edits_mean', mean(cold.times.slice(0, 10)), 'ms');
     }
-    const typed = await typeInto(s, file, text, 5000, quick ? 15 : 80);
+    const typed = await typeInto(s, edited.file, edited.text, 5000, quick ? 15 : 80);
     fig('lsp.keystroke_5000_lines_in_workspace.p50', typed.p50, 'ms');
     fig('lsp.keystroke_5000_lines_in_workspace.p95', typed.p95, 'ms');
     fig('lsp.keystroke_5000_lines_in_workspace.server_cpu_per_edit', typed.cpuPerEdit, 'ms');
     const rss = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${s.child.pid}/status`, 'utf8'));
     if (rss) fig('lsp.workspace_2000_files.server_peak_rss', Number(rss[1]) / 1024, 'MB');
-    return { p95: typed.p95, files: scan.files, times: typed.times, warmed: !!warm };
+    return { p95: typed.p95, files: scan.files, warmed: !!warm };
   } finally {
     await s.stop();
     fs.rmSync(ws, { recursive: true, force: true });
