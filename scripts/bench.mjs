@@ -256,6 +256,16 @@ async function main() {
       fig(`engine.reanalyze_${f.lines}_lines.incremental_parse_p50`, r.parseP50, 'ms');
     }
     const five = lsp?.files?.find((f) => f.lines === 5000);
+    // New code typed into the 5,000-line file: every keystroke makes statement texts never seen
+    // before, so the memos keyed by them grow; what stays after full collections must not be a
+    // copy of the file per keystroke (it was, 31 MB per 100 keystrokes, until session 12).
+    if (five) {
+      const r = JSON.parse((await run(process.execPath, [path.join(buildDir, 'inproc.cjs'), '--typing', five.file, String(five.editLine), quick ? '150' : '400'])).stdout.trim());
+      fig('engine.typing_5000_lines.p50', r.p50, 'ms');
+      fig('engine.typing_5000_lines.p95', r.p95, 'ms');
+      fig('engine.typing_5000_lines.heap_growth_per_100_keystrokes', r.heapGrowthPer100, 'MB');
+      target('memory.typing_heap_growth_per_100_keystrokes_5000_lines', r.heapGrowthPer100, 5, ' MB', 'live heap after full collections, per 100 keystrokes of new code typed into the 5,000-line file (bounded memos only)');
+    }
     // The TypeScript server on the same file and edits, for the CPU comparison the issues make.
     if (five && !quick) {
       const ts = await tsserverKeystroke({ root, file: five.file, editLine: five.editLine, edits: 20 });

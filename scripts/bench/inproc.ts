@@ -13,9 +13,16 @@
  *
  * Usage: node inproc.cjs <listfile> <rounds> [--per-rule]
  *        node inproc.cjs --edit <file> <line> <edits> [<root>]
+ *        node inproc.cjs --typing <file> <line> <edits>
  * The second form replays what the language server does per keystroke, without the protocol and
- * the debounce: edit the kept tree, re-analyse with it as `oldTree`, keep the new tree.
+ * the debounce: edit the kept tree, re-analyse with it as `oldTree`, keep the new tree. It types a
+ * character and deletes it again, so the file alternates between two texts, as the language
+ * server figures do. The third types new code instead, a character at a time (every statement
+ * text it makes is new), and reports the heap left after a full collection per 100 keystrokes:
+ * what an editing session leaves behind that is not garbage.
  */
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import * as fs from 'node:fs';
 import { Engine } from '../../src/core/engine';
 import { languageForPath } from '../../src/core/languages';
@@ -85,7 +92,59 @@ async function editMode(file: string, line: number, edits: number, root?: string
   process.stdout.write(`${JSON.stringify({ p50: percentile(total, 50), p95: percentile(total, 95), parseP50: percentile(parse, 50) })}\n`);
 }
 
+/** Code typed by `--typing`: statements, a function, identifiers and strings, as a developer types them. */
+const TYPED = `
+const recommendedItems = await rankItems(userProfile, candidates, { limit: 20 });
+export function scoreFor(user: { id: string; history: string[] }): number {
+  return user.history.length * 2 + (user.id.startsWith('vip') ? 10 : 0);
+}
+`;
+
+/** New code typed a character at a time; the heap left after full collections, per 100 keystrokes. */
+async function typingMode(file: string, line: number, edits: number): Promise<void> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const engine = new Engine();
+  let text = fs.readFileSync(file, 'utf8');
+  let at = 0;
+  for (let i = 0; i < line; i++) at = text.indexOf('\n', at) + 1;
+  let row = line;
+  let col = 0;
+  let tree: Tree | undefined = (await engine.analyze(file, text, { keepTree: true })).tree;
+  const heap = (): number => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  // Measured from after the first 100 keystrokes, when the JIT and the memos have settled.
+  let base = 0;
+  const times: number[] = [];
+  for (let i = 0; i < edits; i++) {
+    if (i === 100) base = heap();
+    const ch = TYPED[i % TYPED.length]!;
+    text = text.slice(0, at) + ch + text.slice(at);
+    const [nextRow, nextCol] = ch === '\n' ? [row + 1, 0] : [row, col + 1];
+    const t0 = performance.now();
+    tree?.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: { row, column: col }, oldEndPosition: { row, column: col }, newEndPosition: { row: nextRow, column: nextCol } });
+    const r = await engine.analyze(file, text, { keepTree: true, ...(tree ? { oldTree: tree } : {}) });
+    times.push(performance.now() - t0);
+    tree?.delete();
+    tree = r.tree;
+    at++;
+    row = nextRow;
+    col = nextCol;
+  }
+  const growth = edits > 100 ? ((heap() - base) / (edits - 100)) * 100 : NaN;
+  tree?.delete();
+  await engine.host.dispose();
+  process.stdout.write(`${JSON.stringify({ p50: percentile(times, 50), p95: percentile(times, 95), heapGrowthPer100: growth / 1e6 })}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--typing') {
+    const [, file, line, edits] = process.argv.slice(2);
+    await typingMode(file!, Number(line), Number(edits));
+    return;
+  }
   if (process.argv[2] === '--edit') {
     const [, file, line, edits, root] = process.argv.slice(2);
     await editMode(file!, Number(line), Number(edits), root);

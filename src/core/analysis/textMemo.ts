@@ -5,7 +5,8 @@
  * recently used first out, bounded by entries and by the characters of the texts held.
  */
 export class TextMemo<V> {
-  private readonly entries = new Map<string, V>();
+  /** By content; each entry keeps its own copy of the key (see {@link ownString}). */
+  private readonly entries = new Map<string, { key: string; value: V }>();
   private chars = 0;
 
   constructor(
@@ -15,12 +16,13 @@ export class TextMemo<V> {
 
   /** The value kept for `text`, made by `make` when there is none. */
   get(text: string, make: () => V): V {
-    let value = this.entries.get(text);
-    if (value !== undefined) {
-      // Most recently used last: the first key is the one to drop.
+    let entry = this.entries.get(text);
+    if (entry !== undefined) {
+      // Most recently used last: the first key is the one to drop. Re-inserted under the key it
+      // was stored with, not `text`, which is cut from the caller's (newer) file text.
       this.entries.delete(text);
     } else {
-      value = make();
+      entry = { key: ownString(text), value: make() };
       this.chars += text.length;
       while (this.entries.size > 0 && (this.entries.size >= this.maxEntries || this.chars > this.maxChars)) {
         const oldest = this.entries.keys().next().value!;
@@ -28,7 +30,20 @@ export class TextMemo<V> {
         this.chars -= oldest.length;
       }
     }
-    this.entries.set(text, value);
-    return value;
+    this.entries.set(entry.key, entry);
+    return entry.value;
   }
+}
+
+/**
+ * `s`, as a string of its own. V8 makes a substring of 13 or more characters a view into the
+ * string it was cut from, which it keeps alive: a name or a statement read from a file and kept as
+ * a key of a long-lived memo held the whole file text. In the editor that was one text per
+ * keystroke, each as large as the file (31 MB per 100 keystrokes typed into a 5,000-line file),
+ * until the memo let go of the key. The round trip through UTF-16 bytes copies the characters
+ * exactly (lone surrogates too); a concatenation does not, since a slice of it that lies within
+ * one part is cut from that part, the view again.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }

@@ -25,7 +25,7 @@ import type { Node } from 'web-tree-sitter';
 import recData from '../../../../data/recommenders.json';
 import type { Family } from '../../analysis/model';
 import { chunked, statementMemo } from '../../analysis/chunks';
-import { TextMemo } from '../../analysis/textMemo';
+import { TextMemo, ownString } from '../../analysis/textMemo';
 import { codeWithoutProse } from '../flow/lexical';
 import { type CallInfo, type FileIndex, type FunctionInfo, type LoopInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
 
@@ -201,7 +201,7 @@ export function words(name: string): readonly string[] {
     );
     // Bounded: a generated bundle has more distinct names than are worth keeping.
     if (wordsMemo.size >= WORDS_MEMO_MAX) wordsMemo.clear();
-    wordsMemo.set(name, ws);
+    wordsMemo.set(ownString(name), ws);
   }
   return ws;
 }
@@ -242,7 +242,7 @@ export function classifyName(name: string): UserKind | null {
     }
   }
   if (kindCache.size > 5000) kindCache.clear();
-  kindCache.set(name, out);
+  kindCache.set(ownString(name), out);
   return out;
 }
 

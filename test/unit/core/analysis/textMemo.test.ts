@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { TextMemo } from '../../../../src/core/analysis/textMemo';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { TextMemo, ownString } from '../../../../src/core/analysis/textMemo';
 
 describe('values kept by text (TextMemo)', () => {
   it('gives back what a text made, and drops the least recently used beyond its bounds', () => {
@@ -25,5 +27,34 @@ describe('values kept by text (TextMemo)', () => {
     assert.equal(made, before, 'the two most recent are kept');
     byEntries.get('x', make);
     assert.equal(made, before + 1, 'the oldest was dropped');
+  });
+});
+
+describe('keys of long-lived memos (ownString)', () => {
+  // A large text of its own, as a file read from disk or edited in the editor is (a flat string).
+  const fileText = (seed: number): string => Array.from({ length: 8_000_000 }, (_, i) => String.fromCharCode(97 + ((i + seed) % 26))).join('');
+  const heapAfterGc = (): number => {
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+    return process.memoryUsage().heapUsed;
+  };
+
+  it('equals the string it copies', () => {
+    const s = fileText(3).slice(1_000, 1_200);
+    assert.equal(ownString(s), s);
+    assert.equal(ownString('short'), 'short');
+  });
+
+  it('lets the file texts a memo key was cut from be collected, also when the key is used again', () => {
+    const memo = new TextMemo<number>(1_000_000);
+    // The same statement in two versions of a file (8 MB each): made from the first, found again
+    // from the second. Each text and its slice live only inside a call, so that no frame of this
+    // test holds them when it measures.
+    const lookUp = (make: () => number): number => memo.get(fileText(0).slice(5_000, 5_400), make);
+    const before = heapAfterGc();
+    assert.equal(lookUp(() => 1), 1);
+    assert.equal(lookUp(() => 2), 1);
+    const held = heapAfterGc() - before;
+    assert.ok(held < 4_000_000, `the memo kept ${(held / 1e6).toFixed(1)} MB alive`);
   });
 });
