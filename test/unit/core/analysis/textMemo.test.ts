@@ -43,6 +43,9 @@ describe('keys of long-lived memos (ownString)', () => {
     const s = fileText(3).slice(1_000, 1_200);
     assert.equal(ownString(s), s);
     assert.equal(ownString('short'), 'short');
+    // Lone surrogates (an edit half-way through an emoji) are copied as they are.
+    const odd = `${'x'.repeat(20)}\uD83D${'y'.repeat(5)}\uDE00\uD800`;
+    assert.equal(ownString(odd), odd);
   });
 
   it('lets the file texts a memo key was cut from be collected, also when the key is used again', () => {
