@@ -11,6 +11,7 @@
 import type { Node } from 'web-tree-sitter';
 import bioData from '../../../data/biometric.json';
 import { catalog } from '../analysis/catalog';
+import { ownString } from '../analysis/textMemo';
 import { getFileModel } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence } from '../types';
@@ -248,18 +249,55 @@ function httpCallees(family: FileIndex['family']): ReadonlySet<string> {
   return catalog().httpCallees[family];
 }
 
+/**
+ * The operations whose callee pattern matches a callee text, by text: the same callees recur
+ * across a file and, in the editor, across keystrokes, so each is tested against the catalog once
+ * instead of once per call. Bounded: a generated bundle has more distinct callees than are worth
+ * keeping. Keys are copies (`ownString`): a callee cut from a document would keep the whole text.
+ */
+const calleeOps = new Map<string, ReadonlySet<Operation>>();
+const CALLEE_OPS_MAX = 20_000;
+
+function opsMatchingCallee(callee: string): ReadonlySet<Operation> {
+  let hits = calleeOps.get(callee);
+  if (!hits) {
+    const found = new Set<Operation>();
+    for (const op of OPERATIONS) if (op.callee?.test(callee)) found.add(op);
+    hits = found.size > 0 ? found : NO_OPS;
+    if (calleeOps.size >= CALLEE_OPS_MAX) calleeOps.clear();
+    calleeOps.set(ownString(callee), hits);
+  }
+  return hits;
+}
+
+const NO_OPS: ReadonlySet<Operation> = new Set();
+
+/** What an operation's UI wiring needs of it (see below): a callee pattern and nothing else to match. */
+function wiredByUi(op: Operation): boolean {
+  return !!op.callee && !op.kwarg && !op.kwargPattern && !op.argText && !op.receiver;
+}
+
 function collectSites(idx: FileIndex, ops: Operation[], resolve?: (n: Node) => string | undefined): Site[] {
   const specific: Site[] = [];
   const generic: Site[] = [];
   const fallback: Site[] = [];
   const ctors: Site[] = [];
+  const commands = ops.some((op) => op.commandText);
   for (const c of idx.calls) {
+    // An operation can only apply to a call that runs a command or makes a request (for the
+    // command-line operations), that wires a function to a UI event, or whose callee its pattern
+    // matches (`matchCall`). Most calls are none of these and are passed over here, without a
+    // test of each operation.
+    const runner = commands && (COMMAND_RUNNER.test(c.name) || httpCallees(idx.family).has(c.name));
+    const ui = idx.family === 'python' && UI_REGISTRATION.test(c.callee);
+    const byCallee = opsMatchingCallee(c.callee);
+    if (!runner && !ui && byCallee.size === 0) continue;
     for (const op of ops) {
+      if (op.commandText ? !runner : !byCallee.has(op) && !(ui && wiredByUi(op))) continue;
       if (op.commandText) {
         // Only a process spawn or a request runs the command: a tool's name in a log line, an
         // import path or a model download (`roop.processors.frame.{name}`) edits nobody's face.
         const spawn = COMMAND_RUNNER.test(c.name);
-        if (!spawn && !httpCallees(idx.family).has(c.name)) continue;
         // A model file (`inswapper_128.onnx`) requested over HTTP or fetched by a downloader is
         // loaded, not run; in a command line it names the tool being run (`--checkpoint_path wav2lip_gan.pth`).
         const download = !spawn || DOWNLOADER.test(c.node.text.slice(0, 400));
@@ -276,7 +314,7 @@ function collectSites(idx: FileIndex, ops: Operation[], resolve?: (n: Node) => s
       }
       // An operation wired by reference to a UI event (`convert.click(vc.vc_single, inputs, outputs)`)
       // runs when the user clicks: the wiring is the site.
-      if (idx.family === 'python' && op.callee && !op.kwarg && !op.kwargPattern && !op.argText && !op.receiver && UI_REGISTRATION.test(c.callee)) {
+      if (ui && op.callee && wiredByUi(op)) {
         const fn = c.kwargs.get('fn') ?? c.args[0];
         if (fn && /^(?:identifier|attribute)$/.test(fn.type) && op.callee.test(fn.text)) {
           specific.push({ node: c.node, op });
