@@ -4,7 +4,8 @@
  */
 import * as path from 'node:path';
 import { FileTooLargeError, readTextFile, readTextFileSync } from '../core/readFile';
-import type { Engine, FileResult } from '../core/engine';
+import { tooLargeNotice } from '../core/discovery';
+import type { Engine, FileResult, Notice } from '../core/engine';
 import { type LanguageInfo, languageForPath } from '../core/languages';
 import { importSpecifiers, linkRelevantFilter } from '../core/rules/prefilter';
 import { type ImportedNames, importedNames, relevantExports } from '../core/analysis/importText';
@@ -287,8 +288,8 @@ function rootOf(task: FileTask): string | undefined {
 }
 
 function readError(task: FileTask, error: Error): FileResult {
-  // The same notice as a file the triage finds too large (see `Engine.triage`).
-  const notice = error instanceof FileTooLargeError ? { file: task.relPath, kind: 'too-large' as const, message: `skipped: ${error.size} bytes exceeds maxFileBytes ${error.limit}` } : { file: task.relPath, kind: 'read-error' as const, message: `cannot read: ${error.message}` };
+  // The same notice as a file discovery finds too large.
+  const notice: Notice = error instanceof FileTooLargeError ? tooLargeNotice(task.relPath, error.size, error.limit) : { file: task.relPath, kind: 'read-error', message: `cannot read: ${error.message}` };
   return { file: task.relPath, findings: [], notices: [notice], parseMs: 0, analyzeMs: 0 };
 }
 

@@ -17,6 +17,11 @@ import { readTextFile } from './readFile';
 /** Ignore files larger than this are not read (a notice says so). */
 const IGNORE_FILE_MAX_BYTES = 4 * 1024 * 1024;
 
+/** The notice of a file skipped for its size in bytes (found when it is listed, or when it is read). */
+export function tooLargeNotice(file: string, bytes: number, limit: number): Notice {
+  return { file, kind: 'too-large', message: `skipped: ${bytes} bytes exceeds maxFileBytes ${limit}` };
+}
+
 /** Folders skipped by default anywhere below a scan root: dependencies, builds, caches, generated code. */
 export const DEFAULT_SKIP_DIRS: ReadonlySet<string> = new Set([
   'node_modules', 'bower_components', 'jspm_packages', '.git', '.hg', '.svn',
@@ -173,7 +178,7 @@ export async function* discoverFiles(roots: readonly string[], config: AiregConf
       return false;
     }
     if (size > config.maxFileBytes) {
-      onNotice({ file: rel, kind: 'too-large', message: `skipped: ${size} bytes exceeds maxFileBytes ${config.maxFileBytes}` });
+      onNotice(tooLargeNotice(rel, size, config.maxFileBytes));
       return false;
     }
     return true;
