@@ -612,11 +612,9 @@ export class AiregServer {
       const onResult = (r: FileResult): void => {
         const uri = g.uriOf.get(r.file);
         if (!uri) return;
-        this.warnGrammarFailures(r.notices);
+        this.publishDiskResult(uri, r, folder);
         notices += r.notices.length;
         findings += r.findings.length;
-        // A file opened meanwhile has a live result that must win.
-        if (!this.docs.has(uri)) this.publish(uri, r.findings, folder);
         onFile?.(++done);
       };
       await analyzeOnWorkers(g.tasks, { config: folder.engine.config, onResult, ...(signal ? { signal } : {}), background: { maxWorkers: backgroundWorkers() } });
@@ -635,10 +633,15 @@ export class AiregServer {
       return undefined;
     }
     const r = await folder.engine.analyze(this.fileOf(uri, folder), text, folder.root ? { root: folder.root } : {});
+    this.publishDiskResult(uri, r, folder);
+    return { findings: r.findings.length, notices: r.notices.length };
+  }
+
+  /** Publishes the result of a file analysed from disk, here or on a worker. */
+  private publishDiskResult(uri: string, r: FileResult, folder: Folder): void {
     this.warnGrammarFailures(r.notices);
     // A file opened meanwhile has a live result that must win.
     if (!this.docs.has(uri)) this.publish(uri, r.findings, folder);
-    return { findings: r.findings.length, notices: r.notices.length };
   }
 
   /**
