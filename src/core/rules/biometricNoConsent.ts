@@ -11,7 +11,7 @@
 import type { Node } from 'web-tree-sitter';
 import bioData from '../../../data/biometric.json';
 import { catalog } from '../analysis/catalog';
-import { ownString } from '../analysis/textMemo';
+import { rememberByText } from '../analysis/textMemo';
 import { getFileModel } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence } from '../types';
@@ -257,6 +257,7 @@ function httpCallees(family: FileIndex['family']): ReadonlySet<string> {
  */
 const calleeOps = new Map<string, ReadonlySet<Operation>>();
 const CALLEE_OPS_MAX = 20_000;
+const NO_OPS: ReadonlySet<Operation> = new Set();
 
 function opsMatchingCallee(callee: string): ReadonlySet<Operation> {
   let hits = calleeOps.get(callee);
@@ -264,16 +265,13 @@ function opsMatchingCallee(callee: string): ReadonlySet<Operation> {
     const found = new Set<Operation>();
     for (const op of OPERATIONS) if (op.callee?.test(callee)) found.add(op);
     hits = found.size > 0 ? found : NO_OPS;
-    if (calleeOps.size >= CALLEE_OPS_MAX) calleeOps.clear();
-    calleeOps.set(ownString(callee), hits);
+    rememberByText(calleeOps, callee, hits, CALLEE_OPS_MAX);
   }
   return hits;
 }
 
-const NO_OPS: ReadonlySet<Operation> = new Set();
-
 /** What an operation's UI wiring needs of it (see below): a callee pattern and nothing else to match. */
-function wiredByUi(op: Operation): boolean {
+function wiredByUi(op: Operation): op is Operation & { callee: RegExp } {
   return !!op.callee && !op.kwarg && !op.kwargPattern && !op.argText && !op.receiver;
 }
 
@@ -288,16 +286,16 @@ function collectSites(idx: FileIndex, ops: Operation[], resolve?: (n: Node) => s
     // command-line operations), that wires a function to a UI event, or whose callee its pattern
     // matches (`matchCall`). Most calls are none of these and are passed over here, without a
     // test of each operation.
-    const runner = commands && (COMMAND_RUNNER.test(c.name) || httpCallees(idx.family).has(c.name));
+    const spawn = commands && COMMAND_RUNNER.test(c.name);
+    const runner = spawn || (commands && httpCallees(idx.family).has(c.name));
     const ui = idx.family === 'python' && UI_REGISTRATION.test(c.callee);
     const byCallee = opsMatchingCallee(c.callee);
     if (!runner && !ui && byCallee.size === 0) continue;
     for (const op of ops) {
       if (op.commandText ? !runner : !byCallee.has(op) && !(ui && wiredByUi(op))) continue;
       if (op.commandText) {
-        // Only a process spawn or a request runs the command: a tool's name in a log line, an
-        // import path or a model download (`roop.processors.frame.{name}`) edits nobody's face.
-        const spawn = COMMAND_RUNNER.test(c.name);
+        // Only a process spawn or a request (`runner`) runs the command: a tool's name in a log
+        // line, an import path or a model download (`roop.processors.frame.{name}`) edits nobody's face.
         // A model file (`inswapper_128.onnx`) requested over HTTP or fetched by a downloader is
         // loaded, not run; in a command line it names the tool being run (`--checkpoint_path wav2lip_gan.pth`).
         const download = !spawn || DOWNLOADER.test(c.node.text.slice(0, 400));
@@ -314,7 +312,7 @@ function collectSites(idx: FileIndex, ops: Operation[], resolve?: (n: Node) => s
       }
       // An operation wired by reference to a UI event (`convert.click(vc.vc_single, inputs, outputs)`)
       // runs when the user clicks: the wiring is the site.
-      if (ui && op.callee && wiredByUi(op)) {
+      if (ui && wiredByUi(op)) {
         const fn = c.kwargs.get('fn') ?? c.args[0];
         if (fn && /^(?:identifier|attribute)$/.test(fn.type) && op.callee.test(fn.text)) {
           specific.push({ node: c.node, op });

@@ -25,7 +25,7 @@ import type { Node } from 'web-tree-sitter';
 import recData from '../../../../data/recommenders.json';
 import type { Family } from '../../analysis/model';
 import { chunked, statementMemo } from '../../analysis/chunks';
-import { TextMemo, ownString } from '../../analysis/textMemo';
+import { TextMemo, rememberByText } from '../../analysis/textMemo';
 import { codeWithoutProse } from '../flow/lexical';
 import { type CallInfo, type FileIndex, type FunctionInfo, type LoopInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
 
@@ -200,8 +200,7 @@ export function words(name: string): readonly string[] {
         .filter((w) => w.length > 0),
     );
     // Bounded: a generated bundle has more distinct names than are worth keeping.
-    if (wordsMemo.size >= WORDS_MEMO_MAX) wordsMemo.clear();
-    wordsMemo.set(ownString(name), ws);
+    rememberByText(wordsMemo, name, ws, WORDS_MEMO_MAX);
   }
   return ws;
 }
@@ -241,8 +240,7 @@ export function classifyName(name: string): UserKind | null {
       if (subject >= 0 && !(object >= 0 && object < subject)) out = ws.some((w) => DATA.has(w)) ? 'data' : 'id';
     }
   }
-  if (kindCache.size > 5000) kindCache.clear();
-  kindCache.set(ownString(name), out);
+  rememberByText(kindCache, name, out, 5000);
   return out;
 }
 
