@@ -36,7 +36,7 @@ import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } 
 import { type Flow, type TupleHook, type WrittenPath, bufferTargets, callersOf, carries, flowFromSeeds, isUnpacking, memoryBuffers, sourceOf } from './flow/taint';
 import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from './flow/tuples';
 import { sessionOutputs } from './flow/sessions';
-import { lowerText, testLines } from './flow/text';
+import { lineLocalPattern, lowerText, testLines } from './flow/text';
 import { derivedGenerations, isDerived } from './flow/plugins';
 
 type SinkKind = 'http' | 'network' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
@@ -223,10 +223,10 @@ export const missingLabelRule: Rule = {
   // The generation detector's prefilter, plus files that switch a writer's watermark off (a
   // media helper in a file that generates nothing itself).
   // A Python file that wires Gradio events may show what another project file's function generates.
-  mayApply: (input) => testLines(SWITCH_OFF_HINT, input.lower) || (input.workspace && input.language.family === 'python' && GRADIO_IMPORT.test(input.text)) || !!generationRule.mayApply?.(input),
+  mayApply: (input) => mayHoldSwitchedOffLabel(input.lower) || (input.workspace && input.language.family === 'python' && GRADIO_IMPORT.test(input.text)) || !!generationRule.mayApply?.(input),
   async run(ctx) {
     // The lower-cased text the prefilters share (an edit costs only the edited lines' test).
-    const switchedOff = testLines(SWITCH_OFF_HINT, lowerText(ctx.tree, ctx.text)) ? await reportSwitchedOffLabels(ctx) : new Set<number>();
+    const switchedOff = mayHoldSwitchedOffLabel(lowerText(ctx.tree, ctx.text)) ? await reportSwitchedOffLabels(ctx) : new Set<number>();
     const wsAny = workspaceOf(ctx);
     if (wsAny && ctx.language.family === 'python' && GRADIO_IMPORT.test(ctx.text) && !nested.has(ctx.report)) await reportForeignGradioHandlers(ctx, wsAny);
     // A Java streaming handler class in a file of its own receives the tokens of a generation call
@@ -320,6 +320,37 @@ const SWITCH_OFF = {
   offValues: compilePattern(sinksData.labelSwitchedOff.offValues),
   label: sinksData.labelSwitchedOff.label,
 };
+
+/**
+ * The body of an anchored catalog pattern (`(?i)^(?:...)$` or `^\\s*(?:...)\\s*$`), to be searched
+ * for in running text. The schema requires these two patterns to be anchored this way.
+ */
+function unanchored(source: string): string {
+  const m = /^(?:\(\?i\))?\^(?:\\s\*)?(.*?)(?:\\s\*)?\$$/.exec(source);
+  if (!m) throw new Error(`data/sinks.json labelSwitchedOff: pattern ${source} must be anchored with ^ and $`);
+  return m[1]!;
+}
+
+/**
+ * A key named like a label switch given a value that switches it off, written out in the text
+ * (`watermark=False`, `addWatermark: false`, `"add_watermark": False`): the only shape
+ * {@link reportSwitchedOffLabels} reports, since it reads the key and the literal value of a keyword
+ * argument or an object entry. Searching for it first spares the review index of a file that merely
+ * mentions a watermark: a stream's `highWaterMark`, an API's `addWatermark` parameter passed
+ * through. Searched in the lower-cased text, so the case of the value does not narrow it.
+ *
+ * A match stays within one line, so that the editor's keystrokes test only the edited lines
+ * (`testLines`): a key and value on one line, or a key whose line ends after it or after its `=` or
+ * `:` (the value on a later line), which keeps the test a superset of what the rule reports.
+ */
+const SWITCHED_OFF_TEXT = lineLocalPattern(
+  new RegExp(`(?<![\\w$])(?:${unanchored(sinksData.labelSwitchedOff.keys)})["'\`]?[ \\t]*(?:[:=][ \\t]*(?:${unanchored(sinksData.labelSwitchedOff.offValues)})(?![\\w$])|[:=]?[ \\t]*(?![^\\r\\n]))`, 'i'),
+);
+
+/** Whether the text may hold a media writer told to switch its label off (see {@link SWITCHED_OFF_TEXT}). */
+function mayHoldSwitchedOffLabel(lower: string): boolean {
+  return testLines(SWITCH_OFF_HINT, lower) && testLines(SWITCHED_OFF_TEXT, lower);
+}
 
 /** What a media writer writes, from its name and arguments (`save_video_with_watermark(..., 'out.mp4')`). */
 function writtenModality(text: string): Modality {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { codeOnly } from '../../../src/core/rules/flow/guards';
 import { codeWithoutProse, codeWithoutProseFromStart } from '../../../src/core/rules/flow/lexical';
-import { commonEnds, lowerCase, testLines } from '../../../src/core/rules/flow/text';
+import { commonEnds, lineLocalPattern, lowerCase, testLines } from '../../../src/core/rules/flow/text';
 
 describe('code without prose (the prefilters\' lexer)', () => {
   it('blanks comments and closed string literals, keeping every offset', () => {
@@ -107,6 +107,28 @@ describe('keyword tests remembered across edits (testLines)', () => {
       assert.equal(testLines(re, text), expected, `edit ${i} at ${at}`);
     }
     assert.ok(yes > 50 && yes < 350, `both answers occur (${yes} of 400 yes)`);
+  });
+
+  it('tests only the edited lines of a pattern declared line-local that looks ahead for a line end, and still answers as the whole text would', () => {
+    let x = 91;
+    const next = (): number => (x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    // "A key with `=False` after it, or at the end of its line": the shape of the switched-off label test.
+    const re = lineLocalPattern(/(?<![\w$])watermark[ \t]*(?:=[ \t]*false(?![\w$])|=?[ \t]*(?![^\r\n]))/);
+    const whole = new RegExp(re.source);
+    const words = ['alpha ', 'beta\n', 'water', 'mark', '=', 'false', ' ', '\n', '\r\n', 'watermark', 'watermark=true\n', 'watermark=\n', 'watermark = false ', 'gamma delta\n'];
+    let text = 'lorem ipsum dolor\n'.repeat(400);
+    let yes = 0;
+    for (let i = 0; i < 400; i++) {
+      const at = Math.floor(next() * text.length);
+      const remove = Math.floor(next() * 6);
+      text = text.slice(0, at) + words[Math.floor(next() * words.length)]! + text.slice(at + remove);
+      if (next() < 0.05) text = text.replace(/watermark/g, 'water_mark');
+      const expected = whole.test(text);
+      if (expected) yes++;
+      assert.equal(testLines(re, text), expected, `edit ${i} at ${at}`);
+    }
+    assert.ok(yes > 50 && yes < 350, `both answers occur (${yes} of 400 yes)`);
+    assert.throws(() => lineLocalPattern(/a.b/s), /cannot be line-local/);
   });
 
   it('runs a pattern that can match across lines over the whole text', () => {

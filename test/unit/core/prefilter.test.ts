@@ -85,9 +85,10 @@ describe('parse-or-skip prefilter', () => {
   // every fixture line that expects a finding must pass its rule's prefilter.
   it('accepts every fixture file that expects a finding of its rule', () => {
     let checked = 0;
-    // The workspace fixtures find generation through imports; the CLI triage test and the
-    // missing-label test over the scan's reverse-import index cover them.
-    for (const file of fixtureFilesUnder(FIXTURES).filter((f) => !f.includes(`${path.sep}generation-workspace${path.sep}`) && !f.includes(`${path.sep}flow-workspace${path.sep}`))) {
+    // The workspace fixtures and the projects under labels/ find generation through imports; the
+    // CLI triage tests and the missing-label test over the scan's reverse-import index cover them.
+    const projects = [`${path.sep}generation-workspace${path.sep}`, `${path.sep}flow-workspace${path.sep}`, `${path.sep}labels${path.sep}`];
+    for (const file of fixtureFilesUnder(FIXTURES).filter((f) => !projects.some((p) => f.includes(p)))) {
       const language = languageForPath(file);
       if (!language) continue;
       const text = fs.readFileSync(file, 'utf8');
@@ -124,6 +125,21 @@ describe('parse-or-skip prefilter', () => {
     assert.ok(rec('rank.py', 'def recommend(user_factors, item_factors):\n    return np.argsort(-item_factors.dot(user_factors))\n'));
     // A recommender library imported is enough.
     assert.ok(rec('serve.py', 'from lightfm import LightFM\nmodel = LightFM()\n'));
+  });
+
+  it('opens a file that generates nothing for a switched-off label only when a label key is given an off value', () => {
+    const label = (file: string, text: string): boolean => accepts('aigc-missing-label', file, text);
+    // What SDK bundles and stream code say: a stream's high-water mark, an API parameter passed through.
+    assert.equal(label('stream.js', 'const rs = new ReadableStream(source, { highWaterMark: 0 });\n'), false);
+    assert.equal(label('params.js', "const fromAddWatermark = getValueByPath(fromObject, ['addWatermark']);\nif (fromAddWatermark != null) setValueByPath(toObject, ['parameters', 'addWatermark'], fromAddWatermark);\n"), false);
+    assert.equal(label('io.py', 'def mux(path, add_watermark=True):\n    save(path, watermark=wm)\n'), false, 'switched on, or left to a variable');
+    // The shapes the rule reports: a keyword argument, an options object, a dict key, across lines.
+    assert.ok(label('io.py', 'mux_clip(tmp, audio, out, add_watermark=False)\n'));
+    assert.ok(label('io.ts', 'await writeImage(path, img, { addWatermark: false });\n'));
+    assert.ok(label('io.py', 'save_video(frames, out, **{"add_watermark":\n    None})\n'));
+    assert.ok(label('Io.ts', 'writeImage(path, img, { Watermark : FALSE });\n'), 'any case');
+    assert.ok(label('io.py', 'save_video(\n    frames,\n    watermark=\n    False,\n)\n'), 'the value on the next line');
+    assert.ok(label('io.py', 'opts = {"add_watermark"\r\n  : None}\r\nsave(x, **opts)\r\n'), 'the separator on the next line');
   });
 
   it('opens a file for its HTTP calls only when they can reach a provider', () => {
@@ -194,9 +210,10 @@ describe('parse-or-skip prefilter', () => {
 
   // The CLI triage gives a parse to every workspace fixture that expects a finding, including
   // those whose text names no SDK but that import a file the prefilter accepted.
-  for (const lang of ['ts', 'python', 'java', 'go', 'go-gateway']) {
-    it(`the CLI triage keeps every ${lang} workspace fixture that expects a finding`, async () => {
-      const root = path.join(FIXTURES, 'generation-workspace', lang);
+  const triaged = [...['ts', 'python', 'java', 'go', 'go-gateway'].map((lang) => path.join('generation-workspace', lang)), ...fs.readdirSync(path.join(FIXTURES, 'labels')).map((p) => path.join('labels', p))];
+  for (const project of triaged) {
+    it(`the CLI triage keeps every file of ${project} that expects a finding`, async () => {
+      const root = path.join(FIXTURES, project);
       const files = fixtureFilesUnder(root);
       const tasks = files.map((f) => ({ path: f, relPath: path.relative(root, f).split(path.sep).join('/') }));
       const decided: string[] = [];

@@ -151,6 +151,18 @@ function lineLocal(re: RegExp): boolean {
   return local;
 }
 
+/**
+ * Declares that no match of `re` holds a line break although its source mentions one: the
+ * pattern refers to line ends only in look-arounds (`(?![^\\r\\n])`, "the line ends here"), which
+ * see the same thing at the end of the edited lines as in the whole text. `testLines` then tests
+ * only the edited lines of a text like the last one.
+ */
+export function lineLocalPattern(re: RegExp): RegExp {
+  if (/[sm]/.test(re.flags) || re.global || re.sticky) throw new Error(`pattern /${re.source}/${re.flags} cannot be line-local`);
+  localMemo.set(re, true);
+  return re;
+}
+
 /** Below this size a pattern is run over the whole text (the comparison would cost more). */
 const LINES_MIN_CHARS = 4096;
 const BLOCK = 1024;
