@@ -3,9 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Family } from '../../src/core/analysis/model';
 import { Engine } from '../../src/core/engine';
-import { personalMayApply } from '../../src/core/rules/recbio/personal';
+import { statementStart } from '../../src/core/analysis/chunks';
+import { languageForPath } from '../../src/core/languages';
+import { personalMayApply, personalMayApplyByStatement } from '../../src/core/rules/recbio/personal';
 import { FIXTURE_ROOT } from '../../scripts/precision';
-import { itChecksRuleFixtures } from './harness';
+import { itChecksRuleFixtures, parseExpectations } from './harness';
 
 const RULE = 'rec-no-opt-out' as const;
 
@@ -107,5 +109,59 @@ describe('rec-no-opt-out prefilter (personalMayApply)', () => {
 
   it('does not count a ranking word inside a string or a comment', () => {
     assert.equal(personalMayApply('const userId = 1;\n// rank(items) for the user\nconst s = "topK(userId)";\n', 'js'), false);
+  });
+});
+
+describe('rec-no-opt-out prefilter per top-level statement (personalMayApplyByStatement)', () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+  /** The test as the rule runs it on a scanned file: statements from a real parse. */
+  const byStatement = async (file: string, code: string): Promise<boolean> => {
+    const language = languageForPath(file)!;
+    const tree = await engine.host.parse(language.id, code, file);
+    try {
+      return personalMayApplyByStatement(code, language.family, (at) => statementStart(tree, at));
+    } finally {
+      tree.delete();
+    }
+  };
+
+  it('passes over a bundle whose user names and ranking calls lie in different statements', async () => {
+    const bundle = [
+      'function toContent(text) {',
+      "  return { role: 'user', parts: [{ text }], userHeaders: headersOf(text) };",
+      '}',
+      'function byIndex(parts) {',
+      '  return parts.slice().sort((a, b) => a.index - b.index);',
+      '}',
+      '',
+    ].join('\n');
+    assert.equal(personalMayApply(bundle, 'js'), true, 'the file-wide test accepts it');
+    assert.equal(await byStatement('index.mjs', bundle), false);
+    // The same names in one function can rank for the user.
+    assert.equal(await byStatement('index.mjs', bundle.replace('}\nfunction byIndex(parts) {\n', '')), true);
+  });
+
+  it('keeps a site whose user name is a parameter of an enclosing function, or whose purpose is its class or receiver', async () => {
+    const cases: [string, string][] = [
+      ['feed.ts', 'export function makeFeed(userId: string) {\n  return (items: Item[]) => items.sort(byAffinity);\n}\n'],
+      ['feed.ts', 'export const getFeed = async (viewer: User) => {\n  return store.fetch(viewer.id);\n};\n'],
+      ['recall.py', 'import store\n\nclass RecallService:\n    def get(self, user_id):\n        return store.fetch(user_id)\n'],
+      ['recall.go', 'package r\n\nfunc (s *FeedService) Get(ctx context.Context, userId string) []Item {\n\treturn s.store.Pull(userId)\n}\n'],
+      ['Timeline.java', 'class Timeline {\n  List<Article> getTimeline(User user) { return repo.findAll(user.getId()); }\n}\n'],
+    ];
+    for (const [file, code] of cases) assert.equal(await byStatement(file, code), true, code);
+  });
+
+  it('accepts every fixture file that expects an in-house ranking', async () => {
+    let checked = 0;
+    for (const name of fs.readdirSync(path.join(FIXTURE_ROOT, RULE))) {
+      const file = path.join(FIXTURE_ROOT, RULE, name);
+      const text = fs.readFileSync(file, 'utf8');
+      if (!parseExpectations(text).some((e) => e.ruleId === RULE && e.attrs.confidence === 'low')) continue;
+      checked++;
+      assert.equal(await byStatement(name, text), true, name);
+    }
+    assert.ok(checked >= 8, `only ${checked} fixture files checked`);
   });
 });

@@ -8,6 +8,7 @@
  * is quiet when an opt-out flag or a configured opt-out check appears on the path before it.
  */
 import type { Node, Tree } from 'web-tree-sitter';
+import { chunked, statementStart } from '../analysis/chunks';
 import type { Family } from '../analysis/model';
 import recData from '../../../data/recommenders.json';
 import { rangeOfNode } from '../position';
@@ -16,7 +17,7 @@ import { type FileIndex, type FunctionInfo, enclosingFunction, indexFor } from '
 import { compilePattern } from './flow/catalog';
 import { guardOnPath, namesPattern } from './flow/guards';
 import { keywordPattern, lowerText, mayApply, registerKeywords, testLines } from './flow/text';
-import { personalMayApply, personalSites } from './recbio/personal';
+import { personalMayApply, personalMayApplyByStatement, personalSites } from './recbio/personal';
 
 interface Library {
   name: string;
@@ -55,7 +56,10 @@ export const recNoOptOutRule: Rule = {
     if (!mayApply(ctx.tree, ctx.text, KEYWORDS)) return;
     const lower = lowerText(ctx.tree, ctx.text);
     const libs = librariesIn(ctx.text, lower, family);
-    const heuristic = personalMayApply(ctx.text, family);
+    // In a scan, a file whose user names and ranking names lie in different top-level statements
+    // is passed over before its review index is built. A tree kept for edits has its index
+    // carried over from the last keystroke, which costs less than this test.
+    const heuristic = chunked(ctx.tree) ? personalMayApply(ctx.text, family) : personalMayApplyByStatement(ctx.text, family, (at) => statementStart(ctx.tree, at));
     if (libs.length === 0 && !heuristic) return;
     const idx = await indexFor(ctx);
     const configured = namesPattern(ctx.config.optOutChecks);

@@ -112,14 +112,39 @@ const BOUND_TO_FUNCTION = /^\s*(?::[^=\n]{0,80})?[=:]\s*(?:async\s*)?(?:function
  * word test; they declare no such function, so they are not parsed for this rule.
  */
 function hasSiteName(code: string): boolean {
-  return someWholeName(code, SITE_WORDS, (name, a, b) => {
-    const ws = words(name);
-    const purpose = ws.some((w) => PURPOSE.has(w));
-    if (!purpose && !ranksByName(ws, ws.join('_')) && !sortsByName(ws)) return false;
-    const after = code.slice(b, b + 120);
-    if (CALLED.test(after)) return true;
-    return purpose && (DECLARED_AFTER.test(code.slice(Math.max(0, a - 40), a)) || BOUND_TO_FUNCTION.test(after));
+  return someWholeName(code, SITE_WORDS, (name, a, b) => isSiteName(code, name, a, b));
+}
+
+/** Whether the whole name `name` at `a`..`b` of `code` can make a site (see {@link hasSiteName}). */
+function isSiteName(code: string, name: string, a: number, b: number): boolean {
+  const ws = words(name);
+  const purpose = ws.some((w) => PURPOSE.has(w));
+  if (!purpose && !ranksByName(ws, ws.join('_')) && !sortsByName(ws)) return false;
+  const after = code.slice(b, b + 120);
+  if (CALLED.test(after)) return true;
+  return purpose && (DECLARED_AFTER.test(code.slice(Math.max(0, a - 40), a)) || BOUND_TO_FUNCTION.test(after));
+}
+
+/**
+ * {@link personalMayApply} per top-level statement: true when one statement holds both a user
+ * name and a name that can make a site. Every site `personalSites` reports is in a function, and
+ * what makes it one lies in that function's top-level statement: the user name (in the call's
+ * arguments, in an assignment or loop of the function, or a parameter of a function around it)
+ * and the ranking or purpose name (the call's own name, the function's, its class's or its Go
+ * receiver type's). So a file whose user names and ranking calls lie in different statements has
+ * no site. Generated bundles are such files: a chat role `user` in one function and a `sort(` in
+ * another pass the file-wide test, and the review index of a megabyte of code found nothing.
+ * `statementOf` gives the start of the top-level statement holding an offset. Linear in the text.
+ */
+export function personalMayApplyByStatement(text: string, family: Family, statementOf: (offset: number) => number): boolean {
+  if (!personalMayApply(text, family)) return false;
+  const code = codeWithoutProse(text, family);
+  const withUser = new Set<number>();
+  someWholeName(code, USER_WORDS, (name, a) => {
+    if (classifyName(name) !== null || followGraphWords(words(name))) withUser.add(statementOf(a));
+    return false;
   });
+  return someWholeName(code, SITE_WORDS, (name, a, b) => withUser.has(statementOf(a)) && isSiteName(code, name, a, b));
 }
 
 const USER_WORDS = new RegExp(USER_WORD.source, 'g');
