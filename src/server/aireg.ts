@@ -70,6 +70,7 @@ import { isDiagnosticData, SOURCE, toDiagnostic, toSummary } from './convert';
 import { findLabelTarget, type LabelTarget } from './labelTarget';
 import { isWellFormedChange, treeEditFor, type RangeChange } from './edits';
 import { hoverFor } from './hover';
+import { IdleYoungCollector } from './idleGc';
 import { configureLocale, displayLang, pick, t } from './locale';
 import { TreeCache } from './treeCache';
 
@@ -178,6 +179,8 @@ function backgroundWorkers(): number {
 export class AiregServer {
   private readonly host = new TreeSitterHost();
   private readonly trees = new TreeCache(32);
+  /** Collects the young generation between keystrokes (see idleGc.ts). */
+  private readonly idleCollector = new IdleYoungCollector();
   /** Grammar failures already reported to the user (one warning per language). */
   private readonly grammarWarnings = new Set<string>();
   private readonly docs = new Map<string, DocState>();
@@ -529,6 +532,12 @@ export class AiregServer {
       if (st.rerun && this.docs.get(uri) === st) {
         st.rerun = false;
         if (!st.timer) void this.analyzeOpen(uri);
+      } else {
+        // After the diagnostics are out, unless the next edit's analysis is already due: the
+        // analysis's garbage is collected now, not in the middle of the next one (idleGc.ts).
+        setImmediate(() => {
+          if (!st.running && !st.timer) this.idleCollector.collectIfFull();
+        });
       }
     }
   }
