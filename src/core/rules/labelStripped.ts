@@ -13,7 +13,7 @@ import { anyWithin } from '../sorted';
 import type { Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, enclosingFunction, indexFor, stringValue } from './flow/ast';
 import { carries, flowFrom } from './flow/taint';
-import { lowerText, mayApply, registerKeywords } from './flow/text';
+import { lowerText, mayApply, registerKeywords, testLines } from './flow/text';
 
 /** Cheap prefilter: every pattern below needs one of these words. */
 const TRIGGER = registerKeywords('aigc-label-stripped', ['sharp(', '.save(', 'map_metadata', 'exif', 'xmp', '.info.clear', '.info[', '-all=', '-strip', 'deletealltags', 'imwrite']);
@@ -22,6 +22,8 @@ const TRIGGER = registerKeywords('aigc-label-stripped', ['sharp(', '.save(', 'ma
 const LABEL_CONTEXT = /\bAIGC\b|c2pa|PngInfo|watermark|AI[-_ ]?generated|生成|合成/i;
 /** Lower-case keywords that must appear before LABEL_CONTEXT / AI_CONTEXT are worth running. */
 const CONTEXT_KEYWORDS = /aigc|c2pa|pnginfo|watermark|generated|生成|合成|diffus|txt2img|text2image|img2img|dall|images\.generate|generate_image|midjourney|text_to_speech|genai|seedream|cogview|wanx|jimeng/;
+/** ffmpeg's and exiftool's metadata-stripping arguments, as written in a command line. */
+const STRIP_FLAGS = /-map_metadata|-strip|-(?:all|xmp|exif|XMP-[\w-]+|AIGC)(?::all)?=/i;
 const AI_CONTEXT = /diffusion|diffusers|txt2img|text2image|img2img|dall-?e|images\.generate|generate_image|midjourney|text_to_speech|genai|seedream|cogview|wanx|jimeng/i;
 
 const SHARP_KEEP = /\.(?:withMetadata|keepMetadata|keepExif|withExif|withExifMerge|keepXmp|withXmp)\(/;
@@ -38,16 +40,17 @@ export const labelStrippedRule: Rule = {
   id: 'aigc-label-stripped',
   async run(ctx) {
     if (!mayApply(ctx.tree, ctx.text, TRIGGER)) return;
-    if (ctx.generationCalls.length === 0 && !CONTEXT_KEYWORDS.test(lowerText(ctx.tree, ctx.text))) return;
-    const labelContext = LABEL_CONTEXT.test(ctx.text);
-    const context = labelContext || ctx.generationCalls.length > 0 || AI_CONTEXT.test(ctx.text);
+    // The editor asks these of every keystroke's text: `testLines` reads only the edited lines.
+    if (ctx.generationCalls.length === 0 && !testLines(CONTEXT_KEYWORDS, lowerText(ctx.tree, ctx.text))) return;
+    const labelContext = testLines(LABEL_CONTEXT, ctx.text);
+    const context = labelContext || ctx.generationCalls.length > 0 || testLines(AI_CONTEXT, ctx.text);
     if (!context) return;
     const idx = await indexFor(ctx);
     const strips: Strip[] = [];
     // Every sharp pipeline names `sharp`; without it no value needs its text read.
     if (ctx.text.includes('sharp')) findSharp(idx, ctx.text, strips);
     // Each of its argument patterns is written out in the file's text; without one, no string is read.
-    if (/-map_metadata|-strip|-(?:all|xmp|exif|XMP-[\w-]+|AIGC)(?::all)?=/i.test(ctx.text)) findFfmpegAndExiftool(idx, strips);
+    if (testLines(STRIP_FLAGS, ctx.text)) findFfmpegAndExiftool(idx, strips);
     if (idx.family === 'python') {
       findPillow(idx, strips);
       findOpenCv(idx, strips);
