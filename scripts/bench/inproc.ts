@@ -21,14 +21,13 @@
  * text it makes is new), and reports the heap left after a full collection per 100 keystrokes:
  * what an editing session leaves behind that is not garbage.
  */
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import * as fs from 'node:fs';
 import { Engine } from '../../src/core/engine';
 import { languageForPath } from '../../src/core/languages';
 import { TreeSitterHost } from '../../src/core/parser';
 import { ALL_RULES } from '../../src/core/rules';
 import type { RuleId } from '../../src/core/types';
+import { exposedCollector } from '../../src/server/idleGc';
 import type { Tree } from 'web-tree-sitter';
 
 interface Mode {
@@ -102,8 +101,7 @@ export function scoreFor(user: { id: string; history: string[] }): number {
 
 /** New code typed a character at a time; the heap left after full collections, per 100 keystrokes. */
 async function typingMode(file: string, line: number, edits: number): Promise<void> {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
+  const gc = exposedCollector()!;
   const engine = new Engine();
   let text = fs.readFileSync(file, 'utf8');
   let at = 0;

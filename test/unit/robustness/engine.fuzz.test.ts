@@ -4,13 +4,12 @@
  * fast-check shrinks any failure to a small input and prints its seed for replay.
  */
 import { strict as assert } from 'node:assert';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import fc from 'fast-check';
 import { defaultConfig } from '../../../src/core/config';
 import { Engine } from '../../../src/core/engine';
 import { LANGUAGES, type LanguageId } from '../../../src/core/languages';
 import { TreeSitterHost } from '../../../src/core/parser';
+import { exposedCollector } from '../../../src/server/idleGc';
 import { FILE_FOR, checkResult, seedsByLanguage } from './helpers';
 
 const seeds = seedsByLanguage();
@@ -200,8 +199,7 @@ describe('robustness: memory stays bounded over many analyses', function () {
 
   // A full collection before each reading, so strings and buffers of earlier tests that are
   // already garbage do not move the figure (mocha runs without --expose-gc).
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
+  const gc = exposedCollector()!;
 
   /** Native memory (where the tree-sitter wasm heap lives) plus the JS heap, in MB. */
   const used = (): number => {

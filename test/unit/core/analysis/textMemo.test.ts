@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { TextMemo, ownString } from '../../../../src/core/analysis/textMemo';
+import { exposedCollector } from '../../../../src/server/idleGc';
 
 describe('values kept by text (TextMemo)', () => {
   it('gives back what a text made, and drops the least recently used beyond its bounds', () => {
@@ -34,8 +33,7 @@ describe('keys of long-lived memos (ownString)', () => {
   // A large text of its own, as a file read from disk or edited in the editor is (a flat string).
   const fileText = (seed: number): string => Array.from({ length: 8_000_000 }, (_, i) => String.fromCharCode(97 + ((i + seed) % 26))).join('');
   const heapAfterGc = (): number => {
-    v8.setFlagsFromString('--expose-gc');
-    (vm.runInNewContext('gc') as () => void)();
+    exposedCollector()!();
     return process.memoryUsage().heapUsed;
   };
 
