@@ -137,7 +137,9 @@ function isSiteName(code: string, name: string, a: number, b: number): boolean {
  * `statementOf` gives the start of the top-level statement holding an offset. Linear in the text.
  */
 export function personalMayApplyByStatement(text: string, family: Family, statementOf: (offset: number) => number): boolean {
-  if (!personalMayApply(text, family)) return false;
+  // The file-wide test's quick rejections; its name tests are implied by the pass below, which
+  // accepts only a statement holding a name of each kind.
+  if (!USER_WORD.test(text) || !SITE_WORD.test(text)) return false;
   const code = codeWithoutProse(text, family);
   const withUser = new Set<number>();
   someWholeName(code, USER_WORDS, (name, a) => {
