@@ -20,6 +20,12 @@ export default tseslint.config(
           { group: ['**/server/**', '**/client/**', '**/cli/**', '**/webview/**'], message: 'src/core must not depend on the layers built on top of it.' },
         ],
       }],
+      // A module-level WeakMap keyed by an object one analysis makes keeps its values through
+      // every young-generation collection until a full one (see analysis/ownedMemo.ts).
+      'no-restricted-syntax': ['error', {
+        selector: "NewExpression[callee.name='WeakMap'] > TSTypeParameterInstantiation > TSTypeReference:first-child[typeName.name=/^(?:FileIndex|FileModel|FunctionInfo|CallInfo)$/]",
+        message: 'Memos about a per-analysis object go on the object (OwnedMemo in analysis/ownedMemo.ts), or are deleted when the analysis ends: V8 keeps WeakMap values alive through young collections.',
+      }],
     },
   },
   {

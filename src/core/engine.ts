@@ -10,7 +10,7 @@ import type { Node, Query, QueryOptions, Tree } from 'web-tree-sitter';
 import { type AiregConfig, defaultConfig } from './config';
 import { type LanguageInfo, languageForPath } from './languages';
 import { ParseTimeoutError, TreeSitterHost } from './parser';
-import { endIncremental, keepChunks } from './analysis/chunks';
+import { endIncremental, forgetStatementSlots, keepChunks } from './analysis/chunks';
 import { forgetFileModel } from './analysis/model';
 import { forgetIndex } from './rules/flow/ast';
 import { forgetText } from './rules/flow/text';
@@ -115,6 +115,7 @@ function forgetTree(tree: Tree): void {
   forgetFileModel(tree);
   forgetIndex(tree);
   forgetText(tree);
+  forgetStatementSlots(tree);
 }
 
 function budgetedHost(host: TreeSitterHost, budget: RuleBudget): TreeSitterHost {

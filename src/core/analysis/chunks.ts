@@ -290,6 +290,15 @@ const memoLanguages = new Map<unknown, number>();
 const statementSlots = new WeakMap<Tree, Map<string, ({ memo: Map<number, unknown>; end: number } | undefined)[]>>();
 
 /**
+ * Forgets the memo slots of a tree whose analysis is over (the answers stay, by statement text).
+ * A `WeakMap` entry outlives young-generation collections for as long as it exists, whatever its
+ * key (see `ownedMemo.ts`), so it is deleted rather than left for its tree to die.
+ */
+export function forgetStatementSlots(tree: Tree): void {
+  statementSlots.delete(tree);
+}
+
+/**
  * `compute()`, an answer about `node` (a function; one per offset) that depends only on its
  * top-level statement, memoised as described above.
  */

@@ -338,6 +338,8 @@ export class FileModel {
   /** Resolution steps taken so far (tests assert that a large bundle stays linear). */
   steps = 0;
   private mockTargetsCache: string[] | undefined;
+  /** Memos about this model, made by the rules during one analysis (see `ownedMemo.ts`). */
+  memos: Map<object, unknown> | undefined = undefined;
   /** While a statement of a kept tree is read: what it adds, to replay after the next edit. */
   private log: ModelOp[] | undefined;
 

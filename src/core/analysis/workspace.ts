@@ -22,6 +22,7 @@ import { GoIndex } from './goIndex';
 import { importSpecifiers } from './importText';
 import { type FileModel, buildFileModel, pythonSubmodule } from './model';
 import { readTextFile, readTextFileSync } from '../readFile';
+import { OwnedMemo } from './ownedMemo';
 
 /**
  * A test of a project file's text that decides whether the workspace model links (reads, parses
@@ -786,7 +787,7 @@ export class Workspace {
     return this.relOfModel.get(model);
   }
 
-  private readonly relOfModel = new WeakMap<FileModel, string>();
+  private readonly relOfModel = new OwnedMemo<FileModel, string>();
 
   /** Reads, parses and models one workspace file (once while cached; evicted least recently used first). */
   load(rel: string): Promise<Loaded | undefined> {

@@ -18,6 +18,7 @@ import type { Confidence, Modality } from '../types';
 import { labelCatalog } from './flow/catalog';
 import { codeWithoutProse } from './flow/lexical';
 import type { Rule, RuleContext } from './rule';
+import { OwnedMemo } from '../analysis/ownedMemo';
 
 const BASE_URL_NAMES: ReadonlySet<string> = new Set(['base_url', 'baseURL', 'baseUrl', 'api_base', 'openai_api_base', 'openAIApiBase', 'azure_endpoint', 'endpoint', 'basePath', 'BaseURL']);
 const BASE_URL_METHODS: ReadonlySet<string> = new Set(['baseUrl', 'baseURL', 'base_url', 'WithBaseURL', 'endpoint', 'setBaseUrl', 'WithEndpoint']);
@@ -742,7 +743,7 @@ function usesMlFramework(model: FileModel): boolean {
   return v;
 }
 
-const mlFrameworkMemo = new WeakMap<FileModel, boolean>();
+const mlFrameworkMemo = new OwnedMemo<FileModel, boolean>();
 
 /**
  * `swapper.run(None, feeds)`: an inference session (ONNX Runtime's call shape) of a generative
@@ -781,9 +782,9 @@ function envName(model: FileModel, node: Node): string | undefined {
   return m ? m[1] ?? m[2] : undefined;
 }
 
-const wrapperMemo = new WeakMap<FileModel, Map<string, Detection | null>>();
+const wrapperMemo = new OwnedMemo<FileModel, Map<string, Detection | null>>();
 /** The same for wrappers reached from another wrapper, which are not followed further. */
-const nestedWrapperMemo = new WeakMap<FileModel, Map<string, Detection | null>>();
+const nestedWrapperMemo = new OwnedMemo<FileModel, Map<string, Detection | null>>();
 
 /**
  * A call of a function or method defined in another project file (linked by the workspace model)
@@ -1075,7 +1076,7 @@ function simpleTypeName(model: FileModel, type: Node | null): string | undefined
   return t?.type === 'type_identifier' ? model.textOf(t) : undefined;
 }
 
-const proxyClassMemo = new WeakMap<FileModel, Map<ProxySpec, ReadonlySet<string>>>();
+const proxyClassMemo = new OwnedMemo<FileModel, Map<ProxySpec, ReadonlySet<string>>>();
 
 /** Names of the interfaces a file hands to a proxy factory (`AiServices.create(Assistant.class, model)`). */
 function proxyClasses(model: FileModel, proxy: ProxySpec): ReadonlySet<string> {

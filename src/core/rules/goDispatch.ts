@@ -23,6 +23,7 @@ import type { GoDecl } from '../analysis/goIndex';
 import type { Workspace } from '../analysis/workspace';
 import { catalog } from '../analysis/catalog';
 import type { Confidence, Modality } from '../types';
+import { OwnedMemo } from '../analysis/ownedMemo';
 
 /** What a detector decided about one call (the generation rule's own type, structurally). */
 export interface GoDetection {
@@ -70,7 +71,7 @@ type Decl = GoDecl;
 export class GoDispatch {
   readonly version: number;
   /** Calls whose targets were resolved in this analysis, per model. */
-  private prepared = new WeakMap<FileModel, Set<number>>();
+  private prepared = new OwnedMemo<FileModel, Set<number>>();
   /** Models given `goTargets` in this analysis (cleared at the next: their targets' trees may be evicted). */
   private touched: FileModel[] = [];
   /** Whether a declaration generates, by `file, type, name` (plain data, valid for the workspace version). */
@@ -447,7 +448,7 @@ function declaredResult(def: Node): Node | null {
 }
 
 /** Per model: the top-level declarations' ranges, in file order (read once from the root's children). */
-const topMemo = new WeakMap<FileModel, { start: number; end: number; fn: boolean }[]>();
+const topMemo = new OwnedMemo<FileModel, { start: number; end: number; fn: boolean }[]>();
 
 /**
  * The top-level declaration an offset is in (a function, a method, or a `var` block), by binary
@@ -472,7 +473,7 @@ function topLevelAt(model: FileModel, at: number): { start: number; fn: boolean 
 }
 
 /** Per model and name: the bindings sorted by start, with the start of the top-level declaration each is in. */
-const scopeMemo = new WeakMap<FileModel, Map<string, { b: Binding; top: number; inFunction: boolean }[]>>();
+const scopeMemo = new OwnedMemo<FileModel, Map<string, { b: Binding; top: number; inFunction: boolean }[]>>();
 
 /**
  * The binding of `name` visible at `use`: the nearest one before it in the same function (a local,

@@ -38,6 +38,7 @@ import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from '
 import { sessionOutputs } from './flow/sessions';
 import { lineLocalPattern, lowerText, testLines } from './flow/text';
 import { derivedGenerations, isDerived } from './flow/plugins';
+import { OwnedMemo } from '../analysis/ownedMemo';
 
 type SinkKind = 'http' | 'network' | 'stream' | 'file' | 'ui' | 'storage' | 'terminal';
 
@@ -940,7 +941,7 @@ function classNodeOf(fn: FunctionInfo): Node | undefined {
 /** At most this many overriding methods are followed per call (a channel per messaging platform). */
 const MAX_OVERRIDES = 12;
 
-const overridesMemo = new WeakMap<FileIndex, Map<string, FunctionInfo[]>>();
+const overridesMemo = new OwnedMemo<FileIndex, Map<string, FunctionInfo[]>>();
 
 /**
  * The methods named `method` of the classes of a Python file that derive from one of `bases`
@@ -1462,7 +1463,7 @@ interface CallbackSlot {
   key?: string;
 }
 
-const callbackSlotMemo = new WeakMap<FunctionInfo, Map<string, CallbackSlot>>();
+const callbackSlotMemo = new OwnedMemo<FunctionInfo, Map<string, CallbackSlot>>();
 
 /**
  * The names under which `fn` can call a function its caller gave it: a parameter (`push`), a
@@ -2194,7 +2195,7 @@ function sinkReceiverRoot(n: Node, idx: FileIndex): string | undefined {
   return /^[A-Za-z_$][\w$]*/.exec(c.receiver.text)?.[0];
 }
 
-const labelConstCache = new WeakMap<FileIndex, string[]>();
+const labelConstCache = new OwnedMemo<FileIndex, string[]>();
 
 /** Names assigned a label text anywhere in the file (`text`, the file's text). */
 function labelConstants(idx: FileIndex, text: string): string[] {

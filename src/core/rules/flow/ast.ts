@@ -11,6 +11,7 @@ import type { Node, Query, Tree } from 'web-tree-sitter';
 import { type Shift, chunkPlan, chunked, detachNode, moveNode, moveOpt } from '../../analysis/chunks';
 import type { LanguageInfo } from '../../languages';
 import type { RuleContext } from '../rule';
+import { OwnedMemo } from '../../analysis/ownedMemo';
 
 export type Family = LanguageInfo['family'];
 
@@ -37,6 +38,8 @@ export interface FunctionInfo {
   params: string[];
   /** Decorator / annotation texts (Python decorators, Java annotations). */
   decorators: string[];
+  /** Memos about this function, made by the rules during one analysis (see `ownedMemo.ts`). */
+  memos: Map<object, unknown> | undefined;
 }
 
 export interface AssignInfo {
@@ -73,6 +76,8 @@ export interface FileIndex {
   keyed: KeyedLiteral[];
   /** Start offsets of function nodes → info, for `enclosingFunction`. */
   fnById: Map<number, FunctionInfo>;
+  /** Memos about this index, made by the rules during one analysis (see `ownedMemo.ts`). */
+  memos: Map<object, unknown> | undefined;
 }
 
 const FUNCTION_KINDS: Record<Family, ReadonlySet<string>> = {
@@ -270,13 +275,14 @@ function mapIndex(part: FileIndex, f: (n: Node) => Node, carry?: Shift): FileInd
   return {
     family: part.family,
     calls: part.calls.map((c): CallInfo => (carry ? new CarriedCall(c, carry) : { callee: c.callee, name: c.name, isNew: c.isNew, node: f(c.node), receiver: opt(c.receiver), args: c.args.map(f), kwargs: new Map([...c.kwargs].map(([k, v]) => [k, f(v)])) })),
-    functions: part.functions.map((fn) => ({ ...fn, node: f(fn.node), body: opt(fn.body) })),
+    functions: part.functions.map((fn) => ({ ...fn, node: f(fn.node), body: opt(fn.body), memos: undefined })),
     assigns: part.assigns.map((x) => ({ ...x, node: f(x.node), value: f(x.value) })),
     loops: part.loops.map((l) => ({ ...l, node: f(l.node), iter: f(l.iter) })),
     returns: part.returns.map(f),
     strings: part.strings.map(f),
     keyed: part.keyed.map((k): KeyedLiteral => (carry ? new CarriedKeyed(k, carry) : { typeName: k.typeName, node: f(k.node), entries: k.entries.map((e) => ({ key: e.key, keyNode: f(e.keyNode), value: opt(e.value) })) })),
     fnById: new Map(),
+    memos: undefined,
   };
 }
 
@@ -365,7 +371,7 @@ interface Nesting {
   parent: Int32Array;
 }
 
-const nestings = new WeakMap<FileIndex, Nesting>();
+const nestings = new OwnedMemo<FileIndex, Nesting>();
 
 function nestingOf(idx: FileIndex): Nesting {
   let n = nestings.get(idx);
@@ -519,7 +525,7 @@ function functionInfo(node: Node, family: Family): FunctionInfo {
     decorators.push(...found);
   }
   if (family === 'js' && node.parent?.type === 'export_statement') decorators.push('export');
-  return { node, name, body: node.childForFieldName('body'), params, decorators };
+  return { node, name, body: node.childForFieldName('body'), params, decorators, memos: undefined };
 }
 
 function patternNamesOfParams(params: Node): string[] {
@@ -538,7 +544,7 @@ function patternNamesOfParams(params: Node): string[] {
 }
 
 function emptyIndex(family: Family): FileIndex {
-  return { family, calls: [], functions: [], assigns: [], loops: [], returns: [], strings: [], keyed: [], fnById: new Map() };
+  return { family, calls: [], functions: [], assigns: [], loops: [], returns: [], strings: [], keyed: [], fnById: new Map(), memos: undefined };
 }
 
 /** Slow path without a query: walks every node with a cursor. */
@@ -724,7 +730,7 @@ export function callInfoOf(idx: FileIndex, node: Node): CallInfo | undefined {
 export const nodeOfFunction = (f: FunctionInfo): Node => f.node;
 export const nodeSelf = (n: Node): Node => n;
 
-const byName = new WeakMap<FileIndex, Map<string, FunctionInfo>>();
+const byName = new OwnedMemo<FileIndex, Map<string, FunctionInfo>>();
 
 /** The first function of that name declared in the file (for same-file helpers and callers). */
 export function functionNamed(idx: FileIndex, name: string): FunctionInfo | undefined {

@@ -9,6 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import { type FileIndex, type FunctionInfo, enclosingFunction, nodeOfAssign, nodeOfCall, within } from './ast';
 import { callersOf } from './taint';
 import { codeWithoutProse } from './lexical';
+import { OwnedMemo } from '../../analysis/ownedMemo';
 
 export interface GuardResult {
   guarded: boolean;
@@ -88,7 +89,7 @@ interface CheckSpan {
   evidence: string;
 }
 
-const spanMemo = new WeakMap<FileIndex, Map<string, CheckSpan[]>>();
+const spanMemo = new OwnedMemo<FileIndex, Map<string, CheckSpan[]>>();
 
 function exits(branch: Node | null, idx: FileIndex): boolean {
   if (!branch) return false;

@@ -35,6 +35,7 @@ import { type CallInfo, type FileIndex, type FunctionInfo, callInfoOf, enclosing
 import { type FlowWorkspace, workspaceMemo } from './crossFile';
 import { calleeFunction, paramsForArgument } from './summaries';
 import { callersOf, flowFromSeeds, sourceOf } from './taint';
+import { OwnedMemo } from '../../analysis/ownedMemo';
 
 /**
  * Text of a file that loads modules by a computed name under a literal package prefix:
@@ -200,7 +201,7 @@ function topLevel(fn: FunctionInfo, idx: FileIndex): boolean {
   return true;
 }
 
-const loaderMemo = new WeakMap<FileIndex, Map<string, PluginRef>>();
+const loaderMemo = new OwnedMemo<FileIndex, Map<string, PluginRef>>();
 
 /**
  * The top-level functions of a file that return plugin modules, or collections of them: a dynamic

@@ -11,8 +11,9 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { type CallInfo, type FileIndex, type FunctionInfo, argumentStarts, contains, enclosingFunction, functionNamed, patternNames } from './ast';
+import { OwnedMemo } from '../../analysis/ownedMemo';
 
-const positional = new WeakMap<FunctionInfo, string[][]>();
+const positional = new OwnedMemo<FunctionInfo, string[][]>();
 
 /** The names each declared parameter binds, by position (`({ a, b }, c)` gives `[[a, b], [c]]`). */
 export function parameterNames(fn: FunctionInfo): string[][] {
@@ -72,7 +73,7 @@ export function paramsReceiving(byPos: readonly (readonly string[])[], c: CallIn
 }
 
 /** Per index: for each offset where an argument starts, the (call, argument) positions there, flattened. */
-const argumentsByStart = new WeakMap<FileIndex, Map<number, number[]>>();
+const argumentsByStart = new OwnedMemo<FileIndex, Map<number, number[]>>();
 
 /**
  * Calls that take the function by name as an argument (`await run_in_threadpool(infer)`,

@@ -12,6 +12,7 @@
 import type { Node } from 'web-tree-sitter';
 import { type CallInfo, type FileIndex, type FunctionInfo, callInfoOf, contains, enclosingFunction, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfLoop, nodeSelf, within } from './ast';
 import { MEMORY_BUFFERS } from './catalog';
+import { OwnedMemo } from '../../analysis/ownedMemo';
 
 export interface Flow {
   /** The function the value lives in (null: module level). */
@@ -395,7 +396,7 @@ function isFlatTuple(left: Node | null, names: readonly string[]): boolean {
   return items.length === names.length && items.every((n) => n?.type === 'identifier');
 }
 
-const callsByName = new WeakMap<FileIndex, Map<string, CallInfo[]>>();
+const callsByName = new OwnedMemo<FileIndex, Map<string, CallInfo[]>>();
 
 /** Same-file calls of `fn` (by name; `this.f`/`self.f` included), the places a returned value goes next. */
 export function callersOf(fn: FunctionInfo, idx: FileIndex): Node[] {

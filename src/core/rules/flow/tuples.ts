@@ -15,13 +15,14 @@ import type { Node } from 'web-tree-sitter';
 import { type FileIndex, type FunctionInfo, callInfoOf, enclosingFunction, nodeSelf, within } from './ast';
 import { calleeFunction, parameterNames, paramsForArgument, paramsReceiving } from './summaries';
 import { type Flow, type TupleHook, carries, flowFromSeeds, sourceOf } from './taint';
+import { OwnedMemo } from '../../analysis/ownedMemo';
 
 /** Parameters of one function that get a summary; further ones are treated as unknown. */
 const MAX_PARAMS = 8;
 
 /** Positions per parameter, `null` when not known (returned whole, a generator), `'busy'` while computed. */
 type Entry = readonly number[] | null | 'busy';
-const memo = new WeakMap<FileIndex, Map<number, Map<string, Entry>>>();
+const memo = new OwnedMemo<FileIndex, Map<number, Map<string, Entry>>>();
 
 /**
  * The tuple positions of `fn`'s returns that carry parameter `param`, or undefined when the
@@ -85,7 +86,7 @@ export function foreignTuplesOf(fn: FunctionInfo, idx: FileIndex, root: Node): F
   return { params, positions };
 }
 
-const hooks = new WeakMap<FileIndex, TupleHook>();
+const hooks = new OwnedMemo<FileIndex, TupleHook>();
 
 /** The hook for unpacked calls of same-file functions, one per file index. */
 export function sameFileTuples(idx: FileIndex, root: Node): TupleHook {
