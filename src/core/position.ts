@@ -44,6 +44,34 @@ export function positionAt(text: string, offset: number): { line: number; charac
   return { line, character: offset - lineStart };
 }
 
+/**
+ * {@link positionAt} for many offsets into one text: each call goes on from where the last one
+ * stopped, so offsets asked in increasing order cost one pass over the text in all (asking each
+ * from the start cost a pass per offset: a file with many suppression comments was quadratic). An
+ * offset before the last one starts over from the beginning.
+ */
+export function positionCursor(text: string): (offset: number) => { line: number; character: number } {
+  let i = 0;
+  let line = 0;
+  let lineStart = 0;
+  return (offset) => {
+    if (offset < i) {
+      i = 0;
+      line = 0;
+      lineStart = 0;
+    }
+    const end = Math.min(offset, text.length);
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return { line, character: offset - lineStart };
+  };
+}
+
 /** Line starts with LSP's line breaks, for many offsets into one text. */
 function lineStarts(text: string): number[] {
   const starts = [0];

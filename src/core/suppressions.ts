@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Tree } from 'web-tree-sitter';
 import type { AiregConfig } from './config';
 import type { LanguageInfo } from './languages';
-import { positionAt } from './position';
+import { positionCursor } from './position';
 import { isRuleId, ruleMeta } from './ruleMeta';
 import type { Finding, Range, RuleId, Severity } from './types';
 
@@ -59,6 +59,8 @@ export function parseSuppressionComments(text: string, language: LanguageInfo, t
   const out: SuppressionComment[] = [];
   if (!text.includes('aireg-disable-')) return out;
   const starts = commentStarts(language);
+  // Directives come in text order, each ending before the next starts.
+  const position = positionCursor(text);
   for (const m of text.matchAll(DIRECTIVE)) {
     const offset = m.index;
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
@@ -78,8 +80,8 @@ export function parseSuppressionComments(text: string, language: LanguageInfo, t
     const reason = sep >= 0 ? body.slice(sep).replace(/^\s*--/, '').trim() : '';
     const ruleIds = idsPart.split(/[\s,]+/).filter(Boolean);
     const directiveEnd = offset + m[0].length + body.replace(/\s+$/, '').length;
-    const start = positionAt(text, offset);
-    const end = positionAt(text, directiveEnd);
+    const start = position(offset);
+    const end = position(directiveEnd);
     out.push({
       kind: m[1] === 'next-line' ? 'next-line' : 'line',
       ruleIds,

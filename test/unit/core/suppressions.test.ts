@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { defaultConfig } from '../../../src/core/config';
 import { languageById } from '../../../src/core/languages';
 import { TreeSitterHost } from '../../../src/core/parser';
-import { positionAt } from '../../../src/core/position';
+import { positionAt, positionCursor } from '../../../src/core/position';
 import { applySuppressions, parseSuppressionComments, SUPPRESSION_RULE } from '../../../src/core/suppressions';
 import type { Finding, RuleId } from '../../../src/core/types';
 
@@ -141,5 +141,26 @@ describe('applySuppressions', () => {
     const out = applySuppressions([findingAt(text, 'res.json')], text, ts, offCfg, 'a.ts');
     assert.equal(out.length, 1);
     assert.equal(out[0]!.suppression, undefined, 'switching the rule off does not make reasonless suppressions work');
+  });
+});
+
+describe('positionCursor', () => {
+  it('gives positionAt\'s answer for offsets asked in any order, over every kind of line end', () => {
+    const text = 'a\r\nbb\rccc\n\ndddd\r\n\r\ne';
+    const offsets = [0, 1, 2, 3, 5, 6, 9, 10, 11, 15, 17, 19, 20, text.length, 4, 0, 12, 12, 30];
+    const at = positionCursor(text);
+    for (const o of offsets) assert.deepEqual(at(o), positionAt(text, o), `offset ${o}`);
+  });
+
+  it('reads the positions of many directives in one file the same as one at a time', () => {
+    const block = '// aireg-disable-next-line aigc-missing-label -- reviewed\r\nres.json(out);\n';
+    const text = block.repeat(200);
+    const comments = parseSuppressionComments(text, ts);
+    assert.equal(comments.length, 200);
+    comments.forEach((c, i) => {
+      assert.deepEqual(c.range.start, positionAt(text, c.range.startOffset));
+      assert.deepEqual(c.range.end, positionAt(text, c.range.endOffset));
+      assert.equal(c.targetLine, 2 * i + 1);
+    });
   });
 });
