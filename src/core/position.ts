@@ -45,51 +45,17 @@ export function positionAt(text: string, offset: number): { line: number; charac
 }
 
 /**
- * {@link positionAt} for many offsets into one text: each call goes on from where the last one
- * stopped, so offsets asked in increasing order cost one pass over the text in all (asking each
- * from the start cost a pass per offset: a file with many suppression comments was quadratic). An
- * offset before the last one starts over from the beginning.
+ * {@link positionAt} for many offsets into one text, in any order: the line starts are found in
+ * one pass, then each offset by a binary search. Asking `positionAt` for each scans from the start
+ * every time, which is quadratic for many offsets (a file with many suppression comments was).
  */
-export function positionCursor(text: string): (offset: number) => { line: number; character: number } {
-  let i = 0;
-  let line = 0;
-  let lineStart = 0;
-  return (offset) => {
-    if (offset < i) {
-      i = 0;
-      line = 0;
-      lineStart = 0;
-    }
-    const end = Math.min(offset, text.length);
-    for (; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-        line++;
-        lineStart = i + 1;
-      }
-    }
-    return { line, character: offset - lineStart };
-  };
-}
-
-/** Line starts with LSP's line breaks, for many offsets into one text. */
-function lineStarts(text: string): number[] {
+export function positionsIn(text: string): (offset: number) => { line: number; character: number } {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
   }
-  return starts;
-}
-
-/**
- * Recomputes the positions of ranges from their offsets when the text has lone `\r` line ends,
- * where tree-sitter's rows and columns (which count only `\n`) disagree with the editor.
- */
-export function fixLoneCRPositions(text: string, ranges: Iterable<Range>): void {
-  if (!hasLoneCR(text)) return;
-  const starts = lineStarts(text);
-  const at = (offset: number): { line: number; character: number } => {
+  return (offset) => {
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -99,6 +65,15 @@ export function fixLoneCRPositions(text: string, ranges: Iterable<Range>): void 
     }
     return { line: lo, character: offset - starts[lo]! };
   };
+}
+
+/**
+ * Recomputes the positions of ranges from their offsets when the text has lone `\r` line ends,
+ * where tree-sitter's rows and columns (which count only `\n`) disagree with the editor.
+ */
+export function fixLoneCRPositions(text: string, ranges: Iterable<Range>): void {
+  if (!hasLoneCR(text)) return;
+  const at = positionsIn(text);
   for (const r of ranges) {
     r.start = at(r.startOffset);
     r.end = at(r.endOffset);

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Tree } from 'web-tree-sitter';
 import type { AiregConfig } from './config';
 import type { LanguageInfo } from './languages';
-import { positionCursor } from './position';
+import { positionsIn } from './position';
 import { isRuleId, ruleMeta } from './ruleMeta';
 import type { Finding, Range, RuleId, Severity } from './types';
 
@@ -59,8 +59,7 @@ export function parseSuppressionComments(text: string, language: LanguageInfo, t
   const out: SuppressionComment[] = [];
   if (!text.includes('aireg-disable-')) return out;
   const starts = commentStarts(language);
-  // Directives come in text order, each ending before the next starts.
-  const position = positionCursor(text);
+  const position = positionsIn(text);
   for (const m of text.matchAll(DIRECTIVE)) {
     const offset = m.index;
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { defaultConfig } from '../../../src/core/config';
 import { languageById } from '../../../src/core/languages';
 import { TreeSitterHost } from '../../../src/core/parser';
-import { positionAt, positionCursor } from '../../../src/core/position';
+import { positionAt, positionsIn } from '../../../src/core/position';
 import { applySuppressions, parseSuppressionComments, SUPPRESSION_RULE } from '../../../src/core/suppressions';
 import type { Finding, RuleId } from '../../../src/core/types';
 
@@ -144,11 +144,11 @@ describe('applySuppressions', () => {
   });
 });
 
-describe('positionCursor', () => {
+describe('positionsIn', () => {
   it('gives positionAt\'s answer for offsets asked in any order, over every kind of line end', () => {
     const text = 'a\r\nbb\rccc\n\ndddd\r\n\r\ne';
     const offsets = [0, 1, 2, 3, 5, 6, 9, 10, 11, 15, 17, 19, 20, text.length, 4, 0, 12, 12, 30];
-    const at = positionCursor(text);
+    const at = positionsIn(text);
     for (const o of offsets) assert.deepEqual(at(o), positionAt(text, o), `offset ${o}`);
   });
 
