@@ -806,6 +806,11 @@ export class Workspace {
     return p;
   }
 
+  /** Whether `rel` was ever parsed for the model (for tests: what an analysis opened). */
+  hasLoaded(rel: string): boolean {
+    return this.everLoaded.has(rel);
+  }
+
   /** Files whose trees the workspace keeps alive now (for tests and the bench). */
   get liveFiles(): number {
     return this.loaded.size;

@@ -153,6 +153,21 @@ function linkFilterOf(family: RuleContext['language']['family'], declared: reado
 
 const linkFilters = new Map<string, LinkFilter>();
 
+/**
+ * The catalog's own text test of a language as a link filter: a provider's module, endpoint or
+ * name-only path the catalog knows (no local-model guess, no declared name). What passes nothing
+ * of it holds no call the catalog names for certain.
+ */
+function catalogFilterOf(family: RuleContext['language']['family']): LinkFilter {
+  const key = `catalog\u0000${family}`;
+  let f = linkFilters.get(key);
+  if (!f) {
+    f = { key, test: (text: string): boolean => catalog().mayMatch(family, text) };
+    linkFilters.set(key, f);
+  }
+  return f;
+}
+
 /** The link filter of a language under a configuration (see {@link linkFilterOf}). */
 export function linkFilterFor(family: RuleContext['language']['family'], config: RuleContext['config']): LinkFilter {
   return linkFilterOf(family, declaredFunctions(config.generationFunctions));
@@ -290,8 +305,12 @@ export const generationRule: Rule = {
     const ws = family === 'python' ? workspaceOf(ctx) : undefined;
     if (ws) {
       const skip = new Set(ctx.generationCalls.map((g) => g.node.id));
+      // A chain ends only at what the catalog names for certain (see `generationsOf`), so a file
+      // is followed only when it or its imports, within the hops left, name a provider's module,
+      // endpoint or name-only path: the looser prefilter's local-model guesses (`generate_*(`, a
+      // `generator(` call) open half a standard library to a chain that can end nowhere.
       // (A workspace without the text gate, such as a test's stand-in, follows every file.)
-      const reach = (rel: string, hops: number): Promise<boolean> => (typeof ctx.workspace?.reachesWithin === 'function' ? ctx.workspace.reachesWithin(rel, mayMatch, hops) : Promise.resolve(true));
+      const reach = (rel: string, hops: number): Promise<boolean> => (typeof ctx.workspace?.reachesWithin === 'function' ? ctx.workspace.reachesWithin(rel, catalogFilterOf(family), hops) : Promise.resolve(true));
       const found = await dispatchedGenerations(ws, generationsOf(ctx), reach, ctx.file, ctx.tree, model.imports, skip);
       if (found.size) {
         for (const call of model.calls) {

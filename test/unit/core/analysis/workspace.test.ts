@@ -217,3 +217,47 @@ describe('Workspace trees shared with analyses', () => {
   });
 });
 
+
+describe('Python dispatch across files', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-dispatch-'));
+    const write = (rel: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    };
+    // A channel → bridge → router → engine chain, as a chat-bot framework writes it; the channel
+    // also tokenizes its input, which makes it a candidate of its own. The engine's leaf is either
+    // a provider's SDK or a tokenizer whose `generate_tokens(` only looks like a model call.
+    write('bot/__init__.py', '');
+    write('bot/channel.py', 'from tokenize import generate_tokens\nfrom bot.bridge import Bridge\n\ndef handle(q):\n    words = list(generate_tokens(q))\n    reply = Bridge().fetch_reply(words)\n    return reply\n');
+    write('bot/bridge.py', 'from bot.router import Router\n\nclass Bridge:\n    def fetch_reply(self, q):\n        return Router().route(q)\n');
+    write('bot/router.py', 'from bot.engine import Engine\n\nclass Router:\n    def route(self, q):\n        return Engine().answer(q)\n');
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const analyzeChannel = async (engineText: string): Promise<{ engine: Engine; apis: (string | undefined)[] }> => {
+    fs.writeFileSync(path.join(root, 'bot/engine.py'), engineText);
+    const engine = new Engine();
+    const rel = 'bot/channel.py';
+    const res = await engine.analyze(rel, fs.readFileSync(path.join(root, rel), 'utf8'), { root, onlyRules: new Set(['aigc-generation-call']) });
+    return { engine, apis: res.findings.map((f) => f.generation?.api) };
+  };
+
+  it('follows a chain of project classes to a provider call three files away', async () => {
+    const { engine, apis } = await analyzeChannel('from openai import OpenAI\n\nclient = OpenAI()\n\nclass Engine:\n    def answer(self, q):\n        return client.chat.completions.create(model="m", messages=[q])\n');
+    assert.equal(apis.length, 1);
+    assert.match(apis[0] ?? '', /Bridge\.fetch_reply → Router\.route → Engine\.answer/);
+    assert.ok(engine.workspace(root).hasLoaded('bot/router.py'));
+  });
+
+  it('opens no file of a chain that can only end at a guess from names', async () => {
+    // `generate_tokens(` passes the generation prefilter (a local model's method name), but a
+    // chain counts only what the catalog names for certain, so the files down the chain that only
+    // the dispatch would open stay closed.
+    const { engine, apis } = await analyzeChannel('from tokenize import generate_tokens\n\nclass Engine:\n    def answer(self, q):\n        return list(generate_tokens(q))\n');
+    assert.deepEqual(apis, []);
+    assert.equal(engine.workspace(root).hasLoaded('bot/router.py'), false);
+    assert.equal(engine.workspace(root).hasLoaded('bot/engine.py'), false);
+  });
+});
