@@ -153,6 +153,14 @@ export interface CompiledCatalog {
   /** True when the text mentions anything the detector could match; false lets a file be skipped. */
   mayMatch(family: Family, text: string): boolean;
   /**
+   * {@link mayMatch} where a Python module counts only in an import statement (`import openai`,
+   * `from ldm.models import ...`): an SDK call the detector names for certain needs its import,
+   * and a module's first segment alone (`ldm`, `google`, `replicate`) is found in identifiers,
+   * prose and strings of code that uses no provider (`oldmode`, "google-chrome"). Other families
+   * and the other tokens (endpoints, hosts, name-only paths) as `mayMatch`.
+   */
+  namesForCertain(family: Family, text: string): boolean;
+  /**
    * True when the text makes a raw HTTP or websocket call: with a workspace model, such a file may
    * send to an endpoint named in another file, so it is analysed even if `mayMatch` is false.
    */
@@ -426,6 +434,21 @@ function build(raw: RawCatalog): CompiledCatalog {
     return verdict;
   };
 
+  // Python: the modules where an import statement names them, and the other tokens anywhere.
+  let pyCertain: { imports: RegExp; others: RegExp } | undefined;
+  const namesForCertain = (family: Family, text: string): boolean => {
+    if (family !== 'python') return mayMatch(family, text);
+    if (!pyCertain) {
+      const modules = new Set(moduleBases('python').map((b) => b.split('.')[0]!));
+      const mods = [...modules].map(escapeRegex).join('|');
+      // `import a, openai as o` and `from openai.types import X`, indented too (imports inside functions).
+      const imports = new RegExp(`^[ \\t]*(?:from[ \\t]+(?:${mods})\\b|import[ \\t]+(?:[\\w.]+(?:[ \\t]+as[ \\t]+\\w+)?[ \\t]*,[ \\t]*)*(?:${mods})\\b)`, 'm');
+      const others = prefilterTokens('python').filter((t) => !modules.has(t));
+      pyCertain = { imports, others: others.length ? new RegExp(others.map(escapeRegex).join('|')) : /(?!)/ };
+    }
+    return pyCertain.imports.test(text) || pyCertain.others.test(text) || (!!envUrl && envUrl.test(text) && mayCallHttp(family, text));
+  };
+
   const httpHints = new Map<Family, RegExp>();
   // In a language whose requests all go through a client library the file names (Java), a call
   // named like a request (`URI.create(`, `.post(`) counts only next to one of them.
@@ -467,6 +490,7 @@ function build(raw: RawCatalog): CompiledCatalog {
       return m ? raw.envUrlPrefixes?.[m[1]!] : undefined;
     },
     mayMatch,
+    namesForCertain,
     prefilterTokens,
   };
 }

@@ -154,15 +154,15 @@ function linkFilterOf(family: RuleContext['language']['family'], declared: reado
 const linkFilters = new Map<string, LinkFilter>();
 
 /**
- * The catalog's own text test of a language as a link filter: a provider's module, endpoint or
- * name-only path the catalog knows (no local-model guess, no declared name). What passes nothing
- * of it holds no call the catalog names for certain.
+ * The catalog's own text test of a language as a link filter: a provider's module imported, an
+ * endpoint or a name-only path the catalog knows (no local-model guess, no declared name; see
+ * `namesForCertain`). What passes nothing of it holds no call the catalog names for certain.
  */
 function catalogFilterOf(family: RuleContext['language']['family']): LinkFilter {
   const key = `catalog\u0000${family}`;
   let f = linkFilters.get(key);
   if (!f) {
-    f = { key, test: (text: string): boolean => catalog().mayMatch(family, text) };
+    f = { key, test: (text: string): boolean => catalog().namesForCertain(family, text) };
     linkFilters.set(key, f);
   }
   return f;

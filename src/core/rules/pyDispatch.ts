@@ -374,12 +374,35 @@ async function summaryOf(q: Question, t: Target, hops: number): Promise<Dispatch
 }
 
 /**
+ * Whether some project file `rel` imports (as `importedFrom` resolves them: a module, or a module
+ * file `from pkg import mod` names) reaches generating code within the hops a first step leaves.
+ */
+async function someImportReaches(ws: FlowWorkspace, rel: string, imports: ImportMap, reach: ReachGate): Promise<boolean> {
+  const seen = new Set<string>();
+  for (const imp of imports.values()) {
+    const spec = imp.raw ?? imp.module;
+    const sub = imp.member !== undefined ? ws.resolveModule('python', rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
+    for (const target of [sub, ws.resolveModule('python', rel, spec)]) {
+      if (target === undefined || target === rel || seen.has(target)) continue;
+      seen.add(target);
+      if (await reach(target, MAX_HOPS - 1)) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * The generation each call of the analysed file reaches through project code of other files
  * (keyed by the call node's id): only calls whose first target is in another file, so a file's
  * own helpers stay with the label rule's same-file flow. `skip` holds the calls already reported.
  */
 export async function dispatchedGenerations(ws: FlowWorkspace, gensOf: GenerationsOf, reach: ReachGate, rel: string, tree: { rootNode: Node }, imports: ImportMap, skip: ReadonlySet<number>): Promise<Map<number, DispatchSummary & { via: string }>> {
   const out = new Map<number, DispatchSummary & { via: string }>();
+  // Every target in another file is reached through an import of this one (a class, a factory,
+  // a base class, a module's function), and a summary is computed only for a file that reaches
+  // generating code within the hops left: when no import does, no call can have one, and the
+  // file's review index is not built for nothing.
+  if (!(await someImportReaches(ws, rel, imports, reach))) return out;
   const idx = fileIndex(tree as Parameters<typeof fileIndex>[0], 'python');
   const classes = new Map<string, Node>();
   for (const n of tree.rootNode.descendantsOfType('class_definition')) {

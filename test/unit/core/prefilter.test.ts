@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { triageTasks } from '../../../src/cli/analyzeFile';
+import { catalog } from '../../../src/core/analysis/catalog';
 import { defaultConfig } from '../../../src/core/config';
 import { Engine } from '../../../src/core/engine';
 import { languageForPath } from '../../../src/core/languages';
@@ -167,6 +168,24 @@ describe('parse-or-skip prefilter', () => {
     assert.ok(gen('shim.ts', "import 'openai/shims/node';\nconst { OpenAI } = require(`openai`);\n"));
     // Class names that hold `sing` as part of another word (`Missing`, `Parsing`) are not singing models.
     assert.equal(gen('Err.java', 'class E { void f() { throw new MissingResourceException("x", "y", "z"); } }\n'), false);
+  });
+
+  it('counts a Python provider module for certain only where an import names it', () => {
+    const certain = (text: string): boolean => catalog().namesForCertain('python', text);
+    // The first segment of a provider's module in an identifier, prose or a string: the prefilter
+    // takes these (it may say "maybe"), a chain of calls cannot end there.
+    for (const text of ['oldmode = os.stat(path).st_mode\n', '# We mostly replicate what the loader does.\n', 'BROWSERS = ("google-chrome", "chromium")\n', "EXT = {'.sgm': 'text/x-sgml'}\n"]) {
+      assert.ok(catalog().mayMatch('python', text), `the prefilter takes ${JSON.stringify(text)}`);
+      assert.equal(certain(text), false, text);
+    }
+    // Imports, also indented, aliased, or after another module in one statement.
+    assert.ok(certain('import replicate\n'));
+    assert.ok(certain('def make(p):\n    from ldm.models.diffusion.ddim import DDIMSampler\n    return DDIMSampler(p)\n'));
+    assert.ok(certain('import os, google.generativeai as genai\n'));
+    // Endpoints and hosts count wherever they are (a constants module names them in strings).
+    assert.ok(certain('API = "https://api.openai.com/v1/chat/completions"\n'));
+    // Other languages answer as the prefilter does.
+    assert.equal(catalog().namesForCertain('js', "import OpenAI from 'openai';\n"), catalog().mayMatch('js', "import OpenAI from 'openai';\n"));
   });
 
   it('reads import specifiers from text without a parse', () => {
