@@ -43,6 +43,8 @@ const MAX_FILES = 400;
  * parsed made that memory, and the process, grow with the number of files a scan had linked.
  */
 const MAX_LIVE_FILES = 48;
+/** Loads between two halvings of the request counts that decide eviction (see `end`). */
+const REQUESTS_PER_AGING = MAX_LIVE_FILES * 8;
 /**
  * Trees of analysed files kept for a later import of the file (see `adopt`), least recently
  * adopted evicted first. In a scan, a file is often analysed before a file that imports it, and
@@ -76,6 +78,7 @@ export class Workspace {
   private readonly loaded = new Map<string, Promise<Loaded | undefined>>();
   /** How often each file was asked for (`load`), which decides what eviction keeps. */
   private readonly requests = new Map<string, number>();
+  private requestsSinceAging = 0;
   /** The entries of `loaded` that have settled, for the synchronous `borrow`. */
   private readonly settled = new Map<string, Loaded>();
   /** Trees of analysed files handed over by the engine (`adopt`), not yet modelled. */
@@ -256,17 +259,35 @@ export class Workspace {
     if (--this.active > 0) return;
     this.active = 0;
     for (const p of this.retired.splice(0)) void p.then((l) => l?.tree.delete());
-    // Least recently used first, but a file many importers link (a package's error or helper
-    // module) outlives files linked once: plain LRU evicted such hubs between their importers and
-    // parsed them again and again (a sixth of the large bench corpus's link parses).
+    // Which files go: those asked for least often, the least recently used among equals. A file
+    // many importers link (a package's utilities, its base pipeline) thus outlives the files linked
+    // by one importer. Evicting a file also evicts the live files that link it (see `evict`), so a
+    // file is worth what the most asked-for of them is worth: the modules a hub links itself stay
+    // with it. Recency alone evicted such hubs between their importers, or with a module only they
+    // link, and parsed them again and again: in a package whose 300 modules each link a dozen of
+    // the same 60 (diffusers' pipelines), parsing was 44 % of the scan. The counts age (see
+    // `load`), so the hubs of a folder the scan has left give way to the current folder's.
     if (this.loaded.size > MAX_LIVE_FILES) {
       const linkers = this.linkersOfLive();
-      for (const popularToo of [false, true]) {
-        for (const rel of [...this.loaded.keys()]) {
-          if (this.loaded.size <= MAX_LIVE_FILES) break;
-          if (!this.loaded.has(rel) || (!popularToo && (this.requests.get(rel) ?? 0) > 1)) continue;
-          this.evict(rel, linkers);
-        }
+      const worth = new Map<string, number>();
+      // Depth-first over the linkers (a file in progress counts its own requests: a cycle of
+      // links adds nothing), each file once: linear in the live files and their links.
+      const worthOf = (rel: string): number => {
+        const known = worth.get(rel);
+        if (known !== undefined) return known;
+        let w = this.requests.get(rel) ?? 0;
+        worth.set(rel, w);
+        const model = this.settled.get(rel)?.model;
+        for (const r of (model && linkers.get(model)) || []) if (r !== rel) w = Math.max(w, worthOf(r));
+        worth.set(rel, w);
+        return w;
+      };
+      // Map order is least recently used first; a stable sort keeps it among equals.
+      const order = [...this.loaded.keys()].map((rel, i) => ({ rel, i, n: worthOf(rel) }));
+      order.sort((a, b) => a.n - b.n || a.i - b.i);
+      for (const { rel } of order) {
+        if (this.loaded.size <= MAX_LIVE_FILES) break;
+        if (this.loaded.has(rel)) this.evict(rel, linkers);
       }
     }
     this.evictAdopted();
@@ -792,6 +813,15 @@ export class Workspace {
   /** Reads, parses and models one workspace file (once while cached; evicted least recently used first). */
   load(rel: string): Promise<Loaded | undefined> {
     this.requests.set(rel, (this.requests.get(rel) ?? 0) + 1);
+    // Every so many requests the counts are halved, so that what decides eviction is how often a
+    // file was asked for lately.
+    if (++this.requestsSinceAging >= REQUESTS_PER_AGING) {
+      this.requestsSinceAging = 0;
+      for (const [k, n] of this.requests) {
+        if (n > 1) this.requests.set(k, n >> 1);
+        else this.requests.delete(k);
+      }
+    }
     let p = this.loaded.get(rel);
     if (p) this.loaded.delete(rel);
     else {

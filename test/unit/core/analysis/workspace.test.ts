@@ -167,6 +167,32 @@ describe('Workspace trees shared with analyses', () => {
     engine.host.dispose();
   });
 
+  it('keeps the modules a file many importers link links itself, not only that file', async () => {
+    const { engine, parses } = counted();
+    const ws = engine.workspace(root);
+    write('app/__init__.py', '');
+    write('app/core.py', 'def sample(x):\n    return x\n');
+    write('app/pipeline.py', 'from app.core import sample\n\ndef run(x):\n    return sample(x)\n');
+    // Three rounds of analyses that each link the pipeline twice (and through it, once, the core
+    // module) and more modules of their own than the workspace keeps: the core module is asked for
+    // as seldom as any of those and is older, and evicting it would take the pipeline with it.
+    for (let round = 0; round < 3; round++) {
+      const own = Array.from({ length: 60 }, (_, i) => `app/r${round}m${i}.ts`);
+      own.forEach((rel, i) => write(rel, `export const M${i} = ${i};\n`));
+      ws.begin();
+      for (let importer = 0; importer < 2; importer++) {
+        const model = (await ws.load('app/pipeline.py'))!.model;
+        await ws.link(model, 'app/pipeline.py');
+      }
+      for (const rel of own) await ws.load(rel);
+      ws.end();
+      assert.ok(ws.liveFiles <= 48, 'files beyond the bound were evicted');
+    }
+    assert.equal(parses.get('app/pipeline.py'), 1, 'the pipeline was parsed once');
+    assert.equal(parses.get('app/core.py'), 1, 'and the module it links too');
+    engine.host.dispose();
+  });
+
   it('evicts a file whose model links an evicted file with it, so no live model reads a deleted tree', async () => {
     const { engine } = counted();
     const ws = engine.workspace(root);
@@ -174,9 +200,8 @@ describe('Workspace trees shared with analyses', () => {
     write('app/core.py', 'def sample(x):\n    return x\n');
     write('app/pipeline.py', 'from app.core import sample\n\ndef run(x):\n    return sample(x)\n');
     writeFillers();
-    /** Loads the pipeline twice (eviction keeps it longer) and links the core module into it. */
+    /** Loads the pipeline and links the core module into it. */
     const linkedPipeline = async (): Promise<FileModel> => {
-      await ws.load('app/pipeline.py');
       const model = (await ws.load('app/pipeline.py'))!.model;
       await ws.link(model, 'app/pipeline.py');
       assert.ok([...model.linked.values()].length > 0, 'the pipeline links the core module');
@@ -184,6 +209,8 @@ describe('Workspace trees shared with analyses', () => {
     };
     ws.begin();
     const pipeline = await linkedPipeline();
+    // The fillers are asked for twice, so the pipeline and its module, asked for once, go first.
+    await loadFillers(ws);
     await loadFillers(ws);
     ws.end();
     assert.equal(ws.borrow('app/core.py', read('app/core.py')), undefined, 'the core module, asked for once, is evicted');
