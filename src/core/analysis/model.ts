@@ -861,6 +861,13 @@ export class FileModel {
     return this.linked.get(imp.raw ?? imp.module) ?? this.linked.get(imp.module);
   }
 
+  /** The linked files of the base classes of every Python class of this file (see `baseClassFiles`). */
+  allBaseClassFiles(): Set<FileModel> {
+    const out = new Set<FileModel>();
+    for (const cls of this.classNodes.values()) for (const ext of this.baseClassFiles(cls)) out.add(ext);
+    return out;
+  }
+
   /**
    * The linked files of the base classes of the Python class around `at` that are imported from
    * project files (`class OpenAIEngine(BaseEngine)`, `class Voice(engines.Base)`), in the order the

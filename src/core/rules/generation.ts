@@ -207,12 +207,18 @@ export const generationRule: Rule = {
     if (ctx.workspace) {
       await ctx.workspace.link(model, ctx.file, candidate && (family === 'js' || family === 'python') ? undefined : mayMatch, family === 'python');
       // A Python wrapper may call another project file's wrapper (`pipeline.run()` calls
-      // `core.sample()`, which runs the model): the linked files link their own imports that
-      // have hints, once per file for the whole scan, and wrappers are followed two levels deep.
+      // `core.sample()`, which runs the model): the linked files link their own imports, once per
+      // file for the whole scan, and wrappers are followed two levels deep. Two files away only
+      // what the catalog names for certain counts (see `detectWrapper`), so only imports that
+      // name a provider are linked there: with the prefilter's local-model guesses, a package
+      // whose every module names a `...Pipeline` class linked two dozen modules per linked file.
+      // A base class's file is different: an attribute its constructor sets (`self.nets =
+      // AvatarNetworks(cfg)`) is this file's own receiver, so its imports link as this file's do.
       if (family === 'python') {
+        const bases = model.allBaseClassFiles();
         for (const ext of new Set(model.linked.values())) {
           const rel = ctx.workspace.relOf(ext);
-          if (rel !== undefined) await ctx.workspace.link(ext, rel, mayMatch);
+          if (rel !== undefined) await ctx.workspace.link(ext, rel, bases.has(ext) ? mayMatch : catalogFilterOf(family));
         }
       }
     }

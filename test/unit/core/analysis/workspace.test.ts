@@ -287,4 +287,25 @@ describe('Python dispatch across files', () => {
     assert.equal(engine.workspace(root).hasLoaded('bot/router.py'), false);
     assert.equal(engine.workspace(root).hasLoaded('bot/engine.py'), false);
   });
+
+  it('links a linked file\'s own imports only where a provider is named, unless it holds a base class', async () => {
+    const write = (rel: string, text: string): void => fs.writeFileSync(path.join(root, rel), text);
+    // The app calls a helper module; the helper imports a tokenizer (a local model's name only)
+    // and a client module (a provider's SDK); a base class's module imports the tokenizer too.
+    write('bot/tok.py', 'import tokenize\n\ndef words(s):\n    return list(tokenize.generate_tokens(s))\n');
+    write('bot/client.py', 'from openai import OpenAI\n\nclient = OpenAI()\n\ndef ask(q):\n    return client.responses.create(model="m", input=q)\n');
+    write('bot/helper.py', 'from bot.tok import words\nfrom bot.client import ask\n\ndef reply(q):\n    return ask(" ".join(words(q)))\n');
+    write('bot/app.py', 'from tokenize import generate_tokens\nfrom bot.helper import reply\n\ndef handle(q):\n    return reply(q)\n');
+    const engine = new Engine();
+    const res = await engine.analyze('bot/app.py', fs.readFileSync(path.join(root, 'bot/app.py'), 'utf8'), { root, onlyRules: new Set(['aigc-generation-call']) });
+    assert.deepEqual(res.findings.map((f) => f.generation?.api), ['reply (wraps ask (wraps responses.create))']);
+    assert.ok(engine.workspace(root).hasLoaded('bot/client.py'));
+    assert.equal(engine.workspace(root).hasLoaded('bot/tok.py'), false);
+    // A base class's module links what it imports as the app's own imports are linked.
+    write('bot/base.py', 'from bot.tok import words\n\nclass Base:\n    def __init__(self):\n        self.tok = words\n');
+    write('bot/sub.py', 'from tokenize import generate_tokens\nfrom bot.base import Base\n\nclass Sub(Base):\n    def run(self, q):\n        return self.tok(q)\n');
+    const engine2 = new Engine();
+    await engine2.analyze('bot/sub.py', fs.readFileSync(path.join(root, 'bot/sub.py'), 'utf8'), { root, onlyRules: new Set(['aigc-generation-call']) });
+    assert.ok(engine2.workspace(root).hasLoaded('bot/tok.py'));
+  });
 });
