@@ -15,16 +15,19 @@ import { languageForPath } from '../../../../src/core/languages';
 import { TreeSitterHost } from '../../../../src/core/parser';
 import { linkRelevantFilter } from '../../../../src/core/rules/prefilter';
 
+/** Writes `text` to `rel` under `root`, making its folders. */
+function writeUnder(root: string, rel: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  fs.writeFileSync(path.join(root, rel), text);
+}
+
 describe('Workspace link verdicts', () => {
   const host = new TreeSitterHost();
   after(() => host.dispose());
   let root: string;
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-ws-'));
-    const write = (rel: string, text: string): void => {
-      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-      fs.writeFileSync(path.join(root, rel), text);
-    };
+    const write = (rel: string, text: string): void => writeUnder(root, rel, text);
     // `pipeline.py` only imports `core.py`, whose text names something only one filter takes.
     write('app/__init__.py', '');
     write('app/core.py', 'def sample(x):\n    return complete(x)\n');
@@ -244,15 +247,11 @@ describe('Workspace trees shared with analyses', () => {
   });
 });
 
-
 describe('Python dispatch across files', () => {
   let root: string;
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'aireg-dispatch-'));
-    const write = (rel: string, text: string): void => {
-      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-      fs.writeFileSync(path.join(root, rel), text);
-    };
+    const write = (rel: string, text: string): void => writeUnder(root, rel, text);
     // A channel → bridge → router → engine chain, as a chat-bot framework writes it; the channel
     // also tokenizes its input, which makes it a candidate of its own. The engine's leaf is either
     // a provider's SDK or a tokenizer whose `generate_tokens(` only looks like a model call.
@@ -289,7 +288,7 @@ describe('Python dispatch across files', () => {
   });
 
   it('links a linked file\'s own imports only where a provider is named, unless it holds a base class', async () => {
-    const write = (rel: string, text: string): void => fs.writeFileSync(path.join(root, rel), text);
+    const write = (rel: string, text: string): void => writeUnder(root, rel, text);
     // The app calls a helper module; the helper imports a tokenizer (a local model's name only)
     // and a client module (a provider's SDK); a base class's module imports the tokenizer too.
     write('bot/tok.py', 'import tokenize\n\ndef words(s):\n    return list(tokenize.generate_tokens(s))\n');
