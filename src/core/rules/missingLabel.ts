@@ -27,7 +27,7 @@ import type { GenerationCall, RawFinding, Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, type FunctionInfo, type KeyedLiteral, callInfoOf, contains, enclosingFunction, fileIndex, functionNamed, indexFor, isStringNode, keyedKeys, keyedLiteralOf, nodeOfAssign, nodeOfCall, nodeOfFunction, nodeOfKeyed, nodeSelf, stringValue, within } from './flow/ast';
 import { UI_REGISTRATION, compilePattern, labelCatalog } from './flow/catalog';
 import { namesPattern } from './flow/guards';
-import { type Family, type FileModel, getFileModel } from '../analysis/model';
+import { type Family, type FileModel, getFileModel, pythonSubmodule } from '../analysis/model';
 import { goCalledDecls } from './goDispatch';
 import { generationRule } from './generation';
 import { languageForPath } from '../languages';
@@ -430,7 +430,7 @@ function importedFileOf(ws: FlowWorkspace, rel: string, imports: ImportMap): (lo
     const direct = ws.resolveModule('python', rel, spec);
     // `from . import tts` binds the submodule itself.
     if (imp.member !== undefined) {
-      const sub = ws.resolveModule('python', rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`);
+      const sub = ws.resolveModule('python', rel, pythonSubmodule(spec, imp.member));
       if (sub) return { file: sub, member: undefined };
     }
     return direct ? { file: direct, member: imp.member } : undefined;
@@ -808,7 +808,7 @@ function importedFunction(ctx: RuleContext, ws: FlowWorkspace, imports: ImportMa
   if (!fnName || (c.callee !== root && c.callee !== `${root}.${fnName}`)) return undefined;
   const spec = imp.raw ?? imp.module;
   // `from pkg import media` ... `media.save(x)`: the submodule, not the package's `__init__`.
-  const sub = family === 'python' && imp.member !== undefined && c.callee !== root ? ws.resolveModule(family, ctx.file, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
+  const sub = family === 'python' && imp.member !== undefined && c.callee !== root ? ws.resolveModule(family, ctx.file, pythonSubmodule(spec, imp.member)) : undefined;
   const rel = sub ?? ws.resolveModule(family, ctx.file, spec);
   return rel && rel !== ctx.file ? { rel, fnName } : undefined;
 }
@@ -1073,7 +1073,7 @@ function namesInImporter(member: string, file: string, rel: string, family: Fami
     const spec = imp.raw ?? imp.module;
     if (imp.member === member && ws.resolveModule(family, rel, spec) === file) out.push(local);
     else if (imp.member === undefined && ws.resolveModule(family, rel, spec) === file) out.push(`${local}.${member}`);
-    else if (imp.member !== undefined && family === 'python' && ws.resolveModule(family, rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) === file) out.push(`${local}.${member}`);
+    else if (imp.member !== undefined && family === 'python' && ws.resolveModule(family, rel, pythonSubmodule(spec, imp.member)) === file) out.push(`${local}.${member}`);
   }
   return out;
 }

@@ -22,6 +22,7 @@
  * files followed.
  */
 import type { Node } from 'web-tree-sitter';
+import { pythonSubmodule } from '../analysis/model';
 import type { Confidence, Modality } from '../types';
 import { type AssignInfo, type FileIndex, type FunctionInfo, enclosingFunction, fileIndex, within } from './flow/ast';
 import type { FlowWorkspace } from './flow/crossFile';
@@ -61,7 +62,9 @@ const MAX_SUMMARIES_PER_QUESTION = 64;
 /** Summaries computed for all the calls of one analysed file. */
 const MAX_SUMMARIES_PER_FILE = 400;
 
-type ImportMap = ReadonlyMap<string, { module: string; member: string | undefined; raw?: string }>;
+/** An import binding of a Python file, as the file model records it. */
+type ImportEntry = { module: string; member: string | undefined; raw?: string };
+type ImportMap = ReadonlyMap<string, ImportEntry>;
 
 /** A loaded Python file, for the duration of one question (its tree may be evicted afterwards). */
 interface PyFile {
@@ -152,13 +155,17 @@ async function pyFile(q: Question, rel: string): Promise<PyFile | undefined> {
 /** The project file (and the member it names) a local name of `file` was imported from; `from pkg import mod` names the module file. */
 function importedFrom(ws: FlowWorkspace, file: PyFile, local: string): { rel: string; member: string | undefined } | undefined {
   const imp = file.imports.get(local);
-  if (!imp) return undefined;
+  return imp ? importTarget(ws, file.rel, imp) : undefined;
+}
+
+/** The project file (and the member it names) an import of the file `fromRel` resolves to (see `importedFrom`). */
+function importTarget(ws: FlowWorkspace, fromRel: string, imp: ImportEntry): { rel: string; member: string | undefined } | undefined {
   const spec = imp.raw ?? imp.module;
   if (imp.member !== undefined) {
-    const sub = ws.resolveModule('python', file.rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`);
+    const sub = ws.resolveModule('python', fromRel, pythonSubmodule(spec, imp.member));
     if (sub) return { rel: sub, member: undefined };
   }
-  const rel = ws.resolveModule('python', file.rel, spec);
+  const rel = ws.resolveModule('python', fromRel, spec);
   return rel ? { rel, member: imp.member } : undefined;
 }
 
@@ -374,19 +381,16 @@ async function summaryOf(q: Question, t: Target, hops: number): Promise<Dispatch
 }
 
 /**
- * Whether some project file `rel` imports (as `importedFrom` resolves them: a module, or a module
- * file `from pkg import mod` names) reaches generating code within the hops a first step leaves.
+ * Whether some project file `rel` imports (as `importedFrom` resolves them, where every target in
+ * another file comes from) reaches generating code within the hops a first step leaves.
  */
 async function someImportReaches(ws: FlowWorkspace, rel: string, imports: ImportMap, reach: ReachGate): Promise<boolean> {
   const seen = new Set<string>();
   for (const imp of imports.values()) {
-    const spec = imp.raw ?? imp.module;
-    const sub = imp.member !== undefined ? ws.resolveModule('python', rel, spec.endsWith('.') ? spec + imp.member : `${spec}.${imp.member}`) : undefined;
-    for (const target of [sub, ws.resolveModule('python', rel, spec)]) {
-      if (target === undefined || target === rel || seen.has(target)) continue;
-      seen.add(target);
-      if (await reach(target, MAX_HOPS - 1)) return true;
-    }
+    const target = importTarget(ws, rel, imp)?.rel;
+    if (target === undefined || target === rel || seen.has(target)) continue;
+    seen.add(target);
+    if (await reach(target, MAX_HOPS - 1)) return true;
   }
   return false;
 }

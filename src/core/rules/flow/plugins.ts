@@ -26,6 +26,7 @@
  * file's text once.
  */
 import type { Node, Tree } from 'web-tree-sitter';
+import { pythonSubmodule } from '../../analysis/model';
 import { languageForPath } from '../../languages';
 import { rangeOfNode } from '../../position';
 import type { Confidence, Modality } from '../../types';
@@ -450,7 +451,7 @@ function resolvePy(ws: FlowWorkspace, rel: string, spec: string): string | undef
 function submodule(ws: FlowWorkspace, rel: string, spec: string, name: string): string | undefined {
   const pkg = resolvePy(ws, rel, spec);
   if (pkg !== undefined && !pkg.endsWith('__init__.py')) return undefined;
-  return resolvePy(ws, rel, spec.endsWith('.') ? spec + name : `${spec}.${name}`);
+  return resolvePy(ws, rel, pythonSubmodule(spec, name));
 }
 
 /** The index of a loaded file, built with the analysed file's host (the query-based index). */
