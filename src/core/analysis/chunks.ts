@@ -16,7 +16,6 @@
  * of the new tree with that id is shared with it, not a new allocation at a recycled address.
  */
 import type { Node, Point, Tree } from 'web-tree-sitter';
-import { TextMemo } from './textMemo';
 
 /** How a reused chunk moved: add `dIndex` to offsets, `dRow` to rows, and `dCol` to columns on its first row. */
 export interface Shift {
@@ -277,22 +276,39 @@ interface MutableNode {
 
 /**
  * Answers about a node that depend only on the top-level statement holding it (its ancestors up
- * to that statement, the functions nested there), kept across edits by the statement's text
- * (`TextMemo`): a statement an edit did not touch has the same text, so the same shape and the
- * same answers, wherever it moved. Per statement text, then per grammar and question; a node is
- * named by its offset from the statement's start. Per tree, each statement's entry is found once,
- * so a statement's text is hashed once per analysis. At most 8 million characters of statements.
+ * to that statement, the functions nested there), carried across edits with the statement like
+ * its facts (`chunkPlan`): a statement an edit did not touch is the same subtree, so it has the
+ * same shape and the same answers, wherever it moved. Per statement, then per question; a node
+ * is named by its offset from the statement's start, which a move does not change.
+ *
+ * They were kept by the statement's text until this round; finding each statement's entry hashed
+ * and compared its text once per question and keystroke, 1.7 ms of a 5,000-line file's keystroke.
  */
-const statementMemos = new TextMemo<Map<string, Map<number, unknown>>>(8_000_000);
-/** The grammars memos were made with: a statement's text means one shape in one grammar only. */
-const memoLanguages = new Map<unknown, number>();
-/** Per tree and question: each statement's memo and end (by statement index). */
-const statementSlots = new WeakMap<Tree, Map<string, ({ memo: Map<number, unknown>; end: number } | undefined)[]>>();
+type StatementMemo = Map<string, Map<number, unknown>>;
+/** Per tree: each statement's memo and end (by statement index; an end is read once, from the parser). */
+const statementSlots = new WeakMap<Tree, { memos: StatementMemo[]; ends: number[] }>();
+
+const sameMemo = (m: StatementMemo): StatementMemo => m;
+
+function statementSlotsOf(tree: Tree): { memos: StatementMemo[]; ends: number[] } {
+  let slots = statementSlots.get(tree);
+  if (!slots) {
+    const plan = chunkPlan<StatementMemo>(tree, 'statement-memo', sameMemo, sameMemo);
+    // `carried` has holes where nothing was carried, which `map` would skip.
+    const memos = Array.from(plan.carried, (m) => m ?? new Map<string, Map<number, unknown>>());
+    // Saved now and filled as the analysis asks: the next edit carries the same maps.
+    plan.save(memos);
+    slots = { memos, ends: new Array<number>(memos.length).fill(-1) };
+    statementSlots.set(tree, slots);
+  }
+  return slots;
+}
 
 /**
- * Forgets the memo slots of a tree whose analysis is over (the answers stay, by statement text).
- * A `WeakMap` entry outlives young-generation collections for as long as it exists, whatever its
- * key (see `ownedMemo.ts`), so it is deleted rather than left for its tree to die.
+ * Forgets which memos belong to a tree whose analysis is over (the next edit's tree finds them
+ * through the tree's chunk records). A `WeakMap` entry outlives young-generation collections for
+ * as long as it exists, whatever its key (see `ownedMemo.ts`), so it is deleted rather than left
+ * for its tree to die.
  */
 export function forgetStatementSlots(tree: Tree): void {
   statementSlots.delete(tree);
@@ -310,26 +326,16 @@ export function statementMemo<T>(question: string, node: Node, compute: () => T)
   const i = chunkAt(chunks, node.startIndex);
   const chunk = i >= 0 ? chunks[i] : undefined;
   if (!chunk) return compute();
-  let perTree = statementSlots.get(tree);
-  if (!perTree) statementSlots.set(tree, (perTree = new Map()));
-  let slots = perTree.get(question);
-  if (!slots) perTree.set(question, (slots = []));
-  let slot = slots[i];
-  if (!slot) {
-    let lang = memoLanguages.get(tree.language);
-    if (lang === undefined) memoLanguages.set(tree.language, (lang = memoLanguages.size));
-    const key = `${lang}\u0000${question}`;
-    const text = chunk.text;
-    const byKey = statementMemos.get(text, () => new Map());
-    let memo = byKey.get(key);
-    if (!memo) byKey.set(key, (memo = new Map()));
-    slot = slots[i] = { memo, end: chunk.startIndex + text.length };
-  }
+  const slots = statementSlotsOf(tree);
+  if (slots.ends[i] === -1) slots.ends[i] = chunk.endIndex;
   // A node outside every statement (text after the last one) is asked directly.
-  if (node.startIndex >= slot.end) return compute();
+  if (node.startIndex >= slots.ends[i]!) return compute();
+  const byQuestion = slots.memos[i]!;
+  let memo = byQuestion.get(question);
+  if (!memo) byQuestion.set(question, (memo = new Map()));
   const rel = node.startIndex - chunk.startIndex;
-  if (slot.memo.has(rel)) return slot.memo.get(rel) as T;
+  if (memo.has(rel)) return memo.get(rel) as T;
   const value = compute();
-  slot.memo.set(rel, value);
+  memo.set(rel, value);
   return value;
 }

@@ -152,6 +152,13 @@ describe('positionsIn', () => {
     for (const o of offsets) assert.deepEqual(at(o), positionAt(text, o), `offset ${o}`);
   });
 
+  it('gives positionAt\'s answer in a text whose only line ends are line feeds', () => {
+    const text = 'a\nbb\n\nccc\n';
+    const at = positionsIn(text);
+    for (let o = 0; o <= text.length + 2; o++) assert.deepEqual(at(o), positionAt(text, o), `offset ${o}`);
+    assert.deepEqual(positionsIn('one line')(5), { line: 0, character: 5 });
+  });
+
   it('reads the positions of many directives in one file the same as one at a time', () => {
     const block = '// aireg-disable-next-line aigc-missing-label -- reviewed\r\nres.json(out);\n';
     const text = block.repeat(200);

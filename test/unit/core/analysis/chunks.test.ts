@@ -203,7 +203,7 @@ describe('a statement carried over on the line of an edit', () => {
 });
 
 
-describe('answers kept with a top-level statement\'s text', () => {
+describe('answers kept with a top-level statement', () => {
   it('are asked again when an edit changes the statement: a class renamed from a non-personal name and back', async () => {
     // The class a method belongs to is kept per statement (statementMemo), as is whether a
     // function is an argument of a call. Each edit keeps the statement's index.
