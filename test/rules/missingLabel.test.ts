@@ -205,6 +205,54 @@ describe(`rule ${RULE} settings and paths`, () => {
     assert.equal((await quiet.analyze('cli.py', script)).findings.filter((f) => f.ruleId === RULE).length, 0);
   });
 
+  it('reports a reply written to a log at info level or above (loguru, pino, slf4j) as terminal output, not a debug log or a usage figure', async () => {
+    const files: Record<string, string> = {
+      'agent.py': [
+        'from openai import OpenAI',
+        'from loguru import logger',
+        'client = OpenAI()',
+        'def run_conversation(query):',
+        '    response = client.chat.completions.create(model="glm-4", messages=[{"role": "user", "content": query}])',
+        '    reply = response.choices[0].message.content',
+        '    logger.info(f"Final Reply: {reply}")',
+        '    logger.info(f"prompt tokens: {response.usage.prompt_tokens}")',
+        '    logger.debug(f"raw: {reply}")',
+        '',
+      ].join('\n'),
+      'reply.ts': [
+        "import OpenAI from 'openai';",
+        "import pino from 'pino';",
+        'const logger = pino();',
+        'const client = new OpenAI();',
+        'export async function answer(question: string): Promise<void> {',
+        "  const completion = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: question }] });",
+        "  logger.info(completion.choices[0]?.message?.content ?? '');",
+        '}',
+        '',
+      ].join('\n'),
+      'Assistant.java': [
+        'package demo;',
+        'import dev.langchain4j.model.chat.ChatLanguageModel;',
+        'import org.slf4j.Logger;',
+        'public class Assistant {',
+        '    private static final Logger log = org.slf4j.LoggerFactory.getLogger(Assistant.class);',
+        '    private final ChatLanguageModel model;',
+        '    public Assistant(ChatLanguageModel model) { this.model = model; }',
+        '    public void answer(String question) {',
+        '        String reply = model.chat(question);',
+        '        log.info("reply: {}", reply);',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    };
+    const expected: Record<string, number> = { 'agent.py': 6, 'reply.ts': 6, 'Assistant.java': 9 };
+    for (const [name, text] of Object.entries(files)) {
+      const found = (await engine.analyze(name, text)).findings.filter((f) => f.ruleId === RULE);
+      assert.deepEqual(found.map((f) => [f.range.start.line, f.data?.sinkKind, f.data?.exit, f.confidence]), [[expected[name], 'terminal', 'log output', 'low']], name);
+    }
+  });
+
   it('takes the team\'s own exits from the configuration', async () => {
     const custom = new Engine(engine.host, { ...engine.config, rules: { [RULE]: { exits: [{ kind: 'storage', callee: '^publish_reply$', families: ['python'] }, { kind: 'http', callee: '(' }] } } });
     const found = (await custom.analyze('cli.py', script)).findings.filter((f) => f.ruleId === RULE);
