@@ -195,6 +195,10 @@ class CarriedCall implements CallSite {
   get callee(): Node {
     return (this.#callee ??= moveNode(this.src.callee, this.s));
   }
+  /** The callee's node type, without moving the node (a moved node keeps its type). */
+  calleeType(): string {
+    return this.s.tree.language.types[this.src.callee.typeId] || 'ERROR';
+  }
   get name(): Node {
     return (this.#name ??= moveNode(this.src.name, this.s));
   }
@@ -206,6 +210,14 @@ class CarriedCall implements CallSite {
     if (this.#args === undefined) this.#args = moveOpt(this.src.args, this.s);
     return this.#args;
   }
+}
+
+/**
+ * Whether a call's callee is a plain name (`generate(...)`, not `client.generate(...)`), read
+ * without moving a carried call's node: the generation rule asks it of every call of the file.
+ */
+export function calleeIsIdentifier(call: CallSite): boolean {
+  return (call instanceof CarriedCall ? call.calleeType() : call.callee.type) === 'identifier';
 }
 
 /** A binding of a statement carried over an edit, its nodes moved when first read (see {@link CarriedCall}). */

@@ -7,7 +7,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { type CompiledCatalog, type MethodSpec, type ProviderSpec, type ProxySpec, catalog } from '../analysis/catalog';
-import { type CallSite, type FileModel, type ResolvedPath, forgetFileModel, getFileModel, goPackageName, hasFileModel, normalisePath } from '../analysis/model';
+import { type CallSite, type FileModel, type ResolvedPath, calleeIsIdentifier, forgetFileModel, getFileModel, goPackageName, hasFileModel, normalisePath } from '../analysis/model';
 import type { LinkFilter } from '../analysis/workspace';
 import { rangeOfNode } from '../position';
 import { goDispatchOf } from './goDispatch';
@@ -235,7 +235,7 @@ export const generationRule: Rule = {
     let pendingWrappers: { call: CallSite; d: Detection }[] | undefined;
     for (const call of model.calls) {
       // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`), are resolved.
-      const callsValue = call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText);
+      const callsValue = calleeIsIdentifier(call) && model.bindings.has(call.nameText) && !model.imports.has(call.nameText);
       const own = declared.length ? declaredMatch(model, call, declared) : undefined;
       if (own) {
         report(ctx, cat, call, own);
@@ -253,7 +253,7 @@ export const generationRule: Rule = {
       }
       if (!interesting.has(call.nameText) && !callsValue && !local?.methods.test(call.nameText)) {
         // A project helper that sends one of its parameters over HTTP (`streamWithThink(chatPath, ...)`).
-        const index = call.callee.type === 'identifier' ? helperHttpParam(model, call.nameText) : undefined;
+        const index = calleeIsIdentifier(call) ? helperHttpParam(model, call.nameText) : undefined;
         const found = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
         if (found && found !== 'mock') report(ctx, cat, call, { ...found, confidence: found.confidence === 'high' ? 'medium' : found.confidence });
         else {
@@ -278,7 +278,7 @@ export const generationRule: Rule = {
       if (found === 'negative') continue;
       if (!found && http.has(call.nameText)) found = detectHttp(model, cat, call);
       if (!found) found = detectLocalModel(model, cat, call);
-      if (!found && call.callee.type === 'identifier') {
+      if (!found && calleeIsIdentifier(call)) {
         // A project helper that sends one of its parameters over HTTP, whatever its name.
         const index = helperHttpParam(model, call.nameText);
         const viaHelper = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
@@ -650,7 +650,7 @@ function detectLocalModel(model: FileModel, cat: CompiledCatalog, call: CallSite
   if (!spec) return undefined;
   // A model object called directly (`pred = net(mel, frames)`, a torch module's forward), when it
   // was built from a project class whose name says what it makes.
-  if (!call.receiver && call.callee.type === 'identifier' && model.bindings.has(call.nameText) && !model.imports.has(call.nameText)) {
+  if (!call.receiver && calleeIsIdentifier(call) && model.bindings.has(call.nameText) && !model.imports.has(call.nameText)) {
     const v = model.resolveCall(call);
     // Built by a constructor (`Net()`) or a class factory (`Net.from_pretrained(...)`).
     const built = v && v.module !== undefined && v.segments.length >= 1 && v.segments.length <= 2 && v.segments[v.segments.length - 1]!.endsWith('()');
@@ -824,7 +824,7 @@ function detectWrapper(model: FileModel, cat: CompiledCatalog, call: CallSite, n
   // several services with a method of the same name (`TextService.generate`, `ImageService.generate`).
   let owner: string | undefined;
   const javaMethod = call.node.type === 'method_invocation';
-  if (call.callee.type === 'identifier' && !javaMethod) {
+  if (calleeIsIdentifier(call) && !javaMethod) {
     const imp = model.imports.get(call.nameText);
     if (imp?.member) {
       ext = model.linkedOf(imp);

@@ -15,7 +15,7 @@ import { statementStart } from '../analysis/chunks';
 import { anyWithin } from '../sorted';
 import { rangeOfNode } from '../position';
 import type { Rule, RuleContext } from './rule';
-import { type FileIndex, type KeyedLiteral, enclosingFunction, indexFor, isStringNode, keyedKeys, stringValue } from './flow/ast';
+import { type FileIndex, type KeyedLiteral, enclosingFunction, indexFor, isStringNode, keyedKeys, keyedStart, stringValue } from './flow/ast';
 import { editDistance, labelCatalog } from './flow/catalog';
 import { mayApply, registerKeywords } from './flow/text';
 
@@ -215,7 +215,8 @@ export const invalidLabelMetadataRule: Rule = {
     const marks = [...ctx.text.matchAll(/aigc/gi)].map((m) => m.index);
     const markBefore = (lit: KeyedLiteral): boolean => {
       if (marks.length === 0) return false;
-      const at = lit.node.startIndex;
+      // Every literal of the file is asked: its start is read without moving a carried one's node.
+      const at = keyedStart(lit);
       return anyWithin(marks, statementStart(ctx.tree, at), at - 1);
     };
     for (const lit of idx.keyed) {

@@ -216,6 +216,10 @@ class CarriedCall implements CallInfo {
   argumentStarts(): number[] {
     return startsOf(this.src, this.s.dIndex);
   }
+  /** The call's node where it was extracted (id, offsets, end) and how far it has moved since. */
+  unmoved(): { node: Node; delta: number } {
+    return { node: this.src.node, delta: this.s.dIndex };
+  }
 }
 
 /**
@@ -255,6 +259,10 @@ class CarriedKeyed implements KeyedLiteral {
   keys(): string[] {
     return this.src.entries.map((e) => e.key);
   }
+  /** Where the literal starts now, without moving its node (see {@link keyedStart}). */
+  start(): number {
+    return this.src.node.startIndex + this.s.dIndex;
+  }
 }
 
 /**
@@ -263,6 +271,11 @@ class CarriedKeyed implements KeyedLiteral {
  */
 export function keyedKeys(k: KeyedLiteral): string[] {
   return k instanceof CarriedKeyed ? k.keys() : k.entries.map((e) => e.key);
+}
+
+/** Where a key/value literal starts, without moving a carried literal's node. */
+export function keyedStart(k: KeyedLiteral): number {
+  return k instanceof CarriedKeyed ? k.start() : k.node.startIndex;
 }
 
 /**
@@ -398,9 +411,27 @@ function nestingOf(idx: FileIndex): Nesting {
  * nearest one) rather than by walking the node's parents, each of which is a call into the parser.
  */
 export function enclosingFunction(node: Node, idx: FileIndex): FunctionInfo | null {
+  return enclosingAt(node.startIndex, node.endIndex, node.id, idx, () => node);
+}
+
+/**
+ * {@link enclosingFunction} of a call's node, without moving the node of a call carried over an
+ * edit: a pass over every call of a file (which function owns it) reads only where each is.
+ */
+export function enclosingFunctionOfCall(c: CallInfo, idx: FileIndex): FunctionInfo | null {
+  if (!(c instanceof CarriedCall)) return enclosingFunction(c.node, idx);
+  const { node, delta } = c.unmoved();
+  return enclosingAt(node.startIndex + delta, node.endIndex + delta, node.id, idx, () => c.node);
+}
+
+/** A call's node id, without moving a carried call's node (a moved node keeps its id). */
+export function callNodeId(c: CallInfo): number {
+  return c instanceof CarriedCall ? c.unmoved().node.id : c.node.id;
+}
+
+/** The innermost function around the span [s, e] of the node `id` (`node()` for the rare tie). */
+function enclosingAt(s: number, e: number, id: number, idx: FileIndex, node: () => Node): FunctionInfo | null {
   const n = nestingOf(idx);
-  const s = node.startIndex;
-  const e = node.endIndex;
   let lo = 0;
   let hi = n.starts.length;
   while (lo < hi) {
@@ -411,10 +442,10 @@ export function enclosingFunction(node: Node, idx: FileIndex): FunctionInfo | nu
   for (let i = lo - 1; i >= 0; i = n.parent[i]!) {
     if (n.ends[i]! < e) continue;
     const f = idx.functions[i]!;
-    if (f.node.id === node.id) continue;
+    if (f.node.id === id) continue;
     // Same span, different node: a wrapper around a function (or one inside it); only the
     // parents can tell which holds which.
-    if (n.starts[i] === s && n.ends[i] === e) return enclosingByParents(node, idx);
+    if (n.starts[i] === s && n.ends[i] === e) return enclosingByParents(node(), idx);
     return f;
   }
   return null;

@@ -27,7 +27,7 @@ import type { Family } from '../../analysis/model';
 import { chunked, statementMemo } from '../../analysis/chunks';
 import { TextMemo, rememberByText } from '../../analysis/textMemo';
 import { codeWithoutProse } from '../flow/lexical';
-import { type CallInfo, type FileIndex, type FunctionInfo, type LoopInfo, callInfoOf, enclosingFunction, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
+import { type CallInfo, type FileIndex, type FunctionInfo, type LoopInfo, callInfoOf, callNodeId, enclosingFunction, enclosingFunctionOfCall, functionNamed, nodeOfAssign, nodeOfCall, nodeOfLoop, within } from '../flow/ast';
 
 export type UserKind = 'id' | 'data';
 
@@ -428,7 +428,11 @@ function inlineArgument(node: Node, idx: FileIndex): boolean {
 
 /** The function a node belongs to, looking through inline lambdas. */
 function ownerFunction(node: Node, idx: FileIndex): FunctionInfo | null {
-  let f = enclosingFunction(node, idx);
+  return outOfLambdas(enclosingFunction(node, idx), idx);
+}
+
+/** `f`, or the function it is an inline lambda of (up to four levels). */
+function outOfLambdas(f: FunctionInfo | null, idx: FileIndex): FunctionInfo | null {
   for (let i = 0; f && i < 4 && isInlineArgument(f.node, idx); i++) f = enclosingFunction(f.node, idx);
   return f;
 }
@@ -480,11 +484,14 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
   // and nested functions would otherwise make each call be looked at once per enclosing function.
   const callsOwnedBy = new Map<number, CallInfo[]>();
   const callsEnclosedBy = new Map<number, CallInfo[]>();
+  // Only where each call is is read here, so a carried call's node is not moved (most calls of a
+  // file never are: the rules pick calls by name).
   for (const c of idx.calls) {
-    const owner = ownerFunction(c.node, idx);
+    const enclosing = enclosingFunctionOfCall(c, idx);
+    if (!enclosing) continue;
+    pushTo(callsEnclosedBy, enclosing.node.id, c);
+    const owner = outOfLambdas(enclosing, idx);
     if (owner) pushTo(callsOwnedBy, owner.node.id, c);
-    const enclosing = enclosingFunction(c.node, idx);
-    if (enclosing) pushTo(callsEnclosedBy, enclosing.node.id, c);
   }
 
   for (const fn of fns) {
@@ -506,7 +513,7 @@ export function personalSites(idx: FileIndex, skip: ReadonlySet<number> = new Se
     const byType = !byName && typeWords.some((w) => PURPOSE.has(w));
     const purposeful = byName || byType;
     for (const c of callsOwnedBy.get(fn.node.id) ?? []) {
-      if (skip.has(c.node.id)) continue;
+      if (skip.has(callNodeId(c))) continue;
       const site = callSite(c, fn, scopeFor, purposeful, byType);
       if (!site) continue;
       const lifted = { ...site, node: liftOutOfLambda(site.node, fn, idx) };

@@ -2,11 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
-import { chunksOf } from '../../../../src/core/analysis/chunks';
-import { getFileModel } from '../../../../src/core/analysis/model';
+import { chunksOf, endIncremental, keepChunks } from '../../../../src/core/analysis/chunks';
+import { calleeIsIdentifier, getFileModel } from '../../../../src/core/analysis/model';
 import { Engine } from '../../../../src/core/engine';
+import { TreeSitterHost } from '../../../../src/core/parser';
 import { languageForPath } from '../../../../src/core/languages';
-import { fileIndex } from '../../../../src/core/rules/flow/ast';
+import { callNodeId, enclosingFunction, enclosingFunctionOfCall, fileIndex, indexFor, keyedStart } from '../../../../src/core/rules/flow/ast';
 import type { Finding } from '../../../../src/core/types';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -249,6 +250,65 @@ describe('answers kept with a top-level statement', () => {
     } finally {
       await incremental.host.dispose();
       await fresh.host.dispose();
+    }
+  });
+});
+
+
+describe('facts read without moving a carried statement\'s nodes', () => {
+  it('give what the moved nodes say: a call\'s function and id, a literal\'s start, a plain callee', async () => {
+    const host = new TreeSitterHost();
+    const language = languageForPath('app.ts')!;
+    const text0 = [
+      "import OpenAI from 'openai';",
+      'const client = new OpenAI();',
+      'export function first() {',
+      '  return 1;',
+      '}',
+      'export async function answer(q: string) {',
+      "  const meta = { aigc: { label: 'AI' }, id: q };",
+      '  const r = await client.chat.completions.create({ model: "m", messages: [] });',
+      '  return helper(r, (x: string) => format(x));',
+      '}',
+      'function helper(r: unknown, f: (x: string) => string) {',
+      '  return f(String(r));',
+      '}',
+      '',
+    ].join('\n');
+    const ctxOf = (tree: Tree, text: string) => ({ tree, text, language, host });
+    try {
+      const tree0 = await host.parse(language.id, text0);
+      keepChunks(tree0);
+      await indexFor(ctxOf(tree0, text0) as never);
+      await getFileModel(ctxOf(tree0, text0));
+      // Lines typed into the first function: every later statement is carried, and moved.
+      const at = text0.indexOf('  return 1;');
+      const insert = '  const a = 1;\n  const b = 2;\n';
+      tree0.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + insert.length, startPosition: { row: 3, column: 0 }, oldEndPosition: { row: 3, column: 0 }, newEndPosition: { row: 5, column: 0 } });
+      const text1 = text0.slice(0, at) + insert + text0.slice(at);
+      const tree1 = await host.parse(language.id, text1, 'app.ts', tree0);
+      keepChunks(tree1, tree0);
+      const idx = await indexFor(ctxOf(tree1, text1) as never);
+      const model = await getFileModel(ctxOf(tree1, text1));
+      const carried = idx.calls.filter((c) => c.constructor.name === 'CarriedCall');
+      assert.ok(carried.length >= 4, `calls carried over the edit: ${carried.length}`);
+      assert.ok(model.calls.some((c) => c.constructor.name === 'CarriedCall'), 'the model carries calls too');
+      // Each answer first without moving the node, then from the moved node itself.
+      const unmoved = idx.calls.map((c) => [enclosingFunctionOfCall(c, idx)?.name ?? null, callNodeId(c)]);
+      const moved = idx.calls.map((c) => [enclosingFunction(c.node, idx)?.name ?? null, c.node.id]);
+      assert.deepEqual(unmoved, moved);
+      assert.ok(unmoved.some(([fn]) => fn === 'answer') && unmoved.some(([fn]) => fn === 'helper'));
+      const starts = idx.keyed.map((k) => keyedStart(k));
+      assert.deepEqual(starts, idx.keyed.map((k) => k.node.startIndex));
+      assert.ok(starts.some((s) => s > at + insert.length), 'a literal after the edit, moved by it');
+      const plain = model.calls.map((c) => calleeIsIdentifier(c));
+      assert.deepEqual(plain, model.calls.map((c) => c.callee.type === 'identifier'));
+      assert.ok(plain.includes(true) && plain.includes(false));
+      endIncremental(tree1);
+      tree0.delete();
+      tree1.delete();
+    } finally {
+      await host.dispose();
     }
   });
 });
