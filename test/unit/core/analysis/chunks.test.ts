@@ -47,6 +47,12 @@ function pointAt(text: string, index: number): { row: number; column: number } {
   return { row, column: index - lineStart };
 }
 
+/** The demo apps joined into one file per language: many top-level statements, many findings. */
+const JOINED = [
+  { lang: 'TypeScript', file: 'joined.ts', dir: 'demo/web', ext: '.ts', family: 'js' as const },
+  { lang: 'Python', file: 'joined.py', dir: 'demo/ml', ext: '.py', family: 'python' as const },
+];
+
 function applyEdit(tree: Tree, text: string, e: Edit): string {
   const next = text.slice(0, e.at) + e.insert + text.slice(e.at + e.remove);
   tree.edit({
@@ -101,10 +107,7 @@ function randomEdit(text: string, next: () => number): Edit {
   return { at, remove: Math.min(3, text.length - at), insert: ' reply ' };
 }
 
-for (const { lang, file, dir, ext, family } of [
-  { lang: 'TypeScript', file: 'joined.ts', dir: 'demo/web', ext: '.ts', family: 'js' as const },
-  { lang: 'Python', file: 'joined.py', dir: 'demo/ml', ext: '.py', family: 'python' as const },
-]) {
+for (const { lang, file, dir, ext, family } of JOINED) {
   describe(`facts carried over an incremental parse (${lang})`, function () {
     this.timeout(120_000);
 
@@ -174,10 +177,7 @@ async function carriedFacts(host: TreeSitterHost, tree: Tree, text: string, fami
   return { index: [...unmoved, ...indexFacts(tree, family, idx)], model: modelFacts(model), carried };
 }
 
-for (const { lang, file, dir, ext, family } of [
-  { lang: 'TypeScript', file: 'joined.ts', dir: 'demo/web', ext: '.ts', family: 'js' as const },
-  { lang: 'Python', file: 'joined.py', dir: 'demo/ml', ext: '.py', family: 'python' as const },
-]) {
+for (const { lang, file, dir, ext, family } of JOINED) {
   describe(`the index and model carried over an incremental parse (${lang})`, function () {
     this.timeout(120_000);
 
