@@ -205,7 +205,7 @@ describe(`rule ${RULE} settings and paths`, () => {
     assert.equal((await quiet.analyze('cli.py', script)).findings.filter((f) => f.ruleId === RULE).length, 0);
   });
 
-  it('reports a reply written to a log at info level or above (loguru, pino, slf4j) as terminal output, not a debug log or a usage figure', async () => {
+  it('reports a reply written to a log at info level or above (loguru, pino, slf4j, Go\'s log) as terminal output, not a debug log, a usage figure or an error', async () => {
     const files: Record<string, string> = {
       'agent.py': [
         'from openai import OpenAI',
@@ -245,8 +245,42 @@ describe(`rule ${RULE} settings and paths`, () => {
         '}',
         '',
       ].join('\n'),
+      // The errors of calls given the reply (`if err := json.Unmarshal(...)`, `weather, err := ...`)
+      // are not the reply: the flow follows names, so one tainted `err` would taint them all.
+      'main.go': [
+        'package main',
+        'import (',
+        '\t"context"',
+        '\t"encoding/json"',
+        '\t"log"',
+        '\t"github.com/tmc/langchaingo/llms"',
+        '\t"github.com/tmc/langchaingo/llms/openai"',
+        ')',
+        'func main() {',
+        '\tllm, err := openai.New()',
+        '\tif err != nil {',
+        '\t\tlog.Fatal(err)',
+        '\t}',
+        '\tresp, err := llm.GenerateContent(context.Background(), []llms.MessageContent{})',
+        '\tif err != nil {',
+        '\t\tlog.Fatal(err)',
+        '\t}',
+        '\tvar args struct{ Location string }',
+        '\tif err := json.Unmarshal([]byte(resp.Choices[0].Content), &args); err != nil {',
+        '\t\tlog.Fatal(err)',
+        '\t}',
+        '\tweather, err := lookup(args.Location)',
+        '\tif err != nil {',
+        '\t\tlog.Fatal(err)',
+        '\t}',
+        '\t_ = weather',
+        '\tlog.Println(resp.Choices[0].Content)',
+        '}',
+        'func lookup(loc string) (string, error) { return loc, nil }',
+        '',
+      ].join('\n'),
     };
-    const expected: Record<string, number> = { 'agent.py': 6, 'reply.ts': 6, 'Assistant.java': 9 };
+    const expected: Record<string, number> = { 'agent.py': 6, 'reply.ts': 6, 'Assistant.java': 9, 'main.go': 26 };
     for (const [name, text] of Object.entries(files)) {
       const found = (await engine.analyze(name, text)).findings.filter((f) => f.ruleId === RULE);
       assert.deepEqual(found.map((f) => [f.range.start.line, f.data?.sinkKind, f.data?.exit, f.confidence]), [[expected[name], 'terminal', 'log output', 'low']], name);

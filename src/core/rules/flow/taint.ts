@@ -306,9 +306,25 @@ export function flowFromSeeds(seedList: readonly Node[], params: readonly ParamS
 /** Go's error result by convention (`reply, err := ask(q)`, `usage, respErr := ...`): the last of several names, named for an error. */
 const GO_ERROR_NAME = /^(?:err|e)(?:[A-Z0-9_]\w*)?$|[a-z0-9]Err(?:or)?$/;
 
-/** Whether `name` is the error result of a Go call assigned to several names: it holds no content. */
+/**
+ * A Go name that holds an error on its own (`err := json.Unmarshal(reply, &args)`, a call that
+ * returns only an error). `e` alone is left out: a single `e` is as often an element or an event.
+ */
+const GO_LONE_ERROR_NAME = /^err(?:[A-Z0-9_]\w*)?$|[a-z0-9]Err(?:or)?$/;
+
+/**
+ * Whether `name` is the error result of a Go call: the last of several names, or a lone name
+ * named for an error and given a call's result. It holds no content: the call's input reaches it
+ * only as a failure to read that input, and the flow follows names, not scopes, so one `err`
+ * tainted in an `if err := f(reply); err != nil` would taint every later `err` of the function.
+ */
 function goError(idx: FileIndex, a: FileIndex['assigns'][number], name: string): boolean {
-  return idx.family === 'go' && a.targets.length > 1 && a.targets[a.targets.length - 1] === name && GO_ERROR_NAME.test(name);
+  if (idx.family !== 'go') return false;
+  if (a.targets.length > 1) return a.targets[a.targets.length - 1] === name && GO_ERROR_NAME.test(name);
+  if (!GO_LONE_ERROR_NAME.test(name)) return false;
+  // `err := json.Unmarshal(reply, &v)`: Go's right-hand side is a list, here of one call.
+  const value = a.value.type === 'expression_list' && a.value.namedChildCount === 1 ? a.value.namedChild(0) : a.value;
+  return value?.type === 'call_expression';
 }
 
 /** A file mode that writes (`"wb"`, `'w'`, `"a"`, `"x+"`), quotes included. */
