@@ -216,9 +216,16 @@ class CarriedCall implements CallInfo {
   argumentStarts(): number[] {
     return startsOf(this.src, this.s.dIndex);
   }
-  /** The call's node where it was extracted (id, offsets, end) and how far it has moved since. */
-  unmoved(): { node: Node; delta: number } {
-    return { node: this.src.node, delta: this.s.dIndex };
+  /** Where the call starts and ends, and its node's id, without moving the node (as the model's carried calls' `start`). */
+  get start(): number {
+    return this.src.node.startIndex + this.s.dIndex;
+  }
+  get end(): number {
+    return this.src.node.endIndex + this.s.dIndex;
+  }
+  /** A moved node keeps its id. */
+  get id(): number {
+    return this.src.node.id;
   }
 }
 
@@ -420,13 +427,12 @@ export function enclosingFunction(node: Node, idx: FileIndex): FunctionInfo | nu
  */
 export function enclosingFunctionOfCall(c: CallInfo, idx: FileIndex): FunctionInfo | null {
   if (!(c instanceof CarriedCall)) return enclosingFunction(c.node, idx);
-  const { node, delta } = c.unmoved();
-  return enclosingAt(node.startIndex + delta, node.endIndex + delta, node.id, idx, () => c.node);
+  return enclosingAt(c.start, c.end, c.id, idx, () => c.node);
 }
 
 /** A call's node id, without moving a carried call's node (a moved node keeps its id). */
 export function callNodeId(c: CallInfo): number {
-  return c instanceof CarriedCall ? c.unmoved().node.id : c.node.id;
+  return c instanceof CarriedCall ? c.id : c.node.id;
 }
 
 /** The innermost function around the span [s, e] of the node `id` (`node()` for the rare tie). */
