@@ -234,8 +234,9 @@ export const generationRule: Rule = {
     let mocked: string[] | undefined;
     let pendingWrappers: { call: CallSite; d: Detection }[] | undefined;
     for (const call of model.calls) {
-      // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`), are resolved.
-      const callsValue = calleeIsIdentifier(call) && model.bindings.has(call.nameText) && !model.imports.has(call.nameText);
+      // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`, and an
+      // attribute the class set, `self.pipe(prompt)` after `self.pipe = Pipeline.from_pretrained(...)`), are resolved.
+      const callsValue = calleeIsIdentifier(call) ? model.bindings.has(call.nameText) && !model.imports.has(call.nameText) : callsOwnAttribute(model, call);
       const own = declared.length ? declaredMatch(model, call, declared) : undefined;
       if (own) {
         report(ctx, cat, call, own);
@@ -386,6 +387,17 @@ function report(ctx: RuleContext, cat: CompiledCatalog, call: CallSite, d: Detec
     data: { provider: d.provider, modality: d.modality, api: d.api },
   });
   ctx.generationCalls.push({ ...generation, node: call.node, range, confidence: d.confidence, ...(d.labeled ? { labeled: true } : {}) });
+}
+
+/**
+ * Whether a call calls an attribute of the object itself that the file binds (`self.pipe(...)`,
+ * `this.generator(...)`): the value is called, as a bound name's is. The map lookup comes first,
+ * so the receiver's node is read only for names bound as attributes.
+ */
+function callsOwnAttribute(model: FileModel, call: CallSite): boolean {
+  if (!model.bindings.has(`.${call.nameText}`)) return false;
+  const recv = call.receiver;
+  return !!recv && (recv.type === 'identifier' || recv.type === 'this') && (recv.text === 'self' || recv.text === 'this');
 }
 
 /** Finds the catalog method a resolved path names, for the providers of its module. */

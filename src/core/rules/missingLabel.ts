@@ -1088,14 +1088,24 @@ function methodCallsOn(className: string, method: string, file: string, rel: str
   const locals = namesInImporter(className, file, rel, family, imports, ws);
   if (locals.length === 0) return [];
   const cls = `(?:${locals.map((l) => l.replace(/[.$]/g, (ch) => `\\${ch}`)).join('|')})`;
-  const out = new Set<string>();
+  return [...new Set(callsOnInstances(cls, method, family, text, fidx, built).map((c) => c.callee))];
+}
+
+/**
+ * The calls of method `method` on an instance of the class `cls` (a pattern of its names): on a
+ * new instance (`LLMService().answer(q)`, `new LLMService().answer(q)`), or on a receiver
+ * (`svc`, `this.svc`, `self.svc`) that the text assigns an instance or declares with the class
+ * as its type (`svc: LLMService`, Java's `LLMService svc`). One regular expression per receiver
+ * name, memoised, over the text. Callees of instances built here are added to `built`.
+ */
+function callsOnInstances(cls: string, method: string, family: Family, text: string, fidx: FileIndex, built?: Set<string>): CallInfo[] {
+  const out: CallInfo[] = [];
   const memo = new Map<string, boolean | 'built'>();
   for (const c of fidx.calls) {
     if (c.name !== method || !c.receiver) continue;
     const recv = c.receiver.text;
-    // `LLMService().answer(q)`, `new LLMService().answer(q)`.
     if (new RegExp(`^(?:new\\s+)?${cls}\\s*\\(`).test(recv)) {
-      out.add(c.callee);
+      out.push(c);
       built?.add(c.callee);
       continue;
     }
@@ -1105,13 +1115,25 @@ function methodCallsOn(className: string, method: string, file: string, rel: str
     if (typed === undefined) {
       const n = name.replace(/\$/g, '\\$');
       const assigned = new RegExp(`(?<![\\w$])${n}\\s*(?::[^=\\n]{0,80})?=\\s*(?:await\\s+)?(?:new\\s+)?${cls}\\s*\\(`).test(text);
-      typed = assigned ? 'built' : new RegExp(`(?<![\\w$.])${n}\\s*\\??\\s*:\\s*(?:Optional\\[|Annotated\\[)?["']?${cls}\\b`).test(text);
+      typed = assigned ? 'built' : new RegExp(family === 'java' ? `(?<![\\w$.])${cls}(?:<[^>\\n]{0,80}>)?\\s+${n}\\b` : `(?<![\\w$.])${n}\\s*\\??\\s*:\\s*(?:Optional\\[|Annotated\\[)?["']?${cls}\\b`).test(text);
       memo.set(name, typed);
     }
-    if (typed) out.add(c.callee);
+    if (typed) out.push(c);
     if (typed === 'built') built?.add(c.callee);
   }
-  return [...out];
+  return out;
+}
+
+/**
+ * Same-file calls of a method on instances of its class (`service.ask(q)` after
+ * `service = ChatService()`), where the value it returns goes next. `callersOf` takes bare names
+ * and `self.`/`this.` calls only: by its name alone, `x.ask(q)` could be any object's method.
+ */
+function instanceCallers(fn: FunctionInfo, idx: FileIndex, text: string): Node[] {
+  const className = classOf(fn);
+  if (!className || !fn.name) return [];
+  const cls = className.replace(/[$]/g, '\\$');
+  return callsOnInstances(cls, fn.name, idx.family, text, idx).filter((c) => !contains(fn.node, c.node)).map((c) => c.node);
 }
 
 /** An importer as the workspace loads it, with its language and syntax index (built on first use). */
@@ -1359,7 +1381,7 @@ function runTask(ctx: RuleContext, idx: FileIndex, env: Env, task: Task, reporte
       const element = elementsOf.get(src);
       const origin: Origin = element ? { ...passed, element } : passed;
       const passedAt = src >= seeds.length ? from.path[from.path.length - 1]?.node : undefined;
-      const direct = passedAt ? [passedAt] : flow.fn.name ? callersOf(flow.fn, idx) : callTakingCallback(flow.fn);
+      const direct = passedAt ? [passedAt] : flow.fn.name ? [...callersOf(flow.fn, idx), ...instanceCallers(flow.fn, idx, ctx.text)] : callTakingCallback(flow.fn);
       // A named function nothing calls directly may be handed by name to a runner that calls it.
       const callers = direct.length > 0 || passedAt || !flow.fn.name ? direct : callsTakingByName(flow.fn, idx, ctx.text);
       for (const caller of callers) nextTask(enclosingFunction(caller, idx)).seeds.push({ node: caller, origin });
