@@ -673,7 +673,7 @@ export class FileModel {
     }
     if (this.family === 'java') {
       // A parameter declares its own type (`ChatModel model`); a variable's is on its declaration.
-      const decl = node.type === 'formal_parameter' || node.type === 'enhanced_for_statement' ? node : node.parent;
+      const decl = node.type === 'formal_parameter' || node.type === 'enhanced_for_statement' || node.type === 'resource' ? node : node.parent;
       const type = decl?.childForFieldName('type') ?? null;
       const modifiers = decl?.namedChildren.find((c) => c?.type === 'modifiers');
       const mock = !!modifiers && /@(Mock|MockBean|Spy|MockitoBean)\b/.test(this.textOf(modifiers));

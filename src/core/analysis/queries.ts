@@ -70,6 +70,7 @@ export const MODEL_QUERIES: Readonly<Record<LanguageId, string>> = {
 (variable_declarator name: (_) @name) @bind
 (formal_parameter name: (_) @name) @bind
 (enhanced_for_statement name: (_) @name) @bind
+(resource name: (_) @name value: (_) @value) @bind
 (assignment_expression left: (_) @name right: (_) @value) @bind
 (package_declaration) @import
 (class_declaration name: (_) @name) @class

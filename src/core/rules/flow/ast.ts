@@ -103,7 +103,7 @@ const INDEXED_KINDS = [
   'function_definition', 'lambda', 'method_declaration', 'func_literal', 'constructor_declaration', 'lambda_expression',
   'string', 'template_string', 'interpreted_string_literal', 'raw_string_literal', 'string_literal', 'text_block',
   'object', 'dictionary', 'literal_value',
-  'variable_declarator', 'assignment', 'assignment_expression', 'augmented_assignment', 'augmented_assignment_expression', 'short_var_declaration', 'assignment_statement', 'var_spec', 'with_item',
+  'variable_declarator', 'resource', 'assignment', 'assignment_expression', 'augmented_assignment', 'augmented_assignment_expression', 'short_var_declaration', 'assignment_statement', 'var_spec', 'with_item',
   'for_in_statement', 'for_statement', 'enhanced_for_statement', 'range_clause',
   'return_statement', 'yield', 'yield_expression',
 ];
@@ -672,6 +672,8 @@ function visitor(idx: FileIndex): (node: Node) => void {
         idx.keyed.push({ node, entries, typeName });
         return;
       }
+      // Java's try-with-resources declares its stream like a variable: `try (var s = client.createStreaming(p))`.
+      case 'resource':
       case 'variable_declarator': {
         const value = node.childForFieldName('value');
         const name = node.childForFieldName('name');
