@@ -59,6 +59,13 @@ export interface AnalyzeOptions {
   /** Keep the tree alive and return it instead of deleting it (the server caches trees). */
   keepTree?: boolean;
   /**
+   * A tree the caller already parsed from `text`, analysed instead of a parse of its own and left
+   * to the caller to delete. The carrying tests compare an edited tree's incremental analysis with
+   * a full analysis of that same tree: a parse from scratch recovers from syntax errors
+   * differently from an incremental one, so it is not the same tree.
+   */
+  tree?: Tree;
+  /**
    * The workspace root (absolute) that `file` is relative to. With it, rules may read the files
    * the analysed file imports from its own project (see analysis/workspace.ts), once per scan.
    */
@@ -348,8 +355,8 @@ export class Engine {
     // A scan may have parsed this text already, to link it into a file that imports it: the
     // workspace lends that tree. The editor's analyses keep their tree for the next edit, so
     // they parse their own.
-    const shareable = !!workspace && !options.keepTree && !options.oldTree;
-    const lent = shareable ? workspace.borrow(file, text) : undefined;
+    const shareable = !!workspace && !options.keepTree && !options.oldTree && !options.tree;
+    const lent = options.tree ?? (shareable ? workspace.borrow(file, text) : undefined);
     let tree: Tree;
     const t0 = performance.now();
     if (lent) tree = lent;
