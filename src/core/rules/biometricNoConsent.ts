@@ -8,14 +8,14 @@
  * appearing in the file; generic names (`face_swap`) give medium confidence and are skipped when
  * they call a same-file helper that already holds a specific site, so one operation is one finding.
  */
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import bioData from '../../../data/biometric.json';
 import { catalog } from '../analysis/catalog';
 import { rememberByText } from '../analysis/textMemo';
 import { getFileModel } from '../analysis/model';
 import { rangeOfNode } from '../position';
 import type { Confidence } from '../types';
-import type { Rule } from './rule';
+import type { Rule, RuleContext } from './rule';
 import { type CallInfo, type FileIndex, callInfoOf, contains, enclosingFunction, indexFor, isStringNode, keyedKeys, keyedLiteralOf, nodeOfAssign, nodeOfCall, stringValue, within } from './flow/ast';
 import { callersOf } from './flow/taint';
 import { UI_REGISTRATION, compilePattern } from './flow/catalog';
@@ -23,7 +23,7 @@ import { consultedOnPath, namesPattern } from './flow/guards';
 import { mayApply, registerKeywords, testLines } from './flow/text';
 import { instanceUses } from './recbio/instances';
 
-type Kind = 'face-swap' | 'reenactment' | 'face-edit' | 'face-identity' | 'voice-clone';
+export type Kind = 'face-swap' | 'reenactment' | 'face-edit' | 'face-identity' | 'voice-clone';
 
 interface Operation {
   name: string;
@@ -124,44 +124,80 @@ interface Site {
   op: Operation;
 }
 
+/**
+ * A biometric editing operation of a file, once per operation: two calls of one API in a function
+ * are one operation, while `inference_zero_shot` and `inference_cross_lingual` in two branches
+ * are two, and a client built and used in one function is one.
+ */
+export interface BiometricSite {
+  node: Node;
+  kind: Kind;
+  name: string;
+  confidence: Confidence;
+}
+
+const sitesOfTree = new WeakMap<Tree, Promise<{ idx: FileIndex; sites: BiometricSite[] } | undefined>>();
+
+/**
+ * The biometric editing operations of the context's file, found once per tree: this rule checks
+ * each for a consent, and the generation rule reports each as the synthesis it is (a cloned voice,
+ * a swapped face) where no catalog entry already did.
+ */
+export function biometricSites(ctx: RuleContext): Promise<{ idx: FileIndex; sites: BiometricSite[] } | undefined> {
+  let found = sitesOfTree.get(ctx.tree);
+  if (!found) {
+    found = findSites(ctx);
+    sitesOfTree.set(ctx.tree, found);
+  }
+  return found;
+}
+
+async function findSites(ctx: RuleContext): Promise<{ idx: FileIndex; sites: BiometricSite[] } | undefined> {
+  if (!mayApply(ctx.tree, ctx.text, KEYWORDS)) return undefined;
+  const idx = await indexFor(ctx);
+  const ops = OPERATIONS.filter((o) => o.families.includes(idx.family) && (!o.gate || testLines(o.gate, ctx.text)));
+  if (ops.length === 0) return undefined;
+  // An endpoint URL is often built from a base constant (`${API_BASE}/voices/add`), here or in an
+  // imported config file: the file model resolves it.
+  const model = ops.some((o) => o.commandText) ? await getFileModel(ctx) : undefined;
+  const out: BiometricSite[] = [];
+  const seen = new Set<string>();
+  const built = new Set<string>();
+  for (const s of collectSites(idx, ops, model ? (n) => model.stringValue(n) : undefined)) {
+    const fn = enclosingFunction(s.node, idx);
+    const opKey = `${fn?.node.id ?? -1}:${s.op.kind}:${s.op.name}`;
+    const name = calleeName(s.node);
+    const ctor = /^[A-Z]/.test(name) || /new_expression|object_creation/.test(s.node.type);
+    if (built.has(opKey) || (ctor && seen.has(opKey))) continue;
+    const key = `${opKey}:${name}`;
+    // Two catalog rows can describe one call (or one line: a request literal passed to the call).
+    const lineKey = `${fn?.node.id ?? -1}:${s.op.kind}@${s.node.startPosition.row}`;
+    if (seen.has(key) || seen.has(lineKey)) continue;
+    seen.add(key);
+    seen.add(lineKey);
+    seen.add(opKey);
+    if (ctor) built.add(opKey);
+    out.push({ node: s.node, kind: s.op.kind, name: s.op.name, confidence: s.op.confidence });
+  }
+  return { idx, sites: out };
+}
+
 export const biometricNoConsentRule: Rule = {
   id: 'biometric-no-consent',
   async run(ctx) {
-    if (!mayApply(ctx.tree, ctx.text, KEYWORDS)) return;
-    const idx = await indexFor(ctx);
-    const ops = OPERATIONS.filter((o) => o.families.includes(idx.family) && (!o.gate || testLines(o.gate, ctx.text)));
-    if (ops.length === 0) return;
-    // An endpoint URL is often built from a base constant (`${API_BASE}/voices/add`), here or in an
-    // imported config file: the file model resolves it.
-    const model = ops.some((o) => o.commandText) ? await getFileModel(ctx) : undefined;
-    const sites = collectSites(idx, ops, model ? (n) => model.stringValue(n) : undefined);
+    const found = await biometricSites(ctx);
+    if (!found) return;
+    const { idx, sites } = found;
     const configured = namesPattern(ctx.config.consentChecks);
-    // One finding per function, kind and operation name: two calls of one API in a function are
-    // one operation, while `inference_zero_shot` and `inference_cross_lingual` in two branches are two.
-    const seen = new Set<string>();
-    const built = new Set<string>();
     for (const s of sites) {
       const fn = enclosingFunction(s.node, idx);
-      const opKey = `${fn?.node.id ?? -1}:${s.op.kind}:${s.op.name}`;
-      const name = calleeName(s.node);
-      const ctor = /^[A-Z]/.test(name) || /new_expression|object_creation/.test(s.node.type);
-      // A client built and used in one function is one operation.
-      if (built.has(opKey) || (ctor && seen.has(opKey))) continue;
-      const key = `${opKey}:${name}`;
-      // Two catalog rows can describe one call (or one line: a request literal passed to the call).
-      const lineKey = `${fn?.node.id ?? -1}:${s.op.kind}@${s.node.startPosition.row}`;
-      if (seen.has(key) || seen.has(lineKey)) continue;
-      seen.add(key);
-      seen.add(lineKey);
-      seen.add(opKey);
-      if (ctor) built.add(opKey);
       const guard = consultedOnPath(s.node, idx, ctx.text, CONSENT, configured);
       if (guard.guarded) continue;
       const args = s.node.childForFieldName('arguments');
       if (args && CONSENT_ARGUMENT.test(args.text)) continue;
       const entry = guard.entry ?? fn;
       const entryName = entry?.node.childForFieldName('name') ?? entry?.node;
-      const voice = s.op.kind === 'voice-clone';
+      const voice = s.kind === 'voice-clone';
       const attested = consultedOnPath(s.node, idx, ctx.text, ATTESTATION, undefined);
       const note = attested.guarded
         ? ` The path checks \`${(attested.evidence ?? '').trim()}\`, a box the uploader ticks about themselves (terms, licence): that is not the separate consent of the person whose ${voice ? 'voice' : 'face'} is used.`
@@ -169,10 +205,10 @@ export const biometricNoConsentRule: Rule = {
       ctx.report({
         ruleId: 'biometric-no-consent',
         range: rangeOfNode(s.node),
-        message: `${KIND_TEXT[s.op.kind]} (${s.op.name}) with no check of the depicted person's separate consent on the path.${note} Deep Synthesis Provisions Art. 14 require the separate consent of the person whose ${voice ? 'voice' : 'face'} is edited (and Art. 17 a conspicuous label; EU AI Act Art. 50(4) deepfake disclosure): check a consent record before this call, or declare your check in consentChecks.`,
-        confidence: s.op.confidence,
+        message: `${KIND_TEXT[s.kind]} (${s.name}) with no check of the depicted person's separate consent on the path.${note} Deep Synthesis Provisions Art. 14 require the separate consent of the person whose ${voice ? 'voice' : 'face'} is edited (and Art. 17 a conspicuous label; EU AI Act Art. 50(4) deepfake disclosure): check a consent record before this call, or declare your check in consentChecks.`,
+        confidence: s.confidence,
         ...(entry && entryName ? { related: [{ file: ctx.file, range: rangeOfNode(entryName), message: `entry point ${entry.name ?? '(anonymous function)'} reaches the ${voice ? 'voice' : 'face'} editing without a consent check` }] } : {}),
-        data: { kind: s.op.kind },
+        data: { kind: s.kind },
       });
     }
   },

@@ -16,6 +16,8 @@ import { workspaceMemo, workspaceOf } from './flow/crossFile';
 import { languageForPath } from '../languages';
 import type { Confidence, Modality } from '../types';
 import { labelCatalog } from './flow/catalog';
+import { biometricSites } from './biometricNoConsent';
+import { keywordsOf, testLines } from './flow/text';
 import { codeWithoutProse } from './flow/lexical';
 import type { Rule, RuleContext } from './rule';
 import { OwnedMemo } from '../analysis/ownedMemo';
@@ -180,154 +182,190 @@ export function linkTargetMayApply(text: string, family: RuleContext['language']
 
 export const generationRule: Rule = {
   id: 'aigc-generation-call',
-  mayApply: ({ text, language, config, workspace }) => generationMayApply(text, language.family, declaredFunctions(config.generationFunctions), workspace),
+  mayApply: ({ text, lower, language, config, workspace }) => generationMayApply(text, language.family, declaredFunctions(config.generationFunctions), workspace) || testLines(BIOMETRIC_KEYWORDS, lower),
   async run(ctx: RuleContext): Promise<void> {
-    const cat = catalog();
-    const family = ctx.language.family;
-    // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
-    const declared = declaredFunctions(ctx.config.generationFunctions);
-    // The same test as the prefilter; for linked files without the team's declared names.
-    const mayMatch = linkFilterOf(family, []);
-    // A file that imports from the project and makes an HTTP call may send to an endpoint named in
-    // the imported file (the engine parsed it for that reason): it gets the whole detection.
-    const candidate = generationMayApply(ctx.text, family, declared, !!ctx.workspace) || (!!ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && cat.mayCallHttp(family, ctx.text));
-    // Without any hint, a file can still call a generation wrapper from another project file: it
-    // is modelled only when it imports (by its text) a project file whose text has hints, which
-    // the import statements tell before any file model is built (most parsed files are here for
-    // another rule).
-    // Python follows wrappers two files deep (see `detectWrapper`), so a file whose import only
-    // imports such a file may call one.
-    const reach = family === 'python';
-    if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && (await ctx.workspace.importsAny(ctx.file, ctx.text, ctx.language, (t) => (reach ? ctx.workspace!.reaches(t, mayMatch) : ctx.workspace!.passes(t, mayMatch)))))) return;
-    const model = await getFileModel(ctx);
-    // Constants, helpers and clients defined in the project's other files resolve through imports.
-    // A candidate file links its imports whatever their text (a TS/Python constants module names
-    // an endpoint without any hint of its own); Java and Go files import many more project classes
-    // and packages, and only those with hints can matter, so they are always filtered.
-    if (ctx.workspace) {
-      await ctx.workspace.link(model, ctx.file, candidate && (family === 'js' || family === 'python') ? undefined : mayMatch, family === 'python');
-      // A Python wrapper may call another project file's wrapper (`pipeline.run()` calls
-      // `core.sample()`, which runs the model): the linked files link their own imports, once per
-      // file for the whole scan, and wrappers are followed two levels deep. Two files away only
-      // what the catalog names for certain counts (see `detectWrapper`), so only imports that
-      // name a provider are linked there: with the prefilter's local-model guesses, a package
-      // whose every module names a `...Pipeline` class linked two dozen modules per linked file.
-      // A base class's file is different: an attribute its constructor sets (`self.nets =
-      // AvatarNetworks(cfg)`) is this file's own receiver, so its imports link as this file's do.
-      if (family === 'python') {
-        const bases = model.allBaseClassFiles();
-        for (const ext of new Set(model.linked.values())) {
-          const rel = ctx.workspace.relOf(ext);
-          if (rel !== undefined) await ctx.workspace.link(ext, rel, bases.has(ext) ? mayMatch : catalogFilterOf(family));
-        }
-      }
-    }
-    // Go calls into other project files as Go dispatches them (package functions, methods of
-    // project types and interfaces): the targets are resolved before any string is read.
-    const goFound = family === 'go' && ctx.workspace ? await goDispatchOf(ctx.workspace, directDetection).prepareFile(model, ctx.file) : undefined;
-    // A file without hints of its own generates only through what it linked: a wrapper, a client
-    // built by a project helper (a Go package's constructor), an AI-service interface.
-    if (!candidate && !model.linked.size && !goFound?.size) return;
-    const interesting = cat.interestingNames(family);
-    const local = cat.localModels;
-    const http = cat.httpCallees[family];
-    let mocked: string[] | undefined;
-    let pendingWrappers: { call: CallSite; d: Detection }[] | undefined;
-    for (const call of model.calls) {
-      // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`, and an
-      // attribute the class set, `self.pipe(prompt)` after `self.pipe = Pipeline.from_pretrained(...)`), are resolved.
-      const callsValue = calleeIsIdentifier(call) ? model.bindings.has(call.nameText) && !model.imports.has(call.nameText) : callsOwnAttribute(model, call);
-      const own = declared.length ? declaredMatch(model, call, declared) : undefined;
-      if (own) {
-        report(ctx, cat, call, own);
-        continue;
-      }
-      const session = call.nameText === 'run' ? detectSessionRun(model, call) : (handedGenerator(model, cat, call) ?? calledNetwork(model, cat, call));
-      if (session) {
-        report(ctx, cat, call, session);
-        continue;
-      }
-      const proxied = detectProxy(model, cat, call);
-      if (proxied) {
-        report(ctx, cat, call, proxied);
-        continue;
-      }
-      if (!interesting.has(call.nameText) && !callsValue && !local?.methods.test(call.nameText)) {
-        // A project helper that sends one of its parameters over HTTP (`streamWithThink(chatPath, ...)`).
-        const index = calleeIsIdentifier(call) ? helperHttpParam(model, call.nameText) : undefined;
-        const found = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
-        if (found && found !== 'mock') report(ctx, cat, call, { ...found, confidence: found.confidence === 'high' ? 'medium' : found.confidence });
-        else {
-          // A function or method of a linked project file that generates (`gateway.reply(q)`),
-          // whatever else the file does: a route file that imports its service, a script that
-          // also calls the SDK itself.
-          // (Java files that name the SDK are handled below, per method.)
-          const javaCandidate = candidate && family === 'java';
-          const wrapped = (model.linked.size && !javaCandidate ? detectWrapper(model, cat, call) : undefined) ?? goFound?.get(call.node.id);
-          if (wrapped) report(ctx, cat, call, wrapped);
-          else if (javaCandidate && model.linked.size) {
-            // A Java file that names the SDK only for its types (a controller importing
-            // `ChatResponse`) still calls the service that generates: its wrapper calls count in
-            // the methods that make no generation call of their own (decided after the loop).
-            const w = detectWrapper(model, cat, call);
-            if (w) (pendingWrappers ??= []).push({ call, d: w });
-          }
-        }
-        continue;
-      }
-      let found: SdkResult = detectSdk(model, cat, call);
-      if (found === 'negative') continue;
-      if (!found && http.has(call.nameText)) found = detectHttp(model, cat, call);
-      if (!found) found = detectLocalModel(model, cat, call);
-      if (!found && calleeIsIdentifier(call)) {
-        // A project helper that sends one of its parameters over HTTP, whatever its name.
-        const index = helperHttpParam(model, call.nameText);
-        const viaHelper = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
-        if (viaHelper && viaHelper !== 'mock') found = { ...viaHelper, confidence: viaHelper.confidence === 'high' ? 'medium' : viaHelper.confidence };
-      }
-      if (!found) found = detectWrapper(model, cat, call) ?? goFound?.get(call.node.id);
-      if (!found || found === 'mock') continue;
-      if (found.mockModule) {
-        mocked ??= model.mockTargets();
-        const mod = found.mockModule;
-        if (mocked.some((t) => t === mod || t.startsWith(`${mod}.`) || t.startsWith(`${mod}/`) || t.split('.').pop() === found.mockMember)) continue;
-      }
-      report(ctx, cat, call, found);
-    }
-    if (pendingWrappers) {
-      // The methods holding a direct generation call: a wrapper call there would count it twice.
-      const direct = new Set<number>();
-      for (const g of ctx.generationCalls) {
-        const m = enclosing(g.node, JAVA_METHOD);
-        if (m) direct.add(m.id);
-      }
-      for (const { call, d } of pendingWrappers) {
-        const m = enclosing(call.node, JAVA_METHOD);
-        if (!m || !direct.has(m.id)) report(ctx, cat, call, d);
-      }
-    }
-    // Python calls that run generating code of other project files beyond the linked wrappers: a
-    // base class's method, a method of a project class or of what a factory makes, several files
-    // down (see pyDispatch.ts).
-    const ws = family === 'python' ? workspaceOf(ctx) : undefined;
-    if (ws) {
-      const skip = new Set(ctx.generationCalls.map((g) => g.node.id));
-      // A chain ends only at what the catalog names for certain (see `generationsOf`), so a file
-      // is followed only when it or its imports, within the hops left, name a provider's module,
-      // endpoint or name-only path: the looser prefilter's local-model guesses (`generate_*(`, a
-      // `generator(` call) open half a standard library to a chain that can end nowhere.
-      // (A workspace without the text gate, such as a test's stand-in, follows every file.)
-      const reach = (rel: string, hops: number): Promise<boolean> => (typeof ctx.workspace?.reachesWithin === 'function' ? ctx.workspace.reachesWithin(rel, catalogFilterOf(family), hops) : Promise.resolve(true));
-      const found = await dispatchedGenerations(ws, generationsOf(ctx), reach, ctx.file, ctx.tree, model.imports, skip);
-      if (found.size) {
-        for (const call of model.calls) {
-          const d = found.get(call.node.id);
-          if (d) report(ctx, cat, call, { provider: d.provider, modality: d.modality, api: d.via, confidence: d.confidence });
-        }
-      }
-    }
+    await detect(ctx);
+    await reportSynthesis(ctx);
   },
 };
+
+/** The biometric rule's keywords: a file that clones a voice or swaps a face generates. */
+const BIOMETRIC_KEYWORDS = keywordsOf('biometric-no-consent')!;
+
+/**
+ * Voice cloning and face editing that the biometric rule finds are generation too (a cloned voice,
+ * a swapped face), and often run a project's own model class (`VALLE(...).inference(...)`), which
+ * no catalog entry names: each is reported where no generation call was reported already, with
+ * the operation as its API, one step less sure than the operation, and the local provider (so a
+ * file that calls it is not taken for a wrapper of a known provider).
+ */
+async function reportSynthesis(ctx: RuleContext): Promise<void> {
+  const found = await biometricSites(ctx);
+  if (!found?.sites.length) return;
+  const model = await getFileModel(ctx);
+  const cat = catalog();
+  const overlaps = (a: Node, b: Node): boolean => a.startIndex < b.endIndex && b.startIndex < a.endIndex;
+  for (const s of found.sites) {
+    // Identity-preserving generation is found at the step that reads the reference face (an
+    // embedding); the image is made by a pipeline call the catalog knows.
+    if (s.kind === 'face-identity') continue;
+    if (ctx.generationCalls.some((g) => g.node.startPosition.row === s.node.startPosition.row || overlaps(g.node, s.node))) continue;
+    const call = model.callAt(s.node);
+    // A constructor builds the model (`SadTalker(checkpoints)`): the voice or face is made where
+    // its methods are called. A call of this file's own function or method (`swap_face(...)`,
+    // `processor.generate_stream(...)`) runs the synthesis there, where it is reported: its
+    // callers are wrappers, not another generation.
+    if (!call || call.isNew || /^[A-Z]/.test(call.nameText) || model.functions.has(call.nameText)) continue;
+    report(ctx, cat, call, { provider: 'local', modality: s.kind === 'voice-clone' ? 'voice' : 'face', api: s.name, confidence: s.confidence === 'high' ? 'medium' : 'low' });
+  }
+}
+
+async function detect(ctx: RuleContext): Promise<void> {
+  const cat = catalog();
+  const family = ctx.language.family;
+  // Most files of a real code base mention no AI SDK or endpoint at all; they cost one regex.
+  const declared = declaredFunctions(ctx.config.generationFunctions);
+  // The same test as the prefilter; for linked files without the team's declared names.
+  const mayMatch = linkFilterOf(family, []);
+  // A file that imports from the project and makes an HTTP call may send to an endpoint named in
+  // the imported file (the engine parsed it for that reason): it gets the whole detection.
+  const candidate = generationMayApply(ctx.text, family, declared, !!ctx.workspace) || (!!ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && cat.mayCallHttp(family, ctx.text));
+  // Without any hint, a file can still call a generation wrapper from another project file: it
+  // is modelled only when it imports (by its text) a project file whose text has hints, which
+  // the import statements tell before any file model is built (most parsed files are here for
+  // another rule).
+  // Python follows wrappers two files deep (see `detectWrapper`), so a file whose import only
+  // imports such a file may call one.
+  const reach = family === 'python';
+  if (!candidate && !(ctx.workspace && PROJECT_IMPORT[family].test(ctx.text) && (await ctx.workspace.importsAny(ctx.file, ctx.text, ctx.language, (t) => (reach ? ctx.workspace!.reaches(t, mayMatch) : ctx.workspace!.passes(t, mayMatch)))))) return;
+  const model = await getFileModel(ctx);
+  // Constants, helpers and clients defined in the project's other files resolve through imports.
+  // A candidate file links its imports whatever their text (a TS/Python constants module names
+  // an endpoint without any hint of its own); Java and Go files import many more project classes
+  // and packages, and only those with hints can matter, so they are always filtered.
+  if (ctx.workspace) {
+    await ctx.workspace.link(model, ctx.file, candidate && (family === 'js' || family === 'python') ? undefined : mayMatch, family === 'python');
+    // A Python wrapper may call another project file's wrapper (`pipeline.run()` calls
+    // `core.sample()`, which runs the model): the linked files link their own imports, once per
+    // file for the whole scan, and wrappers are followed two levels deep. Two files away only
+    // what the catalog names for certain counts (see `detectWrapper`), so only imports that
+    // name a provider are linked there: with the prefilter's local-model guesses, a package
+    // whose every module names a `...Pipeline` class linked two dozen modules per linked file.
+    // A base class's file is different: an attribute its constructor sets (`self.nets =
+    // AvatarNetworks(cfg)`) is this file's own receiver, so its imports link as this file's do.
+    if (family === 'python') {
+      const bases = model.allBaseClassFiles();
+      for (const ext of new Set(model.linked.values())) {
+        const rel = ctx.workspace.relOf(ext);
+        if (rel !== undefined) await ctx.workspace.link(ext, rel, bases.has(ext) ? mayMatch : catalogFilterOf(family));
+      }
+    }
+  }
+  // Go calls into other project files as Go dispatches them (package functions, methods of
+  // project types and interfaces): the targets are resolved before any string is read.
+  const goFound = family === 'go' && ctx.workspace ? await goDispatchOf(ctx.workspace, directDetection).prepareFile(model, ctx.file) : undefined;
+  // A file without hints of its own generates only through what it linked: a wrapper, a client
+  // built by a project helper (a Go package's constructor), an AI-service interface.
+  if (!candidate && !model.linked.size && !goFound?.size) return;
+  const interesting = cat.interestingNames(family);
+  const local = cat.localModels;
+  const http = cat.httpCallees[family];
+  let mocked: string[] | undefined;
+  let pendingWrappers: { call: CallSite; d: Detection }[] | undefined;
+  for (const call of model.calls) {
+    // Only calls whose name the catalog knows, or calls of a bound value (`pipe(prompt)`, and an
+    // attribute the class set, `self.pipe(prompt)` after `self.pipe = Pipeline.from_pretrained(...)`), are resolved.
+    const callsValue = calleeIsIdentifier(call) ? model.bindings.has(call.nameText) && !model.imports.has(call.nameText) : callsOwnAttribute(model, call);
+    const own = declared.length ? declaredMatch(model, call, declared) : undefined;
+    if (own) {
+      report(ctx, cat, call, own);
+      continue;
+    }
+    const session = call.nameText === 'run' ? detectSessionRun(model, call) : (handedGenerator(model, cat, call) ?? calledNetwork(model, cat, call));
+    if (session) {
+      report(ctx, cat, call, session);
+      continue;
+    }
+    const proxied = detectProxy(model, cat, call);
+    if (proxied) {
+      report(ctx, cat, call, proxied);
+      continue;
+    }
+    if (!interesting.has(call.nameText) && !callsValue && !local?.methods.test(call.nameText)) {
+      // A project helper that sends one of its parameters over HTTP (`streamWithThink(chatPath, ...)`).
+      const index = calleeIsIdentifier(call) ? helperHttpParam(model, call.nameText) : undefined;
+      const found = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
+      if (found && found !== 'mock') report(ctx, cat, call, { ...found, confidence: found.confidence === 'high' ? 'medium' : found.confidence });
+      else {
+        // A function or method of a linked project file that generates (`gateway.reply(q)`),
+        // whatever else the file does: a route file that imports its service, a script that
+        // also calls the SDK itself.
+        // (Java files that name the SDK are handled below, per method.)
+        const javaCandidate = candidate && family === 'java';
+        const wrapped = (model.linked.size && !javaCandidate ? detectWrapper(model, cat, call) : undefined) ?? goFound?.get(call.node.id);
+        if (wrapped) report(ctx, cat, call, wrapped);
+        else if (javaCandidate && model.linked.size) {
+          // A Java file that names the SDK only for its types (a controller importing
+          // `ChatResponse`) still calls the service that generates: its wrapper calls count in
+          // the methods that make no generation call of their own (decided after the loop).
+          const w = detectWrapper(model, cat, call);
+          if (w) (pendingWrappers ??= []).push({ call, d: w });
+        }
+      }
+      continue;
+    }
+    let found: SdkResult = detectSdk(model, cat, call);
+    if (found === 'negative') continue;
+    if (!found && http.has(call.nameText)) found = detectHttp(model, cat, call);
+    if (!found) found = detectLocalModel(model, cat, call);
+    if (!found && calleeIsIdentifier(call)) {
+      // A project helper that sends one of its parameters over HTTP, whatever its name.
+      const index = helperHttpParam(model, call.nameText);
+      const viaHelper = index !== undefined ? detectHttp(model, cat, call, index) : undefined;
+      if (viaHelper && viaHelper !== 'mock') found = { ...viaHelper, confidence: viaHelper.confidence === 'high' ? 'medium' : viaHelper.confidence };
+    }
+    if (!found) found = detectWrapper(model, cat, call) ?? goFound?.get(call.node.id);
+    if (!found || found === 'mock') continue;
+    if (found.mockModule) {
+      mocked ??= model.mockTargets();
+      const mod = found.mockModule;
+      if (mocked.some((t) => t === mod || t.startsWith(`${mod}.`) || t.startsWith(`${mod}/`) || t.split('.').pop() === found.mockMember)) continue;
+    }
+    report(ctx, cat, call, found);
+  }
+  if (pendingWrappers) {
+    // The methods holding a direct generation call: a wrapper call there would count it twice.
+    const direct = new Set<number>();
+    for (const g of ctx.generationCalls) {
+      const m = enclosing(g.node, JAVA_METHOD);
+      if (m) direct.add(m.id);
+    }
+    for (const { call, d } of pendingWrappers) {
+      const m = enclosing(call.node, JAVA_METHOD);
+      if (!m || !direct.has(m.id)) report(ctx, cat, call, d);
+    }
+  }
+  // Python calls that run generating code of other project files beyond the linked wrappers: a
+  // base class's method, a method of a project class or of what a factory makes, several files
+  // down (see pyDispatch.ts).
+  const ws = family === 'python' ? workspaceOf(ctx) : undefined;
+  if (ws) {
+    const skip = new Set(ctx.generationCalls.map((g) => g.node.id));
+    // A chain ends only at what the catalog names for certain (see `generationsOf`), so a file
+    // is followed only when it or its imports, within the hops left, name a provider's module,
+    // endpoint or name-only path: the looser prefilter's local-model guesses (`generate_*(`, a
+    // `generator(` call) open half a standard library to a chain that can end nowhere.
+    // (A workspace without the text gate, such as a test's stand-in, follows every file.)
+    const reach = (rel: string, hops: number): Promise<boolean> => (typeof ctx.workspace?.reachesWithin === 'function' ? ctx.workspace.reachesWithin(rel, catalogFilterOf(family), hops) : Promise.resolve(true));
+    const found = await dispatchedGenerations(ws, generationsOf(ctx), reach, ctx.file, ctx.tree, model.imports, skip);
+    if (found.size) {
+      for (const call of model.calls) {
+        const d = found.get(call.node.id);
+        if (d) report(ctx, cat, call, { provider: d.provider, modality: d.modality, api: d.via, confidence: d.confidence });
+      }
+    }
+  }
+}
 
 /**
  * The generation calls of another Python file of the workspace, found by this rule run on that
