@@ -11,6 +11,7 @@ import { type AiregConfig, defaultConfig } from './config';
 import { type LanguageInfo, languageForPath } from './languages';
 import { ParseTimeoutError, TreeSitterHost } from './parser';
 import { endIncremental, forgetStatementSlots, keepChunks } from './analysis/chunks';
+import { forgetBiometricSites } from './rules/biometricNoConsent';
 import { forgetFileModel } from './analysis/model';
 import { forgetIndex } from './rules/flow/ast';
 import { forgetText } from './rules/flow/text';
@@ -112,19 +113,20 @@ class RuleBudgetExceeded extends Error {
   }
 }
 
-/**
- * A view of the host whose queries run within the budget: a query is not started once the budget
- * is spent, and a running one is halted by tree-sitter at the deadline (then the rule is stopped,
- * since a halted query returns partial results).
- */
 /** Forgets everything kept per tree for `tree`, which its owner is about to delete. */
 function forgetTree(tree: Tree): void {
   forgetFileModel(tree);
   forgetIndex(tree);
   forgetText(tree);
   forgetStatementSlots(tree);
+  forgetBiometricSites(tree);
 }
 
+/**
+ * A view of the host whose queries run within the budget: a query is not started once the budget
+ * is spent, and a running one is halted by tree-sitter at the deadline (then the rule is stopped,
+ * since a halted query returns partial results).
+ */
 function budgetedHost(host: TreeSitterHost, budget: RuleBudget): TreeSitterHost {
   const wrapQuery = (q: Query): Query =>
     new Proxy(q, {

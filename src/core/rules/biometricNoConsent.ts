@@ -152,6 +152,11 @@ export function biometricSites(ctx: RuleContext): Promise<{ idx: FileIndex; site
   return found;
 }
 
+/** Forgets the sites found in a tree that is about to be deleted (see `forgetTree` in the engine). */
+export function forgetBiometricSites(tree: Tree): void {
+  sitesOfTree.delete(tree);
+}
+
 async function findSites(ctx: RuleContext): Promise<{ idx: FileIndex; sites: BiometricSite[] } | undefined> {
   if (!mayApply(ctx.tree, ctx.text, KEYWORDS)) return undefined;
   const idx = await indexFor(ctx);
