@@ -33,7 +33,7 @@ import { generationRule } from './generation';
 import { languageForPath } from '../languages';
 import { type FlowWorkspace, type ForeignExit, foreignSummary, workspaceMemo, workspaceOf } from './flow/crossFile';
 import { calleeFunction, callsTakingByName, parameterNames, paramsForArgument } from './flow/summaries';
-import { type Flow, type TupleHook, type WrittenPath, bufferTargets, callersOf, carries, flowFromSeeds, isUnpacking, memoryBuffers, sourceOf } from './flow/taint';
+import { type Flow, type TupleHook, type WrittenPath, bufferTargets, callersOf, carries, carriesContent, flowFromSeeds, isUnpacking, memoryBuffers, sourceOf } from './flow/taint';
 import { type ForeignTuples, foreignTuplesOf, sameFileTuples, tupleHook } from './flow/tuples';
 import { sessionOutputs } from './flow/sessions';
 import { lineLocalPattern, lowerText, testLines } from './flow/text';
@@ -1931,6 +1931,25 @@ function callCarries(flow: Flow, c: CallInfo): boolean {
   return false;
 }
 
+/** URL arguments taken whole from a value (`prediction.urls.get`, `statusUrl`), not built around content. */
+const PLAIN_URL = /^(?:identifier|member_expression|attribute|subscript|subscript_expression|selector_expression|field_access)$/;
+/** What such an argument is named when it is a URL (a request's first argument is not always one: `SetBody(card)`). */
+const URL_NAME = /(?:url|uri|href|endpoint|link|location)s?\b|\burls\b/i;
+
+/**
+ * A request that polls an asynchronous generation job: what it sends of the flow is the job's
+ * handle (`{"task_ids": [task_id]}`), or its URL is one the provider returned for the job
+ * (`fetch(prediction.urls.get)`), with no content in its other arguments. Its response is the
+ * job's result, which the flow follows on as before.
+ */
+function pollsJob(flow: Flow, c: CallInfo): boolean {
+  const [url, ...rest] = c.args;
+  if (rest.some((a) => carriesContent(flow, a))) return false;
+  for (const v of c.kwargs.values()) if (carriesContent(flow, v)) return false;
+  // A URL built around the content (`?text=${reply}`) sends it.
+  return !url || !carriesContent(flow, url) || (PLAIN_URL.test(url.type) && URL_NAME.test(url.text));
+}
+
 function findSinks(flow: Flow, idx: FileIndex, env: Env): Sink[] {
   const found = findSinksIn(flow, idx, env);
   // At module level only module-level code counts; functions are followed from their own uses.
@@ -1954,8 +1973,9 @@ function findSinksIn(flow: Flow, idx: FileIndex, env: Env): Sink[] {
       continue;
     }
     for (const s of specs) {
-      // A conversation sent back to the model (the history with earlier replies) is its input.
-      if (s.kind === 'network' && env.generating.has(c.node.id)) continue;
+      // A conversation sent back to the model (the history with earlier replies) is its input;
+      // a request that polls an asynchronous job for its result sends no content anywhere.
+      if (s.kind === 'network' && (env.generating.has(c.node.id) || pollsJob(flow, c))) continue;
       // A write into an in-memory buffer keeps the content in the program (taint.ts moves it into the buffer).
       if (s.kind === 'file' && bufferTargets(flow, c).length > 0) continue;
       if (s.firstArg && !(c.args[0] && s.firstArg.test(c.args[0].text))) continue;

@@ -116,8 +116,23 @@ function seedWithin(flow: Flow, expr: Node): number {
   return -1;
 }
 
-/** Which source `expr` carries at its position (a seed index or a parameter source), or -1. */
-export function sourceOf(flow: Flow, expr: Node): number {
+/**
+ * Names of an asynchronous job's handle (`task_id`, `jobId`, `prediction_id`, `request_ids`):
+ * what a request sends to poll the provider for the result, not the content itself.
+ */
+const HANDLE_NAME = /^(?:[A-Za-z]*_)?(?:task|job|request|prediction|generation|run)_?[Ii]ds?$/;
+
+/**
+ * Whether `expr` carries the content itself rather than only a job's handle derived from it (see
+ * {@link HANDLE_NAME}): a request that sends `{"task_ids": [task_id]}` polls the job, it does
+ * not send the content anywhere.
+ */
+export function carriesContent(flow: Flow, expr: Node): boolean {
+  return sourceOf(flow, expr, HANDLE_NAME) >= 0;
+}
+
+/** Which source `expr` carries at its position (a seed index or a parameter source), or -1; names matching `skip` do not count. */
+export function sourceOf(flow: Flow, expr: Node, skip?: RegExp): number {
   flowSteps.count++;
   const inside = seedWithin(flow, expr);
   if (inside >= 0) return inside;
@@ -128,6 +143,7 @@ export function sourceOf(flow: Flow, expr: Node): number {
     flowSteps.count++;
     const since = flow.names.get(m[0]);
     if (since === undefined || since > expr.startIndex) continue;
+    if (skip?.test(m[0])) continue;
     // `obj.text` mentions the property `text`, not the variable `text`.
     const before = text[m.index - 1];
     if (before === '.' && text[m.index - 2] !== '.') continue;
