@@ -1101,8 +1101,8 @@ function methodCallsOn(className: string, method: string, file: string, rel: str
 function callsOnInstances(cls: string, method: string, family: Family, text: string, fidx: FileIndex, built?: Set<string>): CallInfo[] {
   const out: CallInfo[] = [];
   const memo = new Map<string, boolean | 'built'>();
-  for (const c of fidx.calls) {
-    if (c.name !== method || !c.receiver) continue;
+  for (const c of methodCallsNamed(fidx, method)) {
+    if (!c.receiver) continue;
     const recv = c.receiver.text;
     if (new RegExp(`^(?:new\\s+)?${cls}\\s*\\(`).test(recv)) {
       out.push(c);
@@ -1122,6 +1122,24 @@ function callsOnInstances(cls: string, method: string, family: Family, text: str
     if (typed === 'built') built?.add(c.callee);
   }
   return out;
+}
+
+const callsByMethodName = new OwnedMemo<FileIndex, Map<string, CallInfo[]>>();
+
+/** The calls of a file with a receiver, by method name: one pass over the calls per file, however many methods are asked about. */
+function methodCallsNamed(fidx: FileIndex, name: string): readonly CallInfo[] {
+  let byName = callsByMethodName.get(fidx);
+  if (!byName) {
+    byName = new Map();
+    for (const c of fidx.calls) {
+      if (c.name === c.callee) continue;
+      const list = byName.get(c.name);
+      if (list) list.push(c);
+      else byName.set(c.name, [c]);
+    }
+    callsByMethodName.set(fidx, byName);
+  }
+  return byName.get(name) ?? [];
 }
 
 /**
