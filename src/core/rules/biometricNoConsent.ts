@@ -134,6 +134,8 @@ export interface BiometricSite {
   kind: Kind;
   name: string;
   confidence: Confidence;
+  /** The operation is a named library's or project's own API (its row has a text gate). */
+  gated: boolean;
 }
 
 const sitesOfTree = new WeakMap<Tree, Promise<{ idx: FileIndex; sites: BiometricSite[] } | undefined>>();
@@ -182,7 +184,7 @@ async function findSites(ctx: RuleContext): Promise<{ idx: FileIndex; sites: Bio
     seen.add(lineKey);
     seen.add(opKey);
     if (ctor) built.add(opKey);
-    out.push({ node: s.node, kind: s.op.kind, name: s.op.name, confidence: s.op.confidence });
+    out.push({ node: s.node, kind: s.op.kind, name: s.op.name, confidence: s.op.confidence, gated: !!s.op.gate });
   }
   return { idx, sites: out };
 }

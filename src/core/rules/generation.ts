@@ -195,7 +195,8 @@ const BIOMETRIC_KEYWORDS = keywordsOf('biometric-no-consent')!;
 /**
  * Voice cloning and face editing that the biometric rule finds are generation too (a cloned voice,
  * a swapped face), and often run a project's own model class (`VALLE(...).inference(...)`), which
- * no catalog entry names: each is reported where no generation call was reported already, with
+ * no catalog entry names: each is reported where no generation call was reported already (and
+ * only for the generic operations: see `gated`), with
  * the operation as its API, one step less sure than the operation, and the local provider (so a
  * file that calls it is not taken for a wrapper of a known provider).
  */
@@ -209,6 +210,10 @@ async function reportSynthesis(ctx: RuleContext): Promise<void> {
     // Identity-preserving generation is found at the step that reads the reference face (an
     // embedding); the image is made by a pipeline call the catalog knows.
     if (s.kind === 'face-identity') continue;
+    // An operation of a named library or project (roop's and FaceFusion's processors, OpenVoice's
+    // tone converter) is one the catalog knows at the model call: its dispatch calls would count
+    // the same generation again.
+    if (s.gated) continue;
     if (ctx.generationCalls.some((g) => g.node.startPosition.row === s.node.startPosition.row || overlaps(g.node, s.node))) continue;
     const call = model.callAt(s.node);
     // A constructor builds the model (`SadTalker(checkpoints)`): the voice or face is made where
