@@ -16,6 +16,7 @@ interface RawMethod {
   tasks?: Record<string, Modality>;
   chainArg?: string;
   argText?: string;
+  builderCalls?: string;
   kwModality?: Record<string, Modality>;
 }
 
@@ -94,6 +95,8 @@ export interface MethodSpec {
    * `send({ type: 'response.create' })`): a generic send method generates only for such a message.
    */
   argText?: RegExp;
+  /** Methods that must be called on the builder the receiver was compiled from (see the schema). */
+  builderCalls?: RegExp;
   kwModality?: Record<string, Modality>;
   /** True when the path ends in `()`: the call invokes the value the path produces. */
   callsResult: boolean;
@@ -336,6 +339,7 @@ function build(raw: RawCatalog): CompiledCatalog {
         ...(rm.tasks ? { tasks: rm.tasks } : {}),
         ...(rm.chainArg ? { chainArg: compile(rm.chainArg) } : {}),
         ...(rm.argText ? { argText: compile(rm.argText) } : {}),
+        ...(rm.builderCalls ? { builderCalls: compile(rm.builderCalls) } : {}),
         ...(rm.kwModality ? { kwModality: rm.kwModality } : {}),
         callsResult: rm.path.endsWith('()') || rm.path.endsWith('\\(\\)$'),
         test: pathTester(rm.path),

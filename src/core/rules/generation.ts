@@ -511,6 +511,24 @@ function providersFor(model: FileModel, cat: CompiledCatalog, r: ResolvedPath): 
   return { providers, segments };
 }
 
+/**
+ * Whether the builder the receiver was compiled from (`chain` in `r, _ := chain.Compile(ctx)`)
+ * has one of `names` called on it in this file, directly or in a fluent chain
+ * (`chain.AppendChatTemplate(t).AppendChatModel(cm)`), with something other than a test double.
+ */
+function builderCalled(model: FileModel, r: ResolvedPath, names: RegExp): boolean {
+  const builders = new Set<string>();
+  for (const n of r.chain) {
+    const m = /^([A-Za-z_]\w*)\s*\.\s*Compile$/.exec(n.childForFieldName('function')?.text ?? '');
+    if (m) builders.add(m[1]!);
+  }
+  if (builders.size === 0) return false;
+  // A test double added as the model (`AddChatModelNode("model", &mockChatModel{})`) generates nothing.
+  return model.calls.some((c) => names.test(c.nameText) && !!c.receiver && builders.has(/^[A-Za-z_]\w*/.exec(c.receiver.text)?.[0] ?? '') && !TEST_DOUBLE.test(c.args?.text ?? ''));
+}
+
+const TEST_DOUBLE = /mock|fake|stub|dummy/i;
+
 /** Applies a method's extra conditions and the provider re-attributions; undefined when they fail. */
 function qualify(model: FileModel, cat: CompiledCatalog, call: CallSite, r: ResolvedPath, m: MethodSpec, path: string, confidence: Confidence): Detection | undefined {
   let modality = m.modality;
@@ -533,6 +551,7 @@ function qualify(model: FileModel, cat: CompiledCatalog, call: CallSite, r: Reso
     }
   }
   if (m.argText && !m.argText.test(callArgText(model, call))) return undefined;
+  if (m.builderCalls && !builderCalled(model, r, m.builderCalls)) return undefined;
   if (m.kwModality) {
     for (const [kw, mod] of Object.entries(m.kwModality)) if (model.namedArg(call, new Set([kw]))) modality = mod;
   }
