@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { Engine } from '../../src/core/engine';
 import { FIXTURE_ROOT } from '../../scripts/precision';
 import { itChecksRuleFixtures } from './harness';
+import { languageForPath } from '../../src/core/languages';
+import { biometricSites, forgetBiometricSites } from '../../src/core/rules/biometricNoConsent';
+import type { RuleContext } from '../../src/core/rules/rule';
 
 const RULE = 'biometric-no-consent' as const;
 
@@ -64,6 +67,35 @@ describe(`rule ${RULE} (fixtures)`, () => {
       const line = lines.findIndex((l) => l.includes(marker));
       assert.ok(line >= 0, marker);
       assert.ok(!res.findings.some((f) => f.range.start.line === line), marker);
+    }
+  });
+});
+
+describe('biometric sites shared by the generation and biometric rules', () => {
+  const engine = new Engine();
+  after(() => engine.host.dispose());
+
+  it('are found again by the next rule when the first search failed (a rule stopped by its time budget)', async () => {
+    const text = ['def clone(ref, out):', '    tts.tts_to_file(text="hi", speaker_wav=ref, file_path=out)', ''].join('\n');
+    const language = languageForPath('v.py')!;
+    const tree = await engine.host.parse(language.id, text);
+    try {
+      const base = { file: 'v.py', text, language, tree, host: engine.host, config: engine.config, generationCalls: [], report: () => undefined } as unknown as RuleContext;
+      // The first asker's search ends with an error, as a budget stop does.
+      const failing = Object.defineProperty({ ...base }, 'text', {
+        get() {
+          throw new Error('rule time budget exceeded');
+        },
+      });
+      await assert.rejects(biometricSites(failing));
+      const found = await biometricSites(base);
+      assert.equal(found?.sites.length, 1);
+      assert.equal(found.sites[0]!.kind, 'voice-clone');
+      // And the answer is then kept for the next asker.
+      assert.equal(biometricSites(base), biometricSites(base));
+    } finally {
+      forgetBiometricSites(tree);
+      tree.delete();
     }
   });
 });

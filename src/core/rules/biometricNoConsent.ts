@@ -148,8 +148,14 @@ const sitesOfTree = new WeakMap<Tree, Promise<{ idx: FileIndex; sites: Biometric
 export function biometricSites(ctx: RuleContext): Promise<{ idx: FileIndex; sites: BiometricSite[] } | undefined> {
   let found = sitesOfTree.get(ctx.tree);
   if (!found) {
-    found = findSites(ctx);
-    sitesOfTree.set(ctx.tree, found);
+    const finding = findSites(ctx);
+    sitesOfTree.set(ctx.tree, finding);
+    // Found under the asking rule's time budget: a search stopped by it is not an answer the
+    // next rule may reuse (it would end that rule too, without its own notice), so it is dropped.
+    finding.catch(() => {
+      if (sitesOfTree.get(ctx.tree) === finding) sitesOfTree.delete(ctx.tree);
+    });
+    found = finding;
   }
   return found;
 }
