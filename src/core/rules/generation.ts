@@ -393,7 +393,9 @@ function generationsOf(ctx: RuleContext): GenerationsOf {
           const calls: RuleContext['generationCalls'] = [];
           const had = hasFileModel(loaded.tree);
           try {
-            await generationRule.run({ ...base, file: rel, text, tree: loaded.tree, language, generationCalls: calls, report: () => undefined });
+            // The detection only: the synthesis `reportSynthesis` adds is the local provider's,
+            // which is filtered out below.
+            await detect({ ...base, file: rel, text, tree: loaded.tree, language, generationCalls: calls, report: () => undefined });
           } finally {
             if (!had) forgetFileModel(loaded.tree);
           }
